@@ -1,0 +1,132 @@
+import { Agent, ErrorBodySchema, LoginInput, SetPasswordInput } from '@desk/core';
+import { createRoute, z } from '@hono/zod-openapi';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { DeskError, ErrorCode } from '@desk/core';
+import { clientAddress } from '../http/client-address.ts';
+import { createRouter } from '../http/router.ts';
+import type { AgentsRepo } from './agents-repo.ts';
+import { requireSession, SESSION_COOKIE } from './auth-middleware.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
+import type { PasswordTokens } from './password-tokens.ts';
+import type { Sessions } from './sessions.ts';
+
+export interface AuthDeps {
+  agents: AgentsRepo;
+  sessions: Sessions;
+  throttle: LoginThrottle;
+  passwordTokens: PasswordTokens;
+  secureCookies: boolean;
+  sessionDays: number;
+}
+
+const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
+const SessionBody = z.object({ token: z.string(), user: Agent });
+
+const loginRoute = createRoute({
+  method: 'post',
+  path: '/api/auth/login',
+  tags: ['auth'],
+  summary: 'Sign in with e-mail and password',
+  description: 'Answers a bearer token and sets an HttpOnly session cookie. Failed logins are throttled (429).',
+  request: { body: { content: { 'application/json': { schema: LoginInput } }, required: true } },
+  responses: {
+    200: { content: { 'application/json': { schema: SessionBody } }, description: 'Signed in' },
+    400: errors,
+    401: errors,
+    429: errors,
+  },
+});
+
+const setPasswordRoute = createRoute({
+  method: 'post',
+  path: '/api/auth/set-password',
+  tags: ['auth'],
+  summary: 'Set a password with a one-time link token, then sign in',
+  request: { body: { content: { 'application/json': { schema: SetPasswordInput } }, required: true } },
+  responses: {
+    200: { content: { 'application/json': { schema: SessionBody } }, description: 'Password set, signed in' },
+    400: errors,
+  },
+});
+
+const meRoute = createRoute({
+  method: 'get',
+  path: '/api/auth/me',
+  tags: ['auth'],
+  summary: 'The signed-in agent',
+  security: [{ bearer: [] }],
+  responses: { 200: { content: { 'application/json': { schema: z.object({ user: Agent }) } }, description: 'OK' }, 401: errors },
+});
+
+const logoutRoute = createRoute({
+  method: 'post',
+  path: '/api/auth/logout',
+  tags: ['auth'],
+  summary: 'Sign out (revokes this session)',
+  security: [{ bearer: [] }],
+  responses: { 204: { description: 'Signed out' }, 401: errors },
+});
+
+export function authRoutes(deps: AuthDeps) {
+  const router = createRouter();
+
+  const startSession = (c: Parameters<Parameters<typeof router.openapi>[1]>[0], agentId: string) => {
+    const { token } = deps.sessions.create(agentId);
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: deps.secureCookies,
+      path: '/',
+      maxAge: deps.sessionDays * 86_400,
+    });
+    return token;
+  };
+
+  router.openapi(loginRoute, async (c) => {
+    const { email, password } = c.req.valid('json');
+    const keys = [`email:${email}`, `ip:${clientAddress(c)}`];
+    const wait = deps.throttle.retryAfter(keys);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      throw new DeskError(ErrorCode.tooManyRequests, `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} min.`);
+    }
+    const found = deps.agents.findCredentials(email);
+    const ok = await verifyPassword(password, found?.passwordHash ?? (await dummyPasswordHash()));
+    if (!found || !ok || !found.passwordHash) {
+      deps.throttle.fail(keys);
+      throw new DeskError(ErrorCode.unauthenticated, 'Wrong e-mail or password.');
+    }
+    if (!found.agent.active) {
+      throw new DeskError(ErrorCode.unauthenticated, 'This account has been deactivated.');
+    }
+    deps.throttle.succeed(keys);
+    const token = startSession(c, found.agent.id);
+    return c.json({ token, user: found.agent }, 200);
+  });
+
+  router.openapi(setPasswordRoute, async (c) => {
+    const { token, password } = c.req.valid('json');
+    const agentId = deps.passwordTokens.consume(token);
+    if (!agentId || !deps.agents.isActive(agentId)) {
+      throw new DeskError(ErrorCode.invalidInput, 'This link has expired or was already used.', {
+        fields: { token: 'This link has expired or was already used.' },
+      });
+    }
+    const user = deps.agents.update(agentId, { passwordHash: await hashPassword(password) });
+    return c.json({ token: startSession(c, agentId), user }, 200);
+  });
+
+  router.use('/api/auth/me', requireSession(deps.sessions));
+  router.use('/api/auth/logout', requireSession(deps.sessions));
+
+  router.openapi(meRoute, (c) => c.json({ user: c.var.agent }, 200));
+
+  router.openapi(logoutRoute, (c) => {
+    deps.sessions.revoke(c.var.sessionTokenHash);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
+
+  return router;
+}

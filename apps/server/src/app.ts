@@ -1,0 +1,75 @@
+import { DeskError, ErrorCode } from '@desk/core';
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { agentsRoutes } from './accounts/agents-routes.ts';
+import { requireSession } from './accounts/auth-middleware.ts';
+import { authRoutes } from './accounts/auth-routes.ts';
+import { docsRoutes } from './docs/docs-routes.ts';
+import type { AppEnv } from './http/app-env.ts';
+import { handleError, handleNotFound } from './http/error-handler.ts';
+import { createRouter } from './http/router.ts';
+import type { Services } from './services.ts';
+import { pwaRoutes } from './web/serve-pwa.ts';
+
+const PUBLIC_API = new Set(['/api/auth/login', '/api/auth/set-password', '/api/openapi.json', '/api/docs']);
+const JSON_LIMIT = 1024 * 1024;
+
+function isPublicApi(path: string): boolean {
+  return PUBLIC_API.has(path) || path.startsWith('/api/docs/');
+}
+
+/** Joins one router per domain. Order matters: API and channels first, the PWA last. */
+export function createApp(services: Services): Hono<AppEnv> {
+  const app = createRouter();
+  app.onError(handleError);
+
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: undefined,
+      crossOriginEmbedderPolicy: false,
+      crossOriginResourcePolicy: false,
+    }),
+  );
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  app.use('/api/*', async (c, next) => {
+    const method = c.req.method;
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      const type = c.req.header('content-type') ?? '';
+      const length = Number(c.req.header('content-length') ?? '0');
+      const hasBody = length > 0 || c.req.header('transfer-encoding') !== undefined;
+      if (hasBody && !/^application\/json\b/i.test(type)) {
+        throw new DeskError(ErrorCode.unsupportedMediaType, 'Send JSON with Content-Type: application/json.');
+      }
+    }
+    await next();
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: JSON_LIMIT,
+      onError: () => {
+        throw new DeskError(ErrorCode.payloadTooLarge, 'The request body is larger than 1 MB.');
+      },
+    }),
+  );
+  const sessionGuard = requireSession(services.sessions);
+  app.use('/api/*', async (c, next) => (isPublicApi(c.req.path) ? next() : sessionGuard(c, next)));
+
+  app.route('/', authRoutes({ ...services, secureCookies: services.config.secureCookies, sessionDays: services.config.sessionDays }));
+  app.route('/', agentsRoutes({ ...services, publicUrl: services.config.publicUrl }));
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Desk API', version: '0.1.0', description: 'The helpdesk for chatbot-first support.' },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.route('/', docsRoutes());
+
+  app.all('/api/*', handleNotFound);
+  app.route('/', pwaRoutes(services.config.webDist));
+  app.notFound(handleNotFound);
+  return app;
+}

@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+
+/** Every setting comes from the environment with a safe default; the README lists them all. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseFile: string;
+  publicUrl: string;
+  adminEmail: string;
+  adminPassword: string | null;
+  demo: boolean;
+  webDist: string;
+  /** Largest file a user may send, in bytes. */
+  mediaMaxBytes: number;
+  sessionDays: number;
+  /** Secure cookies when served over https. */
+  secureCookies: boolean;
+  logRequests: boolean;
+}
+
+function numberFrom(value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new Error(`Expected a number, got "${value}"`);
+  return parsed;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = numberFrom(env.PORT, 8080);
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir,
+    databaseFile: resolve(dataDir, 'desk.sqlite'),
+    publicUrl,
+    adminEmail: (env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase(),
+    adminPassword: env.ADMIN_PASSWORD && env.ADMIN_PASSWORD.length > 0 ? env.ADMIN_PASSWORD : null,
+    demo: env.DEMO === '1' || env.DEMO === 'true',
+    webDist: resolve(env.WEB_DIST ?? new URL('../../web/dist', import.meta.url).pathname),
+    mediaMaxBytes: numberFrom(env.MEDIA_MAX_BYTES, 25 * 1024 * 1024),
+    sessionDays: numberFrom(env.SESSION_DAYS, 30),
+    secureCookies: publicUrl.startsWith('https://'),
+    logRequests: env.LOG_REQUESTS === '1',
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * Versioned schema. A migration is applied once, in a transaction, in order; the applied
+ * version is kept in `PRAGMA user_version`. Never edit a migration that has shipped: add one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE agents (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  role TEXT NOT NULL CHECK (role IN ('agent', 'admin')),
+  active INTEGER NOT NULL DEFAULT 1,
+  password_hash TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX sessions_agent ON sessions(agent_id);
+
+CREATE TABLE password_tokens (
+  token_hash TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  expires_at TEXT NOT NULL,
+  used_at TEXT
+);
+
+CREATE TABLE contacts (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  phone TEXT,
+  email TEXT,
+  designated_agent_id TEXT REFERENCES agents(id),
+  deleted_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX contacts_phone ON contacts(phone) WHERE phone IS NOT NULL AND deleted_at IS NULL;
+CREATE INDEX contacts_name ON contacts(name COLLATE NOCASE);
+
+CREATE TABLE contact_identities (
+  channel TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  PRIMARY KEY (channel, external_id)
+);
+CREATE INDEX contact_identities_contact ON contact_identities(contact_id);
+
+CREATE TABLE conversations (
+  id TEXT PRIMARY KEY,
+  contact_id TEXT NOT NULL REFERENCES contacts(id),
+  channel TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('bot', 'desk')),
+  active_ticket_id TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (channel, external_id)
+);
+CREATE INDEX conversations_contact ON conversations(contact_id);
+
+CREATE TABLE intents (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  phrases TEXT NOT NULL,
+  answers TEXT NOT NULL,
+  desk TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE tickets (
+  id TEXT PRIMARY KEY,
+  number INTEGER NOT NULL UNIQUE,
+  subject TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('new', 'open', 'pending', 'on-hold', 'solved')),
+  priority TEXT NOT NULL CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+  tags TEXT NOT NULL DEFAULT '[]',
+  assignee_id TEXT REFERENCES agents(id),
+  contact_id TEXT NOT NULL REFERENCES contacts(id),
+  channel TEXT NOT NULL,
+  conversation_id TEXT NOT NULL REFERENCES conversations(id),
+  intent_id TEXT REFERENCES intents(id) ON DELETE SET NULL,
+  intent_confidence REAL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  solved_at TEXT
+);
+CREATE INDEX tickets_status_updated ON tickets(status, updated_at);
+CREATE INDEX tickets_assignee ON tickets(assignee_id, updated_at);
+CREATE INDEX tickets_contact ON tickets(contact_id);
+CREATE INDEX tickets_conversation ON tickets(conversation_id);
+
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations(id),
+  ticket_id TEXT REFERENCES tickets(id),
+  author_kind TEXT NOT NULL CHECK (author_kind IN ('user', 'bot', 'agent', 'system')),
+  agent_id TEXT REFERENCES agents(id),
+  text TEXT NOT NULL,
+  attachments TEXT NOT NULL DEFAULT '[]',
+  channel TEXT NOT NULL,
+  channel_message_id TEXT,
+  delivery TEXT,
+  created_at TEXT NOT NULL,
+  UNIQUE (channel, channel_message_id)
+);
+CREATE INDEX messages_conversation ON messages(conversation_id, created_at);
+CREATE INDEX messages_ticket ON messages(ticket_id, created_at);
+
+CREATE TABLE ticket_reads (
+  ticket_id TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  read_at TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, agent_id)
+);
+
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- Sync: every change to synced data appends here in the same transaction; seq is the only cursor.
+CREATE TABLE change_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('put', 'delete')),
+  data TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX change_log_entity ON change_log(entity, entity_id);
+
+CREATE TABLE sync_clients (
+  client_id TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  last_mutation_id INTEGER NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE sync_mutations (
+  client_id TEXT NOT NULL,
+  mutation_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('applied', 'rejected')),
+  error TEXT,
+  applied_at TEXT NOT NULL,
+  PRIMARY KEY (client_id, mutation_id)
+);
+
+-- Outbound messages to the users' channels, delivered after commit and retried with backoff.
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id TEXT NOT NULL UNIQUE REFERENCES messages(id),
+  channel TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+
+CREATE TABLE push_subscriptions (
+  endpoint TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  p256dh TEXT NOT NULL,
+  auth TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+`,
+  },
+];

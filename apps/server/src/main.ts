@@ -1,0 +1,55 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { ensureFirstAdmin, generatePassword } from './accounts/bootstrap-admin.ts';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { DEMO_AGENTS, seedDemo } from './demo/seed.ts';
+import { createServices } from './services.ts';
+
+/** In demo mode the generated admin password is kept in DATA_DIR so every start can print it. */
+function demoPassword(dataDir: string, fromEnv: string | null): string {
+  if (fromEnv) return fromEnv;
+  const file = join(dataDir, 'demo-admin-password');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const password = generatePassword();
+  writeFileSync(file, password, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return password;
+}
+
+async function main() {
+  const config = loadConfig();
+  const db = openDatabase(config.databaseFile);
+  const services = createServices(db, config);
+  const password = config.demo ? demoPassword(config.dataDir, config.adminPassword) : config.adminPassword;
+  const admin = await ensureFirstAdmin(services.agents, config.adminEmail, password);
+  if (config.demo) await seedDemo(services, password as string);
+
+  const app = createApp(services);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const url = config.publicUrl;
+    console.log(`\n  Desk is running at ${url}  (listening on ${info.address}:${info.port})`);
+    if (config.demo) {
+      console.log(`  Admin login: ${config.adminEmail} / ${password}`);
+      console.log(`  Demo agents: ${DEMO_AGENTS.map((a) => a.email).join(', ')} (same password)`);
+      console.log(`  Web chat demo: ${url}/demo\n`);
+    } else if (admin.generatedPassword) {
+      console.log(`  First admin created: ${config.adminEmail} / ${admin.generatedPassword}  (shown once: change it)\n`);
+    }
+  });
+
+  const stop = () => {
+    server.close();
+    db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error('[desk] failed to start', err);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+export const ATTACHMENT_KINDS = ['image', 'audio', 'video', 'file'] as const;
+export const AttachmentKind = z.enum(ATTACHMENT_KINDS);
+export type AttachmentKind = z.infer<typeof AttachmentKind>;
+
+export const Attachment = z.object({
+  kind: AttachmentKind,
+  mimeType: z.string(),
+  size: z.number().int().nonnegative(),
+  name: z.string(),
+  /** Served only to signed-in agents (and to the visitor who sent it, on the web chat). */
+  url: z.string(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+export const AUTHOR_KINDS = ['user', 'bot', 'agent', 'system'] as const;
+export const AuthorKind = z.enum(AUTHOR_KINDS);
+export type AuthorKind = z.infer<typeof AuthorKind>;
+
+/** Delivery of an outbound message to the user's channel. */
+export const DELIVERY_STATES = ['pending', 'sent', 'delivered', 'failed'] as const;
+export const DeliveryState = z.enum(DELIVERY_STATES);
+export type DeliveryState = z.infer<typeof DeliveryState>;
+
+export const Delivery = z.object({
+  state: DeliveryState,
+  error: z.string().nullable().optional(),
+  attempts: z.number().int().nonnegative().optional(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+export const MESSAGE_TEXT_MAX = 4000;
+
+export const Message = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  ticketId: z.string().nullable(),
+  authorKind: AuthorKind,
+  agentId: z.string().nullable(),
+  text: z.string(),
+  attachments: z.array(Attachment),
+  channelMessageId: z.string().nullable(),
+  delivery: Delivery.nullable(),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+/** Guesses the attachment kind from a MIME type. */
+export function attachmentKindOf(mimeType: string): AttachmentKind {
+  if (mimeType.startsWith('image/')) return 'image';
+  if (mimeType.startsWith('audio/')) return 'audio';
+  if (mimeType.startsWith('video/')) return 'video';
+  return 'file';
+}

@@ -1,0 +1,53 @@
+export { Agent, AgentInput, AgentPatch, LoginInput, Password, PASSWORD_MIN, ROLES, Role, SetPasswordInput } from './accounts/agent.ts';
+export { can, NAV_ITEMS, type NavItemId, navItemsFor, PERMISSIONS, type Permission } from './accounts/permissions.ts';
+export { ErrorBodySchema, fieldErrorsOf } from './api/error-body.ts';
+export { Contact, ContactInput, ContactPatch, PhoneInput } from './contacts/contact.ts';
+export { formatPhone, normalizePhone, type PhoneCheck, phoneFromDigits, phoneMessages } from './contacts/phone.ts';
+export { Channel, CHANNELS, ChannelIdentity } from './conversations/channel.ts';
+export { Conversation, CONVERSATION_MODES, ConversationMode } from './conversations/conversation.ts';
+export {
+  ATTACHMENT_KINDS,
+  Attachment,
+  AttachmentKind,
+  attachmentKindOf,
+  AUTHOR_KINDS,
+  AuthorKind,
+  DELIVERY_STATES,
+  Delivery,
+  DeliveryState,
+  Message,
+  MESSAGE_TEXT_MAX,
+} from './conversations/message.ts';
+export { DeskError, ErrorCode, type ErrorBody, exhaustiveSwitchError, type FieldErrors, httpStatusOf } from './errors.ts';
+export { DeskIntegration, DeskIntegrationInput, ticketSubject } from './integrations/desk-integration.ts';
+export { Intent, IntentDesk, IntentInput, IntentPatch } from './intents/intent.ts';
+export { MUTATION_NAMES, MutationArgs, type MutationArgsOf, type MutationName, PushedMutation, PushRequest } from './sync/mutations.ts';
+export { type TicketFilter, TicketListQuery } from './tickets/filters.ts';
+export { DEFAULT_PRIORITY, priorityRank, TICKET_PRIORITIES, TicketPriority } from './tickets/priority.ts';
+export {
+  addTag,
+  allowedStatuses,
+  applyTicketChange,
+  type ChangeResult,
+  checkReply,
+  checkStatusChange,
+  checkTag,
+  normalizeTag,
+  type RuleBroken,
+  type RuleCheck,
+  removeTag,
+  ruleMessages,
+  statusAfterAssignment,
+  type TicketChange,
+  TicketRule,
+  type TicketState,
+} from './tickets/rules.ts';
+export {
+  INTENT_TICKET_STATUSES,
+  IntentTicketStatus,
+  isActiveStatus,
+  statusRank,
+  TICKET_STATUSES,
+  TicketStatus,
+} from './tickets/status.ts';
+export { Ticket, ticketLabel, TicketPatch } from './tickets/ticket.ts';
