@@ -1,0 +1,17 @@
+/** The server the suite starts (see playwright.config.ts): one fresh demo workspace per run. */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 8181);
+export const BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+export const ADMIN = { email: 'admin@desk.local', password: 'e2e-admin-password' };
+/** Demo agents share the admin's password (see apps/server/src/demo/seed.ts). */
+export const AGENT = { email: 'ana@desk.local', password: ADMIN.password, name: 'Ana Souza' };
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * The sync protocol between the server's change log and the PWA's local store.
+ *
+ * - Pull: `GET /api/sync/pull?cursor=N` → {@link PullResponse}. `cursor` is the change log's
+ *   sequence number, never a timestamp. `cursor=0` bootstraps.
+ * - Push: `POST /api/sync/push` with a `PushRequest` → {@link PushResponse}.
+ * - Stream: `GET /api/sync/stream` (server-sent events) sends `poke` with the newest cursor.
+ * - The client sends the server epoch it last saw in {@link EPOCH_HEADER}; a different epoch (a
+ *   restored database) or a cursor the server can no longer serve answers 409 `reset_required`.
+ */
+
+/** Synced entity kinds. `ticketRead` rows are visible only to the agent they belong to. */
+export const SYNC_ENTITIES = ['ticket', 'message', 'contact', 'agent', 'intent', 'integration', 'ticketRead'] as const;
+export const SyncEntity = z.enum(SYNC_ENTITIES);
+export type SyncEntity = z.infer<typeof SyncEntity>;
+
+export const EPOCH_HEADER = 'x-sync-epoch';
+
+export const SyncChange = z.object({
+  seq: z.number().int().positive(),
+  entity: SyncEntity,
+  id: z.string(),
+  op: z.enum(['put', 'delete']),
+  data: z.unknown(),
+});
+export type SyncChange = z.infer<typeof SyncChange>;
+
+export const PullQuery = z.object({
+  cursor: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  /** Alternative to the epoch header (EventSource can't send headers). */
+  epoch: z.string().max(64).optional(),
+});
+export type PullQuery = z.output<typeof PullQuery>;
+
+export const PullResponse = z.object({
+  /** Pass this back as `cursor` for the next page / the next pull. */
+  cursor: z.number().int().min(0),
+  changes: z.array(SyncChange),
+  /** Last mutation id the server has processed, for each of the signed-in agent's clients. */
+  lastMutationIds: z.record(z.string(), z.number().int().min(0)),
+  hasMore: z.boolean(),
+  epoch: z.string(),
+});
+export type PullResponse = z.infer<typeof PullResponse>;
+
+export const MutationError = z.object({
+  code: z.string(),
+  message: z.string(),
+  rule: z.string().optional(),
+});
+export type MutationError = z.infer<typeof MutationError>;
+
+export const MutationResult = z.object({
+  id: z.number().int().positive(),
+  status: z.enum(['applied', 'rejected']),
+  error: MutationError.optional(),
+});
+export type MutationResult = z.infer<typeof MutationResult>;
+
+export const PushResponse = z.object({ results: z.array(MutationResult) });
+export type PushResponse = z.infer<typeof PushResponse>;
+
+/** A ticket's read mark for one agent (entity `ticketRead`, id `${ticketId}:${agentId}`). */
+export const TicketRead = z.object({ ticketId: z.string(), agentId: z.string(), readAt: z.string() });
+export type TicketRead = z.infer<typeof TicketRead>;
+
+export function ticketReadId(ticketId: string, agentId: string): string {
+  return `${ticketId}:${agentId}`;
+}
