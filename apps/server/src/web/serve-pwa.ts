@@ -20,7 +20,6 @@ export function pwaRoutes(distDir: string) {
     app.get('*', (c) => c.text('The PWA is not built: run `npm start` (or `pnpm --filter @desk/web build`).', 503));
     return app;
   }
-  const indexHtml = readFileSync(indexFile, 'utf8');
 
   app.use('*', async (c, next) => {
     await next();
@@ -37,9 +36,12 @@ export function pwaRoutes(distDir: string) {
       },
     }),
   );
+  // A missing hashed file must be a 404, not the shell: an old chunk name would otherwise run HTML as JS.
+  app.get('/assets/*', (c) => c.text('Not found', 404));
   app.get('*', (c) => {
     c.header('Cache-Control', NO_CACHE);
-    return c.html(indexHtml);
+    // Read per request: a rebuilt PWA is served without restarting the server.
+    return c.html(readFileSync(indexFile, 'utf8'));
   });
   return app;
 }

@@ -1,0 +1,42 @@
+import { Navigate, type RouteSectionProps, Route, Router } from '@solidjs/router';
+import { lazy, onMount } from 'solid-js';
+import { startSession } from './auth/session.ts';
+import { UpdatePrompt } from './pwa/UpdatePrompt.tsx';
+import { guarded, NotFound, Shell } from './shell/Shell.tsx';
+
+// Every page is its own lazily loaded chunk: the first load carries only the shell.
+const LoginPage = lazy(() => import('./features/login/LoginPage.tsx'));
+const TicketsPage = lazy(() => import('./features/tickets/TicketsPage.tsx'));
+const UsersPage = lazy(() => import('./features/users/UsersPage.tsx'));
+const IntentsPage = lazy(() => import('./features/intents/IntentsPage.tsx'));
+const IntegrationsPage = lazy(() => import('./features/integrations/IntegrationsPage.tsx'));
+const TeamPage = lazy(() => import('./features/team/TeamPage.tsx'));
+const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
+
+function Root(props: RouteSectionProps) {
+  onMount(startSession);
+  return (
+    <>
+      {props.children}
+      <UpdatePrompt />
+    </>
+  );
+}
+
+export function App() {
+  return (
+    <Router root={Root}>
+      <Route path="/login" component={LoginPage} />
+      <Route path="/" component={Shell}>
+        <Route path="/" component={() => <Navigate href="/tickets" />} />
+        <Route path="/tickets" component={guarded('tickets', TicketsPage)} />
+        <Route path="/users" component={guarded('users', UsersPage)} />
+        <Route path="/intents" component={guarded('intents', IntentsPage)} />
+        <Route path="/integrations" component={guarded('integrations', IntegrationsPage)} />
+        <Route path="/team" component={guarded('team', TeamPage)} />
+        <Route path="/settings" component={guarded('settings', SettingsPage)} />
+        <Route path="*404" component={NotFound} />
+      </Route>
+    </Router>
+  );
+}

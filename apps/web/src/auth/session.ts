@@ -1,0 +1,108 @@
+import type { Agent, Role } from '@desk/core';
+import { createRoot, createSignal } from 'solid-js';
+import { api, isApiError, setUnauthenticatedHandler } from '../api/client.ts';
+
+/**
+ * The signed-in agent. The session itself is an HttpOnly cookie; the agent's public fields are also
+ * kept in localStorage so the shell renders offline after a reload.
+ */
+const STORAGE_KEY = 'desk.user';
+
+function readCachedUser(): Agent | null {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    return raw ? toAgent(JSON.parse(raw)) : null;
+  } catch {
+    return null;
+  }
+}
+
+const ROLES: readonly Role[] = ['agent', 'admin'];
+
+/** Keeps only the public fields of an agent; null when something essential is missing. */
+export function toAgent(value: unknown): Agent | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  const str = (key: string) => (typeof v[key] === 'string' ? (v[key] as string) : '');
+  if (!str('id') || !ROLES.includes(v.role as Role)) return null;
+  return {
+    id: str('id'),
+    name: str('name'),
+    email: str('email'),
+    role: v.role as Role,
+    active: v.active !== false,
+    createdAt: str('createdAt'),
+    updatedAt: str('updatedAt'),
+  };
+}
+
+const state = createRoot(() => {
+  const cached = readCachedUser();
+  const [user, setUser] = createSignal<Agent | null>(cached);
+  // Without a cached user we wait for /api/auth/me before deciding between the shell and the login page.
+  const [checking, setChecking] = createSignal(cached === null);
+  return { user, setUser, checking, setChecking };
+});
+
+/** The signed-in agent, or null (reactive). */
+export const currentUser = state.user;
+/** True while the first session check runs and there is no cached user to show meanwhile. */
+export const sessionChecking = state.checking;
+
+function remember(user: Agent | null): void {
+  const publicUser = user ? toAgent(user) : null;
+  state.setUser(publicUser);
+  try {
+    if (publicUser) localStorage.setItem(STORAGE_KEY, JSON.stringify(publicUser));
+    else localStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // storage unavailable: the session still works for this visit
+  }
+}
+
+/**
+ * Asks the server who is signed in. A 401 signs out; no answer (offline, server down) keeps the
+ * cached user, so the PWA keeps working offline.
+ */
+export async function refreshSession(): Promise<void> {
+  try {
+    const { user } = await api<{ user: Agent }>('/api/auth/me');
+    remember(user);
+  } catch (error) {
+    if (isApiError(error) && error.status === 401) remember(null);
+  } finally {
+    state.setChecking(false);
+  }
+}
+
+export async function signIn(email: string, password: string): Promise<Agent> {
+  const { user } = await api<{ token: string; user: Agent }>('/api/auth/login', {
+    method: 'POST',
+    body: { email, password },
+  });
+  remember(user);
+  return user;
+}
+
+/** Ends the session on the server, then here. Throws NetworkError when offline (still signed in). */
+export async function signOut(): Promise<void> {
+  try {
+    await api<void>('/api/auth/logout', { method: 'POST' });
+  } catch (error) {
+    if (!(isApiError(error) && error.status === 401)) throw error;
+  }
+  remember(null);
+}
+
+let started = false;
+/** Wires the session to the rest of the app once: 401 anywhere, other tabs, coming back online. */
+export function startSession(): void {
+  if (started) return;
+  started = true;
+  setUnauthenticatedHandler(() => remember(null));
+  window.addEventListener('storage', (event) => {
+    if (event.key === STORAGE_KEY) state.setUser(readCachedUser());
+  });
+  window.addEventListener('online', () => void refreshSession());
+  void refreshSession();
+}

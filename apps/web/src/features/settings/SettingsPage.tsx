@@ -1,0 +1,76 @@
+import { useNavigate } from '@solidjs/router';
+import { createSignal, For, Show } from 'solid-js';
+import { isNetworkError } from '../../api/client.ts';
+import { currentUser, signOut } from '../../auth/session.ts';
+import { LANGUAGE_NAMES, LANGUAGES, type Language, language, setLanguage, t } from '../../i18n/index.ts';
+import { PageHeader } from '../../shell/Page.tsx';
+
+export default function SettingsPage() {
+  const navigate = useNavigate();
+  const [signingOut, setSigningOut] = createSignal(false);
+  const [error, setError] = createSignal('');
+
+  const onSignOut = async () => {
+    setSigningOut(true);
+    setError('');
+    try {
+      await signOut();
+      navigate('/login', { replace: true });
+    } catch (err) {
+      setError(isNetworkError(err) ? t('errors.network') : t('errors.unexpected'));
+    } finally {
+      setSigningOut(false);
+    }
+  };
+
+  return (
+    <section>
+      <PageHeader title={t('nav.settings')} />
+
+      <section class="card">
+        <h2 id="settings-language">{t('settings.language')}</h2>
+        <div class="field">
+          <label for="language-select" class="visually-hidden">{t('settings.language')}</label>
+          <select
+            id="language-select"
+            aria-describedby="language-help"
+            value={language()}
+            onChange={(event) => setLanguage(event.currentTarget.value as Language)}
+          >
+            <For each={LANGUAGES}>
+              {(lang) => (
+                <option value={lang} lang={lang}>
+                  {LANGUAGE_NAMES[lang]}
+                </option>
+              )}
+            </For>
+          </select>
+          <p id="language-help" class="hint">
+            {t('settings.languageHelp')}
+          </p>
+        </div>
+      </section>
+
+      <section class="card">
+        <h2 id="settings-sound">{t('settings.sound')}</h2>
+        {/* Later: the notification sound choice and a "play" preview. */}
+        <p class="hint">{t('settings.soundSoon')}</p>
+      </section>
+
+      <section class="card">
+        <h2 id="settings-account">{t('settings.account')}</h2>
+        <Show when={currentUser()}>
+          {(user) => <p>{t('settings.signedInAs', { name: user().name, email: user().email })}</p>}
+        </Show>
+        <Show when={error()}>
+          <p class="error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <button type="button" class="button danger" onClick={onSignOut} disabled={signingOut()}>
+          {signingOut() ? t('settings.signingOut') : t('settings.signOut')}
+        </button>
+      </section>
+    </section>
+  );
+}

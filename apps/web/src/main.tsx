@@ -1,0 +1,12 @@
+import { render } from 'solid-js/web';
+import { App } from './App.tsx';
+import { registerServiceWorker } from './pwa/register.ts';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (root) render(() => <App />, root);
+
+// The service worker only exists in production builds (vite dev serves no /sw.js).
+if (import.meta.env.PROD) {
+  window.addEventListener('load', () => void registerServiceWorker());
+}
