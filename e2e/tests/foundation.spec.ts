@@ -91,7 +91,7 @@ test('the shell works at 375 px and speaks the browser language', async ({ brows
   await page.getByLabel('E-mail').fill(ADMIN.email);
   await page.getByLabel('Senha').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Entrar' }).click();
-  await expect(page.getByRole('link', { name: 'Chamados', exact: true }).first()).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Usuários', exact: true }).first()).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await context.close();
