@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type ChannelsConfig, loadChannelsConfig } from './channels/channels-config.ts';
 
 /** Every setting comes from the environment with a safe default; the README lists them all. */
 export interface Config {
@@ -13,10 +14,14 @@ export interface Config {
   webDist: string;
   /** Largest file a user may send, in bytes. */
   mediaMaxBytes: number;
+  /** The bot answers with an intent only from this confidence on (0..1); below, the fallback. */
+  botThreshold: number;
   sessionDays: number;
   /** Secure cookies when served over https. */
   secureCookies: boolean;
   logRequests: boolean;
+  /** Messaging channels (Telegram, Meta, Sunshine Conversations): base URLs and credentials from the environment. */
+  channels: ChannelsConfig;
 }
 
 function numberFrom(value: string | undefined, fallback: number): number {
@@ -41,8 +46,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.DEMO === '1' || env.DEMO === 'true',
     webDist: resolve(env.WEB_DIST ?? new URL('../../web/dist', import.meta.url).pathname),
     mediaMaxBytes: numberFrom(env.MEDIA_MAX_BYTES, 25 * 1024 * 1024),
+    botThreshold: numberFrom(env.BOT_THRESHOLD, 0.6),
     sessionDays: numberFrom(env.SESSION_DAYS, 30),
     secureCookies: publicUrl.startsWith('https://'),
     logRequests: env.LOG_REQUESTS === '1',
+    channels: loadChannelsConfig(env),
   };
 }

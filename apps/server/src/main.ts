@@ -27,6 +27,8 @@ async function main() {
   const admin = await ensureFirstAdmin(services.agents, config.adminEmail, password);
   if (config.demo) await seedDemo(services, password as string);
 
+  // Delivers what a previous run left queued, then whatever new messages queue.
+  services.outbox.start();
   const app = createApp(services);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl;
@@ -41,6 +43,7 @@ async function main() {
   });
 
   const stop = () => {
+    services.outbox.stop();
     server.close();
     db.close();
     process.exit(0);

@@ -2,19 +2,71 @@ import { AgentsRepo } from './accounts/agents-repo.ts';
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import { PasswordTokens } from './accounts/password-tokens.ts';
 import { Sessions } from './accounts/sessions.ts';
+import { OutboxRepo } from './channels/outbox-repo.ts';
+import { OutboxWorker } from './channels/outbox-worker.ts';
 import type { Config } from './config.ts';
+import { ContactsRepo } from './contacts/contacts-repo.ts';
+import { Nlu } from './conversations/bot/nlu.ts';
+import { ConversationsRepo } from './conversations/conversations-repo.ts';
+import { ConversationEngine } from './conversations/engine.ts';
+import { MessagesRepo } from './conversations/messages-repo.ts';
 import type { Db } from './db/database.ts';
+import { EventBus } from './events/domain-events.ts';
+import { IntentsRepo } from './intents/intents-repo.ts';
+import { DeskIntegrationRepo } from './integrations/desk-integration-repo.ts';
+import { MediaRepo } from './media/media-repo.ts';
+import { MediaStore } from './media/media-store.ts';
+import { monotonicClock } from './shared/clock.ts';
 import { ChangeFeed } from './sync/change-feed.ts';
+import { TicketService } from './tickets/ticket-service.ts';
+import { TicketsRepo } from './tickets/tickets-repo.ts';
 
 /** Everything the routes need, built once per server from the database and the config. */
 export function createServices(db: Db, config: Config) {
+  const clock = monotonicClock();
   const changes = new ChangeFeed(db);
+  const events = new EventBus();
   const agents = new AgentsRepo(db, changes);
+  const contacts = new ContactsRepo(db, changes, clock);
+  const conversations = new ConversationsRepo(db, clock);
+  const messages = new MessagesRepo(db, changes, clock);
+  const tickets = new TicketsRepo(db, changes, clock);
+  const intents = new IntentsRepo(db, changes, clock);
+  const integration = new DeskIntegrationRepo(db, changes);
+  const media = new MediaRepo(db);
+  const outboxRepo = new OutboxRepo(db);
+  const nlu = new Nlu({ threshold: config.botThreshold });
+  const engine = new ConversationEngine({
+    db, clock, events, nlu, agents, contacts, conversations, messages, tickets, intents, integration, media, outbox: outboxRepo,
+  });
+  const ticketService = new TicketService({ db, clock, events, agents, tickets, conversations, messages, engine });
+  const outbox = new OutboxWorker({ db, clock, events, outbox: outboxRepo, messages, conversations });
+  events.on('message.created', ({ message }) => {
+    if (message.delivery?.state === 'pending') outbox.kick();
+  });
+  void nlu.train(intents.list());
+
   return {
     db,
     config,
+    clock,
     changes,
+    events,
     agents,
+    contacts,
+    conversations,
+    messages,
+    tickets,
+    intents,
+    integration,
+    media,
+    mediaStore: new MediaStore(config.dataDir),
+    nlu,
+    engine,
+    ticketService,
+    outbox,
+    /** Retrains the bot after intents changed; requests keep using the previous model meanwhile. */
+    retrainBot: () => nlu.train(intents.list()),
     sessions: new Sessions(db, config.sessionDays),
     passwordTokens: new PasswordTokens(db),
     throttle: new LoginThrottle(),

@@ -18,10 +18,43 @@ export {
   Message,
   MESSAGE_TEXT_MAX,
 } from './conversations/message.ts';
+export { WebchatMessage } from './conversations/webchat-message.ts';
 export { DeskError, ErrorCode, type ErrorBody, exhaustiveSwitchError, type FieldErrors, httpStatusOf } from './errors.ts';
 export { DeskIntegration, DeskIntegrationInput, ticketSubject } from './integrations/desk-integration.ts';
 export { Intent, IntentDesk, IntentInput, IntentPatch } from './intents/intent.ts';
 export { MUTATION_NAMES, MutationArgs, type MutationArgsOf, type MutationName, PushedMutation, PushRequest } from './sync/mutations.ts';
+export {
+  applyTicketMutation,
+  checkAgentReply,
+  createdContact,
+  isTicketFieldMutation,
+  MUTATION_PERMISSIONS,
+  type Mutation,
+  type MutationOf,
+  mutationErrorOf,
+  type Parsed,
+  parseMutation,
+  patchedContact,
+  replyMessage,
+  ruleError,
+  TICKET_FIELD_MUTATIONS,
+  type TicketFieldMutation,
+  ticketChangeOf,
+  ticketIdOf,
+} from './sync/mutators.ts';
+export {
+  EPOCH_HEADER,
+  MutationError,
+  MutationResult,
+  PullQuery,
+  PullResponse,
+  PushResponse,
+  SYNC_ENTITIES,
+  SyncChange,
+  SyncEntity,
+  TicketRead,
+  ticketReadId,
+} from './sync/protocol.ts';
 export { type TicketFilter, TicketListQuery } from './tickets/filters.ts';
 export { DEFAULT_PRIORITY, priorityRank, TICKET_PRIORITIES, TicketPriority } from './tickets/priority.ts';
 export {

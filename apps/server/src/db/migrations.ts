@@ -186,4 +186,64 @@ CREATE TABLE push_subscriptions (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'conversation language and media files',
+    sql: `
+-- The language the user last wrote in, so a short "ok" is answered in the same language.
+ALTER TABLE conversations ADD COLUMN language TEXT;
+
+-- Files sent by end users, stored under DATA_DIR/media/<id>; served only to agents and to their sender.
+CREATE TABLE media (
+  id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations(id),
+  mime_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX media_conversation ON media(conversation_id);
+`,
+  },
+  {
+    version: 3,
+    name: 'sync: per-agent change log rows',
+    sql: `
+-- Rows only one agent may pull (their own read marks); NULL means every agent who may see the entity.
+ALTER TABLE change_log ADD COLUMN audience TEXT;
+`,
+  },
+  {
+    version: 4,
+    name: 'messaging channels: media downloads and channel peers',
+    sql: `
+-- Files a messaging platform told us about, fetched after the webhook was acknowledged; retried with backoff.
+CREATE TABLE channel_media_jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  position INTEGER NOT NULL,
+  media_id TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  source TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'stored', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (message_id, position)
+);
+CREATE INDEX channel_media_jobs_due ON channel_media_jobs(state, next_attempt_at);
+
+-- What a platform told about the other end of a conversation that sending needs later
+-- (the Messenger page or Instagram account it wrote to, the real channel behind Sunshine Conversations).
+CREATE TABLE channel_peers (
+  channel TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  details TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (channel, external_id)
+);
+`,
+  },
 ];

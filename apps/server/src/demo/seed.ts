@@ -1,5 +1,7 @@
 import { hashPassword } from '../accounts/password.ts';
 import type { Services } from '../services.ts';
+import { playDemoConversations } from './demo-conversations.ts';
+import { demoIntents } from './demo-intents.ts';
 
 export const DEMO_AGENTS = [
   { name: 'Ana Souza', email: 'ana@desk.local', role: 'agent' },
@@ -8,7 +10,8 @@ export const DEMO_AGENTS = [
 ] as const;
 
 /**
- * Seeds the demo workspace once (agents, and whatever the domains add below). Agents share
+ * Seeds the demo workspace once: agents, intents, the Desk integration, contacts and tickets
+ * made by playing scripted conversations through the engine. Agents share
  * the admin's password so one printed login opens every demo account.
  */
 export async function seedDemo(services: Services, password: string): Promise<boolean> {
@@ -18,7 +21,14 @@ export async function seedDemo(services: Services, password: string): Promise<bo
     for (const agent of DEMO_AGENTS) {
       if (!services.agents.emailTaken(agent.email)) services.agents.create({ ...agent, passwordHash });
     }
+    const ana = services.agents.findCredentials('ana@desk.local')?.agent.id ?? null;
+    for (const intent of demoIntents(ana)) {
+      if (!services.intents.nameTaken(intent.name)) services.intents.create(intent);
+    }
+    services.integration.put({ subject: 'Acme Support', tags: ['desk', 'chatbot'], enabled: true });
     services.db.prepare("INSERT INTO settings (key, value) VALUES ('demo_seeded', 'true')").run();
   })();
+  await services.retrainBot();
+  await playDemoConversations(services);
   return true;
 }

@@ -1,9 +1,23 @@
+import { SYNC_ENTITIES, type SyncEntity } from '@desk/core';
 import type { Db } from '../db/database.ts';
 
-export const SYNC_ENTITIES = ['ticket', 'message', 'contact', 'agent', 'intent', 'integration'] as const;
-export type SyncEntity = (typeof SYNC_ENTITIES)[number];
+export { SYNC_ENTITIES, type SyncEntity };
 
 type PokeListener = (cursor: number) => void;
+
+/** Keys that never enter the log, at any depth: credentials stay in their own tables. */
+const SECRET_KEY = /password|secret|token|api_?key|private_?key|(^|_)hash$|Hash$|^auth$/i;
+
+/** A copy of `data` without secret-looking keys (defence in depth: repositories pass public shapes). */
+export function redactSecrets(data: unknown): unknown {
+  if (Array.isArray(data)) return data.map(redactSecrets);
+  if (data === null || typeof data !== 'object') return data;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (!SECRET_KEY.test(key)) out[key] = redactSecrets(value);
+  }
+  return out;
+}
 
 /**
  * The change log. Every write to synced data calls `record` inside its transaction, so the
@@ -18,13 +32,18 @@ export class ChangeFeed {
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
-      'INSERT INTO change_log (entity, entity_id, op, data, created_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO change_log (entity, entity_id, op, data, created_at, audience) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.latest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM change_log');
   }
 
-  record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown): number {
-    const info = this.insert.run(entity, id, op, op === 'delete' ? null : JSON.stringify(data), new Date().toISOString());
+  /**
+   * Appends a change. `data` is the entity's full public shape (the client replaces its copy).
+   * `audience` limits the row to one agent (e.g. that agent's read marks).
+   */
+  record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown, audience: string | null = null): number {
+    const payload = op === 'delete' ? null : JSON.stringify(redactSecrets(data));
+    const info = this.insert.run(entity, id, op, payload, new Date().toISOString(), audience);
     this.schedulePoke();
     return Number(info.lastInsertRowid);
   }
@@ -44,7 +63,8 @@ export class ChangeFeed {
     queueMicrotask(() => {
       this.pokeScheduled = false;
       if (this.db.inTransaction) {
-        this.schedulePoke();
+        // Still inside a transaction (one driven by hand across awaits): look again later.
+        setImmediate(() => this.schedulePoke());
         return;
       }
       const cursor = this.latestSeq();

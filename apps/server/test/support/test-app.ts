@@ -60,3 +60,6 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
     },
   };
 }
+
+// The conversation engine's fixture (an admin and two agents signed in, sample intents).
+export { createTestDesk, sampleIntents, type TestDesk, withIntents } from './desk-fixture.ts';

@@ -11,6 +11,14 @@ export const Attachment = z.object({
   name: z.string(),
   /** Served only to signed-in agents (and to the visitor who sent it, on the web chat). */
   url: z.string(),
+  /**
+   * Files that Desk fetches from a messaging platform after acknowledging its webhook: `pending`
+   * until downloaded (the URL answers 404 meanwhile), `failed` with the reason once it gave up.
+   * Absent for files received directly (web chat).
+   */
+  download: z
+    .object({ state: z.enum(['pending', 'stored', 'failed']), error: z.string().nullable().optional(), attempts: z.number().int().nonnegative().optional() })
+    .optional(),
 });
 export type Attachment = z.infer<typeof Attachment>;
 

@@ -1,0 +1,207 @@
+import type { Db } from '../db/database.ts';
+import type { ChannelEnvVar, ChannelsConfig } from './channels-config.ts';
+
+/**
+ * The settings groups an admin edits in the Integrations module. `meta` holds what WhatsApp,
+ * Messenger and Instagram share (one webhook, one app secret); the others are one channel each.
+ */
+export const CHANNEL_SETTING_GROUPS = ['telegram', 'meta', 'whatsapp', 'messenger', 'instagram', 'smooch'] as const;
+export type ChannelSettingGroup = (typeof CHANNEL_SETTING_GROUPS)[number];
+
+export interface FieldSpec {
+  name: string;
+  env: ChannelEnvVar;
+  secret: boolean;
+  /** A value the platform would refuse, refused here first. */
+  pattern?: RegExp;
+  patternMessage?: string;
+}
+
+export const CHANNEL_FIELDS: Record<ChannelSettingGroup, readonly FieldSpec[]> = {
+  telegram: [
+    { name: 'botToken', env: 'TELEGRAM_BOT_TOKEN', secret: true, pattern: /^\d+:[\w-]+$/, patternMessage: 'A bot token looks like 123456:ABC-DEF…' },
+    {
+      name: 'webhookSecret',
+      env: 'TELEGRAM_WEBHOOK_SECRET',
+      secret: true,
+      pattern: /^[\w-]{1,256}$/,
+      patternMessage: 'Use 1 to 256 characters: letters, digits, _ and -.',
+    },
+  ],
+  meta: [
+    { name: 'appSecret', env: 'META_APP_SECRET', secret: true },
+    { name: 'verifyToken', env: 'META_VERIFY_TOKEN', secret: true },
+  ],
+  whatsapp: [
+    { name: 'phoneNumberId', env: 'WHATSAPP_PHONE_NUMBER_ID', secret: false, pattern: /^\d{1,30}$/, patternMessage: 'Digits only.' },
+    { name: 'accessToken', env: 'WHATSAPP_ACCESS_TOKEN', secret: true },
+  ],
+  messenger: [{ name: 'pageAccessToken', env: 'MESSENGER_PAGE_ACCESS_TOKEN', secret: true }],
+  instagram: [{ name: 'accessToken', env: 'INSTAGRAM_ACCESS_TOKEN', secret: true }],
+  smooch: [
+    { name: 'appId', env: 'SMOOCH_APP_ID', secret: false, pattern: /^[\w-]{1,100}$/, patternMessage: 'Letters, digits, _ and - only.' },
+    { name: 'keyId', env: 'SMOOCH_KEY_ID', secret: false },
+    { name: 'keySecret', env: 'SMOOCH_KEY_SECRET', secret: true },
+    { name: 'webhookSecret', env: 'SMOOCH_WEBHOOK_SECRET', secret: true },
+  ],
+};
+
+/** Which groups must be complete for a group to work (WhatsApp needs the Meta webhook, …). */
+const REQUIRES: Partial<Record<ChannelSettingGroup, ChannelSettingGroup>> = {
+  whatsapp: 'meta',
+  messenger: 'meta',
+  instagram: 'meta',
+};
+
+export const MASK = '••••';
+
+/** "••••1234" for long secrets, "••••" for short ones: enough to recognise, never enough to use. */
+export function maskSecret(value: string): string {
+  return value.length >= 12 ? `${MASK}${value.slice(-4)}` : MASK;
+}
+
+export function isMasked(value: string): boolean {
+  return value.startsWith(MASK);
+}
+
+interface StoredGroup {
+  enabled?: boolean;
+  values?: Record<string, string>;
+}
+
+export interface FieldView {
+  name: string;
+  envVar: string;
+  secret: boolean;
+  /** The plain value of a non-secret field; the masked value of a secret one; null when unset. */
+  value: string | null;
+  /** Whether the environment sets it (and so overrides what is stored). */
+  fromEnv: boolean;
+}
+
+export interface GroupView {
+  id: ChannelSettingGroup;
+  /** Every field needed is set (here or in the groups it requires). */
+  configured: boolean;
+  /** The admin's switch; a configured group that is switched off answers 404 on its webhook. */
+  enabled: boolean;
+  /** Configured and enabled: the webhook answers and replies go out. */
+  active: boolean;
+  envOverrides: string[];
+  requires: ChannelSettingGroup | null;
+  fields: FieldView[];
+}
+
+export type SettingsUpdate = { enabled?: boolean; values?: Record<string, string | null> };
+
+const keyOf = (group: ChannelSettingGroup) => `channel_settings.${group}`;
+
+/**
+ * Channel credentials: stored in `settings` (one JSON row per group), overridden field by field by
+ * the environment. Read on every use, so an admin's change applies without a restart.
+ */
+export class ChannelSettings {
+  constructor(
+    private readonly db: Db,
+    private readonly config: ChannelsConfig,
+  ) {}
+
+  private stored(group: ChannelSettingGroup): StoredGroup {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(keyOf(group)) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as StoredGroup) : {};
+  }
+
+  /** Effective values of a group: environment first, then what an admin stored. */
+  values(group: ChannelSettingGroup): Record<string, string | undefined> {
+    const stored = this.stored(group).values ?? {};
+    const out: Record<string, string | undefined> = {};
+    for (const field of CHANNEL_FIELDS[group]) out[field.name] = this.config.env[field.env] ?? stored[field.name] ?? undefined;
+    return out;
+  }
+
+  /** The value of one field, or undefined. */
+  value(group: ChannelSettingGroup, field: string): string | undefined {
+    return this.values(group)[field];
+  }
+
+  configured(group: ChannelSettingGroup): boolean {
+    const values = this.values(group);
+    const own = CHANNEL_FIELDS[group].every((f) => Boolean(values[f.name]));
+    const required = REQUIRES[group];
+    return own && (!required || this.configured(required));
+  }
+
+  enabled(group: ChannelSettingGroup): boolean {
+    const required = REQUIRES[group];
+    return this.stored(group).enabled !== false && (!required || this.enabled(required));
+  }
+
+  active(group: ChannelSettingGroup): boolean {
+    return this.configured(group) && this.enabled(group);
+  }
+
+  view(group: ChannelSettingGroup): GroupView {
+    const stored = this.stored(group);
+    const values = this.values(group);
+    const fields = CHANNEL_FIELDS[group].map((f): FieldView => {
+      const value = values[f.name];
+      return {
+        name: f.name,
+        envVar: f.env,
+        secret: f.secret,
+        value: value === undefined ? null : f.secret ? maskSecret(value) : value,
+        fromEnv: this.config.env[f.env] !== undefined,
+      };
+    });
+    return {
+      id: group,
+      configured: this.configured(group),
+      enabled: stored.enabled !== false,
+      active: this.active(group),
+      envOverrides: fields.filter((f) => f.fromEnv).map((f) => f.envVar),
+      requires: REQUIRES[group] ?? null,
+      fields,
+    };
+  }
+
+  /**
+   * Checks an update without writing: answers field → message for what the platform would refuse.
+   * Unknown fields are refused too, so a typo never silently does nothing.
+   */
+  check(group: ChannelSettingGroup, update: SettingsUpdate): Record<string, string> {
+    const errors: Record<string, string> = {};
+    const specs = new Map(CHANNEL_FIELDS[group].map((f) => [f.name, f]));
+    for (const [name, value] of Object.entries(update.values ?? {})) {
+      const spec = specs.get(name);
+      if (!spec) {
+        errors[`values.${name}`] = `Unknown setting for ${group}.`;
+        continue;
+      }
+      if (value === null || value === '' || (spec.secret && isMasked(value))) continue;
+      if (value.length > 4096) errors[`values.${name}`] = 'Too long.';
+      else if (spec.pattern && !spec.pattern.test(value.trim())) errors[`values.${name}`] = spec.patternMessage ?? 'Not valid.';
+    }
+    return errors;
+  }
+
+  /**
+   * Applies an admin's change. Secrets are write-only: an omitted value, or the masked value sent
+   * back as it was shown, keeps the stored one; null or "" clears it.
+   */
+  update(group: ChannelSettingGroup, update: SettingsUpdate): GroupView {
+    const current = this.stored(group);
+    const values = { ...(current.values ?? {}) };
+    for (const [name, value] of Object.entries(update.values ?? {})) {
+      const spec = CHANNEL_FIELDS[group].find((f) => f.name === name);
+      if (!spec) continue;
+      if (value === null || value.trim() === '') delete values[name];
+      else if (spec.secret && isMasked(value)) continue;
+      else values[name] = value.trim();
+    }
+    const next: StoredGroup = { enabled: update.enabled ?? current.enabled ?? true, values };
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(keyOf(group), JSON.stringify(next));
+    return this.view(group);
+  }
+}

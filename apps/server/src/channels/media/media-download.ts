@@ -1,0 +1,80 @@
+import { describeFetchError, isRetryableStatus } from '../platform-http.ts';
+
+/** A failed download: retryable ones (network, 5xx, 429) are tried again later. */
+export class MediaFetchError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'MediaFetchError';
+  }
+}
+
+export interface FetchedMedia {
+  bytes: Uint8Array;
+  /** The Content-Type the server answered, when any. */
+  contentType: string | null;
+}
+
+export type FetchFn = typeof fetch;
+
+/**
+ * Downloads a file, refusing it as soon as it is known to exceed `maxBytes` (from Content-Length,
+ * else while reading), so an oversized file never fills memory or disk.
+ */
+export async function downloadLimited(
+  fetchFn: FetchFn,
+  url: string,
+  options: { headers?: Record<string, string>; maxBytes: number; timeoutMs: number; platform: string },
+): Promise<FetchedMedia> {
+  if (!/^https?:\/\//i.test(url)) throw new MediaFetchError(`${options.platform} gave a file URL that is not http(s).`, false);
+  let response: Response;
+  try {
+    response = await fetchFn(url, { headers: options.headers ?? {}, signal: AbortSignal.timeout(options.timeoutMs), redirect: 'follow' });
+  } catch (err) {
+    throw new MediaFetchError(`${options.platform} file could not be downloaded: ${describeFetchError(err)}`, true);
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new MediaFetchError(`${options.platform} answered ${response.status} to the file download.`, isRetryableStatus(response.status));
+  }
+  const tooLarge = () => new MediaFetchError(`The file is larger than the ${formatMb(options.maxBytes)} limit.`, false);
+  const declared = Number(response.headers.get('content-length') ?? '');
+  if (Number.isFinite(declared) && declared > options.maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    if (response.body) {
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > options.maxBytes) {
+          await reader.cancel().catch(() => undefined);
+          throw tooLarge();
+        }
+        chunks.push(value);
+      }
+    }
+  } catch (err) {
+    if (err instanceof MediaFetchError) throw err;
+    throw new MediaFetchError(`${options.platform} file download broke off: ${describeFetchError(err)}`, true);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { bytes, contentType: response.headers.get('content-type') };
+}
+
+export function formatMb(bytes: number): string {
+  const mb = bytes / 1024 / 1024;
+  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+}

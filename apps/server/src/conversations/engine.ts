@@ -1,0 +1,352 @@
+import {
+  attachmentKindOf,
+  type Attachment,
+  type Channel,
+  checkReply,
+  type Contact,
+  DeskError,
+  ErrorCode,
+  type Intent,
+  type Message,
+  normalizePhone,
+  statusAfterAssignment,
+  type Ticket,
+  ticketSubject,
+} from '@desk/core';
+import type { AgentsRepo } from '../accounts/agents-repo.ts';
+import type { OutboxRepo } from '../channels/outbox-repo.ts';
+import type { ContactsRepo } from '../contacts/contacts-repo.ts';
+import { type Db, inTransaction } from '../db/database.ts';
+import type { DomainEvent, EventBus } from '../events/domain-events.ts';
+import type { IntentsRepo } from '../intents/intents-repo.ts';
+import type { DeskIntegrationRepo } from '../integrations/desk-integration-repo.ts';
+import type { MediaRepo } from '../media/media-repo.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { TicketsRepo } from '../tickets/tickets-repo.ts';
+import { type BotLanguage, isBotLanguage } from './bot/languages.ts';
+import type { BotReading, Nlu } from './bot/nlu.ts';
+import type { ConversationRecord, ConversationsRepo } from './conversations-repo.ts';
+import { initialDelivery, usesOutbox } from './delivery.ts';
+import type { MessagesRepo } from './messages-repo.ts';
+
+/** A file the user sent, already written to the media store. */
+export interface InboundFile {
+  mediaId: string;
+  mimeType: string;
+  size: number;
+  name: string;
+}
+
+/** One message from an end user, as every channel adapter hands it to the engine. */
+export interface InboundMessage {
+  channel: Channel;
+  externalId: string;
+  text: string;
+  attachments?: InboundFile[];
+  /** The platform's id for the message: a redelivery with the same id is stored once. */
+  channelMessageId?: string | null;
+  profile?: { name?: string | null; phone?: string | null };
+}
+
+export interface InboundResult {
+  message: Message;
+  /** False when this was a redelivery of a message already stored. */
+  created: boolean;
+  conversation: ConversationRecord;
+  reply: Message | null;
+  ticket: Ticket | null;
+}
+
+export interface ReplyInput {
+  ticketId: string;
+  agentId: string;
+  text: string;
+  /** Client-generated id: a retried reply is stored and sent once. */
+  messageId?: string;
+  hasAttachments?: boolean;
+}
+
+export interface EngineDeps {
+  db: Db;
+  clock: Clock;
+  events: EventBus;
+  nlu: Nlu;
+  agents: AgentsRepo;
+  contacts: ContactsRepo;
+  conversations: ConversationsRepo;
+  messages: MessagesRepo;
+  tickets: TicketsRepo;
+  intents: IntentsRepo;
+  integration: DeskIntegrationRepo;
+  media: MediaRepo;
+  outbox: OutboxRepo;
+}
+
+/**
+ * Channels where the platform tells the user's phone, so a contact created by an admin with that
+ * phone is recognised on the first message and their designated agent applies. Channels that
+ * report a verified phone (WhatsApp) belong here.
+ */
+const PHONE_MATCHED_CHANNELS: ReadonlySet<Channel> = new Set(['whatsapp']);
+
+const NEEDS_READING = Symbol('needs-reading');
+
+/**
+ * What happens between an end user, the bot and the agents: inbound messages, bot answers,
+ * hand-offs to tickets and agent replies. Each step is one transaction; events go out after it.
+ */
+export class ConversationEngine {
+  constructor(private readonly deps: EngineDeps) {}
+
+  async handleInbound(input: InboundMessage): Promise<InboundResult> {
+    const { conversations, messages, nlu } = this.deps;
+    if (input.channelMessageId) {
+      const existing = messages.findByChannelId(input.channel, input.channelMessageId);
+      if (existing) return this.redelivery(existing);
+    }
+    let reading: BotReading | null = null;
+    // The bot reads outside the transaction (nlp.js is async); if the conversation went back to
+    // bot mode in between, read and try again.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const conversation = conversations.findByIdentity(input.channel, input.externalId);
+      if (!reading && conversation?.mode !== 'desk' && input.text.trim() !== '') {
+        reading = await nlu.read(input.text, isBotLanguage(conversation?.language) ? conversation.language : null);
+      }
+      const events: DomainEvent[] = [];
+      const result = inTransaction(this.deps.db, () => this.storeInbound(input, reading, events));
+      if (result === NEEDS_READING) continue;
+      this.deps.events.emitAll(events);
+      return result;
+    }
+    throw new Error('The conversation kept changing mode while a message was stored.');
+  }
+
+  /** Inside a transaction: the user's message, the bot's answer and the hand-off, all or nothing. */
+  private storeInbound(input: InboundMessage, reading: BotReading | null, events: DomainEvent[]): InboundResult | typeof NEEDS_READING {
+    const { conversations, messages, tickets } = this.deps;
+    if (input.channelMessageId) {
+      const existing = messages.findByChannelId(input.channel, input.channelMessageId);
+      if (existing) return this.redelivery(existing);
+    }
+    let conversation = conversations.findByIdentity(input.channel, input.externalId);
+    const inBotMode = conversation?.mode !== 'desk';
+    if (inBotMode && !reading && input.text.trim() !== '') return NEEDS_READING;
+
+    const contact = this.contactFor(input);
+    conversation ??= conversations.create({ contactId: contact.id, channel: input.channel, externalId: input.externalId });
+    if (reading?.languageDetected) conversations.setLanguage(conversation.id, reading.language);
+
+    const activeTicketId = conversation.mode === 'desk' ? conversation.activeTicketId : null;
+    const attachments = this.storeAttachments(conversation.id, input.attachments ?? []);
+    const { message } = messages.append({
+      conversationId: conversation.id,
+      channel: input.channel,
+      ticketId: activeTicketId,
+      authorKind: 'user',
+      text: input.text,
+      attachments,
+      channelMessageId: input.channelMessageId ?? null,
+    });
+    const created: string[] = [message.id];
+
+    let reply: Message | null = null;
+    let ticket: Ticket | null = null;
+    if (activeTicketId) {
+      tickets.touch(activeTicketId);
+    } else if (reading) {
+      if (reading.answer) {
+        reply = this.appendOutbound(conversation, { authorKind: 'bot', text: reading.answer, ticketId: null });
+        created.push(reply.id);
+      }
+      const intent = reading.intent ? this.deps.intents.get(reading.intent.id) : null;
+      if (intent?.desk.enabled && this.deps.integration.get().enabled) {
+        const handOff = this.handOff(conversation, contact, intent, reading.confidence, reading.language);
+        ticket = handOff.ticket;
+        created.push(...handOff.createdMessageIds);
+        events.push({ name: 'ticket.created', payload: { ticket } });
+      }
+    }
+    for (const id of created) {
+      events.push({ name: 'message.created', payload: { message: messages.get(id) as Message, channel: input.channel, externalId: input.externalId } });
+    }
+    return {
+      message: messages.get(message.id) as Message,
+      created: true,
+      conversation: conversations.get(conversation.id) as ConversationRecord,
+      reply: reply ? messages.get(reply.id) : null,
+      ticket: ticket ? tickets.get(ticket.id) : null,
+    };
+  }
+
+  /**
+   * Hand-off rules 1, 2 and 4: the ticket takes the intent's status and priority, the integration's
+   * subject and tags, the contact's designated agent (else the intent's), and every message since
+   * the previous ticket was solved. A ticket created solved leaves the bot in charge.
+   */
+  private handOff(conversation: ConversationRecord, contact: Contact, intent: Intent, confidence: number, language: BotLanguage) {
+    const { tickets, messages, conversations, agents } = this.deps;
+    const integration = this.deps.integration.get();
+    const activeAgent = (id: string | null) => (id && agents.isActive(id) ? id : null);
+    const assigneeId = activeAgent(contact.designatedAgentId) ?? activeAgent(intent.desk.agentId);
+    const ticket = tickets.create({
+      subject: ticketSubject(integration.subject, intent.name),
+      status: statusAfterAssignment(intent.desk.status, assigneeId),
+      priority: intent.desk.priority,
+      tags: [...integration.tags],
+      assigneeId,
+      contactId: contact.id,
+      channel: conversation.channel,
+      conversationId: conversation.id,
+      intentId: intent.id,
+      intentConfidence: Math.max(0, Math.min(1, confidence)),
+    });
+    messages.attachUnticketed(conversation.id, ticket.id);
+    const createdMessageIds: string[] = [];
+    if (ticket.status === 'solved') {
+      const note = this.appendSystem(conversation, ticket.id, systemText.createdSolved(ticket.number, language));
+      createdMessageIds.push(note.id);
+    } else {
+      conversations.setMode(conversation.id, 'desk', ticket.id);
+    }
+    return { ticket, createdMessageIds };
+  }
+
+  /** The contact behind a channel identity: known, matched by phone, or new. */
+  private contactFor(input: InboundMessage): Contact {
+    const { contacts } = this.deps;
+    const identity = { channel: input.channel, externalId: input.externalId };
+    const known = contacts.findByIdentity(input.channel, input.externalId);
+    if (known) return known;
+    const phoneCheck = input.profile?.phone ? normalizePhone(input.profile.phone) : null;
+    const phone = phoneCheck?.ok ? phoneCheck.e164 : null;
+    if (phone && PHONE_MATCHED_CHANNELS.has(input.channel)) {
+      const byPhone = contacts.findByPhone(phone);
+      if (byPhone) return contacts.addIdentity(byPhone.id, identity);
+    }
+    const name = input.profile?.name?.trim() || defaultContactName(input.channel, input.externalId);
+    const freePhone = phone && !contacts.findByPhone(phone) ? phone : null;
+    return contacts.create({ name: name.slice(0, 120), phone: freePhone }, identity);
+  }
+
+  private storeAttachments(conversationId: string, files: InboundFile[]): Attachment[] {
+    return files.map((file) => {
+      this.deps.media.insert({
+        id: file.mediaId,
+        conversationId,
+        mimeType: file.mimeType,
+        size: file.size,
+        name: file.name,
+        createdAt: this.deps.clock(),
+      });
+      return { kind: attachmentKindOf(file.mimeType), mimeType: file.mimeType, size: file.size, name: file.name, url: `/media/${file.mediaId}` };
+    });
+  }
+
+  /** A bot answer or an agent reply: stored, and queued for the channel in the same transaction. */
+  appendOutbound(
+    conversation: ConversationRecord,
+    input: { authorKind: 'bot' | 'agent'; text: string; ticketId: string | null; agentId?: string; id?: string },
+  ): Message {
+    const { message } = this.deps.messages.append({
+      ...(input.id ? { id: input.id } : {}),
+      conversationId: conversation.id,
+      channel: conversation.channel,
+      ticketId: input.ticketId,
+      authorKind: input.authorKind,
+      agentId: input.agentId ?? null,
+      text: input.text,
+      delivery: initialDelivery(conversation.channel),
+    });
+    if (usesOutbox(conversation.channel)) this.deps.outbox.enqueue(message.id, conversation.channel, this.deps.clock());
+    return message;
+  }
+
+  /** A note in the ticket (shown to agents, and to the web chat visitor); never sent to other channels. */
+  appendSystem(conversation: ConversationRecord, ticketId: string, text: string): Message {
+    return this.deps.messages.append({
+      conversationId: conversation.id,
+      channel: conversation.channel,
+      ticketId,
+      authorKind: 'system',
+      text,
+    }).message;
+  }
+
+  /**
+   * An agent's reply to the user's channel. Idempotent on `messageId` (the sync queue retries),
+   * refused when it carries a file or the ticket is solved.
+   */
+  reply(input: ReplyInput): { message: Message; created: boolean } {
+    const events: DomainEvent[] = [];
+    const result = inTransaction(this.deps.db, () => this.replyInTransaction(input, events));
+    this.deps.events.emitAll(events);
+    return result;
+  }
+
+  /** The reply's writes, for callers that already hold a transaction; they emit `events` after commit. */
+  replyInTransaction(input: ReplyInput, events: DomainEvent[]): { message: Message; created: boolean } {
+    const { messages, conversations, tickets } = this.deps;
+    if (input.messageId) {
+      const existing = messages.get(input.messageId);
+      if (existing) {
+        if (existing.ticketId !== input.ticketId || existing.authorKind !== 'agent') {
+          throw new DeskError(ErrorCode.conflict, 'This message id is already used by another message.');
+        }
+        return { message: existing, created: false };
+      }
+    }
+    const ticket = this.requireTicket(input.ticketId);
+    const check = checkReply(ticket.status, input.hasAttachments ?? false);
+    if (!check.ok) throw new DeskError(ErrorCode.ruleViolated, check.message, { rule: check.rule });
+    const conversation = conversations.get(ticket.conversationId) as ConversationRecord;
+    const message = this.appendOutbound(conversation, {
+      authorKind: 'agent',
+      agentId: input.agentId,
+      text: input.text,
+      ticketId: ticket.id,
+      ...(input.messageId ? { id: input.messageId } : {}),
+    });
+    tickets.touch(ticket.id);
+    events.push({ name: 'message.created', payload: { message, channel: conversation.channel, externalId: conversation.externalId } });
+    return { message, created: true };
+  }
+
+  private redelivery(existing: Message): InboundResult {
+    const conversation = this.deps.conversations.get(existing.conversationId) as ConversationRecord;
+    return { message: existing, created: false, conversation, reply: null, ticket: null };
+  }
+
+  /** Refuses a write to a ticket that doesn't exist. */
+  requireTicket(ticketId: string): Ticket {
+    const ticket = this.deps.tickets.get(ticketId);
+    if (!ticket) throw new DeskError(ErrorCode.notFound, 'No such ticket.');
+    return ticket;
+  }
+}
+
+function defaultContactName(channel: Channel, externalId: string): string {
+  const label = channel === 'webchat' ? 'Visitor' : `${channel[0]?.toUpperCase()}${channel.slice(1)} user`;
+  return `${label} ${externalId.replace(/[^\p{L}\p{N}]/gu, '').slice(0, 6)}`.trim();
+}
+
+/** System notes, in the conversation's language since the web chat visitor sees them too. */
+export const systemText = {
+  createdSolved: (number: number, language: BotLanguage) =>
+    ({
+      pt: `Ticket #${number} criado como resolvido: o bot continua atendendo.`,
+      es: `Ticket #${number} creado como resuelto: el bot sigue atendiendo.`,
+      en: `Ticket #${number} was created as solved: the bot keeps answering.`,
+    })[language],
+  solved: (number: number, agentName: string, language: BotLanguage) =>
+    ({
+      pt: `Ticket #${number} resolvido por ${agentName}. O bot volta a atender.`,
+      es: `Ticket #${number} resuelto por ${agentName}. El bot vuelve a atender.`,
+      en: `Ticket #${number} was solved by ${agentName}. The bot answers again.`,
+    })[language],
+  reopened: (number: number, agentName: string, language: BotLanguage) =>
+    ({
+      pt: `Ticket #${number} reaberto por ${agentName}.`,
+      es: `Ticket #${number} reabierto por ${agentName}.`,
+      en: `Ticket #${number} was reopened by ${agentName}.`,
+    })[language],
+};

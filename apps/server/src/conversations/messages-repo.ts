@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Attachment, AuthorKind, Channel, Delivery, Message } from '@desk/core';
+import type { Db } from '../db/database.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { ChangeFeed } from '../sync/change-feed.ts';
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  ticket_id: string | null;
+  author_kind: AuthorKind;
+  agent_id: string | null;
+  text: string;
+  attachments: string;
+  channel: Channel;
+  channel_message_id: string | null;
+  delivery: string | null;
+  created_at: string;
+}
+
+function fromRow(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    ticketId: row.ticket_id,
+    authorKind: row.author_kind,
+    agentId: row.agent_id,
+    text: row.text,
+    attachments: JSON.parse(row.attachments) as Attachment[],
+    channelMessageId: row.channel_message_id,
+    delivery: row.delivery ? (JSON.parse(row.delivery) as Delivery) : null,
+    createdAt: row.created_at,
+  };
+}
+
+export interface NewMessage {
+  id?: string;
+  conversationId: string;
+  channel: Channel;
+  ticketId: string | null;
+  authorKind: AuthorKind;
+  agentId?: string | null;
+  text: string;
+  attachments?: Attachment[];
+  channelMessageId?: string | null;
+  delivery?: Delivery | null;
+}
+
+/** Messages are append-only; only their ticket link and delivery state change afterwards. */
+export class MessagesRepo {
+  private readonly insert;
+  private readonly byId;
+  private readonly byChannelId;
+
+  constructor(
+    private readonly db: Db,
+    private readonly changes: ChangeFeed,
+    private readonly clock: Clock,
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO messages (id, conversation_id, ticket_id, author_kind, agent_id, text, attachments, channel,
+         channel_message_id, delivery, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.byId = db.prepare('SELECT * FROM messages WHERE id = ?');
+    this.byChannelId = db.prepare('SELECT * FROM messages WHERE channel = ? AND channel_message_id = ?');
+  }
+
+  get(id: string): Message | null {
+    const row = this.byId.get(id) as MessageRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** A message already received from the channel under this id (a redelivered webhook). */
+  findByChannelId(channel: Channel, channelMessageId: string): Message | null {
+    const row = this.byChannelId.get(channel, channelMessageId) as MessageRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Stores the message, or answers the one already stored under the same channel message id. */
+  append(input: NewMessage): { message: Message; created: boolean } {
+    if (input.channelMessageId) {
+      const existing = this.findByChannelId(input.channel, input.channelMessageId);
+      if (existing) return { message: existing, created: false };
+    }
+    const message: Message = {
+      id: input.id ?? randomUUID(),
+      conversationId: input.conversationId,
+      ticketId: input.ticketId,
+      authorKind: input.authorKind,
+      agentId: input.agentId ?? null,
+      text: input.text,
+      attachments: input.attachments ?? [],
+      channelMessageId: input.channelMessageId ?? null,
+      delivery: input.delivery ?? null,
+      createdAt: this.clock(),
+    };
+    this.insert.run(
+      message.id,
+      message.conversationId,
+      message.ticketId,
+      message.authorKind,
+      message.agentId,
+      message.text,
+      JSON.stringify(message.attachments),
+      input.channel,
+      message.channelMessageId,
+      message.delivery ? JSON.stringify(message.delivery) : null,
+      message.createdAt,
+    );
+    this.changes.record('message', message.id, 'put', message);
+    return { message, created: true };
+  }
+
+  listByConversation(conversationId: string, options: { afterId?: string } = {}): Message[] {
+    const rows = options.afterId
+      ? this.db
+          .prepare(
+            `SELECT * FROM messages WHERE conversation_id = ?
+               AND rowid > COALESCE((SELECT rowid FROM messages WHERE id = ? AND conversation_id = ?), 0)
+             ORDER BY rowid`,
+          )
+          .all(conversationId, options.afterId, conversationId)
+      : this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY rowid').all(conversationId);
+    return (rows as MessageRow[]).map(fromRow);
+  }
+
+  listByTicket(ticketId: string): Message[] {
+    const rows = this.db.prepare('SELECT * FROM messages WHERE ticket_id = ? ORDER BY rowid').all(ticketId) as MessageRow[];
+    return rows.map(fromRow);
+  }
+
+  /**
+   * Links to the new ticket every message of the conversation that belongs to no ticket yet:
+   * messages written while a ticket is active always carry it, so the unlinked ones are exactly
+   * those since the previous ticket was solved (or since the start).
+   */
+  attachUnticketed(conversationId: string, ticketId: string): Message[] {
+    const rows = this.db
+      .prepare('SELECT * FROM messages WHERE conversation_id = ? AND ticket_id IS NULL ORDER BY rowid')
+      .all(conversationId) as MessageRow[];
+    const update = this.db.prepare('UPDATE messages SET ticket_id = ? WHERE id = ?');
+    return rows.map((row) => {
+      update.run(ticketId, row.id);
+      const message = { ...fromRow(row), ticketId };
+      this.changes.record('message', message.id, 'put', message);
+      return message;
+    });
+  }
+
+  setDelivery(id: string, delivery: Delivery, channelMessageId?: string): Message {
+    if (channelMessageId) {
+      this.db
+        .prepare('UPDATE messages SET delivery = ?, channel_message_id = ? WHERE id = ?')
+        .run(JSON.stringify(delivery), channelMessageId, id);
+    } else {
+      this.db.prepare('UPDATE messages SET delivery = ? WHERE id = ?').run(JSON.stringify(delivery), id);
+    }
+    const message = this.get(id) as Message;
+    this.changes.record('message', id, 'put', message);
+    return message;
+  }
+}

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, mkdirSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+
+/** Files under DATA_DIR/media/<uuid>: names never come from the user, so no path tricks. */
+export class MediaStore {
+  readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'media');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  async write(bytes: Uint8Array): Promise<string> {
+    const id = randomUUID();
+    await writeFile(this.pathOf(id), bytes, { flag: 'wx', mode: 0o600 });
+    return id;
+  }
+
+  async remove(id: string): Promise<void> {
+    await rm(this.pathOf(id), { force: true });
+  }
+
+  stream(id: string): ReadableStream<Uint8Array> {
+    return Readable.toWeb(createReadStream(this.pathOf(id))) as ReadableStream<Uint8Array>;
+  }
+
+  pathOf(id: string): string {
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error(`Not a media id: ${id}`);
+    return join(this.dir, id);
+  }
+}

@@ -1,0 +1,108 @@
+import {
+  type Agent,
+  can,
+  DeskError,
+  ErrorCode,
+  isTicketFieldMutation,
+  MUTATION_PERMISSIONS,
+  type Mutation,
+  type Ticket,
+  type TicketChange,
+  ticketChangeOf,
+  ticketReadId,
+} from '@desk/core';
+import type { Db } from '../db/database.ts';
+import type { ChangeFeed } from './change-feed.ts';
+
+/**
+ * What the sync mutators need from the domains. The server applies a mutation through the
+ * same services the REST routes use (they check the rules again with the stored row and
+ * record the change log), so a pushed change and a direct API call behave the same.
+ */
+export interface SyncDomain {
+  getTicket(ticketId: string): Ticket | null;
+  /** Applies core's ticket rules to the stored ticket; throws a DeskError naming the broken rule. */
+  changeTicket(ticketId: string, change: TicketChange, actorAgentId: string, ctx: MutatorContext): void;
+  /**
+   * An agent's text reply, idempotent on `messageId` (a retried reply is stored and sent once);
+   * checks the reply rules itself, after the idempotency check.
+   */
+  reply(input: { ticketId: string; messageId: string; text: string; agentId: string }, ctx: MutatorContext): void;
+  createContact(input: { id: string; name: string; phone?: string | null; email?: string | null; designatedAgentId?: string | null }): void;
+  updateContact(
+    id: string,
+    changes: { name?: string; phone?: string | null; email?: string | null; designatedAgentId?: string | null },
+  ): void;
+  contactExists(id: string): boolean;
+  /** Another live contact already has this phone. */
+  phoneTaken(phone: string, exceptId?: string): boolean;
+}
+
+const phoneTaken = () => new DeskError(ErrorCode.conflict, 'Another user already has this phone number.', { fields: { phone: 'Already in use.' } });
+
+export interface MutatorContext {
+  agent: Agent;
+  /** Server time for this mutation: clients' clocks are never trusted. */
+  now: string;
+  /** Runs `effect` only once the mutation's transaction has committed (events, notifications). */
+  afterCommit(effect: () => void): void;
+}
+
+/**
+ * Runs one validated mutation inside the caller's transaction. Throws a DeskError for a refusal
+ * (the push loop records it as `rejected`); returns normally when applied.
+ */
+export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDomain) {
+  const upsertRead = db.prepare(
+    `INSERT INTO ticket_reads (ticket_id, agent_id, read_at) VALUES (?, ?, ?)
+     ON CONFLICT(ticket_id, agent_id) DO UPDATE SET read_at = excluded.read_at`,
+  );
+
+  function ticketOrThrow(ticketId: string): Ticket {
+    const ticket = domain.getTicket(ticketId);
+    if (!ticket) throw new DeskError(ErrorCode.notFound, 'This ticket no longer exists.');
+    return ticket;
+  }
+
+  return function runMutation(ctx: MutatorContext, mutation: Mutation): void {
+    if (!can(ctx.agent.role, MUTATION_PERMISSIONS[mutation.name])) {
+      throw new DeskError(ErrorCode.forbidden, 'Your role may not do this.');
+    }
+    if (isTicketFieldMutation(mutation)) {
+      const ticket = ticketOrThrow(mutation.args.ticketId);
+      // Tags are computed against the stored list inside this transaction: add/remove, never replace.
+      domain.changeTicket(ticket.id, ticketChangeOf(mutation, ticket), ctx.agent.id, ctx);
+      return;
+    }
+    switch (mutation.name) {
+      case 'ticket.reply': {
+        ticketOrThrow(mutation.args.ticketId);
+        domain.reply({ ...mutation.args, agentId: ctx.agent.id }, ctx);
+        return;
+      }
+      case 'ticket.markRead': {
+        const ticket = ticketOrThrow(mutation.args.ticketId);
+        upsertRead.run(ticket.id, ctx.agent.id, ctx.now);
+        const read = { ticketId: ticket.id, agentId: ctx.agent.id, readAt: ctx.now };
+        changes.record('ticketRead', ticketReadId(ticket.id, ctx.agent.id), 'put', read, ctx.agent.id);
+        return;
+      }
+      case 'contact.create': {
+        if (domain.contactExists(mutation.args.id)) return; // created by an earlier copy of this mutation
+        if (mutation.args.phone && domain.phoneTaken(mutation.args.phone)) throw phoneTaken();
+        domain.createContact(mutation.args);
+        return;
+      }
+      case 'contact.update': {
+        if (!domain.contactExists(mutation.args.id)) throw new DeskError(ErrorCode.notFound, 'This user no longer exists.');
+        const { id, ...changesOf } = mutation.args;
+        if (changesOf.phone && domain.phoneTaken(changesOf.phone, id)) throw phoneTaken();
+        domain.updateContact(id, changesOf);
+        return;
+      }
+      default:
+        throw new DeskError(ErrorCode.invalidInput, `Unknown mutation ${(mutation as { name: string }).name}.`);
+    }
+  };
+}
+export type RunMutation = ReturnType<typeof createServerMutators>;

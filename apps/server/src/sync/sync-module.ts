@@ -1,0 +1,40 @@
+import type { DomainEvent } from '../events/domain-events.ts';
+import type { Services } from '../services.ts';
+import { SyncPull } from './pull.ts';
+import { SyncPush } from './push.ts';
+import { createServerMutators, type SyncDomain } from './server-mutators.ts';
+import { syncRoutes } from './sync-routes.ts';
+
+/**
+ * Builds the sync service from the domains: the mutators call the ticket service, the
+ * conversation engine and the contacts repository inside the push transaction, and their
+ * domain events go out after it commits.
+ */
+export function createSync(services: Services, options: { heartbeatMs?: number } = {}) {
+  const { db, changes, tickets, ticketService, engine, contacts, events } = services;
+  const emitAfterCommit = (list: DomainEvent[], afterCommit: (effect: () => void) => void) => afterCommit(() => events.emitAll(list));
+  const domain: SyncDomain = {
+    getTicket: (id) => tickets.get(id),
+    changeTicket: (id, change, actorAgentId, ctx) => {
+      const list: DomainEvent[] = [];
+      ticketService.changeTicketInTransaction(id, change, actorAgentId, list);
+      emitAfterCommit(list, ctx.afterCommit);
+    },
+    reply: (input, ctx) => {
+      const list: DomainEvent[] = [];
+      engine.replyInTransaction(input, list);
+      emitAfterCommit(list, ctx.afterCommit);
+    },
+    createContact: (input) => void contacts.create(input),
+    updateContact: (id, changesOf) => void contacts.update(id, changesOf),
+    contactExists: (id) => contacts.get(id, { includeDeleted: true }) !== null,
+    phoneTaken: (phone, exceptId) => {
+      const holder = contacts.findByPhone(phone);
+      return holder !== null && holder.id !== exceptId;
+    },
+  };
+  const pull = new SyncPull(db);
+  const push = new SyncPush(db, createServerMutators(db, changes, domain));
+  return { pull, push, routes: () => syncRoutes({ changes, pull, push, ...options }) };
+}
+export type Sync = ReturnType<typeof createSync>;

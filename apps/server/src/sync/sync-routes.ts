@@ -1,0 +1,127 @@
+import { EPOCH_HEADER, ErrorBodySchema, PullQuery, PullResponse, PushRequest, PushResponse } from '@desk/core';
+import { createRoute, z } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import { createRouter } from '../http/router.ts';
+import type { ChangeFeed } from './change-feed.ts';
+import type { SyncPull } from './pull.ts';
+import type { SyncPush } from './push.ts';
+
+export interface SyncDeps {
+  changes: ChangeFeed;
+  pull: SyncPull;
+  push: SyncPush;
+  /** Milliseconds between heartbeats on the event stream. */
+  heartbeatMs?: number;
+}
+
+const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
+const security = [{ bearer: [] }];
+const EpochHeader = z.object({ [EPOCH_HEADER]: z.string().max(64).optional() });
+
+const pullRoute = createRoute({
+  method: 'get',
+  path: '/api/sync/pull',
+  tags: ['sync'],
+  summary: 'Changes after a cursor (cursor=0 bootstraps)',
+  description:
+    'Paged, gap-free and ordered by `seq`; only the latest change of each entity after the cursor is served. ' +
+    `Send the last seen epoch in \`${EPOCH_HEADER}\` (or \`epoch\`): a different epoch or a cursor the log can no longer serve answers 409 \`reset_required\`.`,
+  security,
+  request: { query: PullQuery, headers: EpochHeader },
+  responses: {
+    200: { content: { 'application/json': { schema: PullResponse } }, description: 'A page of changes' },
+    401: errors,
+    409: errors,
+  },
+});
+
+const pushRoute = createRoute({
+  method: 'post',
+  path: '/api/sync/push',
+  tags: ['sync'],
+  summary: "Apply a client's pending mutations, each at most once",
+  description:
+    'Mutation ids count up from 1 per client. Ids already processed are answered with their recorded result; a gap stops the batch; ' +
+    'a mutation that breaks a rule is recorded `rejected` and does not block the ones after it.',
+  security,
+  request: { headers: EpochHeader, body: { content: { 'application/json': { schema: PushRequest } }, required: true } },
+  responses: {
+    200: { content: { 'application/json': { schema: PushResponse } }, description: 'One result per processed mutation' },
+    400: errors,
+    401: errors,
+    403: errors,
+    409: errors,
+  },
+});
+
+const streamRoute = createRoute({
+  method: 'get',
+  path: '/api/sync/stream',
+  tags: ['sync'],
+  summary: 'Server-sent events: `poke` with the newest cursor after every committed change',
+  description: 'Each `poke` has the cursor as its event id, so a reconnecting client (Last-Event-ID) is poked at once if it missed one. A `heartbeat` keeps idle connections open.',
+  security,
+  request: { query: z.object({ lastEventId: z.coerce.number().int().min(0).optional() }) },
+  responses: { 200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'Event stream' }, 401: errors },
+});
+
+export function syncRoutes(deps: SyncDeps) {
+  const router = createRouter();
+  const heartbeatMs = deps.heartbeatMs ?? 15_000;
+
+  router.openapi(pullRoute, (c) => {
+    const query = c.req.valid('query');
+    const epoch = c.req.header(EPOCH_HEADER) ?? query.epoch;
+    return c.json(deps.pull.pull(c.var.agent, { cursor: query.cursor, limit: query.limit, epoch }), 200);
+  });
+
+  router.openapi(pushRoute, (c) => {
+    deps.pull.checkEpoch(c.req.header(EPOCH_HEADER));
+    return c.json(deps.push.push(c.var.agent, c.req.valid('json')), 200);
+  });
+
+  router.openapi(streamRoute, (c) => {
+    const fromHeader = Number(c.req.header('last-event-id'));
+    const fromQuery = c.req.valid('query').lastEventId;
+    let sent = Number.isFinite(fromHeader) && c.req.header('last-event-id') ? fromHeader : (fromQuery ?? -1);
+    c.header('Cache-Control', 'no-cache, no-transform');
+    c.header('X-Accel-Buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      let latest = deps.changes.latestSeq();
+      let closed = false;
+      let wake: (() => void) | null = null;
+      const off = deps.changes.onPoke((cursor) => {
+        latest = Math.max(latest, cursor);
+        wake?.();
+      });
+      stream.onAbort(() => {
+        closed = true;
+        wake?.();
+      });
+      try {
+        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ cursor: latest, epoch: deps.pull.currentEpoch() }), retry: 2000 });
+        while (!closed) {
+          if (latest > sent) {
+            sent = latest;
+            await stream.writeSSE({ event: 'poke', id: String(latest), data: JSON.stringify({ cursor: latest }) });
+          }
+          const woke = await new Promise<boolean>((resolve) => {
+            // A poke may have come while the last write was waiting for the reader.
+            if (latest > sent || closed) return resolve(true);
+            const timer = setTimeout(() => resolve(false), heartbeatMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve(true);
+            };
+          });
+          wake = null;
+          if (!woke && !closed) await stream.writeSSE({ event: 'heartbeat', data: String(Date.now()) });
+        }
+      } finally {
+        off();
+      }
+    }) as never;
+  });
+
+  return router;
+}

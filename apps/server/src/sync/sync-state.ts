@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+
+const EPOCH_KEY = 'sync_epoch';
+const HORIZON_KEY = 'sync_horizon';
+
+/**
+ * The server's sync epoch and compaction horizon, kept in `settings`.
+ *
+ * - The epoch is a random id made at first start. Clients send it back; a different one means
+ *   their cursor belongs to another history (the database was restored or replaced), so they
+ *   must re-bootstrap. After restoring a backup, call {@link rotateEpoch}.
+ * - The horizon is the oldest cursor the log can still serve: {@link compactLog} drops rows
+ *   up to it, and any cursor below it (other than 0, the bootstrap) must re-bootstrap.
+ */
+export function syncEpoch(db: Db): string {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(EPOCH_KEY) as { value: string } | undefined;
+  if (row) return row.value;
+  const epoch = randomUUID();
+  db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(EPOCH_KEY, epoch);
+  return (db.prepare('SELECT value FROM settings WHERE key = ?').get(EPOCH_KEY) as { value: string }).value;
+}
+
+/** Starts a new history: every client re-bootstraps on its next pull or push. */
+export function rotateEpoch(db: Db): string {
+  const epoch = randomUUID();
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(EPOCH_KEY, epoch);
+  return epoch;
+}
+
+export function syncHorizon(db: Db): number {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(HORIZON_KEY) as { value: string } | undefined;
+  return row ? Number(row.value) : 0;
+}
+
+/**
+ * Shrinks the log. Rows superseded by a later row for the same entity are always safe to drop
+ * (pulls only ever serve the latest row per entity). Rows at or below `horizon` (including
+ * deletes) are dropped too, and cursors below the horizon then answer `reset_required`.
+ */
+export function compactLog(db: Db, horizon?: number): { removed: number; horizon: number } {
+  return db
+    .transaction(() => {
+      let removed = db
+        .prepare(
+          `DELETE FROM change_log WHERE EXISTS (
+             SELECT 1 FROM change_log later
+             WHERE later.entity = change_log.entity AND later.entity_id = change_log.entity_id AND later.seq > change_log.seq)`,
+        )
+        .run().changes;
+      const current = syncHorizon(db);
+      if (horizon !== undefined && horizon > current) {
+        removed += db.prepare("DELETE FROM change_log WHERE seq <= ? AND op = 'delete'").run(horizon).changes;
+        db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+          HORIZON_KEY,
+          String(horizon),
+        );
+      }
+      return { removed, horizon: Math.max(current, horizon ?? 0) };
+    })
+    .immediate();
+}

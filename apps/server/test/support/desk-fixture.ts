@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IntentInput, Role } from '@desk/core';
+import { createApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import { createServices, type Services } from '../../src/services.ts';
+
+export interface TestDesk {
+  services: Services;
+  app: ReturnType<typeof createApp>;
+  dataDir: string;
+  admin: { id: string; token: string };
+  agent: { id: string; token: string };
+  /** A second agent, for assignment tests. */
+  other: { id: string; token: string };
+  request(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
+  close(): void;
+}
+
+/** A real server (file-backed SQLite in a temp dir) with an admin and two agents signed in. */
+export function createTestDesk(env: Record<string, string> = {}): TestDesk {
+  const dataDir = mkdtempSync(join(tmpdir(), 'desk-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, WEB_DIST: join(dataDir, 'no-web'), ...env });
+  const db = openDatabase(config.databaseFile);
+  const services = createServices(db, config);
+  const app = createApp(services);
+  const member = (name: string, email: string, role: Role) => {
+    const agent = services.agents.create({ name, email, role, passwordHash: null });
+    return { id: agent.id, token: services.sessions.create(agent.id).token };
+  };
+  const admin = member('Carla Admin', 'carla@test.local', 'admin');
+  const agent = member('Ana Agent', 'ana@test.local', 'agent');
+  const other = member('Bruno Agent', 'bruno@test.local', 'agent');
+  return {
+    services,
+    app,
+    dataDir,
+    admin,
+    agent,
+    other,
+    request(path, init = {}) {
+      const { token = agent.token, json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (token) headers.set('authorization', `Bearer ${token}`);
+      let body = rest.body;
+      if (json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(json);
+      }
+      return Promise.resolve(app.request(`http://localhost${path}`, { ...rest, headers, body }));
+    },
+    close() {
+      services.outbox.stop();
+      db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const desk = (overrides: Partial<IntentInput['desk']> = {}): IntentInput['desk'] => ({
+  enabled: false,
+  agentId: null,
+  status: 'new',
+  priority: 'normal',
+  ...overrides,
+});
+
+/** Small intents in pt, es and en, enough to exercise the bot and the hand-off rules. */
+export function sampleIntents(options: { billingAgentId?: string | null } = {}): IntentInput[] {
+  return [
+    {
+      name: 'Greeting',
+      phrases: ['oi', 'olá', 'bom dia', 'boa tarde', 'hola', 'buenos días', 'buenas tardes', 'hello', 'hi', 'good morning', 'good afternoon'],
+      answers: [
+        'Olá! Sou o assistente virtual. Como posso ajudar?',
+        '¡Hola! Soy el asistente virtual. ¿En qué puedo ayudarte?',
+        'Hello! I am the virtual assistant. How can I help you?',
+      ],
+      desk: desk(),
+    },
+    {
+      name: 'Opening hours',
+      phrases: [
+        'qual o horário de funcionamento',
+        'que horas vocês abrem',
+        'vocês abrem no sábado',
+        '¿cuál es el horario de atención?',
+        '¿a qué hora abren?',
+        '¿abren los sábados?',
+        'what are your opening hours',
+        'what time do you open',
+        'are you open on saturday',
+      ],
+      answers: [
+        'Atendemos de segunda a sexta, das 9h às 18h.',
+        'Atendemos de lunes a viernes, de 9 a 18 h.',
+        'We are open Monday to Friday, 9am to 6pm.',
+      ],
+      desk: desk(),
+    },
+    {
+      name: 'Talk to a person',
+      phrases: [
+        'quero falar com um atendente',
+        'falar com uma pessoa',
+        'preciso de atendimento humano',
+        'quiero hablar con un agente',
+        'hablar con una persona',
+        'necesito atención humana',
+        'I want to talk to an agent',
+        'talk to a person',
+        'I need a human',
+      ],
+      answers: ['Certo! Vou transferir você para um atendente.', '¡Claro! Te paso con un agente.', 'Sure! I am passing you to an agent.'],
+      desk: desk({ enabled: true }),
+    },
+    {
+      name: 'Billing problem',
+      phrases: [
+        'fui cobrado duas vezes',
+        'problema com a fatura',
+        'cobrança errada no cartão',
+        'me cobraron dos veces',
+        'problema con la factura',
+        'cargo incorrecto en la tarjeta',
+        'I was charged twice',
+        'problem with my invoice',
+        'wrong charge on my card',
+      ],
+      answers: [
+        'Sinto muito pelo problema de cobrança. Um especialista vai cuidar disso.',
+        'Lamento el problema de cobro. Un especialista se encargará.',
+        'Sorry about the billing problem. A specialist will look into it.',
+      ],
+      desk: desk({ enabled: true, agentId: options.billingAgentId ?? null, status: 'open', priority: 'high' }),
+    },
+  ];
+}
+
+/** Creates the intents and waits until the bot has learnt them. */
+export async function withIntents(t: TestDesk, intents: IntentInput[]) {
+  const created = intents.map((input) => t.services.intents.create(input));
+  await t.services.retrainBot();
+  return created;
+}
+
+/** The value, or a failed test when it is missing (instead of a non-null assertion). */
+export function must<T>(value: T | null | undefined, what = 'a value'): T {
+  if (value === null || value === undefined) throw new Error(`Expected ${what}`);
+  return value;
+}

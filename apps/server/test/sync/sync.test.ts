@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { TicketRule } from '@desk/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compactLog, rotateEpoch } from '../../src/sync/sync-state.ts';
+import { createTestDesk, type TestDesk } from '../support/test-app.ts';
+import { pull, push, seedTicket } from './sync-helpers.ts';
+
+let desk: TestDesk;
+beforeEach(() => {
+  desk = createTestDesk();
+});
+afterEach(() => desk.close());
+
+const clientId = 'client-aaaaaaaa';
+const countMessages = (id: string) => (desk.services.db.prepare('SELECT COUNT(*) AS n FROM messages WHERE id = ?').get(id) as { n: number }).n;
+
+describe('POST /api/sync/push', () => {
+  it('applies a replayed push once and answers the recorded results', async () => {
+    const ticket = seedTicket(desk);
+    const messageId = randomUUID();
+    const batch = [
+      { id: 1, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'VIP' } },
+      { id: 2, name: 'ticket.reply', args: { ticketId: ticket.id, messageId, text: 'On it!' } },
+      { id: 3, name: 'ticket.setPriority', args: { ticketId: ticket.id, priority: 'high' } },
+    ];
+    const first = await push(desk, clientId, batch);
+    expect(first.status).toBe(200);
+    expect(first.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    const logSize = desk.services.changes.latestSeq();
+
+    const again = await push(desk, clientId, batch);
+    expect(again.body.results).toEqual(first.body.results);
+    expect(desk.services.changes.latestSeq()).toBe(logSize);
+    expect(countMessages(messageId)).toBe(1);
+    expect(desk.services.tickets.get(ticket.id)).toMatchObject({ tags: ['vip'], priority: 'high' });
+
+    // The same reply under a new mutation id (e.g. after a client reset) is still stored once.
+    const retried = await push(desk, clientId, [{ id: 4, name: 'ticket.reply', args: { ticketId: ticket.id, messageId, text: 'On it!' } }]);
+    expect(retried.body.results[0]?.status).toBe('applied');
+    expect(countMessages(messageId)).toBe(1);
+  });
+
+  it('stops the batch at a gap', async () => {
+    const ticket = seedTicket(desk);
+    const res = await push(desk, clientId, [
+      { id: 1, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'a' } },
+      { id: 3, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'c' } },
+      { id: 4, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'd' } },
+    ]);
+    expect(res.body.results).toEqual([{ id: 1, status: 'applied' }]);
+    expect(desk.services.tickets.get(ticket.id)?.tags).toEqual(['a']);
+    const { body } = await pull(desk, 0);
+    expect(body.lastMutationIds[clientId]).toBe(1);
+  });
+
+  it('records a rule-breaking mutation as rejected and keeps going', async () => {
+    const ticket = seedTicket(desk, { status: 'open' });
+    const solved = seedTicket(desk, { status: 'solved' });
+    const res = await push(desk, clientId, [
+      { id: 1, name: 'ticket.setStatus', args: { ticketId: ticket.id, status: 'new' } },
+      { id: 2, name: 'ticket.reply', args: { ticketId: solved.id, messageId: randomUUID(), text: 'Hello?' } },
+      { id: 3, name: 'ticket.setStatus', args: { ticketId: ticket.id, status: 'nonsense' } },
+      { id: 4, name: 'ticket.setPriority', args: { ticketId: ticket.id, priority: 'urgent' } },
+      { id: 5, name: 'ticket.addTag', args: { ticketId: randomUUID(), tag: 'x' } },
+    ]);
+    expect(res.body.results.map((r) => [r.id, r.status, r.error?.code])).toEqual([
+      [1, 'rejected', 'rule_violated'],
+      [2, 'rejected', 'rule_violated'],
+      [3, 'rejected', 'invalid_input'],
+      [4, 'applied', undefined],
+      [5, 'rejected', 'not_found'],
+    ]);
+    expect(res.body.results[0]?.error?.rule).toBe(TicketRule.noReturnToNew);
+    expect(res.body.results[1]?.error?.rule).toBe(TicketRule.replyNeedsActiveTicket);
+    expect(desk.services.tickets.get(ticket.id)).toMatchObject({ status: 'open', priority: 'urgent' });
+    const replay = await push(desk, clientId, [{ id: 1, name: 'ticket.setStatus', args: { ticketId: ticket.id, status: 'new' } }]);
+    expect(replay.body.results[0]).toEqual(res.body.results[0]);
+  });
+
+  it('assigning a new ticket opens it; tags are add/remove against the stored list', async () => {
+    const ticket = seedTicket(desk, { status: 'new' });
+    await push(desk, 'client-one-aaaa', [{ id: 1, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'one' } }]);
+    await push(desk, 'client-two-bbbb', [{ id: 1, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'two' } }], { token: desk.other.token });
+    await push(desk, clientId, [
+      { id: 1, name: 'ticket.assign', args: { ticketId: ticket.id, agentId: desk.agent.id } },
+      { id: 2, name: 'ticket.removeTag', args: { ticketId: ticket.id, tag: 'one' } },
+    ]);
+    expect(desk.services.tickets.get(ticket.id)).toMatchObject({ status: 'open', assigneeId: desk.agent.id, tags: ['two'] });
+  });
+
+  it("refuses another agent's client id and lets only admins write contacts", async () => {
+    seedTicket(desk);
+    await push(desk, clientId, []);
+    const ticket = seedTicket(desk);
+    await push(desk, clientId, [{ id: 1, name: 'ticket.markRead', args: { ticketId: ticket.id } }]);
+    const stolen = await push(desk, clientId, [{ id: 2, name: 'ticket.markRead', args: { ticketId: ticket.id } }], { token: desk.other.token });
+    expect(stolen.status).toBe(403);
+
+    const contact = { id: randomUUID(), name: 'João', phone: '+55 11 91234-5678' };
+    const byAgent = await push(desk, clientId, [{ id: 2, name: 'contact.create', args: contact }]);
+    expect(byAgent.body.results[0]).toMatchObject({ status: 'rejected', error: { code: 'forbidden' } });
+    const byAdmin = await push(desk, 'admin-client-1', [
+      { id: 1, name: 'contact.create', args: contact },
+      { id: 2, name: 'contact.update', args: { id: contact.id, email: 'joao@example.com' } },
+    ], { token: desk.admin.token });
+    expect(byAdmin.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect(desk.services.contacts.get(contact.id)).toMatchObject({ phone: '+5511912345678', email: 'joao@example.com' });
+  });
+});
+
+describe('GET /api/sync/pull', () => {
+  it('pages gap-free and in order, the latest state of each row once, without secrets', async () => {
+    const tickets = Array.from({ length: 12 }, () => seedTicket(desk));
+    await push(desk, clientId, tickets.slice(0, 5).map((t, i) => ({ id: i + 1, name: 'ticket.setPriority', args: { ticketId: t.id, priority: 'high' } })));
+
+    const seen = new Map<string, unknown>();
+    const seqs: number[] = [];
+    let cursor = 0;
+    let epoch: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const { status, body } = await pull(desk, cursor, { limit: 7, ...(epoch ? { epoch } : {}) });
+      expect(status).toBe(200);
+      pages += 1;
+      for (const change of body.changes) {
+        expect(change.seq).toBeGreaterThan(cursor);
+        seqs.push(change.seq);
+        const key = `${change.entity}:${change.id}`;
+        expect(seen.has(key)).toBe(false);
+        seen.set(key, change.data);
+      }
+      epoch = body.epoch;
+      cursor = body.cursor;
+      if (!body.hasMore) {
+        expect(body.lastMutationIds[clientId]).toBe(5);
+        break;
+      }
+      expect(body.changes).toHaveLength(7);
+    }
+    expect(pages).toBeGreaterThan(3);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(cursor).toBe(desk.services.changes.latestSeq());
+    for (const ticket of tickets) expect(seen.get(`ticket:${ticket.id}`)).toEqual(desk.services.tickets.get(ticket.id));
+    expect(seen.get(`agent:${desk.agent.id}`)).toMatchObject({ email: 'ana@test.local' });
+    expect(JSON.stringify([...seen.values()])).not.toMatch(/password|hash/i);
+
+    // Afterwards only what changed.
+    await push(desk, clientId, [{ id: 6, name: 'ticket.setStatus', args: { ticketId: tickets[0]?.id, status: 'pending' } }]);
+    const next = await pull(desk, cursor, { epoch: epoch as string });
+    expect(next.body.changes.map((c) => [c.entity, c.id])).toContainEqual(['ticket', tickets[0]?.id]);
+    expect(next.body.changes.every((c) => c.seq > cursor)).toBe(true);
+  });
+
+  it('shows read marks only to their agent', async () => {
+    const ticket = seedTicket(desk);
+    await push(desk, clientId, [{ id: 1, name: 'ticket.markRead', args: { ticketId: ticket.id } }]);
+    const mine = await pull(desk, 0);
+    const theirs = await pull(desk, 0, { token: desk.other.token });
+    expect(mine.body.changes.some((c) => c.entity === 'ticketRead')).toBe(true);
+    expect(theirs.body.changes.some((c) => c.entity === 'ticketRead')).toBe(false);
+    expect(theirs.body.lastMutationIds).toEqual({});
+    expect(theirs.body.cursor).toBe(mine.body.cursor);
+  });
+
+  it('answers reset_required after a restore (new epoch), for a compacted cursor and for a cursor ahead of the log', async () => {
+    seedTicket(desk);
+    const { body } = await pull(desk, 0);
+    expect((await pull(desk, body.cursor, { epoch: body.epoch })).status).toBe(200);
+
+    expect((await pull(desk, body.cursor + 50, { epoch: body.epoch })).body.error?.code).toBe('reset_required');
+
+    seedTicket(desk);
+    compactLog(desk.services.db, desk.services.changes.latestSeq());
+    const old = await pull(desk, 1, { epoch: body.epoch });
+    expect(old.status).toBe(409);
+    expect(old.body.error?.code).toBe('reset_required');
+
+    rotateEpoch(desk.services.db);
+    const restored = await pull(desk, body.cursor, { epoch: body.epoch });
+    expect(restored.status).toBe(409);
+    expect(restored.body.error?.code).toBe('reset_required');
+    const pushed = await push(desk, clientId, [], { epoch: body.epoch });
+    expect(pushed.status).toBe(409);
+    // Bootstrapping again works and carries the new epoch.
+    const fresh = await pull(desk, 0);
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.epoch).not.toBe(body.epoch);
+  });
+});
+
+describe('GET /api/sync/stream', () => {
+  it('pokes with the newest cursor after a commit and honours Last-Event-ID', async () => {
+    const res = await desk.request('/api/sync/stream');
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const readUntil = async (pattern: RegExp) => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${pattern}`);
+        text += decoder.decode(value);
+      }
+    };
+    await readUntil(/event: poke/);
+    const ticket = seedTicket(desk);
+    const head = desk.services.changes.latestSeq();
+    await readUntil(new RegExp(`id: ${head}\\b`));
+    expect(text).toContain(`"cursor":${head}`);
+    await reader.cancel();
+
+    await push(desk, clientId, [{ id: 1, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'late' } }]);
+    const resumed = await desk.request('/api/sync/stream', { headers: { 'last-event-id': String(head) } });
+    const r2 = (resumed.body as ReadableStream<Uint8Array>).getReader();
+    let t2 = '';
+    while (!/event: poke/.test(t2)) t2 += decoder.decode((await r2.read()).value);
+    expect(t2).toContain(`id: ${desk.services.changes.latestSeq()}`);
+    await r2.cancel();
+  });
+
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await (await desk.request('/api/openapi.json', { token: null })).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/sync/pull', '/api/sync/push', '/api/sync/stream']));
+  });
+});
