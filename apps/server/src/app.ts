@@ -13,6 +13,7 @@ import type { Services } from './services.ts';
 import { createSync } from './sync/sync-module.ts';
 import { webchatRoutes } from './channels/webchat/webchat-routes.ts';
 import { contactsRoutes } from './contacts/contacts-routes.ts';
+import { intentTryRoutes } from './intents/intent-try-routes.ts';
 import { intentsRoutes } from './intents/intents-routes.ts';
 import { deskIntegrationRoutes } from './integrations/desk-integration-routes.ts';
 import { mediaRoutes } from './media/media-routes.ts';
@@ -71,11 +72,13 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/', agentsRoutes({ ...services, publicUrl: services.config.publicUrl }));
   app.route('/', createSync(services).routes());
   app.route('/', ticketsRoutes(services));
+  app.route('/', intentTryRoutes(services));
   app.route('/', intentsRoutes(services));
   app.route('/', contactsRoutes(services));
   app.route('/', deskIntegrationRoutes(services));
   app.route('/', mediaRoutes(services));
   app.route('/', webchatRoutes({ ...services, mediaMaxBytes: services.config.mediaMaxBytes }));
+  for (const routes of services.channels.routes()) app.route('/', routes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

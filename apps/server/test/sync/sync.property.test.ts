@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { MutationResult, PullResponse, PushResponse, TicketPriority, TicketStatus } from '@desk/core';
+import { serve } from '@hono/node-server';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createTestDesk, type TestDesk } from '../support/test-app.ts';
+import { seedTicket } from './sync-helpers.ts';
+
+/**
+ * Three agents' clients against a real server over loopback HTTP and a real SQLite file:
+ * random mutations, random delays, duplicated and reordered batches, and requests cut off
+ * mid-flight. Afterwards every client converges to the server's state and every accepted
+ * reply exists exactly once.
+ */
+
+type Pushed = { id: number; name: string; args: Record<string, unknown> };
+
+interface Client {
+  token: string;
+  clientId: string;
+  nextId: number;
+  outbox: Pushed[];
+  cursor: number;
+  epoch: string | undefined;
+  rows: Map<string, unknown>;
+  results: Map<number, MutationResult>;
+}
+
+type Step =
+  | { kind: 'mutate'; pick: number; ticket: number; status: TicketStatus; priority: TicketPriority; agent: number; tag: string }
+  | { kind: 'push'; reorder: boolean; duplicate: boolean; cutAfterMs: number | null }
+  | { kind: 'pull'; limit: number; cutAfterMs: number | null }
+  | { kind: 'wait'; ms: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('mutate' as const),
+      pick: fc.nat(6),
+      ticket: fc.nat(2),
+      status: fc.constantFrom<TicketStatus>('new', 'open', 'pending', 'on-hold', 'solved'),
+      priority: fc.constantFrom<TicketPriority>('low', 'normal', 'high', 'urgent'),
+      agent: fc.nat(3),
+      tag: fc.constantFrom('vip', 'billing', 'late'),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('push' as const),
+      reorder: fc.boolean(),
+      duplicate: fc.boolean(),
+      cutAfterMs: fc.option(fc.nat(3), { freq: 3 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('pull' as const), limit: fc.integer({ min: 2, max: 40 }), cutAfterMs: fc.option(fc.nat(3), { freq: 4 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.nat(4) }) },
+);
+
+async function call<T>(base: string, client: Client, path: string, init: RequestInit, cutAfterMs: number | null): Promise<T | null> {
+  const controller = new AbortController();
+  const timer = cutAfterMs === null ? undefined : setTimeout(() => controller.abort(), cutAfterMs);
+  try {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${client.token}`);
+    if (client.epoch) headers.set('x-sync-epoch', client.epoch);
+    const res = await fetch(`${base}${path}`, { ...init, headers, signal: controller.signal });
+    const body = (await res.json()) as T;
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(body)}`);
+    return body;
+  } catch (err) {
+    if (controller.signal.aborted) return null; // the connection dropped: the server may or may not have acted
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function pushOnce(base: string, client: Client, options: { reorder: boolean; duplicate: boolean; cutAfterMs: number | null }, rnd: () => number) {
+  if (client.outbox.length === 0) return;
+  let batch = [...client.outbox];
+  if (options.duplicate) batch = [...batch, ...batch.slice(0, 1 + Math.floor(rnd() * batch.length))];
+  if (options.reorder) batch.sort(() => rnd() - 0.5);
+  const body = await call<PushResponse>(
+    base,
+    client,
+    '/api/sync/push',
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: client.clientId, mutations: batch }) },
+    options.cutAfterMs,
+  );
+  if (!body) return;
+  for (const result of body.results) {
+    const known = client.results.get(result.id);
+    if (known) expect(result).toEqual(known); // a replayed id answers its recorded result
+    client.results.set(result.id, result);
+    client.outbox = client.outbox.filter((m) => m.id !== result.id);
+  }
+}
+
+async function pullAll(base: string, client: Client, limit: number, cutAfterMs: number | null): Promise<void> {
+  for (;;) {
+    const page = await call<PullResponse>(base, client, `/api/sync/pull?cursor=${client.cursor}&limit=${limit}`, {}, cutAfterMs);
+    if (!page) return;
+    let previous = client.cursor;
+    for (const change of page.changes) {
+      expect(change.seq).toBeGreaterThan(previous);
+      previous = change.seq;
+      const key = `${change.entity}:${change.id}`;
+      if (change.op === 'put') client.rows.set(key, change.data);
+      else client.rows.delete(key);
+    }
+    client.cursor = page.cursor;
+    client.epoch = page.epoch;
+    if (!page.hasMore) return;
+  }
+}
+
+function mutationFor(stepData: Extract<Step, { kind: 'mutate' }>, tickets: string[], agents: (string | null)[]): Omit<Pushed, 'id'> {
+  const ticketId = tickets[stepData.ticket] as string;
+  switch (stepData.pick) {
+    case 0:
+      return { name: 'ticket.setStatus', args: { ticketId, status: stepData.status } };
+    case 1:
+      return { name: 'ticket.setPriority', args: { ticketId, priority: stepData.priority } };
+    case 2:
+      return { name: 'ticket.assign', args: { ticketId, agentId: agents[stepData.agent] ?? null } };
+    case 3:
+      return { name: 'ticket.addTag', args: { ticketId, tag: stepData.tag } };
+    case 4:
+      return { name: 'ticket.removeTag', args: { ticketId, tag: stepData.tag } };
+    default:
+      return { name: 'ticket.reply', args: { ticketId, messageId: randomUUID(), text: `reply ${randomUUID()}` } };
+  }
+}
+
+async function runScenario(desk: TestDesk, base: string, plans: Step[][], seed: number) {
+  let state = seed || 1;
+  const rnd = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  const tickets = [seedTicket(desk, { status: 'new' }).id, seedTicket(desk).id, seedTicket(desk, { status: 'pending' }).id];
+  const agents = [desk.agent.id, desk.other.id, desk.admin.id, null];
+  const clients: Client[] = [desk.agent, desk.other, desk.admin].map((who) => ({
+    token: who.token,
+    clientId: `client-${randomUUID()}`,
+    nextId: 1,
+    outbox: [],
+    cursor: 0,
+    epoch: undefined,
+    rows: new Map(),
+    results: new Map(),
+  }));
+  const issued = new Map<Client, Pushed[]>(clients.map((c) => [c, []]));
+
+  await Promise.all(
+    clients.map(async (client, index) => {
+      for (const s of plans[index] ?? []) {
+        if (s.kind === 'mutate') {
+          const mutation = { id: client.nextId++, ...mutationFor(s, tickets, agents) };
+          client.outbox.push(mutation);
+          issued.get(client)?.push(mutation);
+        } else if (s.kind === 'push') {
+          await pushOnce(base, client, s, rnd);
+        } else if (s.kind === 'pull') {
+          await pullAll(base, client, s.limit, s.cutAfterMs);
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, s.ms));
+        }
+      }
+    }),
+  );
+
+  // Back online for good: flush, then catch up.
+  for (const client of clients) {
+    for (let attempt = 0; client.outbox.length > 0; attempt++) {
+      expect(attempt).toBeLessThan(5);
+      await pushOnce(base, client, { reorder: false, duplicate: false, cutAfterMs: null }, rnd);
+    }
+  }
+  for (const client of clients) await pullAll(base, client, 25, null);
+
+  const db = desk.services.db;
+  for (const client of clients) {
+    for (const id of tickets) expect(client.rows.get(`ticket:${id}`)).toEqual(desk.services.tickets.get(id));
+    const serverMessages = db.prepare('SELECT id FROM messages').all() as { id: string }[];
+    for (const { id } of serverMessages) expect(client.rows.get(`message:${id}`)).toEqual(desk.services.messages.get(id));
+    const mine = issued.get(client) ?? [];
+    const processed = db.prepare('SELECT COUNT(*) AS n FROM sync_mutations WHERE client_id = ?').get(client.clientId) as { n: number };
+    expect(processed.n).toBe(mine.length);
+    for (const mutation of mine) {
+      const result = client.results.get(mutation.id);
+      expect(result).toBeDefined();
+      if (mutation.name !== 'ticket.reply') continue;
+      const copies = (db.prepare('SELECT COUNT(*) AS n FROM messages WHERE text = ?').get(mutation.args.text) as { n: number }).n;
+      expect(copies).toBe(result?.status === 'applied' ? 1 : 0);
+    }
+  }
+}
+
+describe('sync convergence (property)', () => {
+  it('three clients with delays, duplicates, reorders and disconnects converge, and accepted replies exist exactly once', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(step, { maxLength: 25 }), { minLength: 3, maxLength: 3 }), fc.integer({ min: 1, max: 1_000_000 }), async (plans, seed) => {
+        const desk = createTestDesk();
+        const server = serve({ fetch: desk.app.fetch, port: 0, hostname: '127.0.0.1' });
+        await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+        const { port } = server.address() as AddressInfo;
+        try {
+          await runScenario(desk, `http://127.0.0.1:${port}`, plans, seed);
+        } finally {
+          await new Promise((resolve) => setTimeout(resolve, 20)); // let cut-off requests finish on the server
+          server.close();
+          desk.close();
+        }
+      }),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+});

@@ -1,0 +1,187 @@
+import { type Mutation, type MutationArgsOf, type MutationError, type MutationName, type MutationResult, parseMutation, type PullResponse, ticketIdOf } from '@desk/core';
+import { type Applied, applyMutation, type Key, keyString, keysOf } from './apply.ts';
+import { type BaseRow, type DeskDb, getMeta, META, type OutboxEntry, setMeta, tableOf, toLocal } from './db.ts';
+
+/**
+ * The outbox and the rebase. Every action writes its optimistic rows and its outbox entry in one
+ * transaction. The server's rows for anything a pending mutation touches are kept in `base`;
+ * whenever the base changes or a mutation leaves the outbox, the view is recomputed as "base +
+ * pending mutations in order", so the screen never flickers back and never shows an action twice.
+ */
+
+function syncTables(db: DeskDb) {
+  return [db.tickets, db.messages, db.contacts, db.agents, db.intents, db.integration, db.reads, db.outbox, db.base, db.notices, db.meta];
+}
+
+export type ActionResult = { ok: true; mutationId: number } | { ok: false; error: MutationError };
+
+function entryMutation(entry: OutboxEntry): Mutation | null {
+  const parsed = parseMutation(entry.name, entry.args);
+  return parsed.ok ? parsed.mutation : null;
+}
+
+async function readRows(db: DeskDb, keys: readonly Key[]): Promise<Map<string, unknown>> {
+  const rows = new Map<string, unknown>();
+  for (const key of keys) rows.set(keyString(key), await tableOf(db, key[0]).get(key[1]));
+  return rows;
+}
+
+async function writeRow(db: DeskDb, entity: Key[0], id: string, row: unknown): Promise<void> {
+  if (row === null || row === undefined) await tableOf(db, entity).delete(id);
+  else await tableOf(db, entity).put(row);
+}
+
+/** Runs an agent's action: checks the rules on the local copy, shows the result, queues it. */
+export async function mutate<N extends MutationName>(db: DeskDb, agentId: string, name: N, args: MutationArgsOf<N> | Record<string, unknown>): Promise<ActionResult> {
+  const parsed = parseMutation(name, args);
+  if (!parsed.ok) return parsed;
+  const mutation = parsed.mutation;
+  const now = new Date().toISOString();
+  return db.transaction('rw', syncTables(db), async (): Promise<ActionResult> => {
+    const keys = keysOf(mutation, agentId);
+    const current = await readRows(db, keys);
+    const touched = ticketIdOf(mutation);
+    if (touched && !current.has(keyString(['ticket', touched]))) current.set(keyString(['ticket', touched]), await db.tickets.get(touched));
+    const activeAgents = new Set((await db.agents.toArray()).filter((a) => a.active).map((a) => a.id));
+    const applied: Applied = applyMutation(mutation, (entity, id) => current.get(keyString([entity, id])), {
+      agentId,
+      now,
+      isActiveAgent: (id) => activeAgents.size === 0 || activeAgents.has(id),
+    });
+    if (!applied.ok) return applied;
+    for (const key of keys) {
+      // First pending change to this row: what we have is the server's copy; keep it as the base.
+      if (!(await db.base.get([key[0], key[1]]))) await db.base.put({ entity: key[0], id: key[1], row: current.get(keyString(key)) ?? null });
+    }
+    for (const { entity, id, row } of applied.rows) await writeRow(db, entity, id, row);
+    const mutationId = (await getMeta<number>(db, META.nextMutationId)) ?? 1;
+    await setMeta(db, META.nextMutationId, mutationId + 1);
+    await db.outbox.add({ id: mutationId, name, args: mutation.args, createdAt: now });
+    return { ok: true, mutationId };
+  });
+}
+
+/**
+ * Recomputes the given rows as base + the pending mutations that touch them (in id order).
+ * A row no pending mutation touches any more is the server's again and leaves `base`.
+ */
+async function rebase(db: DeskDb, agentId: string, keys: Iterable<Key>): Promise<void> {
+  const pending = await db.outbox.orderBy('id').toArray();
+  const mutations = pending.map((entry) => ({ entry, mutation: entryMutation(entry) }));
+  for (const key of keys) {
+    const base = (await db.base.get([key[0], key[1]])) as BaseRow | undefined;
+    if (!base) continue;
+    const wanted = keyString(key);
+    let row: unknown = base.row;
+    let touching = 0;
+    for (const { entry, mutation } of mutations) {
+      if (!mutation || !keysOf(mutation, agentId).some((k) => keyString(k) === wanted)) continue;
+      touching += 1;
+      const view = new Map<string, unknown>([[wanted, row ?? undefined]]);
+      const ticketId = ticketIdOf(mutation);
+      if (ticketId && key[0] !== 'ticket') view.set(keyString(['ticket', ticketId]), await db.tickets.get(ticketId));
+      const applied = applyMutation(mutation, (entity, id) => view.get(keyString([entity, id])), { agentId, now: entry.createdAt });
+      // A pending change the server's new state no longer allows shows nothing; the push will tell why.
+      if (applied.ok) row = applied.rows.find((r) => keyString([r.entity, r.id]) === wanted)?.row ?? row;
+    }
+    await writeRow(db, key[0], key[1], row);
+    if (touching === 0) await db.base.delete([key[0], key[1]]);
+  }
+}
+
+/**
+ * Applies one pulled page. Rows shadowed by pending mutations update their base and are
+ * rebased; others are written as they come. On the last page (the server's snapshot is then
+ * complete) mutations the server has applied leave the outbox.
+ */
+export async function applyPull(db: DeskDb, agentId: string, clientId: string, page: PullResponse): Promise<void> {
+  await db.transaction('rw', syncTables(db), async () => {
+    const dirty = new Map<string, Key>();
+    for (const change of page.changes) {
+      const row = change.op === 'put' ? toLocal(change.entity, change.id, change.data) : null;
+      const base = await db.base.get([change.entity, change.id]);
+      if (base) {
+        await db.base.put({ ...base, row });
+        dirty.set(keyString([change.entity, change.id]), [change.entity, change.id]);
+      } else {
+        await writeRow(db, change.entity, change.id, row);
+      }
+    }
+    if (!page.hasMore) {
+      const last = page.lastMutationIds[clientId] ?? 0;
+      // Only entries whose push was answered `applied` leave here; an entry the server processed
+      // but whose answer we never got is pushed again to learn its recorded result (never silently dropped).
+      const done = (await db.outbox.where('id').belowOrEqual(last).toArray()).filter((entry) => entry.pushedAt);
+      for (const entry of done) {
+        const mutation = entryMutation(entry);
+        if (mutation) for (const key of keysOf(mutation, agentId)) dirty.set(keyString(key), key);
+      }
+      await db.outbox.bulkDelete(done.map((entry) => entry.id));
+    }
+    // The base only holds rows under pending mutations (a handful): rebase them all, since a
+    // pending reply also depends on its ticket, which may have arrived in this page.
+    for (const base of await db.base.toArray()) dirty.set(keyString([base.entity, base.id]), [base.entity, base.id]);
+    await rebase(db, agentId, dirty.values());
+    await setMeta(db, META.cursor, page.cursor);
+    await setMeta(db, META.epoch, page.epoch);
+  });
+}
+
+/** Records the server's answers: applied entries wait for the pull; refused ones are undone and told. */
+export async function applyPushResults(db: DeskDb, agentId: string, results: readonly MutationResult[]): Promise<void> {
+  if (results.length === 0) return;
+  await db.transaction('rw', syncTables(db), async () => {
+    const dirty = new Map<string, Key>();
+    const now = new Date().toISOString();
+    for (const result of results) {
+      const entry = await db.outbox.get(result.id);
+      if (!entry) continue;
+      if (result.status === 'applied') {
+        await db.outbox.update(entry.id, { pushedAt: now });
+        continue;
+      }
+      const mutation = entryMutation(entry);
+      if (mutation) for (const key of keysOf(mutation, agentId)) dirty.set(keyString(key), key);
+      await db.outbox.delete(entry.id);
+      await db.notices.add({
+        mutationId: entry.id,
+        name: entry.name,
+        ticketId: mutation ? ticketIdOf(mutation) : null,
+        error: result.error ?? { code: 'rejected', message: 'The server refused this change.' },
+        createdAt: now,
+      });
+    }
+    await rebase(db, agentId, dirty.values());
+  });
+}
+
+/**
+ * Forgets the server's data (a `reset_required`), keeping pending work: the next pull
+ * bootstraps from 0 and the pending mutations are replayed on top. With a new epoch the old
+ * client id means nothing to the server: take a new one and number the pending mutations from 1.
+ */
+export async function resetLocal(db: DeskDb, agentId: string, options: { newClientId?: string } = {}): Promise<void> {
+  await db.transaction('rw', syncTables(db), async () => {
+    const pending = await db.outbox.orderBy('id').toArray();
+    await Promise.all([db.tickets, db.messages, db.contacts, db.agents, db.intents, db.integration, db.reads, db.base].map((t) => t.clear()));
+    await setMeta(db, META.cursor, 0);
+    await db.meta.delete(META.epoch);
+    if (options.newClientId) {
+      await db.outbox.clear();
+      let next = 1;
+      for (const entry of pending) {
+        const { pushedAt: _pushed, ...rest } = entry;
+        await db.outbox.add({ ...rest, id: next });
+        next += 1;
+      }
+      await setMeta(db, META.clientId, options.newClientId);
+      await setMeta(db, META.nextMutationId, next);
+    }
+    // Pending rows are shadowed from the start, so bootstrap pages land in their base and are rebased.
+    for (const entry of pending) {
+      const mutation = entryMutation(entry);
+      if (!mutation) continue;
+      for (const key of keysOf(mutation, agentId)) await db.base.put({ entity: key[0], id: key[1], row: null });
+    }
+  });
+}

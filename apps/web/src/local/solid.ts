@@ -1,0 +1,51 @@
+import { liveQuery } from 'dexie';
+import { type Accessor, createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
+import { currentUser } from '../auth/session.ts';
+import { type LocalSync, startLocalSync } from './local-sync.ts';
+import type { SyncStatus } from './status.ts';
+
+/**
+ * Solid glue for the local store: the signed-in agent's LocalSync (started on sign-in, stopped
+ * on sign-out), its status as a signal, and `useLiveQuery` to read Dexie reactively.
+ */
+const root = createRoot(() => {
+  const [sync, setSync] = createSignal<LocalSync | null>(null);
+  const [status, setStatus] = createSignal<SyncStatus>({ online: true, syncing: false, waiting: 0, error: null });
+  createEffect(() => {
+    const agentId = currentUser()?.id;
+    if (!agentId || typeof window === 'undefined') return;
+    const local = startLocalSync(agentId);
+    const off = local.status.subscribe(setStatus);
+    setSync(local);
+    onCleanup(() => {
+      off();
+      local.stop();
+      setSync(null);
+    });
+  });
+  return { sync, status };
+});
+
+/** The signed-in agent's local store and sync, or null while signed out. */
+export const localSync: Accessor<LocalSync | null> = root.sync;
+/** online / offline / syncing / N waiting (reactive). */
+export const syncStatus: Accessor<SyncStatus> = root.status;
+
+/**
+ * A Dexie liveQuery as a signal. `source` reads the signals the query depends on and returns the
+ * query (or null for "nothing yet"): it runs again when those signals change, and the query runs
+ * again whenever the tables it read change, in this tab or another.
+ */
+export function useLiveQuery<T>(source: () => (() => Promise<T>) | null, initial: T): Accessor<T> {
+  const [value, setValue] = createSignal<T>(initial);
+  createEffect(() => {
+    const query = source();
+    if (!query) return;
+    const subscription = liveQuery(query).subscribe({
+      next: (next) => setValue(() => next),
+      error: (error) => console.error('[desk] live query failed', error),
+    });
+    onCleanup(() => subscription.unsubscribe());
+  });
+  return value;
+}

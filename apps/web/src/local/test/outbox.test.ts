@@ -1,0 +1,199 @@
+import 'fake-indexeddb/auto';
+import { TicketRule } from '@desk/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DeskDb, getMeta, META } from '../db.ts';
+import { mutate } from '../outbox.ts';
+import { listTickets, ticketMessages } from '../queries.ts';
+import { SyncEngine } from '../sync-engine.ts';
+import { FakeServer } from './fake-server.ts';
+
+const AGENT = 'agent-ana';
+let db: DeskDb;
+let server: FakeServer;
+let engine: SyncEngine;
+let name: string;
+
+function newEngine(database = db) {
+  return new SyncEngine({ db: database, agentId: AGENT, transport: server, backoff: { minMs: 5, maxMs: 20 }, isOffline: () => true });
+}
+
+beforeEach(async () => {
+  name = `desk-test-${crypto.randomUUID()}`;
+  db = new DeskDb(name);
+  server = new FakeServer();
+  engine = newEngine();
+});
+afterEach(async () => {
+  engine.stop();
+  db.close();
+  await DeskDb.delete(name);
+});
+
+describe('actions', () => {
+  it('write the optimistic change and the outbox entry together, keeping the server copy as base', async () => {
+    const ticket = server.addTicket({ status: 'new' });
+    await engine.syncOnce();
+    const result = await mutate(db, AGENT, 'ticket.assign', { ticketId: ticket.id, agentId: AGENT });
+    expect(result).toEqual({ ok: true, mutationId: 1 });
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ status: 'open', assigneeId: AGENT, assignee: AGENT });
+    expect(await db.outbox.toArray()).toMatchObject([{ id: 1, name: 'ticket.assign' }]);
+    expect((await db.base.get(['ticket', ticket.id]))?.row).toMatchObject({ status: 'new', assigneeId: null });
+    expect(await listTickets(db, { statuses: ['open'], priorities: [], assignees: [AGENT] })).toHaveLength(1);
+  });
+
+  it('refuse what the rules forbid at once, without queueing anything', async () => {
+    const ticket = server.addTicket({ status: 'open' });
+    await engine.syncOnce();
+    const result = await mutate(db, AGENT, 'ticket.setStatus', { ticketId: ticket.id, status: 'new' });
+    expect(result).toMatchObject({ ok: false, error: { rule: TicketRule.noReturnToNew } });
+    expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe('rebase', () => {
+  it("keeps pending changes on top of other agents' changes: no flicker back, then the server's state", async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    await mutate(db, AGENT, 'ticket.setStatus', { ticketId: ticket.id, status: 'pending' });
+    await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'mine' });
+    server.change(ticket.id, { priority: 'urgent', tags: ['theirs'] });
+
+    // Pull only (as a poke would, before our push): the view is the server's row + our pending ops.
+    server.offline = false;
+    const page = await server.pull((await getMeta<number>(db, META.cursor)) ?? 0, server.epoch);
+    const { applyPull } = await import('../outbox.ts');
+    await applyPull(db, AGENT, 'nobody-yet', page);
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ status: 'pending', priority: 'urgent', tags: ['theirs', 'mine'] });
+
+    await engine.syncOnce();
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.base.count()).toBe(0);
+    const local = await db.tickets.get(ticket.id);
+    expect(local).toMatchObject({ status: 'pending', priority: 'urgent', tags: ['theirs', 'mine'] });
+    const { assignee: _assignee, ...asServer } = local as NonNullable<typeof local>;
+    expect(asServer).toEqual(server.tickets.get(ticket.id));
+  });
+
+  it('shows a reply once, even when the server copy arrives before the confirmation', async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    await mutate(db, AGENT, 'ticket.reply', { ticketId: ticket.id, messageId: crypto.randomUUID(), text: 'Hello!' });
+    expect(await ticketMessages(db, ticket.id)).toMatchObject([{ text: 'Hello!', delivery: { state: 'pending' } }]);
+
+    // The push is applied but its answer is lost; the pull shows the message before we know.
+    server.dropNextPushAnswer = true;
+    await expect(engine.syncOnce()).rejects.toThrow();
+    const { applyPull } = await import('../outbox.ts');
+    await applyPull(db, AGENT, await engine.clientId(), await server.pull((await getMeta<number>(db, META.cursor)) ?? 0, server.epoch));
+    expect(await ticketMessages(db, ticket.id)).toMatchObject([{ text: 'Hello!', delivery: { state: 'delivered' } }]);
+    expect(await db.outbox.count()).toBe(1); // not dropped silently: the next push learns its recorded result
+
+    await engine.syncOnce();
+    expect(await db.outbox.count()).toBe(0);
+    expect(await ticketMessages(db, ticket.id)).toHaveLength(1);
+    expect(server.replyCount('Hello!')).toBe(1);
+  });
+
+  it('undoes a rejected mutation and tells why', async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    await mutate(db, AGENT, 'ticket.reply', { ticketId: ticket.id, messageId: crypto.randomUUID(), text: 'Too late' });
+    await mutate(db, AGENT, 'ticket.setPriority', { ticketId: ticket.id, priority: 'high' });
+    server.change(ticket.id, { status: 'solved' }); // another agent solved it meanwhile
+
+    await engine.syncOnce();
+    expect(await ticketMessages(db, ticket.id)).toHaveLength(0);
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ status: 'solved', priority: 'high' });
+    const notices = await db.notices.toArray();
+    expect(notices).toMatchObject([{ name: 'ticket.reply', ticketId: ticket.id, error: { rule: TicketRule.replyNeedsActiveTicket } }]);
+    expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe('durability and recovery', () => {
+  it('keeps pending work across a reload and pushes it once online', async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    server.offline = true;
+    await mutate(db, AGENT, 'ticket.setPriority', { ticketId: ticket.id, priority: 'low' });
+    await mutate(db, AGENT, 'ticket.reply', { ticketId: ticket.id, messageId: crypto.randomUUID(), text: 'Offline reply' });
+    await expect(engine.syncOnce()).rejects.toThrow();
+    engine.stop();
+    db.close();
+
+    db = new DeskDb(name); // the reload
+    engine = newEngine();
+    expect(await db.outbox.count()).toBe(2);
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ priority: 'low' });
+    server.offline = false;
+    engine.requestSync();
+    await engine.whenIdle();
+    expect(await db.outbox.count()).toBe(0);
+    expect(server.tickets.get(ticket.id)?.priority).toBe('low');
+    expect(server.replyCount('Offline reply')).toBe(1);
+    expect(engine.status.get()).toMatchObject({ online: true, syncing: false, waiting: 0 });
+  });
+
+  it('retries with backoff and reports offline meanwhile', async () => {
+    server.addTicket();
+    server.offline = true;
+    engine.requestSync();
+    await engine.whenIdle();
+    expect(engine.status.get().online).toBe(false);
+    server.offline = false;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await engine.whenIdle();
+    expect(engine.status.get().online).toBe(true);
+    expect(await db.tickets.count()).toBe(1);
+  });
+
+  it('re-bootstraps after a server restore without losing pending mutations', async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    const oldClient = await engine.clientId();
+    await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'kept' });
+    server.epoch = 'epoch-2'; // restored from a backup
+    await engine.syncOnce();
+    expect(await engine.clientId()).not.toBe(oldClient);
+    expect(await db.outbox.count()).toBe(0);
+    expect(server.tickets.get(ticket.id)?.tags).toEqual(['kept']);
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ tags: ['kept'] });
+    expect(await getMeta(db, META.epoch)).toBe('epoch-2');
+  });
+});
+
+describe('ticket list queries', () => {
+  it('match a brute-force filter for every combination, newest first', async () => {
+    const statuses = ['new', 'open', 'pending', 'on-hold', 'solved'] as const;
+    const priorities = ['low', 'normal', 'high', 'urgent'] as const;
+    const agents = [null, 'a1', 'a2'];
+    for (let i = 0; i < 300; i++) {
+      server.addTicket({
+        status: statuses[i % 5],
+        priority: priorities[(i * 7) % 4],
+        assigneeId: agents[(i * 3) % 3] ?? null,
+        updatedAt: new Date(Date.UTC(2030, 0, 1, 0, 0, (i * 7919) % 300)).toISOString(),
+      });
+    }
+    await engine.syncOnce();
+    const all = await db.tickets.toArray();
+    const filters = [
+      { statuses: [], priorities: [], assignees: [] },
+      { statuses: ['open'], priorities: [], assignees: [] },
+      { statuses: ['open', 'pending'], priorities: ['high', 'urgent'], assignees: [] },
+      { statuses: [], priorities: ['low'], assignees: ['none'] },
+      { statuses: ['new', 'solved'], priorities: ['normal'], assignees: ['a1', 'none'] },
+    ] as const;
+    for (const filter of filters) {
+      const got = await listTickets(db, { statuses: [...filter.statuses], priorities: [...filter.priorities], assignees: [...filter.assignees] }, 20);
+      const want = all
+        .filter((t) => filter.statuses.length === 0 || (filter.statuses as readonly string[]).includes(t.status))
+        .filter((t) => filter.priorities.length === 0 || (filter.priorities as readonly string[]).includes(t.priority))
+        .filter((t) => filter.assignees.length === 0 || (filter.assignees as readonly string[]).includes(t.assignee))
+        .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+        .slice(0, 20);
+      expect(got.map((t) => t.updatedAt)).toEqual(want.map((t) => t.updatedAt));
+      expect(new Set(got.map((t) => t.id)).size).toBe(got.length);
+    }
+  });
+});
