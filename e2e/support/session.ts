@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import { en } from '../../apps/web/src/i18n/en.ts';
 
-type LoginLabels = Pick<typeof en, 'login.email' | 'login.password' | 'login.submit' | 'nav.label'>;
+type LoginLabels = Record<'login.email' | 'login.password' | 'login.submit' | 'nav.label', string>;
 
 /** Signs in through the login page, in the language the page speaks (English by default). */
 export async function signIn(page: Page, account: { email: string; password: string }, ui: LoginLabels = en): Promise<void> {
