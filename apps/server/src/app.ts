@@ -18,6 +18,7 @@ import { intentsRoutes } from './intents/intents-routes.ts';
 import { deskIntegrationRoutes } from './integrations/desk-integration-routes.ts';
 import { mediaRoutes } from './media/media-routes.ts';
 import { replyCarriesFile, ticketsRoutes } from './tickets/tickets-routes.ts';
+import { pushRoutes } from './push/push-routes.ts';
 import { pwaRoutes } from './web/serve-pwa.ts';
 import { widgetAssetRoutes } from './channels/webchat/widget-assets.ts';
 
@@ -77,6 +78,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/', contactsRoutes(services));
   app.route('/', deskIntegrationRoutes(services));
   app.route('/', mediaRoutes(services));
+  app.route('/', pushRoutes(services));
   app.route('/', webchatRoutes({ ...services, mediaMaxBytes: services.config.mediaMaxBytes }));
   for (const routes of services.channels.routes()) app.route('/', routes);
 

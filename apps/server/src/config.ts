@@ -20,6 +20,12 @@ export interface Config {
   /** Secure cookies when served over https. */
   secureCookies: boolean;
   logRequests: boolean;
+  /** Web Push (VAPID): generated and kept in the database when not given. */
+  vapidPublicKey: string | null;
+  vapidPrivateKey: string | null;
+  vapidSubject: string;
+  /** Test-only: accept a push service with a self-signed certificate. */
+  pushInsecureTls: boolean;
   /** Messaging channels (Telegram, Meta, Sunshine Conversations): base URLs and credentials from the environment. */
   channels: ChannelsConfig;
 }
@@ -50,6 +56,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: numberFrom(env.SESSION_DAYS, 30),
     secureCookies: publicUrl.startsWith('https://'),
     logRequests: env.LOG_REQUESTS === '1',
+    vapidPublicKey: env.VAPID_PUBLIC_KEY || null,
+    vapidPrivateKey: env.VAPID_PRIVATE_KEY || null,
+    vapidSubject: env.VAPID_SUBJECT ?? `mailto:${(env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase()}`,
+    pushInsecureTls: env.PUSH_INSECURE_TLS_FOR_TESTS === '1',
     channels: loadChannelsConfig(env),
   };
 }

@@ -3,6 +3,7 @@ import { LoginThrottle } from './accounts/login-throttle.ts';
 import { PasswordTokens } from './accounts/password-tokens.ts';
 import { Sessions } from './accounts/sessions.ts';
 import { OutboxRepo } from './channels/outbox-repo.ts';
+import { createMessagingChannels } from './channels/messaging-channels.ts';
 import { OutboxWorker } from './channels/outbox-worker.ts';
 import type { Config } from './config.ts';
 import { ContactsRepo } from './contacts/contacts-repo.ts';
@@ -17,6 +18,9 @@ import { DeskIntegrationRepo } from './integrations/desk-integration-repo.ts';
 import { MediaRepo } from './media/media-repo.ts';
 import { MediaStore } from './media/media-store.ts';
 import { monotonicClock } from './shared/clock.ts';
+import { PushNotifier } from './push/push-notifier.ts';
+import { PushSubscriptionsRepo } from './push/push-subscriptions-repo.ts';
+import { loadVapidKeys } from './push/vapid-keys.ts';
 import { ChangeFeed } from './sync/change-feed.ts';
 import { TicketService } from './tickets/ticket-service.ts';
 import { TicketsRepo } from './tickets/tickets-repo.ts';
@@ -44,7 +48,14 @@ export function createServices(db: Db, config: Config) {
   events.on('message.created', ({ message }) => {
     if (message.delivery?.state === 'pending') outbox.kick();
   });
+  // Telegram, WhatsApp, Messenger, Instagram, Sunshine: webhooks, outbound adapters, file downloads.
+  const channels = createMessagingChannels({ db, clock, events, changes, engine, messages, media, outbox, config });
   void nlu.train(intents.list());
+  const pushSubscriptions = new PushSubscriptionsRepo(db);
+  const vapid = loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
+  const push = new PushNotifier({
+    events, agents, tickets, subscriptions: pushSubscriptions, vapid, subject: config.vapidSubject, insecureTls: config.pushInsecureTls,
+  });
 
   return {
     db,
@@ -65,6 +76,10 @@ export function createServices(db: Db, config: Config) {
     engine,
     ticketService,
     outbox,
+    channels,
+    pushSubscriptions,
+    vapidPublicKey: vapid.publicKey,
+    push,
     /** Retrains the bot after intents changed; requests keep using the previous model meanwhile. */
     retrainBot: () => nlu.train(intents.list()),
     sessions: new Sessions(db, config.sessionDays),

@@ -84,3 +84,4 @@ export {
   TicketStatus,
 } from './tickets/status.ts';
 export { Ticket, ticketLabel, TicketPatch } from './tickets/ticket.ts';
+export { NOTIFICATION_LANGUAGES, PushSubscriptionInput } from './notifications/push-subscription.ts';

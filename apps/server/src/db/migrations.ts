@@ -246,4 +246,11 @@ CREATE TABLE channel_peers (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'web push: the language each device reads notifications in',
+    sql: `
+ALTER TABLE push_subscriptions ADD COLUMN lang TEXT NOT NULL DEFAULT 'en';
+`,
+  },
 ];

@@ -3,7 +3,7 @@ import type { Message, Ticket } from '@desk/core';
 /** What happened, told to listeners (SSE, web push, outbound delivery) after the commit. */
 export interface DomainEvents {
   'ticket.created': { ticket: Ticket };
-  'ticket.updated': { ticket: Ticket; previous: Ticket };
+  'ticket.updated': { ticket: Ticket; previous: Ticket; actorId: string | null };
   'message.created': { message: Message; channel: string; externalId: string };
   'message.updated': { message: Message };
 }

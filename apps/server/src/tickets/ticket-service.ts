@@ -63,7 +63,7 @@ export class TicketService {
       conversations.setMode(conversation.id, 'desk', ticketId);
       note = engine.appendSystem(conversation, ticketId, systemText.reopened(ticket.number, actorName, language));
     }
-    events.push({ name: 'ticket.updated', payload: { ticket, previous } });
+    events.push({ name: 'ticket.updated', payload: { ticket, previous, actorId: actorAgentId } });
     if (note) {
       events.push({
         name: 'message.created',

@@ -1,0 +1,84 @@
+import { Agent as HttpsAgent } from 'node:https';
+import webpush from 'web-push';
+import type { AgentsRepo } from '../accounts/agents-repo.ts';
+import type { DomainEvent, DomainEventName, EventBus } from '../events/domain-events.ts';
+import type { TicketsRepo } from '../tickets/tickets-repo.ts';
+import { planPush } from './push-messages.ts';
+import type { PushSubscriptionsRepo, StoredSubscription } from './push-subscriptions-repo.ts';
+import type { VapidKeys } from './vapid-keys.ts';
+
+export interface PushNotifierDeps {
+  events: EventBus;
+  agents: AgentsRepo;
+  tickets: TicketsRepo;
+  subscriptions: PushSubscriptionsRepo;
+  vapid: VapidKeys;
+  subject: string;
+  /** Only for tests that play the push service with a self-signed certificate. */
+  insecureTls: boolean;
+}
+
+const WATCHED: DomainEventName[] = ['ticket.created', 'ticket.updated', 'message.created'];
+
+/**
+ * Listens to domain events (after commit) and sends Web Push notifications to the agents they
+ * concern. Sending never blocks or fails the request that caused the event; a subscription the
+ * push service says is gone (404/410) is forgotten.
+ */
+export class PushNotifier {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly agent: HttpsAgent | undefined;
+
+  constructor(private readonly deps: PushNotifierDeps) {
+    this.agent = deps.insecureTls ? new HttpsAgent({ rejectUnauthorized: false }) : undefined;
+    for (const name of WATCHED) {
+      deps.events.on(name, (payload) => this.handle({ name, payload } as DomainEvent));
+    }
+  }
+
+  /** Resolves when every notification started so far has been sent or has failed. */
+  async flush(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private handle(event: DomainEvent): void {
+    const activeAgentIds = this.deps.agents
+      .list()
+      .filter((a) => a.active)
+      .map((a) => a.id);
+    const plans = planPush(event, {
+      activeAgentIds,
+      ticketOf: (message) => (message.ticketId ? this.deps.tickets.get(message.ticketId) : null),
+    });
+    for (const plan of plans) {
+      for (const subscription of this.deps.subscriptions.forAgents(plan.agentIds)) {
+        this.track(this.send(subscription, JSON.stringify(plan.render(subscription.lang))));
+      }
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async send(subscription: StoredSubscription, payload: string): Promise<void> {
+    try {
+      await webpush.sendNotification(
+        { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
+        payload,
+        {
+          vapidDetails: { subject: this.deps.subject, publicKey: this.deps.vapid.publicKey, privateKey: this.deps.vapid.privateKey },
+          TTL: 60 * 60,
+          urgency: 'high',
+          contentEncoding: 'aes128gcm',
+          ...(this.agent && { agent: this.agent }),
+        },
+      );
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status === 404 || status === 410) this.deps.subscriptions.remove(subscription.endpoint);
+      else console.warn('[desk] push notification failed', status ?? (err as Error).message);
+    }
+  }
+}
