@@ -29,6 +29,8 @@ async function main() {
 
   // Delivers what a previous run left queued, then whatever new messages queue.
   services.outbox.start();
+  // Resumes the file downloads from messaging platforms that a previous run left queued.
+  services.channels.start();
   const app = createApp(services);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl;
@@ -44,6 +46,7 @@ async function main() {
 
   const stop = () => {
     services.outbox.stop();
+    services.channels.stop();
     server.close();
     db.close();
     process.exit(0);

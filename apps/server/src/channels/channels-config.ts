@@ -10,6 +10,8 @@ export interface ChannelsConfig {
   env: Readonly<Record<string, string>>;
   /** Milliseconds before a platform call is abandoned (then retried). */
   requestTimeoutMs: number;
+  /** First delay before a failed file download is retried; doubles each attempt. */
+  retryBaseMs: number;
 }
 
 /** Every credential variable a channel reads; the settings module maps them to fields. */
@@ -37,12 +39,16 @@ export function loadChannelsConfig(env: NodeJS.ProcessEnv): ChannelsConfig {
     const value = env[name]?.trim();
     if (value) credentials[name] = value;
   }
-  const timeout = Number(env.CHANNEL_REQUEST_TIMEOUT_MS ?? '');
+  const positive = (value: string | undefined, fallback: number) => {
+    const parsed = Number(value ?? '');
+    return value?.trim() && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
+  };
   return {
     telegramApiUrl: trimSlash(env.TELEGRAM_API_URL?.trim() || 'https://api.telegram.org'),
     metaGraphUrl: trimSlash(env.META_GRAPH_URL?.trim() || 'https://graph.facebook.com/v21.0'),
     smoochApiUrl: trimSlash(env.SMOOCH_API_URL?.trim() || 'https://api.smooch.io'),
     env: credentials,
-    requestTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 15_000,
+    requestTimeoutMs: positive(env.CHANNEL_REQUEST_TIMEOUT_MS, 15_000),
+    retryBaseMs: positive(env.CHANNEL_RETRY_BASE_MS, 5_000),
   };
 }

@@ -92,7 +92,9 @@ export class MediaDownloadWorker {
       this.again = true;
       return;
     }
-    setImmediate(() => void this.runDue().catch((err) => console.error('[desk] media downloads failed', err)));
+    setImmediate(() => {
+      if (this.started) void this.runDue().catch((err) => console.error('[desk] media downloads failed', err));
+    });
   }
 
   async runDue(): Promise<number> {
@@ -165,7 +167,10 @@ export class MediaDownloadWorker {
   }
 
   private retry(job: MediaJob, attempts: number, reason: string): void {
-    if (attempts >= this.maxAttempts) return this.fail(job, attempts, reason);
+    if (attempts >= this.maxAttempts) {
+      this.fail(job, attempts, reason);
+      return;
+    }
     const delay = Math.min(this.baseDelayMs * 2 ** (attempts - 1), this.maxDelayMs);
     const now = this.deps.clock();
     this.write(() => {

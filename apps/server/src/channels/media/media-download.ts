@@ -76,5 +76,6 @@ export async function downloadLimited(
 
 export function formatMb(bytes: number): string {
   const mb = bytes / 1024 / 1024;
+  if (mb < 1) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
   return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
 }

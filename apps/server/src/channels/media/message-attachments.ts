@@ -29,7 +29,7 @@ export class MessageAttachments {
   /** Changes one attachment (by position) of the message; answers the message as now stored. */
   patch(messageId: string, position: number, change: Partial<Attachment>): Message | null {
     const message = this.messages.get(messageId);
-    if (!message || !message.attachments[position]) return null;
+    if (!message?.attachments[position]) return null;
     const attachments = message.attachments.map((a, i) => (i === position ? { ...a, ...change } : a));
     return this.set(messageId, attachments);
   }

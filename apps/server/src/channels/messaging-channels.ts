@@ -1,0 +1,112 @@
+import type { Config } from '../config.ts';
+import type { ConversationEngine } from '../conversations/engine.ts';
+import type { MessagesRepo } from '../conversations/messages-repo.ts';
+import type { Db } from '../db/database.ts';
+import type { EventBus } from '../events/domain-events.ts';
+import type { MediaRepo } from '../media/media-repo.ts';
+import { MediaStore } from '../media/media-store.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { ChangeFeed } from '../sync/change-feed.ts';
+import { channelSettingsRoutes } from './channel-settings-routes.ts';
+import { ChannelSettings } from './channel-settings.ts';
+import { ChannelPeers } from './inbound/channel-peers.ts';
+import { InboundService } from './inbound/inbound-service.ts';
+import type { FetchFn } from './media/media-download.ts';
+import { MediaDownloadWorker } from './media/media-download-worker.ts';
+import { MediaJobsRepo } from './media/media-jobs-repo.ts';
+import { MessageAttachments } from './media/message-attachments.ts';
+import { UrlMediaFetcher } from './media/url-media-fetcher.ts';
+import { MessagingAdapter, WhatsAppAdapter, WhatsAppMediaFetcher } from './meta/meta-adapters.ts';
+import { metaRoutes } from './meta/meta-routes.ts';
+import type { OutboxWorker } from './outbox-worker.ts';
+import { SmoochAdapter, smoochMediaFetcher } from './smooch/smooch-adapter.ts';
+import { smoochRoutes } from './smooch/smooch-routes.ts';
+import { TelegramAdapter, TelegramClient, TelegramMediaFetcher } from './telegram/telegram-adapter.ts';
+import { telegramRoutes } from './telegram/telegram-routes.ts';
+
+export interface MessagingChannelsDeps {
+  db: Db;
+  clock: Clock;
+  events: EventBus;
+  changes: ChangeFeed;
+  engine: ConversationEngine;
+  messages: MessagesRepo;
+  media: MediaRepo;
+  outbox: OutboxWorker;
+  config: Config;
+}
+
+/**
+ * Telegram, WhatsApp, Messenger, Instagram and Sunshine Conversations: their webhooks, their
+ * outbound adapters (registered with the outbox worker), their settings and the durable queue of
+ * file downloads. Built once per server; `start()` resumes the downloads left by a previous run.
+ */
+export function createMessagingChannels(deps: MessagingChannelsDeps) {
+  const { db, clock, events, config } = deps;
+  const channelsConfig = config.channels;
+  const settings = new ChannelSettings(db, channelsConfig);
+  const peers = new ChannelPeers(db);
+  const jobs = new MediaJobsRepo(db);
+  const attachments = new MessageAttachments(db, deps.messages, deps.changes);
+  let currentFetch: FetchFn = globalThis.fetch;
+  const fetch: FetchFn = (input, init) => currentFetch(input, init);
+
+  const mediaWorker = new MediaDownloadWorker(
+    {
+      db,
+      clock,
+      events,
+      jobs,
+      media: deps.media,
+      mediaStore: new MediaStore(config.dataDir),
+      attachments,
+      messages: deps.messages,
+      maxBytes: config.mediaMaxBytes,
+    },
+    { baseDelayMs: channelsConfig.retryBaseMs },
+  );
+  const inbound = new InboundService({ db, clock, events, engine: deps.engine, messages: deps.messages, jobs, attachments, peers, mediaWorker });
+
+  const platform = { settings, config: channelsConfig, fetch, peers };
+  const telegram = new TelegramClient(platform);
+  deps.outbox.register(new TelegramAdapter(telegram));
+  deps.outbox.register(new WhatsAppAdapter(platform));
+  deps.outbox.register(new MessagingAdapter('messenger', platform));
+  deps.outbox.register(new MessagingAdapter('instagram', platform));
+  deps.outbox.register(new SmoochAdapter(platform));
+  mediaWorker.register('telegram', new TelegramMediaFetcher(telegram, platform));
+  mediaWorker.register('whatsapp', new WhatsAppMediaFetcher(platform));
+  mediaWorker.register('messenger', new UrlMediaFetcher('Messenger', platform));
+  mediaWorker.register('instagram', new UrlMediaFetcher('Instagram', platform));
+  mediaWorker.register('smooch', smoochMediaFetcher(platform));
+
+  return {
+    settings,
+    inbound,
+    mediaWorker,
+    mediaJobs: jobs,
+    peers,
+    telegram,
+    /** The webhooks (public, authenticated by each platform's secret) and the admin settings API. */
+    routes() {
+      const hooks = { settings, inbound };
+      return [
+        telegramRoutes(hooks),
+        metaRoutes(hooks),
+        smoochRoutes(hooks),
+        channelSettingsRoutes({ settings, telegram, publicUrl: config.publicUrl }),
+      ] as const;
+    },
+    start() {
+      mediaWorker.start();
+    },
+    stop() {
+      mediaWorker.stop();
+    },
+    /** Tests: route the platforms' file URLs (e.g. a fixture's https://example.org/…) to a stand-in. */
+    useFetch(fn: FetchFn) {
+      currentFetch = fn;
+    },
+  };
+}
+export type MessagingChannels = ReturnType<typeof createMessagingChannels>;

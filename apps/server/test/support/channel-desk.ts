@@ -1,0 +1,186 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Message, Role, Ticket } from '@desk/core';
+import { type ServerType, serve } from '@hono/node-server';
+import { createApp } from '../../src/app.ts';
+import { metaSignatureOf } from '../../src/channels/webhook-auth.ts';
+import { loadConfig } from '../../src/config.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import { createServices, type Services } from '../../src/services.ts';
+import { sampleIntents } from './desk-fixture.ts';
+import type { StandIn } from './platform-stand-ins.ts';
+
+export const TELEGRAM_TOKEN = '123456:TEST-token-for-desk';
+export const TELEGRAM_SECRET = 'telegram_webhook_secret-1';
+export const META_APP_SECRET = 'test_app_secret';
+export const META_VERIFY_TOKEN = 'meatyhamhock';
+export const WHATSAPP_PHONE_NUMBER_ID = '106540352242922';
+export const WHATSAPP_TOKEN = 'EAAG-whatsapp-access-token';
+export const PAGE_TOKEN = 'EAAG-messenger-page-token';
+export const INSTAGRAM_TOKEN = 'IGQ-instagram-access-token';
+export const SMOOCH_APP_ID = '5ebee0975ac5304b664a12fa';
+export const SMOOCH_KEY_ID = 'app_5ebee0975ac5304b664a12fb';
+export const SMOOCH_KEY_SECRET = 'smooch-key-secret-value';
+export const SMOOCH_WEBHOOK_SECRET = 'smooch-webhook-secret-value';
+
+export interface StandIns {
+  telegram?: StandIn;
+  graph?: StandIn;
+  smooch?: StandIn;
+}
+
+/** Every channel configured through the environment, pointed at the stand-ins. */
+export function channelEnv(standIns: StandIns): Record<string, string> {
+  return {
+    ...(standIns.telegram && { TELEGRAM_API_URL: standIns.telegram.url }),
+    ...(standIns.graph && { META_GRAPH_URL: standIns.graph.url }),
+    ...(standIns.smooch && { SMOOCH_API_URL: standIns.smooch.url }),
+    TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
+    META_APP_SECRET,
+    META_VERIFY_TOKEN,
+    WHATSAPP_PHONE_NUMBER_ID,
+    WHATSAPP_ACCESS_TOKEN: WHATSAPP_TOKEN,
+    MESSENGER_PAGE_ACCESS_TOKEN: PAGE_TOKEN,
+    INSTAGRAM_ACCESS_TOKEN: INSTAGRAM_TOKEN,
+    SMOOCH_APP_ID,
+    SMOOCH_KEY_ID,
+    SMOOCH_KEY_SECRET,
+    SMOOCH_WEBHOOK_SECRET,
+    CHANNEL_RETRY_BASE_MS: '50',
+    CHANNEL_REQUEST_TIMEOUT_MS: '3000',
+  };
+}
+
+export interface ChannelDesk {
+  services: Services;
+  app: ReturnType<typeof createApp>;
+  dataDir: string;
+  /** Set when started with `http: true`: Desk listening on loopback. */
+  url: string | null;
+  admin: { id: string; token: string };
+  agent: { id: string; token: string };
+  request(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
+  /** Posts a raw body to a webhook, with the given headers. */
+  webhook(path: string, body: string, headers?: Record<string, string>): Promise<Response>;
+  count(sql: string, ...params: unknown[]): number;
+  messagesOf(channel: string, externalId: string): Message[];
+  ticketOf(channel: string, externalId: string): Ticket | null;
+  /** Stops the workers and closes the database, like a killed process (the files stay unless `remove`). */
+  close(options?: { remove?: boolean }): Promise<void>;
+}
+
+export interface ChannelDeskOptions {
+  env?: Record<string, string>;
+  /** Reuse the data of an earlier (closed) desk: a restart. */
+  dataDir?: string;
+  http?: boolean;
+  /** Start the outbox and download workers (default true). */
+  workers?: boolean;
+  intents?: boolean;
+}
+
+/** A Desk on a real SQLite file with the sample intents, an admin and an agent. */
+export async function startChannelDesk(options: ChannelDeskOptions = {}): Promise<ChannelDesk> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'desk-channels-'));
+  const config = loadConfig({ DATA_DIR: dataDir, WEB_DIST: join(dataDir, 'no-web'), PUBLIC_URL: 'https://desk.example.test', ...options.env });
+  const db = openDatabase(config.databaseFile);
+  const services = createServices(db, config);
+  const member = (name: string, email: string, role: Role) => {
+    const existing = services.agents.findCredentials(email)?.agent ?? services.agents.create({ name, email, role, passwordHash: null });
+    return { id: existing.id, token: services.sessions.create(existing.id).token };
+  };
+  const admin = member('Carla Admin', 'carla@test.local', 'admin');
+  const agent = member('Ana Agent', 'ana@test.local', 'agent');
+  if (options.intents !== false && services.intents.list().length === 0) {
+    for (const input of sampleIntents()) services.intents.create(input);
+  }
+  await services.retrainBot();
+  const app = createApp(services);
+  let server: ServerType | null = null;
+  let url: string | null = null;
+  if (options.http) {
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+  if (options.workers !== false) {
+    services.outbox.start();
+    services.channels.start();
+  }
+  const request: ChannelDesk['request'] = (path, init = {}) => {
+    const { token = agent.token, json, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    let body = rest.body;
+    if (json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(json);
+    }
+    return Promise.resolve(app.request(`http://localhost${path}`, { ...rest, headers, body }));
+  };
+  let closed = false;
+  return {
+    services,
+    app,
+    dataDir,
+    url,
+    admin,
+    agent,
+    request,
+    webhook(path, body, headers = {}) {
+      return request(path, { method: 'POST', token: null, body, headers: { 'content-type': 'application/json', ...headers } });
+    },
+    count(sql, ...params) {
+      return Number(Object.values(db.prepare(sql).get(...params) as Record<string, unknown>)[0]);
+    },
+    messagesOf(channel, externalId) {
+      const conversation = services.conversations.findByIdentity(channel as never, externalId);
+      return conversation ? services.messages.listByConversation(conversation.id) : [];
+    },
+    ticketOf(channel, externalId) {
+      const row = db
+        .prepare('SELECT t.id FROM tickets t JOIN conversations c ON c.id = t.conversation_id WHERE c.channel = ? AND c.external_id = ? ORDER BY t.number DESC')
+        .get(channel, externalId) as { id: string } | undefined;
+      return row ? services.tickets.get(row.id) : null;
+    },
+    async close({ remove = false } = {}) {
+      if (!closed) await shutdown();
+      if (remove) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+
+  async function shutdown() {
+      closed = true;
+      services.outbox.stop();
+      services.channels.stop();
+      // Let a run that was already kicked finish before the database goes away.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (options.workers !== false) await services.outbox.runDue();
+      await services.channels.mediaWorker.idle();
+      if (server) {
+        const s = server;
+        if ('closeAllConnections' in s) s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
+      db.close();
+  }
+}
+
+export const signMeta = (body: string, secret = META_APP_SECRET) => ({ 'x-hub-signature-256': metaSignatureOf(body, secret) });
+export const telegramSecret = (secret = TELEGRAM_SECRET) => ({ 'x-telegram-bot-api-secret-token': secret });
+export const smoochSecret = (secret = SMOOCH_WEBHOOK_SECRET) => ({ 'x-api-key': secret });
+
+/** Polls until `check` answers something truthy (workers run after the webhook's answer). */
+export async function eventually<T>(check: () => T | Promise<T>, what = 'condition', timeoutMs = 8000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
