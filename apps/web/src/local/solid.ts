@@ -2,7 +2,13 @@ import { liveQuery } from 'dexie';
 import { type Accessor, createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
 import { currentUser } from '../auth/session.ts';
 import { type LocalSync, startLocalSync } from './local-sync.ts';
+import { observedTransport, onPulledPage } from './pull-observer.ts';
+import { indexPulled, searchDbFor } from './search-index.ts';
 import type { SyncStatus } from './status.ts';
+import { httpTransport } from './transport.ts';
+
+// The ticket search's word index follows every pulled page.
+onPulledPage(({ page, db }) => indexPulled(searchDbFor(db), page.changes));
 
 /**
  * Solid glue for the local store: the signed-in agent's LocalSync (started on sign-in, stopped
@@ -14,7 +20,8 @@ const root = createRoot(() => {
   createEffect(() => {
     const agentId = currentUser()?.id;
     if (!agentId || typeof window === 'undefined') return;
-    const local = startLocalSync(agentId);
+    // Pulled pages pass through `onPulledPage` listeners (alerts, search) before they are applied.
+    const local: LocalSync = startLocalSync(agentId, { transport: observedTransport(httpTransport, () => ({ db: local.db, agentId })) });
     const off = local.status.subscribe(setStatus);
     setSync(local);
     onCleanup(() => {

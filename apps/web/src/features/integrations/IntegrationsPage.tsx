@@ -1,12 +1,15 @@
 import { t } from '../../i18n/index.ts';
-import { EmptyState, PageHeader } from '../../shell/Page.tsx';
+import { PageHeader } from '../../shell/Page.tsx';
+import { ChannelSettingsCard } from './ChannelSettingsCard.tsx';
+import { DeskIntegrationCard } from './DeskIntegrationCard.tsx';
 
-/** Placeholder: the integrations feature fills this page. */
+/** Integrations: the Desk integration card, and the messaging channels' settings. */
 export default function IntegrationsPage() {
   return (
-    <section>
+    <section class="admin-page integrations-page">
       <PageHeader title={t('nav.integrations')} />
-      <EmptyState message={t('integrations.empty')} />
+      <DeskIntegrationCard />
+      <ChannelSettingsCard />
     </section>
   );
 }

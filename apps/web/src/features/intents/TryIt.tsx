@@ -1,0 +1,86 @@
+import { createSignal, Show } from 'solid-js';
+import { api } from '../../api/client.ts';
+import { requestErrorText } from '../../components/online.ts';
+import { t } from '../../i18n/index.ts';
+
+interface TryResult {
+  intent: { id: string; name: string } | null;
+  confidence: number;
+  language: string;
+  answer: string | null;
+}
+
+/** "Try it": which intent the bot, as trained now, reads in a sentence, and how sure it is. */
+export function TryIt() {
+  const [text, setText] = createSignal('');
+  const [result, setResult] = createSignal<TryResult | null>(null);
+  const [error, setError] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const sentence = text().trim();
+    if (!sentence || busy()) return;
+    setBusy(true);
+    setError('');
+    try {
+      setResult(await api<TryResult>('/api/intents/try', { method: 'POST', body: { text: sentence } }));
+    } catch (err) {
+      setResult(null);
+      setError(requestErrorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const percent = (value: number) => `${Math.round(value * 100)}%`;
+
+  return (
+    <section class="card try-it" aria-labelledby="try-it-title">
+      <h2 id="try-it-title">{t('intents.tryTitle')}</h2>
+      <form class="inline-row" onSubmit={onSubmit}>
+        <label for="try-it-text" class="visually-hidden">
+          {t('intents.trySentence')}
+        </label>
+        <input
+          id="try-it-text"
+          type="text"
+          autocomplete="off"
+          placeholder={t('intents.tryPlaceholder')}
+          value={text()}
+          onInput={(event) => setText(event.currentTarget.value)}
+        />
+        <button type="submit" class="button" disabled={busy() || !text().trim()} aria-busy={busy()}>
+          {t('intents.tryButton')}
+        </button>
+      </form>
+      <div role="status" class="try-result">
+        <Show when={error()}>
+          <p class="error">{error()}</p>
+        </Show>
+        <Show when={result()}>
+          {(r) => (
+            <Show
+              when={r().intent}
+              fallback={<p>{t('intents.tryNoMatch', { confidence: percent(r().confidence) })}</p>}
+            >
+              {(intent) => (
+                <p>
+                  {t('intents.tryMatch', { name: intent().name, confidence: percent(r().confidence) })}
+                  <Show when={r().answer}>
+                    {(answer) => (
+                      <>
+                        <br />
+                        <span class="hint">{t('intents.tryAnswer', { answer: answer() })}</span>
+                      </>
+                    )}
+                  </Show>
+                </p>
+              )}
+            </Show>
+          )}
+        </Show>
+      </div>
+    </section>
+  );
+}
