@@ -3,7 +3,7 @@
  * self-contained: it reaches the app's real local-store code through `window.__deskBench`
  * (apps/web/src/local/bench-hooks.ts, loaded when the page URL has `?bench`).
  */
-import type { DeskBench } from '../../apps/web/src/local/bench-hooks.ts';
+import type { BenchDb, BenchTicket } from './desk-bench.d.ts';
 
 export interface Stats {
   median: number;
@@ -25,6 +25,9 @@ export interface ListResult {
   tickets: number;
   matching: number;
   cold: number;
+  /** The workspace list (ticketIds → bulkGet of the first 50), when the build has it. */
+  idsCold: number | null;
+  ids: number[];
   filtered: number[];
   unfiltered: number[];
   scan: number[];
@@ -45,12 +48,6 @@ export interface ActionResult {
   putLive: number[];
 }
 
-function api(): DeskBench {
-  const bench = window.__deskBench;
-  if (!bench) throw new Error('bench hooks not loaded (open the page with ?bench)');
-  return bench;
-}
-
 /** Waits until the page's bench hooks are there (the dynamic import is async). */
 export async function waitForHooks(): Promise<void> {
   for (let i = 0; i < 200 && !window.__deskBench; i++) await new Promise((r) => setTimeout(r, 25));
@@ -62,7 +59,7 @@ export async function waitForHooks(): Promise<void> {
  * app's SyncEngine (pull loop + applyPull) into a fresh DeskDb, against a raw bulkPut of the same
  * rows into another fresh DeskDb (same schema and durability). Rounds alternate the order.
  */
-export async function bootstrapBench(params: { tickets: number; messagesPerTicket: number; pageSize: number; rounds: number }): Promise<BootstrapResult> {
+export async function bootstrapBench(params: { tickets: number; messagesPerTicket: number; pageSize: number; rounds: number; paged: boolean }): Promise<BootstrapResult> {
   // Everything the benchmark needs is inside this function: it runs in the page.
   const bench = window.__deskBench;
   if (!bench) throw new Error('bench hooks not loaded');
@@ -140,7 +137,7 @@ export async function bootstrapBench(params: { tickets: number; messagesPerTicke
     await db.open();
     return db;
   };
-  const check = async (db: InstanceType<typeof DeskDb>, what: string) => {
+  const check = async (db: BenchDb, what: string) => {
     const [t, m] = await Promise.all([db.tickets.count(), db.messages.count()]);
     if (t !== tickets.length || m !== messages.length) throw new Error(`${what}: ${t} tickets, ${m} messages`);
   };
@@ -203,7 +200,7 @@ export async function bootstrapBench(params: { tickets: number; messagesPerTicke
       result.app.push(await runApp(round));
       result.raw.push(await runRaw(round));
     }
-    result.rawPaged.push(await runRawPaged(round));
+    if (params.paged) result.rawPaged.push(await runRawPaged(round));
   }
   return result;
 }
@@ -215,7 +212,7 @@ export async function bootstrapBench(params: { tickets: number; messagesPerTicke
 export async function listBench(params: { tickets: number; runs: number }): Promise<ListResult> {
   const bench = window.__deskBench;
   if (!bench) throw new Error('bench hooks not loaded');
-  const { DeskDb, Dexie, listTickets, toLocal } = bench;
+  const { DeskDb, Dexie, listTickets, ticketIds, toLocal } = bench;
   let seed = 7;
   const random = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -254,14 +251,31 @@ export async function listBench(params: { tickets: number; runs: number }): Prom
   // Reopen, so the first query is as cold as when the list opens.
   const cold = new DeskDb('bench-list');
   const filter = { statuses: ['open'] as const, priorities: ['high'] as const, assignees: ['agent-2'] };
-  const matches = (t: { status: string; priority: string; assignee: string }) => t.status === 'open' && t.priority === 'high' && t.assignee === 'agent-2';
-  const matching = (rows as { status: string; priority: string; assignee: string }[]).filter(matches).length;
+  const matches = (t: BenchTicket) => t.status === 'open' && t.priority === 'high' && t.assignee === 'agent-2';
+  const matching = (rows as BenchTicket[]).filter(matches).length;
   let t0 = performance.now();
   const first = await listTickets(cold, { statuses: [...filter.statuses], priorities: [...filter.priorities], assignees: filter.assignees }, 50);
   const coldMs = performance.now() - t0;
   if (first.length !== Math.min(50, matching) || !first.every(matches)) throw new Error('listTickets answered the wrong rows');
   for (let i = 1; i < first.length; i++) if ((first[i - 1]?.updatedAt ?? '') < (first[i]?.updatedAt ?? '')) throw new Error('listTickets is not newest-first');
 
+  // The workspace list: every matching id in order (for the virtual list), then the first 50 rows.
+  const firstRows = ticketIds
+    ? async (db: BenchDb) => {
+        const { ids } = await ticketIds(db, { statuses: ['open'], priorities: ['high'], assignees: ['agent-2'], matching: null, newestFirst: true });
+        return (await db.tickets.bulkGet(ids.slice(0, 50))) as BenchTicket[];
+      }
+    : null;
+  let idsCold: number | null = null;
+  if (firstRows) {
+    cold.close();
+    await cold.open();
+    t0 = performance.now();
+    const rows50 = await firstRows(cold);
+    idsCold = performance.now() - t0;
+    if (rows50.length !== Math.min(50, matching) || !rows50.every(matches)) throw new Error('ticketIds answered the wrong rows');
+    if (rows50.map((r) => r.id).join() !== first.map((r) => r.id).join()) throw new Error('ticketIds and listTickets disagree');
+  }
   const time = async (fn: () => Promise<unknown>) => {
     const out: number[] = [];
     for (let i = 0; i < 3; i++) await fn();
@@ -276,6 +290,8 @@ export async function listBench(params: { tickets: number; runs: number }): Prom
     tickets: rows.length,
     matching,
     cold: coldMs,
+    idsCold,
+    ids: firstRows ? await time(() => firstRows(cold)) : [],
     filtered: await time(() => listTickets(cold, { statuses: ['open'], priorities: ['high'], assignees: ['agent-2'] }, 50)),
     unfiltered: await time(() => cold.tickets.orderBy('updatedAt').reverse().limit(50).toArray()),
     scan: await time(() => cold.tickets.orderBy('updatedAt').reverse().filter(matches).limit(50).toArray()),
@@ -304,11 +320,12 @@ export async function actionBench(params: { ticketId: string; runs: number }): P
   if (!sync) throw new Error('not signed in');
   const { db } = sync;
   const id = params.ticketId;
-  const cell = () => document.querySelector(`li[data-ticket-id="${id}"] [data-field="priority"]`);
+  const cell = () => document.querySelector(`.ticket-row[data-ticket-id="${id}"] :is([data-field="priority"], .pill[class*="priority-"])`);
   for (let i = 0; i < 200 && !cell(); i++) await sleep(25);
   if (!cell()) throw new Error('ticket row not on screen');
 
-  let want: { priority: string; text: string | null | undefined; t0: number; live?: number; dom?: number; done: () => void } | null = null;
+  type Want = { priority: string; text: string | null | undefined; t0: number; live?: number; dom?: number; done: () => void };
+  let want: Want | null = null;
   const settle = () => {
     if (want && want.live !== undefined && want.dom !== undefined) want.done();
   };
@@ -342,15 +359,18 @@ export async function actionBench(params: { ticketId: string; runs: number }): P
     await sleep(30);
     const current = await db.tickets.get(id);
     if (!current) throw new Error('ticket gone');
-    const next = priorities[(priorities.indexOf(current.priority) + 1) % priorities.length] as (typeof priorities)[number];
+    const next = priorities[(priorities.indexOf(current.priority as (typeof priorities)[number]) + 1) % priorities.length] as (typeof priorities)[number];
+    const text = cell()?.textContent;
+    let done: () => void = () => undefined;
     const seen = new Promise<void>((resolve) => {
-      want = { priority: next, text: cell()?.textContent, t0: 0, done: resolve };
+      done = resolve;
     });
     const timeout = sleep(3000).then(() => {
       throw new Error(`${how}: the change never showed`);
     });
     const t0 = performance.now();
-    if (want) (want as { t0: number }).t0 = t0;
+    const w: Want = { priority: next, text, t0, done };
+    want = w;
     let commit = 0;
     if (how === 'act') {
       const res = await sync.act('ticket.setPriority', { ticketId: id, priority: next });
@@ -361,17 +381,16 @@ export async function actionBench(params: { ticketId: string; runs: number }): P
     }
     await Promise.race([seen, timeout]);
     const paint = await new Promise<number>((r) => requestAnimationFrame(() => r(performance.now() - t0)));
-    const w = want as unknown as { live: number; dom: number };
     want = null;
     if (!record) return;
     if (how === 'act') {
-      result.actDom.push(w.dom);
-      result.actLive.push(w.live);
+      result.actDom.push(w.dom ?? Number.NaN);
+      result.actLive.push(w.live ?? Number.NaN);
       result.actCommit.push(commit);
       result.actPaint.push(paint);
     } else {
-      result.putDom.push(w.dom);
-      result.putLive.push(w.live);
+      result.putDom.push(w.dom ?? Number.NaN);
+      result.putLive.push(w.live ?? Number.NaN);
     }
   };
   for (let i = 0; i < 3; i++) await once(i % 2 ? 'put' : 'act', false);
@@ -410,7 +429,7 @@ export async function watchTicket(ticketId: string): Promise<void> {
       }
     },
   });
-  const cell = () => document.querySelector(`li[data-ticket-id="${ticketId}"] [data-field="priority"]`);
+  const cell = () => document.querySelector(`.ticket-row[data-ticket-id="${ticketId}"] :is([data-field="priority"], .pill[class*="priority-"])`);
   let lastDom = cell()?.textContent ?? '';
   new MutationObserver(() => {
     const text = cell()?.textContent ?? '';
@@ -451,5 +470,3 @@ export async function fetchRtt(runs: number): Promise<number[]> {
   }
   return out;
 }
-
-export { api as benchApi };

@@ -3,6 +3,7 @@ import { expect, type Page } from '@playwright/test';
 interface Change {
   entity: string;
   id: string;
+  /** null for a deleted row. */
   data: Record<string, unknown>;
 }
 
@@ -27,9 +28,9 @@ export async function ticketOfVisitor(page: Page, visitorId: string): Promise<Re
     .poll(async () => {
       const changes = await serverData(page);
       const contact = changes.find(
-        (c) => c.entity === 'contact' && (c.data.identities as { channel: string; externalId: string }[]).some((i) => i.channel === 'webchat' && i.externalId === visitorId),
+        (c) => c.entity === 'contact' && c.data !== null && (c.data.identities as { channel: string; externalId: string }[]).some((i) => i.channel === 'webchat' && i.externalId === visitorId),
       );
-      const tickets = changes.filter((c) => c.entity === 'ticket' && c.data.contactId === contact?.id).map((c) => c.data);
+      const tickets = changes.filter((c) => c.entity === 'ticket' && c.data !== null && c.data.contactId === contact?.id).map((c) => c.data);
       found = tickets.sort((a, b) => Number(b.number) - Number(a.number))[0];
       return found !== undefined;
     })

@@ -32,3 +32,18 @@ test('a push message becomes a notification that links to the ticket', async ({ 
     )
     .toEqual([{ title: payload.title, body: payload.body, tag: payload.tag, url: payload.url }]);
 });
+
+test('Settings offers push on this device and says why when the browser cannot subscribe', async ({ page, context, baseURL }) => {
+  await context.grantPermissions(['notifications'], { origin: baseURL as string });
+  await signIn(page, ADMIN);
+  await page.goto('/settings');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const toggle = page.getByRole('checkbox', { name: 'Push notifications on this device' });
+  await expect(toggle).not.toBeChecked();
+  const keyRequest = page.waitForResponse('**/api/push/public-key');
+  await toggle.check();
+  expect((await keyRequest).status()).toBe(200);
+  // Headless Chromium has no push service: subscribing is refused, and the agent is told so.
+  await expect(page.getByRole('alert')).toContainText("Couldn't turn on push notifications");
+  await expect(toggle).not.toBeChecked();
+});

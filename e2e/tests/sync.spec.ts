@@ -36,6 +36,9 @@ test('offline actions survive a reload, sync exactly once, and reach the other a
   }
   // The service worker must control A's page before it can reload offline.
   await a.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  // Opening the ticket marked it read: let that sync before going offline.
+  await expect(view(a.page)).toHaveAttribute('data-unread', 'false');
+  await expect(a.page.getByRole('status', { name: 'Sync status' })).toHaveAttribute('data-waiting', '0');
 
   await a.context.setOffline(true);
   const status = String(ticket?.data.status) === 'pending' ? 'on-hold' : 'pending';
@@ -47,21 +50,21 @@ test('offline actions survive a reload, sync exactly once, and reach the other a
   for (const text of ['First offline reply', 'Second offline reply']) {
     await a.page.getByLabel('Reply').fill(text);
     await a.page.getByRole('button', { name: 'Send' }).click();
-    await expect(a.page.getByText(text)).toBeVisible();
+    await expect(view(a.page).getByText(text)).toBeVisible();
   }
   const indicator = a.page.getByRole('status', { name: 'Sync status' });
   await expect(indicator).toContainText('Offline');
   await expect(indicator).toContainText('6 changes waiting');
 
   await a.page.reload();
-  await expect(a.page.getByText('Second offline reply')).toBeVisible();
+  await expect(view(a.page).getByText('Second offline reply')).toBeVisible();
   await expect(a.page.locator('.message[data-pending]')).toHaveCount(2);
   await expect(view(a.page).getByLabel('Priority', { exact: true })).toHaveValue('urgent');
   await expect(a.page.getByRole('listitem').filter({ hasText: 'train' }).first()).toBeVisible();
   await expect(indicator).toContainText('6 changes waiting');
 
   await a.context.setOffline(false);
-  await expect(b.page.getByText('Second offline reply')).toBeVisible({ timeout: 2000 });
+  await expect(view(b.page).getByText('Second offline reply')).toBeVisible({ timeout: 1000 });
   await expect(view(b.page).getByLabel('Priority', { exact: true })).toHaveValue('urgent');
   await expect(view(b.page).getByLabel('Status', { exact: true })).toHaveValue(status);
   await expect(indicator).toHaveText('Online');

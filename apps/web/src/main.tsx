@@ -3,6 +3,9 @@ import { App } from './App.tsx';
 import { registerServiceWorker } from './pwa/register.ts';
 import './styles.css';
 
+// The sync benchmark (e2e/bench) drives the local store's real code through `window.__deskBench`.
+if (new URLSearchParams(location.search).has('bench')) void import('./local/bench-hooks.ts');
+
 const root = document.getElementById('root');
 if (root) render(() => <App />, root);
 

@@ -1,4 +1,4 @@
-import { type Mutation, type MutationArgsOf, type MutationError, type MutationName, type MutationResult, parseMutation, type PullResponse, ticketIdOf } from '@desk/core';
+import { type Mutation, type MutationArgsOf, type MutationError, type MutationName, type MutationResult, parseMutation, type PullResponse, type SyncEntity, ticketIdOf } from '@desk/core';
 import { type Applied, applyMutation, type Key, keyString, keysOf } from './apply.ts';
 import { type BaseRow, type DeskDb, getMeta, META, type OutboxEntry, setMeta, tableOf, toLocal } from './db.ts';
 
@@ -21,9 +21,8 @@ function entryMutation(entry: OutboxEntry): Mutation | null {
 }
 
 async function readRows(db: DeskDb, keys: readonly Key[]): Promise<Map<string, unknown>> {
-  const rows = new Map<string, unknown>();
-  for (const key of keys) rows.set(keyString(key), await tableOf(db, key[0]).get(key[1]));
-  return rows;
+  const values = await Promise.all(keys.map((key) => tableOf(db, key[0]).get(key[1])));
+  return new Map(keys.map((key, i) => [keyString(key), values[i]]));
 }
 
 async function writeRow(db: DeskDb, entity: Key[0], id: string, row: unknown): Promise<void> {
@@ -39,24 +38,32 @@ export async function mutate<N extends MutationName>(db: DeskDb, agentId: string
   const now = new Date().toISOString();
   return db.transaction('rw', syncTables(db), async (): Promise<ActionResult> => {
     const keys = keysOf(mutation, agentId);
-    const current = await readRows(db, keys);
     const touched = ticketIdOf(mutation);
-    if (touched && !current.has(keyString(['ticket', touched]))) current.set(keyString(['ticket', touched]), await db.tickets.get(touched));
-    const activeAgents = new Set((await db.agents.toArray()).filter((a) => a.active).map((a) => a.id));
+    const reads: Key[] = touched && !keys.some((key) => key[0] === 'ticket' && key[1] === touched) ? [...keys, ['ticket', touched]] : keys;
+    // Every read at once (one round trip to IndexedDB, not one per read): the action's time to screen.
+    const [current, agents, bases, nextId] = await Promise.all([
+      readRows(db, reads),
+      db.agents.toArray(),
+      db.base.bulkGet(keys.map((key): [string, string] => [key[0], key[1]])),
+      getMeta<number>(db, META.nextMutationId),
+    ]);
+    const activeAgents = new Set(agents.filter((a) => a.active).map((a) => a.id));
     const applied: Applied = applyMutation(mutation, (entity, id) => current.get(keyString([entity, id])), {
       agentId,
       now,
       isActiveAgent: (id) => activeAgents.size === 0 || activeAgents.has(id),
     });
     if (!applied.ok) return applied;
-    for (const key of keys) {
+    const writes: Promise<unknown>[] = [];
+    keys.forEach((key, i) => {
       // First pending change to this row: what we have is the server's copy; keep it as the base.
-      if (!(await db.base.get([key[0], key[1]]))) await db.base.put({ entity: key[0], id: key[1], row: current.get(keyString(key)) ?? null });
-    }
-    for (const { entity, id, row } of applied.rows) await writeRow(db, entity, id, row);
-    const mutationId = (await getMeta<number>(db, META.nextMutationId)) ?? 1;
-    await setMeta(db, META.nextMutationId, mutationId + 1);
-    await db.outbox.add({ id: mutationId, name, args: mutation.args, createdAt: now });
+      if (!bases[i]) writes.push(db.base.put({ entity: key[0], id: key[1], row: current.get(keyString(key)) ?? null }));
+    });
+    for (const { entity, id, row } of applied.rows) writes.push(writeRow(db, entity, id, row));
+    const mutationId = nextId ?? 1;
+    writes.push(setMeta(db, META.nextMutationId, mutationId + 1));
+    writes.push(db.outbox.add({ id: mutationId, name, args: mutation.args, createdAt: now }));
+    await Promise.all(writes);
     return { ok: true, mutationId };
   });
 }
@@ -97,15 +104,39 @@ async function rebase(db: DeskDb, agentId: string, keys: Iterable<Key>): Promise
 export async function applyPull(db: DeskDb, agentId: string, clientId: string, page: PullResponse): Promise<void> {
   await db.transaction('rw', syncTables(db), async () => {
     const dirty = new Map<string, Key>();
+    // A bootstrap page is 1000 rows: read the (small) base once and write each table in bulk,
+    // instead of a base read and a put per row (each a round trip to IndexedDB).
+    const shadowed = new Map((await db.base.toArray()).map((base) => [keyString([base.entity, base.id]), base]));
+    const writes = new Map<SyncEntity, Map<string, unknown>>();
+    const newBases: BaseRow[] = [];
     for (const change of page.changes) {
       const row = change.op === 'put' ? toLocal(change.entity, change.id, change.data) : null;
-      const base = await db.base.get([change.entity, change.id]);
+      const key = keyString([change.entity, change.id]);
+      const base = shadowed.get(key);
       if (base) {
-        await db.base.put({ ...base, row });
-        dirty.set(keyString([change.entity, change.id]), [change.entity, change.id]);
+        newBases.push({ ...base, row });
+        dirty.set(key, [change.entity, change.id]);
       } else {
-        await writeRow(db, change.entity, change.id, row);
+        let table = writes.get(change.entity);
+        if (!table) {
+          table = new Map();
+          writes.set(change.entity, table);
+        }
+        // A later change to the same row wins, as if written in order.
+        table.delete(change.id);
+        table.set(change.id, row);
       }
+    }
+    if (newBases.length > 0) await db.base.bulkPut(newBases);
+    for (const [entity, rows] of writes) {
+      const puts: unknown[] = [];
+      const deletes: string[] = [];
+      for (const [id, row] of rows) {
+        if (row === null || row === undefined) deletes.push(id);
+        else puts.push(row);
+      }
+      if (deletes.length > 0) await tableOf(db, entity).bulkDelete(deletes);
+      if (puts.length > 0) await tableOf(db, entity).bulkPut(puts);
     }
     if (!page.hasMore) {
       const last = page.lastMutationIds[clientId] ?? 0;
@@ -120,7 +151,7 @@ export async function applyPull(db: DeskDb, agentId: string, clientId: string, p
     }
     // The base only holds rows under pending mutations (a handful): rebase them all, since a
     // pending reply also depends on its ticket, which may have arrived in this page.
-    for (const base of await db.base.toArray()) dirty.set(keyString([base.entity, base.id]), [base.entity, base.id]);
+    for (const [key, base] of shadowed) dirty.set(key, [base.entity, base.id]);
     await rebase(db, agentId, dirty.values());
     await setMeta(db, META.cursor, page.cursor);
     await setMeta(db, META.epoch, page.epoch);

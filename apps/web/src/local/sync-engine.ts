@@ -122,11 +122,11 @@ export class SyncEngine {
     for (;;) {
       const unanswered = (await this.db.outbox.orderBy('id').toArray()).filter((entry) => !entry.pushedAt).slice(0, batch);
       if (unanswered.length === 0) return;
+      const [clientId, epoch] = await Promise.all([this.clientId(), getMeta<string>(this.db, META.epoch)]);
       const request: PushRequest = {
-        clientId: await this.clientId(),
+        clientId,
         mutations: unanswered.map((entry) => ({ id: entry.id, name: entry.name, args: entry.args })),
       };
-      const epoch = await getMeta<string>(this.db, META.epoch);
       const { results } = await this.options.transport.push(request, epoch);
       await applyPushResults(this.db, this.options.agentId, results);
       if (results.length === 0) throw new ResetRequiredError('The server does not know our earlier changes.');
@@ -135,10 +135,13 @@ export class SyncEngine {
   }
 
   private async pullAll(): Promise<void> {
-    const clientId = await this.clientId();
-    let cursor = (await getMeta<number>(this.db, META.cursor)) ?? 0;
+    // Read together (each read is a round trip to IndexedDB); later pages read the epoch the last one stored.
+    const [clientId, start, startEpoch] = await Promise.all([this.clientId(), getMeta<number>(this.db, META.cursor), getMeta<string>(this.db, META.epoch)]);
+    let cursor = start ?? 0;
+    let first = true;
     for (;;) {
-      const epoch = cursor > 0 ? await getMeta<string>(this.db, META.epoch) : undefined;
+      const epoch = cursor > 0 ? (first ? startEpoch : await getMeta<string>(this.db, META.epoch)) : undefined;
+      first = false;
       const page = await this.options.transport.pull(cursor, epoch, this.options.pullLimit);
       await applyPull(this.db, this.options.agentId, clientId, page);
       cursor = page.cursor;

@@ -2,6 +2,7 @@ import type { NavItemId } from '@desk/core';
 import { A, Navigate, type RouteSectionProps, useLocation } from '@solidjs/router';
 import { type Component, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { currentUser, sessionChecking } from '../auth/session.ts';
+import { AlertsHost } from '../features/alerts/AlertsHost.tsx';
 import { t } from '../i18n/index.ts';
 import { allowedNavItems, mayUse } from './access.ts';
 import { NavIcon } from './icons.tsx';
@@ -76,6 +77,7 @@ export function Shell(props: RouteSectionProps) {
               </Show>
               {props.children}
             </main>
+            <AlertsHost />
           </div>
         )}
       </Show>

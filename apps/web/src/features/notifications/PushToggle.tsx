@@ -8,31 +8,34 @@ export function PushToggle() {
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
 
-  const toggle = async (on: boolean) => {
+  const toggle = async (box: HTMLInputElement) => {
     setBusy(true);
     setError(null);
     try {
-      mutate(on ? await enablePush(language()) : await disablePush());
+      mutate(box.checked ? await enablePush(language()) : await disablePush());
     } catch (err) {
       setError(t('push.failed', { reason: err instanceof Error ? err.message : String(err) }));
       mutate(await currentPushState().catch(() => 'disabled' as const));
     } finally {
       setBusy(false);
+      // The state may not have changed (a refused subscription): the box must still show the truth.
+      box.checked = state() === 'enabled';
     }
   };
 
   return (
-    <div class="push-toggle">
-      <label>
+    <div class="field">
+      <label class="check">
         <input
           type="checkbox"
+          aria-describedby="push-help"
           checked={state() === 'enabled'}
           disabled={busy() || state() === 'unsupported' || state() === 'denied' || state.loading}
-          onChange={(e) => void toggle(e.currentTarget.checked)}
+          onChange={(e) => void toggle(e.currentTarget)}
         />{' '}
         {t('push.label')}
       </label>
-      <p class="hint">{t('push.help')}</p>
+      <p id="push-help" class="hint">{t('push.help')}</p>
       <Show when={state() === 'unsupported'}>
         <p class="hint">{t('push.unsupported')}</p>
       </Show>

@@ -4,11 +4,14 @@ import { isNetworkError } from '../../api/client.ts';
 import { currentUser, signOut } from '../../auth/session.ts';
 import { LANGUAGE_NAMES, LANGUAGES, type Language, language, setLanguage, t } from '../../i18n/index.ts';
 import { PageHeader } from '../../shell/Page.tsx';
+import { playAlertSound, setSoundMuted, soundMuted } from '../alerts/sound.ts';
+import { PushToggle } from '../notifications/PushToggle.tsx';
 
 export default function SettingsPage() {
   const navigate = useNavigate();
   const [signingOut, setSigningOut] = createSignal(false);
   const [error, setError] = createSignal('');
+  const [soundOn, setSoundOn] = createSignal(!soundMuted());
 
   const onSignOut = async () => {
     setSigningOut(true);
@@ -51,10 +54,33 @@ export default function SettingsPage() {
         </div>
       </section>
 
-      <section class="card">
+      <section class="card" aria-labelledby="settings-sound">
         <h2 id="settings-sound">{t('settings.sound')}</h2>
-        {/* Later: the notification sound choice and a "play" preview. */}
-        <p class="hint">{t('settings.soundSoon')}</p>
+        <div class="field">
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={soundOn()}
+              aria-describedby="sound-help"
+              onChange={(event) => {
+                setSoundMuted(!event.currentTarget.checked);
+                setSoundOn(event.currentTarget.checked);
+              }}
+            />{' '}
+            {t('settings.soundOn')}
+          </label>
+          <p id="sound-help" class="hint">
+            {t('settings.soundHelp')}
+          </p>
+        </div>
+        <button type="button" class="button" onClick={() => playAlertSound({ force: true })}>
+          {t('settings.soundTest')}
+        </button>
+      </section>
+
+      <section class="card" aria-labelledby="settings-push">
+        <h2 id="settings-push">{t('push.title')}</h2>
+        <PushToggle />
       </section>
 
       <section class="card">

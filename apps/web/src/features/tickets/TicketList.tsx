@@ -1,97 +1,95 @@
-import { TICKET_PRIORITIES, TICKET_STATUSES, type TicketPriority, type TicketStatus } from '@desk/core';
-import { For, Show } from 'solid-js';
-import { currentUser } from '../../auth/session.ts';
+import type { Agent } from '@desk/core';
+import { createVirtualizer } from '@tanstack/solid-virtual';
+import { createMemo, createSignal, Index, type JSX, onCleanup, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
-import { Field } from './Field.tsx';
-import { listTickets, type TicketListFilter } from '../../local/queries.ts';
-import { localSync, useLiveQuery } from '../../local/solid.ts';
+import type { ListIds } from './list-data.ts';
+import { useRows } from './list-data.ts';
+import { TicketRow } from './TicketRow.tsx';
 
-export interface ListFilterValue {
-  status: TicketStatus | '';
-  priority: TicketPriority | '';
-  /** An agent id, `me`, `none` or '' for any. */
-  assignee: string;
-}
+export const ROW_HEIGHT = 104;
+const WINDOW_STEP = 20;
 
-export function toListFilter(value: ListFilterValue, meId: string | undefined): TicketListFilter {
-  const assignee = value.assignee === 'me' ? (meId ?? '') : value.assignee;
-  return { statuses: value.status ? [value.status] : [], priorities: value.priority ? [value.priority] : [], assignees: assignee ? [assignee] : [] };
-}
+/**
+ * The virtual ticket list: only the rows in view (plus a margin) exist in the DOM and are read
+ * from IndexedDB, so 50,000 tickets scroll like 50.
+ */
+export function TicketList(props: {
+  list: ListIds;
+  selectedId: string | null;
+  hrefOf: (id: string) => string;
+  onOpen: (id: string) => void;
+  agents: readonly Agent[];
+  /** Receives a function that scrolls a ticket into view (for j/k). */
+  scrollRef?: (scrollTo: (index: number) => void) => void;
+  children?: JSX.Element;
+}) {
+  let scroller: HTMLDivElement | undefined;
+  const virtualizer = createVirtualizer({
+    get count() {
+      return props.list.ids.length;
+    },
+    getScrollElement: () => scroller ?? null,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
+  props.scrollRef?.((index) => virtualizer.scrollToIndex(index, { align: 'auto' }));
 
-/** A plain ticket list read from IndexedDB (the agent workspace replaces it with the full one). */
-export function TicketList(props: { filter: ListFilterValue; onFilter: (next: ListFilterValue) => void; selectedId: string | null; onSelect: (id: string) => void }) {
-  const tickets = useLiveQuery(() => {
-    const sync = localSync();
-    const filter = toListFilter(props.filter, currentUser()?.id);
-    return sync ? () => listTickets(sync.db, filter, 50) : null;
-  }, []);
-  const agents = useLiveQuery(() => {
-    const sync = localSync();
-    return sync ? () => sync.db.agents.orderBy('name').toArray() : null;
-  }, []);
-  const pendingTickets = useLiveQuery(() => {
-    const sync = localSync();
-    return sync ? () => sync.db.outbox.toArray().then((entries) => new Set(entries.map((e) => (e.args as { ticketId?: string }).ticketId))) : null;
-  }, new Set<string | undefined>());
-  const agentName = (id: string | null) => agents().find((a) => a.id === id)?.name ?? t('ticket.unassigned');
+  // The ids to read: the visible window rounded to steps, so small scrolls reuse the same query.
+  const windowIds = createMemo(
+    () => {
+      const items = virtualizer.getVirtualItems();
+      const ids = props.list.ids;
+      if (items.length === 0) return [] as string[];
+      const from = Math.max(0, Math.floor((items[0]?.index ?? 0) / WINDOW_STEP) * WINDOW_STEP - WINDOW_STEP);
+      const to = Math.min(ids.length, Math.ceil(((items[items.length - 1]?.index ?? 0) + 1) / WINDOW_STEP) * WINDOW_STEP + WINDOW_STEP);
+      return ids.slice(from, to);
+    },
+    [],
+    { equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]) },
+  );
+  const rows = useRows(windowIds);
 
+  const [now, setNow] = createSignal(Date.now());
+  const clock = setInterval(() => setNow(Date.now()), 30_000);
+  onCleanup(() => clearInterval(clock));
+
+  const agentById = createMemo(() => new Map(props.agents.map((a) => [a.id, a.name])));
   return (
     <section class="ticket-list" aria-label={t('ticket.list')}>
-      <fieldset class="ticket-filters">
-        <legend>{t('ticket.filters')}</legend>
-        <Field label={t('ticket.status')}>{(id) => (
-          <select id={id} value={props.filter.status} onChange={(e) => props.onFilter({ ...props.filter, status: e.currentTarget.value as TicketStatus | '' })}>
-            <option value="">{t('ticket.any')}</option>
-            <For each={TICKET_STATUSES}>{(status) => <option value={status}>{t(`status.${status}`)}</option>}</For>
-          </select>
-        )}</Field>
-        <Field label={t('ticket.priority')}>{(id) => (
-          <select id={id} value={props.filter.priority} onChange={(e) => props.onFilter({ ...props.filter, priority: e.currentTarget.value as TicketPriority | '' })}>
-            <option value="">{t('ticket.any')}</option>
-            <For each={TICKET_PRIORITIES}>{(priority) => <option value={priority}>{t(`priority.${priority}`)}</option>}</For>
-          </select>
-        )}</Field>
-        <Field label={t('ticket.assignee')}>{(id) => (
-          <select id={id} value={props.filter.assignee} onChange={(e) => props.onFilter({ ...props.filter, assignee: e.currentTarget.value })}>
-            <option value="">{t('ticket.any')}</option>
-            <option value="me">{t('ticket.me')}</option>
-            <option value="none">{t('ticket.unassigned')}</option>
-            <For each={agents()}>{(agent) => <option value={agent.id}>{agent.name}</option>}</For>
-          </select>
-        )}</Field>
-      </fieldset>
-      <Show when={tickets().length > 0} fallback={<p class="empty-state">{t('tickets.empty')}</p>}>
-        <ul class="ticket-rows">
-          <For each={tickets()}>
-            {(ticket) => (
-              <li class="ticket-row" classList={{ selected: ticket.id === props.selectedId }} data-ticket-id={ticket.id}>
-                <a
-                  href={`/tickets?ticket=${ticket.id}`}
-                  aria-current={ticket.id === props.selectedId ? 'true' : undefined}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    props.onSelect(ticket.id);
-                  }}
-                >
-                  <span class="ticket-number">#{ticket.number}</span> <span class="ticket-subject">{ticket.subject}</span>
-                </a>
-                <span class="ticket-meta">
-                  <span data-field="status">{t(`status.${ticket.status}`)}</span> · <span data-field="priority">{t(`priority.${ticket.priority}`)}</span> ·{' '}
-                  <span data-field="assignee">{agentName(ticket.assigneeId)}</span>
-                  <Show when={ticket.tags.length > 0}>
-                    {' '}
-                    · <span data-field="tags">{ticket.tags.join(', ')}</span>
-                  </Show>
-                  <Show when={pendingTickets().has(ticket.id)}>
-                    {' '}
-                    · <span class="pending-badge">{t('ticket.pending')}</span>
-                  </Show>
-                </span>
-              </li>
-            )}
-          </For>
-        </ul>
-      </Show>
+      {props.children}
+      <div class="ticket-scroll" ref={scroller} data-testid="ticket-scroll">
+        <Show when={!props.list.ready || props.list.ids.length > 0} fallback={<p class="empty-state">{t('ws.noMatch')}</p>}>
+          <ul class="ticket-rows" style={{ height: `${virtualizer.getTotalSize()}px` }} aria-label={t('ticket.list')}>
+            <Index each={virtualizer.getVirtualItems()}>
+              {(item) => {
+                const id = () => props.list.ids[item().index] ?? '';
+                const row = () => rows().get(id());
+                return (
+                  <li
+                    class="ticket-item"
+                    style={{ transform: `translateY(${item().start}px)`, height: `${ROW_HEIGHT}px` }}
+                    aria-setsize={props.list.ids.length}
+                    aria-posinset={item().index + 1}
+                  >
+                    <Show when={row()} fallback={<span class="ticket-row skeleton" aria-hidden="true" />}>
+                      {(data) => (
+                        <TicketRow
+                          row={data()}
+                          href={props.hrefOf(id())}
+                          selected={id() === props.selectedId}
+                          now={now()}
+                          agentName={(agentId) => agentById().get(agentId)}
+                          onOpen={() => props.onOpen(id())}
+                        />
+                      )}
+                    </Show>
+                  </li>
+                );
+              }}
+            </Index>
+          </ul>
+        </Show>
+      </div>
     </section>
   );
 }

@@ -1,15 +1,23 @@
-import { allowedStatuses, isActiveStatus, type MutationArgsOf, type MutationName, TICKET_PRIORITIES, type TicketPriority, type TicketStatus } from '@desk/core';
-import { createSignal, For, Show } from 'solid-js';
-import { t } from '../../i18n/index.ts';
-import { Field } from './Field.tsx';
+import { allowedStatuses, type MutationArgsOf, type MutationName, TICKET_PRIORITIES, type TicketPriority, type TicketStatus } from '@desk/core';
+import { createEffect, createSignal, For, Show } from 'solid-js';
+import { currentUser } from '../../auth/session.ts';
+import { language, t } from '../../i18n/index.ts';
 import { ticketMessages } from '../../local/queries.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
+import { othersActivity } from '../alerts/alerts.ts';
+import { Composer } from './Composer.tsx';
+import { Conversation } from './Conversation.tsx';
+import { Field } from './Field.tsx';
+import { dateTime } from './format.ts';
+import { useAgents } from './list-data.ts';
+import { UserInfo } from './UserInfo.tsx';
+import { isUnread, needsMarkRead } from './unread.ts';
 
-/** A plain ticket view over IndexedDB: every control is a sync mutation (works offline). */
-export function TicketView(props: { ticketId: string; onBack: () => void }) {
+/** One ticket: details and controls, the user, the conversation and the reply box. Every control is a sync mutation. */
+export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf: (id: string) => string; onOpen: (id: string) => void }) {
   const [error, setError] = createSignal<string | null>(null);
   const [tag, setTag] = createSignal('');
-  const [reply, setReply] = createSignal('');
+  const me = () => currentUser()?.id ?? '';
   const ticket = useLiveQuery(() => {
     const sync = localSync();
     const id = props.ticketId;
@@ -20,17 +28,40 @@ export function TicketView(props: { ticketId: string; onBack: () => void }) {
     const id = props.ticketId;
     return sync ? () => ticketMessages(sync.db, id) : null;
   }, []);
-  const agents = useLiveQuery(() => {
+  const agents = useAgents();
+  const activeAgents = () => agents().filter((a) => a.active);
+  const contactId = () => ticket()?.contactId;
+  const contact = useLiveQuery(() => {
     const sync = localSync();
-    return sync ? () => sync.db.agents.orderBy('name').filter((a) => a.active).toArray() : null;
+    const id = contactId();
+    return sync && id ? () => sync.db.contacts.get(id) : null;
+  }, undefined);
+  const otherTickets = useLiveQuery(() => {
+    const sync = localSync();
+    const id = contactId();
+    const self = props.ticketId;
+    return sync && id ? () => sync.db.tickets.where('contactId').equals(id).filter((t) => t.id !== self).reverse().sortBy('number') : null;
   }, []);
+  const intent = useLiveQuery(() => {
+    const sync = localSync();
+    const id = ticket()?.intentId;
+    return sync && id ? () => sync.db.intents.get(id) : null;
+  }, undefined);
+  const readState = useLiveQuery(() => {
+    const sync = localSync();
+    const id = props.ticketId;
+    const agentId = me();
+    return sync && agentId
+      ? async () => ({ loaded: true, read: await sync.db.reads.get(`${id}:${agentId}`), othersAt: (await othersActivity(sync.db))[id] })
+      : null;
+  }, { loaded: false, read: undefined, othersAt: undefined } as { loaded: boolean; read: { readAt: string } | undefined; othersAt: string | undefined });
   const pendingIds = useLiveQuery(() => {
     const sync = localSync();
     const id = props.ticketId;
     return sync
       ? () =>
           sync.db.outbox
-            .filter((entry) => (entry.args as { ticketId?: string }).ticketId === id)
+            .filter((entry) => (entry.args as { ticketId?: string }).ticketId === id && entry.name !== 'ticket.markRead')
             .toArray()
             .then((entries) => entries.map((e) => (e.args as { messageId?: string }).messageId ?? `#${e.id}`))
       : null;
@@ -44,15 +75,29 @@ export function TicketView(props: { ticketId: string; onBack: () => void }) {
     return result.ok;
   }
 
+  // Opening the ticket (and seeing what others changed while it is open) marks it read, once per change.
+  let marked = '';
+  createEffect(() => {
+    const state = readState();
+    const id = props.ticketId;
+    if (!state.loaded || !ticket() || !needsMarkRead(state.read, state.othersAt)) return;
+    const key = `${id}@${state.othersAt ?? ''}`;
+    if (marked === key) return;
+    marked = key;
+    void localSync()?.act('ticket.markRead', { ticketId: id });
+  });
+
   return (
-    <Show when={ticket()} fallback={<p>{t('ticket.notFound')}</p>}>
+    <Show when={ticket()} fallback={<p class="ticket-placeholder">{t('ticket.notFound')}</p>}>
       {(current) => (
-        <article class="ticket-view" aria-labelledby="ticket-title">
-          <button type="button" class="back" onClick={() => props.onBack()}>
-            {t('ticket.back')}
-          </button>
-          <h2 id="ticket-title">
-            #{current().number} {current().subject}
+        <article class="ticket-view" aria-labelledby="ticket-title" data-ticket-id={current().id} data-unread={isUnread(readState().read, readState().othersAt) ? 'true' : 'false'}>
+          <div class="view-top">
+            <button type="button" class="button ghost back" onClick={() => props.onBack()}>
+              <span aria-hidden="true">←</span> {t('ticket.back')}
+            </button>
+          </div>
+          <h2 id="ticket-title" tabindex="-1">
+            <span class="ticket-number">#{current().number}</span> {current().subject}
             <Show when={pendingIds().length > 0}>
               {' '}
               <span class="pending-badge">{t('ticket.pending')}</span>
@@ -63,92 +108,98 @@ export function TicketView(props: { ticketId: string; onBack: () => void }) {
               {error()}
             </p>
           </Show>
-          <div class="ticket-fields">
-            <Field label={t('ticket.status')}>{(id) => (
-              <select id={id}
-                value={current().status}
-                onChange={(e) => void act('ticket.setStatus', { ticketId: current().id, status: e.currentTarget.value as TicketStatus })}
-              >
-                <For each={allowedStatuses(current().status)}>{(status) => <option value={status}>{t(`status.${status}`)}</option>}</For>
-              </select>
-            )}</Field>
-            <Field label={t('ticket.priority')}>{(id) => (
-              <select id={id}
-                value={current().priority}
-                onChange={(e) => void act('ticket.setPriority', { ticketId: current().id, priority: e.currentTarget.value as TicketPriority })}
-              >
-                <For each={TICKET_PRIORITIES}>{(priority) => <option value={priority}>{t(`priority.${priority}`)}</option>}</For>
-              </select>
-            )}</Field>
-            <Field label={t('ticket.assignee')}>{(id) => (
-              <select id={id}
-                value={current().assigneeId ?? ''}
-                onChange={(e) => void act('ticket.assign', { ticketId: current().id, agentId: e.currentTarget.value || null })}
-              >
-                <option value="">{t('ticket.unassigned')}</option>
-                <For each={agents()}>{(agent) => <option value={agent.id}>{agent.name}</option>}</For>
-              </select>
-            )}</Field>
-          </div>
-          <section class="ticket-tags" aria-label={t('ticket.tags')}>
-            <ul>
-              <For each={current().tags}>
-                {(name) => (
-                  <li class="tag">
-                    {name}{' '}
-                    <button type="button" aria-label={t('ticket.removeTag', { tag: name })} onClick={() => void act('ticket.removeTag', { ticketId: current().id, tag: name })}>
-                      ×
+          <Show when={!current().assigneeId}>
+            <p class="unassigned-banner">
+              <strong>{t('ws.unassignedNotice')}</strong>
+            </p>
+          </Show>
+          <div class="view-body">
+            <div class="view-main">
+              <section class="ticket-details" aria-label={t('ws.details')}>
+                <dl class="facts">
+                  <dt>{t('ws.channel')}</dt>
+                  <dd>{t(`ws.channel.${current().channel}`)}</dd>
+                  <dt>{t('ws.intent')}</dt>
+                  <dd>{intent()?.name ?? t('ws.noIntent')}</dd>
+                  <dt>{t('ws.created')}</dt>
+                  <dd>
+                    <time datetime={current().createdAt}>{dateTime(current().createdAt, language())}</time>
+                  </dd>
+                  <dt>{t('ws.updated')}</dt>
+                  <dd>
+                    <time datetime={current().updatedAt}>{dateTime(current().updatedAt, language())}</time>
+                  </dd>
+                </dl>
+                <div class="ticket-fields">
+                  <Field label={t('ticket.status')}>
+                    {(id) => (
+                      <select id={id} value={current().status} onChange={(e) => void act('ticket.setStatus', { ticketId: current().id, status: e.currentTarget.value as TicketStatus })}>
+                        <For each={allowedStatuses(current().status)}>{(status) => <option value={status}>{t(`status.${status}`)}</option>}</For>
+                      </select>
+                    )}
+                  </Field>
+                  <Field label={t('ticket.priority')}>
+                    {(id) => (
+                      <select id={id} value={current().priority} onChange={(e) => void act('ticket.setPriority', { ticketId: current().id, priority: e.currentTarget.value as TicketPriority })}>
+                        <For each={TICKET_PRIORITIES}>{(priority) => <option value={priority}>{t(`priority.${priority}`)}</option>}</For>
+                      </select>
+                    )}
+                  </Field>
+                  <Field label={t('ticket.assignee')}>
+                    {(id) => (
+                      <select id={id} value={current().assigneeId ?? ''} onChange={(e) => void act('ticket.assign', { ticketId: current().id, agentId: e.currentTarget.value || null })}>
+                        <option value="">{t('ticket.unassigned')}</option>
+                        <For each={activeAgents()}>{(agent) => <option value={agent.id}>{agent.name}</option>}</For>
+                        <Show when={current().assigneeId && !activeAgents().some((a) => a.id === current().assigneeId)}>
+                          <option value={current().assigneeId ?? ''} disabled>
+                            {agents().find((a) => a.id === current().assigneeId)?.name ?? '?'}
+                          </option>
+                        </Show>
+                      </select>
+                    )}
+                  </Field>
+                  <Show when={me() && current().assigneeId !== me()}>
+                    <button type="button" class="button assign-me" onClick={() => void act('ticket.assign', { ticketId: current().id, agentId: me() })}>
+                      {t('ws.assignToMe')}
                     </button>
-                  </li>
-                )}
-              </For>
-            </ul>
-            <form
-              onSubmit={async (event) => {
-                event.preventDefault();
-                if (tag().trim() && (await act('ticket.addTag', { ticketId: current().id, tag: tag().trim() }))) setTag('');
-              }}
-            >
-              <Field label={t('ticket.newTag')}>{(id) => (
-                <input id={id} value={tag()} onInput={(e) => setTag(e.currentTarget.value)} maxLength={50} />
-              )}</Field>
-              <button type="submit">{t('ticket.addTag')}</button>
-            </form>
-          </section>
-          <section class="ticket-conversation" aria-label={t('ticket.conversation')}>
-            <Show when={messages().length > 0} fallback={<p>{t('ticket.noMessages')}</p>}>
-              <ol class="messages">
-                <For each={messages()}>
-                  {(message) => (
-                    <li class={`message message-${message.authorKind}`} data-pending={pendingIds().includes(message.id) ? 'true' : undefined}>
-                      <span class="author">{t(`author.${message.authorKind}`)}</span>
-                      <p class="text">{message.text}</p>
-                      <Show when={pendingIds().includes(message.id)}>
-                        <span class="pending-badge">{t('ticket.pending')}</span>
-                      </Show>
-                    </li>
-                  )}
-                </For>
-              </ol>
-            </Show>
-          </section>
-          <form
-            class="reply-form"
-            onSubmit={async (event) => {
-              event.preventDefault();
-              const text = reply().trim();
-              if (!text) return;
-              if (await act('ticket.reply', { ticketId: current().id, messageId: crypto.randomUUID(), text })) setReply('');
-            }}
-          >
-            <Field label={t('ticket.reply')}>{(id) => (
-              <textarea id={id} value={reply()} onInput={(e) => setReply(e.currentTarget.value)} disabled={!isActiveStatus(current().status)} rows={3} />
-            )}</Field>
-            <p class="hint">{isActiveStatus(current().status) ? t('ticket.textOnly') : t('ticket.replySolved')}</p>
-            <button type="submit" disabled={!isActiveStatus(current().status)}>
-              {t('ticket.send')}
-            </button>
-          </form>
+                  </Show>
+                </div>
+                <section class="ticket-tags" aria-label={t('ticket.tags')}>
+                  <ul class="tags">
+                    <For each={current().tags}>
+                      {(name) => (
+                        <li class="tag-chip">
+                          {name}{' '}
+                          <button type="button" class="tag-remove" aria-label={t('ticket.removeTag', { tag: name })} onClick={() => void act('ticket.removeTag', { ticketId: current().id, tag: name })}>
+                            ×
+                          </button>
+                        </li>
+                      )}
+                    </For>
+                  </ul>
+                  <form
+                    class="tag-form"
+                    onSubmit={async (event) => {
+                      event.preventDefault();
+                      if (tag().trim() && (await act('ticket.addTag', { ticketId: current().id, tag: tag().trim() }))) setTag('');
+                    }}
+                  >
+                    <Field label={t('ticket.newTag')}>
+                      {(id) => <input id={id} value={tag()} placeholder={t('ws.addTagPlaceholder')} onInput={(e) => setTag(e.currentTarget.value)} maxLength={50} />}
+                    </Field>
+                    <button type="submit" class="button">
+                      {t('ticket.addTag')}
+                    </button>
+                  </form>
+                </section>
+              </section>
+              <Conversation messages={messages()} handoffAt={current().createdAt} pendingIds={pendingIds()} contact={contact()} agents={agents()} />
+              <Composer status={current().status} onSend={(text) => act('ticket.reply', { ticketId: current().id, messageId: crypto.randomUUID(), text })} />
+            </div>
+            <aside class="view-side">
+              <UserInfo contact={contact()} otherTickets={otherTickets()} agents={agents()} hrefOf={props.hrefOf} onOpen={props.onOpen} />
+            </aside>
+          </div>
         </article>
       )}
     </Show>

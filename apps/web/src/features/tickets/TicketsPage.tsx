@@ -1,27 +1,105 @@
 import { useSearchParams } from '@solidjs/router';
-import { createSignal, Show } from 'solid-js';
+import { createMemo, onCleanup, onMount, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import { PageHeader } from '../../shell/Page.tsx';
+import { useUnreadCount } from '../alerts/AlertsHost.tsx';
+import { REPLY_ID } from './Composer.tsx';
+import { ListFilters } from './ListFilters.tsx';
+import { useAgents, useTicketIds } from './list-data.ts';
+import { type ListParams, type ListQuery, listParamsOf, parseListParams } from './list-params.ts';
 import { SyncIndicator, SyncNotices } from './SyncIndicator.tsx';
-import { type ListFilterValue, TicketList } from './TicketList.tsx';
+import { TicketList } from './TicketList.tsx';
 import { TicketView } from './TicketView.tsx';
+import './tickets.css';
 
-/** Tickets from the local store: the list, and the selected ticket (`?ticket=<id>`). */
+/** Keys typed into a field belong to the field; only Esc works everywhere. */
+function typingIn(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/**
+ * The agent workspace: the filtered ticket list and the open ticket (`?ticket=<id>`), side by
+ * side on a desktop, one after the other on a phone. Filters live in the URL.
+ */
 export default function TicketsPage() {
-  const [params, setParams] = useSearchParams<{ ticket?: string }>();
-  const [filter, setFilter] = createSignal<ListFilterValue>({ status: '', priority: '', assignee: '' });
+  const [params, setParams] = useSearchParams<ListParams & { ticket?: string }>();
+  const query = createMemo(() => parseListParams(params), undefined, { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) });
   const selected = () => (typeof params.ticket === 'string' && params.ticket ? params.ticket : null);
+  const list = useTicketIds(query);
+  const agents = useAgents();
+  const unread = useUnreadCount();
+  let scrollTo: ((index: number) => void) | undefined;
+
+  const hrefOf = (id: string) => {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(listParamsOf(query()))) if (value) search.set(key, value);
+    search.set('ticket', id);
+    return `/tickets?${search.toString()}`;
+  };
+  const open = (id: string | null) => {
+    setParams({ ticket: id ?? undefined });
+    if (id) {
+      const index = list().ids.indexOf(id);
+      if (index >= 0) scrollTo?.(index);
+    }
+  };
+  const setQuery = (next: ListQuery) => setParams({ ...listParamsOf(next) }, { replace: true });
+
+  const back = () => {
+    const id = selected();
+    open(null);
+    // Back in the list, on the row the agent came from.
+    if (id) queueMicrotask(() => document.querySelector<HTMLElement>(`.ticket-row[data-ticket-id="${CSS.escape(id)}"]`)?.focus());
+  };
+
+  const onKey = (event: KeyboardEvent) => {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === 'Escape') {
+      if (document.querySelector('dialog[open]')) return;
+      if (selected()) {
+        event.preventDefault();
+        back();
+      }
+      return;
+    }
+    if (typingIn(event.target)) return;
+    if (event.key === 'j' || event.key === 'k') {
+      const ids = list().ids;
+      if (ids.length === 0) return;
+      const at = selected() ? ids.indexOf(selected() as string) : -1;
+      const next = event.key === 'j' ? Math.min(ids.length - 1, at + 1) : at < 0 ? 0 : Math.max(0, at - 1);
+      event.preventDefault();
+      open(ids[next] ?? null);
+    } else if (event.key === 'r' && selected()) {
+      const reply = document.getElementById(REPLY_ID);
+      if (reply) {
+        event.preventDefault();
+        reply.focus();
+      }
+    }
+  };
+  onMount(() => document.addEventListener('keydown', onKey));
+  onCleanup(() => document.removeEventListener('keydown', onKey));
+
   return (
     <section class="tickets-page">
       <PageHeader title={t('nav.tickets')}>
+        <Show when={unread() > 0}>
+          <span class="unread-badge">{t('ws.unreadCount', { count: unread() })}</span>
+        </Show>
         <SyncIndicator />
       </PageHeader>
       <SyncNotices />
       <div class="tickets-layout" classList={{ 'has-selection': selected() !== null }}>
-        <TicketList filter={filter()} onFilter={setFilter} selectedId={selected()} onSelect={(id) => setParams({ ticket: id })} />
-        <Show when={selected()} fallback={<p class="ticket-placeholder">{t('ticket.select')}</p>}>
-          {(id) => <TicketView ticketId={id()} onBack={() => setParams({ ticket: undefined })} />}
-        </Show>
+        <TicketList list={list()} selectedId={selected()} hrefOf={hrefOf} onOpen={open} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
+          <ListFilters query={query()} onChange={setQuery} agents={agents()} counts={list().counts} total={list().ids.length} />
+        </TicketList>
+        <div class="ticket-pane">
+          <Show when={selected()} fallback={<p class="ticket-placeholder">{t('ticket.select')} {t('ws.keys')}</p>} keyed>
+            {(id) => <TicketView ticketId={id} onBack={back} hrefOf={hrefOf} onOpen={open} />}
+          </Show>
+        </div>
       </div>
     </section>
   );

@@ -1,0 +1,87 @@
+/**
+ * The alert sound: a short two-tone beep made with Web Audio (nothing to download). Browsers
+ * keep audio locked until the user interacts with the page, so the context is created and
+ * resumed on the first pointer or key press; a beep asked for before that plays then.
+ * Muting is kept per device in localStorage.
+ */
+const MUTE_KEY = 'desk.sound';
+
+let context: AudioContext | null = null;
+let unlocked = false;
+let owed = false;
+
+export function soundMuted(): boolean {
+  try {
+    return localStorage.getItem(MUTE_KEY) === 'off';
+  } catch {
+    return false;
+  }
+}
+
+export function setSoundMuted(muted: boolean): void {
+  try {
+    if (muted) localStorage.setItem(MUTE_KEY, 'off');
+    else localStorage.removeItem(MUTE_KEY);
+  } catch {
+    // private mode: the choice lasts for this visit only
+  }
+}
+
+function audio(): AudioContext | null {
+  if (context) return context;
+  const Ctor = typeof window === 'undefined' ? undefined : window.AudioContext;
+  if (!Ctor) return null;
+  context = new Ctor();
+  return context;
+}
+
+function beep(ctx: AudioContext): void {
+  const start = ctx.currentTime + 0.01;
+  const gain = ctx.createGain();
+  gain.gain.setValueAtTime(0.0001, start);
+  gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
+  gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.3);
+  gain.connect(ctx.destination);
+  for (const [freq, offset] of [
+    [880, 0],
+    [1320, 0.12],
+  ] as const) {
+    const osc = ctx.createOscillator();
+    osc.type = 'sine';
+    osc.frequency.value = freq;
+    osc.connect(gain);
+    osc.start(start + offset);
+    osc.stop(start + offset + 0.16);
+  }
+}
+
+/** Call once at start-up: the first interaction unlocks audio (and plays a beep that was owed). */
+export function unlockSoundOnInteraction(): void {
+  if (typeof window === 'undefined') return;
+  const unlock = () => {
+    const ctx = audio();
+    if (!ctx) return;
+    void ctx.resume().then(() => {
+      unlocked = true;
+      window.removeEventListener('pointerdown', unlock, true);
+      window.removeEventListener('keydown', unlock, true);
+      if (owed && !soundMuted()) beep(ctx);
+      owed = false;
+    });
+  };
+  window.addEventListener('pointerdown', unlock, true);
+  window.addEventListener('keydown', unlock, true);
+}
+
+/** Plays the alert sound unless muted; before the first interaction it waits for it. */
+export function playAlertSound(options: { force?: boolean } = {}): void {
+  if (soundMuted() && !options.force) return;
+  const ctx = audio();
+  if (!ctx) return;
+  if (unlocked || ctx.state === 'running') {
+    if (ctx.state !== 'running') void ctx.resume();
+    beep(ctx);
+  } else {
+    owed = true;
+  }
+}

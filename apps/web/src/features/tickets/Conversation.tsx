@@ -1,0 +1,92 @@
+import type { Agent, Contact, Message } from '@desk/core';
+import { createMemo, For, Show } from 'solid-js';
+import { language, t } from '../../i18n/index.ts';
+import { AttachmentView } from './Attachment.tsx';
+import { dateTime } from './format.ts';
+
+function MessageItem(props: { message: Message; pending: boolean; contact: Contact | undefined; agents: readonly Agent[] }) {
+  const m = () => props.message;
+  const author = () => {
+    switch (m().authorKind) {
+      case 'user':
+        return props.contact?.name ?? t('author.user');
+      case 'agent': {
+        const name = props.agents.find((a) => a.id === m().agentId)?.name;
+        return name ? t('ws.agentName', { name }) : t('author.agent');
+      }
+      default:
+        return t(`author.${m().authorKind}`);
+    }
+  };
+  return (
+    <li class={`message message-${m().authorKind}`} data-author={m().authorKind} data-pending={props.pending ? 'true' : undefined} data-message-id={m().id}>
+      <p class="message-meta">
+        <span class="author">
+          <span class="author-kind">{t(`author.${m().authorKind}`)}</span>
+          <Show when={m().authorKind === 'user' || m().authorKind === 'agent'}>
+            {' · '}
+            {author()}
+          </Show>
+        </span>{' '}
+        <time datetime={m().createdAt}>{dateTime(m().createdAt, language())}</time>
+      </p>
+      <Show when={m().text}>
+        <p class="text">{m().text}</p>
+      </Show>
+      <For each={m().attachments}>{(file) => <AttachmentView file={file} />}</For>
+      <Show when={props.pending}>
+        <span class="pending-badge">{t('ticket.pending')}</span>
+      </Show>
+      <Show when={!props.pending && m().authorKind === 'agent' && m().delivery}>
+        {(delivery) => (
+          <p class={`delivery delivery-${delivery().state}`} data-delivery={delivery().state}>
+            {t(`ws.delivery.${delivery().state}`)}
+            <Show when={delivery().error}>: {delivery().error}</Show>
+          </p>
+        )}
+      </Show>
+    </li>
+  );
+}
+
+/**
+ * The ticket's conversation, oldest first. What came before the hand-off (up to the ticket's
+ * creation: the user with the bot) is grouped and marked as the bot conversation.
+ */
+export function Conversation(props: {
+  messages: readonly Message[];
+  handoffAt: string;
+  pendingIds: readonly string[];
+  contact: Contact | undefined;
+  agents: readonly Agent[];
+}) {
+  const split = createMemo(() => {
+    const bot: Message[] = [];
+    const desk: Message[] = [];
+    for (const message of props.messages) (message.createdAt <= props.handoffAt ? bot : desk).push(message);
+    return { bot, desk };
+  });
+  const item = (message: Message) => (
+    <MessageItem message={message} pending={props.pendingIds.includes(message.id)} contact={props.contact} agents={props.agents} />
+  );
+  return (
+    <section class="ticket-conversation" aria-label={t('ticket.conversation')}>
+      <Show when={props.messages.length > 0} fallback={<p class="hint">{t('ticket.noMessages')}</p>}>
+        <Show when={split().bot.length > 0}>
+          <section class="bot-part" aria-label={t('ws.botPart')}>
+            <h3 class="part-title">{t('ws.botPart')}</h3>
+            <ol class="messages">
+              <For each={split().bot}>{item}</For>
+            </ol>
+          </section>
+          <p class="handoff-marker">
+            {t('ws.handoff')}
+          </p>
+        </Show>
+        <ol class="messages">
+          <For each={split().desk}>{item}</For>
+        </ol>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+import type { PullResponse } from '@desk/core';
+import type { DeskDb } from './db.ts';
+import type { SyncTransport } from './transport.ts';
+
+/**
+ * Lets features see each pulled page of server changes **before** it is applied to the local
+ * store, so they can compare it with what the screen showed (alerts) or index it (search).
+ * What the agent did on this device is already on screen (optimistic rows), so a change that
+ * differs from the screen was made by someone else.
+ */
+export interface PulledPage {
+  page: PullResponse;
+  /** The cursor the page was asked from: 0 is the bootstrap (the whole data set, nothing "new"). */
+  from: number;
+  db: DeskDb;
+  agentId: string;
+}
+
+export type PullListener = (pulled: PulledPage) => void | Promise<void>;
+
+const listeners = new Set<PullListener>();
+
+/** Called for every page the leader tab pulls; returns the unsubscribe function. */
+export function onPulledPage(listener: PullListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Wraps a transport so that pulled pages go through the listeners before the engine applies them. */
+export function observedTransport(inner: SyncTransport, target: () => { db: DeskDb; agentId: string } | null): SyncTransport {
+  return {
+    push: (request, epoch) => inner.push(request, epoch),
+    pull: async (cursor, epoch, limit) => {
+      const page = await inner.pull(cursor, epoch, limit);
+      const current = target();
+      if (current && page.changes.length > 0) {
+        for (const listener of listeners) {
+          try {
+            await listener({ page, from: cursor, db: current.db, agentId: current.agentId });
+          } catch (error) {
+            // A feature's failure must never stop the sync.
+            console.error('[desk] pull listener failed', error);
+          }
+        }
+      }
+      return page;
+    },
+  };
+}

@@ -1,0 +1,468 @@
+/**
+ * Sync benchmark (issue 4, "Speed"): prints figures, each next to a baseline measured in the same run.
+ *
+ *   a) bootstrap of 10,000 tickets + 100,000 messages through the app's sync apply path (SyncEngine →
+ *      applyPull, the server's 1000-change pages) vs a raw Dexie bulkPut of the same rows (goal ≤ 1.5×)
+ *   b) the ticket list's first 50 rows over 50,000 tickets, three filters set (goal ≤ 20 ms)
+ *   c) an action's time to show on screen (goal ≤ 16 ms)
+ *   d) server push of 100 mutations (goal ≤ 20 ms; apps/server/bench/sync-push.ts, plus over loopback HTTP)
+ *   e) agent-to-agent propagation over loopback (goal p50 ≤ 100 ms)
+ *
+ * Everything runs in headless Chromium (/usr/bin/chromium) on pages of the built PWA (apps/web/dist,
+ * build it first), served by the real server started here on a free loopback port with a temporary
+ * DATA_DIR and the demo workspace. Pages opened with `?bench` load apps/web/src/local/bench-hooks.ts.
+ *
+ * Run from e2e/: `npm run bench:sync` (or `../node_modules/.bin/tsx bench/sync-bench.ts`).
+ * Env: BENCH_ROUNDS (bootstrap rounds, default 5), BENCH_RUNS (runs per timed figure, default 20),
+ * BENCH_ONLY (e.g. `a,b`: only those figures), BENCH_PAGED=1 (also time a raw bulkPut per 1000-row page).
+ * Figures are medians; the machine's load average is printed, since other work on 2 cores moves them a lot.
+ *
+ * The server serves a copy of apps/web/dist taken at start, so a rebuild during the run can't break it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/env.ts';
+import { signIn } from '../support/session.ts';
+import { actionBench, actOnce, bootstrapBench, fetchRtt, listBench, syncIdle, waitForHooks, watchTicket } from './in-page.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const PASSWORD = 'bench-admin-password';
+const ANA = { email: 'ana@desk.local', password: PASSWORD };
+const BRUNO = { email: 'bruno@desk.local', password: PASSWORD };
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const PAGED = process.env.BENCH_PAGED === '1';
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e').split(',').map((s) => s.trim()));
+
+// ---------- small helpers ----------
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
+}
+const median = (values: readonly number[]) => quantile(values, 0.5);
+const p95 = (values: readonly number[]) => quantile(values, 0.95);
+const ms = (value: number) => (Number.isFinite(value) ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms` : 'n/a');
+const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The real server (apps/server/src/main.ts) with the demo workspace, like e2e/support/start-server.mjs. */
+async function startServer(): Promise<Server> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'desk-bench-'));
+  const webDist = copyWebDist(join(dataDir, 'web'));
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(TSX, [join(ROOT, 'apps/server/src/main.ts')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: url,
+      DATA_DIR: dataDir,
+      WEB_DIST: webDist,
+      DEMO: '1',
+      ADMIN_EMAIL: 'admin@desk.local',
+      ADMIN_PASSWORD: PASSWORD,
+    },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.race([exited, sleep(5000)]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, stop };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  await stop();
+  throw new Error(`server did not start:\n${output}`);
+}
+
+/** A consistent copy of the built PWA (another build may be rewriting apps/web/dist meanwhile). */
+function copyWebDist(target: string): string {
+  const dist = join(ROOT, 'apps/web/dist');
+  for (let attempt = 0; attempt < 20; attempt++) {
+    rmSync(target, { recursive: true, force: true });
+    try {
+      cpSync(dist, target, { recursive: true });
+      const html = readFileSync(join(target, 'index.html'), 'utf8');
+      const assets = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1] as string);
+      if (assets.length > 0 && assets.every((asset) => existsSync(join(target, asset)))) {
+        if (!readFileSync(join(target, assets.find((a) => a.endsWith('.js')) ?? 'index.html'), 'utf8').includes('bench-hooks')) {
+          throw new Error('apps/web/dist has no bench hooks: rebuild it (npx -y pnpm@12.4.2 -r --if-present run build)');
+        }
+        return target;
+      }
+    } catch (error) {
+      if (error instanceof Error && error.message.includes('bench hooks')) throw error;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+  throw new Error('apps/web/dist is missing or incomplete: build it first (npx -y pnpm@12.4.2 -r --if-present run build)');
+}
+
+/** Runs a script and answers its standard output. */
+function run(command: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(' ')} failed (${code}):\n${err || out}`))));
+  });
+}
+
+async function newContext(browser: Browser, url: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: url, locale: 'en-US', serviceWorkers: 'allow' });
+  // tsx keeps function names with an `__name` helper that the page doesn't have.
+  await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
+  return context;
+}
+
+/**
+ * Timestamps (absolute, ms) of the page's sync traffic, for the propagation breakdown: each
+ * /api/sync/* fetch (start, response headers) and each `poke` on the event stream.
+ */
+const NET_PROBE = `
+  globalThis.__benchNet = [];
+  const at = () => performance.timeOrigin + performance.now();
+  const innerFetch = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    const t0 = at();
+    const res = await innerFetch(input, init);
+    if (url.includes('/api/sync/')) globalThis.__benchNet.push({ kind: url.includes('/push') ? 'push' : 'pull', t0, t1: at() });
+    return res;
+  };
+  const InnerEventSource = globalThis.EventSource;
+  globalThis.EventSource = class extends InnerEventSource {
+    constructor(url, options) {
+      super(url, options);
+      this.addEventListener('poke', () => globalThis.__benchNet.push({ kind: 'poke', t0: at(), t1: at() }));
+    }
+  };
+`;
+interface NetEvent {
+  kind: 'push' | 'pull' | 'poke';
+  t0: number;
+  t1: number;
+}
+const netEvents = (page: Page) => page.evaluate(() => (window as unknown as { __benchNet: NetEvent[] }).__benchNet.splice(0));
+
+async function agentPage(browser: Browser, url: string, account: { email: string; password: string }, ticketId: string | null) {
+  const context = await newContext(browser, url);
+  await context.addInitScript({ content: NET_PROBE });
+  const page = await context.newPage();
+  await signIn(page, account);
+  if (ticketId) {
+    await page.goto(`/tickets?ticket=${ticketId}&bench`);
+    await page.evaluate(waitForHooks);
+    await page.locator(`.ticket-row[data-ticket-id="${ticketId}"] :is([data-field="priority"], .pill[class*="priority-"])`).waitFor();
+  }
+  return { context, page };
+}
+
+/** An open ticket of the demo workspace both agents see. */
+async function pickTicket(page: Page): Promise<string> {
+  const res = await page.request.get('/api/sync/pull?cursor=0&limit=5000');
+  const body = (await res.json()) as { changes: { entity: string; id: string; data: { status?: string } }[] };
+  const ticket = body.changes.find((c) => c.entity === 'ticket' && ['open', 'pending', 'new'].includes(String(c.data.status)));
+  if (!ticket) throw new Error('no open demo ticket');
+  return ticket.id;
+}
+
+interface Row {
+  figure: string;
+  value: string;
+  baseline: string;
+  ratio: string;
+  goal: string;
+  met: boolean | null;
+}
+
+function printTable(rows: Row[]): void {
+  const head = ['figure', 'value', 'baseline (same run)', 'ratio', 'goal', 'met'];
+  const cells = rows.map((r) => [r.figure, r.value, r.baseline, r.ratio, r.goal, r.met === null ? '-' : r.met ? 'yes' : 'NO']);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i] as number)).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const c of cells) console.log(line(c));
+}
+
+// ---------- the benchmark ----------
+
+async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, 'apps/web/dist/index.html'))) throw new Error('Build the PWA first: npx -y pnpm@12.4.2 -r --if-present run build');
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const rows: Row[] = [];
+  try {
+    const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+    console.log(`server ${server.url}; Chromium ${browser.version()}; rounds ${ROUNDS}, runs ${RUNS}; load average ${load()}\n`);
+
+    // a) and b): a plain page of the PWA (no one signed in, so no app sync runs beside the bench).
+    if (ONLY.has('a') || ONLY.has('b')) {
+      const context = await newContext(browser, server.url);
+      const page = await context.newPage();
+      await page.goto('/login?bench');
+      await page.evaluate(waitForHooks);
+
+      if (ONLY.has('a')) {
+        const boot = await page.evaluate(bootstrapBench, { tickets: 10_000, messagesPerTicket: 10, pageSize: 1000, rounds: ROUNDS, paged: PAGED });
+        const app = median(boot.app);
+        const raw = median(boot.raw);
+        console.log(
+          `a) bootstrap ${boot.rows.tickets} tickets + ${boot.rows.messages} messages in ${boot.rows.pages} pages:\n` +
+            `   app apply (SyncEngine → applyPull): ${boot.app.map(ms).join(', ')}\n` +
+            `   raw bulkPut (one call per table):    ${boot.raw.map(ms).join(', ')}\n` +
+            (PAGED ? `   raw bulkPut per 1000-row page (info): ${boot.rawPaged.map(ms).join(', ')}\n` : '') +
+            `   ratio of medians ${(app / raw).toFixed(2)}×, of best rounds ${(Math.min(...boot.app) / Math.min(...boot.raw)).toFixed(2)}×`,
+        );
+        rows.push({
+          figure: 'a) bootstrap 10k tickets + 100k messages',
+          value: ms(app),
+          baseline: `raw bulkPut ${ms(raw)}`,
+          ratio: `${(app / raw).toFixed(2)}×`,
+          goal: '≤ 1.5×',
+          met: app / raw <= 1.5,
+        });
+      }
+
+      if (ONLY.has('b')) {
+        const list = await page.evaluate(listBench, { tickets: 50_000, runs: RUNS });
+        console.log(
+          `b) list over ${list.tickets} tickets (${list.matching} match status=open, priority=high, assignee=agent-2):\n` +
+            (list.idsCold === null
+              ? ''
+              : `   workspace list (ticketIds → first 50 rows), 3 filters: median ${ms(median(list.ids))}, p95 ${ms(p95(list.ids))}, first (cold) ${ms(list.idsCold)}\n`) +
+            `   listTickets, 3 filters: median ${ms(median(list.filtered))}, p95 ${ms(p95(list.filtered))}, first (cold) ${ms(list.cold)}\n` +
+            `   newest 50 unfiltered: median ${ms(median(list.unfiltered))}; newest-first scan + filter (info): median ${ms(median(list.scan))}\n` +
+            `   listTickets, 2×2×2 values (8 index ranges, info): median ${ms(median(list.multi))}`,
+        );
+        if (list.idsCold !== null) {
+          rows.push({
+            figure: 'b) workspace list first 50 of 50k, 3 filters',
+            value: ms(median(list.ids)),
+            baseline: `unfiltered newest 50 ${ms(median(list.unfiltered))}`,
+            ratio: `${(median(list.ids) / median(list.unfiltered)).toFixed(2)}×`,
+            goal: '≤ 20 ms',
+            met: median(list.ids) <= 20,
+          });
+        }
+        rows.push({
+          figure: 'b) listTickets first 50 of 50k, 3 filters',
+          value: ms(median(list.filtered)),
+          baseline: `unfiltered newest 50 ${ms(median(list.unfiltered))}`,
+          ratio: `${(median(list.filtered) / median(list.unfiltered)).toFixed(2)}×`,
+          goal: '≤ 20 ms',
+          met: median(list.filtered) <= 20,
+        });
+      }
+      await context.close();
+    }
+
+    // c) an action on the signed-in app, and e) two agents.
+    const probe = await newContext(browser, server.url);
+    const probePage = await probe.newPage();
+    await signIn(probePage, ANA);
+    const ticketId = await pickTicket(probePage);
+    await probe.close();
+
+    const a = await agentPage(browser, server.url, ANA, ticketId);
+    if (ONLY.has('c')) {
+      const action = await a.page.evaluate(actionBench, { ticketId, runs: RUNS });
+      console.log(
+        `c) action → screen (ticket.setPriority on the ticket page, list row + view on screen), ${action.actDom.length} runs:\n` +
+          `   act → DOM: median ${ms(median(action.actDom))}, p95 ${ms(p95(action.actDom))}; act → liveQuery ${ms(median(action.actLive))}; ` +
+          `act committed ${ms(median(action.actCommit))}; act → next frame ${ms(median(action.actPaint))}\n` +
+          `   raw Dexie put → DOM: median ${ms(median(action.putDom))}, p95 ${ms(p95(action.putDom))}; → liveQuery ${ms(median(action.putLive))}`,
+      );
+      rows.push({
+        figure: 'c) action → on screen (DOM, median)',
+        value: ms(median(action.actDom)),
+        baseline: `raw Dexie put → DOM ${ms(median(action.putDom))}`,
+        ratio: `${(median(action.actDom) / median(action.putDom)).toFixed(2)}×`,
+        goal: '≤ 16 ms',
+        met: median(action.actDom) <= 16,
+      });
+    }
+
+    const b = await agentPage(browser, server.url, BRUNO, ticketId);
+    if (ONLY.has('e')) {
+      await b.page.evaluate(watchTicket, ticketId);
+      await Promise.all([a.page.evaluate(syncIdle), b.page.evaluate(syncIdle)]);
+      const priorities = ['low', 'normal', 'high', 'urgent'];
+      const live: number[] = [];
+      const dom: number[] = [];
+      const changes = Math.max(RUNS, 20);
+      const stages = { pushStart: [] as number[], pushDone: [] as number[], poke: [] as number[], pullStart: [] as number[], pullDone: [] as number[] };
+      for (let i = 0; i < changes + 2; i++) {
+        const current = await a.page.evaluate((id) => window.__deskBench?.localSync()?.db.tickets.get(id).then((t) => t?.priority), ticketId);
+        const next = priorities[(priorities.indexOf(current ?? 'low') + 1) % priorities.length] as string;
+        const sent = await a.page.evaluate(actOnce, { ticketId, priority: next });
+        if (!sent.ok) throw new Error('agent A could not change the ticket');
+        const seen = await b.page
+          .waitForFunction(
+            ({ value, after }) => {
+              const s = (window as unknown as { __benchSeen: { live: { value: string; at: number }[]; dom: { value: string; at: number }[] } }).__benchSeen;
+              const l = s.live.find((e) => e.value === value && e.at >= after);
+              const d = s.dom.find((e) => e.at >= after);
+              return l && d ? { live: l.at - after, dom: d.at - after } : null;
+            },
+            { value: next, after: sent.at },
+            { polling: 50, timeout: 5000 },
+          )
+          .then((handle) => handle.jsonValue());
+        if (!seen) throw new Error('agent B never saw the change');
+        await Promise.all([a.page.evaluate(syncIdle), b.page.evaluate(syncIdle)]);
+        const [netA, netB] = await Promise.all([netEvents(a.page), netEvents(b.page)]);
+        if (i >= 2) {
+          live.push(seen.live);
+          dom.push(seen.dom);
+          const pushed = netA.find((e) => e.kind === 'push' && e.t0 >= sent.at);
+          const poked = netB.find((e) => e.kind === 'poke' && e.t0 >= sent.at);
+          const pulled = netB.find((e) => e.kind === 'pull' && poked && e.t0 >= poked.t0);
+          if (pushed && poked && pulled) {
+            stages.pushStart.push(pushed.t0 - sent.at);
+            stages.pushDone.push(pushed.t1 - sent.at);
+            stages.poke.push(poked.t0 - sent.at);
+            stages.pullStart.push(pulled.t0 - sent.at);
+            stages.pullDone.push(pulled.t1 - sent.at);
+          }
+        }
+        await b.page.evaluate(() => {
+          const s = (window as unknown as { __benchSeen: { live: unknown[]; dom: unknown[] } }).__benchSeen;
+          s.live.length = 0;
+          s.dom.length = 0;
+        });
+        await sleep(50);
+      }
+      const rtt = await b.page.evaluate(fetchRtt, RUNS);
+      console.log(
+        `e) agent A → agent B over loopback (SSE poke → pull → Dexie → screen), ${dom.length} changes:\n` +
+          `   to B's Dexie (liveQuery): p50 ${ms(median(live))}, p95 ${ms(p95(live))}\n` +
+          `   to B's screen (DOM):      p50 ${ms(median(dom))}, p95 ${ms(p95(dom))}\n` +
+          `   where the time goes (p50 after A's act): A's push sent ${ms(median(stages.pushStart))}, answered ${ms(median(stages.pushDone))}; ` +
+          `B poked ${ms(median(stages.poke))}; B's pull sent ${ms(median(stages.pullStart))}, answered ${ms(median(stages.pullDone))}\n` +
+          `   baseline: loopback fetch('/healthz') round trip p50 ${ms(median(rtt))}, p95 ${ms(p95(rtt))}`,
+      );
+      rows.push({
+        figure: 'e) agent → agent on screen (p50 / p95)',
+        value: `${ms(median(dom))} / ${ms(p95(dom))}`,
+        baseline: `loopback HTTP RTT ${ms(median(rtt))}`,
+        ratio: `${(median(dom) / median(rtt)).toFixed(1)}×`,
+        goal: 'p50 ≤ 100 ms',
+        met: median(dom) <= 100,
+      });
+    }
+
+    // d) server push of 100 mutations: in-process (apps/server/bench/sync-push.ts) and over loopback HTTP.
+    if (ONLY.has('d')) {
+      const out = await run(TSX, [join(ROOT, 'apps/server/bench/sync-push.ts')], ROOT);
+      const found = /push of 100 mutations: median ([\d.]+) ms, best ([\d.]+) ms, worst ([\d.]+) ms/.exec(out);
+      const inProcess = found ? Number(found[1]) : Number.NaN;
+      const cookie = (await a.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      const headers = { cookie, 'content-type': 'application/json', accept: 'application/json' };
+      const clientId = `bench-${crypto.randomUUID()}`;
+      let next = 1;
+      const priorities = ['low', 'normal', 'high', 'urgent'];
+      const push = async (size: number) => {
+        const mutations = Array.from({ length: size }, () => {
+          const id = next++;
+          return id % 2
+            ? { id, name: 'ticket.setPriority', args: { ticketId, priority: priorities[id % 4] } }
+            : { id, name: 'ticket.addTag', args: { ticketId, tag: `bench${id % 5}` } };
+        });
+        const t0 = performance.now();
+        const res = await fetch(`${server.url}/api/sync/push`, { method: 'POST', headers, body: JSON.stringify({ clientId, mutations }) });
+        const body = (await res.json()) as { results?: { status: string }[] };
+        const elapsed = performance.now() - t0;
+        if (!res.ok || body.results?.length !== size || body.results.some((r) => r.status !== 'applied')) throw new Error(`push failed: ${JSON.stringify(body).slice(0, 300)}`);
+        return elapsed;
+      };
+      // B and A keep their pages open: each push pokes them and they pull, as in real use.
+      await push(10);
+      await push(0);
+      const http100: number[] = [];
+      const http0: number[] = [];
+      for (let i = 0; i < Math.min(RUNS, 10); i++) {
+        http0.push(await push(0));
+        http100.push(await push(100));
+        await sleep(100);
+      }
+      console.log(
+        `d) server push of 100 mutations:\n   ${out.trim().split('\n').join('\n   ')}\n` +
+          `   over loopback HTTP (demo server, pages open): 100 mutations median ${ms(median(http100))}, p95 ${ms(p95(http100))}; empty push median ${ms(median(http0))}`,
+      );
+      rows.push({
+        figure: 'd) server push, 100 mutations (median)',
+        value: ms(inProcess),
+        baseline: `HTTP: 100 ${ms(median(http100))}, empty ${ms(median(http0))}`,
+        ratio: `${(median(http100) / median(http0)).toFixed(1)}× (HTTP)`,
+        goal: '≤ 20 ms',
+        met: inProcess <= 20,
+      });
+    }
+
+    await a.context.close();
+    await b.context.close();
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  console.log(`\nload average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores)`);
+  rows.sort((x, y) => x.figure.localeCompare(y.figure));
+  printTable(rows);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
