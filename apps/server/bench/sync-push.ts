@@ -1,6 +1,13 @@
 /**
  * Server push of 100 mutations (goal ≤ 20 ms), and a bootstrap pull, over the real app and a real
- * SQLite file. Run: `npx tsx apps/server/bench/sync-push.ts` from the repo root.
+ * SQLite file. Each round pushes 100 fresh mutations through `POST /api/sync/push` (auth, zod, the
+ * at-most-once bookkeeping, the ticket/engine writes, the change log), interleaved with the same
+ * run's baseline: 100 raw better-sqlite3 inserts of the same `sync_mutations` rows in one
+ * transaction (plus, for context, the same inserts with one commit each). Prints median and p95
+ * over ROUNDS rounds, the push's CPU time, and the push as a ratio to the baseline (per round).
+ *
+ *   cd apps/server && ../../node_modules/.bin/tsx bench/sync-push.ts   [ROUNDS=30]
+ *   (or `npx -y pnpm@12.4.2 --filter @desk/server bench:sync-push`)
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,21 +59,80 @@ function batch(size: number) {
   });
 }
 
-async function push(size: number): Promise<number> {
-  const body = JSON.stringify({ clientId: 'bench-client-1', mutations: batch(size) });
+const ROUNDS = Number(process.env.ROUNDS ?? 30);
+
+// Baseline: the same sync_mutations rows (another client id, so keys don't collide), raw.
+const insertRaw = db.prepare('INSERT INTO sync_mutations (client_id, mutation_id, name, status, error, applied_at) VALUES (?, ?, ?, ?, ?, ?)');
+const insertCommitted = db.transaction((clientId: string, id: number, name: string) => {
+  insertRaw.run(clientId, id, name, 'applied', null, new Date().toISOString());
+});
+let rawClient = 0;
+function raw(mutations: { id: number; name: string }[], oneTransaction: boolean): number {
+  const clientId = `bench-raw-${rawClient++}`;
+  const start = performance.now();
+  const insertAll = () => {
+    for (const m of mutations) insertRaw.run(clientId, m.id, m.name, 'applied', null, new Date().toISOString());
+  };
+  if (oneTransaction) db.transaction(insertAll).immediate();
+  else for (const m of mutations) insertCommitted.immediate(clientId, m.id, m.name);
+  return performance.now() - start;
+}
+
+let pushCpuMs = 0;
+async function push(mutations: ReturnType<typeof batch>): Promise<number> {
+  const body = JSON.stringify({ clientId: 'bench-client-1', mutations });
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const res = await app.request('http://localhost/api/sync/push', { method: 'POST', headers, body });
   const json = (await res.json()) as { results: { status: string }[] };
   const ms = performance.now() - start;
-  if (json.results.length !== size || json.results.some((r) => r.status !== 'applied')) throw new Error(`push failed: ${JSON.stringify(json).slice(0, 300)}`);
+  const used = process.cpuUsage(cpu);
+  pushCpuMs = (used.user + used.system) / 1000;
+  if (json.results.length !== mutations.length || json.results.some((r) => r.status !== 'applied')) {
+    throw new Error(`push failed: ${JSON.stringify(json).slice(0, 300)}`);
+  }
   return ms;
 }
 
-await push(20); // warm-up
-const runs: number[] = [];
-for (let i = 0; i < 10; i++) runs.push(await push(100));
-runs.sort((a, b) => a - b);
-console.log(`push of 100 mutations: median ${runs[5]?.toFixed(1)} ms, best ${runs[0]?.toFixed(1)} ms, worst ${runs[9]?.toFixed(1)} ms (goal ≤ 20 ms)`);
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1))] as number;
+};
+const fmt = (values: number[], unit = ' ms') =>
+  `median ${quantile(values, 0.5).toFixed(2)}${unit}, p95 ${quantile(values, 0.95).toFixed(2)}${unit}, best ${quantile(values, 0).toFixed(2)}${unit}`;
+
+for (let i = 0; i < 5; i++) {
+  // Warm-up: JIT, statement caches, page cache.
+  const mutations = batch(100);
+  raw(mutations, true);
+  raw(mutations, false);
+  await push(mutations);
+}
+const pushMs: number[] = [];
+const pushCpu: number[] = [];
+const rawMs: number[] = [];
+const rawCommitsMs: number[] = [];
+const ratios: number[] = [];
+const commitRatios: number[] = [];
+for (let i = 0; i < ROUNDS; i++) {
+  const mutations = batch(100);
+  const base = raw(mutations, true);
+  const commits = raw(mutations, false);
+  const ms = await push(mutations);
+  rawCommitsMs.push(commits);
+  commitRatios.push(ms / commits);
+  pushMs.push(ms);
+  pushCpu.push(pushCpuMs);
+  rawMs.push(base);
+  ratios.push(ms / base);
+}
+console.log(`push of 100 mutations (${ROUNDS} rounds): ${fmt(pushMs)} (goal ≤ 20 ms)`);
+console.log(`  CPU time of the push (process, user + system; less sensitive to a busy machine): ${fmt(pushCpu)}`);
+console.log(`  baseline, 100 raw sync_mutations inserts in one transaction: ${fmt(rawMs)}`);
+console.log(`  context, the same 100 inserts with one commit each: ${fmt(rawCommitsMs)}`);
+const ratioOfMedians = (a: number[], b: number[]) => (quantile(a, 0.5) / quantile(b, 0.5)).toFixed(1);
+console.log(`  push / baseline: ${ratioOfMedians(pushMs, rawMs)}× (medians); per round ${fmt(ratios, '×')}`);
+console.log(`  push / one-commit-each inserts: ${ratioOfMedians(pushMs, rawCommitsMs)}× (medians); per round ${fmt(commitRatios, '×')}`);
 
 const start = performance.now();
 let cursor = 0;

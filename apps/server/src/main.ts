@@ -44,15 +44,18 @@ async function main() {
     }
   });
 
-  const stop = () => {
+  const stop = async () => {
     services.outbox.stop();
     services.channels.stop();
     server.close();
+    // Let the sends and downloads under way finish (they would be repeated after a restart), a few seconds at most.
+    const underWay = Promise.all([services.outbox.idle(), services.channels.mediaWorker.idle()]).catch(() => {});
+    await Promise.race([underWay, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     db.close();
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Agent } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 import { agentFromRow } from './agents-repo.ts';
 
 export function hashToken(token: string): string {
@@ -21,29 +22,35 @@ export class Sessions {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.days * 86_400_000).toISOString();
-    this.db
-      .prepare('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-      .run(hashToken(token), agentId, now.toISOString(), expiresAt);
+    statement(
+      this.db,
+      'INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+    ).run(hashToken(token), agentId, now.toISOString(), expiresAt);
     return { token, expiresAt };
   }
 
   /** The active agent behind a token, or null when the session is unknown, expired, revoked or the agent deactivated. */
   resolve(token: string): { agent: Agent; tokenHash: string } | null {
     const tokenHash = hashToken(token);
-    const row = this.db
-      .prepare(
-        `SELECT a.* FROM sessions s JOIN agents a ON a.id = s.agent_id
+    const row = statement(
+      this.db,
+      `SELECT a.* FROM sessions s JOIN agents a ON a.id = s.agent_id
          WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND a.active = 1`,
-      )
-      .get(tokenHash, new Date().toISOString()) as Parameters<typeof agentFromRow>[0] | undefined;
+    ).get(tokenHash, new Date().toISOString()) as Parameters<typeof agentFromRow>[0] | undefined;
     return row ? { agent: agentFromRow(row), tokenHash } : null;
   }
 
   revoke(tokenHash: string): void {
-    this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(new Date().toISOString(), tokenHash);
+    statement(
+      this.db,
+      'UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL',
+    ).run(new Date().toISOString(), tokenHash);
   }
 
   revokeAllOf(agentId: string): void {
-    this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL').run(new Date().toISOString(), agentId);
+    statement(
+      this.db,
+      'UPDATE sessions SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL',
+    ).run(new Date().toISOString(), agentId);
   }
 }

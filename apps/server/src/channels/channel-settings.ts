@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 import type { ChannelEnvVar, ChannelsConfig } from './channels-config.ts';
 
 /**
@@ -107,7 +108,7 @@ export class ChannelSettings {
   ) {}
 
   private stored(group: ChannelSettingGroup): StoredGroup {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(keyOf(group)) as { value: string } | undefined;
+    const row = statement(this.db, 'SELECT value FROM settings WHERE key = ?').get(keyOf(group)) as { value: string } | undefined;
     return row ? (JSON.parse(row.value) as StoredGroup) : {};
   }
 
@@ -199,9 +200,10 @@ export class ChannelSettings {
       else values[name] = value.trim();
     }
     const next: StoredGroup = { enabled: update.enabled ?? current.enabled ?? true, values };
-    this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-      .run(keyOf(group), JSON.stringify(next));
+    statement(
+      this.db,
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(keyOf(group), JSON.stringify(next));
     return this.view(group);
   }
 }

@@ -1,9 +1,12 @@
 import type { Channel } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 
 export interface OutboxRow {
   id: number;
   message_id: string;
+  /** Copied from the message at enqueue: a conversation's messages go out one at a time, in order. */
+  conversation_id: string | null;
   channel: Channel;
   state: 'pending' | 'sent' | 'failed';
   attempts: number;
@@ -11,49 +14,64 @@ export interface OutboxRow {
   last_error: string | null;
 }
 
+/** No earlier pending row of the same conversation (uses the partial index outbox_pending_conversation). */
+const FIRST_IN_LINE = `NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = o.conversation_id AND e.id < o.id)`;
+
 /** The durable queue of outbound messages: a row is written in the same transaction as its message. */
 export class OutboxRepo {
   constructor(private readonly db: Db) {}
 
   enqueue(messageId: string, channel: Channel, now: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO outbox (message_id, channel, state, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, 'pending', 0, ?, ?, ?)`,
-      )
-      .run(messageId, channel, now, now, now);
+    statement(
+      this.db,
+      `INSERT INTO outbox (message_id, conversation_id, channel, state, attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?, (SELECT conversation_id FROM messages WHERE id = ?), ?, 'pending', 0, ?, ?, ?)`,
+    ).run(messageId, messageId, channel, now, now, now);
   }
 
+  /**
+   * Pending rows that are due and first in line in their conversation: a later message waits
+   * while an earlier one of the same conversation is pending (being sent, or waiting for a
+   * retry); a failed one no longer holds it back.
+   */
   due(now: string, limit = 50): OutboxRow[] {
-    return this.db
-      .prepare("SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?")
-      .all(now, limit) as OutboxRow[];
+    return statement(
+      this.db,
+      `SELECT * FROM outbox o WHERE state = 'pending' AND next_attempt_at <= ? AND ${FIRST_IN_LINE}
+       ORDER BY next_attempt_at, id LIMIT ?`,
+    ).all(now, limit) as OutboxRow[];
   }
 
+  /** When the earliest row `due` can answer becomes due. */
   nextDueAt(): string | null {
-    const row = this.db.prepare("SELECT MIN(next_attempt_at) AS at FROM outbox WHERE state = 'pending'").get() as { at: string | null };
+    const row = statement(this.db, `SELECT MIN(next_attempt_at) AS at FROM outbox o WHERE state = 'pending' AND ${FIRST_IN_LINE}`).get() as {
+      at: string | null;
+    };
     return row.at;
   }
 
   get(id: number): OutboxRow | null {
-    return (this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined) ?? null;
+    return (statement(this.db, 'SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined) ?? null;
   }
 
   markSent(id: number, attempts: number, now: string): void {
-    this.db
-      .prepare("UPDATE outbox SET state = 'sent', attempts = ?, last_error = NULL, updated_at = ? WHERE id = ?")
-      .run(attempts, now, id);
+    statement(
+      this.db,
+      "UPDATE outbox SET state = 'sent', attempts = ?, last_error = NULL, updated_at = ? WHERE id = ?",
+    ).run(attempts, now, id);
   }
 
   retryLater(id: number, attempts: number, error: string, nextAttemptAt: string, now: string): void {
-    this.db
-      .prepare('UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?')
-      .run(attempts, error, nextAttemptAt, now, id);
+    statement(
+      this.db,
+      'UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?',
+    ).run(attempts, error, nextAttemptAt, now, id);
   }
 
   markFailed(id: number, attempts: number, error: string, now: string): void {
-    this.db
-      .prepare("UPDATE outbox SET state = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?")
-      .run(attempts, error, now, id);
+    statement(
+      this.db,
+      "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?",
+    ).run(attempts, error, now, id);
   }
 }

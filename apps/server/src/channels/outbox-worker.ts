@@ -3,6 +3,7 @@ import type { ConversationsRepo } from '../conversations/conversations-repo.ts';
 import type { MessagesRepo } from '../conversations/messages-repo.ts';
 import { type Db, inTransaction } from '../db/database.ts';
 import type { EventBus } from '../events/domain-events.ts';
+import { DueJobRunner, type RetryPolicy, retryAt } from '../jobs/due-job-runner.ts';
 import type { Clock } from '../shared/clock.ts';
 import { type ChannelAdapter, ChannelSendError } from './channel-adapter.ts';
 import type { OutboxRepo, OutboxRow } from './outbox-repo.ts';
@@ -13,6 +14,8 @@ export interface OutboxWorkerOptions {
   maxDelayMs?: number;
   /** After this many attempts a retryable error fails the message too. */
   maxAttempts?: number;
+  /** How many conversations are sent to at once (each one still gets its messages in order). */
+  concurrency?: number;
 }
 
 interface Deps {
@@ -25,84 +28,38 @@ interface Deps {
 }
 
 /**
- * Delivers queued outbound messages after their transaction committed: one at a time, with
- * exponential backoff on retryable errors. The queue is in SQLite, so a restart resumes it.
+ * Delivers queued outbound messages after their transaction committed, with exponential backoff
+ * on retryable errors. Up to `concurrency` conversations are sent to at once; within one
+ * conversation messages go out one at a time in the order they were written, and a message waiting
+ * for a retry holds back the later ones (a failed one doesn't: see `OutboxRepo.due`). The queue is
+ * in SQLite, so a restart resumes it.
  */
-export class OutboxWorker {
+export class OutboxWorker extends DueJobRunner<OutboxRow> {
   private readonly adapters = new Map<Channel, ChannelAdapter>();
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly maxAttempts: number;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private again = false;
-  private started = false;
+  private readonly retryPolicy: RetryPolicy;
 
   constructor(
     private readonly deps: Deps,
     options: OutboxWorkerOptions = {},
   ) {
-    this.baseDelayMs = options.baseDelayMs ?? 2_000;
-    this.maxDelayMs = options.maxDelayMs ?? 15 * 60_000;
-    this.maxAttempts = options.maxAttempts ?? 12;
+    super({
+      name: 'outbox',
+      clock: deps.clock,
+      due: (now) => deps.outbox.due(now),
+      nextDueAt: () => deps.outbox.nextDueAt(),
+      handle: (row) => this.deliver(row),
+      keyOf: (row) => row.conversation_id ?? `outbox:${row.id}`,
+      concurrency: options.concurrency ?? 8,
+    });
+    this.retryPolicy = {
+      baseDelayMs: options.baseDelayMs ?? 2_000,
+      maxDelayMs: options.maxDelayMs ?? 15 * 60_000,
+      maxAttempts: options.maxAttempts ?? 12,
+    };
   }
 
   register(adapter: ChannelAdapter): void {
     this.adapters.set(adapter.channel, adapter);
-  }
-
-  /** Delivers what is due now and keeps a timer for what is due later. */
-  start(): void {
-    this.started = true;
-    this.kick();
-  }
-
-  stop(): void {
-    this.started = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  /** Something was queued: deliver soon (coalesced). */
-  kick(): void {
-    if (!this.started) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    setImmediate(() => void this.runDue().catch((err) => console.error('[desk] outbox run failed', err)));
-  }
-
-  /** Sends every due row once; answers how many were handled. */
-  async runDue(): Promise<number> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      let handled = 0;
-      do {
-        this.again = false;
-        for (const row of this.deps.outbox.due(this.deps.clock())) {
-          await this.deliver(row);
-          handled += 1;
-        }
-      } while (this.again);
-      return handled;
-    })();
-    try {
-      return await this.running;
-    } finally {
-      this.running = null;
-      this.schedule();
-    }
-  }
-
-  private schedule(): void {
-    if (!this.started) return;
-    if (this.timer) clearTimeout(this.timer);
-    const next = this.deps.outbox.nextDueAt();
-    if (!next) return;
-    const wait = Math.max(0, Math.min(Date.parse(next) - Date.now(), 2_147_000_000));
-    this.timer = setTimeout(() => void this.runDue().catch((err) => console.error('[desk] outbox run failed', err)), wait);
-    this.timer.unref();
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
@@ -134,13 +91,12 @@ export class OutboxWorker {
   }
 
   private retry(row: OutboxRow, attempts: number, reason: string): void {
-    if (attempts >= this.maxAttempts) {
+    const now = this.deps.clock();
+    const nextAt = retryAt(this.retryPolicy, attempts, now);
+    if (!nextAt) {
       this.fail(row, attempts, reason);
       return;
     }
-    const delay = Math.min(this.baseDelayMs * 2 ** (attempts - 1), this.maxDelayMs);
-    const now = this.deps.clock();
-    const nextAt = new Date(Date.parse(now) + delay).toISOString();
     this.write(() => {
       this.deps.outbox.retryLater(row.id, attempts, reason, nextAt, now);
       return this.deps.messages.setDelivery(row.message_id, { state: 'pending', attempts, error: reason });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, Conversation, ConversationMode } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 import type { Clock } from '../shared/clock.ts';
 
 /** The server's view of a conversation: the public fields plus the language the user last wrote in. */
@@ -46,8 +47,8 @@ export class ConversationsRepo {
     private readonly db: Db,
     private readonly clock: Clock,
   ) {
-    this.byIdentity = db.prepare('SELECT * FROM conversations WHERE channel = ? AND external_id = ?');
-    this.byId = db.prepare('SELECT * FROM conversations WHERE id = ?');
+    this.byIdentity = statement(db, 'SELECT * FROM conversations WHERE channel = ? AND external_id = ?');
+    this.byId = statement(db, 'SELECT * FROM conversations WHERE id = ?');
   }
 
   get(id: string): ConversationRecord | null {
@@ -63,22 +64,22 @@ export class ConversationsRepo {
   create(input: { contactId: string; channel: Channel; externalId: string }): ConversationRecord {
     const now = this.clock();
     const id = randomUUID();
-    this.db
-      .prepare(
-        `INSERT INTO conversations (id, contact_id, channel, external_id, mode, active_ticket_id, created_at, updated_at)
+    statement(
+      this.db,
+      `INSERT INTO conversations (id, contact_id, channel, external_id, mode, active_ticket_id, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'bot', NULL, ?, ?)`,
-      )
-      .run(id, input.contactId, input.channel, input.externalId, now, now);
+    ).run(id, input.contactId, input.channel, input.externalId, now, now);
     return this.get(id) as ConversationRecord;
   }
 
   setMode(id: string, mode: ConversationMode, activeTicketId: string | null): void {
-    this.db
-      .prepare('UPDATE conversations SET mode = ?, active_ticket_id = ?, updated_at = ? WHERE id = ?')
-      .run(mode, activeTicketId, this.clock(), id);
+    statement(
+      this.db,
+      'UPDATE conversations SET mode = ?, active_ticket_id = ?, updated_at = ? WHERE id = ?',
+    ).run(mode, activeTicketId, this.clock(), id);
   }
 
   setLanguage(id: string, language: string): void {
-    this.db.prepare('UPDATE conversations SET language = ? WHERE id = ? AND language IS NOT ?').run(language, id, language);
+    statement(this.db, 'UPDATE conversations SET language = ? WHERE id = ? AND language IS NOT ?').run(language, id, language);
   }
 }

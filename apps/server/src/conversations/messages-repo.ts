@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Attachment, AuthorKind, Channel, Delivery, Message } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
@@ -57,12 +58,13 @@ export class MessagesRepo {
     private readonly changes: ChangeFeed,
     private readonly clock: Clock,
   ) {
-    this.insert = db.prepare(
+    this.insert = statement(
+      db,
       `INSERT INTO messages (id, conversation_id, ticket_id, author_kind, agent_id, text, attachments, channel,
          channel_message_id, delivery, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.byId = db.prepare('SELECT * FROM messages WHERE id = ?');
-    this.byChannelId = db.prepare('SELECT * FROM messages WHERE channel = ? AND channel_message_id = ?');
+    this.byId = statement(db, 'SELECT * FROM messages WHERE id = ?');
+    this.byChannelId = statement(db, 'SELECT * FROM messages WHERE channel = ? AND channel_message_id = ?');
   }
 
   get(id: string): Message | null {
@@ -113,19 +115,18 @@ export class MessagesRepo {
 
   listByConversation(conversationId: string, options: { afterId?: string } = {}): Message[] {
     const rows = options.afterId
-      ? this.db
-          .prepare(
-            `SELECT * FROM messages WHERE conversation_id = ?
-               AND rowid > COALESCE((SELECT rowid FROM messages WHERE id = ? AND conversation_id = ?), 0)
-             ORDER BY rowid`,
-          )
-          .all(conversationId, options.afterId, conversationId)
-      : this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY rowid').all(conversationId);
+      ? statement(
+          this.db,
+          `SELECT * FROM messages WHERE conversation_id = ?
+             AND rowid > COALESCE((SELECT rowid FROM messages WHERE id = ? AND conversation_id = ?), 0)
+           ORDER BY rowid`,
+        ).all(conversationId, options.afterId, conversationId)
+      : statement(this.db, 'SELECT * FROM messages WHERE conversation_id = ? ORDER BY rowid').all(conversationId);
     return (rows as MessageRow[]).map(fromRow);
   }
 
   listByTicket(ticketId: string): Message[] {
-    const rows = this.db.prepare('SELECT * FROM messages WHERE ticket_id = ? ORDER BY rowid').all(ticketId) as MessageRow[];
+    const rows = statement(this.db, 'SELECT * FROM messages WHERE ticket_id = ? ORDER BY rowid').all(ticketId) as MessageRow[];
     return rows.map(fromRow);
   }
 
@@ -135,10 +136,11 @@ export class MessagesRepo {
    * those since the previous ticket was solved (or since the start).
    */
   attachUnticketed(conversationId: string, ticketId: string): Message[] {
-    const rows = this.db
-      .prepare('SELECT * FROM messages WHERE conversation_id = ? AND ticket_id IS NULL ORDER BY rowid')
-      .all(conversationId) as MessageRow[];
-    const update = this.db.prepare('UPDATE messages SET ticket_id = ? WHERE id = ?');
+    const rows = statement(
+      this.db,
+      'SELECT * FROM messages WHERE conversation_id = ? AND ticket_id IS NULL ORDER BY rowid',
+    ).all(conversationId) as MessageRow[];
+    const update = statement(this.db, 'UPDATE messages SET ticket_id = ? WHERE id = ?');
     return rows.map((row) => {
       update.run(ticketId, row.id);
       const message = { ...fromRow(row), ticketId };
@@ -149,11 +151,12 @@ export class MessagesRepo {
 
   setDelivery(id: string, delivery: Delivery, channelMessageId?: string): Message {
     if (channelMessageId) {
-      this.db
-        .prepare('UPDATE messages SET delivery = ?, channel_message_id = ? WHERE id = ?')
-        .run(JSON.stringify(delivery), channelMessageId, id);
+      statement(
+        this.db,
+        'UPDATE messages SET delivery = ?, channel_message_id = ? WHERE id = ?',
+      ).run(JSON.stringify(delivery), channelMessageId, id);
     } else {
-      this.db.prepare('UPDATE messages SET delivery = ? WHERE id = ?').run(JSON.stringify(delivery), id);
+      statement(this.db, 'UPDATE messages SET delivery = ? WHERE id = ?').run(JSON.stringify(delivery), id);
     }
     const message = this.get(id) as Message;
     this.changes.record('message', id, 'put', message);

@@ -253,4 +253,14 @@ CREATE TABLE channel_peers (
 ALTER TABLE push_subscriptions ADD COLUMN lang TEXT NOT NULL DEFAULT 'en';
 `,
   },
+  {
+    version: 6,
+    name: 'outbox: in order within a conversation, in parallel across conversations',
+    sql: `
+-- The worker sends one message per conversation at a time, oldest first; other conversations in parallel.
+ALTER TABLE outbox ADD COLUMN conversation_id TEXT;
+UPDATE outbox SET conversation_id = (SELECT conversation_id FROM messages WHERE messages.id = outbox.message_id);
+CREATE INDEX outbox_pending_conversation ON outbox(conversation_id, id) WHERE state = 'pending';
+`,
+  },
 ];

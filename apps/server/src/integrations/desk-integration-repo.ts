@@ -1,5 +1,6 @@
 import type { DeskIntegration } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
 const KEY = 'desk_integration';
@@ -15,7 +16,7 @@ export class DeskIntegrationRepo {
   ) {}
 
   get(): DeskIntegration {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(KEY) as { value: string } | undefined;
+    const row = statement(this.db, 'SELECT value FROM settings WHERE key = ?').get(KEY) as { value: string } | undefined;
     return row ? { ...DEFAULT_DESK_INTEGRATION, ...(JSON.parse(row.value) as Partial<DeskIntegration>) } : { ...DEFAULT_DESK_INTEGRATION };
   }
 
@@ -23,9 +24,10 @@ export class DeskIntegrationRepo {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
     return this.db.transaction(() => {
       const value: DeskIntegration = { subject: integration.subject, tags: integration.tags, enabled: integration.enabled };
-      this.db
-        .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-        .run(KEY, JSON.stringify(value));
+      statement(
+        this.db,
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ).run(KEY, JSON.stringify(value));
       this.changes.record('integration', DESK_INTEGRATION_ID, 'put', value);
       return value;
     })();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Intent, IntentDesk, IntentInput, IntentPatch } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
@@ -34,17 +35,17 @@ export class IntentsRepo {
   ) {}
 
   list(): Intent[] {
-    const rows = this.db.prepare('SELECT * FROM intents ORDER BY name COLLATE NOCASE').all() as IntentRow[];
+    const rows = statement(this.db, 'SELECT * FROM intents ORDER BY name COLLATE NOCASE').all() as IntentRow[];
     return rows.map(fromRow);
   }
 
   get(id: string): Intent | null {
-    const row = this.db.prepare('SELECT * FROM intents WHERE id = ?').get(id) as IntentRow | undefined;
+    const row = statement(this.db, 'SELECT * FROM intents WHERE id = ?').get(id) as IntentRow | undefined;
     return row ? fromRow(row) : null;
   }
 
   nameTaken(name: string, exceptId?: string): boolean {
-    const row = this.db.prepare('SELECT id FROM intents WHERE name = ?').get(name) as { id: string } | undefined;
+    const row = statement(this.db, 'SELECT id FROM intents WHERE name = ?').get(name) as { id: string } | undefined;
     return row !== undefined && row.id !== exceptId;
   }
 
@@ -53,9 +54,10 @@ export class IntentsRepo {
     return this.db.transaction(() => {
       const now = this.clock();
       const id = randomUUID();
-      this.db
-        .prepare('INSERT INTO intents (id, name, phrases, answers, desk, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(id, input.name, JSON.stringify(input.phrases), JSON.stringify(input.answers), JSON.stringify(input.desk), now, now);
+      statement(
+        this.db,
+        'INSERT INTO intents (id, name, phrases, answers, desk, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(id, input.name, JSON.stringify(input.phrases), JSON.stringify(input.answers), JSON.stringify(input.desk), now, now);
       return this.recorded(id);
     })();
   }
@@ -65,16 +67,14 @@ export class IntentsRepo {
     return this.db.transaction(() => {
       const current = this.get(id) as Intent;
       const desk: IntentDesk = { ...current.desk, ...patch.desk };
-      this.db
-        .prepare('UPDATE intents SET name = ?, phrases = ?, answers = ?, desk = ?, updated_at = ? WHERE id = ?')
-        .run(
-          patch.name ?? current.name,
-          JSON.stringify(patch.phrases ?? current.phrases),
-          JSON.stringify(patch.answers ?? current.answers),
-          JSON.stringify(desk),
-          this.clock(),
-          id,
-        );
+      statement(this.db, 'UPDATE intents SET name = ?, phrases = ?, answers = ?, desk = ?, updated_at = ? WHERE id = ?').run(
+        patch.name ?? current.name,
+        JSON.stringify(patch.phrases ?? current.phrases),
+        JSON.stringify(patch.answers ?? current.answers),
+        JSON.stringify(desk),
+        this.clock(),
+        id,
+      );
       return this.recorded(id);
     })();
   }
@@ -83,7 +83,7 @@ export class IntentsRepo {
   delete(id: string): void {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM intents WHERE id = ?').run(id);
+      statement(this.db, 'DELETE FROM intents WHERE id = ?').run(id);
       this.changes.record('intent', id, 'delete', null);
     })();
   }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 
 export interface MediaRecord {
   id: string;
@@ -23,13 +24,14 @@ export class MediaRepo {
   constructor(private readonly db: Db) {}
 
   insert(media: MediaRecord): void {
-    this.db
-      .prepare('INSERT INTO media (id, conversation_id, mime_type, size, name, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(media.id, media.conversationId, media.mimeType, media.size, media.name, media.createdAt);
+    statement(
+      this.db,
+      'INSERT INTO media (id, conversation_id, mime_type, size, name, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(media.id, media.conversationId, media.mimeType, media.size, media.name, media.createdAt);
   }
 
   get(id: string): MediaRecord | null {
-    const row = this.db.prepare('SELECT * FROM media WHERE id = ?').get(id) as MediaRow | undefined;
+    const row = statement(this.db, 'SELECT * FROM media WHERE id = ?').get(id) as MediaRow | undefined;
     return row
       ? { id: row.id, conversationId: row.conversation_id, mimeType: row.mime_type, size: row.size, name: row.name, createdAt: row.created_at }
       : null;

@@ -1,5 +1,6 @@
 import webpush from 'web-push';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 
 export interface VapidKeys {
   publicKey: string;
@@ -13,9 +14,9 @@ export interface VapidKeys {
  */
 export function loadVapidKeys(db: Db, env: { publicKey: string | null; privateKey: string | null }): VapidKeys {
   if (env.publicKey && env.privateKey) return { publicKey: env.publicKey, privateKey: env.privateKey };
-  const row = db.prepare("SELECT value FROM settings WHERE key = 'vapid_keys'").get() as { value: string } | undefined;
+  const row = statement(db, "SELECT value FROM settings WHERE key = 'vapid_keys'").get() as { value: string } | undefined;
   if (row) return JSON.parse(row.value) as VapidKeys;
   const keys = webpush.generateVAPIDKeys();
-  db.prepare("INSERT INTO settings (key, value) VALUES ('vapid_keys', ?)").run(JSON.stringify(keys));
+  statement(db, "INSERT INTO settings (key, value) VALUES ('vapid_keys', ?)").run(JSON.stringify(keys));
   return keys;
 }

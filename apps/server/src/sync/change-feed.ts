@@ -1,5 +1,6 @@
 import { SYNC_ENTITIES, type SyncEntity } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 
 export { SYNC_ENTITIES, type SyncEntity };
 
@@ -31,10 +32,8 @@ export class ChangeFeed {
   private pokeScheduled = false;
 
   constructor(private readonly db: Db) {
-    this.insert = db.prepare(
-      'INSERT INTO change_log (entity, entity_id, op, data, created_at, audience) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    this.latest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM change_log');
+    this.insert = statement(db, 'INSERT INTO change_log (entity, entity_id, op, data, created_at, audience) VALUES (?, ?, ?, ?, ?, ?)');
+    this.latest = statement(db, 'SELECT COALESCE(MAX(seq), 0) AS seq FROM change_log');
   }
 
   /**

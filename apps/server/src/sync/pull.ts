@@ -1,5 +1,6 @@
 import { type Agent, can, DeskError, ErrorCode, type Permission, type PullResponse, type SyncChange, type SyncEntity } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 import { SYNC_ENTITIES } from './change-feed.ts';
 import { syncEpoch, syncHorizon } from './sync-state.ts';
 
@@ -31,7 +32,7 @@ interface LogRow {
 
 /** The highest sequence number ever issued (kept by AUTOINCREMENT even when rows are compacted). */
 export function logHead(db: Db): number {
-  const row = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'").get() as { seq: number } | undefined;
+  const row = statement(db, "SELECT seq FROM sqlite_sequence WHERE name = 'change_log'").get() as { seq: number } | undefined;
   return row?.seq ?? 0;
 }
 
@@ -55,7 +56,8 @@ export class SyncPull {
   }
 
   currentEpoch(): string {
-    return (this.db.prepare("SELECT value FROM settings WHERE key = 'sync_epoch'").get() as { value: string } | undefined)?.value ?? this.epoch;
+    const row = statement(this.db, "SELECT value FROM settings WHERE key = 'sync_epoch'").get() as { value: string } | undefined;
+    return row?.value ?? this.epoch;
   }
 
   /** Throws `reset_required` when the client's history is not this server's. */
@@ -76,14 +78,13 @@ export class SyncPull {
         if (input.cursor < syncHorizon(this.db)) throw resetRequired('Your copy is too old for the change log: download everything again.');
         if (input.cursor > head) throw resetRequired('The server is behind your copy (restored from a backup?): download everything again.');
       }
-      const rows = this.db
-        .prepare(
-          `SELECT seq, entity, entity_id, op, data FROM change_log c
+      const rows = statement(
+        this.db,
+        `SELECT seq, entity, entity_id, op, data FROM change_log c
            WHERE seq > ? AND entity IN (${placeholders}) AND (audience IS NULL OR audience = ?)
              AND NOT EXISTS (SELECT 1 FROM change_log d WHERE d.entity = c.entity AND d.entity_id = c.entity_id AND d.seq > c.seq)
            ORDER BY seq LIMIT ?`,
-        )
-        .all(input.cursor, ...entities, agent.id, input.limit + 1) as LogRow[];
+      ).all(input.cursor, ...entities, agent.id, input.limit + 1) as LogRow[];
       const hasMore = rows.length > input.limit;
       if (hasMore) rows.pop();
       const changes: SyncChange[] = rows.map((row) => ({
@@ -95,7 +96,7 @@ export class SyncPull {
       }));
       const cursor = hasMore ? (rows.at(-1)?.seq ?? input.cursor) : Math.max(head, input.cursor);
       const lastMutationIds: Record<string, number> = {};
-      const clients = this.db.prepare('SELECT client_id, last_mutation_id FROM sync_clients WHERE agent_id = ?').all(agent.id) as {
+      const clients = statement(this.db, 'SELECT client_id, last_mutation_id FROM sync_clients WHERE agent_id = ?').all(agent.id) as {
         client_id: string;
         last_mutation_id: number;
       }[];

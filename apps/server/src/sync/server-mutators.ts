@@ -12,6 +12,7 @@ import {
   ticketReadId,
 } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 import type { ChangeFeed } from './change-feed.ts';
 
 /**
@@ -53,7 +54,8 @@ export interface MutatorContext {
  * (the push loop records it as `rejected`); returns normally when applied.
  */
 export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDomain) {
-  const upsertRead = db.prepare(
+  const upsertRead = statement(
+    db,
     `INSERT INTO ticket_reads (ticket_id, agent_id, read_at) VALUES (?, ?, ?)
      ON CONFLICT(ticket_id, agent_id) DO UPDATE SET read_at = excluded.read_at`,
   );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 
 const EPOCH_KEY = 'sync_epoch';
 const HORIZON_KEY = 'sync_horizon';
@@ -14,22 +15,25 @@ const HORIZON_KEY = 'sync_horizon';
  *   up to it, and any cursor below it (other than 0, the bootstrap) must re-bootstrap.
  */
 export function syncEpoch(db: Db): string {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(EPOCH_KEY) as { value: string } | undefined;
+  const row = statement(db, 'SELECT value FROM settings WHERE key = ?').get(EPOCH_KEY) as { value: string } | undefined;
   if (row) return row.value;
   const epoch = randomUUID();
-  db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(EPOCH_KEY, epoch);
-  return (db.prepare('SELECT value FROM settings WHERE key = ?').get(EPOCH_KEY) as { value: string }).value;
+  statement(db, 'INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(EPOCH_KEY, epoch);
+  return (statement(db, 'SELECT value FROM settings WHERE key = ?').get(EPOCH_KEY) as { value: string }).value;
 }
 
 /** Starts a new history: every client re-bootstraps on its next pull or push. */
 export function rotateEpoch(db: Db): string {
   const epoch = randomUUID();
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(EPOCH_KEY, epoch);
+  statement(
+    db,
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  ).run(EPOCH_KEY, epoch);
   return epoch;
 }
 
 export function syncHorizon(db: Db): number {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(HORIZON_KEY) as { value: string } | undefined;
+  const row = statement(db, 'SELECT value FROM settings WHERE key = ?').get(HORIZON_KEY) as { value: string } | undefined;
   return row ? Number(row.value) : 0;
 }
 
@@ -41,17 +45,16 @@ export function syncHorizon(db: Db): number {
 export function compactLog(db: Db, horizon?: number): { removed: number; horizon: number } {
   return db
     .transaction(() => {
-      let removed = db
-        .prepare(
-          `DELETE FROM change_log WHERE EXISTS (
+      let removed = statement(
+        db,
+        `DELETE FROM change_log WHERE EXISTS (
              SELECT 1 FROM change_log later
              WHERE later.entity = change_log.entity AND later.entity_id = change_log.entity_id AND later.seq > change_log.seq)`,
-        )
-        .run().changes;
+      ).run().changes;
       const current = syncHorizon(db);
       if (horizon !== undefined && horizon > current) {
-        removed += db.prepare("DELETE FROM change_log WHERE seq <= ? AND op = 'delete'").run(horizon).changes;
-        db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+        removed += statement(db, "DELETE FROM change_log WHERE seq <= ? AND op = 'delete'").run(horizon).changes;
+        statement(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
           HORIZON_KEY,
           String(horizon),
         );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthorKind, Channel, Ticket, TicketFilter, TicketPriority, TicketStatus } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
@@ -79,7 +80,7 @@ export class TicketsRepo {
     private readonly changes: ChangeFeed,
     private readonly clock: Clock,
   ) {
-    this.byId = db.prepare('SELECT * FROM tickets WHERE id = ?');
+    this.byId = statement(db, 'SELECT * FROM tickets WHERE id = ?');
   }
 
   get(id: string): Ticket | null {
@@ -91,44 +92,44 @@ export class TicketsRepo {
   create(input: NewTicket): Ticket {
     const now = this.clock();
     const id = randomUUID();
-    const { next } = this.db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM tickets').get() as { next: number };
-    this.db
-      .prepare(
-        `INSERT INTO tickets (id, number, subject, status, priority, tags, assignee_id, contact_id, channel,
+    const { next } = statement(this.db, 'SELECT COALESCE(MAX(number), 0) + 1 AS next FROM tickets').get() as { next: number };
+    statement(
+      this.db,
+      `INSERT INTO tickets (id, number, subject, status, priority, tags, assignee_id, contact_id, channel,
            conversation_id, intent_id, intent_confidence, created_at, updated_at, solved_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        next,
-        input.subject,
-        input.status,
-        input.priority,
-        JSON.stringify(input.tags),
-        input.assigneeId,
-        input.contactId,
-        input.channel,
-        input.conversationId,
-        input.intentId,
-        input.intentConfidence,
-        now,
-        now,
-        input.status === 'solved' ? now : null,
-      );
+    ).run(
+      id,
+      next,
+      input.subject,
+      input.status,
+      input.priority,
+      JSON.stringify(input.tags),
+      input.assigneeId,
+      input.contactId,
+      input.channel,
+      input.conversationId,
+      input.intentId,
+      input.intentConfidence,
+      now,
+      now,
+      input.status === 'solved' ? now : null,
+    );
     return this.recorded(id);
   }
 
   /** Stores the fields agents change; the caller has checked them against the ticket rules. */
   save(ticket: Pick<Ticket, 'id' | 'status' | 'priority' | 'assigneeId' | 'tags' | 'solvedAt'>): Ticket {
-    this.db
-      .prepare('UPDATE tickets SET status = ?, priority = ?, assignee_id = ?, tags = ?, solved_at = ?, updated_at = ? WHERE id = ?')
-      .run(ticket.status, ticket.priority, ticket.assigneeId, JSON.stringify(ticket.tags), ticket.solvedAt, this.clock(), ticket.id);
+    statement(
+      this.db,
+      'UPDATE tickets SET status = ?, priority = ?, assignee_id = ?, tags = ?, solved_at = ?, updated_at = ? WHERE id = ?',
+    ).run(ticket.status, ticket.priority, ticket.assigneeId, JSON.stringify(ticket.tags), ticket.solvedAt, this.clock(), ticket.id);
     return this.recorded(ticket.id);
   }
 
   /** A new message in the ticket moves it up the queue. */
   touch(id: string): Ticket {
-    this.db.prepare('UPDATE tickets SET updated_at = ? WHERE id = ?').run(this.clock(), id);
+    statement(this.db, 'UPDATE tickets SET updated_at = ? WHERE id = ?').run(this.clock(), id);
     return this.recorded(id);
   }
 
@@ -162,12 +163,13 @@ export class TicketsRepo {
       params.push(like, like, like, number ? Number(number) : -1, like);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const { total } = this.db
-      .prepare(`SELECT COUNT(*) AS total FROM tickets t JOIN contacts c ON c.id = t.contact_id ${clause}`)
-      .get(...params) as { total: number };
-    const rows = this.db
-      .prepare(
-        `SELECT t.*, c.name AS requester_name, c.phone AS requester_phone,
+    const { total } = statement(
+      this.db,
+      `SELECT COUNT(*) AS total FROM tickets t JOIN contacts c ON c.id = t.contact_id ${clause}`,
+    ).get(...params) as { total: number };
+    const rows = statement(
+      this.db,
+      `SELECT t.*, c.name AS requester_name, c.phone AS requester_phone,
            m.text AS last_text, m.author_kind AS last_author, m.created_at AS last_at
          FROM tickets t
          JOIN contacts c ON c.id = t.contact_id
@@ -175,8 +177,7 @@ export class TicketsRepo {
          ${clause}
          ORDER BY t.updated_at DESC, t.number DESC
          LIMIT ? OFFSET ?`,
-      )
-      .all(...params, page.limit, page.offset) as ListRow[];
+    ).all(...params, page.limit, page.offset) as ListRow[];
     return {
       total,
       tickets: rows.map((row) => ({

@@ -3,6 +3,7 @@ import { attachmentKindOf, type Channel, type Message } from '@desk/core';
 import type { MessagesRepo } from '../../conversations/messages-repo.ts';
 import { type Db, inTransaction } from '../../db/database.ts';
 import type { EventBus } from '../../events/domain-events.ts';
+import { DueJobRunner, type RetryPolicy, retryAt } from '../../jobs/due-job-runner.ts';
 import type { MediaRepo } from '../../media/media-repo.ts';
 import type { MediaStore } from '../../media/media-store.ts';
 import { baseMimeType, isAllowedMediaType } from '../../media/media-types.ts';
@@ -22,6 +23,8 @@ export interface MediaWorkerOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   maxAttempts?: number;
+  /** How many files are fetched at once. */
+  concurrency?: number;
 }
 
 interface Deps {
@@ -44,88 +47,36 @@ function canonicalMime(type: string): string {
 
 /**
  * Downloads the files users sent on messaging platforms, after their webhook was acknowledged:
- * one at a time, retried with exponential backoff, and failed visibly (on the attachment) when the
+ * a few at a time, retried with exponential backoff, and failed visibly (on the attachment) when the
  * file is too large, not accepted, gone, or keeps failing. The queue is in SQLite: a restart resumes it.
  */
-export class MediaDownloadWorker {
+export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
   private readonly fetchers = new Map<Channel, MediaFetcher>();
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly maxAttempts: number;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private again = false;
-  private started = false;
+  private readonly retryPolicy: RetryPolicy;
 
   constructor(
     private readonly deps: Deps,
     options: MediaWorkerOptions = {},
   ) {
-    this.baseDelayMs = options.baseDelayMs ?? 5_000;
-    this.maxDelayMs = options.maxDelayMs ?? 10 * 60_000;
-    this.maxAttempts = options.maxAttempts ?? 10;
+    super({
+      name: 'media downloads',
+      clock: deps.clock,
+      due: (now) => deps.jobs.due(now),
+      nextDueAt: () => deps.jobs.nextDueAt(),
+      handle: (job) => this.download(job),
+      // Each job stands alone (a message's attachments are patched one by one, in transactions).
+      keyOf: (job) => job.id,
+      concurrency: options.concurrency ?? 4,
+    });
+    this.retryPolicy = {
+      baseDelayMs: options.baseDelayMs ?? 5_000,
+      maxDelayMs: options.maxDelayMs ?? 10 * 60_000,
+      maxAttempts: options.maxAttempts ?? 10,
+    };
   }
 
   register(channel: Channel, fetcher: MediaFetcher): void {
     this.fetchers.set(channel, fetcher);
-  }
-
-  start(): void {
-    this.started = true;
-    this.kick();
-  }
-
-  stop(): void {
-    this.started = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  /** Is this worker busy right now? (Tests and shutdown wait for it.) */
-  idle(): Promise<unknown> {
-    return this.running ?? Promise.resolve();
-  }
-
-  kick(): void {
-    if (!this.started) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    setImmediate(() => {
-      if (this.started) void this.runDue().catch((err) => console.error('[desk] media downloads failed', err));
-    });
-  }
-
-  async runDue(): Promise<number> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      let handled = 0;
-      do {
-        this.again = false;
-        for (const job of this.deps.jobs.due(this.deps.clock())) {
-          await this.download(job);
-          handled += 1;
-        }
-      } while (this.again);
-      return handled;
-    })();
-    try {
-      return await this.running;
-    } finally {
-      this.running = null;
-      this.schedule();
-    }
-  }
-
-  private schedule(): void {
-    if (!this.started) return;
-    if (this.timer) clearTimeout(this.timer);
-    const next = this.deps.jobs.nextDueAt();
-    if (!next) return;
-    const wait = Math.max(0, Math.min(Date.parse(next) - Date.now(), 2_147_000_000));
-    this.timer = setTimeout(() => void this.runDue().catch((err) => console.error('[desk] media downloads failed', err)), wait);
-    this.timer.unref();
   }
 
   private async download(job: MediaJob): Promise<void> {
@@ -167,14 +118,14 @@ export class MediaDownloadWorker {
   }
 
   private retry(job: MediaJob, attempts: number, reason: string): void {
-    if (attempts >= this.maxAttempts) {
+    const now = this.deps.clock();
+    const nextAt = retryAt(this.retryPolicy, attempts, now);
+    if (!nextAt) {
       this.fail(job, attempts, reason);
       return;
     }
-    const delay = Math.min(this.baseDelayMs * 2 ** (attempts - 1), this.maxDelayMs);
-    const now = this.deps.clock();
     this.write(() => {
-      this.deps.jobs.retryLater(job.id, attempts, reason, new Date(Date.parse(now) + delay).toISOString(), now);
+      this.deps.jobs.retryLater(job.id, attempts, reason, nextAt, now);
       return this.deps.attachments.patch(job.messageId, job.position, { download: { state: 'pending', error: reason, attempts } });
     });
   }

@@ -1,5 +1,6 @@
 import type { Channel } from '@desk/core';
 import type { Db } from '../../db/database.ts';
+import { statement } from '../../db/statements.ts';
 import type { MediaSource } from '../inbound/channel-inbound.ts';
 
 export interface MediaJob {
@@ -47,45 +48,54 @@ export class MediaJobsRepo {
 
   /** Queues a download; a second call for the same message and position changes nothing. */
   enqueue(job: { messageId: string; position: number; mediaId: string; channel: Channel; source: MediaSource }, now: string): void {
-    this.db
-      .prepare(
-        `INSERT OR IGNORE INTO channel_media_jobs (message_id, position, media_id, channel, source, state, attempts, next_attempt_at, created_at, updated_at)
+    statement(
+      this.db,
+      `INSERT OR IGNORE INTO channel_media_jobs (message_id, position, media_id, channel, source, state, attempts, next_attempt_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
-      )
-      .run(job.messageId, job.position, job.mediaId, job.channel, JSON.stringify(job.source), now, now, now);
+    ).run(job.messageId, job.position, job.mediaId, job.channel, JSON.stringify(job.source), now, now, now);
   }
 
   forMessage(messageId: string): MediaJob[] {
-    return (this.db.prepare('SELECT * FROM channel_media_jobs WHERE message_id = ? ORDER BY position').all(messageId) as Row[]).map(fromRow);
+    return (statement(
+      this.db,
+      'SELECT * FROM channel_media_jobs WHERE message_id = ? ORDER BY position',
+    ).all(messageId) as Row[]).map(fromRow);
   }
 
   due(now: string, limit = 20): MediaJob[] {
     return (
-      this.db
-        .prepare("SELECT * FROM channel_media_jobs WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?")
-        .all(now, limit) as Row[]
+      statement(
+        this.db,
+        "SELECT * FROM channel_media_jobs WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+      ).all(now, limit) as Row[]
     ).map(fromRow);
   }
 
   nextDueAt(): string | null {
-    return (this.db.prepare("SELECT MIN(next_attempt_at) AS at FROM channel_media_jobs WHERE state = 'pending'").get() as { at: string | null }).at;
+    return (statement(
+      this.db,
+      "SELECT MIN(next_attempt_at) AS at FROM channel_media_jobs WHERE state = 'pending'",
+    ).get() as { at: string | null }).at;
   }
 
   markStored(id: number, attempts: number, now: string): void {
-    this.db
-      .prepare("UPDATE channel_media_jobs SET state = 'stored', attempts = ?, last_error = NULL, updated_at = ? WHERE id = ?")
-      .run(attempts, now, id);
+    statement(
+      this.db,
+      "UPDATE channel_media_jobs SET state = 'stored', attempts = ?, last_error = NULL, updated_at = ? WHERE id = ?",
+    ).run(attempts, now, id);
   }
 
   retryLater(id: number, attempts: number, error: string, nextAttemptAt: string, now: string): void {
-    this.db
-      .prepare('UPDATE channel_media_jobs SET attempts = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?')
-      .run(attempts, error, nextAttemptAt, now, id);
+    statement(
+      this.db,
+      'UPDATE channel_media_jobs SET attempts = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?',
+    ).run(attempts, error, nextAttemptAt, now, id);
   }
 
   markFailed(id: number, attempts: number, error: string, now: string): void {
-    this.db
-      .prepare("UPDATE channel_media_jobs SET state = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?")
-      .run(attempts, error, now, id);
+    statement(
+      this.db,
+      "UPDATE channel_media_jobs SET state = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?",
+    ).run(attempts, error, now, id);
   }
 }

@@ -1,6 +1,7 @@
 import type { Attachment, Message } from '@desk/core';
 import type { MessagesRepo } from '../../conversations/messages-repo.ts';
 import type { Db } from '../../db/database.ts';
+import { statement } from '../../db/statements.ts';
 import type { ChangeFeed } from '../../sync/change-feed.ts';
 
 /**
@@ -15,7 +16,7 @@ export class MessageAttachments {
     private readonly messages: MessagesRepo,
     private readonly changes: ChangeFeed,
   ) {
-    this.update = db.prepare('UPDATE messages SET attachments = ? WHERE id = ?');
+    this.update = statement(db, 'UPDATE messages SET attachments = ? WHERE id = ?');
   }
 
   set(messageId: string, attachments: Attachment[]): Message | null {

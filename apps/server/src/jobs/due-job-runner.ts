@@ -1,0 +1,165 @@
+import type { Clock } from '../shared/clock.ts';
+
+export interface DueJobRunnerOptions<Row> {
+  /** For logs: "[desk] <name> failed". */
+  name: string;
+  clock: Clock;
+  /** The rows to handle now, in the order they should start. Rows still being handled may be listed again. */
+  due(now: string): Row[];
+  /** When the earliest row that `due` will list becomes due (ISO), or null when nothing is queued. */
+  nextDueAt(): string | null;
+  /** Handles one row and records the outcome (done, failed, or retry later) itself. */
+  handle(row: Row): Promise<void>;
+  /**
+   * Rows with the same key never run at the same time (a row being handled is not started again
+   * when `due` lists it once more). The outbox keys by conversation; a per-row queue by its id.
+   */
+  keyOf(row: Row): string | number;
+  /** How many rows (with different keys) are handled at once. Default 1. */
+  concurrency?: number;
+}
+
+/** Never wait longer than setTimeout allows (~24.8 days). */
+const MAX_TIMER_MS = 2_147_000_000;
+/** When `nextDueAt` claims something is due but nothing could start, look again after this long instead of spinning. */
+const STALLED_RETRY_MS = 1_000;
+
+/**
+ * Runs the rows of a durable queue (a SQLite table) when they are due: up to `concurrency` at a
+ * time, never two with the same key at once, and keeps one unref'd timer for the earliest row due
+ * later. `kick()` after queueing something; a kick during a run makes the run look again.
+ */
+export class DueJobRunner<Row> {
+  private readonly concurrency: number;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private started = false;
+  /** After `stop()`: a run in progress finishes the rows it started, and starts no more. */
+  private halted = false;
+  /** Wakes a run waiting for a free slot (a row finished, or something new was queued). */
+  private wake: (() => void) | null = null;
+  /** A kick arrived during a run: look at the queue again right after it. */
+  private kicked = false;
+
+  constructor(private readonly options: DueJobRunnerOptions<Row>) {
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
+  }
+
+  /** Handles what is due now and keeps a timer for what is due later. */
+  start(): void {
+    this.started = true;
+    this.halted = false;
+    this.kick();
+  }
+
+  /** Starts no more rows; the ones being handled finish (`idle()` settles then). */
+  stop(): void {
+    this.started = false;
+    this.halted = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Something was queued: run soon (coalesced). */
+  kick(): void {
+    if (!this.started) return;
+    if (this.running) {
+      this.kicked = true;
+      this.notify();
+      return;
+    }
+    setImmediate(() => {
+      if (this.started) this.runInBackground();
+    });
+  }
+
+  /** Settles when the current run (if any) is over. */
+  idle(): Promise<unknown> {
+    return this.running ?? Promise.resolve();
+  }
+
+  /** Handles every due row, until none is left; answers how many were handled. */
+  runDue(): Promise<number> {
+    if (!this.running) {
+      const run = { handled: 0, broken: false };
+      this.running = this.drain(run).finally(() => {
+        this.running = null;
+        this.schedule(run.broken || run.handled === 0);
+      });
+    }
+    return this.running;
+  }
+
+  private runInBackground(): void {
+    this.runDue().catch((err) => console.error(`[desk] ${this.options.name} failed`, err));
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private async drain(run: { handled: number; broken: boolean }): Promise<number> {
+    const { due, keyOf, handle, clock, name } = this.options;
+    const active = new Set<string | number>();
+    // A key whose handler threw is not retried in this run (its row is likely still due).
+    const broken = new Set<string | number>();
+    for (;;) {
+      this.kicked = false;
+      if (!this.halted && active.size < this.concurrency) {
+        for (const row of due(clock())) {
+          if (active.size >= this.concurrency) break;
+          const key = keyOf(row);
+          if (active.has(key) || broken.has(key)) continue;
+          active.add(key);
+          new Promise<void>((resolve) => resolve(handle(row)))
+            .catch((err) => {
+              broken.add(key);
+              run.broken = true;
+              console.error(`[desk] ${name} failed`, err);
+            })
+            .finally(() => {
+              active.delete(key);
+              run.handled += 1;
+              this.notify();
+            });
+        }
+      }
+      // Nothing running and nothing could start: the queue is drained (for now), or the runner stopped.
+      if (active.size === 0) return run.handled;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+
+  /** `stalled`: the run ended without progress, so a due row may be one that cannot start yet. */
+  private schedule(stalled: boolean): void {
+    if (!this.started) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const next = this.options.nextDueAt();
+    if (!next) return;
+    const floor = stalled && !this.kicked ? STALLED_RETRY_MS : 0;
+    this.kicked = false;
+    const wait = Math.max(floor, Math.min(Date.parse(next) - Date.now(), MAX_TIMER_MS));
+    this.timer = setTimeout(() => this.runInBackground(), wait);
+    this.timer.unref();
+  }
+}
+
+export interface RetryPolicy {
+  /** Delay before the first retry; doubles each attempt. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** After this many attempts a retryable error fails the row too. */
+  maxAttempts: number;
+}
+
+/** When to try again after `attempts` failed attempts (ISO), or null when it is time to give up. */
+export function retryAt(policy: RetryPolicy, attempts: number, now: string): string | null {
+  if (attempts >= policy.maxAttempts) return null;
+  const delay = Math.min(policy.baseDelayMs * 2 ** (attempts - 1), policy.maxDelayMs);
+  return new Date(Date.parse(now) + delay).toISOString();
+}

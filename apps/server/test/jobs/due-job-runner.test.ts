@@ -1,0 +1,219 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DueJobRunner, retryAt } from '../../src/jobs/due-job-runner.ts';
+import { monotonicClock } from '../../src/shared/clock.ts';
+
+interface Job {
+  id: number;
+  key: string;
+  dueAt: number;
+  done: boolean;
+}
+
+/** An in-memory stand-in for a durable queue table, and a handler whose sends the test releases. */
+function queue(options: { concurrency?: number; handle?: (job: Job) => Promise<void> } = {}) {
+  const jobs: Job[] = [];
+  const log: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let dueCalls = 0;
+  const gates = new Map<number, () => void>();
+  const runner = new DueJobRunner<Job>({
+    name: 'test jobs',
+    clock: monotonicClock(),
+    due: (now) => {
+      dueCalls += 1;
+      return jobs.filter((j) => !j.done && j.dueAt <= Date.parse(now)).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+    },
+    nextDueAt: () => {
+      const pending = jobs.filter((j) => !j.done).map((j) => j.dueAt);
+      return pending.length ? new Date(Math.min(...pending)).toISOString() : null;
+    },
+    keyOf: (job) => job.key,
+    concurrency: options.concurrency,
+    handle:
+      options.handle ??
+      (async (job) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        log.push(`start ${job.key}${job.id}`);
+        await new Promise<void>((resolve) => gates.set(job.id, resolve));
+        log.push(`end ${job.key}${job.id}`);
+        inFlight -= 1;
+        job.done = true;
+      }),
+  });
+  return {
+    runner,
+    jobs,
+    log,
+    add(key: string, dueInMs = 0) {
+      const job = { id: jobs.length + 1, key, dueAt: Date.now() + dueInMs, done: false };
+      jobs.push(job);
+      return job;
+    },
+    /** Releases the handler of a job once it has started. */
+    async release(id: number) {
+      await until(() => gates.has(id));
+      gates.get(id)?.();
+      gates.delete(id);
+    },
+    releaseAll() {
+      for (const [id, open] of gates) {
+        gates.delete(id);
+        open();
+      }
+    },
+    started: () => [...gates.keys()].sort((a, b) => a - b),
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    get dueCalls() {
+      return dueCalls;
+    },
+  };
+}
+
+async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+const runners: DueJobRunner<Job>[] = [];
+afterEach(() => {
+  for (const r of runners.splice(0)) r.stop();
+  vi.restoreAllMocks();
+});
+
+describe('DueJobRunner', () => {
+  it('runs up to `concurrency` rows at once and drains the queue, refilling a slot as soon as one frees', async () => {
+    const q = queue({ concurrency: 3 });
+    for (const key of ['a', 'b', 'c', 'd', 'e']) q.add(key);
+    const run = q.runner.runDue();
+    await until(() => q.started().length === 3);
+    expect(q.started()).toEqual([1, 2, 3]);
+    await q.release(2);
+    await until(() => q.started().includes(4));
+    expect(q.started()).toEqual([1, 3, 4]);
+    for (const id of [1, 3, 4, 5]) await q.release(id);
+    expect(await run).toBe(5);
+    expect(q.maxInFlight).toBe(3);
+    expect(q.jobs.every((j) => j.done)).toBe(true);
+  });
+
+  it('never runs two rows of the same key at once, and keeps their order', async () => {
+    const q = queue({ concurrency: 4 });
+    q.add('a');
+    q.add('a');
+    q.add('b');
+    q.add('a');
+    const run = q.runner.runDue();
+    await until(() => q.started().length === 2);
+    expect(q.started()).toEqual([1, 3]);
+    await q.release(3);
+    await q.release(1);
+    await q.release(2);
+    await q.release(4);
+    await run;
+    const order = q.log.filter((l) => l.split(' ')[1]?.startsWith('a'));
+    expect(order).toEqual(['start a1', 'end a1', 'start a2', 'end a2', 'start a4', 'end a4']);
+  });
+
+  it('answers the same run to concurrent callers; a kick during a run starts new rows without waiting for the slow one', async () => {
+    const q = queue({ concurrency: 2 });
+    runners.push(q.runner);
+    q.runner.start();
+    q.add('slow');
+    q.runner.kick();
+    await until(() => q.started().includes(1));
+    expect(q.runner.runDue()).toBe(q.runner.runDue());
+    q.add('fast');
+    q.runner.kick();
+    q.runner.kick();
+    await q.release(2);
+    await until(() => q.jobs[1]?.done === true);
+    expect(q.jobs[0]?.done).toBe(false);
+    await q.release(1);
+    await q.runner.idle();
+    expect(q.jobs.every((j) => j.done)).toBe(true);
+  });
+
+  it('wakes up for a row due later with a timer, and does nothing once stopped', async () => {
+    const q = queue();
+    runners.push(q.runner);
+    q.runner.start();
+    const later = q.add('a', 80);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(q.started()).toEqual([]);
+    await q.release(later.id);
+    await until(() => later.done);
+
+    q.runner.stop();
+    const after = q.add('b', 10);
+    q.runner.kick();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(q.started()).toEqual([]);
+    expect(after.done).toBe(false);
+  });
+
+  it('on stop, lets the rows being handled finish but starts no more (shutdown waits with idle())', async () => {
+    const q = queue({ concurrency: 2 });
+    runners.push(q.runner);
+    for (const key of ['a', 'b', 'c']) q.add(key);
+    q.runner.start();
+    await until(() => q.started().length === 2);
+    q.runner.stop();
+    let idle = false;
+    void q.runner.idle().then(() => {
+      idle = true;
+    });
+    await q.release(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(q.started()).toEqual([2]);
+    expect(idle).toBe(false);
+    await q.release(2);
+    await until(() => idle);
+    expect(q.jobs.map((j) => j.done)).toEqual([true, true, false]);
+    // start() again resumes the queue.
+    q.runner.start();
+    await q.release(3);
+    await until(() => q.jobs[2]?.done === true);
+  });
+
+  it('logs a handler that throws, keeps running the others, and does not spin on the broken row', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const handled: string[] = [];
+    const q = queue({
+      concurrency: 2,
+      handle: async (job) => {
+        if (job.key === 'broken') throw new Error('bug');
+        handled.push(job.key);
+        job.done = true;
+      },
+    });
+    runners.push(q.runner);
+    q.add('broken');
+    q.add('ok');
+    q.runner.start();
+    await until(() => handled.includes('ok'));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(error).toHaveBeenCalledWith('[desk] test jobs failed', expect.any(Error));
+    // One run, then a stalled back-off of a second: not a busy loop over the broken row.
+    expect(q.dueCalls).toBeLessThan(5);
+    q.add('ok');
+    q.runner.kick();
+    await until(() => handled.length === 2);
+  });
+});
+
+describe('retryAt', () => {
+  const policy = { baseDelayMs: 1_000, maxDelayMs: 5_000, maxAttempts: 5 };
+  const now = '2025-01-01T00:00:00.000Z';
+  it('doubles the delay each attempt up to the maximum, and gives up after the last attempt', () => {
+    const delays = [1, 2, 3, 4].map((attempts) => Date.parse(retryAt(policy, attempts, now) as string) - Date.parse(now));
+    expect(delays).toEqual([1_000, 2_000, 4_000, 5_000]);
+    expect(retryAt(policy, 5, now)).toBeNull();
+  });
+});
