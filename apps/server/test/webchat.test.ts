@@ -127,6 +127,20 @@ describe('POST /channels/webchat/messages', () => {
   });
 });
 
+describe('flood protection', () => {
+  it('refuses a visitor past 20 messages in 10 s with 429 and Retry-After, storing nothing more', async () => {
+    for (let i = 0; i < 20; i++) expect((await post({ visitorId, text: `message ${i}` })).status).toBe(201);
+    const before = counts().messages;
+    const res = await post({ visitorId, text: 'one too many' });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ error: { code: 'too_many_requests' } });
+    expect(counts().messages).toBe(before);
+    // Another visitor is not held back by the first.
+    expect((await post({ visitorId: '0b8f5a4e-1c2d-4e3f-8a9b-0c1d2e3f4a5b', text: 'hello' })).status).toBe(201);
+  });
+});
+
 describe('GET /channels/webchat/messages', () => {
   it('answers 404 not_found for an unknown visitor and 400 for a bad id', async () => {
     const unknown = await list('22222222-2222-4222-8222-222222222222');

@@ -1,5 +1,6 @@
 import { DeskError, ErrorBodySchema, ErrorCode, MESSAGE_TEXT_MAX, WebchatMessage } from '@desk/core';
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
@@ -9,6 +10,8 @@ import type { ConversationEngine, InboundFile } from '../../conversations/engine
 import type { MessagesRepo } from '../../conversations/messages-repo.ts';
 import type { EventBus } from '../../events/domain-events.ts';
 import { invalid, notFound } from '../../http/api-error.ts';
+import { clientAddress } from '../../http/client-address.ts';
+import { RateLimiter } from '../../http/rate-limiter.ts';
 import { createRouter } from '../../http/router.ts';
 import type { MediaRepo } from '../../media/media-repo.ts';
 import type { MediaStore } from '../../media/media-store.ts';
@@ -58,6 +61,7 @@ const postRoute = createRoute({
     400: errors,
     413: errors,
     415: errors,
+    429: errors,
   },
 });
 
@@ -116,6 +120,19 @@ export function webchatRoutes(deps: WebchatDeps) {
     }),
   );
 
+  // A public endpoint: a person types a few messages a minute, a script thousands.
+  const perVisitor = new RateLimiter(20, 10_000);
+  const perAddress = new RateLimiter(600, 60_000);
+  const refuseFloods = (c: Context, visitorId: string) => {
+    for (const [limiter, key] of [[perVisitor, visitorId], [perAddress, clientAddress(c)]] as const) {
+      const wait = limiter.hit(key);
+      if (wait > 0) {
+        c.header('Retry-After', String(wait));
+        throw new DeskError(ErrorCode.tooManyRequests, `Too many messages. Try again in ${wait} s.`);
+      }
+    }
+  };
+
   const agentNames = () => {
     const cache = new Map<string, string | undefined>();
     return (id: string) => {
@@ -131,6 +148,7 @@ export function webchatRoutes(deps: WebchatDeps) {
       throw new DeskError(ErrorCode.unsupportedMediaType, 'Send JSON or multipart/form-data.');
     }
     const body = isJson ? c.req.valid('json') : c.req.valid('form');
+    refuseFloods(c, body.visitorId);
     const file = !isJson && (body as z.infer<typeof FormMessage>).file instanceof File ? ((body as z.infer<typeof FormMessage>).file as File) : null;
     const text = body.text ?? '';
     if (!file && text === '') throw invalid('Write a message or attach a file.', { text: 'Write a message or attach a file.' });
