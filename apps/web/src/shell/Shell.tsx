@@ -1,12 +1,14 @@
 import type { NavItemId } from '@desk/core';
 import { A, Navigate, type RouteSectionProps, useLocation } from '@solidjs/router';
-import { type Component, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
+import { type Component, createSignal, For, type JSX, lazy, onCleanup, Show, Suspense } from 'solid-js';
 import { currentUser, sessionChecking } from '../auth/session.ts';
-import { AlertsHost } from '../features/alerts/AlertsHost.tsx';
 import { t } from '../i18n/index.ts';
 import { allowedNavItems, mayUse } from './access.ts';
 import { NavIcon } from './icons.tsx';
 import { PageHeader } from './Page.tsx';
+
+// The alerts ride on the sync layer (Dexie, the shared schemas): loaded after the shell has painted.
+const AlertsHost = lazy(() => import('../features/alerts/AlertsHost.tsx').then((m) => ({ default: m.AlertsHost })));
 
 export const NAV_PATHS: Record<NavItemId, string> = {
   tickets: '/tickets',
@@ -77,7 +79,9 @@ export function Shell(props: RouteSectionProps) {
               </Show>
               {props.children}
             </main>
-            <AlertsHost />
+            <Suspense>
+              <AlertsHost />
+            </Suspense>
           </div>
         )}
       </Show>
