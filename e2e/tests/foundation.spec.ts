@@ -96,3 +96,16 @@ test('the shell works at 375 px and speaks the browser language', async ({ brows
   expect(overflow).toBeLessThanOrEqual(0);
   await context.close();
 });
+
+test('the language can be switched in Settings and is remembered', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.goto('/settings');
+  await page.getByLabel('Language', { exact: true }).selectOption('es');
+  const nav = page.getByRole('navigation', { name: 'Principal' });
+  await expect(nav.getByRole('link', { name: 'Equipo', exact: true })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await page.reload();
+  await expect(nav.getByRole('link', { name: 'Usuarios', exact: true })).toBeVisible();
+  await page.getByLabel('Idioma', { exact: true }).selectOption('en');
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team', exact: true })).toBeVisible();
+});
