@@ -1,5 +1,5 @@
 import type { Agent, Contact, Message } from '@desk/core';
-import { createMemo, For, Show } from 'solid-js';
+import { createMemo, For, onCleanup, onMount, Show } from 'solid-js';
 import { language, t } from '../../i18n/index.ts';
 import { AttachmentView } from './Attachment.tsx';
 import { dateTime } from './format.ts';
@@ -69,24 +69,51 @@ export function Conversation(props: {
   const item = (message: Message) => (
     <MessageItem message={message} pending={props.pendingIds.includes(message.id)} contact={props.contact} agents={props.agents} />
   );
+  // Newest at the bottom: opened scrolled to the end, and kept there as messages (or images) arrive,
+  // unless the agent scrolled up to read.
+  let scroller: HTMLElement | undefined;
+  let content: HTMLDivElement | undefined;
+  let atEnd = true;
+  const toEnd = () => {
+    if (scroller && atEnd) scroller.scrollTop = scroller.scrollHeight;
+  };
+  onMount(() => {
+    if (!content || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(toEnd);
+    observer.observe(content);
+    if (scroller) observer.observe(scroller);
+    onCleanup(() => observer.disconnect());
+  });
   return (
-    <section class="ticket-conversation" aria-label={t('ticket.conversation')}>
-      <Show when={props.messages.length > 0} fallback={<p class="hint">{t('ticket.noMessages')}</p>}>
-        <Show when={split().bot.length > 0}>
-          <section class="bot-part" aria-label={t('ws.botPart')}>
-            <h3 class="part-title">{t('ws.botPart')}</h3>
-            <ol class="messages">
-              <For each={split().bot}>{item}</For>
-            </ol>
-          </section>
-          <p class="handoff-marker">
-            {t('ws.handoff')}
-          </p>
+    <section
+      ref={scroller}
+      class="ticket-conversation"
+      aria-label={t('ticket.conversation')}
+      // A scrolling region the keyboard can reach and scroll.
+      tabindex="0"
+      onScroll={(event) => {
+        const el = event.currentTarget;
+        atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+      }}
+    >
+      <div ref={content} class="conversation-content">
+        <Show when={props.messages.length > 0} fallback={<p class="hint">{t('ticket.noMessages')}</p>}>
+          <Show when={split().bot.length > 0}>
+            <section class="bot-part" aria-label={t('ws.botPart')}>
+              <h3 class="part-title">{t('ws.botPart')}</h3>
+              <ol class="messages">
+                <For each={split().bot}>{item}</For>
+              </ol>
+            </section>
+            <p class="handoff-marker">
+              {t('ws.handoff')}
+            </p>
+          </Show>
+          <ol class="messages">
+            <For each={split().desk}>{item}</For>
+          </ol>
         </Show>
-        <ol class="messages">
-          <For each={split().desk}>{item}</For>
-        </ol>
-      </Show>
+      </div>
     </section>
   );
 }

@@ -91,18 +91,18 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     <Show when={ticket()} fallback={<p class="ticket-placeholder">{t('ticket.notFound')}</p>}>
       {(current) => (
         <article class="ticket-view" aria-labelledby="ticket-title" data-ticket-id={current().id} data-unread={isUnread(readState().read, readState().othersAt) ? 'true' : 'false'}>
-          <div class="view-top">
+          <header class="view-header">
             <button type="button" class="button ghost back" onClick={() => props.onBack()}>
               <span aria-hidden="true">←</span> {t('ticket.back')}
             </button>
-          </div>
-          <h2 id="ticket-title" tabindex="-1">
-            <span class="ticket-number">#{current().number}</span> {current().subject}
-            <Show when={pendingIds().length > 0}>
-              {' '}
-              <span class="pending-badge">{t('ticket.pending')}</span>
-            </Show>
-          </h2>
+            <h2 id="ticket-title" tabindex="-1">
+              <span class="view-number">#{current().number}</span> {current().subject}
+              <Show when={pendingIds().length > 0}>
+                {' '}
+                <span class="pending-badge">{t('ticket.pending')}</span>
+              </Show>
+            </h2>
+          </header>
           <Show when={error()}>
             <p role="alert" class="form-error">
               {error()}
@@ -114,22 +114,8 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
             </p>
           </Show>
           <div class="view-body">
-            <div class="view-main">
+            <div class="view-props">
               <section class="ticket-details" aria-label={t('ws.details')}>
-                <dl class="facts">
-                  <dt>{t('ws.channel')}</dt>
-                  <dd>{t(`ws.channel.${current().channel}`)}</dd>
-                  <dt>{t('ws.intent')}</dt>
-                  <dd>{intent()?.name ?? t('ws.noIntent')}</dd>
-                  <dt>{t('ws.created')}</dt>
-                  <dd>
-                    <time datetime={current().createdAt}>{dateTime(current().createdAt, language())}</time>
-                  </dd>
-                  <dt>{t('ws.updated')}</dt>
-                  <dd>
-                    <time datetime={current().updatedAt}>{dateTime(current().updatedAt, language())}</time>
-                  </dd>
-                </dl>
                 <div class="ticket-fields">
                   <Field label={t('ticket.status')}>
                     {(id) => (
@@ -145,24 +131,26 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
                       </select>
                     )}
                   </Field>
-                  <Field label={t('ticket.assignee')}>
-                    {(id) => (
-                      <select id={id} value={current().assigneeId ?? ''} onChange={(e) => void act('ticket.assign', { ticketId: current().id, agentId: e.currentTarget.value || null })}>
-                        <option value="">{t('ticket.unassigned')}</option>
-                        <For each={activeAgents()}>{(agent) => <option value={agent.id}>{agent.name}</option>}</For>
-                        <Show when={current().assigneeId && !activeAgents().some((a) => a.id === current().assigneeId)}>
-                          <option value={current().assigneeId ?? ''} disabled>
-                            {agents().find((a) => a.id === current().assigneeId)?.name ?? '?'}
-                          </option>
-                        </Show>
-                      </select>
-                    )}
-                  </Field>
-                  <Show when={me() && current().assigneeId !== me()}>
-                    <button type="button" class="button assign-me" onClick={() => void act('ticket.assign', { ticketId: current().id, agentId: me() })}>
-                      {t('ws.assignToMe')}
-                    </button>
-                  </Show>
+                  <div class="assignee-field">
+                    <Field label={t('ticket.assignee')}>
+                      {(id) => (
+                        <select id={id} value={current().assigneeId ?? ''} onChange={(e) => void act('ticket.assign', { ticketId: current().id, agentId: e.currentTarget.value || null })}>
+                          <option value="">{t('ticket.unassigned')}</option>
+                          <For each={activeAgents()}>{(agent) => <option value={agent.id}>{agent.name}</option>}</For>
+                          <Show when={current().assigneeId && !activeAgents().some((a) => a.id === current().assigneeId)}>
+                            <option value={current().assigneeId ?? ''} disabled>
+                              {agents().find((a) => a.id === current().assigneeId)?.name ?? '?'}
+                            </option>
+                          </Show>
+                        </select>
+                      )}
+                    </Field>
+                    <Show when={me() && current().assigneeId !== me()}>
+                      <button type="button" class="button assign-me" onClick={() => void act('ticket.assign', { ticketId: current().id, agentId: me() })}>
+                        {t('ws.assignToMe')}
+                      </button>
+                    </Show>
+                  </div>
                 </div>
                 <section class="ticket-tags" aria-label={t('ticket.tags')}>
                   <ul class="tags">
@@ -192,13 +180,35 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
                     </button>
                   </form>
                 </section>
+                <dl class="ticket-facts">
+                  <div>
+                    <dt>{t('ws.channel')}</dt>
+                    <dd>{t(`ws.channel.${current().channel}`)}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('ws.intent')}</dt>
+                    <dd>{intent()?.name ?? t('ws.noIntent')}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('ws.created')}</dt>
+                    <dd>
+                      <time datetime={current().createdAt}>{dateTime(current().createdAt, language())}</time>
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>{t('ws.updated')}</dt>
+                    <dd>
+                      <time datetime={current().updatedAt}>{dateTime(current().updatedAt, language())}</time>
+                    </dd>
+                  </div>
+                </dl>
               </section>
+              <UserInfo contact={contact()} otherTickets={otherTickets()} agents={agents()} hrefOf={props.hrefOf} onOpen={props.onOpen} />
+            </div>
+            <div class="view-thread">
               <Conversation messages={messages()} handoffAt={current().createdAt} pendingIds={pendingIds()} contact={contact()} agents={agents()} />
               <Composer status={current().status} onSend={(text) => act('ticket.reply', { ticketId: current().id, messageId: crypto.randomUUID(), text })} />
             </div>
-            <aside class="view-side">
-              <UserInfo contact={contact()} otherTickets={otherTickets()} agents={agents()} hrefOf={props.hrefOf} onOpen={props.onOpen} />
-            </aside>
           </div>
         </article>
       )}
