@@ -326,7 +326,6 @@ export const en = {
   'ws.userUnknown': 'This user is not on this device.',
   'ws.botPart': 'With the bot, before the hand-off',
   'ws.handoff': 'Handed off to the Desk',
-  'ws.agentName': 'Agent {name}',
   'ws.delivery.pending': 'Sending',
   'ws.delivery.sent': 'Sent',
   'ws.delivery.delivered': 'Delivered',

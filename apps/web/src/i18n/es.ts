@@ -327,7 +327,6 @@ export const es: Dictionary = {
   'ws.userUnknown': 'Este usuario no está en este dispositivo.',
   'ws.botPart': 'Con el bot, antes de la transferencia',
   'ws.handoff': 'Transferido al Desk',
-  'ws.agentName': 'Agente {name}',
   'ws.delivery.pending': 'Enviando',
   'ws.delivery.sent': 'Enviado',
   'ws.delivery.delivered': 'Entregado',

@@ -327,7 +327,6 @@ export const ptBR: Dictionary = {
   'ws.userUnknown': 'Este usuário não está neste dispositivo.',
   'ws.botPart': 'Com o bot, antes da transferência',
   'ws.handoff': 'Transferido para o Desk',
-  'ws.agentName': 'Agente {name}',
   'ws.delivery.pending': 'Enviando',
   'ws.delivery.sent': 'Enviada',
   'ws.delivery.delivered': 'Entregue',

@@ -12,7 +12,7 @@ function MessageItem(props: { message: Message; pending: boolean; contact: Conta
         return props.contact?.name ?? t('author.user');
       case 'agent': {
         const name = props.agents.find((a) => a.id === m().agentId)?.name;
-        return name ? t('ws.agentName', { name }) : t('author.agent');
+        return name ?? t('author.agent');
       }
       default:
         return t(`author.${m().authorKind}`);
