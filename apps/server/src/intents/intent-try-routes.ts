@@ -15,7 +15,7 @@ const TryResult = z.object({
 
 const tryRoute = createRoute({
   method: 'post', path: '/api/intents/try', tags: ['intents'], summary: 'Which intent a sentence matches, and with what confidence',
-  description: 'Uses the bot as currently trained; stores nothing. Below the confidence threshold `intent` is null and `answer` is the fallback.',
+  description: 'Uses the bot as currently trained; stores nothing. `intent` is null and `answer` is the fallback below the confidence threshold, or when the message shares too few words with the phrases of any intent.',
   security: bearer, middleware: [requirePermission('intents.read')] as const, request: jsonBody(TryInput),
   responses: { 200: jsonResponse(TryResult), 400: errors, 401: errors, 403: errors },
 });

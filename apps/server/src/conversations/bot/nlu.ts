@@ -4,6 +4,7 @@ import { LangEn } from '@nlpjs/lang-en-min';
 import { LangEs } from '@nlpjs/lang-es';
 import { LangPt } from '@nlpjs/lang-pt';
 import { Nlp } from '@nlpjs/nlp';
+import { IntentEvidence, isEnoughEvidence, type MessageStems } from './evidence.ts';
 import { LanguageDetector, type TrigramGuesser } from './language-detector.ts';
 import { BOT_LANGUAGES, type BotLanguage, FALLBACK_ANSWERS } from './languages.ts';
 
@@ -35,7 +36,15 @@ function leadOf(scores: Record<BotLanguage, number>, language: BotLanguage): num
 interface Model {
   nlp: NlpEngine;
   detector: LanguageDetector;
+  evidence: IntentEvidence;
   intents: Map<string, TrainedIntent>;
+}
+
+/** The classifier's reading in one language, with the evidence the text carries for its intent. */
+interface Candidate {
+  intent: string;
+  score: number;
+  evidence: number;
 }
 
 /** The bot's reading of one message: the intent (if confident enough) and what to answer. */
@@ -103,7 +112,8 @@ async function buildModel(intents: readonly Intent[]): Promise<Model> {
     }
   }
   if (documents > 0) await nlp.train();
-  return { nlp, detector, intents: documents > 0 ? trained : new Map() };
+  const evidence = new IntentEvidence(container, intents);
+  return { nlp, detector, evidence, intents: documents > 0 ? trained : new Map() };
 }
 
 /**
@@ -170,18 +180,46 @@ export class Nlu {
     const fallback: BotReading = { intent: null, confidence: 0, language, languageDetected, answer: FALLBACK_ANSWERS[language] };
     if (!model || model.intents.size === 0 || text.trim() === '') return fallback;
 
-    let best = await model.nlp.nluManager.process(language, text);
-    if (best.intent === 'None' || best.score < this.threshold) {
+    const stems = model.evidence.read(text);
+    let best = await this.classify(model, language, text, stems);
+    // When none of its words is known, no reading of the message can be accepted.
+    if (!this.accepts(best) && model.evidence.knows(stems)) {
       // A misread language stems the words wrongly: give the other languages a chance.
       for (const other of BOT_LANGUAGES) {
         if (other === language) continue;
-        const result = await model.nlp.nluManager.process(other, text);
-        if (result.intent !== 'None' && (best.intent === 'None' || result.score > best.score)) best = result;
+        const candidate = await this.classify(model, other, text, stems);
+        if (this.prefers(candidate, best)) best = candidate;
       }
     }
     const trained = best.intent === 'None' ? undefined : model.intents.get(best.intent);
-    if (!trained || best.score < this.threshold) return { ...fallback, confidence: best.intent === 'None' ? 0 : best.score };
+    if (!trained || !this.accepts(best)) {
+      // Without enough evidence the classifier's score says nothing: it can't exceed the evidence.
+      const confidence = best.intent === 'None' ? 0 : isEnoughEvidence(best.evidence) ? best.score : Math.min(best.score, best.evidence);
+      return { ...fallback, confidence };
+    }
     const answer = pickAnswer(trained.answers, language);
     return { intent: trained.intent, confidence: best.score, language, languageDetected, answer: answer?.text ?? null };
+  }
+
+  private async classify(model: Model, language: BotLanguage, text: string, stems: MessageStems): Promise<Candidate> {
+    const { intent, score } = await model.nlp.nluManager.process(language, text);
+    return { intent, score, evidence: intent === 'None' ? 0 : model.evidence.for(stems, intent) };
+  }
+
+  /**
+   * Whether a reading is good enough to answer with its intent: the classifier is confident
+   * and the message carries enough known evidence for that intent (out-of-domain messages
+   * don't, however confident the classifier is).
+   */
+  private accepts(candidate: Candidate): boolean {
+    return candidate.intent !== 'None' && candidate.score >= this.threshold && isEnoughEvidence(candidate.evidence);
+  }
+
+  /** Whether the reading in another language beats the best so far: an accepted one first, else the higher score. */
+  private prefers(candidate: Candidate, best: Candidate): boolean {
+    if (candidate.intent === 'None') return false;
+    if (best.intent === 'None') return true;
+    const accepted = this.accepts(candidate);
+    return accepted !== this.accepts(best) ? accepted : candidate.score > best.score;
   }
 }
