@@ -1,5 +1,6 @@
 // Shared helpers for the two root commands: run steps loudly, fail fast, time everything.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
@@ -24,7 +25,11 @@ export function pnpm(title, args, options) {
 }
 
 export function install() {
-  pnpm('Install dependencies (pnpm 12.4.2, frozen lockfile)', ['install', '--frozen-lockfile', '--reporter=append-only']);
+  // better-sqlite3 compiles with node-gyp, which would download Node's headers: use the ones installed
+  // beside Node instead (this machine kind has no route to nodejs.org), unless npm is already told where.
+  const env = {};
+  if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr';
+  pnpm('Install dependencies (pnpm 12.4.2, frozen lockfile)', ['install', '--frozen-lockfile', '--reporter=append-only'], { env });
 }
 
 export function build() {
