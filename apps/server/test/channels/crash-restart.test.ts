@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadFixture } from '../support/channel-fixtures.ts';
-import { StandIn, startTelegramStandIn } from '../support/platform-stand-ins.ts';
+import { type StandIn, startTelegramStandIn } from '../support/platform-stand-ins.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const TOKEN = '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';

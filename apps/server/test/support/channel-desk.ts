@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Message, Role, Ticket } from '@desk/core';
+import type { Message, Ticket } from '@desk/core';
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from '../../src/app.ts';
 import { metaSignatureOf } from '../../src/channels/webhook-auth.ts';
-import { loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/db/database.ts';
-import { createServices, type Services } from '../../src/services.ts';
-import { sampleIntents } from './desk-fixture.ts';
+import type { Services } from '../../src/services.ts';
+import { openTestServices, requestFor, sampleIntents, signedInMember } from './desk-fixture.ts';
 import type { StandIn } from './platform-stand-ins.ts';
 
 export const TELEGRAM_TOKEN = '123456:TEST-token-for-desk';
@@ -84,16 +80,13 @@ export interface ChannelDeskOptions {
 
 /** A Desk on a real SQLite file with the sample intents, an admin and an agent. */
 export async function startChannelDesk(options: ChannelDeskOptions = {}): Promise<ChannelDesk> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'desk-channels-'));
-  const config = loadConfig({ DATA_DIR: dataDir, WEB_DIST: join(dataDir, 'no-web'), PUBLIC_URL: 'https://desk.example.test', ...options.env });
-  const db = openDatabase(config.databaseFile);
-  const services = createServices(db, config);
-  const member = (name: string, email: string, role: Role) => {
-    const existing = services.agents.findCredentials(email)?.agent ?? services.agents.create({ name, email, role, passwordHash: null });
-    return { id: existing.id, token: services.sessions.create(existing.id).token };
-  };
-  const admin = member('Carla Admin', 'carla@test.local', 'admin');
-  const agent = member('Ana Agent', 'ana@test.local', 'agent');
+  const { dataDir, db, services } = openTestServices({
+    env: { PUBLIC_URL: 'https://desk.example.test', ...options.env },
+    ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
+    prefix: 'desk-channels-',
+  });
+  const admin = signedInMember(services, 'Carla Admin', 'carla@test.local', 'admin');
+  const agent = signedInMember(services, 'Ana Agent', 'ana@test.local', 'agent');
   if (options.intents !== false && services.intents.list().length === 0) {
     for (const input of sampleIntents()) services.intents.create(input);
   }
@@ -111,17 +104,7 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
     services.outbox.start();
     services.channels.start();
   }
-  const request: ChannelDesk['request'] = (path, init = {}) => {
-    const { token = agent.token, json, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (token) headers.set('authorization', `Bearer ${token}`);
-    let body = rest.body;
-    if (json !== undefined) {
-      headers.set('content-type', 'application/json');
-      body = JSON.stringify(json);
-    }
-    return Promise.resolve(app.request(`http://localhost${path}`, { ...rest, headers, body }));
-  };
+  const request: ChannelDesk['request'] = requestFor(app, agent.token);
   let closed = false;
   return {
     services,

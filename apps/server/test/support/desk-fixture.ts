@@ -19,20 +19,45 @@ export interface TestDesk {
   close(): void;
 }
 
-/** A real server (file-backed SQLite in a temp dir) with an admin and two agents signed in. */
-export function createTestDesk(env: Record<string, string> = {}): TestDesk {
-  const dataDir = mkdtempSync(join(tmpdir(), 'desk-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, WEB_DIST: join(dataDir, 'no-web'), ...env });
+/** A real server's parts on a file-backed SQLite in a temp dir (or in `dataDir`, for a restart). */
+export function openTestServices(options: { env?: Record<string, string>; dataDir?: string; prefix?: string } = {}) {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), options.prefix ?? 'desk-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, WEB_DIST: join(dataDir, 'no-web'), ...options.env });
   const db = openDatabase(config.databaseFile);
   const services = createServices(db, config);
-  const app = createApp(services);
-  const member = (name: string, email: string, role: Role) => {
-    const agent = services.agents.create({ name, email, role, passwordHash: null });
-    return { id: agent.id, token: services.sessions.create(agent.id).token };
+  return { dataDir, config, db, services };
+}
+
+/** An agent with this email (created when missing), signed in. */
+export function signedInMember(services: Services, name: string, email: string, role: Role): { id: string; token: string } {
+  const agent = services.agents.findCredentials(email)?.agent ?? services.agents.create({ name, email, role, passwordHash: null });
+  return { id: agent.id, token: services.sessions.create(agent.id).token };
+}
+
+type TestRequestInit = RequestInit & { token?: string | null | undefined; json?: unknown };
+
+/** Sends requests to the app in-process, as `token` (default `defaultToken`), with `json` as the body. */
+export function requestFor(app: ReturnType<typeof createApp>, defaultToken?: string) {
+  return (path: string, init: TestRequestInit = {}): Promise<Response> => {
+    const { token = defaultToken, json, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    let body = rest.body;
+    if (json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(json);
+    }
+    return Promise.resolve(app.request(`http://localhost${path}`, { ...rest, headers, ...(body !== undefined && { body }) }));
   };
-  const admin = member('Carla Admin', 'carla@test.local', 'admin');
-  const agent = member('Ana Agent', 'ana@test.local', 'agent');
-  const other = member('Bruno Agent', 'bruno@test.local', 'agent');
+}
+
+/** A real server (file-backed SQLite in a temp dir) with an admin and two agents signed in. */
+export function createTestDesk(env: Record<string, string> = {}): TestDesk {
+  const { dataDir, db, services } = openTestServices({ env });
+  const app = createApp(services);
+  const admin = signedInMember(services, 'Carla Admin', 'carla@test.local', 'admin');
+  const agent = signedInMember(services, 'Ana Agent', 'ana@test.local', 'agent');
+  const other = signedInMember(services, 'Bruno Agent', 'bruno@test.local', 'agent');
   return {
     services,
     app,
@@ -40,17 +65,7 @@ export function createTestDesk(env: Record<string, string> = {}): TestDesk {
     admin,
     agent,
     other,
-    request(path, init = {}) {
-      const { token = agent.token, json, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (token) headers.set('authorization', `Bearer ${token}`);
-      let body = rest.body;
-      if (json !== undefined) {
-        headers.set('content-type', 'application/json');
-        body = JSON.stringify(json);
-      }
-      return Promise.resolve(app.request(`http://localhost${path}`, { ...rest, headers, body }));
-    },
+    request: requestFor(app, agent.token),
     close() {
       services.outbox.stop();
       db.close();

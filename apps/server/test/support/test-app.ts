@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Role } from '@desk/core';
 import { hashPassword } from '../../src/accounts/password.ts';
 import { createApp } from '../../src/app.ts';
-import { type Config, loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/db/database.ts';
-import { createServices, type Services } from '../../src/services.ts';
+import type { Config } from '../../src/config.ts';
+import type { Services } from '../../src/services.ts';
+import { openTestServices, requestFor } from './desk-fixture.ts';
 
 export const TEST_PASSWORD = 'correct horse battery';
 
@@ -24,21 +22,10 @@ export interface TestApp {
 
 /** A real server on a real SQLite file in a temp folder, driven through `app.request`. */
 export function createTestApp(env: Record<string, string> = {}): TestApp {
-  const dataDir = mkdtempSync(join(tmpdir(), 'desk-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, WEB_DIST: join(dataDir, 'no-web'), ...env });
-  const db = openDatabase(config.databaseFile);
-  const services = createServices(db, config);
+  const { dataDir, config, db, services } = openTestServices({ env });
   const app = createApp(services);
   let counter = 0;
-
-  const request: TestApp['request'] = (path, init = {}) => {
-    const { token, json, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (token) headers.set('authorization', `Bearer ${token}`);
-    if (json !== undefined) headers.set('content-type', 'application/json');
-    const body = json !== undefined ? JSON.stringify(json) : rest.body;
-    return Promise.resolve(app.request(`http://localhost${path}`, { ...rest, headers, ...(body !== undefined && { body }) }));
-  };
+  const request: TestApp['request'] = requestFor(app);
 
   return {
     services,

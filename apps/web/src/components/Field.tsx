@@ -1,6 +1,8 @@
-import { For, type JSX, Show, splitProps } from 'solid-js';
+import { createSignal, For, type JSX, Show, splitProps } from 'solid-js';
+import { isApiError } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
-import type { FieldMessage } from './form-messages.ts';
+import { type FieldMessage, type FieldMessages, serverFieldMessages, visibleMessages } from './form-messages.ts';
+import { requestErrorText } from './online.ts';
 
 /** A field message in the current language. */
 export function messageText(message: FieldMessage | undefined): string {
@@ -91,4 +93,94 @@ export function SelectField(
 /** Moves focus to the first field marked invalid inside `root` (after a refused save). */
 export function focusFirstInvalid(root: ParentNode | undefined): void {
   queueMicrotask(() => root?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}
+
+/** A form's (or page's) error, in a live region that is always in the page (so it is announced). */
+export function FormError(props: { message: string }) {
+  return (
+    <div role="alert">
+      <Show when={props.message}>
+        <p class="error">{props.message}</p>
+      </Show>
+    </div>
+  );
+}
+
+/** The submit button of a form: disabled and "Saving…" while a save runs. */
+export function SubmitButton(props: { saving: boolean; label: string }) {
+  return (
+    <button type="submit" class="button primary" disabled={props.saving} aria-busy={props.saving}>
+      {props.saving ? t('common.saving') : props.label}
+    </button>
+  );
+}
+
+/**
+ * What every edit form keeps: the fields touched, whether a save was tried, the server's field
+ * messages (each stands until its field changes), the form's error and the save in flight. The
+ * typed values stay with the form, so a refused save keeps them.
+ */
+export function createFormState() {
+  let form: HTMLFormElement | undefined;
+  const [touched, setTouched] = createSignal<Set<string>>(new Set());
+  const [submitted, setSubmitted] = createSignal(false);
+  const [serverErrors, setServerErrors] = createSignal<FieldMessages>({});
+  const [formError, setFormError] = createSignal('');
+  const [saving, setSaving] = createSignal(false);
+
+  /** Shows a refusal: the message, the server's field messages when given, focus on the first invalid field. */
+  const refuse = (message: string, fields?: FieldMessages) => {
+    if (fields) setServerErrors(fields);
+    setFormError(message);
+    focusFirstInvalid(form);
+  };
+  /** Starts a save from the submit event; false when it must not go ahead (one is running, or the values are invalid). */
+  const start = (event: SubmitEvent, valid: () => boolean): boolean => {
+    event.preventDefault();
+    if (saving()) return false;
+    setSubmitted(true);
+    setFormError('');
+    if (valid()) return true;
+    focusFirstInvalid(form);
+    return false;
+  };
+
+  return {
+    ref: (element: HTMLFormElement) => {
+      form = element;
+    },
+    saving,
+    setSaving,
+    formError,
+    setSubmitted,
+    setTouched,
+    refuse,
+    start,
+    /** Marks a field as changed and drops the server's messages about it (and its items: "tags.2"). */
+    touch(field: string) {
+      setTouched((s) => new Set(s).add(field));
+      setServerErrors((errors) => Object.fromEntries(Object.entries(errors).filter(([key]) => key !== field && !key.startsWith(`${field}.`))));
+    },
+    /** The messages to show, given the local validation's. */
+    visible: (local: FieldMessages) => visibleMessages(local, serverErrors(), touched(), submitted()),
+    /** Back to a fresh form (no messages). */
+    reset() {
+      setTouched(new Set<string>());
+      setSubmitted(false);
+      setServerErrors({});
+      setFormError('');
+    },
+    /** A save through the API: a refusal shows the server's field messages and its error text. */
+    async submit(event: SubmitEvent, valid: () => boolean, save: () => Promise<void>, errorText: (error: unknown) => string = requestErrorText) {
+      if (!start(event, valid)) return;
+      setSaving(true);
+      try {
+        await save();
+      } catch (error) {
+        refuse(errorText(error), isApiError(error) ? serverFieldMessages(error.fields) : undefined);
+      } finally {
+        setSaving(false);
+      }
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { ContactInput, DeskIntegrationInput, IntentInput } from '@desk/core';
 import { describe, expect, it } from 'vitest';
-import { fieldMessagesOf, visibleMessages } from './form-messages.ts';
+import { fieldMessagesOf, parseMessages, visibleMessages } from './form-messages.ts';
 
 const issuesOf = (result: { success: boolean; error?: { issues: unknown[] } }) =>
   (result.success ? [] : (result.error?.issues ?? [])) as Parameters<typeof fieldMessagesOf>[0];
@@ -33,6 +33,13 @@ describe('fieldMessagesOf', () => {
   it('maps a tag that breaks the pattern', () => {
     const fields = fieldMessagesOf(issuesOf(DeskIntegrationInput.safeParse({ subject: 'S', tags: ['a/b'] })));
     expect(fields['tags.0']).toEqual({ key: 'form.formatInvalid' });
+  });
+});
+
+describe('parseMessages', () => {
+  it('answers no messages for valid values and the field messages otherwise', () => {
+    expect(parseMessages(ContactInput.safeParse({ name: 'Ana', phone: '+55 11 91234-5678' }))).toEqual({});
+    expect(parseMessages(ContactInput.safeParse({ name: 'Ana', phone: '11 91234-5678' }))).toEqual({ phone: { key: 'form.phoneCountryCode' } });
   });
 });
 

@@ -64,3 +64,8 @@ export function visibleMessages(local: FieldMessages, server: FieldMessages, tou
   }
   return { ...shown, ...server };
 }
+
+/** The messages of a schema's `safeParse` result (none when it passed). */
+export function parseMessages(result: { success: true } | { success: false; error: { issues: readonly IssueLike[] } }): FieldMessages {
+  return result.success ? {} : fieldMessagesOf(result.error.issues);
+}

@@ -1,8 +1,8 @@
 import { type DeskIntegration, DeskIntegrationInput } from '@desk/core';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
-import { api, isApiError } from '../../api/client.ts';
-import { focusFirstInvalid, TextField } from '../../components/Field.tsx';
-import { type FieldMessages, fieldMessagesOf, serverFieldMessages, visibleMessages } from '../../components/form-messages.ts';
+import { api } from '../../api/client.ts';
+import { createFormState, FormError, SubmitButton, TextField } from '../../components/Field.tsx';
+import { type FieldMessages, parseMessages } from '../../components/form-messages.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
 import { joinTags, splitTags } from './tags.ts';
@@ -21,22 +21,14 @@ export function DeskIntegrationCard() {
   const [editing, setEditing] = createSignal(false);
   const [subject, setSubject] = createSignal('');
   const [tags, setTags] = createSignal('');
-  const [touched, setTouched] = createSignal<Set<string>>(new Set());
-  const [submitted, setSubmitted] = createSignal(false);
-  const [serverErrors, setServerErrors] = createSignal<FieldMessages>({});
-  const [formError, setFormError] = createSignal('');
-  const [saving, setSaving] = createSignal(false);
+  const state = createFormState();
   const [status, setStatus] = createSignal('');
-  let form: HTMLFormElement | undefined;
 
   const startEditing = () => {
     const current = integration();
     setSubject(current?.subject ?? '');
     setTags(joinTags(current?.tags ?? []));
-    setTouched(new Set<string>());
-    setSubmitted(false);
-    setServerErrors({});
-    setFormError('');
+    state.reset();
     setStatus('');
     setEditing(true);
     queueMicrotask(() => document.getElementById('desk-subject')?.focus());
@@ -44,39 +36,23 @@ export function DeskIntegrationCard() {
 
   const body = createMemo(() => ({ subject: subject(), tags: splitTags(tags()), enabled: true }));
   const parsed = createMemo(() => DeskIntegrationInput.safeParse(body()));
-  const errors = createMemo(() => {
-    const result = parsed();
-    return visibleMessages(result.success ? {} : fieldMessagesOf(result.error.issues), serverErrors(), touched(), submitted());
-  });
+  const errors = createMemo(() => state.visible(parseMessages(parsed())));
   const edit = (field: 'subject' | 'tags', set: (value: string) => void) => (value: string) => {
     set(value);
-    setTouched((s) => new Set(s).add(field));
-    setServerErrors((errs) => Object.fromEntries(Object.entries(errs).filter(([key]) => !key.startsWith(field))));
+    state.touch(field);
   };
 
-  const onSubmit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    if (saving()) return;
-    setSubmitted(true);
-    setFormError('');
-    if (!parsed().success) {
-      focusFirstInvalid(form);
-      return;
-    }
-    setSaving(true);
-    try {
-      const answer = await api<{ integration: DeskIntegration }>('/api/integrations/desk', { method: 'PUT', body: body() });
-      mutate(answer.integration);
-      setEditing(false);
-      setStatus(t('integrations.saved'));
-    } catch (error) {
-      if (isApiError(error)) setServerErrors(serverFieldMessages(error.fields));
-      setFormError(requestErrorText(error));
-      focusFirstInvalid(form);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const onSubmit = (event: SubmitEvent) =>
+    state.submit(
+      event,
+      () => parsed().success,
+      async () => {
+        const answer = await api<{ integration: DeskIntegration }>('/api/integrations/desk', { method: 'PUT', body: body() });
+        mutate(answer.integration);
+        setEditing(false);
+        setStatus(t('integrations.saved'));
+      },
+    );
 
   const connected = () => integration()?.enabled === true;
 
@@ -126,12 +102,8 @@ export function DeskIntegrationCard() {
             </Show>
           }
         >
-          <form ref={form} class="admin-form" onSubmit={onSubmit} noValidate>
-            <div role="alert">
-              <Show when={formError()}>
-                <p class="error">{formError()}</p>
-              </Show>
-            </div>
+          <form ref={state.ref} class="admin-form" onSubmit={onSubmit} noValidate>
+            <FormError message={state.formError()} />
             <TextField
               id="desk-subject"
               label={t('integrations.subject')}
@@ -155,9 +127,7 @@ export function DeskIntegrationCard() {
               <button type="button" class="button" onClick={() => setEditing(false)}>
                 {t('common.cancel')}
               </button>
-              <button type="submit" class="button primary" disabled={saving()} aria-busy={saving()}>
-                {saving() ? t('common.saving') : t('integrations.saveConnect')}
-              </button>
+              <SubmitButton saving={state.saving()} label={t('integrations.saveConnect')} />
             </div>
           </form>
         </Show>

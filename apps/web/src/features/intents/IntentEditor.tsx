@@ -1,9 +1,9 @@
 import { type Agent, INTENT_TICKET_STATUSES, type Intent, IntentInput, type IntentTicketStatus, TICKET_PRIORITIES, type TicketPriority } from '@desk/core';
 import { createMemo, createSignal, Index, Show, untrack } from 'solid-js';
-import { api, isApiError } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
-import { focusFirstInvalid, messageText, type Option, SelectField, TextField } from '../../components/Field.tsx';
-import { type FieldMessages, fieldMessagesOf, serverFieldMessages, visibleMessages } from '../../components/form-messages.ts';
+import { createFormState, FormError, messageText, type Option, SelectField, SubmitButton, TextField } from '../../components/Field.tsx';
+import { type FieldMessages, parseMessages } from '../../components/form-messages.ts';
 import { createLiveQuery } from '../../components/live-query.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
@@ -56,7 +56,7 @@ interface DeskValues {
 }
 
 function IntentForm(props: Props & { initial: Intent | null }) {
-  let form: HTMLFormElement | undefined;
+  const state = createFormState();
   const readOnly = !untrack(() => props.canManage);
   const [savedId, setSavedId] = createSignal<string | null>(props.initial?.id ?? null);
   const [name, setName] = createSignal(props.initial?.name ?? '');
@@ -68,19 +68,13 @@ function IntentForm(props: Props & { initial: Intent | null }) {
     status: props.initial?.desk.status ?? 'new',
     priority: props.initial?.desk.priority ?? 'normal',
   });
-  const [touched, setTouched] = createSignal<Set<string>>(new Set());
-  const [submitted, setSubmitted] = createSignal(false);
-  const [serverErrors, setServerErrors] = createSignal<FieldMessages>({});
-  const [formError, setFormError] = createSignal('');
-  const [saving, setSaving] = createSignal(false);
   const [status, setStatus] = createSignal('');
   const [confirmDelete, setConfirmDelete] = createSignal(false);
   const [deleteError, setDeleteError] = createSignal('');
   const [deleting, setDeleting] = createSignal(false);
 
   const touch = (field: string) => {
-    setTouched((s) => new Set(s).add(field));
-    setServerErrors((errors) => Object.fromEntries(Object.entries(errors).filter(([key]) => key !== field && !key.startsWith(`${field}.`))));
+    state.touch(field);
     setStatus('');
   };
 
@@ -92,10 +86,7 @@ function IntentForm(props: Props & { initial: Intent | null }) {
     desk: { ...desk(), agentId: desk().agentId || null },
   }));
   const parsed = createMemo(() => IntentInput.safeParse(input()));
-  const errors = createMemo(() => {
-    const result = parsed();
-    return visibleMessages(result.success ? {} : fieldMessagesOf(result.error.issues), serverErrors(), touched(), submitted());
-  });
+  const errors = createMemo(() => state.visible(parseMessages(parsed())));
 
   const agentOptions = (): Option[] => {
     const current = props.initial?.desk.agentId ?? null;
@@ -107,37 +98,29 @@ function IntentForm(props: Props & { initial: Intent | null }) {
     return options;
   };
 
-  const onSubmit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    if (saving() || readOnly) return;
-    setSubmitted(true);
-    setFormError('');
-    setStatus('');
-    if (!parsed().success) {
-      focusFirstInvalid(form);
-      return;
-    }
-    setSaving(true);
-    try {
-      const id = savedId();
-      const body = input();
-      if (id) {
-        await api(`/api/intents/${encodeURIComponent(id)}`, { method: 'PATCH', body });
-      } else {
-        const answer = await api<{ intent: Intent }>('/api/intents', { method: 'POST', body });
-        setSavedId(answer.intent.id);
-        props.onCreated(answer.intent.id);
-      }
-      setSubmitted(false);
-      setTouched(new Set<string>());
-      setStatus(t('intents.saved'));
-    } catch (error) {
-      if (isApiError(error)) setServerErrors(serverFieldMessages(error.fields));
-      setFormError(requestErrorText(error));
-      focusFirstInvalid(form);
-    } finally {
-      setSaving(false);
-    }
+  const onSubmit = (event: SubmitEvent) => {
+    if (readOnly) return event.preventDefault();
+    return state.submit(
+      event,
+      () => {
+        setStatus(''); // a save was tried: the last "saved" no longer stands
+        return parsed().success;
+      },
+      async () => {
+        const id = savedId();
+        const body = input();
+        if (id) {
+          await api(`/api/intents/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+        } else {
+          const answer = await api<{ intent: Intent }>('/api/intents', { method: 'POST', body });
+          setSavedId(answer.intent.id);
+          props.onCreated(answer.intent.id);
+        }
+        state.setSubmitted(false);
+        state.setTouched(new Set<string>());
+        setStatus(t('intents.saved'));
+      },
+    );
   };
 
   const onDelete = async () => {
@@ -165,13 +148,9 @@ function IntentForm(props: Props & { initial: Intent | null }) {
           <span aria-hidden="true">←</span> {t('intents.back')}
         </button>
       </PageHeader>
-      <form ref={form} class="admin-form" onSubmit={onSubmit} noValidate>
+      <form ref={state.ref} class="admin-form" onSubmit={onSubmit} noValidate>
         <fieldset class="plain" disabled={readOnly}>
-          <div role="alert">
-            <Show when={formError()}>
-              <p class="error">{formError()}</p>
-            </Show>
-          </div>
+          <FormError message={state.formError()} />
           <div class="card">
             <TextField
               id="intent-name"
@@ -294,9 +273,7 @@ function IntentForm(props: Props & { initial: Intent | null }) {
               </button>
             </Show>
             <span class="spacer" />
-            <button type="submit" class="button primary" disabled={saving()} aria-busy={saving()}>
-              {saving() ? t('common.saving') : t('intents.save')}
-            </button>
+            <SubmitButton saving={state.saving()} label={t('intents.save')} />
           </div>
         </Show>
       </form>

@@ -1,8 +1,8 @@
 import { type Agent, AgentInput, AgentPatch, ROLES } from '@desk/core';
 import { createMemo, createSignal, Show } from 'solid-js';
 import { api, isApiError } from '../../api/client.ts';
-import { focusFirstInvalid, SelectField, TextField } from '../../components/Field.tsx';
-import { type FieldMessages, fieldMessagesOf, serverFieldMessages, visibleMessages } from '../../components/form-messages.ts';
+import { createFormState, FormError, SelectField, SubmitButton, TextField } from '../../components/Field.tsx';
+import { parseMessages } from '../../components/form-messages.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
 
@@ -22,7 +22,7 @@ interface Values {
 
 /** Invite or create an agent (initial password or a one-time link), or edit one. */
 export function AgentForm(props: { agent?: Agent | undefined; onDone: (status?: string) => void }) {
-  let form: HTMLFormElement | undefined;
+  const state = createFormState();
   const editing = props.agent;
   const [values, setValues] = createSignal<Values>({
     name: editing?.name ?? '',
@@ -31,18 +31,12 @@ export function AgentForm(props: { agent?: Agent | undefined; onDone: (status?: 
     password: '',
   });
   const [access, setAccess] = createSignal<Access>('link');
-  const [touched, setTouched] = createSignal<Set<string>>(new Set());
-  const [submitted, setSubmitted] = createSignal(false);
-  const [serverErrors, setServerErrors] = createSignal<FieldMessages>({});
-  const [formError, setFormError] = createSignal('');
-  const [saving, setSaving] = createSignal(false);
   const [invite, setInvite] = createSignal<{ name: string; url: string } | null>(null);
   const [copied, setCopied] = createSignal(false);
 
   const set = (field: keyof Values) => (value: string) => {
     setValues((v) => ({ ...v, [field]: value }));
-    setTouched((s) => new Set(s).add(field));
-    setServerErrors(({ [field]: _dropped, ...rest }) => rest);
+    state.touch(field);
   };
 
   /** What is sent: the password only when one is being set. */
@@ -52,38 +46,24 @@ export function AgentForm(props: { agent?: Agent | undefined; onDone: (status?: 
     return { name: v.name, email: v.email, role: v.role, ...(password !== undefined && { password }) };
   });
   const parsed = createMemo(() => (editing ? AgentPatch : AgentInput).safeParse(body()));
-  const errors = createMemo(() => {
-    const result = parsed();
-    return visibleMessages(result.success ? {} : fieldMessagesOf(result.error.issues), serverErrors(), touched(), submitted());
-  });
+  const errors = createMemo(() => state.visible(parseMessages(parsed())));
 
-  const onSubmit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    if (saving()) return;
-    setSubmitted(true);
-    setFormError('');
-    if (!parsed().success) {
-      focusFirstInvalid(form);
-      return;
-    }
-    setSaving(true);
-    try {
-      if (editing) {
-        await api(`/api/agents/${encodeURIComponent(editing.id)}`, { method: 'PATCH', body: body() });
-        props.onDone(t('team.saved', { name: values().name }));
-      } else {
-        const answer = await api<{ agent: Agent; setPasswordUrl: string | null }>('/api/agents', { method: 'POST', body: body() });
-        if (answer.setPasswordUrl) setInvite({ name: answer.agent.name, url: answer.setPasswordUrl });
-        else props.onDone(t('team.created', { name: answer.agent.name }));
-      }
-    } catch (error) {
-      if (isApiError(error)) setServerErrors(serverFieldMessages(error.fields));
-      setFormError(lastAdminText(error) ?? requestErrorText(error));
-      focusFirstInvalid(form);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const onSubmit = (event: SubmitEvent) =>
+    state.submit(
+      event,
+      () => parsed().success,
+      async () => {
+        if (editing) {
+          await api(`/api/agents/${encodeURIComponent(editing.id)}`, { method: 'PATCH', body: body() });
+          props.onDone(t('team.saved', { name: values().name }));
+        } else {
+          const answer = await api<{ agent: Agent; setPasswordUrl: string | null }>('/api/agents', { method: 'POST', body: body() });
+          if (answer.setPasswordUrl) setInvite({ name: answer.agent.name, url: answer.setPasswordUrl });
+          else props.onDone(t('team.created', { name: answer.agent.name }));
+        }
+      },
+      (error) => lastAdminText(error) ?? requestErrorText(error),
+    );
 
   const copy = async () => {
     const link = invite();
@@ -124,12 +104,8 @@ export function AgentForm(props: { agent?: Agent | undefined; onDone: (status?: 
         </div>
       }
     >
-      <form ref={form} class="admin-form" onSubmit={onSubmit} noValidate>
-        <div role="alert">
-          <Show when={formError()}>
-            <p class="error">{formError()}</p>
-          </Show>
-        </div>
+      <form ref={state.ref} class="admin-form" onSubmit={onSubmit} noValidate>
+        <FormError message={state.formError()} />
         <TextField id="agent-name" label={t('team.name')} autocomplete="off" value={values().name} onValue={set('name')} error={errors().name} />
         <TextField
           id="agent-email"
@@ -184,9 +160,7 @@ export function AgentForm(props: { agent?: Agent | undefined; onDone: (status?: 
           <button type="button" class="button" onClick={() => props.onDone()}>
             {t('common.cancel')}
           </button>
-          <button type="submit" class="button primary" disabled={saving()} aria-busy={saving()}>
-            {saving() ? t('common.saving') : editing ? t('common.save') : t('team.create')}
-          </button>
+          <SubmitButton saving={state.saving()} label={editing ? t('common.save') : t('team.create')} />
         </div>
       </form>
     </Show>

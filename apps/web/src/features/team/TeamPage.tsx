@@ -3,6 +3,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { api } from '../../api/client.ts';
 import { currentUser } from '../../auth/session.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
+import { FormError } from '../../components/Field.tsx';
 import { createLiveQuery } from '../../components/live-query.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
@@ -42,11 +43,7 @@ export default function TeamPage() {
           <span aria-hidden="true">+</span> {t('team.new')}
         </button>
       </PageHeader>
-      <div role="alert">
-        <Show when={error()}>
-          <p class="error">{error()}</p>
-        </Show>
-      </div>
+      <FormError message={error()} />
       <p class="page-status" role="status">
         {status()}
       </p>

@@ -3,8 +3,8 @@ import { A } from '@solidjs/router';
 import { createMemo, createSignal, Match, Show, Switch } from 'solid-js';
 import { api } from '../../api/client.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
-import { focusFirstInvalid, type Option, SelectField, TextField } from '../../components/Field.tsx';
-import { type FieldMessages, fieldMessagesOf, visibleMessages } from '../../components/form-messages.ts';
+import { createFormState, FormError, type Option, SelectField, SubmitButton, TextField } from '../../components/Field.tsx';
+import { type FieldMessages, parseMessages } from '../../components/form-messages.ts';
 import { createLiveQuery } from '../../components/live-query.ts';
 import { isOnline, requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
@@ -93,14 +93,9 @@ function initialValues(contact: Contact | undefined): FormValues {
 
 /** Create or edit a user through the sync mutations (works offline); delete through the API. */
 function UserForm(props: { db: DeskDb; agents: readonly Agent[]; contact?: Contact; onDone: (status?: string) => void }) {
-  let form: HTMLFormElement | undefined;
+  const state = createFormState();
   // The form keeps its own copy: what the admin typed survives a refused save and other agents' edits.
   const [values, setValues] = createSignal<FormValues>(initialValues(props.contact));
-  const [touched, setTouched] = createSignal<Set<string>>(new Set());
-  const [submitted, setSubmitted] = createSignal(false);
-  const [serverErrors, setServerErrors] = createSignal<FieldMessages>({});
-  const [formError, setFormError] = createSignal('');
-  const [saving, setSaving] = createSignal(false);
   const [confirmDelete, setConfirmDelete] = createSignal(false);
   const [deleteError, setDeleteError] = createSignal('');
   const [deleting, setDeleting] = createSignal(false);
@@ -108,16 +103,12 @@ function UserForm(props: { db: DeskDb; agents: readonly Agent[]; contact?: Conta
 
   const set = (field: keyof FormValues) => (value: string) => {
     setValues((v) => ({ ...v, [field]: value }));
-    setTouched((s) => new Set(s).add(field));
-    setServerErrors(({ [field]: _dropped, ...rest }) => rest);
+    state.touch(field);
     if (field === 'phone') setConflictWith(undefined);
   };
 
   const parsed = createMemo(() => ContactInput.safeParse(values()));
-  const localErrors = createMemo<FieldMessages>(() => {
-    const result = parsed();
-    return result.success ? {} : fieldMessagesOf(result.error.issues);
-  });
+  const localErrors = createMemo<FieldMessages>(() => parseMessages(parsed()));
   const e164 = createMemo(() => {
     const check = normalizePhone(values().phone);
     return check.ok ? check.e164 : null;
@@ -133,7 +124,7 @@ function UserForm(props: { db: DeskDb; agents: readonly Agent[]; contact?: Conta
   );
   const duplicate = () => (e164() && holder()?.phone === e164() ? holder() : undefined);
   const errors = createMemo<FieldMessages>(() => {
-    const shown = visibleMessages(localErrors(), serverErrors(), touched(), submitted());
+    const shown = state.visible(localErrors());
     const other = duplicate();
     if (other && !shown.phone) shown.phone = { key: 'users.phoneTaken', params: { name: other.name } };
     return shown;
@@ -150,16 +141,9 @@ function UserForm(props: { db: DeskDb; agents: readonly Agent[]; contact?: Conta
   };
 
   const onSubmit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    if (saving()) return;
-    setSubmitted(true);
-    setFormError('');
     const sync = localSync();
-    if (!parsed().success || duplicate() || !sync) {
-      focusFirstInvalid(form);
-      return;
-    }
-    setSaving(true);
+    if (!state.start(event, () => parsed().success && !duplicate() && sync !== null) || !sync) return;
+    state.setSaving(true);
     try {
       const since = new Date().toISOString();
       const raw = values();
@@ -167,8 +151,7 @@ function UserForm(props: { db: DeskDb; agents: readonly Agent[]; contact?: Conta
         ? await sync.act('contact.update', { id: props.contact.id, ...raw })
         : await sync.act('contact.create', { id: crypto.randomUUID(), ...raw });
       if (!result.ok) {
-        setFormError(result.error.message);
-        focusFirstInvalid(form);
+        state.refuse(result.error.message);
         return;
       }
       // Online, wait for the server's verdict so a refusal is shown here, with the typed values kept.
@@ -180,15 +163,13 @@ function UserForm(props: { db: DeskDb; agents: readonly Agent[]; contact?: Conta
         const other = phone && fields.phone ? await contactWithPhone(props.db, phone, props.contact?.id) : undefined;
         if (other) fields.phone = { key: 'users.phoneTaken', params: { name: other.name } };
         setConflictWith(other);
-        setServerErrors(fields);
-        setFormError(outcome.error.message);
-        focusFirstInvalid(form);
+        state.refuse(outcome.error.message, fields);
         return;
       }
       const name = parsed().data?.name ?? raw.name;
       props.onDone(outcome.status === 'pending' ? t('users.savedOffline', { name }) : t('users.saved', { name }));
     } finally {
-      setSaving(false);
+      state.setSaving(false);
     }
   };
 
@@ -214,12 +195,8 @@ function UserForm(props: { db: DeskDb; agents: readonly Agent[]; contact?: Conta
   };
 
   return (
-    <form ref={form} class="admin-form" onSubmit={onSubmit} noValidate>
-      <div role="alert">
-        <Show when={formError()}>
-          <p class="error">{formError()}</p>
-        </Show>
-      </div>
+    <form ref={state.ref} class="admin-form" onSubmit={onSubmit} noValidate>
+      <FormError message={state.formError()} />
       <TextField id="user-name" label={t('users.name')} autocomplete="off" value={values().name} onValue={set('name')} error={errors().name} />
       <TextField
         id="user-phone"
@@ -278,9 +255,7 @@ function UserForm(props: { db: DeskDb; agents: readonly Agent[]; contact?: Conta
         <button type="button" class="button" onClick={() => props.onDone()}>
           {t('common.cancel')}
         </button>
-        <button type="submit" class="button primary" disabled={saving()} aria-busy={saving()}>
-          {saving() ? t('common.saving') : t('common.save')}
-        </button>
+        <SubmitButton saving={state.saving()} label={t('common.save')} />
       </div>
       <Show when={props.contact}>
         {(contact) => (
