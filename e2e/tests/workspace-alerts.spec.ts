@@ -87,3 +87,24 @@ test('changes that arrived while the app was closed are announced once', async (
   await expect.poll(() => sounds(again)).toBe(2);
   await context.close();
 });
+
+test('every open tab shows the toast; only the syncing tab plays the sound', async ({ browser }) => {
+  const context = await browser.newContext();
+  await countSounds(context);
+  const first = await context.newPage();
+  await signIn(first, AGENT);
+  await first.goto('/tickets');
+  await settled(first);
+  const second = await context.newPage();
+  await second.goto('/tickets');
+  await settled(second);
+  for (const page of [first, second]) await page.getByRole('heading', { level: 1 }).click();
+
+  // The first tab took the sync lock; the second only reads the same IndexedDB.
+  const [firstBefore, secondBefore] = [await sounds(first), await sounds(second)];
+  const { ticket } = await handOff(second);
+  for (const page of [first, second]) await expect(page.getByRole('status', { name: 'Alerts' })).toContainText(`New ticket #${ticket.number}`);
+  await expect.poll(() => sounds(first)).toBeGreaterThan(firstBefore);
+  expect(await sounds(second)).toBe(secondBefore);
+  await context.close();
+});

@@ -61,6 +61,15 @@ async function collect({ page, from, db, agentId }: PulledPage): Promise<void> {
 
 onPulledPage(collect);
 
+/**
+ * Only one tab syncs (Web Locks), but the agent may be looking at another: the syncing tab tells
+ * the others, which show the same toast. The sound plays once, in the syncing tab.
+ */
+const otherTabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('desk.alerts');
+otherTabs?.addEventListener('message', (event: MessageEvent<{ type?: string; summary?: AlertSummary }>) => {
+  if (event.data?.type === 'alert' && event.data.summary) showToast(event.data.summary);
+});
+
 /** Ends a sync run: one toast and one sound for everything it brought, and the unread times saved. */
 export async function flushAlerts(): Promise<void> {
   const events = pending;
@@ -69,6 +78,7 @@ export async function flushAlerts(): Promise<void> {
   if (events.length === 0 || !db) return;
   const summary = summarize(events);
   showToast(summary);
+  otherTabs?.postMessage({ type: 'alert', summary });
   playAlertSound();
   await recordActivity(db, events);
 }
