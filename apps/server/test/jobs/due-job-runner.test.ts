@@ -84,6 +84,7 @@ async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
 const runners: DueJobRunner<Job>[] = [];
 afterEach(() => {
   for (const r of runners.splice(0)) r.stop();
+  vi.useRealTimers();
   vi.restoreAllMocks();
 });
 
@@ -141,19 +142,30 @@ describe('DueJobRunner', () => {
   });
 
   it('wakes up for a row due later with a timer, and does nothing once stopped', async () => {
+    vi.useFakeTimers();
     const q = queue();
     runners.push(q.runner);
     q.runner.start();
     const later = q.add('a', 80);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The first look (start's kick) finds nothing due yet and leaves one timer for the row.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(79);
     expect(q.started()).toEqual([]);
+    // Woken by that timer alone (nothing kicks it). A run that found nothing due waits at least the
+    // stalled back-off (1 s), so the row starts by then.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(q.started()).toEqual([later.id]);
     await q.release(later.id);
-    await until(() => later.done);
+    await q.runner.idle();
+    expect(later.done).toBe(true);
 
     q.runner.stop();
     const after = q.add('b', 10);
     q.runner.kick();
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Stopped: no timer left and a kick schedules nothing, so nothing can ever start.
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(q.started()).toEqual([]);
     expect(after.done).toBe(false);
   });
@@ -170,19 +182,25 @@ describe('DueJobRunner', () => {
       idle = true;
     });
     await q.release(1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Everything the release set off is promise callbacks (no I/O, no timers): one macrotask turn
+    // later they have all run, so the freed slot has been seen and row 3 was (not) started.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(q.jobs[0]?.done).toBe(true);
     expect(q.started()).toEqual([2]);
     expect(idle).toBe(false);
     await q.release(2);
-    await until(() => idle);
+    await q.runner.idle();
+    expect(idle).toBe(true);
     expect(q.jobs.map((j) => j.done)).toEqual([true, true, false]);
     // start() again resumes the queue.
     q.runner.start();
     await q.release(3);
-    await until(() => q.jobs[2]?.done === true);
+    await q.runner.idle();
+    expect(q.jobs[2]?.done).toBe(true);
   });
 
   it('logs a handler that throws, keeps running the others, and does not spin on the broken row', async () => {
+    vi.useFakeTimers();
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const handled: string[] = [];
     const q = queue({
@@ -197,14 +215,26 @@ describe('DueJobRunner', () => {
     q.add('broken');
     q.add('ok');
     q.runner.start();
-    await until(() => handled.includes('ok'));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(handled).toEqual(['ok']);
+    expect(error).toHaveBeenCalledTimes(1);
     expect(error).toHaveBeenCalledWith('[desk] test jobs failed', expect.any(Error));
-    // One run, then a stalled back-off of a second: not a busy loop over the broken row.
-    expect(q.dueCalls).toBeLessThan(5);
+    // The broken row is still due, but the run that skipped it leaves a timer for the stalled
+    // back-off (a second), not a busy loop: nothing at all happens until then.
+    const calls = q.dueCalls;
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(q.dueCalls).toBe(calls);
+    expect(error).toHaveBeenCalledTimes(1);
+    // Then it tries once more.
+    await vi.advanceTimersByTimeAsync(1);
+    expect(q.dueCalls).toBeGreaterThan(calls);
+    expect(error).toHaveBeenCalledTimes(2);
     q.add('ok');
     q.runner.kick();
-    await until(() => handled.length === 2);
+    await vi.advanceTimersByTimeAsync(0);
+    await q.runner.idle();
+    expect(handled).toEqual(['ok', 'ok']);
   });
 });
 

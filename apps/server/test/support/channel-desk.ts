@@ -64,6 +64,11 @@ export interface ChannelDesk {
   count(sql: string, ...params: unknown[]): number;
   messagesOf(channel: string, externalId: string): Message[];
   ticketOf(channel: string, externalId: string): Ticket | null;
+  /**
+   * Runs the outbox (joining a run already going) until a run finds nothing due. Afterwards nothing
+   * more goes out by itself, except retries scheduled for later: assert "no (second) send" after this.
+   */
+  drainOutbox(): Promise<void>;
   /** Stops the workers and closes the database, like a killed process (the files stay unless `remove`). */
   close(options?: { remove?: boolean }): Promise<void>;
 }
@@ -129,6 +134,12 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
         .prepare('SELECT t.id FROM tickets t JOIN conversations c ON c.id = t.conversation_id WHERE c.channel = ? AND c.external_id = ? ORDER BY t.number DESC')
         .get(channel, externalId) as { id: string } | undefined;
       return row ? services.tickets.get(row.id) : null;
+    },
+    async drainOutbox() {
+      for (let runs = 0; (await services.outbox.runDue()) > 0; runs++) {
+        // A run handled something: look again until one finds nothing due.
+        if (runs >= 50) throw new Error('The outbox keeps finding rows due: it never drains.');
+      }
     },
     async close({ remove = false } = {}) {
       if (!closed) await shutdown();
