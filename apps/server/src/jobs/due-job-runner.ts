@@ -141,7 +141,9 @@ export class DueJobRunner<Row> {
     this.timer = null;
     const next = this.options.nextDueAt();
     if (!next) return;
-    const floor = stalled && !this.kicked ? STALLED_RETRY_MS : 0;
+    // Back off only when a row is already due yet could not start; a row due later is simply awaited.
+    const overdue = Date.parse(next) <= Date.now();
+    const floor = stalled && overdue && !this.kicked ? STALLED_RETRY_MS : 0;
     this.kicked = false;
     const wait = Math.max(floor, Math.min(Date.parse(next) - Date.now(), MAX_TIMER_MS));
     this.timer = setTimeout(() => this.runInBackground(), wait);

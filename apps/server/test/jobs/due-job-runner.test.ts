@@ -152,9 +152,9 @@ describe('DueJobRunner', () => {
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(79);
     expect(q.started()).toEqual([]);
-    // Woken by that timer alone (nothing kicks it). A run that found nothing due waits at least the
-    // stalled back-off (1 s), so the row starts by then.
-    await vi.advanceTimersByTimeAsync(1_000);
+    // Woken by that timer alone (nothing kicks it), exactly when the row falls due: the stalled
+    // back-off is only for rows that are due but cannot start.
+    await vi.advanceTimersByTimeAsync(1);
     expect(q.started()).toEqual([later.id]);
     await q.release(later.id);
     await q.runner.idle();
