@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { ContactsRepo } from '../contacts/contacts-repo.ts';
 import type { ConversationEngine } from '../conversations/engine.ts';
 import type { MessagesRepo } from '../conversations/messages-repo.ts';
 import type { Db } from '../db/database.ts';
@@ -10,6 +11,7 @@ import type { ChangeFeed } from '../sync/change-feed.ts';
 import { channelSettingsRoutes } from './channel-settings-routes.ts';
 import { ChannelSettings } from './channel-settings.ts';
 import { ChannelPeers } from './inbound/channel-peers.ts';
+import { ContactProfiles } from './inbound/contact-profiles.ts';
 import { InboundService } from './inbound/inbound-service.ts';
 import type { FetchFn } from './media/media-download.ts';
 import { MediaDownloadWorker } from './media/media-download-worker.ts';
@@ -17,6 +19,7 @@ import { MediaJobsRepo } from './media/media-jobs-repo.ts';
 import { MessageAttachments } from './media/message-attachments.ts';
 import { UrlMediaFetcher } from './media/url-media-fetcher.ts';
 import { MessagingAdapter, WhatsAppAdapter, WhatsAppMediaFetcher } from './meta/meta-adapters.ts';
+import { MetaProfileSource } from './meta/meta-profiles.ts';
 import { metaRoutes } from './meta/meta-routes.ts';
 import type { OutboxWorker } from './outbox-worker.ts';
 import { SmoochAdapter, smoochMediaFetcher } from './smooch/smooch-adapter.ts';
@@ -65,9 +68,15 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
     },
     { baseDelayMs: channelsConfig.retryBaseMs },
   );
-  const inbound = new InboundService({ db, clock, events, engine: deps.engine, messages: deps.messages, jobs, attachments, peers, mediaWorker });
-
   const platform = { settings, config: channelsConfig, fetch, peers };
+  // Messenger and Instagram webhooks carry no name: new contacts get it from the Graph API.
+  const profiles = new ContactProfiles({
+    db,
+    contacts: new ContactsRepo(db, deps.changes, clock),
+    sources: { messenger: new MetaProfileSource('messenger', platform), instagram: new MetaProfileSource('instagram', platform) },
+  });
+  const inbound = new InboundService({ db, clock, events, engine: deps.engine, messages: deps.messages, jobs, attachments, peers, mediaWorker, profiles });
+
   const telegram = new TelegramClient(platform);
   deps.outbox.register(new TelegramAdapter(telegram));
   deps.outbox.register(new WhatsAppAdapter(platform));
@@ -83,6 +92,7 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
   return {
     settings,
     inbound,
+    profiles,
     mediaWorker,
     mediaJobs: jobs,
     peers,

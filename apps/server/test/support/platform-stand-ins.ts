@@ -18,6 +18,8 @@ export interface Reply {
   json?: unknown;
   bytes?: Uint8Array;
   contentType?: string;
+  /** Answer this much later (a slow platform). */
+  delayMs?: number;
 }
 
 type Handler = (req: Recorded) => Reply | Promise<Reply>;
@@ -66,6 +68,7 @@ export class StandIn {
           }
         }
         if (reply === 'hang') return;
+        if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
         if (reply.bytes) {
           res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/octet-stream', 'content-length': reply.bytes.byteLength });
           res.end(Buffer.from(reply.bytes));
@@ -177,8 +180,21 @@ export interface GraphTokens {
   instagram: string;
 }
 
-/** The Graph API: WhatsApp send + media, Messenger/Instagram Send API, attachment CDN. */
-export async function startGraphStandIn(tokens: GraphTokens, media: Record<string, StandInFile> = {}) {
+/** A Messenger (PSID) or Instagram (IGSID) user, as `GET /{id}?fields=…` tells them. */
+export interface GraphProfile {
+  channel: 'messenger' | 'instagram';
+  first_name?: string;
+  last_name?: string;
+  name?: string;
+  username?: string;
+}
+
+/**
+ * The Graph API: WhatsApp send + media, Messenger/Instagram Send API, attachment CDN, and the user
+ * profiles of `profiles` (`GET /{PSID|IGSID}?fields=…`, with that channel's token as a bearer header
+ * or an `access_token` parameter, as Graph accepts either).
+ */
+export async function startGraphStandIn(tokens: GraphTokens, media: Record<string, StandInFile> = {}, profiles: Record<string, GraphProfile> = {}) {
   let next = 0;
   const whatsappResponse = loadFixture<{ contacts: Record<string, unknown>[]; messages: { id: string }[] }>('whatsapp-send-text-response.json').body;
   const messengerResponse = loadFixture<Record<string, unknown>>('messenger-send-text-response.json').body;
@@ -215,7 +231,30 @@ export async function startGraphStandIn(tokens: GraphTokens, media: Record<strin
       }
       return { status: 200, json: { ...messengerResponse, recipient_id: req.json.recipient.id, message_id: `m_sent-${next}` } };
     }
-    const mediaInfo = /^\/([^/]+)$/.exec(req.path);
+    const node = /^\/([^/]+)$/.exec(req.path);
+    if (node && req.method === 'GET' && req.query.has('fields')) {
+      const token = bearer(req) || (req.query.get('access_token') ?? '');
+      if (token !== tokens.page && token !== tokens.instagram && token !== tokens.whatsapp) return oauthError;
+      const profile = profiles[node[1] as string];
+      const own = profile && token === (profile.channel === 'messenger' ? tokens.page : tokens.instagram);
+      if (!profile || !own) {
+        return {
+          status: 400,
+          json: { error: { message: `Unsupported get request. Object with ID '${node[1]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, type: 'GraphMethodException', code: 100, error_subcode: 33 } },
+        };
+      }
+      const fields = String(req.query.get('fields')).split(',');
+      const allowed = profile.channel === 'messenger' ? ['first_name', 'last_name', 'name', 'profile_pic'] : ['name', 'username', 'profile_pic'];
+      const unknown = fields.find((f) => !allowed.includes(f));
+      if (unknown) return { status: 400, json: { error: { message: `(#100) Tried accessing nonexisting field (${unknown})`, type: 'OAuthException', code: 100 } } };
+      const answer: Record<string, unknown> = { id: node[1] };
+      for (const field of fields) {
+        const value = profile[field as keyof GraphProfile];
+        if (value !== undefined) answer[field] = value;
+      }
+      return { status: 200, json: answer };
+    }
+    const mediaInfo = node;
     if (mediaInfo && req.method === 'GET') {
       if (bearer(req) !== tokens.whatsapp) return oauthError;
       const found = media[mediaInfo[1] as string];

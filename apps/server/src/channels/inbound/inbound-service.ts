@@ -9,6 +9,7 @@ import type { MediaDownloadWorker } from '../media/media-download-worker.ts';
 import type { MediaJobsRepo } from '../media/media-jobs-repo.ts';
 import type { MessageAttachments } from '../media/message-attachments.ts';
 import type { ChannelPeers } from './channel-peers.ts';
+import type { ContactProfiles, NewContact } from './contact-profiles.ts';
 import { type ChannelInbound, type DeliveryReport, type NormalizedWebhook, unsupportedNote } from './channel-inbound.ts';
 
 interface Deps {
@@ -21,6 +22,8 @@ interface Deps {
   attachments: MessageAttachments;
   peers: ChannelPeers;
   mediaWorker: MediaDownloadWorker;
+  /** Looks up the names of new contacts whose channel sent none (after the acknowledgement). */
+  profiles?: ContactProfiles;
 }
 
 const DEFAULT_NAMES: Record<AttachmentKind, string> = { image: 'image', audio: 'audio', video: 'video', file: 'file' };
@@ -40,8 +43,11 @@ export class InboundService {
     let stored = 0;
     let duplicates = 0;
     let queuedMedia = false;
+    const newContacts: NewContact[] = [];
+    const { profiles } = this.deps;
     for (const item of webhook.messages) {
-      const { message, created } = await this.deps.engine.handleInbound({
+      const unknownSender = profiles?.wantsLookup(item) ?? false;
+      const { message, created, conversation } = await this.deps.engine.handleInbound({
         channel: item.channel,
         externalId: item.externalId,
         text: item.text,
@@ -54,9 +60,12 @@ export class InboundService {
       inTransaction(this.deps.db, () => this.complete(message, item, events));
       this.deps.events.emitAll(events);
       queuedMedia ||= item.media.length > 0;
+      const newContact = unknownSender && created ? profiles?.created(item, conversation.contactId) : null;
+      if (newContact) newContacts.push(newContact);
     }
     for (const report of webhook.statuses) this.applyDeliveryReport(report);
     if (queuedMedia) this.deps.mediaWorker.kick();
+    if (newContacts.length > 0) profiles?.schedule(newContacts);
     return { stored, duplicates };
   }
 
