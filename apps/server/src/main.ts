@@ -7,6 +7,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { DEMO_AGENTS, seedDemo } from './demo/seed.ts';
 import { createServices } from './services.ts';
+import { guardAgainstRestore } from './sync/restore-guard.ts';
 
 /** In demo mode the generated admin password is kept in DATA_DIR so every start can print it. */
 function demoPassword(dataDir: string, fromEnv: string | null): string {
@@ -23,6 +24,9 @@ async function main() {
   const config = loadConfig();
   const db = openDatabase(config.databaseFile);
   const services = createServices(db, config);
+  // A database restored from a backup is behind what clients have seen: they must re-bootstrap.
+  const restore = guardAgainstRestore(db, services.changes, config.dataDir);
+  if (restore.rotated) console.log('  The database is older than the last change served: clients will re-sync from scratch.');
   const password = config.demo ? demoPassword(config.dataDir, config.adminPassword) : config.adminPassword;
   const admin = await ensureFirstAdmin(services.agents, config.adminEmail, password);
   if (config.demo) await seedDemo(services, password as string);
@@ -48,6 +52,7 @@ async function main() {
     services.outbox.stop();
     services.channels.stop();
     server.close();
+    restore.stop();
     // Let the sends and downloads under way finish (they would be repeated after a restart), a few seconds at most.
     const underWay = Promise.all([services.outbox.idle(), services.channels.mediaWorker.idle()]).catch(() => {});
     await Promise.race([underWay, new Promise((resolve) => setTimeout(resolve, 5_000))]);

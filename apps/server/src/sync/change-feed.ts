@@ -61,6 +61,8 @@ export class ChangeFeed {
     this.pokeScheduled = true;
     queueMicrotask(() => {
       this.pokeScheduled = false;
+      // Closed right after the write (shutdown): nobody is listening any more.
+      if (!this.db.open) return;
       if (this.db.inTransaction) {
         // Still inside a transaction (one driven by hand across awaits): look again later.
         setImmediate(() => this.schedulePoke());

@@ -10,7 +10,8 @@ const HORIZON_KEY = 'sync_horizon';
  *
  * - The epoch is a random id made at first start. Clients send it back; a different one means
  *   their cursor belongs to another history (the database was restored or replaced), so they
- *   must re-bootstrap. After restoring a backup, call {@link rotateEpoch}.
+ *   must re-bootstrap. A restored database is noticed at start by `guardAgainstRestore`, which
+ *   rotates it; {@link rotateEpoch} can also be called by hand.
  * - The horizon is the oldest cursor the log can still serve: {@link compactLog} drops rows
  *   up to it, and any cursor below it (other than 0, the bootstrap) must re-bootstrap.
  */

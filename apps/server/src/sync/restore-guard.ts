@@ -1,0 +1,42 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../db/database.ts';
+import type { ChangeFeed } from './change-feed.ts';
+import { rotateEpoch } from './sync-state.ts';
+
+const MARK_FILE = 'sync-high-water';
+
+/**
+ * Notices a restored (or replaced) database without anyone having to say so: the newest change
+ * sequence ever served is kept in a small file beside the database, outside it. A database whose
+ * log is behind that mark went back in time, so clients' cursors belong to another history: the
+ * epoch is rotated and every client re-bootstraps, keeping its pending work.
+ * Answers whether it rotated; afterwards keeps the mark current (at most once a second).
+ */
+export function guardAgainstRestore(db: Db, changes: ChangeFeed, dataDir: string): { rotated: boolean; stop: () => void } {
+  const file = join(dataDir, MARK_FILE);
+  const mark = existsSync(file) ? Number(readFileSync(file, 'utf8')) || 0 : 0;
+  const latest = changes.latestSeq();
+  const rotated = latest < mark;
+  if (rotated) rotateEpoch(db);
+  const save = () => writeFileSync(file, String(changes.latestSeq()));
+  save();
+  let timer: NodeJS.Timeout | null = null;
+  const unsubscribe = changes.onPoke(() => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      save();
+    }, 1000);
+    timer.unref();
+  });
+  return {
+    rotated,
+    stop() {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+      timer = null;
+      save();
+    },
+  };
+}
