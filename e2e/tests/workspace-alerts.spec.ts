@@ -1,17 +1,23 @@
-import { expect, test } from '@playwright/test';
+import { type Browser, expect, test } from '@playwright/test';
 import { AGENT } from '../support/env.ts';
 import { signIn } from '../support/session.ts';
 import { countSounds, handOff, sendText, settled, sounds, ticketView } from '../support/workspace.ts';
 
 const BRUNO = { email: 'bruno@desk.local', password: AGENT.password };
 
-test('a hand-off from the web chat raises a sound and a toast; the agent’s own actions raise none', async ({ browser }) => {
+/** A fresh browser for Ana, sounds counted, her ticket list open and synced. */
+async function anaAtTheTickets(browser: Browser) {
   const context = await browser.newContext();
   await countSounds(context);
   const page = await context.newPage();
   await signIn(page, AGENT);
   await page.goto('/tickets');
   await settled(page);
+  return { context, page };
+}
+
+test('a hand-off from the web chat raises a sound and a toast; the agent’s own actions raise none', async ({ browser }) => {
+  const { context, page } = await anaAtTheTickets(browser);
   // The first interaction unlocks audio (browsers' autoplay rules).
   await page.getByRole('heading', { level: 1 }).click();
   const toasts = page.getByRole('status', { name: 'Alerts' });
@@ -65,12 +71,7 @@ test('a hand-off from the web chat raises a sound and a toast; the agent’s own
 });
 
 test('changes that arrived while the app was closed are announced once', async ({ browser }) => {
-  const context = await browser.newContext();
-  await countSounds(context);
-  const page = await context.newPage();
-  await signIn(page, AGENT);
-  await page.goto('/tickets');
-  await settled(page);
+  const { context, page } = await anaAtTheTickets(browser);
   await page.goto('/settings');
   await page.close();
 
@@ -89,12 +90,7 @@ test('changes that arrived while the app was closed are announced once', async (
 });
 
 test('every open tab shows the toast; only the syncing tab plays the sound', async ({ browser }) => {
-  const context = await browser.newContext();
-  await countSounds(context);
-  const first = await context.newPage();
-  await signIn(first, AGENT);
-  await first.goto('/tickets');
-  await settled(first);
+  const { context, page: first } = await anaAtTheTickets(browser);
   const second = await context.newPage();
   await second.goto('/tickets');
   await settled(second);
