@@ -89,8 +89,10 @@ for (const story of STORIES) {
     await expect(chat.lastFrom('agent')).toContainText(story.agentReply);
     await chat.send(story.followUp);
     await expect(conversation).toContainText(story.followUp);
-    // The bot stays silent while the ticket is active.
-    await expect(chat.lastFrom('bot')).toContainText(story.handoffAnswer);
+    // The bot stays silent while the ticket is active: the stored conversation ends with the user.
+    const stored = (await (await agent.request.get(`/api/tickets/${ticket.id}/messages`)).json()) as { messages: { authorKind: string; text: string }[] };
+    expect(stored.messages.at(-1)).toMatchObject({ authorKind: 'user', text: story.followUp });
+    expect(stored.messages.filter((m) => m.authorKind === 'bot')).toHaveLength(2);
 
     // Solved: the user is back with the bot.
     await view.getByLabel(story.ui['ticket.status'], { exact: true }).selectOption('solved');
