@@ -32,7 +32,7 @@ export const SYNONYM_GROUPS: Readonly<Record<string, readonly string[]>> = {
   wrong: [
     'errado', 'errada', 'erro', 'incorreto', 'incorreta', 'indevido', 'indevida', 'duplicado', 'duplicada', 'dobro', 'alta', 'alto',
     'incorrecto', 'incorrecta', 'indebido', 'mal', 'error', 'doble', 'duplicado', 'wrong', 'mistake', 'incorrect', 'duplicate', 'double',
-    'twice', 'again', 'vezes', 'veces', 'unauthorized', 'high', 'reconheco', 'reconozco', 'recognize', 'dispute', 'contestar', 'reclamar', 'disputar',
+    'twice', 'vezes', 'veces', 'unauthorized', 'high', 'reconheco', 'reconozco', 'recognize', 'dispute', 'contestar', 'reclamar', 'disputar',
   ],
   hours: [
     'horario', 'horarios', 'hora', 'horas', 'hours', 'hour', 'time', 'times', 'abrir', 'abre', 'abrem', 'aberto', 'aberta', 'abertos',
