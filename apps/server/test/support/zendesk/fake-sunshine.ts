@@ -138,8 +138,16 @@ export class FakeSunshine {
     };
   }
 
+  private lastSent: unknown = null;
+
+  /** Sunshine retries a webhook it thinks failed: the same event again. */
+  redeliverLast(): Promise<Response> {
+    return this.send(this.lastSent);
+  }
+
   private send(body: unknown): Promise<Response> {
     if (!this.webhook) throw new Error('No webhook target set on the fake Sunshine.');
+    this.lastSent = body;
     return fetch(this.webhook.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': this.webhook.secret }, body: JSON.stringify(body) });
   }
 
