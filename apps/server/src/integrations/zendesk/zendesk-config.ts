@@ -1,4 +1,5 @@
 import { ZENDESK_UPDATE_WINDOW_MS, ZENDESK_UPDATES_PER_TICKET } from '@desk/core';
+import { positiveNumber as positive, trimSlash } from '../../channels/channels-config.ts';
 
 /** Credentials of the Zendesk integrations that the environment may set; they win over stored ones. */
 export const ZENDESK_ENV_VARS = [
@@ -29,18 +30,12 @@ export interface ZendeskConfig {
   webhookMaxAgeMs: number;
 }
 
-const trimSlash = (url: string) => url.replace(/\/+$/, '');
-
 export function loadZendeskConfig(env: NodeJS.ProcessEnv): ZendeskConfig {
   const credentials: Record<string, string> = {};
   for (const name of ZENDESK_ENV_VARS) {
     const value = env[name]?.trim();
     if (value) credentials[name] = value;
   }
-  const positive = (value: string | undefined, fallback: number) => {
-    const parsed = Number(value ?? '');
-    return value?.trim() && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
-  };
   return {
     supportApiUrl: env.ZENDESK_API_URL?.trim() ? trimSlash(env.ZENDESK_API_URL.trim()) : null,
     sunshineApiUrl: trimSlash(env.ZENDESK_MESSAGING_API_URL?.trim() || env.SMOOCH_API_URL?.trim() || 'https://api.smooch.io'),

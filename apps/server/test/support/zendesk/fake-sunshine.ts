@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import { loadFixture } from '../channel-fixtures.ts';
+import { closeLoopback, serveOnLoopback } from './loopback.ts';
 import { zendeskFixture } from './zendesk-fixtures.ts';
 
 export interface SunshineRequest {
@@ -69,23 +69,19 @@ export class FakeSunshine {
     this.options = { appId: '5ebee0975ac5304b664a12fa', keyId: 'app_5ebee0975ac5304b664a12fc', keySecret: 'sunshine-messaging-key-secret', ...options };
   }
 
-  static async start(options: FakeSunshineOptions = {}): Promise<FakeSunshine> {
-    const fake = new FakeSunshine(options);
-    const app = fake.app();
-    fake.server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+  /** Listens on loopback, on `port` (the browser tests' fixed one) or a free port. */
+  static async start(options: FakeSunshineOptions & { port?: number } = {}): Promise<FakeSunshine> {
+    const { port = 0, ...rest } = options;
+    const fake = new FakeSunshine(rest);
+    ({ server: fake.server, url: fake.url } = await serveOnLoopback(fake.app().fetch, port));
     return fake;
   }
 
   async close(): Promise<void> {
     await this.settled();
-    const s = this.server;
-    if (!s) return;
-    if ('closeAllConnections' in s) s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closeLoopback(this.server);
   }
+
 
   /** The echo webhooks sent so far have been answered. */
   async settled(): Promise<void> {

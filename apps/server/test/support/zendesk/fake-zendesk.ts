@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { type HttpBindings, serve, type ServerType } from '@hono/node-server';
+import type { HttpBindings, ServerType } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
+import { closeLoopback, serveOnLoopback } from './loopback.ts';
 import { zendeskFixture } from './zendesk-fixtures.ts';
 
 /** A request Desk made, as the fake received it. */
@@ -100,22 +100,18 @@ export class FakeZendesk {
     this.users.set(ZENDESK_AGENT_ID, { id: ZENDESK_AGENT_ID, name: 'Zoe Zendesk', external_id: null, email: 'zoe@acme.test', phone: null, role: 'agent' });
   }
 
-  static async start(options: FakeZendeskOptions = {}): Promise<FakeZendesk> {
-    const fake = new FakeZendesk(options);
-    const app = fake.app();
-    fake.server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+  /** Listens on loopback, on `port` (the browser tests' fixed one) or a free port. */
+  static async start(options: FakeZendeskOptions & { port?: number } = {}): Promise<FakeZendesk> {
+    const { port = 0, ...rest } = options;
+    const fake = new FakeZendesk(rest);
+    ({ server: fake.server, url: fake.url } = await serveOnLoopback(fake.app().fetch, port));
     return fake;
   }
 
   async close(): Promise<void> {
-    const s = this.server;
-    if (!s) return;
-    if ('closeAllConnections' in s) s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closeLoopback(this.server);
   }
+
 
   /** The next matching request gets `reply` (a status and body, or: act normally but drop the connection before answering). */
   script(match: (req: ZendeskRequest) => boolean, reply: ScriptMode): Promise<void> {
