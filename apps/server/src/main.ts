@@ -31,6 +31,8 @@ async function main() {
   const admin = await ensureFirstAdmin(services.agents, config.adminEmail, password);
   if (config.demo) await seedDemo(services, password as string);
 
+  // Stores what the webhooks left in the inbox (a previous run's too), in batches through the engine.
+  services.inboxProcessor.start();
   // Delivers what a previous run left queued, then whatever new messages queue.
   services.outbox.start();
   // Resumes the file downloads from messaging platforms that a previous run left queued.
@@ -49,12 +51,13 @@ async function main() {
   });
 
   const stop = async () => {
+    services.inboxProcessor.stop();
     services.outbox.stop();
     services.channels.stop();
     server.close();
     restore.stop();
     // Let the sends and downloads under way finish (they would be repeated after a restart), a few seconds at most.
-    const underWay = Promise.all([services.outbox.idle(), services.channels.mediaWorker.idle()]).catch(() => {});
+    const underWay = Promise.all([services.inboxProcessor.idle(), services.outbox.idle(), services.channels.mediaWorker.idle()]).catch(() => {});
     await Promise.race([underWay, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     db.close();
     process.exit(0);

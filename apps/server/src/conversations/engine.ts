@@ -13,8 +13,10 @@ import {
   type Ticket,
   ticketSubject,
 } from '@desk/core';
+import { randomUUID } from 'node:crypto';
 import type { AgentsRepo } from '../accounts/agents-repo.ts';
-import type { OutboxRepo } from '../channels/outbox-repo.ts';
+import { type PendingMedia, unsupportedNote } from '../channels/inbound/channel-inbound.ts';
+import type { MediaSource } from '../channels/inbound/channel-inbound.ts';
 import type { ContactsRepo } from '../contacts/contacts-repo.ts';
 import { type Db, inTransaction } from '../db/database.ts';
 import type { DomainEvent, EventBus } from '../events/domain-events.ts';
@@ -28,6 +30,7 @@ import type { BotReading, Nlu } from './bot/nlu.ts';
 import type { ConversationRecord, ConversationsRepo } from './conversations-repo.ts';
 import { initialDelivery, usesOutbox } from './delivery.ts';
 import type { MessagesRepo } from './messages-repo.ts';
+import type { OutboxRepo } from './outbox-repo.ts';
 
 /** A file the user sent, already written to the media store. */
 export interface InboundFile {
@@ -46,7 +49,28 @@ export interface InboundMessage {
   /** The platform's id for the message: a redelivery with the same id is stored once. */
   channelMessageId?: string | null;
   profile?: { name?: string | null; phone?: string | null };
+  /** The id to store the message under (the web chat answered the visitor with it already). */
+  id?: string;
+  /** Files the platform announced, downloaded after the commit (their jobs are queued with the message). */
+  media?: PendingMedia[];
+  /** A message type Desk does not understand ("location"): stored as a system note beside the message. */
+  unsupportedType?: string | null;
+  /** Details the channel needs to reply later (the page written to, the real channel behind Sunshine). */
+  peer?: Record<string, string>;
 }
+
+/** Where the engine queues the download of a file a platform announced (the media download queue). */
+export interface DownloadQueue {
+  enqueue(job: { messageId: string; position: number; mediaId: string; channel: Channel; source: MediaSource }, now: string): void;
+}
+
+/** Where the engine keeps what a platform told about the other end of a conversation. */
+export interface PeerDetails {
+  remember(channel: Channel, externalId: string, details: Record<string, string>, now: string): void;
+}
+
+/** The bot's reading of a message, taken before its transaction (or null: the bot does not read it). */
+export type Reading = BotReading | null;
 
 export interface InboundResult {
   message: Message;
@@ -80,6 +104,10 @@ export interface EngineDeps {
   integration: DeskIntegrationRepo;
   media: MediaRepo;
   outbox: OutboxRepo;
+  downloads: DownloadQueue;
+  peers: PeerDetails;
+  /** Told how long each bot reading took (the NLU time metric). */
+  onReading?: (seconds: number) => void;
 }
 
 /**
@@ -90,6 +118,8 @@ export interface EngineDeps {
 const PHONE_MATCHED_CHANNELS: ReadonlySet<Channel> = new Set(['whatsapp']);
 
 const NEEDS_READING = Symbol('needs-reading');
+export type NeedsReading = typeof NEEDS_READING;
+const DEFAULT_MEDIA_NAMES: Record<PendingMedia['kind'], string> = { image: 'image', audio: 'audio', video: 'video', file: 'file' };
 
 /**
  * What happens between an end user, the bot and the agents: inbound messages, bot answers,
@@ -99,26 +129,49 @@ export class ConversationEngine {
   constructor(private readonly deps: EngineDeps) {}
 
   async handleInbound(input: InboundMessage): Promise<InboundResult> {
-    const { conversations, messages, nlu } = this.deps;
     if (input.channelMessageId) {
-      const existing = messages.findByChannelId(input.channel, input.channelMessageId);
+      const existing = this.deps.messages.findByChannelId(input.channel, input.channelMessageId);
       if (existing) return this.redelivery(existing);
     }
-    let reading: BotReading | null = null;
+    let reading: Reading = null;
     // The bot reads outside the transaction (nlp.js is async); if the conversation went back to
     // bot mode in between, read and try again.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const conversation = conversations.findByIdentity(input.channel, input.externalId);
-      if (!reading && conversation?.mode !== 'desk' && input.text.trim() !== '') {
-        reading = await nlu.read(input.text, isBotLanguage(conversation?.language) ? conversation.language : null);
-      }
+      if (!reading) reading = await this.read(input);
       const events: DomainEvent[] = [];
-      const result = inTransaction(this.deps.db, () => this.storeInbound(input, reading, events));
+      const read = reading;
+      const result = inTransaction(this.deps.db, () => this.storeInbound(input, read, events));
       if (result === NEEDS_READING) continue;
       this.deps.events.emitAll(events);
       return result;
     }
     throw new Error('The conversation kept changing mode while a message was stored.');
+  }
+
+  /**
+   * The bot's reading of an inbound message, taken before its transaction; null when the bot won't
+   * read it (no text, or the conversation is with an agent).
+   */
+  async read(input: InboundMessage): Promise<Reading> {
+    const conversation = this.deps.conversations.findByIdentity(input.channel, input.externalId);
+    if (conversation?.mode === 'desk' || input.text.trim() === '') return null;
+    const started = performance.now();
+    const reading = await this.deps.nlu.read(input.text, isBotLanguage(conversation?.language) ? conversation.language : null);
+    this.deps.onReading?.((performance.now() - started) / 1000);
+    return reading;
+  }
+
+  /**
+   * Inside the caller's transaction (the inbox processor commits a batch at once): stores the
+   * message whole, with its bot answer and hand-off; `events` are emitted by the caller after the
+   * commit. NEEDS_READING when the conversation is with the bot and `reading` is missing.
+   */
+  storeRead(input: InboundMessage, reading: Reading, events: DomainEvent[]): InboundResult | NeedsReading {
+    return inTransaction(this.deps.db, () => this.storeInbound(input, reading, events));
+  }
+
+  static needsReading(result: InboundResult | NeedsReading): result is NeedsReading {
+    return result === NEEDS_READING;
   }
 
   /** Inside a transaction: the user's message, the bot's answer and the hand-off, all or nothing. */
@@ -137,17 +190,37 @@ export class ConversationEngine {
     if (reading?.languageDetected) conversations.setLanguage(conversation.id, reading.language);
 
     const activeTicketId = conversation.mode === 'desk' ? conversation.activeTicketId : null;
-    const attachments = this.storeAttachments(conversation.id, input.attachments ?? []);
+    const messageId = input.id ?? randomUUID();
+    const stored = this.storeAttachments(conversation.id, input.attachments ?? []);
+    const pending = pendingAttachments(input.media ?? []);
     const { message } = messages.append({
+      id: messageId,
       conversationId: conversation.id,
       channel: input.channel,
       ticketId: activeTicketId,
       authorKind: 'user',
       text: input.text,
-      attachments,
+      attachments: [...stored, ...pending.map((p) => p.attachment)],
       channelMessageId: input.channelMessageId ?? null,
     });
     const created: string[] = [message.id];
+    const now = this.deps.clock();
+    for (const [index, { mediaId, source }] of pending.entries()) {
+      this.deps.downloads.enqueue({ messageId, position: stored.length + index, mediaId, channel: input.channel, source }, now);
+    }
+    if (input.peer && Object.keys(input.peer).length > 0) this.deps.peers.remember(input.channel, input.externalId, input.peer, this.deps.clock());
+    if (input.unsupportedType) {
+      const note = messages.append({
+        conversationId: conversation.id,
+        channel: input.channel,
+        ticketId: activeTicketId,
+        authorKind: 'system',
+        text: unsupportedNote(input.unsupportedType),
+        // Derived from the user's message id, so it is found (not added twice) like the message itself.
+        channelMessageId: input.channelMessageId ? `${input.channelMessageId}#unsupported` : null,
+      });
+      if (note.created) created.push(note.message.id);
+    }
 
     let reply: Message | null = null;
     let ticket: Ticket | null = null;
@@ -322,6 +395,22 @@ export class ConversationEngine {
     if (!ticket) throw new DeskError(ErrorCode.notFound, 'No such ticket.');
     return ticket;
   }
+}
+
+/** Files announced by the platform: attachments pending download, each under a new media id. */
+function pendingAttachments(media: PendingMedia[]): { attachment: Attachment; mediaId: string; source: MediaSource }[] {
+  return media.map((file) => {
+    const mediaId = randomUUID();
+    const attachment: Attachment = {
+      kind: file.kind,
+      mimeType: file.mimeType ?? 'application/octet-stream',
+      size: file.size ?? 0,
+      name: (file.name ?? DEFAULT_MEDIA_NAMES[file.kind]).slice(0, 200),
+      url: `/media/${mediaId}`,
+      download: { state: 'pending', error: null, attempts: 0 },
+    };
+    return { attachment, mediaId, source: file.source };
+  });
 }
 
 function defaultContactName(channel: Channel, externalId: string): string {

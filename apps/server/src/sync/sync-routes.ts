@@ -12,6 +12,8 @@ export interface SyncDeps {
   push: SyncPush;
   /** Milliseconds between heartbeats on the event stream. */
   heartbeatMs?: number;
+  /** Counts an open stream (the SSE clients metric); answers the function that uncounts it. */
+  trackStream?: () => () => void;
 }
 
 const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
@@ -90,6 +92,7 @@ export function syncRoutes(deps: SyncDeps) {
       let latest = deps.changes.latestSeq();
       let closed = false;
       let wake: (() => void) | null = null;
+      const untrack = deps.trackStream?.() ?? (() => {});
       const off = deps.changes.onPoke((cursor) => {
         latest = Math.max(latest, cursor);
         wake?.();
@@ -119,6 +122,7 @@ export function syncRoutes(deps: SyncDeps) {
         }
       } finally {
         off();
+        untrack();
       }
     }) as never;
   });

@@ -37,6 +37,8 @@ async function startServer(dataDir: string, telegramApiUrl: string): Promise<{ c
       DEMO: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: tsx is a wrapper, and the node process under it is the server to kill.
+    detached: true,
   });
   const url = await new Promise<string>((resolve, reject) => {
     let log = '';
@@ -56,11 +58,12 @@ async function startServer(dataDir: string, telegramApiUrl: string): Promise<{ c
   return { child, url };
 }
 
+/** SIGKILL to the whole process group (tsx and the server under it), like a crash of the machine's process. */
 function kill(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
-    child.kill('SIGKILL');
+    process.kill(-(child.pid as number), 'SIGKILL');
   });
 }
 

@@ -50,6 +50,14 @@ export class OutboxRepo {
     return row.at;
   }
 
+  /** Pending and failed rows per channel (the metrics). */
+  countsByChannel(): { channel: Channel; state: 'pending' | 'failed'; count: number }[] {
+    return statement(
+      this.db,
+      "SELECT channel, state, COUNT(*) AS count FROM outbox WHERE state IN ('pending', 'failed') GROUP BY channel, state",
+    ).all() as { channel: Channel; state: 'pending' | 'failed'; count: number }[];
+  }
+
   get(id: number): OutboxRow | null {
     return (statement(this.db, 'SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined) ?? null;
   }
