@@ -1,12 +1,12 @@
 import { DeskError, ErrorCode } from '@desk/core';
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { agentsRoutes } from './accounts/agents-routes.ts';
 import { requireSession } from './accounts/auth-middleware.ts';
 import { authRoutes } from './accounts/auth-routes.ts';
 import { docsRoutes } from './docs/docs-routes.ts';
 import type { AppEnv } from './http/app-env.ts';
+import { bodyLimits } from './http/body-limits.ts';
 import { handleError, handleNotFound } from './http/error-handler.ts';
 import { createRouter } from './http/router.ts';
 import type { Services } from './services.ts';
@@ -26,7 +26,6 @@ import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { widgetAssetRoutes } from './channels/webchat/widget-assets.ts';
 
 const PUBLIC_API = new Set(['/api/auth/login', '/api/auth/set-password', '/api/openapi.json', '/api/docs']);
-const JSON_LIMIT = 1024 * 1024;
 
 function isPublicApi(path: string): boolean {
   return PUBLIC_API.has(path) || path.startsWith('/api/docs/');
@@ -46,7 +45,6 @@ export function createApp(services: Services): Hono<AppEnv> {
     }),
   );
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.route('/', metricsRoutes({ metrics: services.metrics, token: services.config.metricsToken }));
   // How long the webhooks (and the web chat's POST) take to acknowledge, by source and status.
   app.use('/channels/*', async (c, next) => {
     const source = c.req.method === 'POST' ? webhookSourceOf(c.req.path) : null;
@@ -55,6 +53,9 @@ export function createApp(services: Services): Hono<AppEnv> {
     await next();
     services.metrics.webhookLatency.observe({ source, status: String(c.res.status) }, (performance.now() - started) / 1000);
   });
+  // Before anything reads a body (webhook signatures, multipart parsing, JSON validation).
+  app.use('*', bodyLimits(services.config.mediaMaxBytes));
+  app.route('/', metricsRoutes({ metrics: services.metrics, token: services.config.metricsToken }));
 
   app.use('/api/*', async (c, next) => {
     const method = c.req.method;
@@ -69,15 +70,6 @@ export function createApp(services: Services): Hono<AppEnv> {
     }
     await next();
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: JSON_LIMIT,
-      onError: () => {
-        throw new DeskError(ErrorCode.payloadTooLarge, 'The request body is larger than 1 MB.');
-      },
-    }),
-  );
   const sessionGuard = requireSession(services.sessions);
   app.use('/api/*', async (c, next) => (isPublicApi(c.req.path) ? next() : sessionGuard(c, next)));
 

@@ -14,9 +14,11 @@ import { ChannelSettings } from './channel-settings.ts';
 import type { ChannelPeers } from './inbound/channel-peers.ts';
 import { ContactProfiles, type NewContact } from './inbound/contact-profiles.ts';
 import type { InboxIntake } from './inbound/webhook-response.ts';
+import { guardedMediaFetch } from './media/guarded-fetch.ts';
 import type { FetchFn } from './media/media-download.ts';
 import { MediaDownloadWorker } from './media/media-download-worker.ts';
 import type { MediaJobsRepo } from './media/media-jobs-repo.ts';
+import { mediaOriginPolicy } from './media/media-origins.ts';
 import { UrlMediaFetcher } from './media/url-media-fetcher.ts';
 import { MessagingAdapter, WhatsAppAdapter, WhatsAppMediaFetcher } from './meta/meta-adapters.ts';
 import { MetaProfileSource } from './meta/meta-profiles.ts';
@@ -50,7 +52,8 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
   const channelsConfig = config.channels;
   const settings = new ChannelSettings(db, channelsConfig);
   const { peers, mediaJobs: jobs } = deps;
-  let currentFetch: FetchFn = globalThis.fetch;
+  // Webhooks name the files' URLs: every download goes through the origin allow-list and address checks.
+  let currentFetch: FetchFn = guardedMediaFetch(mediaOriginPolicy(channelsConfig));
   const fetch: FetchFn = (input, init) => currentFetch(input, init);
 
   const mediaWorker = new MediaDownloadWorker(

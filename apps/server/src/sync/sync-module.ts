@@ -10,7 +10,10 @@ import { syncRoutes } from './sync-routes.ts';
  * conversation engine and the contacts repository inside the push transaction, and their
  * domain events go out after it commits.
  */
-export function createSync(services: Services, options: { heartbeatMs?: number; trackStream?: () => () => void } = {}) {
+export function createSync(
+  services: Services,
+  options: { heartbeatMs?: number; streamsPerAgent?: number; streamsPerAddress?: number; trackStream?: () => () => void } = {},
+) {
   const { db, changes, tickets, ticketService, engine, contacts, events } = services;
   const emitAfterCommit = (list: DomainEvent[], afterCommit: (effect: () => void) => void) => afterCommit(() => events.emitAll(list));
   const domain: SyncDomain = {
@@ -35,6 +38,6 @@ export function createSync(services: Services, options: { heartbeatMs?: number; 
   };
   const pull = new SyncPull(db);
   const push = new SyncPush(db, createServerMutators(db, changes, domain));
-  return { pull, push, routes: () => syncRoutes({ changes, pull, push, ...options }) };
+  return { pull, push, routes: () => syncRoutes({ changes, pull, push, sessions: services.sessions, ...options }) };
 }
 export type Sync = ReturnType<typeof createSync>;
