@@ -167,7 +167,8 @@ export class ConversationEngine {
    * commit. NEEDS_READING when the conversation is with the bot and `reading` is missing.
    */
   storeRead(input: InboundMessage, reading: Reading, events: DomainEvent[]): InboundResult | NeedsReading {
-    return inTransaction(this.deps.db, () => this.storeInbound(input, reading, events));
+    if (!this.deps.db.inTransaction) throw new Error('storeRead runs inside the caller’s transaction.');
+    return this.storeInbound(input, reading, events);
   }
 
   static needsReading(result: InboundResult | NeedsReading): result is NeedsReading {
@@ -185,9 +186,16 @@ export class ConversationEngine {
     const inBotMode = conversation?.mode !== 'desk';
     if (inBotMode && !reading && input.text.trim() !== '') return NEEDS_READING;
 
-    const contact = this.contactFor(input);
-    conversation ??= conversations.create({ contactId: contact.id, channel: input.channel, externalId: input.externalId });
-    if (reading?.languageDetected) conversations.setLanguage(conversation.id, reading.language);
+    // The contact is needed for a new conversation and for a hand-off (the designated agent) only.
+    let contact: Contact | null = null;
+    if (!conversation) {
+      contact = this.contactFor(input);
+      conversation = conversations.create({ contactId: contact.id, channel: input.channel, externalId: input.externalId });
+    }
+    if (reading?.languageDetected && conversation.language !== reading.language) {
+      conversations.setLanguage(conversation.id, reading.language);
+      conversation = { ...conversation, language: reading.language };
+    }
 
     const activeTicketId = conversation.mode === 'desk' ? conversation.activeTicketId : null;
     const messageId = input.id ?? randomUUID();
@@ -203,7 +211,7 @@ export class ConversationEngine {
       attachments: [...stored, ...pending.map((p) => p.attachment)],
       channelMessageId: input.channelMessageId ?? null,
     });
-    const created: string[] = [message.id];
+    const created: Message[] = [message];
     const now = this.deps.clock();
     for (const [index, { mediaId, source }] of pending.entries()) {
       this.deps.downloads.enqueue({ messageId, position: stored.length + index, mediaId, channel: input.channel, source }, now);
@@ -219,7 +227,7 @@ export class ConversationEngine {
         // Derived from the user's message id, so it is found (not added twice) like the message itself.
         channelMessageId: input.channelMessageId ? `${input.channelMessageId}#unsupported` : null,
       });
-      if (note.created) created.push(note.message.id);
+      if (note.created) created.push(note.message);
     }
 
     let reply: Message | null = null;
@@ -229,24 +237,26 @@ export class ConversationEngine {
     } else if (reading) {
       if (reading.answer) {
         reply = this.appendOutbound(conversation, { authorKind: 'bot', text: reading.answer, ticketId: null });
-        created.push(reply.id);
+        created.push(reply);
       }
       const intent = reading.intent ? this.deps.intents.get(reading.intent.id) : null;
       if (intent?.desk.enabled && this.deps.integration.get().enabled) {
-        const handOff = this.handOff(conversation, contact, intent, reading.confidence, reading.language);
+        const handOff = this.handOff(conversation, contact ?? this.contactFor(input), intent, reading.confidence, reading.language);
         ticket = handOff.ticket;
-        created.push(...handOff.createdMessageIds);
+        created.push(...handOff.createdMessageIds.map((id) => messages.get(id) as Message));
         events.push({ name: 'ticket.created', payload: { ticket } });
       }
     }
-    for (const id of created) {
-      events.push({ name: 'message.created', payload: { message: messages.get(id) as Message, channel: input.channel, externalId: input.externalId } });
+    // A hand-off linked the messages to the ticket: read them back; otherwise they are as written.
+    const current = (m: Message) => (ticket ? (messages.get(m.id) as Message) : m);
+    for (const m of created) {
+      events.push({ name: 'message.created', payload: { message: current(m), channel: input.channel, externalId: input.externalId } });
     }
     return {
-      message: messages.get(message.id) as Message,
+      message: current(message),
       created: true,
-      conversation: conversations.get(conversation.id) as ConversationRecord,
-      reply: reply ? messages.get(reply.id) : null,
+      conversation: ticket ? (conversations.get(conversation.id) as ConversationRecord) : conversation,
+      reply: reply ? current(reply) : null,
       ticket: ticket ? tickets.get(ticket.id) : null,
     };
   }
@@ -330,7 +340,7 @@ export class ConversationEngine {
       text: input.text,
       delivery: initialDelivery(conversation.channel),
     });
-    if (usesOutbox(conversation.channel)) this.deps.outbox.enqueue(message.id, conversation.channel, this.deps.clock());
+    if (usesOutbox(conversation.channel)) this.deps.outbox.enqueue(message.id, conversation.channel, this.deps.clock(), conversation.id);
     return message;
   }
 

@@ -45,7 +45,7 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
     super({
       name: 'outbox',
       clock: deps.clock,
-      due: (now) => deps.outbox.due(now),
+      due: (now, limit) => deps.outbox.due(now, limit),
       nextDueAt: () => deps.outbox.nextDueAt(),
       handle: (row) => this.deliver(row),
       keyOf: (row) => row.conversation_id ?? `outbox:${row.id}`,

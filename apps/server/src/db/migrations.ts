@@ -270,7 +270,7 @@ CREATE INDEX outbox_pending_conversation ON outbox(conversation_id, id) WHERE st
 -- Every webhook (and the web chat's POST) lands here first, once per (source, platform event id).
 -- state: pending (waiting for the processor), done, or set_aside (it threw: kept with its error for admins).
 CREATE TABLE inbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id INTEGER PRIMARY KEY,
   source TEXT NOT NULL,
   event_id TEXT NOT NULL,
   payload TEXT NOT NULL,
@@ -282,7 +282,6 @@ CREATE TABLE inbox (
   UNIQUE (source, event_id)
 );
 CREATE INDEX inbox_pending ON inbox(id) WHERE state = 'pending';
-CREATE INDEX inbox_done ON inbox(processed_at) WHERE state = 'done';
 `,
   },
 ];

@@ -31,8 +31,13 @@ export interface InboxProcessorDeps {
 }
 
 export interface InboxProcessorOptions {
-  /** Rows per batch (one transaction). */
+  /** Most rows per batch (one transaction). */
   batchSize?: number;
+  /**
+   * How long the processor may hold the event loop at a time: the bot yields to the webhooks after
+   * this long, and batches shrink so that their transaction fits in it (acknowledgements stay fast).
+   */
+  sliceMs?: number;
   /** A row that threw this many times is set aside. */
   maxAttempts?: number;
   /** How long processed rows are kept as the dedupe window for redeliveries. */
@@ -65,12 +70,17 @@ const conversationKey = (input: InboundMessage) => `${input.channel}\u0000${inpu
  */
 export class InboxProcessor {
   private readonly batchSize: number;
+  private readonly sliceMs: number;
+  /** Recent transaction time per row (ms), to size batches to the slice. */
+  private msPerRow = 0.25;
   private readonly maxAttempts: number;
   private readonly keepDoneMs: number;
   private started = false;
   private scheduled = false;
   private running: Promise<void> | null = null;
   private lastPrune = 0;
+  /** Newest inbox ids noted once a minute: rows up to an expired mark are pruned. */
+  private readonly marks: { at: number; id: number }[] = [];
   /** The batch before: the next one starts after it (rows are taken by one batch at a time). */
   private previous: Promise<unknown> = Promise.resolve();
 
@@ -79,6 +89,7 @@ export class InboxProcessor {
     options: InboxProcessorOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 200;
+    this.sliceMs = options.sliceMs ?? 5;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.keepDoneMs = options.keepDoneMs ?? 60 * 60_000;
   }
@@ -136,10 +147,20 @@ export class InboxProcessor {
   }
 
   private async batch(): Promise<number> {
-    const rows = this.deps.inbox.takePending(this.batchSize);
+    const limit = Math.max(8, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerRow)));
+    const rows = this.deps.inbox.takePending(limit);
     if (rows.length === 0) return 0;
     const work: Work[] = [];
-    for (const row of rows) work.push(await this.prepare(row));
+    let sliceStart = performance.now();
+    for (const row of rows) {
+      work.push(await this.prepare(row));
+      if (performance.now() - sliceStart > this.sliceMs) {
+        // The bot reads synchronously under its promises: let waiting requests in.
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    const transactionStart = performance.now();
 
     const events: DomainEvent[] = [];
     const stored: { input: InboundMessage; contactId: string; flagged: boolean }[] = [];
@@ -197,6 +218,7 @@ export class InboxProcessor {
       }
       this.prune(now);
     });
+    this.msPerRow = 0.7 * this.msPerRow + 0.3 * Math.max(0.005, (performance.now() - transactionStart) / rows.length);
     this.deps.events.emitAll(events);
     this.deps.onBatch?.({ messages, setAside, rows: rows.length });
     if (stored.length > 0 || hasMedia) this.deps.afterCommit?.({ stored, hasMedia });
@@ -222,11 +244,17 @@ export class InboxProcessor {
     return { row, event, error: null, readings, flagged, conversations: [...new Set(event.messages.map(conversationKey))] };
   }
 
-  /** Processed rows are kept a while (redeliveries are recognised), then forgotten. */
+  /**
+   * Processed rows are kept a while (redeliveries are recognised), then forgotten: once a minute the
+   * newest id is noted, and rows up to a mark older than `keepDoneMs` go (a range on the primary key).
+   */
   private prune(now: string): void {
     const at = Date.parse(now);
     if (at - this.lastPrune < 60_000) return;
     this.lastPrune = at;
-    this.deps.inbox.pruneDone(new Date(at - this.keepDoneMs).toISOString());
+    this.marks.push({ at, id: this.deps.inbox.lastId() });
+    let expired: number | null = null;
+    while (this.marks.length > 0 && at - (this.marks[0] as { at: number }).at >= this.keepDoneMs) expired = (this.marks.shift() as { id: number }).id;
+    if (expired !== null) this.deps.inbox.pruneDoneUpTo(expired);
   }
 }

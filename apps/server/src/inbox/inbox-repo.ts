@@ -88,8 +88,13 @@ export class InboxRepo {
     return { pending: count.n, oldestReceivedAt: oldest?.received_at ?? null };
   }
 
-  /** Forgets processed rows older than `before`: the dedupe window is their lifetime. */
-  pruneDone(before: string): number {
-    return statement(this.db, "DELETE FROM inbox WHERE state = 'done' AND processed_at < ?").run(before).changes;
+  /** The newest row's id (0 when empty): a mark for `pruneDoneUpTo` later. */
+  lastId(): number {
+    return (statement(this.db, 'SELECT COALESCE(MAX(id), 0) AS id FROM inbox').get() as { id: number }).id;
+  }
+
+  /** Forgets processed rows up to a mark taken a while ago: the dedupe window is their lifetime. */
+  pruneDoneUpTo(id: number): number {
+    return statement(this.db, "DELETE FROM inbox WHERE id <= ? AND state = 'done'").run(id).changes;
   }
 }

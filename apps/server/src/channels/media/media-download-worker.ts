@@ -60,7 +60,7 @@ export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
     super({
       name: 'media downloads',
       clock: deps.clock,
-      due: (now) => deps.jobs.due(now),
+      due: (now, limit) => deps.jobs.due(now, limit),
       nextDueAt: () => deps.jobs.nextDueAt(),
       handle: (job) => this.download(job),
       // Each job stands alone (a message's attachments are patched one by one, in transactions).
