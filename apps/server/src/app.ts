@@ -86,6 +86,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/', inboxRoutes(services));
   app.route('/', webchatRoutes({ ...services, mediaMaxBytes: services.config.mediaMaxBytes, trackStream: () => services.metrics.trackStream('webchat') }));
   for (const routes of services.channels.routes()) app.route('/', routes);
+  app.route('/', services.zendesk.routes());
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

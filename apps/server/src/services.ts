@@ -21,6 +21,7 @@ import { InboxProcessor } from './inbox/inbox-processor.ts';
 import { InboxRepo } from './inbox/inbox-repo.ts';
 import { IntentsRepo } from './intents/intents-repo.ts';
 import { DeskIntegrationRepo } from './integrations/desk-integration-repo.ts';
+import { createZendesk } from './integrations/zendesk/zendesk-module.ts';
 import { MediaRepo } from './media/media-repo.ts';
 import { MediaStore } from './media/media-store.ts';
 import { DeskMetrics } from './metrics/desk-metrics.ts';
@@ -60,6 +61,9 @@ export function createServices(db: Db, config: Config) {
   events.on('message.created', ({ message }) => {
     if (message.delivery?.state === 'pending') outbox.kick();
   });
+  const mediaStore = new MediaStore(config.dataDir);
+  // Zendesk Support and Zendesk messaging hand-offs (the engine asks them where an intent goes).
+  const zendesk = createZendesk({ db, clock, events, config: config.zendesk, publicUrl: config.publicUrl, conversations, messages, contacts, mediaStore, engine });
   // Webhook → inbox → processor → engine → outbox: the webhooks only fill the inbox; the processor
   // stores its events in batches through the engine, whose outbound messages the outbox delivers.
   const inboxProcessor = new InboxProcessor({
@@ -74,7 +78,9 @@ export function createServices(db: Db, config: Config) {
   });
   const inbox = new InboxIntake({ inbox: inboxRepo, clock, arrived: () => inboxProcessor.kick() });
   // Telegram, WhatsApp, Messenger, Instagram, Sunshine: webhooks, outbound adapters, file downloads.
-  const channels = createMessagingChannels({ db, clock, events, changes, messages, media, outbox, inbox, mediaJobs, peers, config });
+  const channels = createMessagingChannels({
+    db, clock, events, changes, messages, media, outbox, inbox, mediaJobs, peers, config, sunshineEvents: (body) => zendesk.handOffs.sunshineEvents(body),
+  });
   void nlu.train(intents.list());
   const pushSubscriptions = new PushSubscriptionsRepo(db);
   const vapid = loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
@@ -96,7 +102,8 @@ export function createServices(db: Db, config: Config) {
     intents,
     integration,
     media,
-    mediaStore: new MediaStore(config.dataDir),
+    mediaStore,
+    zendesk,
     nlu,
     engine,
     ticketService,

@@ -40,6 +40,8 @@ export interface MessagingChannelsDeps {
   mediaJobs: MediaJobsRepo;
   peers: ChannelPeers;
   config: Config;
+  /** Sunshine webhook events beyond user messages (switchboard releases, Zendesk agents' messages). */
+  sunshineEvents?: (body: unknown) => void;
 }
 
 /**
@@ -102,7 +104,7 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
       return [
         telegramRoutes(hooks),
         metaRoutes(hooks),
-        smoochRoutes(hooks),
+        smoochRoutes({ ...hooks, ...(deps.sunshineEvents && { events: deps.sunshineEvents }) }),
         channelSettingsRoutes({ settings, telegram, publicUrl: config.publicUrl }),
       ] as const;
     },

@@ -28,6 +28,7 @@ import type { TicketsRepo } from '../tickets/tickets-repo.ts';
 import { type BotLanguage, isBotLanguage } from './bot/languages.ts';
 import type { BotReading, Nlu } from './bot/nlu.ts';
 import type { ConversationRecord, ConversationsRepo } from './conversations-repo.ts';
+import type { ExternalHandOffs } from './external-handoff.ts';
 import { initialDelivery, usesOutbox } from './delivery.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 import type { OutboxRepo } from './outbox-repo.ts';
@@ -126,7 +127,14 @@ const DEFAULT_MEDIA_NAMES: Record<PendingMedia['kind'], string> = { image: 'imag
  * hand-offs to tickets and agent replies. Each step is one transaction; events go out after it.
  */
 export class ConversationEngine {
+  private external: ExternalHandOffs | null = null;
+
   constructor(private readonly deps: EngineDeps) {}
+
+  /** Zendesk hand-offs (built after the engine, since they reply through it). */
+  useExternalHandOffs(external: ExternalHandOffs): void {
+    this.external = external;
+  }
 
   async handleInbound(input: InboundMessage): Promise<InboundResult> {
     if (input.channelMessageId) {
@@ -154,7 +162,7 @@ export class ConversationEngine {
    */
   async read(input: InboundMessage): Promise<Reading> {
     const conversation = this.deps.conversations.findByIdentity(input.channel, input.externalId);
-    if (conversation?.mode === 'desk' || input.text.trim() === '') return null;
+    if (!botAnswers(conversation) || input.text.trim() === '') return null;
     const started = performance.now();
     const reading = await this.deps.nlu.read(input.text, isBotLanguage(conversation?.language) ? conversation.language : null);
     this.deps.onReading?.((performance.now() - started) / 1000);
@@ -183,7 +191,7 @@ export class ConversationEngine {
       if (existing) return this.redelivery(existing);
     }
     let conversation = conversations.findByIdentity(input.channel, input.externalId);
-    const inBotMode = conversation?.mode !== 'desk';
+    const inBotMode = botAnswers(conversation);
     if (inBotMode && !reading && input.text.trim() !== '') return NEEDS_READING;
 
     // The contact is needed for a new conversation and for a hand-off (the designated agent) only.
@@ -232,15 +240,23 @@ export class ConversationEngine {
 
     let reply: Message | null = null;
     let ticket: Ticket | null = null;
+    let handedOff = false;
     if (activeTicketId) {
       tickets.touch(activeTicketId);
+    } else if (!inBotMode) {
+      // An external agent (Zendesk) holds the conversation: the bot stays silent.
+      this.external?.userMessage(conversation, messages.get(message.id) as Message);
     } else if (reading) {
       if (reading.answer) {
         reply = this.appendOutbound(conversation, { authorKind: 'bot', text: reading.answer, ticketId: null });
         created.push(reply);
       }
       const intent = reading.intent ? this.deps.intents.get(reading.intent.id) : null;
-      if (intent?.desk.enabled && this.deps.integration.get().enabled) {
+      const destination = intent?.desk.enabled ? (this.external?.destinationFor(intent) ?? 'desk') : null;
+      if (intent && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
+        this.external.begin({ conversation, contact: contact ?? this.contactFor(input), intent, destination, language: reading.language }, events);
+        handedOff = true;
+      } else if (intent && destination === 'desk' && this.deps.integration.get().enabled) {
         const handOff = this.handOff(conversation, contact ?? this.contactFor(input), intent, reading.confidence, reading.language);
         ticket = handOff.ticket;
         created.push(...handOff.createdMessageIds.map((id) => messages.get(id) as Message));
@@ -255,7 +271,7 @@ export class ConversationEngine {
     return {
       message: current(message),
       created: true,
-      conversation: ticket ? (conversations.get(conversation.id) as ConversationRecord) : conversation,
+      conversation: ticket || handedOff ? (conversations.get(conversation.id) as ConversationRecord) : conversation,
       reply: reply ? current(reply) : null,
       ticket: ticket ? tickets.get(ticket.id) : null,
     };
@@ -421,6 +437,11 @@ function pendingAttachments(media: PendingMedia[]): { attachment: Attachment; me
     };
     return { attachment, mediaId, source: file.source };
   });
+}
+
+/** A new conversation, or one in bot mode: the bot reads and answers. Desk and Zendesk agents silence it. */
+function botAnswers(conversation: ConversationRecord | null): boolean {
+  return !conversation || conversation.mode === 'bot';
 }
 
 function defaultContactName(channel: Channel, externalId: string): string {

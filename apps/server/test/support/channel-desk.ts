@@ -109,6 +109,7 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
     services.inboxProcessor.start();
     services.outbox.start();
     services.channels.start();
+    services.zendesk.start();
   }
   const request: ChannelDesk['request'] = requestFor(app, agent.token, services);
   let closed = false;
@@ -155,6 +156,8 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
       await services.inboxProcessor.idle();
       services.outbox.stop();
       services.channels.stop();
+      services.zendesk.stop();
+      await services.zendesk.idle();
       // Let a run that was already kicked finish before the database goes away.
       await new Promise((resolve) => setImmediate(resolve));
       if (options.workers !== false) await services.outbox.runDue();
