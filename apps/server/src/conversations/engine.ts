@@ -251,7 +251,9 @@ export class ConversationEngine {
         reply = this.appendOutbound(conversation, { authorKind: 'bot', text: reading.answer, ticketId: null });
         created.push(reply);
       }
-      const intent = reading.intent ? this.deps.intents.get(reading.intent.id) : null;
+      // Most messages hand nothing off: their intent's hand-off settings alone are read first.
+      const handsOff = reading.intent !== null && this.deps.intents.deskOf(reading.intent.id)?.enabled === true;
+      const intent = handsOff && reading.intent ? this.deps.intents.get(reading.intent.id) : null;
       const destination = intent?.desk.enabled ? (this.external?.destinationFor(intent) ?? 'desk') : null;
       if (intent && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
         this.external.begin({ conversation, contact: contact ?? this.contactFor(input), intent, destination, language: reading.language }, events);
