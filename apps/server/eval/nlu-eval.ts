@@ -54,8 +54,10 @@ for (const language of BOT_LANGUAGES) {
   const misses: string[] = [];
   const confusion = new Map<string, Map<string, number>>();
   let right = 0;
+  let asked = 0;
   for (const [text, expected] of paraphrases) {
     const reading = await nlu.read(text);
+    if (reading.ask) asked += 1;
     const got = nameOf(reading);
     const row = confusion.get(expected) ?? new Map<string, number>();
     row.set(got, (row.get(got) ?? 0) + 1);
@@ -86,6 +88,7 @@ for (const language of BOT_LANGUAGES) {
   console.log(`  paraphrases right:        ${right}/${paraphrases.length} = ${pct(right, paraphrases.length)}   (goal ≥ 95 %)`);
   console.log(`  off-topic rejected:       ${offTopic.length - matched}/${offTopic.length}; matched an intent ${pct(matched, offTopic.length)}   (goal ≤ 3 %)`);
   console.log(`  greeting + hand-off:      ${handedOff}/${greetingPlusHandOff.length} handed off   (goal: all)`);
+  console.log(`  paraphrases the bot would ask about (two close intents) instead of answering: ${asked}/${paraphrases.length}`);
   console.log('  confusion (expected → got):');
   for (const [expected, row] of confusion) {
     console.log(`    ${expected.padEnd(18)} ${[...row].map(([got, n]) => `${got}: ${n}`).join(', ')}`);

@@ -35,5 +35,7 @@ export function chosenReply(reply: string, choices: readonly QuickReply[]): Quic
   const number = /^\s*(\d{1,2})\s*[.)]?\s*$/.exec(reply);
   if (number) return choices[Number(number[1]) - 1] ?? null;
   const typed = fold(reply);
-  return typed === '' ? null : (choices.find((choice) => fold(choice.label) === typed) ?? null);
+  if (typed === '') return null;
+  // WhatsApp cuts a button's title to 20 characters, and sends back the cut title.
+  return choices.find((choice) => fold(choice.label) === typed || fold(choice.label.slice(0, 20)) === typed) ?? null;
 }

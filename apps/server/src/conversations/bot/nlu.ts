@@ -71,6 +71,8 @@ export interface BotReading {
   answer: string | null;
   /** The best intents, most confident first (at most three). */
   ranking: IntentScore[];
+  /** When the two best intents are too close to pick one: both, for the bot to ask which the user means. */
+  ask: IntentScore[] | null;
 }
 
 export interface NluOptions {
@@ -87,6 +89,12 @@ const RANKING_SIZE = 3;
  * greeting-plus-question wrongly costs an agent a glance, while not handing off strands the user.
  */
 const REQUEST_BESIDE_SMALL_TALK = 0.75;
+/**
+ * The bot asks which of the two best intents the user means when the second is at least this
+ * confident and within this margin of the first: answering either would be a coin toss.
+ */
+const ASK_FLOOR = 0.35;
+const ASK_MARGIN = 0.25;
 
 /** Function words nlp.js's stopword lists miss, in the forms people type them. */
 const EXTRA_FUNCTION_WORDS = [
@@ -285,6 +293,12 @@ export class Nlu {
     return this.model?.stats ?? null;
   }
 
+  /** The intent's answer that reads most like `language` (for a choice the user pressed). */
+  answerFor(intentId: string, language: BotLanguage): string | null {
+    const trained = this.model?.intents.get(intentId);
+    return trained ? (pickAnswer(trained.answers, language)?.text ?? null) : null;
+  }
+
   /** Reads a message. `hint` is the conversation's language, used when the text doesn't tell. */
   async read(text: string, hint: BotLanguage | null = null): Promise<BotReading> {
     if (!this.model) await this.whenIdle();
@@ -292,7 +306,7 @@ export class Nlu {
     const detected = model?.detector.detect(text) ?? null;
     const language = detected && (detected.confident || !hint) ? detected.language : (hint ?? this.defaultLanguage);
     const languageDetected = detected !== null && (detected.confident || !hint);
-    const fallback: BotReading = { intent: null, confidence: 0, language, languageDetected, answer: FALLBACK_ANSWERS[language], ranking: [] };
+    const fallback: BotReading = { intent: null, confidence: 0, language, languageDetected, answer: FALLBACK_ANSWERS[language], ranking: [], ask: null };
     if (!model || model.intents.size === 0 || text.trim() === '') return fallback;
 
     const tokens = tokenise(text);
@@ -310,9 +324,12 @@ export class Nlu {
       if (request && handsOff(request.intent.intent) && request.confidence >= this.threshold * REQUEST_BESIDE_SMALL_TALK) best = request;
     }
     const top = ranking.slice(0, RANKING_SIZE).map(({ intent, confidence, similarity, network }) => ({ intent: intent.intent, confidence, similarity, network }));
-    if (!best || best.confidence < this.threshold) return { ...fallback, confidence: best?.confidence ?? 0, ranking: top };
+    // Two close readings (and not small talk beside a request, which the rule above settles): ask.
+    const [first, second] = top;
+    const ask = best === ranking[0] && first && second && second.confidence >= ASK_FLOOR && first.confidence - second.confidence < ASK_MARGIN ? [first, second] : null;
+    if (!best || best.confidence < this.threshold) return { ...fallback, confidence: best?.confidence ?? 0, ranking: top, ask };
     const answer = pickAnswer(best.intent.answers, language);
-    return { intent: best.intent.intent, confidence: best.confidence, language, languageDetected, answer: answer?.text ?? null, ranking: top };
+    return { intent: best.intent.intent, confidence: best.confidence, language, languageDetected, answer: answer?.text ?? null, ranking: top, ask };
   }
 
   /** The intents the message matches, most confident first; the network's best score over `networks` counts. */
