@@ -1,4 +1,4 @@
-import type { Agent, Contact, DeskIntegration, Intent, Message, MutationError, MutationName, SyncEntity, Ticket, TicketRead } from '@desk/core';
+import { type Agent, type Contact, type DeskIntegration, exhaustiveSwitchError, type Intent, type Message, type MutationError, type MutationName, type SyncEntity, type Ticket, type TicketRead } from '@desk/core';
 import { Dexie, type EntityTable } from 'dexie';
 
 /**
@@ -120,8 +120,13 @@ export function toLocal(entity: SyncEntity, id: string, data: unknown): unknown 
       return { ...(data as DeskIntegration), id };
     case 'ticketRead':
       return { ...(data as TicketRead), id };
-    default:
+    case 'message':
+    case 'contact':
+    case 'agent':
+    case 'intent':
       return data;
+    default:
+      return exhaustiveSwitchError(entity, 'sync entity');
   }
 }
 

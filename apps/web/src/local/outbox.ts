@@ -1,5 +1,5 @@
 import { type Mutation, type MutationArgsOf, type MutationError, type MutationName, type MutationResult, parseMutation, type PullResponse, type SyncEntity, ticketIdOf } from '@desk/core';
-import { type Applied, applyMutation, type Key, keyString, keysOf } from './apply.ts';
+import { type Applied, applyMutation, type Key, keyString, keysOf, readsOf } from './apply.ts';
 import { type BaseRow, type DeskDb, getMeta, META, type OutboxEntry, setMeta, tableOf, toLocal } from './db.ts';
 
 /**
@@ -38,8 +38,7 @@ export async function mutate<N extends MutationName>(db: DeskDb, agentId: string
   const now = new Date().toISOString();
   return db.transaction('rw', syncTables(db), async (): Promise<ActionResult> => {
     const keys = keysOf(mutation, agentId);
-    const touched = ticketIdOf(mutation);
-    const reads: Key[] = touched && !keys.some((key) => key[0] === 'ticket' && key[1] === touched) ? [...keys, ['ticket', touched]] : keys;
+    const reads = readsOf(mutation, agentId);
     // Every read at once (one round trip to IndexedDB, not one per read): the action's time to screen.
     const [current, agents, bases, nextId] = await Promise.all([
       readRows(db, reads),
@@ -85,8 +84,10 @@ async function rebase(db: DeskDb, agentId: string, keys: Iterable<Key>): Promise
       if (!mutation || !keysOf(mutation, agentId).some((k) => keyString(k) === wanted)) continue;
       touching += 1;
       const view = new Map<string, unknown>([[wanted, row ?? undefined]]);
-      const ticketId = ticketIdOf(mutation);
-      if (ticketId && key[0] !== 'ticket') view.set(keyString(['ticket', ticketId]), await db.tickets.get(ticketId));
+      // The other rows it reads (a reply's ticket) as the screen shows them now.
+      for (const read of readsOf(mutation, agentId)) {
+        if (keyString(read) !== wanted) view.set(keyString(read), await tableOf(db, read[0]).get(read[1]));
+      }
       const applied = applyMutation(mutation, (entity, id) => view.get(keyString([entity, id])), { agentId, now: entry.createdAt });
       // A pending change the server's new state no longer allows shows nothing; the push will tell why.
       if (applied.ok) row = applied.rows.find((r) => keyString([r.entity, r.id]) === wanted)?.row ?? row;

@@ -1,3 +1,4 @@
+import { exhaustiveSwitchError } from '@desk/core';
 import { A } from '@solidjs/router';
 import { createEffect, For, Match, onCleanup, onMount, Switch } from 'solid-js';
 import { t } from '../../i18n/index.ts';
@@ -59,6 +60,8 @@ function ToastText(props: { summary: AlertSummary; agentName: (id: string | null
         return event.assigneeId ? t('alerts.assigned', { number, name: props.agentName(event.assigneeId) }) : t('alerts.unassigned', { number });
       case 'status':
         return t('alerts.status', { number, status: t(`status.${event.status}`) });
+      default:
+        return exhaustiveSwitchError(event, 'alert event');
     }
   };
   return (
