@@ -80,7 +80,8 @@ describe('the mutation registry', () => {
     const tag = parseMutation('ticket.addTag', EXAMPLES['ticket.addTag']);
     if (!tag.ok) throw new Error('parse');
     const tagged = applyMutation(tag.mutation, read, { agentId: 'agent-1', now: ticket.updatedAt });
-    expect(tagged.ok && (tagged.rows[0]?.row as Ticket).tags).toEqual(['vip', 'billing']);
+    if (!tagged.ok) throw new Error(tagged.error.message);
+    expect((tagged.rows[0]?.row as Ticket | undefined)?.tags).toEqual(['vip', 'billing']);
   });
 
   it('refuses a name it does not know and bad arguments with the field named', () => {
