@@ -65,6 +65,8 @@ export {
   PullQuery,
   PullResponse,
   PushResponse,
+  StreamPoke,
+  StreamQuery,
   SYNC_ENTITIES,
   SyncChange,
   SyncEntity,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { MutationResult, PullResponse, PushResponse, TicketPriority, TicketStatus } from '@desk/core';
+import type { MutationResult, PullResponse, PushResponse, StreamPoke, TicketPriority, TicketStatus } from '@desk/core';
 import { serve } from '@hono/node-server';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +31,8 @@ type Step =
   | { kind: 'mutate'; pick: number; ticket: number; status: TicketStatus; priority: TicketPriority; agent: number; tag: string }
   | { kind: 'push'; reorder: boolean; duplicate: boolean; cutAfterMs: number | null }
   | { kind: 'pull'; limit: number; cutAfterMs: number | null }
-  | { kind: 'wait'; ms: number };
+  | { kind: 'wait'; ms: number }
+  | { kind: 'listen'; ms: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -57,6 +58,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('pull' as const), limit: fc.integer({ min: 2, max: 40 }), cutAfterMs: fc.option(fc.nat(3), { freq: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.nat(4) }) },
+  // Listen to the event stream for a while, applying the change sets its pokes carry.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('listen' as const), ms: fc.integer({ min: 1, max: 30 }) }) },
 );
 
 async function call<T>(base: string, client: Client, path: string, init: RequestInit, cutAfterMs: number | null): Promise<T | null> {
@@ -99,23 +102,63 @@ async function pushOnce(base: string, client: Client, options: { reorder: boolea
   }
 }
 
+function applyPage(client: Client, page: PullResponse): void {
+  let previous = client.cursor;
+  for (const change of page.changes) {
+    expect(change.seq).toBeGreaterThan(previous);
+    previous = change.seq;
+    const key = `${change.entity}:${change.id}`;
+    if (change.op === 'put') client.rows.set(key, change.data);
+    else client.rows.delete(key);
+  }
+  client.cursor = page.cursor;
+  client.epoch = page.epoch;
+}
+
 async function pullAll(base: string, client: Client, limit: number, cutAfterMs: number | null): Promise<void> {
   for (;;) {
     const page = await call<PullResponse>(base, client, `/api/sync/pull?cursor=${client.cursor}&limit=${limit}`, {}, cutAfterMs);
     if (!page) return;
-    let previous = client.cursor;
-    for (const change of page.changes) {
-      expect(change.seq).toBeGreaterThan(previous);
-      previous = change.seq;
-      const key = `${change.entity}:${change.id}`;
-      if (change.op === 'put') client.rows.set(key, change.data);
-      else client.rows.delete(key);
-    }
-    client.cursor = page.cursor;
-    client.epoch = page.epoch;
+    applyPage(client, page);
     if (!page.hasMore) return;
   }
 }
+
+/**
+ * Holds the event stream open for `ms` (then drops it), applying each poke's carried page when it
+ * follows on from the client's cursor, as the PWA does; other pokes would make it pull later.
+ */
+async function listen(base: string, client: Client, ms: number): Promise<void> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  const query = new URLSearchParams({ cursor: String(client.cursor) });
+  if (client.epoch) query.set('epoch', client.epoch);
+  try {
+    const res = await fetch(`${base}/api/sync/stream?${query}`, { headers: { authorization: `Bearer ${client.token}` }, signal: controller.signal });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      text += decoder.decode(value);
+      for (let found = POKE.exec(text); found; found = POKE.exec(text)) {
+        text = text.slice(found.index + found[0].length);
+        const poke = JSON.parse(found[1] as string) as StreamPoke;
+        if (!poke.more && poke.page && poke.from === client.cursor) {
+          applyPage(client, poke.page);
+          carriedPagesApplied += 1;
+        }
+      }
+    }
+  } catch (err) {
+    if (!controller.signal.aborted) throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+let carriedPagesApplied = 0;
+const POKE = /event: poke\ndata: (.*)\n(?:id: \d+\n)?\n/;
 
 function mutationFor(stepData: Extract<Step, { kind: 'mutate' }>, tickets: string[], agents: (string | null)[]): Omit<Pushed, 'id'> {
   const ticketId = tickets[stepData.ticket] as string;
@@ -166,6 +209,8 @@ async function runScenario(desk: TestDesk, base: string, plans: Step[][], seed: 
           await pushOnce(base, client, s, rnd);
         } else if (s.kind === 'pull') {
           await pullAll(base, client, s.limit, s.cutAfterMs);
+        } else if (s.kind === 'listen') {
+          await listen(base, client, s.ms);
         } else {
           await new Promise((resolve) => setTimeout(resolve, s.ms));
         }
@@ -227,5 +272,7 @@ describe('sync convergence (property)', () => {
       }),
       { numRuns: 25 },
     );
+    // The runs did exercise stream-carried change sets, not only pulls.
+    expect(carriedPagesApplied).toBeGreaterThan(0);
   }, 120_000);
 });

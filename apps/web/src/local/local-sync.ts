@@ -1,4 +1,4 @@
-import type { MutationArgsOf, MutationName } from '@desk/core';
+import { type MutationArgsOf, type MutationName, StreamPoke } from '@desk/core';
 import { liveQuery } from 'dexie';
 import { isNetworkError } from '../api/client.ts';
 import { DeskDb, getMeta, META } from './db.ts';
@@ -27,6 +27,11 @@ export interface LocalSync {
 export interface LocalSyncOptions {
   transport?: SyncTransport;
   streamUrl?: string;
+  /**
+   * Connect the stream with our cursor so its pokes carry small change sets (default). Off, every
+   * poke is followed by a pull: the protocol before issue 16, kept as the sync benchmark's baseline.
+   */
+  carriedChanges?: boolean;
 }
 
 export function databaseName(agentId: string): string {
@@ -46,6 +51,8 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
   const cleanups: (() => void)[] = [];
   const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`desk-sync-${agentId}`);
   let leader = false;
+  /** The leader's push (set while this tab leads). */
+  let pushNow: () => void = () => engine.requestSync();
 
   // Ask the browser not to evict this origin's data: pending work lives here.
   void navigator.storage?.persist?.().catch(() => false);
@@ -76,28 +83,53 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
   function lead(): () => void {
     leader = true;
     const off = engine.status.subscribe((s) => channel?.postMessage({ kind: 'status', status: s }));
-    // Any tab's new action lands in the outbox: push it.
+    let stream: EventSource | null = null;
+    let streamOpen = false;
+    // Any tab's new action lands in the outbox: push it at once (no batching delay). With the stream
+    // up, its next poke confirms the push; without it, pull to learn the outcome.
+    const push = () =>
+      engine.pushNow().then(
+        () => {
+          if (!streamOpen) engine.requestSync();
+        },
+        () => engine.requestSync(),
+      );
+    pushNow = () => void push();
     const pending = liveQuery(() => db.outbox.filter((entry) => !entry.pushedAt).count()).subscribe({
       next: (count) => {
-        if (count > 0) engine.requestSync();
+        if (count > 0) void push();
       },
     });
-    const stream = new EventSource(options.streamUrl ?? '/api/sync/stream', { withCredentials: true });
-    stream.addEventListener('poke', (event) => {
-      const cursor = Number((event as MessageEvent<string>).data ? JSON.parse((event as MessageEvent<string>).data).cursor : 0);
-      void getMeta<number>(db, META.cursor).then((local) => {
-        if (cursor > (local ?? 0)) engine.requestSync();
+    let closed = false;
+    // The stream starts from our cursor, so its pokes can carry the changes since then.
+    void Promise.all([getMeta<number>(db, META.cursor), getMeta<string>(db, META.epoch)]).then(([cursor, epoch]) => {
+      if (closed) return;
+      const query = new URLSearchParams();
+      if (cursor && options.carriedChanges !== false) query.set('cursor', String(cursor));
+      if (cursor && epoch) query.set('epoch', epoch);
+      const base = options.streamUrl ?? '/api/sync/stream';
+      stream = new EventSource(query.size > 0 ? `${base}${base.includes('?') ? '&' : '?'}${query}` : base, { withCredentials: true });
+      stream.addEventListener('poke', (event) => {
+        const data = (event as MessageEvent<string>).data;
+        const parsed = StreamPoke.safeParse(data ? JSON.parse(data) : null);
+        if (!parsed.success) engine.requestSync();
+        else engine.offer(options.carriedChanges === false ? { cursor: parsed.data.cursor, more: true } : parsed.data);
       });
-    });
-    stream.addEventListener('open', () => {
-      status.set({ online: true });
-      engine.requestSync();
+      stream.addEventListener('open', () => {
+        streamOpen = true;
+        status.set({ online: true });
+        engine.requestSync();
+      });
+      stream.addEventListener('error', () => {
+        streamOpen = false;
+      });
     });
     engine.requestSync();
     return () => {
       off();
       pending.unsubscribe();
-      stream.close();
+      closed = true;
+      stream?.close();
       engine.stop();
       leader = false;
     };
@@ -124,7 +156,8 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
     act: async (name, args) => {
       const result = await mutate(db, agentId, name, args);
       if (result.ok) {
-        if (leader) engine.requestSync();
+        // Pushed the moment its transaction commits (the outbox liveQuery would see it a little later).
+        if (leader) pushNow();
         else channel?.postMessage({ kind: 'sync' });
       }
       return result;

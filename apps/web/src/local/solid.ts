@@ -21,7 +21,9 @@ const root = createRoot(() => {
     const agentId = currentUser()?.id;
     if (!agentId || typeof window === 'undefined') return;
     // Pulled pages pass through `onPulledPage` listeners (alerts, search) before they are applied.
-    const local: LocalSync = startLocalSync(agentId, { transport: observedTransport(httpTransport, () => ({ db: local.db, agentId })) });
+    // `?bench-pull` (sync benchmark only): the poke-then-pull protocol, as the same-run baseline.
+    const carriedChanges = !new URLSearchParams(window.location.search).has('bench-pull');
+    const local: LocalSync = startLocalSync(agentId, { transport: observedTransport(httpTransport, () => ({ db: local.db, agentId })), carriedChanges });
     const off = local.status.subscribe(setStatus);
     setSync(local);
     onCleanup(() => {

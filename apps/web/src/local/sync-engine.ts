@@ -1,6 +1,6 @@
-import type { PushRequest } from '@desk/core';
+import type { PullResponse, PushRequest, StreamPoke } from '@desk/core';
 import { type DeskDb, getMeta, META, setMeta } from './db.ts';
-import { applyPull, applyPushResults, resetLocal } from './outbox.ts';
+import { applyPull, applyPushResults, confirmPushed, resetLocal } from './outbox.ts';
 import { StatusStore } from './status.ts';
 import { ResetRequiredError, type SyncTransport } from './transport.ts';
 
@@ -24,6 +24,11 @@ export interface SyncEngineOptions {
  * Moves data between the local store and the server: push the outbox, then pull until the
  * server has nothing more. One run at a time; requests during a run coalesce into one more
  * run; failures retry with exponential backoff. Only the tab holding the sync lock runs it.
+ *
+ * Two shortcuts keep agent-to-agent time down: `pushNow` sends a new action the moment its
+ * transaction commits, even while a pull is running (pushes are serialised among themselves;
+ * the server's at-most-once ids make a repeat harmless); and `offer` applies a page the event
+ * stream carried, in the run queue, without a pull (falling back to a pull after a gap).
  */
 export class SyncEngine {
   readonly status: StatusStore;
@@ -33,6 +38,14 @@ export class SyncEngine {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  private pushing: Promise<void> | null = null;
+  private pushAgain = false;
+  private carried: { from: number; page: PullResponse }[] = [];
+  /** The local cursor as of the last page this engine applied (avoids a read per poke). */
+  private knownCursor: number | null = null;
+  /** Our client's last mutation id in the last final page applied. */
+  private confirmed = 0;
+  private cachedClientId: string | null = null;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.status = options.status ?? new StatusStore();
@@ -43,11 +56,55 @@ export class SyncEngine {
   }
 
   async clientId(): Promise<string> {
+    if (this.cachedClientId) return this.cachedClientId;
     const existing = await getMeta<string>(this.db, META.clientId);
-    if (existing) return existing;
+    if (existing) {
+      this.cachedClientId = existing;
+      return existing;
+    }
     const id = this.newClientId();
     await setMeta(this.db, META.clientId, id);
+    this.cachedClientId = id;
     return id;
+  }
+
+  /**
+   * Pushes what is waiting now, without waiting for a pull in progress. Answers when the outbox
+   * as it was at the call has been pushed; a failure asks for a full sync (with its backoff).
+   */
+  pushNow(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.pushing) {
+      this.pushAgain = true;
+      return this.pushing;
+    }
+    const pushing = (async () => {
+      try {
+        do {
+          this.pushAgain = false;
+          await this.pushAll();
+        } while (this.pushAgain && !this.stopped);
+      } finally {
+        this.pushing = null;
+      }
+    })();
+    this.pushing = pushing;
+    return pushing;
+  }
+
+  /**
+   * A `poke` from the event stream: apply the page it carries (when it follows on from our
+   * cursor), or pull when it says there is more or after a gap.
+   */
+  offer(poke: StreamPoke): void {
+    if (this.stopped) return;
+    if (poke.more || !poke.page || poke.from === undefined) {
+      if (this.knownCursor === null || poke.cursor > this.knownCursor) this.requestSync();
+      return;
+    }
+    if (this.knownCursor !== null && poke.cursor <= this.knownCursor) return;
+    this.carried.push({ from: poke.from, page: poke.page });
+    if (!this.running) void this.run();
   }
 
   private newClientId(): string {
@@ -67,9 +124,11 @@ export class SyncEngine {
   }
 
   /** Resolves once no run is going on or scheduled right away (tests, benchmarks). */
-  whenIdle(): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  async whenIdle(): Promise<void> {
+    while (this.running || this.pushing) {
+      if (this.pushing) await this.pushing.catch(() => undefined);
+      if (this.running) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
   }
 
   stop(): void {
@@ -81,10 +140,19 @@ export class SyncEngine {
     this.running = true;
     this.status.set({ syncing: true });
     try {
+      // A run started for a carried page does only that, unless the page does not follow on.
+      let full = this.carried.length === 0;
       do {
-        this.again = false;
-        await this.syncOnce();
-      } while (this.again && !this.stopped);
+        while (this.carried.length > 0 && !this.stopped) {
+          const next = this.carried.shift() as { from: number; page: PullResponse };
+          if (!(await this.applyCarried(next.from, next.page))) full = true;
+        }
+        if (full || this.again) {
+          this.again = false;
+          full = false;
+          await this.syncOnce();
+        }
+      } while ((this.again || this.carried.length > 0) && !this.stopped);
       this.failures = 0;
       this.status.set({ online: true, error: null });
     } catch (error) {
@@ -101,18 +169,37 @@ export class SyncEngine {
     }
   }
 
+  /** Applies a stream-carried page if our cursor is still where it starts; false means "pull". */
+  private async applyCarried(from: number, page: PullResponse): Promise<boolean> {
+    if (this.knownCursor !== null && page.cursor <= this.knownCursor) return true;
+    const clientId = await this.clientId();
+    if (!(await applyPull(this.db.forServerData(), this.options.agentId, clientId, page, { from }))) return false;
+    this.applied(clientId, page);
+    return true;
+  }
+
+  private applied(clientId: string, page: PullResponse): void {
+    this.knownCursor = page.cursor;
+    if (!page.hasMore) this.confirmed = page.lastMutationIds[clientId] ?? 0;
+  }
+
   /** One full round: push everything pending, then pull to the server's head. */
   async syncOnce(): Promise<void> {
     try {
-      await this.pushAll();
+      await this.pushNow();
       await this.pullAll();
     } catch (error) {
       if (!(error instanceof ResetRequiredError)) throw error;
       // Another history (restored server) or a cursor too old: start again from 0 under a new
       // client id, keeping pending work (every mutation is safe to apply again: set/add/remove,
       // replies are idempotent on their id).
-      await resetLocal(this.db, this.options.agentId, { newClientId: this.newClientId() });
-      await this.pushAll();
+      const newClientId = this.newClientId();
+      await resetLocal(this.db, this.options.agentId, { newClientId });
+      this.cachedClientId = newClientId;
+      this.knownCursor = null;
+      this.confirmed = 0;
+      this.carried.length = 0;
+      await this.pushNow();
       await this.pullAll();
     }
   }
@@ -130,6 +217,8 @@ export class SyncEngine {
       const { results } = await this.options.transport.push(request, epoch);
       await applyPushResults(this.db, this.options.agentId, results);
       if (results.length === 0) throw new ResetRequiredError('The server does not know our earlier changes.');
+      // The stream's page may have confirmed these before their answer came: let them leave now.
+      if (results.some((r) => r.status === 'applied' && r.id <= this.confirmed)) await confirmPushed(this.db, this.options.agentId, this.confirmed);
       if (results.length < unanswered.length) return;
     }
   }
@@ -143,7 +232,8 @@ export class SyncEngine {
       const epoch = cursor > 0 ? (first ? startEpoch : await getMeta<string>(this.db, META.epoch)) : undefined;
       first = false;
       const page = await this.options.transport.pull(cursor, epoch, this.options.pullLimit);
-      await applyPull(this.db, this.options.agentId, clientId, page);
+      await applyPull(this.db.forServerData(), this.options.agentId, clientId, page);
+      this.applied(clientId, page);
       cursor = page.cursor;
       if (!page.hasMore) return;
     }

@@ -46,6 +46,27 @@ export const PullResponse = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 
+/**
+ * The stream's `poke` (its event id is `cursor`). When what changed since the client's cursor
+ * `from` is small, `page` carries it (a final pull page: apply it when the local cursor is still
+ * `from`); `more: true` means "pull": the changes did not fit, or the stream does not know `from`.
+ */
+export const StreamPoke = z.object({
+  cursor: z.number().int().min(0),
+  more: z.boolean(),
+  from: z.number().int().min(0).optional(),
+  page: PullResponse.optional(),
+});
+export type StreamPoke = z.infer<typeof StreamPoke>;
+
+/** The stream's query: the client's cursor and epoch when it connects (EventSource can't send headers). */
+export const StreamQuery = z.object({
+  lastEventId: z.coerce.number().int().min(0).optional(),
+  cursor: z.coerce.number().int().min(0).optional(),
+  epoch: z.string().max(64).optional(),
+});
+export type StreamQuery = z.output<typeof StreamQuery>;
+
 export const MutationError = z.object({
   code: z.string(),
   message: z.string(),

@@ -31,6 +31,7 @@ export class FakeServer implements SyncTransport {
   dropNextPushAnswer = false;
   offline = false;
   pushes = 0;
+  pulls = 0;
   private clock = Date.parse('2030-01-01T00:00:00Z');
 
   now(): string {
@@ -81,6 +82,7 @@ export class FakeServer implements SyncTransport {
 
   async pull(cursor: number, epoch: string | undefined, limit = 1000): Promise<PullResponse> {
     if (this.offline) throw new TypeError('Failed to fetch');
+    this.pulls += 1;
     if (cursor > 0 && epoch !== undefined && epoch !== this.epoch) throw new ResetRequiredError();
     if (cursor > this.seq) throw new ResetRequiredError();
     const latest = new Map<string, number>();

@@ -197,3 +197,50 @@ describe('ticket list queries', () => {
     }
   });
 });
+
+describe('stream-carried change sets', () => {
+  /** What the server's stream would carry to a client at `from`: the final pull page since then. */
+  const carried = async (from: number) => {
+    const page = await server.pull(from, server.epoch);
+    server.pulls -= 1; // the server's own read for the stream, not a client's pull
+    return { cursor: page.cursor, more: false, from, page };
+  };
+
+  it('apply without a pull when they follow on from the local cursor, and confirm a pushed action', async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    const from = (await getMeta<number>(db, META.cursor)) ?? 0;
+    const pullsBefore = server.pulls;
+    server.change(ticket.id, { priority: 'urgent' });
+    const poke = await carried(from);
+    engine.offer(poke);
+    await engine.whenIdle();
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ priority: 'urgent' });
+    expect(server.pulls).toBe(pullsBefore);
+
+    // Our own action: pushed at once; the stream's page (which may come before the push's answer) confirms it.
+    await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'mine' });
+    await engine.pushNow();
+    const next = await carried(poke.page.cursor);
+    engine.offer(next);
+    await engine.whenIdle();
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ tags: ['mine'], priority: 'urgent' });
+    expect(server.pulls).toBe(pullsBefore);
+  });
+
+  it('fall back to a pull after a gap, and never apply a page that does not follow on', async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    const from = (await getMeta<number>(db, META.cursor)) ?? 0;
+    server.change(ticket.id, { priority: 'low' });
+    const missed = await carried(from); // never delivered
+    server.change(ticket.id, { status: 'pending' });
+    const late = await carried(missed.page.cursor);
+    const pullsBefore = server.pulls;
+    engine.offer(late);
+    await engine.whenIdle();
+    expect(server.pulls).toBeGreaterThan(pullsBefore);
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ priority: 'low', status: 'pending' });
+  });
+});
