@@ -172,6 +172,10 @@ export class SyncEngine {
   /** Applies a stream-carried page if our cursor is still where it starts; false means "pull". */
   private async applyCarried(from: number, page: PullResponse): Promise<boolean> {
     if (this.knownCursor !== null && page.cursor <= this.knownCursor) return true;
+    const local = this.knownCursor ?? (await getMeta<number>(this.db, META.cursor)) ?? 0;
+    if (local !== from) return false;
+    // Listeners (alerts, search) see it before it is applied, like a pulled page.
+    await this.options.transport.received?.(page, from);
     const clientId = await this.clientId();
     if (!(await applyPull(this.db.forServerData(), this.options.agentId, clientId, page, { from }))) return false;
     this.applied(clientId, page);

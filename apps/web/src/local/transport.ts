@@ -5,6 +5,8 @@ import { api, isApiError } from '../api/client.ts';
 export interface SyncTransport {
   pull(cursor: number, epoch: string | undefined, limit?: number): Promise<PullResponse>;
   push(request: PushRequest, epoch: string | undefined): Promise<PushResponse>;
+  /** A page the event stream carried, about to be applied (it follows on from `from`). */
+  received?(page: PullResponse, from: number): Promise<void>;
 }
 
 /** The server can't continue from our cursor (restored database, compacted log): bootstrap again. */
