@@ -2,7 +2,9 @@ import { exhaustiveSwitchError } from '@desk/core';
 import { A } from '@solidjs/router';
 import { createEffect, For, Match, onCleanup, onMount, Switch } from 'solid-js';
 import { t } from '../../i18n/index.ts';
+import { readsOfTickets } from '../../local/activity-data.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
+import { allAgents } from '../../local/ticket-data.ts';
 import { isUnread } from '../tickets/unread.ts';
 import type { AlertEvent, AlertSummary } from './alert-events.ts';
 import { dismissToast, flushAlerts, othersActivity, toasts } from './alerts.ts';
@@ -17,7 +19,7 @@ export function useUnreadCount() {
       ? async () => {
           const activity = await othersActivity(sync.db);
           const ids = Object.keys(activity);
-          const reads = await sync.db.reads.where('ticketId').anyOf(ids).toArray();
+          const reads = await readsOfTickets(sync.db, ids);
           const readOf = new Map(reads.map((r) => [r.ticketId, r]));
           return ids.filter((id) => isUnread(readOf.get(id), activity[id])).length;
         }
@@ -99,7 +101,7 @@ export function AlertsHost() {
   });
   const agents = useLiveQuery(() => {
     const sync = localSync();
-    return sync ? () => sync.db.agents.toArray() : null;
+    return sync ? () => allAgents(sync.db) : null;
   }, []);
   const agentName = (id: string | null) => agents().find((a) => a.id === id)?.name ?? '?';
   useTitleCount(useUnreadCount());

@@ -1,12 +1,11 @@
-import { type Agent, type Contact, type Message, TICKET_STATUSES, type TicketStatus } from '@desk/core';
-import { Dexie } from 'dexie';
+import { type Agent, TICKET_STATUSES, type TicketStatus } from '@desk/core';
 import { type Accessor, createEffect, createMemo, createSignal } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
-import type { DeskDb, LocalRead, LocalTicket } from '../../local/index.ts';
+import type { DeskDb } from '../../local/index.ts';
 import { searchDbFor, ensureIndex, searchTicketIds } from '../../local/search-index.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
 import { ticketIds } from '../../local/ticket-ids.ts';
-import { othersActivity } from '../alerts/alerts.ts';
+import { agentsByName, listRows, type RowData } from '../../local/ticket-data.ts';
 import { assigneeValues, type ListQuery } from './list-params.ts';
 
 /** Reactive reads behind the ticket list: ordered ids for the whole list, rows for what is on screen. */
@@ -45,13 +44,7 @@ export function useTicketIds(query: Accessor<ListQuery>): Accessor<ListIds> {
   );
 }
 
-export interface RowData {
-  ticket: LocalTicket;
-  contact: Contact | undefined;
-  last: Message | undefined;
-  read: LocalRead | undefined;
-  othersAt: string | undefined;
-}
+export type { RowData } from '../../local/ticket-data.ts';
 
 /** The rows of a window of ids (what the virtual list shows, plus a margin). */
 export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, RowData>> {
@@ -62,21 +55,7 @@ export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, 
       const wanted = key() ? key().split(',') : [];
       const me = currentUser()?.id ?? '';
       if (!sync) return null;
-      return async () => {
-        const db = sync.db;
-        const tickets = (await db.tickets.bulkGet(wanted)).filter((t): t is LocalTicket => t !== undefined);
-        const [contacts, reads, lasts, activity] = await Promise.all([
-          db.contacts.bulkGet(tickets.map((t) => t.contactId)),
-          db.reads.bulkGet(tickets.map((t) => `${t.id}:${me}`)),
-          Promise.all(tickets.map((t) => db.messages.where('[ticketId+createdAt]').between([t.id, Dexie.minKey], [t.id, Dexie.maxKey]).last())),
-          othersActivity(db),
-        ]);
-        const map = new Map<string, RowData>();
-        tickets.forEach((ticket, i) => {
-          map.set(ticket.id, { ticket, contact: contacts[i], read: reads[i], last: lasts[i], othersAt: activity[ticket.id] });
-        });
-        return map;
-      };
+      return () => listRows(sync.db, wanted, me);
     },
     new Map(),
   );
@@ -86,6 +65,6 @@ export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, 
 export function useAgents(): Accessor<Agent[]> {
   return useLiveQuery(() => {
     const sync = localSync();
-    return sync ? () => sync.db.agents.orderBy('name').toArray() : null;
+    return sync ? () => agentsByName(sync.db) : null;
   }, []);
 }
