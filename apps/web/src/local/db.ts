@@ -164,6 +164,8 @@ export const META = {
   epoch: 'epoch',
   agentId: 'agentId',
   nextMutationId: 'nextMutationId',
+  /** Where the background download of messages goes on (a snapshot `next`; '' = from the newest); absent when done. */
+  messageBackfill: 'messageBackfill',
 } as const;
 
 export async function getMeta<T>(db: DeskDb, key: string): Promise<T | undefined> {

@@ -21,6 +21,8 @@ export interface LocalSync {
   act<N extends MutationName>(name: N, args: MutationArgsOf<N> | Record<string, unknown>): Promise<ActionResult>;
   /** Ask the leader tab (or this one) to sync now. */
   syncNow(): void;
+  /** A ticket is on screen: on a new device still downloading messages, fetch its messages first. */
+  ensureMessages(ticketId: string): void;
   stop(): void;
 }
 
@@ -61,7 +63,8 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
   cleanups.push(() => waiting.unsubscribe());
 
   if (channel) {
-    channel.onmessage = (event: MessageEvent<{ kind: 'status'; status: SyncStatus } | { kind: 'sync' }>) => {
+    channel.onmessage = (event: MessageEvent<{ kind: 'status'; status: SyncStatus } | { kind: 'sync' } | { kind: 'messages'; ticketId: string }>) => {
+      if (event.data.kind === 'messages' && leader) engine.ensureMessages(event.data.ticketId);
       if (event.data.kind === 'status' && !leader) status.set({ syncing: event.data.status.syncing, online: event.data.status.online, error: event.data.status.error });
       if (event.data.kind === 'sync' && leader) engine.requestSync();
     };
@@ -163,6 +166,7 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
       return result;
     },
     syncNow: () => (leader ? engine.requestSync() : channel?.postMessage({ kind: 'sync' })),
+    ensureMessages: (ticketId) => (leader ? engine.ensureMessages(ticketId) : channel?.postMessage({ kind: 'messages', ticketId })),
     stop: () => {
       for (const cleanup of cleanups.splice(0)) cleanup();
       db.close();

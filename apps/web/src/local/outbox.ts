@@ -113,7 +113,7 @@ function confirmedBy(pending: readonly OutboxEntry[], lastMutationId: number): O
  * the event stream carried), the page applies only if the local cursor is still `from`: answers
  * whether it applied.
  */
-export async function applyPull(db: DeskDb, agentId: string, clientId: string, page: PullResponse, options: { from?: number } = {}): Promise<boolean> {
+export async function applyPull(db: DeskDb, agentId: string, clientId: string, page: PullResponse, options: { from?: number; snapshot?: boolean } = {}): Promise<boolean> {
   return db.transaction('rw', syncTables(db), async () => {
     // Every read at once (one round trip), then every write at once: a stream-carried page is on the
     // agent-to-agent path. A bootstrap page is 1000 rows: the (small) base is read once and each
@@ -146,8 +146,9 @@ export async function applyPull(db: DeskDb, agentId: string, clientId: string, p
         table.set(change.id, row);
       }
     }
-    const done = page.hasMore ? [] : confirmedBy(pending, page.lastMutationIds[clientId] ?? 0);
-    const ops: Promise<unknown>[] = [setMeta(db, META.cursor, page.cursor), setMeta(db, META.epoch, page.epoch)];
+    // A snapshot page (a new device's first download) moves no cursor and confirms nothing.
+    const done = page.hasMore || options.snapshot ? [] : confirmedBy(pending, page.lastMutationIds[clientId] ?? 0);
+    const ops: Promise<unknown>[] = options.snapshot ? [] : [setMeta(db, META.cursor, page.cursor), setMeta(db, META.epoch, page.epoch)];
     if (newBases.length > 0) ops.push(db.base.bulkPut(newBases));
     for (const [entity, rows] of writes) {
       const puts: unknown[] = [];

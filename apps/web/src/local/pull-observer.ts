@@ -48,5 +48,13 @@ export function observedTransport(inner: SyncTransport, target: () => { db: Desk
       return page;
     },
     received: notify,
+    ...(inner.snapshot && {
+      snapshot: async (query) => {
+        const answer = await (inner.snapshot as NonNullable<SyncTransport['snapshot']>)(query);
+        // A first download: listeners see it as a bootstrap page (from 0: nothing in it is "new").
+        await notify({ cursor: 0, changes: answer.changes, lastMutationIds: {}, hasMore: true, epoch: answer.epoch }, 0);
+        return answer;
+      },
+    }),
   };
 }

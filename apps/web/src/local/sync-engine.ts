@@ -1,4 +1,4 @@
-import type { PullResponse, PushRequest, StreamPoke } from '@desk/core';
+import type { PullResponse, PushRequest, SnapshotResponse, StreamPoke } from '@desk/core';
 import { type DeskDb, getMeta, META, setMeta } from './db.ts';
 import { applyPull, applyPushResults, confirmPushed, resetLocal } from './outbox.ts';
 import { StatusStore } from './status.ts';
@@ -46,6 +46,10 @@ export class SyncEngine {
   /** Our client's last mutation id in the last final page applied. */
   private confirmed = 0;
   private cachedClientId: string | null = null;
+  /** Where the background message download goes on; null when done, undefined until read. */
+  private backfill: string | null | undefined;
+  private wantedMessages: string[] = [];
+  private fetchedTickets = new Set<string>();
 
   constructor(private readonly options: SyncEngineOptions) {
     this.status = options.status ?? new StatusStore();
@@ -90,6 +94,22 @@ export class SyncEngine {
     })();
     this.pushing = pushing;
     return pushing;
+  }
+
+  /**
+   * A ticket is on screen: while messages are still downloading in the background, fetch its
+   * messages now, ahead of the rest.
+   */
+  ensureMessages(ticketId: string): void {
+    if (this.stopped || this.backfill === null || this.fetchedTickets.has(ticketId) || !this.options.transport.snapshot) return;
+    this.fetchedTickets.add(ticketId);
+    this.wantedMessages.push(ticketId);
+    if (!this.running) void this.run();
+  }
+
+  /** Whether messages are still downloading in the background (a new device). */
+  get downloadingMessages(): boolean {
+    return this.backfill !== null && this.backfill !== undefined;
   }
 
   /**
@@ -141,7 +161,12 @@ export class SyncEngine {
     this.status.set({ syncing: true });
     try {
       // A run started for a carried page does only that, unless the page does not follow on.
-      let full = this.carried.length === 0;
+      let full = this.carried.length === 0 && this.wantedMessages.length === 0;
+      if (this.backfill === undefined) {
+        const [backfill, cursor] = await Promise.all([getMeta<string>(this.db, META.messageBackfill), getMeta<number>(this.db, META.cursor)]);
+        // A device that has never synced downloads messages once its bootstrap is done.
+        this.backfill = backfill ?? (!cursor && this.options.transport.snapshot ? '' : null);
+      }
       do {
         while (this.carried.length > 0 && !this.stopped) {
           const next = this.carried.shift() as { from: number; page: PullResponse };
@@ -152,7 +177,13 @@ export class SyncEngine {
           full = false;
           await this.syncOnce();
         }
-      } while ((this.again || this.carried.length > 0) && !this.stopped);
+        // Tickets on screen whose messages have not arrived yet come before the rest.
+        while (this.wantedMessages.length > 0 && !this.stopped) {
+          const ticketId = this.wantedMessages.shift() as string;
+          if (this.backfill !== null) await this.applySnapshot(await this.snapshotOf({ part: 'message', ticketId }));
+        }
+        if (!this.again && this.carried.length === 0 && this.wantedMessages.length === 0) await this.backfillStep();
+      } while ((this.again || this.carried.length > 0 || this.wantedMessages.length > 0 || this.downloadingMessages) && !this.stopped);
       this.failures = 0;
       this.status.set({ online: true, error: null });
     } catch (error) {
@@ -182,6 +213,58 @@ export class SyncEngine {
     return true;
   }
 
+  private snapshotOf(query: Parameters<NonNullable<SyncTransport['snapshot']>>[0]): Promise<SnapshotResponse> {
+    const snapshot = this.options.transport.snapshot;
+    if (!snapshot) throw new Error('this transport has no snapshot');
+    return snapshot(query);
+  }
+
+  /** Writes a snapshot page (current rows; no cursor moves, nothing is confirmed). */
+  private async applySnapshot(answer: SnapshotResponse): Promise<void> {
+    if (answer.changes.length === 0) return;
+    const page: PullResponse = { cursor: 0, changes: answer.changes, lastMutationIds: {}, hasMore: true, epoch: answer.epoch };
+    await applyPull(this.db.forServerData(), this.options.agentId, await this.clientId(), page, { snapshot: true });
+  }
+
+  /**
+   * A new device: tickets newest-updated first (the list is on screen after the first page), then
+   * the small entities; then the device follows the log from the first page's head, and messages
+   * download in the background (`backfillStep`).
+   */
+  private async bootstrap(clientId: string): Promise<void> {
+    let head: number | null = null;
+    let epoch = '';
+    for (const part of ['ticket', 'other'] as const) {
+      let after: string | undefined;
+      let first = true;
+      do {
+        // A small first page puts the default list on screen at once.
+        const answer = await this.snapshotOf({ part, limit: part === 'ticket' && first ? 200 : 2000, ...(after ? { after } : {}) });
+        first = false;
+        head ??= answer.head;
+        epoch = answer.epoch;
+        await this.applySnapshot(answer);
+        after = answer.next ?? undefined;
+      } while (after && !this.stopped);
+    }
+    await setMeta(this.db, META.messageBackfill, '');
+    this.backfill = '';
+    // From here on, the ordinary pull: whatever changed since the first page arrives through it.
+    const start: PullResponse = { cursor: head ?? 0, changes: [], lastMutationIds: {}, hasMore: true, epoch };
+    await applyPull(this.db.forServerData(), this.options.agentId, clientId, start);
+    this.applied(clientId, start);
+  }
+
+  /** One page of the background message download, newest first. */
+  private async backfillStep(): Promise<void> {
+    if (this.backfill === null || this.backfill === undefined || this.stopped) return;
+    const answer = await this.snapshotOf({ part: 'message', limit: 2000, ...(this.backfill ? { after: this.backfill } : {}) });
+    await this.applySnapshot(answer);
+    this.backfill = answer.next;
+    if (answer.next === null) await this.db.meta.delete(META.messageBackfill);
+    else await setMeta(this.db, META.messageBackfill, answer.next);
+  }
+
   private applied(clientId: string, page: PullResponse): void {
     this.knownCursor = page.cursor;
     if (!page.hasMore) this.confirmed = page.lastMutationIds[clientId] ?? 0;
@@ -203,6 +286,7 @@ export class SyncEngine {
       this.knownCursor = null;
       this.confirmed = 0;
       this.carried.length = 0;
+      this.fetchedTickets.clear();
       await this.pushNow();
       await this.pullAll();
     }
@@ -231,7 +315,11 @@ export class SyncEngine {
     // Read together (each read is a round trip to IndexedDB); later pages read the epoch the last one stored.
     const [clientId, start, startEpoch] = await Promise.all([this.clientId(), getMeta<number>(this.db, META.cursor), getMeta<string>(this.db, META.epoch)]);
     let cursor = start ?? 0;
-    let first = true;
+    if (cursor === 0 && this.options.transport.snapshot) {
+      await this.bootstrap(clientId);
+      cursor = this.knownCursor ?? 0;
+    }
+    let first = cursor === (start ?? 0);
     for (;;) {
       const epoch = cursor > 0 ? (first ? startEpoch : await getMeta<string>(this.db, META.epoch)) : undefined;
       first = false;

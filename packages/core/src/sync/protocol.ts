@@ -67,6 +67,30 @@ export const StreamQuery = z.object({
 });
 export type StreamQuery = z.output<typeof StreamQuery>;
 
+/**
+ * A new device's first download (`GET /api/sync/snapshot`), before it follows the log from `head`:
+ * `ticket` pages newest-updated first, then `other` (contacts, agents, intents, integration, read
+ * marks), then `message` pages newest first in the background; `ticketId` asks for one ticket's
+ * messages at once (a ticket opened before they arrived). Rows are the latest of each entity (as in
+ * a pull); `next` is passed back as `after` until it is null.
+ */
+export const SNAPSHOT_PARTS = ['ticket', 'other', 'message'] as const;
+export const SnapshotQuery = z.object({
+  part: z.enum(SNAPSHOT_PARTS),
+  after: z.string().max(200).optional(),
+  ticketId: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+export type SnapshotQuery = z.output<typeof SnapshotQuery>;
+export const SnapshotResponse = z.object({
+  changes: z.array(SyncChange),
+  next: z.string().nullable(),
+  /** The log's head when this page was read: the device follows the log from the first page's head. */
+  head: z.number().int().min(0),
+  epoch: z.string(),
+});
+export type SnapshotResponse = z.infer<typeof SnapshotResponse>;
+
 export const MutationError = z.object({
   code: z.string(),
   message: z.string(),

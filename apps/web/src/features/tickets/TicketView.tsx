@@ -28,6 +28,8 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     const id = props.ticketId;
     return sync ? () => ticketMessages(sync.db, id) : null;
   }, []);
+  // A new device downloads messages in the background: this ticket's come first.
+  createEffect(() => localSync()?.ensureMessages(props.ticketId));
   const agents = useAgents();
   const activeAgents = () => agents().filter((a) => a.active);
   const contactId = () => ticket()?.contactId;
