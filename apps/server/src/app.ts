@@ -1,12 +1,12 @@
 import { DeskError, ErrorCode } from '@desk/core';
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { agentsRoutes } from './accounts/agents-routes.ts';
 import { requireSession } from './accounts/auth-middleware.ts';
 import { authRoutes } from './accounts/auth-routes.ts';
 import { docsRoutes } from './docs/docs-routes.ts';
 import type { AppEnv } from './http/app-env.ts';
+import { bodyLimits } from './http/body-limits.ts';
 import { handleError, handleNotFound } from './http/error-handler.ts';
 import { createRouter } from './http/router.ts';
 import type { Services } from './services.ts';
@@ -23,7 +23,6 @@ import { pwaRoutes } from './web/serve-pwa.ts';
 import { widgetAssetRoutes } from './channels/webchat/widget-assets.ts';
 
 const PUBLIC_API = new Set(['/api/auth/login', '/api/auth/set-password', '/api/openapi.json', '/api/docs']);
-const JSON_LIMIT = 1024 * 1024;
 
 function isPublicApi(path: string): boolean {
   return PUBLIC_API.has(path) || path.startsWith('/api/docs/');
@@ -43,6 +42,8 @@ export function createApp(services: Services): Hono<AppEnv> {
     }),
   );
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Before anything reads a body (webhook signatures, multipart parsing, JSON validation).
+  app.use('*', bodyLimits(services.config.mediaMaxBytes));
 
   app.use('/api/*', async (c, next) => {
     const method = c.req.method;
@@ -57,15 +58,6 @@ export function createApp(services: Services): Hono<AppEnv> {
     }
     await next();
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: JSON_LIMIT,
-      onError: () => {
-        throw new DeskError(ErrorCode.payloadTooLarge, 'The request body is larger than 1 MB.');
-      },
-    }),
-  );
   const sessionGuard = requireSession(services.sessions);
   app.use('/api/*', async (c, next) => (isPublicApi(c.req.path) ? next() : sessionGuard(c, next)));
 

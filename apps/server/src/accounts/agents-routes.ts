@@ -96,6 +96,11 @@ export function agentsRoutes(deps: AgentsDeps) {
       ...(passwordHash !== undefined && { passwordHash }),
     });
     if (patch.active === false) deps.sessions.revokeAllOf(id);
+    else if (passwordHash !== undefined) {
+      // A new password signs out every other session (an admin changing their own keeps this one).
+      deps.sessions.revokeAllOf(id, id === c.var.agent.id ? c.var.sessionTokenHash : null);
+      deps.passwordTokens.voidAllOf(id);
+    }
     return c.json({ agent }, 200);
   });
 

@@ -114,6 +114,9 @@ export function authRoutes(deps: AuthDeps) {
       });
     }
     const user = deps.agents.update(agentId, { passwordHash: await hashPassword(password) });
+    // Whoever held the old password (or another link) is signed out.
+    deps.sessions.revokeAllOf(agentId);
+    deps.passwordTokens.voidAllOf(agentId);
     return c.json({ token: startSession(c, agentId), user }, 200);
   });
 

@@ -12,7 +12,12 @@ export function hashToken(token: string): string {
  * Server-side sessions: the client holds a random token, the database only its hash, so a
  * leaked database can't be replayed and a session can be revoked at any time.
  */
+/** Which sessions just ended: one (by token hash) or all of an agent's but `except`. */
+export type SessionRevocation = { tokenHash: string } | { agentId: string; except: string | null };
+
 export class Sessions {
+  private readonly revokedListeners = new Set<(revocation: SessionRevocation) => void>();
+
   constructor(
     private readonly db: Db,
     private readonly days: number,
@@ -40,17 +45,45 @@ export class Sessions {
     return row ? { agent: agentFromRow(row), tokenHash } : null;
   }
 
+  /** Whether the session behind this token hash is still usable (not revoked, expired or deactivated). */
+  isLive(tokenHash: string): boolean {
+    return !!statement(
+      this.db,
+      `SELECT 1 FROM sessions s JOIN agents a ON a.id = s.agent_id
+         WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND a.active = 1`,
+    ).get(tokenHash, new Date().toISOString());
+  }
+
   revoke(tokenHash: string): void {
     statement(
       this.db,
       'UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL',
     ).run(new Date().toISOString(), tokenHash);
+    this.announce({ tokenHash });
   }
 
-  revokeAllOf(agentId: string): void {
+  /** Ends every session of the agent (after a deactivation or a new password), but `except` when given. */
+  revokeAllOf(agentId: string, except: string | null = null): void {
     statement(
       this.db,
-      'UPDATE sessions SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL',
-    ).run(new Date().toISOString(), agentId);
+      'UPDATE sessions SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL AND token_hash IS NOT ?',
+    ).run(new Date().toISOString(), agentId, except);
+    this.announce({ agentId, except });
   }
+
+  /** Long-lived connections (event streams) close when their session ends. Answers the unsubscribe. */
+  onRevoked(listener: (revocation: SessionRevocation) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  private announce(revocation: SessionRevocation): void {
+    for (const listener of this.revokedListeners) listener(revocation);
+  }
+}
+
+/** Whether a revocation ends the session `tokenHash` of `agentId`. */
+export function revocationEnds(revocation: SessionRevocation, session: { tokenHash: string; agentId: string }): boolean {
+  if ('tokenHash' in revocation) return revocation.tokenHash === session.tokenHash;
+  return revocation.agentId === session.agentId && revocation.except !== session.tokenHash;
 }

@@ -6,6 +6,8 @@ export interface ChannelsConfig {
   telegramApiUrl: string;
   metaGraphUrl: string;
   smoochApiUrl: string;
+  /** Extra origins channel media may be downloaded from (`CHANNEL_MEDIA_ALLOWED_ORIGINS`, comma-separated). */
+  mediaAllowedOrigins: string[];
   /** Credentials from the environment, by variable name (only the ones that are set). */
   env: Readonly<Record<string, string>>;
   /** Milliseconds before a platform call is abandoned (then retried). */
@@ -47,6 +49,10 @@ export function loadChannelsConfig(env: NodeJS.ProcessEnv): ChannelsConfig {
     telegramApiUrl: trimSlash(env.TELEGRAM_API_URL?.trim() || 'https://api.telegram.org'),
     metaGraphUrl: trimSlash(env.META_GRAPH_URL?.trim() || 'https://graph.facebook.com/v21.0'),
     smoochApiUrl: trimSlash(env.SMOOCH_API_URL?.trim() || 'https://api.smooch.io'),
+    mediaAllowedOrigins: (env.CHANNEL_MEDIA_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
     env: credentials,
     requestTimeoutMs: positive(env.CHANNEL_REQUEST_TIMEOUT_MS, 15_000),
     retryBaseMs: positive(env.CHANNEL_RETRY_BASE_MS, 5_000),

@@ -13,9 +13,11 @@ import { ChannelSettings } from './channel-settings.ts';
 import { ChannelPeers } from './inbound/channel-peers.ts';
 import { ContactProfiles } from './inbound/contact-profiles.ts';
 import { InboundService } from './inbound/inbound-service.ts';
+import { guardedMediaFetch } from './media/guarded-fetch.ts';
 import type { FetchFn } from './media/media-download.ts';
 import { MediaDownloadWorker } from './media/media-download-worker.ts';
 import { MediaJobsRepo } from './media/media-jobs-repo.ts';
+import { mediaOriginPolicy } from './media/media-origins.ts';
 import { MessageAttachments } from './media/message-attachments.ts';
 import { UrlMediaFetcher } from './media/url-media-fetcher.ts';
 import { MessagingAdapter, WhatsAppAdapter, WhatsAppMediaFetcher } from './meta/meta-adapters.ts';
@@ -51,7 +53,8 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
   const peers = new ChannelPeers(db);
   const jobs = new MediaJobsRepo(db);
   const attachments = new MessageAttachments(db, deps.messages, deps.changes);
-  let currentFetch: FetchFn = globalThis.fetch;
+  // Webhooks name the files' URLs: every download goes through the origin allow-list and address checks.
+  let currentFetch: FetchFn = guardedMediaFetch(mediaOriginPolicy(channelsConfig));
   const fetch: FetchFn = (input, init) => currentFetch(input, init);
 
   const mediaWorker = new MediaDownloadWorker(

@@ -10,7 +10,7 @@ export class MediaStore {
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'media');
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
   async write(bytes: Uint8Array): Promise<string> {

@@ -12,7 +12,7 @@ import { syncRoutes } from './sync-routes.ts';
  * conversation engine and the contacts repository inside the push transaction, and their
  * domain events go out after it commits.
  */
-export function createSync(services: Services, options: { heartbeatMs?: number } = {}) {
+export function createSync(services: Services, options: { heartbeatMs?: number; streamsPerAgent?: number; streamsPerAddress?: number } = {}) {
   const { db, changes, tickets, ticketService, engine, contacts, events } = services;
   const emitAfterCommit = (list: DomainEvent[], afterCommit: (effect: () => void) => void) => afterCommit(() => events.emitAll(list));
   const domain: SyncDomain = {
@@ -42,7 +42,7 @@ export function createSync(services: Services, options: { heartbeatMs?: number }
     pull,
     push,
     routes: () => {
-      const router = syncRoutes({ changes, pull, push, ...options });
+      const router = syncRoutes({ changes, pull, push, sessions: services.sessions, ...options });
       router.route('/', snapshotRoutes(snapshot));
       return router;
     },

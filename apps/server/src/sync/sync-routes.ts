@@ -1,7 +1,10 @@
 import { EPOCH_HEADER, ErrorBodySchema, PullQuery, PullResponse, PushRequest, PushResponse, StreamQuery } from '@desk/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
+import { revocationEnds, type Sessions } from '../accounts/sessions.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { createRouter } from '../http/router.ts';
+import { StreamCaps } from '../http/stream-caps.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { SyncPull } from './pull.ts';
 import type { SyncPush } from './push.ts';
@@ -11,8 +14,13 @@ export interface SyncDeps {
   changes: ChangeFeed;
   pull: SyncPull;
   push: SyncPush;
+  /** Streams end when their session is revoked (logout, deactivation, new password). */
+  sessions: Sessions;
   /** Milliseconds between heartbeats on the event stream. */
   heartbeatMs?: number;
+  /** Concurrent streams allowed per agent and per client address. */
+  streamsPerAgent?: number;
+  streamsPerAddress?: number;
 }
 
 const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
@@ -72,6 +80,7 @@ const streamRoute = createRoute({
 export function syncRoutes(deps: SyncDeps) {
   const router = createRouter();
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  const caps = new StreamCaps({ agent: deps.streamsPerAgent ?? 10, address: deps.streamsPerAddress ?? 50 });
 
   router.openapi(pullRoute, (c) => {
     const query = c.req.valid('query');
@@ -90,6 +99,8 @@ export function syncRoutes(deps: SyncDeps) {
     const fromQuery = query.lastEventId ?? query.cursor;
     let sent = Number.isFinite(fromHeader) && c.req.header('last-event-id') ? fromHeader : (fromQuery ?? -1);
     const agent = c.var.agent;
+    const session = { agentId: c.var.agent.id, tokenHash: c.var.sessionTokenHash };
+    const release = caps.acquire([['agent', session.agentId], ['address', clientAddress(c)]]);
     c.header('Cache-Control', 'no-cache, no-transform');
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
@@ -100,9 +111,14 @@ export function syncRoutes(deps: SyncDeps) {
         latest = Math.max(latest, cursor);
         wake?.();
       });
-      stream.onAbort(() => {
+      const end = () => {
         closed = true;
         wake?.();
+      };
+      stream.onAbort(end);
+      // Revoked (logout, deactivation, new password): the stream ends now; expiry is seen at the next heartbeat.
+      const offRevoked = deps.sessions.onRevoked((revocation) => {
+        if (revocationEnds(revocation, session)) end();
       });
       try {
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ cursor: latest, epoch: deps.pull.currentEpoch() }), retry: 2000 });
@@ -122,10 +138,13 @@ export function syncRoutes(deps: SyncDeps) {
             };
           });
           wake = null;
+          if (!closed && !deps.sessions.isLive(session.tokenHash)) closed = true;
           if (!woke && !closed) await stream.writeSSE({ event: 'heartbeat', data: String(Date.now()) });
         }
       } finally {
         off();
+        offRevoked();
+        release();
       }
     }) as never;
   });

@@ -7,6 +7,7 @@ import { DueJobRunner, type RetryPolicy, retryAt } from '../../jobs/due-job-runn
 import type { MediaRepo } from '../../media/media-repo.ts';
 import type { MediaStore } from '../../media/media-store.ts';
 import { baseMimeType, isAllowedMediaType } from '../../media/media-types.ts';
+import { decideMediaType, sniffMediaType } from '../../media/sniff-media-type.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { MediaSource } from '../inbound/channel-inbound.ts';
 import type { FetchedMedia } from './media-download.ts';
@@ -89,8 +90,9 @@ export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
     if (declared.size > this.deps.maxBytes) return this.fail(job, attempts, `The file is larger than the ${formatMb(this.deps.maxBytes)} limit.`);
     try {
       const fetched = await fetcher.fetch(job.source, this.deps.maxBytes);
-      const platformType = declared.mimeType && declared.mimeType !== 'application/octet-stream' ? declared.mimeType : null;
-      const mimeType = canonicalMime(platformType ?? fetched.contentType ?? 'application/octet-stream');
+      // The bytes decide; the response's or the platform's claim only refines a type of the same family.
+      const claim = (type: string | null | undefined) => (type ? canonicalMime(type) : null);
+      const mimeType = decideMediaType(sniffMediaType(fetched.bytes), claim(fetched.contentType), claim(declared.mimeType));
       if (!isAllowedMediaType(mimeType)) throw new MediaFetchError(`This kind of file is not accepted (${mimeType}).`, false);
       if (fetched.bytes.byteLength > this.deps.maxBytes) throw new MediaFetchError('The file is larger than the size limit.', false);
       // Overwrites what an interrupted earlier attempt may have left.
@@ -111,28 +113,30 @@ export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
       });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
+      const detail = err instanceof MediaFetchError ? err.detail : reason;
       const retryable = !(err instanceof MediaFetchError) || err.retryable;
-      if (retryable) this.retry(job, attempts, reason);
-      else this.fail(job, attempts, reason);
+      if (retryable) this.retry(job, attempts, reason, detail);
+      else this.fail(job, attempts, reason, detail);
     }
   }
 
-  private retry(job: MediaJob, attempts: number, reason: string): void {
+  /** `reason` is shown to agents on the attachment; `detail` (network internals) stays in the job row. */
+  private retry(job: MediaJob, attempts: number, reason: string, detail = reason): void {
     const now = this.deps.clock();
     const nextAt = retryAt(this.retryPolicy, attempts, now);
     if (!nextAt) {
-      this.fail(job, attempts, reason);
+      this.fail(job, attempts, reason, detail);
       return;
     }
     this.write(() => {
-      this.deps.jobs.retryLater(job.id, attempts, reason, nextAt, now);
+      this.deps.jobs.retryLater(job.id, attempts, detail, nextAt, now);
       return this.deps.attachments.patch(job.messageId, job.position, { download: { state: 'pending', error: reason, attempts } });
     });
   }
 
-  private fail(job: MediaJob, attempts: number, reason: string): void {
+  private fail(job: MediaJob, attempts: number, reason: string, detail = reason): void {
     this.write(() => {
-      this.deps.jobs.markFailed(job.id, attempts, reason, this.deps.clock());
+      this.deps.jobs.markFailed(job.id, attempts, detail, this.deps.clock());
       return this.deps.attachments.patch(job.messageId, job.position, { download: { state: 'failed', error: reason, attempts } });
     });
   }

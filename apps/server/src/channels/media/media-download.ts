@@ -1,15 +1,23 @@
 import { describeFetchError, isRetryableStatus } from '../platform-http.ts';
+import { RefusedMediaUrl } from './guarded-fetch.ts';
 
-/** A failed download: retryable ones (network, 5xx, 429) are tried again later. */
+/**
+ * A failed download: retryable ones (network, 5xx, 429) are tried again later. `message` is shown to
+ * agents; `detail` (network internals: addresses, error codes, statuses) stays in the server's job log.
+ */
 export class MediaFetchError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    readonly detail: string = message,
   ) {
     super(message);
     this.name = 'MediaFetchError';
   }
 }
+
+/** What agents see when a file could not be fetched: nothing about the network behind it. */
+export const DOWNLOAD_FAILED = 'Download failed.';
 
 export interface FetchedMedia {
   bytes: Uint8Array;
@@ -17,7 +25,7 @@ export interface FetchedMedia {
   contentType: string | null;
 }
 
-export type FetchFn = typeof fetch;
+export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /**
  * Downloads a file, refusing it as soon as it is known to exceed `maxBytes` (from Content-Length,
@@ -31,13 +39,15 @@ export async function downloadLimited(
   if (!/^https?:\/\//i.test(url)) throw new MediaFetchError(`${options.platform} gave a file URL that is not http(s).`, false);
   let response: Response;
   try {
-    response = await fetchFn(url, { headers: options.headers ?? {}, signal: AbortSignal.timeout(options.timeoutMs), redirect: 'follow' });
+    response = await fetchFn(url, { headers: options.headers ?? {}, signal: AbortSignal.timeout(options.timeoutMs), redirect: 'manual' });
   } catch (err) {
-    throw new MediaFetchError(`${options.platform} file could not be downloaded: ${describeFetchError(err)}`, true);
+    const refused = err instanceof RefusedMediaUrl || (err as { cause?: unknown } | null)?.cause instanceof RefusedMediaUrl;
+    const detail = `${options.platform} file could not be downloaded: ${refused ? (err as Error).message : describeFetchError(err)}`;
+    throw new MediaFetchError(DOWNLOAD_FAILED, !refused, detail);
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
-    throw new MediaFetchError(`${options.platform} answered ${response.status} to the file download.`, isRetryableStatus(response.status));
+    throw new MediaFetchError(DOWNLOAD_FAILED, isRetryableStatus(response.status), `${options.platform} answered ${response.status} to the file download.`);
   }
   const tooLarge = () => new MediaFetchError(`The file is larger than the ${formatMb(options.maxBytes)} limit.`, false);
   const declared = Number(response.headers.get('content-length') ?? '');
@@ -63,7 +73,7 @@ export async function downloadLimited(
     }
   } catch (err) {
     if (err instanceof MediaFetchError) throw err;
-    throw new MediaFetchError(`${options.platform} file download broke off: ${describeFetchError(err)}`, true);
+    throw new MediaFetchError(DOWNLOAD_FAILED, true, `${options.platform} file download broke off: ${describeFetchError(err)}`);
   }
   const bytes = new Uint8Array(total);
   let offset = 0;

@@ -1,7 +1,6 @@
 import { DeskError, ErrorBodySchema, ErrorCode, MESSAGE_TEXT_MAX, WebchatMessage } from '@desk/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import type { AgentsRepo } from '../../accounts/agents-repo.ts';
@@ -109,16 +108,7 @@ export function webchatRoutes(deps: WebchatDeps) {
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
   // The widget runs on other websites: allow any origin, never with credentials.
   router.use('/channels/webchat/*', cors({ origin: '*', allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type', 'Last-Event-ID'] }));
-  router.use(
-    '/channels/webchat/messages',
-    bodyLimit({
-      // Room for the multipart envelope and the text fields around the file.
-      maxSize: deps.mediaMaxBytes + 64 * 1024,
-      onError: () => {
-        throw new DeskError(ErrorCode.payloadTooLarge, `Files may be up to ${Math.floor(deps.mediaMaxBytes / 1024 / 1024)} MB.`);
-      },
-    }),
-  );
+  // The body limit (the largest file plus its envelope) is applied to every route in app.ts.
 
   // A public endpoint: a person types a few messages a minute, a script thousands.
   const perVisitor = new RateLimiter(20, 10_000);

@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/database.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+
+describe('files on disk', () => {
+  it('creates the data directory, the database and its WAL and SHM files for the owner only', () => {
+    // A permissive umask, as on many servers, must not leak into these files.
+    const previous = process.umask(0o002);
+    try {
+      const parent = mkdtempSync(join(tmpdir(), 'desk-perms-'));
+      dirs.push(parent);
+      const dataDir = join(parent, 'data');
+      const file = join(dataDir, 'desk.sqlite');
+      const db = openDatabase(file);
+      db.exec('CREATE TABLE IF NOT EXISTS probe (x); INSERT INTO probe VALUES (1);');
+      expect([mode(dataDir), mode(file), mode(`${file}-wal`), mode(`${file}-shm`)]).toEqual(['700', '600', '600', '600']);
+      db.close();
+    } finally {
+      process.umask(previous);
+    }
+  });
+});
