@@ -28,7 +28,19 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/env.ts';
 import { signIn } from '../support/session.ts';
-import { actionBench, actOnce, bootstrapBench, fetchRtt, listBench, syncIdle, waitForHooks, watchTicket } from './in-page.ts';
+import {
+  actionBench,
+  actOnce,
+  bootstrapBench,
+  fetchRtt,
+  listBench,
+  NEW_DEVICE_PROBE,
+  type NewDeviceResult,
+  newDeviceComplete,
+  syncIdle,
+  waitForHooks,
+  watchTicket,
+} from './in-page.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -38,7 +50,9 @@ const BRUNO = { email: 'bruno@desk.local', password: PASSWORD };
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PAGED = process.env.BENCH_PAGED === '1';
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f').split(',').map((s) => s.trim()));
+const DEVICE_TICKETS = Number(process.env.BENCH_DEVICE_TICKETS ?? 10_000);
+const DEVICE_MESSAGES_PER_TICKET = Number(process.env.BENCH_DEVICE_MESSAGES ?? 10);
 
 // ---------- small helpers ----------
 
@@ -73,9 +87,9 @@ interface Server {
 }
 
 /** The real server (apps/server/src/main.ts) with the demo workspace, like e2e/support/start-server.mjs. */
-async function startServer(): Promise<Server> {
+async function startServer(seeded?: string): Promise<Server> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'desk-bench-'));
+  const dataDir = seeded ?? mkdtempSync(join(tmpdir(), 'desk-bench-'));
   const webDist = copyWebDist(join(dataDir, 'web'));
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(TSX, [join(ROOT, 'apps/server/src/main.ts')], {
@@ -234,6 +248,62 @@ function printTable(rows: Row[]): void {
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const c of cells) console.log(line(c));
+}
+
+// ---------- (f) a new device on a large server ----------
+
+/** Signs in on a fresh profile and measures the first list row and the time until the device is complete. */
+async function newDevice(browser: Browser, url: string, flags: string): Promise<NewDeviceResult> {
+  const context = await newContext(browser, url);
+  await context.addInitScript({ content: NEW_DEVICE_PROBE });
+  const page = await context.newPage();
+  await page.goto(`/login?bench${flags}`);
+  await page.evaluate(waitForHooks);
+  await page.getByLabel('E-mail', { exact: true }).fill(ANA.email);
+  await page.getByLabel('Password', { exact: true }).fill(ANA.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForFunction(() => (window as unknown as { __newDevice: { firstRow: number | null } }).__newDevice.firstRow !== null, null, { timeout: 120_000 });
+  const result = await page.evaluate(newDeviceComplete, { tickets: DEVICE_TICKETS, messages: DEVICE_TICKETS * DEVICE_MESSAGES_PER_TICKET });
+  await context.close();
+  return result;
+}
+
+async function newDeviceBench(browser: Browser): Promise<Row[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'desk-bench-large-'));
+  const seeded = await run(TSX, [join(ROOT, 'apps/server/bench/seed-large.ts'), dataDir, String(DEVICE_TICKETS), String(DEVICE_MESSAGES_PER_TICKET)], ROOT);
+  const server = await startServer(dataDir);
+  try {
+    // The protocol before issue 16 first (pull everything from 0), then the snapshot: same server, fresh profiles.
+    const before = await newDevice(browser, server.url, '&bench-pull');
+    const now = await newDevice(browser, server.url, '');
+    const firstRow = (r: NewDeviceResult) => (r.marks.firstRow ?? Number.NaN) - (r.marks.signIn ?? Number.NaN);
+    console.log(
+      `f) a new device signs in on a server with ${DEVICE_TICKETS} tickets × ${DEVICE_MESSAGES_PER_TICKET} messages (seeded in ${(JSON.parse(seeded) as { seconds: number }).seconds} s):\n` +
+        `   snapshot (tickets newest first, messages in the background): first list row ${ms(firstRow(now))}; complete (${now.tickets} tickets, ${now.messages} messages) ${ms(now.complete)}\n` +
+        `   before issue 16 (pull everything from 0):                  first list row ${ms(firstRow(before))}; complete ${ms(before.complete)}\n` +
+        `   baseline: raw bulkPut of the same rows ${ms(now.raw)} (and ${ms(before.raw)} in the other profile)`,
+    );
+    return [
+      {
+        figure: 'f) new device: first list page after sign-in',
+        value: ms(firstRow(now)),
+        baseline: `pull from 0: ${ms(firstRow(before))}`,
+        ratio: `${(firstRow(now) / firstRow(before)).toFixed(2)}×`,
+        goal: '≤ 1.5 s',
+        met: firstRow(now) <= 1500,
+      },
+      {
+        figure: 'f) new device: complete (all messages)',
+        value: ms(now.complete),
+        baseline: `raw bulkPut ${ms(now.raw)}; pull from 0: ${ms(before.complete)}`,
+        ratio: `${(now.complete / now.raw).toFixed(2)}× raw`,
+        goal: 'reported',
+        met: null,
+      },
+    ];
+  } finally {
+    await server.stop();
+  }
 }
 
 // ---------- the benchmark ----------
@@ -472,6 +542,7 @@ async function main(): Promise<void> {
     await a.context.close();
     await b.context.close();
     await c?.context.close();
+    if (ONLY.has('f')) rows.push(...(await newDeviceBench(browser)));
   } finally {
     await browser.close();
     await server.stop();

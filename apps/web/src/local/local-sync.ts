@@ -23,6 +23,8 @@ export interface LocalSync {
   syncNow(): void;
   /** A ticket is on screen: on a new device still downloading messages, fetch its messages first. */
   ensureMessages(ticketId: string): void;
+  /** Whether this tab's engine is still downloading messages in the background (a new device). */
+  downloadingMessages(): boolean;
   stop(): void;
 }
 
@@ -166,6 +168,7 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
       return result;
     },
     syncNow: () => (leader ? engine.requestSync() : channel?.postMessage({ kind: 'sync' })),
+    downloadingMessages: () => engine.downloadingMessages,
     ensureMessages: (ticketId) => (leader ? engine.ensureMessages(ticketId) : channel?.postMessage({ kind: 'messages', ticketId })),
     stop: () => {
       for (const cleanup of cleanups.splice(0)) cleanup();

@@ -11,6 +11,12 @@ import { httpTransport } from './transport.ts';
 onPulledPage(({ page, db }) => indexPulled(searchDbFor(db), page.changes));
 
 /**
+ * `?bench-pull` on the first page load (sync benchmark only): the protocol before issue 16 (every
+ * poke followed by a pull; a new device pulls everything from 0), as the same-run baseline.
+ */
+const BEFORE_ISSUE_16 = typeof window !== 'undefined' && new URLSearchParams(window.location.search).has('bench-pull');
+
+/**
  * Solid glue for the local store: the signed-in agent's LocalSync (started on sign-in, stopped
  * on sign-out), its status as a signal, and `useLiveQuery` to read Dexie reactively.
  */
@@ -21,9 +27,8 @@ const root = createRoot(() => {
     const agentId = currentUser()?.id;
     if (!agentId || typeof window === 'undefined') return;
     // Pulled pages pass through `onPulledPage` listeners (alerts, search) before they are applied.
-    // `?bench-pull` (sync benchmark only): the poke-then-pull protocol, as the same-run baseline.
-    const carriedChanges = !new URLSearchParams(window.location.search).has('bench-pull');
-    const local: LocalSync = startLocalSync(agentId, { transport: observedTransport(httpTransport, () => ({ db: local.db, agentId })), carriedChanges });
+    const transport = BEFORE_ISSUE_16 ? { pull: httpTransport.pull, push: httpTransport.push } : httpTransport;
+    const local: LocalSync = startLocalSync(agentId, { transport: observedTransport(transport, () => ({ db: local.db, agentId })), carriedChanges: !BEFORE_ISSUE_16 });
     const off = local.status.subscribe(setStatus);
     setSync(local);
     onCleanup(() => {
