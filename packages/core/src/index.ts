@@ -23,6 +23,7 @@ export { DeskError, ErrorCode, type ErrorBody, exhaustiveSwitchError, type Field
 export { DeskIntegration, DeskIntegrationInput, ticketSubject } from './integrations/desk-integration.ts';
 export { Intent, IntentDesk, IntentInput, IntentPatch } from './intents/intent.ts';
 export { MUTATION_NAMES, MutationArgs, type MutationArgsOf, type MutationName, PushedMutation, PushRequest } from './sync/mutations.ts';
+export { evictionCutoff, isEvictable, LOCAL_DAYS_DEFAULT } from './sync/eviction.ts';
 export {
   createdContact,
   MUTATIONS,

@@ -39,6 +39,14 @@ export class SyncSnapshot {
       switch (query.part) {
         case 'ticket': {
           if (!allowed('ticket')) return empty;
+          if (query.ticketId) {
+            // One ticket a device dropped (or never had), opened or found by a search.
+            const rows = statement(this.db, `SELECT seq, entity, entity_id, data FROM change_log c WHERE entity = 'ticket' AND entity_id = @id AND ${LATEST}`).all({
+              agent: agent.id,
+              id: query.ticketId,
+            }) as LogRow[];
+            return { changes: rows.map(toChange), next: null, head, epoch };
+          }
           const [at, id] = query.after ? ticketPosition(query.after) : [null, null];
           // Newest-updated first, keyset-paged on (updatedAt, id).
           const rows = statement(

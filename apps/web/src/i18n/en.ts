@@ -43,6 +43,11 @@ export const en = {
   'settings.signingOut': 'Signing out…',
   'settings.sound': 'Notification sound',
   'settings.soundSoon': 'Sound settings for new messages will appear here.',
+  'settings.storage': 'Storage on this device',
+  'settings.storageUse': '{used} used of {quota} this browser allows.',
+  'settings.storageUnknown': 'This browser does not say how much it stores.',
+  'settings.storageTickets': '{count} tickets are kept on this device.',
+  'settings.storageEvicted': '{count} older solved tickets are only on the server: searching or opening them fetches them.',
 
   'update.available': 'A new version is available.',
   'update.reload': 'Reload',

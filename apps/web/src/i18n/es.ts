@@ -44,6 +44,11 @@ export const es: Dictionary = {
   'settings.signingOut': 'Cerrando sesión…',
   'settings.sound': 'Sonido de notificación',
   'settings.soundSoon': 'Aquí aparecerán las opciones de sonido para mensajes nuevos.',
+  'settings.storage': 'Almacenamiento en este dispositivo',
+  'settings.storageUse': '{used} usados de {quota} que permite este navegador.',
+  'settings.storageUnknown': 'Este navegador no informa cuánto almacena.',
+  'settings.storageTickets': 'Este dispositivo guarda {count} tickets.',
+  'settings.storageEvicted': '{count} tickets resueltos antiguos solo están en el servidor: al buscarlos o abrirlos se descargan.',
 
   'update.available': 'Hay una nueva versión disponible.',
   'update.reload': 'Recargar',

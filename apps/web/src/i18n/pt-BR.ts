@@ -44,6 +44,11 @@ export const ptBR: Dictionary = {
   'settings.signingOut': 'Saindo…',
   'settings.sound': 'Som de notificação',
   'settings.soundSoon': 'As opções de som para novas mensagens aparecerão aqui.',
+  'settings.storage': 'Armazenamento neste dispositivo',
+  'settings.storageUse': '{used} usados de {quota} que este navegador permite.',
+  'settings.storageUnknown': 'Este navegador não informa quanto armazena.',
+  'settings.storageTickets': 'Este dispositivo guarda {count} tickets.',
+  'settings.storageEvicted': '{count} tickets resolvidos antigos estão só no servidor: ao buscá-los ou abri-los, eles são baixados.',
 
   'update.available': 'Uma nova versão está disponível.',
   'update.reload': 'Recarregar',

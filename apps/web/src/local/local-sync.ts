@@ -4,6 +4,7 @@ import { isNetworkError } from '../api/client.ts';
 import { DeskDb, getMeta, META } from './db.ts';
 import { type ActionResult, mutate } from './outbox.ts';
 import { StatusStore, type SyncStatus } from './status.ts';
+import { evictOld } from './eviction.ts';
 import { SyncEngine } from './sync-engine.ts';
 import { httpTransport, type SyncTransport } from './transport.ts';
 
@@ -25,6 +26,8 @@ export interface LocalSync {
   ensureMessages(ticketId: string): void;
   /** Whether this tab's engine is still downloading messages in the background (a new device). */
   downloadingMessages(): boolean;
+  /** A ticket is on screen but not on this device (evicted): fetch it and its messages. */
+  ensureTicket(ticketId: string): void;
   stop(): void;
 }
 
@@ -37,6 +40,10 @@ export interface LocalSyncOptions {
    */
   carriedChanges?: boolean;
 }
+
+/** The first eviction waits for the start-up sync; then one every few hours. */
+const EVICTION_DELAY_MS = 10_000;
+const EVICTION_EVERY_MS = 6 * 3_600_000;
 
 export function databaseName(agentId: string): string {
   return `desk-${agentId}`;
@@ -65,8 +72,9 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
   cleanups.push(() => waiting.unsubscribe());
 
   if (channel) {
-    channel.onmessage = (event: MessageEvent<{ kind: 'status'; status: SyncStatus } | { kind: 'sync' } | { kind: 'messages'; ticketId: string }>) => {
+    channel.onmessage = (event: MessageEvent<{ kind: 'status'; status: SyncStatus } | { kind: 'sync' } | { kind: 'messages' | 'ticket'; ticketId: string }>) => {
       if (event.data.kind === 'messages' && leader) engine.ensureMessages(event.data.ticketId);
+      if (event.data.kind === 'ticket' && leader) engine.ensureTicket(event.data.ticketId);
       if (event.data.kind === 'status' && !leader) status.set({ syncing: event.data.status.syncing, online: event.data.status.online, error: event.data.status.error });
       if (event.data.kind === 'sync' && leader) engine.requestSync();
     };
@@ -130,7 +138,17 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
       });
     });
     engine.requestSync();
+    // The device keeps what the agent needs: once synced, and every few hours, old solved tickets go.
+    const evict = () =>
+      void engine
+        .whenIdle()
+        .then(() => evictOld(db.forServerData(), agentId))
+        .catch((error: unknown) => console.error('[desk] eviction failed', error));
+    const firstEviction = setTimeout(evict, EVICTION_DELAY_MS);
+    const evictions = setInterval(evict, EVICTION_EVERY_MS);
     return () => {
+      clearTimeout(firstEviction);
+      clearInterval(evictions);
       off();
       pending.unsubscribe();
       closed = true;
@@ -169,6 +187,7 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
     },
     syncNow: () => (leader ? engine.requestSync() : channel?.postMessage({ kind: 'sync' })),
     downloadingMessages: () => engine.downloadingMessages,
+    ensureTicket: (ticketId) => (leader ? engine.ensureTicket(ticketId) : channel?.postMessage({ kind: 'ticket', ticketId })),
     ensureMessages: (ticketId) => (leader ? engine.ensureMessages(ticketId) : channel?.postMessage({ kind: 'messages', ticketId })),
     stop: () => {
       for (const cleanup of cleanups.splice(0)) cleanup();

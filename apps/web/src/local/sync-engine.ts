@@ -1,5 +1,6 @@
 import type { PullResponse, PushRequest, SnapshotResponse, StreamPoke } from '@desk/core';
 import { type DeskDb, getMeta, META, setMeta } from './db.ts';
+import { restored, wasEvicted } from './eviction.ts';
 import { applyPull, applyPushResults, confirmPushed, resetLocal } from './outbox.ts';
 import { StatusStore } from './status.ts';
 import { ResetRequiredError, type SyncTransport } from './transport.ts';
@@ -49,6 +50,7 @@ export class SyncEngine {
   /** Where the background message download goes on; null when done, undefined until read. */
   private backfill: string | null | undefined;
   private wantedMessages: string[] = [];
+  private wantedTickets: string[] = [];
   private fetchedTickets = new Set<string>();
 
   constructor(private readonly options: SyncEngineOptions) {
@@ -101,9 +103,19 @@ export class SyncEngine {
    * messages now, ahead of the rest.
    */
   ensureMessages(ticketId: string): void {
-    if (this.stopped || this.backfill === null || this.fetchedTickets.has(ticketId) || !this.options.transport.snapshot) return;
+    if (this.stopped || this.fetchedTickets.has(ticketId) || !this.options.transport.snapshot) return;
     this.fetchedTickets.add(ticketId);
     this.wantedMessages.push(ticketId);
+    if (!this.running) void this.run();
+  }
+
+  /**
+   * A ticket is wanted on screen but not on this device (dropped by eviction, or not downloaded
+   * yet): fetch it and its messages from the server now.
+   */
+  ensureTicket(ticketId: string): void {
+    if (this.stopped || !this.options.transport.snapshot || this.wantedTickets.includes(ticketId)) return;
+    this.wantedTickets.push(ticketId);
     if (!this.running) void this.run();
   }
 
@@ -161,7 +173,7 @@ export class SyncEngine {
     this.status.set({ syncing: true });
     try {
       // A run started for a carried page does only that, unless the page does not follow on.
-      let full = this.carried.length === 0 && this.wantedMessages.length === 0;
+      let full = this.carried.length === 0 && this.wantedMessages.length === 0 && this.wantedTickets.length === 0;
       if (this.backfill === undefined) {
         const [backfill, cursor] = await Promise.all([getMeta<string>(this.db, META.messageBackfill), getMeta<number>(this.db, META.cursor)]);
         // A device that has never synced downloads messages once its bootstrap is done.
@@ -177,13 +189,27 @@ export class SyncEngine {
           full = false;
           await this.syncOnce();
         }
+        while (this.wantedTickets.length > 0 && !this.stopped) {
+          const ticketId = this.wantedTickets[0] as string;
+          const [ticket, messages] = await Promise.all([this.snapshotOf({ part: 'ticket', ticketId }), this.snapshotOf({ part: 'message', ticketId })]);
+          await this.applySnapshot({ ...ticket, changes: [...ticket.changes, ...messages.changes] });
+          await restored(this.db, ticketId);
+          this.wantedTickets.shift();
+        }
         // Tickets on screen whose messages have not arrived yet come before the rest.
         while (this.wantedMessages.length > 0 && !this.stopped) {
           const ticketId = this.wantedMessages.shift() as string;
-          if (this.backfill !== null) await this.applySnapshot(await this.snapshotOf({ part: 'message', ticketId }));
+          // Still downloading (a new device), or dropped by eviction and back on screen: fetch them now.
+          if (this.backfill !== null || (await wasEvicted(this.db, ticketId))) {
+            await this.applySnapshot(await this.snapshotOf({ part: 'message', ticketId }));
+            await restored(this.db, ticketId);
+          }
         }
         if (!this.again && this.carried.length === 0 && this.wantedMessages.length === 0) await this.backfillStep();
-      } while ((this.again || this.carried.length > 0 || this.wantedMessages.length > 0 || this.downloadingMessages) && !this.stopped);
+      } while (
+        (this.again || this.carried.length > 0 || this.wantedMessages.length > 0 || this.wantedTickets.length > 0 || this.downloadingMessages) &&
+        !this.stopped
+      );
       this.failures = 0;
       this.status.set({ online: true, error: null });
     } catch (error) {

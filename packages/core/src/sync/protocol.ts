@@ -71,7 +71,8 @@ export type StreamQuery = z.output<typeof StreamQuery>;
  * A new device's first download (`GET /api/sync/snapshot`), before it follows the log from `head`:
  * `ticket` pages newest-updated first, then `other` (contacts, agents, intents, integration, read
  * marks), then `message` pages newest first in the background; `ticketId` asks for one ticket's
- * messages at once (a ticket opened before they arrived). Rows are the latest of each entity (as in
+ * messages at once (a ticket opened before they arrived), or with `part=ticket` for one ticket the
+ * device dropped (eviction) or never had. Rows are the latest of each entity (as in
  * a pull); `next` is passed back as `after` until it is null.
  */
 export const SNAPSHOT_PARTS = ['ticket', 'other', 'message'] as const;

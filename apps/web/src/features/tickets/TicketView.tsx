@@ -29,8 +29,15 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     const id = props.ticketId;
     return sync ? () => ticketMessages(sync.db, id) : null;
   }, []);
-  // A new device downloads messages in the background: this ticket's come first.
-  createEffect(() => localSync()?.ensureMessages(props.ticketId));
+  // A new device downloads messages in the background: this ticket's come first. A ticket this
+  // device dropped (eviction) comes back from the server.
+  createEffect(() => {
+    const sync = localSync();
+    const id = props.ticketId;
+    if (!sync) return;
+    sync.ensureMessages(id);
+    void ticketById(sync.db, id).then((found) => (found ? undefined : sync.ensureTicket(id)));
+  });
   const agents = useAgents();
   const contactId = () => ticket()?.contactId;
   const contact = useLiveQuery(() => {
