@@ -33,9 +33,9 @@ function runToEnd(args: string[]): Promise<string> {
  * messages each, apps/server/bench/seed-large.ts) on a port the system picks, in its own process
  * group so that stopping it stops the server and not just the TypeScript runner.
  */
-export async function startLargeServer(tickets: number, messagesPerTicket: number): Promise<LargeServer> {
+export async function startLargeServer(tickets: number, messagesPerTicket: number, oldSolved = 0): Promise<LargeServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-e2e-large-'));
-  const seeded = JSON.parse((await runToEnd([join(ROOT, 'apps/server/bench/seed-large.ts'), dataDir, String(tickets), String(messagesPerTicket)])).trim().split('\n').at(-1) as string) as {
+  const seeded = JSON.parse((await runToEnd([join(ROOT, 'apps/server/bench/seed-large.ts'), dataDir, String(tickets), String(messagesPerTicket), String(oldSolved)])).trim().split('\n').at(-1) as string) as {
     oldestTicketId: string;
   };
   const child: ChildProcess = spawn(TSX, [join(ROOT, 'apps/server/src/main.ts')], {

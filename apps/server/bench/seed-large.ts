@@ -4,7 +4,9 @@
  * as if they had come in one by one), in one transaction. For the new-device figure of `bench:sync`
  * and the large-server Playwright test.
  *
- *   tsx apps/server/bench/seed-large.ts <DATA_DIR> [tickets=10000] [messagesPerTicket=10]
+ *   tsx apps/server/bench/seed-large.ts <DATA_DIR> [tickets=10000] [messagesPerTicket=10] [oldSolved=0]
+ *
+ * The first `oldSolved` tickets are solved and were last updated 200 days ago (what a phone evicts).
  *
  * Prints one JSON line: `{ tickets, messages, oldestTicketId, seconds }`.
  */
@@ -21,10 +23,12 @@ import { ChangeFeed } from '../src/sync/change-feed.ts';
 import { TicketsRepo } from '../src/tickets/tickets-repo.ts';
 
 /** Answers the id of the oldest seeded ticket (the last one a newest-first download reaches). */
-export function seedLarge(dataDir: string, tickets: number, messagesPerTicket: number): string {
+export function seedLarge(dataDir: string, tickets: number, messagesPerTicket: number, oldSolved = 0): string {
   mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(join(dataDir, 'desk.sqlite'));
-  const clock = monotonicClock();
+  // Monotonic over a movable "now": the old tickets first, 200 days back, then today.
+  let now = Date.now() - (oldSolved > 0 ? 200 * 86_400_000 : 0);
+  const clock = monotonicClock(() => now);
   const changes = new ChangeFeed(db);
   const contacts = new ContactsRepo(db, changes, clock);
   const conversations = new ConversationsRepo(db, clock);
@@ -35,12 +39,13 @@ export function seedLarge(dataDir: string, tickets: number, messagesPerTicket: n
   let oldest = '';
   db.transaction(() => {
     for (let i = 0; i < tickets; i++) {
+      if (i === oldSolved) now = Date.now();
       const externalId = randomUUID();
       const contact = contacts.create({ name: `Customer ${i + 1}` }, { channel: 'webchat', externalId });
       const conversation = conversations.create({ contactId: contact.id, channel: 'webchat', externalId });
       const ticket = repo.create({
         subject: `Seeded ${i + 1}: cannot finish the checkout with my card`,
-        status: statuses[i % statuses.length] as TicketStatus,
+        status: i < oldSolved ? 'solved' : (statuses[i % statuses.length] as TicketStatus),
         priority: priorities[i % priorities.length] as TicketPriority,
         tags: [],
         assigneeId: null,
@@ -68,10 +73,10 @@ export function seedLarge(dataDir: string, tickets: number, messagesPerTicket: n
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [dataDir, tickets = '10000', perTicket = '10'] = process.argv.slice(2);
+  const [dataDir, tickets = '10000', perTicket = '10', oldSolved = '0'] = process.argv.slice(2);
   if (!dataDir) throw new Error('usage: seed-large.ts <DATA_DIR> [tickets] [messagesPerTicket]');
   const t0 = performance.now();
-  const oldestTicketId = seedLarge(dataDir, Number(tickets), Number(perTicket));
+  const oldestTicketId = seedLarge(dataDir, Number(tickets), Number(perTicket), Number(oldSolved));
   const seconds = Number(((performance.now() - t0) / 1000).toFixed(1));
   console.log(JSON.stringify({ tickets: Number(tickets), messages: Number(tickets) * Number(perTicket), oldestTicketId, seconds }));
 }

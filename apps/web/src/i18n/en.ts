@@ -305,6 +305,10 @@ export const en = {
   'push.failed': "Couldn't turn on push notifications: {reason}",
 
   // Agent workspace and alerts (issue 5).
+  'ws.serverResults': 'On the server, not on this device',
+  'ws.serverSearching': 'Searching the server for older tickets…',
+  'ws.serverSearchFailed': 'The server search failed.',
+  'ws.serverNone': 'Nothing more on the server.',
   'ws.search': 'Search tickets',
   'ws.searchHint': 'Subject, requester, phone or message text',
   'ws.agents': 'Agents',

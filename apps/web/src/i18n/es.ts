@@ -306,6 +306,10 @@ export const es: Dictionary = {
   'push.failed': 'No se pudieron activar las notificaciones push: {reason}',
 
   // Agent workspace and alerts (issue 5).
+  'ws.serverResults': 'En el servidor, no en este dispositivo',
+  'ws.serverSearching': 'Buscando tickets antiguos en el servidor…',
+  'ws.serverSearchFailed': 'Falló la búsqueda en el servidor.',
+  'ws.serverNone': 'Nada más en el servidor.',
   'ws.search': 'Buscar tickets',
   'ws.searchHint': 'Asunto, solicitante, teléfono o texto de los mensajes',
   'ws.agents': 'Agentes',

@@ -306,6 +306,10 @@ export const ptBR: Dictionary = {
   'push.failed': 'Não foi possível ativar as notificações push: {reason}',
 
   // Agent workspace and alerts (issue 5).
+  'ws.serverResults': 'No servidor, não neste dispositivo',
+  'ws.serverSearching': 'Buscando tickets antigos no servidor…',
+  'ws.serverSearchFailed': 'A busca no servidor falhou.',
+  'ws.serverNone': 'Nada mais no servidor.',
   'ws.search': 'Buscar tickets',
   'ws.searchHint': 'Assunto, solicitante, telefone ou texto das mensagens',
   'ws.agents': 'Agentes',

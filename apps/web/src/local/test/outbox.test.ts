@@ -248,7 +248,7 @@ describe('stream-carried change sets', () => {
 describe('a new device', () => {
   it('downloads tickets newest first, follows the log, then messages in the background; an opened ticket gets its messages first', async () => {
     server.withSnapshot();
-    const tickets = Array.from({ length: 450 }, () => server.addTicket());
+    const tickets = Array.from({ length: 250 }, () => server.addTicket());
     const newest = server.change((tickets[0] as { id: string }).id, { priority: 'urgent' });
     for (const ticket of tickets.slice(0, 30)) for (let i = 0; i < 100; i++) server.addMessage(ticket.id, `message ${i}`);
     const opened = tickets[29] as { id: string };
@@ -260,7 +260,7 @@ describe('a new device', () => {
     // Asked for before the background download, and served ahead of it.
     expect(server.snapshots).toContain(`message:${opened.id}`);
     expect(server.snapshots.indexOf(`message:${opened.id}`)).toBeLessThan(server.snapshots.indexOf('message'));
-    expect(await db.tickets.count()).toBe(450);
+    expect(await db.tickets.count()).toBe(250);
     expect((await listTickets(db, { statuses: [], priorities: [], assignees: [] }, 1))[0]?.id).toBe(newest.id);
     expect(await db.messages.count()).toBe(3000);
     expect(await ticketMessages(db, opened.id)).toHaveLength(100);
@@ -271,5 +271,5 @@ describe('a new device', () => {
     server.change(newest.id, { status: 'pending' });
     await engine.syncOnce();
     expect(await db.tickets.get(newest.id)).toMatchObject({ status: 'pending', priority: 'urgent' });
-  });
+  }, 30_000); // 3,000 messages through fake IndexedDB: a few seconds on a shared CPU
 });
