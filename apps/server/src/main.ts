@@ -35,6 +35,8 @@ async function main() {
   services.outbox.start();
   // Resumes the file downloads from messaging platforms that a previous run left queued.
   services.channels.start();
+  // Resumes the calls to Zendesk and Sunshine that a previous run left queued.
+  services.zendesk.start();
   const app = createApp(services);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl;
@@ -51,10 +53,11 @@ async function main() {
   const stop = async () => {
     services.outbox.stop();
     services.channels.stop();
+    services.zendesk.stop();
     server.close();
     restore.stop();
     // Let the sends and downloads under way finish (they would be repeated after a restart), a few seconds at most.
-    const underWay = Promise.all([services.outbox.idle(), services.channels.mediaWorker.idle()]).catch(() => {});
+    const underWay = Promise.all([services.outbox.idle(), services.channels.mediaWorker.idle(), services.zendesk.idle()]).catch(() => {});
     await Promise.race([underWay, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     db.close();
     process.exit(0);

@@ -15,6 +15,7 @@ import type { Db } from './db/database.ts';
 import { EventBus } from './events/domain-events.ts';
 import { IntentsRepo } from './intents/intents-repo.ts';
 import { DeskIntegrationRepo } from './integrations/desk-integration-repo.ts';
+import { createZendesk } from './integrations/zendesk/zendesk-module.ts';
 import { MediaRepo } from './media/media-repo.ts';
 import { MediaStore } from './media/media-store.ts';
 import { monotonicClock } from './shared/clock.ts';
@@ -48,8 +49,13 @@ export function createServices(db: Db, config: Config) {
   events.on('message.created', ({ message }) => {
     if (message.delivery?.state === 'pending') outbox.kick();
   });
+  const mediaStore = new MediaStore(config.dataDir);
+  // Zendesk Support and Zendesk messaging hand-offs (the engine asks them where an intent goes).
+  const zendesk = createZendesk({ db, clock, events, config: config.zendesk, publicUrl: config.publicUrl, conversations, messages, contacts, mediaStore, engine });
   // Telegram, WhatsApp, Messenger, Instagram, Sunshine: webhooks, outbound adapters, file downloads.
-  const channels = createMessagingChannels({ db, clock, events, changes, engine, messages, media, outbox, config });
+  const channels = createMessagingChannels({
+    db, clock, events, changes, engine, messages, media, outbox, config, sunshineEvents: (body) => zendesk.handOffs.sunshineEvents(body),
+  });
   void nlu.train(intents.list());
   const pushSubscriptions = new PushSubscriptionsRepo(db);
   const vapid = loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
@@ -71,7 +77,8 @@ export function createServices(db: Db, config: Config) {
     intents,
     integration,
     media,
-    mediaStore: new MediaStore(config.dataDir),
+    mediaStore,
+    zendesk,
     nlu,
     engine,
     ticketService,
