@@ -273,6 +273,8 @@ export class SyncEngine {
         after = answer.next ?? undefined;
       } while (after && !this.stopped);
     }
+    // Stopped half-way (sign-out, another tab took over): the next start downloads again from the top.
+    if (this.stopped) return;
     await setMeta(this.db, META.messageBackfill, '');
     this.backfill = '';
     // From here on, the ordinary pull: whatever changed since the first page arrives through it.
@@ -343,6 +345,7 @@ export class SyncEngine {
     let cursor = start ?? 0;
     if (cursor === 0 && this.options.transport.snapshot) {
       await this.bootstrap(clientId);
+      if (this.stopped) return;
       cursor = this.knownCursor ?? 0;
     }
     let first = cursor === (start ?? 0);
