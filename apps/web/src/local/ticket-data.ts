@@ -66,9 +66,19 @@ export interface RowData {
   intentName: string | undefined;
 }
 
-/** The rows of a window of ticket ids: each ticket with its contact, last message, read mark, others' activity and intent name. */
-export async function listRows(db: DeskDb, ids: readonly string[], agentId: string): Promise<Map<string, RowData>> {
-  const tickets = (await db.tickets.bulkGet([...ids])).filter((t): t is LocalTicket => t !== undefined);
+/** What a list row shows besides the ticket itself. */
+export type RowDecoration = Omit<RowData, 'ticket'>;
+
+/**
+ * The rest of each row: contact, last message, read mark, others' activity, intent name. Kept apart
+ * from the tickets so that a change to a ticket (an action, a carried change) re-reads one bulkGet,
+ * not a query per row: that is the time between the put and the paint.
+ */
+export async function rowDecorations(
+  db: DeskDb,
+  tickets: readonly { id: string; contactId: string; intentId: string | null }[],
+  agentId: string,
+): Promise<Map<string, RowDecoration>> {
   const intentIds = [...new Set(tickets.flatMap((t) => (t.intentId ? [t.intentId] : [])))];
   const [contacts, reads, lasts, activity, intents] = await Promise.all([
     db.contacts.bulkGet(tickets.map((t) => t.contactId)),
@@ -78,10 +88,9 @@ export async function listRows(db: DeskDb, ids: readonly string[], agentId: stri
     db.intents.bulkGet(intentIds),
   ]);
   const intentName = new Map(intents.flatMap((intent) => (intent ? [[intent.id, intent.name] as const] : [])));
-  const map = new Map<string, RowData>();
+  const map = new Map<string, RowDecoration>();
   tickets.forEach((ticket, i) => {
     map.set(ticket.id, {
-      ticket,
       contact: contacts[i],
       read: reads[i],
       last: lasts[i],
@@ -89,6 +98,31 @@ export async function listRows(db: DeskDb, ids: readonly string[], agentId: stri
       intentName: ticket.intentId ? intentName.get(ticket.intentId) : undefined,
     });
   });
+  return map;
+}
+
+/** The rows of a window of ticket ids: each ticket with its decoration. */
+export async function listRows(db: DeskDb, ids: readonly string[], agentId: string): Promise<Map<string, RowData>> {
+  const tickets = (await db.tickets.bulkGet([...ids])).filter((t): t is LocalTicket => t !== undefined);
+  const decorations = await rowDecorations(db, tickets, agentId);
+  return joinRows(tickets, decorations);
+}
+
+/** Tickets with their decorations (a ticket whose decoration is not read yet shows without it). */
+export function joinRows(tickets: readonly (LocalTicket | undefined)[], decorations: Map<string, RowDecoration>): Map<string, RowData> {
+  const map = new Map<string, RowData>();
+  for (const ticket of tickets) {
+    if (!ticket) continue;
+    const decoration = decorations.get(ticket.id);
+    map.set(ticket.id, {
+      ticket,
+      contact: decoration?.contact,
+      read: decoration?.read,
+      last: decoration?.last,
+      othersAt: decoration?.othersAt,
+      intentName: decoration?.intentName,
+    });
+  }
   return map;
 }
 

@@ -5,7 +5,7 @@ import type { DeskDb } from '../../local/index.ts';
 import { searchDbFor, ensureIndex, searchTicketIds } from '../../local/search-index.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
 import { ticketIds } from '../../local/ticket-ids.ts';
-import { agentsByName, listRows, type RowData } from '../../local/ticket-data.ts';
+import { agentsByName, joinRows, type RowData, rowDecorations, ticketsByIds } from '../../local/ticket-data.ts';
 import { assigneeValues, type ListQuery } from './list-params.ts';
 
 /** Reactive reads behind the ticket list: ordered ids for the whole list, rows for what is on screen. */
@@ -49,16 +49,32 @@ export type { RowData } from '../../local/ticket-data.ts';
 /** The rows of a window of ids (what the virtual list shows, plus a margin). */
 export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, RowData>> {
   const key = createMemo(() => ids().join(','));
-  return useLiveQuery(
-    () => {
-      const sync = localSync();
-      const wanted = key() ? key().split(',') : [];
-      const me = currentUser()?.id ?? '';
-      if (!sync) return null;
-      return () => listRows(sync.db, wanted, me);
-    },
-    new Map(),
+  // Two live queries: the tickets (one bulkGet, re-read on every ticket change) and the rest of the
+  // rows (re-read only when the window, a contact, a message, a read mark… changes).
+  const tickets = useLiveQuery(() => {
+    const sync = localSync();
+    const wanted = key() ? key().split(',') : [];
+    return sync ? () => ticketsByIds(sync.db, wanted) : null;
+  }, []);
+  const refs = createMemo(() =>
+    tickets()
+      .flatMap((t) => (t ? [`${t.id}|${t.contactId}|${t.intentId ?? ''}`] : []))
+      .join(','),
   );
+  const decorations = useLiveQuery(() => {
+    const sync = localSync();
+    const me = currentUser()?.id ?? '';
+    const wanted = refs()
+      ? refs()
+          .split(',')
+          .map((ref) => {
+            const [id = '', contactId = '', intentId = ''] = ref.split('|');
+            return { id, contactId, intentId: intentId || null };
+          })
+      : [];
+    return sync ? () => rowDecorations(sync.db, wanted, me) : null;
+  }, new Map());
+  return createMemo(() => joinRows(tickets(), decorations()));
 }
 
 /** Every agent (for names), sorted by name. */
