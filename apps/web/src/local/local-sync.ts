@@ -1,7 +1,7 @@
 import { type MutationArgsOf, type MutationName, StreamPoke } from '@desk/core';
 import { liveQuery } from 'dexie';
 import { isNetworkError } from '../api/client.ts';
-import { DeskDb, getMeta, META } from './db.ts';
+import { DeskDb, getMeta, META, type OutboxEntry } from './db.ts';
 import { type ActionResult, mutate } from './outbox.ts';
 import { StatusStore, type SyncStatus } from './status.ts';
 import { evictOld } from './eviction.ts';
@@ -62,8 +62,8 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
   const cleanups: (() => void)[] = [];
   const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`desk-sync-${agentId}`);
   let leader = false;
-  /** The leader's push (set while this tab leads). */
-  let pushNow: () => void = () => engine.requestSync();
+  /** The leader's push (set while this tab leads); `alone`: the new entry, when nothing else waited. */
+  let pushNow: (alone?: OutboxEntry) => void = () => engine.requestSync();
 
   // Ask the browser not to evict this origin's data: pending work lives here.
   void navigator.storage?.persist?.().catch(() => false);
@@ -100,14 +100,14 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
     let streamOpen = false;
     // Any tab's new action lands in the outbox: push it at once (no batching delay). With the stream
     // up, its next poke confirms the push; without it, pull to learn the outcome.
-    const push = () =>
-      engine.pushNow().then(
+    const push = (alone?: OutboxEntry) =>
+      (alone ? engine.pushFresh(alone) : engine.pushNow()).then(
         () => {
           if (!streamOpen) engine.requestSync();
         },
         () => engine.requestSync(),
       );
-    pushNow = () => void push();
+    pushNow = (alone) => void push(alone);
     const pending = liveQuery(() => db.outbox.filter((entry) => !entry.pushedAt).count()).subscribe({
       next: (count) => {
         if (count > 0) void push();
@@ -180,7 +180,7 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
       const result = await mutate(db, agentId, name, args);
       if (result.ok) {
         // Pushed the moment its transaction commits (the outbox liveQuery would see it a little later).
-        if (leader) pushNow();
+        if (leader) pushNow(result.alone);
         else channel?.postMessage({ kind: 'sync' });
       }
       return result;

@@ -13,7 +13,8 @@ function syncTables(db: DeskDb) {
   return [db.tickets, db.messages, db.contacts, db.agents, db.intents, db.integration, db.reads, db.outbox, db.base, db.notices, db.meta];
 }
 
-export type ActionResult = { ok: true; mutationId: number } | { ok: false; error: MutationError };
+/** `alone`: the new outbox entry, when no other entry was waiting to be pushed (it can go out at once, by itself). */
+export type ActionResult = { ok: true; mutationId: number; alone?: OutboxEntry } | { ok: false; error: MutationError };
 
 function entryMutation(entry: OutboxEntry): Mutation | null {
   const parsed = parseMutation(entry.name, entry.args);
@@ -40,11 +41,12 @@ export async function mutate<N extends MutationName>(db: DeskDb, agentId: string
     const keys = keysOf(mutation, agentId);
     const reads = readsOf(mutation, agentId);
     // Every read at once (one round trip to IndexedDB, not one per read): the action's time to screen.
-    const [current, agents, bases, nextId] = await Promise.all([
+    const [current, agents, bases, nextId, pending] = await Promise.all([
       readRows(db, reads),
       db.agents.toArray(),
       db.base.bulkGet(keys.map((key): [string, string] => [key[0], key[1]])),
       getMeta<number>(db, META.nextMutationId),
+      db.outbox.toArray(),
     ]);
     const activeAgents = new Set(agents.filter((a) => a.active).map((a) => a.id));
     const applied: Applied = applyMutation(mutation, (entity, id) => current.get(keyString([entity, id])), {
@@ -60,10 +62,11 @@ export async function mutate<N extends MutationName>(db: DeskDb, agentId: string
     });
     for (const { entity, id, row } of applied.rows) writes.push(writeRow(db, entity, id, row));
     const mutationId = nextId ?? 1;
+    const entry: OutboxEntry = { id: mutationId, name, args: mutation.args, createdAt: now };
     writes.push(setMeta(db, META.nextMutationId, mutationId + 1));
-    writes.push(db.outbox.add({ id: mutationId, name, args: mutation.args, createdAt: now }));
+    writes.push(db.outbox.add(entry));
     await Promise.all(writes);
-    return { ok: true, mutationId };
+    return pending.some((other) => !other.pushedAt) ? { ok: true, mutationId } : { ok: true, mutationId, alone: entry };
   });
 }
 

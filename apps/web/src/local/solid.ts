@@ -8,7 +8,12 @@ import type { SyncStatus } from './status.ts';
 import { httpTransport } from './transport.ts';
 
 // The ticket search's word index follows every pulled page.
-onPulledPage(({ page, db }) => indexPulled(searchDbFor(db), page.changes));
+// Chained (pages are indexed in the order they came) but not awaited: indexing is not on the path from
+// a change's arrival to the screen.
+let indexing: Promise<void> = Promise.resolve();
+onPulledPage(({ page, db }) => {
+  indexing = indexing.then(() => indexPulled(searchDbFor(db), page.changes)).catch((error: unknown) => console.error('[desk] search indexing failed', error));
+});
 
 /**
  * `?bench-pull` on the first page load (sync benchmark only): the protocol before issue 16 (every

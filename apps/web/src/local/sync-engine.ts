@@ -1,5 +1,5 @@
 import type { PullResponse, PushRequest, SnapshotResponse, StreamPoke } from '@desk/core';
-import { type DeskDb, getMeta, META, setMeta } from './db.ts';
+import { type DeskDb, getMeta, META, type OutboxEntry, setMeta } from './db.ts';
 import { restored, wasEvicted } from './eviction.ts';
 import { applyPull, applyPushResults, confirmPushed, resetLocal } from './outbox.ts';
 import { StatusStore } from './status.ts';
@@ -47,6 +47,8 @@ export class SyncEngine {
   /** Our client's last mutation id in the last final page applied. */
   private confirmed = 0;
   private cachedClientId: string | null = null;
+  /** The epoch of the last page applied (or read from the store), for pushes that skip the read. */
+  private cachedEpoch: { value: string | undefined } | null = null;
   /** Where the background message download goes on; null when done, undefined until read. */
   private backfill: string | null | undefined;
   private wantedMessages: string[] = [];
@@ -122,6 +124,31 @@ export class SyncEngine {
   /** Whether messages are still downloading in the background (a new device). */
   get downloadingMessages(): boolean {
     return this.backfill !== null && this.backfill !== undefined;
+  }
+
+  /**
+   * Pushes an action that was alone in the outbox the moment its transaction committed, without
+   * reading the outbox again (the shortest path to the other agents); otherwise `pushNow`.
+   */
+  pushFresh(entry: OutboxEntry): Promise<void> {
+    const clientId = this.cachedClientId;
+    const epoch = this.cachedEpoch;
+    if (this.stopped || this.pushing || !clientId || !epoch) return this.pushNow();
+    const pushing = (async () => {
+      try {
+        this.pushAgain = false;
+        await this.sendBatch([entry], clientId, epoch.value);
+        // Actions taken while this one was on its way.
+        while (this.pushAgain && !this.stopped) {
+          this.pushAgain = false;
+          await this.pushAll();
+        }
+      } finally {
+        this.pushing = null;
+      }
+    })();
+    this.pushing = pushing;
+    return pushing;
   }
 
   /**
@@ -295,6 +322,7 @@ export class SyncEngine {
 
   private applied(clientId: string, page: PullResponse): void {
     this.knownCursor = page.cursor;
+    this.cachedEpoch = { value: page.epoch };
     if (!page.hasMore) this.confirmed = page.lastMutationIds[clientId] ?? 0;
   }
 
@@ -311,6 +339,7 @@ export class SyncEngine {
       const newClientId = this.newClientId();
       await resetLocal(this.db, this.options.agentId, { newClientId });
       this.cachedClientId = newClientId;
+      this.cachedEpoch = null;
       this.knownCursor = null;
       this.confirmed = 0;
       this.carried.length = 0;
@@ -326,17 +355,20 @@ export class SyncEngine {
       const unanswered = (await this.db.outbox.orderBy('id').toArray()).filter((entry) => !entry.pushedAt).slice(0, batch);
       if (unanswered.length === 0) return;
       const [clientId, epoch] = await Promise.all([this.clientId(), getMeta<string>(this.db, META.epoch)]);
-      const request: PushRequest = {
-        clientId,
-        mutations: unanswered.map((entry) => ({ id: entry.id, name: entry.name, args: entry.args })),
-      };
-      const { results } = await this.options.transport.push(request, epoch);
-      await applyPushResults(this.db, this.options.agentId, results);
-      if (results.length === 0) throw new ResetRequiredError('The server does not know our earlier changes.');
-      // The stream's page may have confirmed these before their answer came: let them leave now.
-      if (results.some((r) => r.status === 'applied' && r.id <= this.confirmed)) await confirmPushed(this.db, this.options.agentId, this.confirmed);
-      if (results.length < unanswered.length) return;
+      this.cachedEpoch = { value: epoch };
+      if (!(await this.sendBatch(unanswered, clientId, epoch))) return;
     }
+  }
+
+  /** Sends entries (in id order) and records the answers; false when the server stopped before the end (a gap). */
+  private async sendBatch(entries: readonly OutboxEntry[], clientId: string, epoch: string | undefined): Promise<boolean> {
+    const request: PushRequest = { clientId, mutations: entries.map((entry) => ({ id: entry.id, name: entry.name, args: entry.args })) };
+    const { results } = await this.options.transport.push(request, epoch);
+    await applyPushResults(this.db, this.options.agentId, results);
+    if (results.length === 0) throw new ResetRequiredError('The server does not know our earlier changes.');
+    // The stream's page may have confirmed these before their answer came: let them leave now.
+    if (results.some((r) => r.status === 'applied' && r.id <= this.confirmed)) await confirmPushed(this.db, this.options.agentId, this.confirmed);
+    return results.length >= entries.length;
   }
 
   private async pullAll(): Promise<void> {

@@ -34,7 +34,8 @@ describe('actions', () => {
     const ticket = server.addTicket({ status: 'new' });
     await engine.syncOnce();
     const result = await mutate(db, AGENT, 'ticket.assign', { ticketId: ticket.id, agentId: AGENT });
-    expect(result).toEqual({ ok: true, mutationId: 1 });
+    // Alone in the outbox: it can be pushed at once, by itself.
+    expect(result).toMatchObject({ ok: true, mutationId: 1, alone: { id: 1, name: 'ticket.assign' } });
     expect(await db.tickets.get(ticket.id)).toMatchObject({ status: 'open', assigneeId: AGENT, assignee: AGENT });
     expect(await db.outbox.toArray()).toMatchObject([{ id: 1, name: 'ticket.assign' }]);
     expect((await db.base.get(['ticket', ticket.id]))?.row).toMatchObject({ status: 'new', assigneeId: null });
@@ -219,8 +220,11 @@ describe('stream-carried change sets', () => {
     expect(server.pulls).toBe(pullsBefore);
 
     // Our own action: pushed at once; the stream's page (which may come before the push's answer) confirms it.
-    await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'mine' });
-    await engine.pushNow();
+    const acted = await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'mine' });
+    if (!acted.ok || !acted.alone) throw new Error('expected an action alone in the outbox');
+    const pushesBefore = server.pushes;
+    await engine.pushFresh(acted.alone);
+    expect(server.pushes).toBe(pushesBefore + 1);
     const next = await carried(poke.page.cursor);
     engine.offer(next);
     await engine.whenIdle();
