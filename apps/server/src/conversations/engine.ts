@@ -26,7 +26,7 @@ import type { TicketsRepo } from '../tickets/tickets-repo.ts';
 import { type BotLanguage, isBotLanguage } from './bot/languages.ts';
 import type { BotReading, Nlu } from './bot/nlu.ts';
 import type { ConversationRecord, ConversationsRepo } from './conversations-repo.ts';
-import type { ExternalHandOffs } from './external-handoff.ts';
+import { type ExternalHandOffs, handOffRequestOf } from './external-handoff.ts';
 import { initialDelivery, usesOutbox } from './delivery.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 
@@ -170,9 +170,10 @@ export class ConversationEngine {
         created.push(reply.id);
       }
       const intent = reading.intent ? this.deps.intents.get(reading.intent.id) : null;
-      const destination = intent?.desk.enabled ? (this.external?.destinationFor(intent) ?? 'desk') : null;
-      if (intent && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
-        this.external.begin({ conversation, contact, intent, destination, language: reading.language }, events);
+      const request = intent?.desk.enabled ? handOffRequestOf(intent) : null;
+      const destination = request ? (this.external?.destinationFor(request.destination) ?? 'desk') : null;
+      if (request && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
+        this.external.begin({ conversation, contact, request, destination, language: reading.language }, events);
       } else if (intent && destination === 'desk' && this.deps.integration.get().enabled) {
         const handOff = this.handOff(conversation, contact, intent, reading.confidence, reading.language);
         ticket = handOff.ticket;
