@@ -25,7 +25,7 @@ import { handOffNotes } from './handoff-notes.ts';
 import type { HandOff, HandOffJob, HandOffsRepo } from './handoffs-repo.ts';
 import { RemoteCallError } from './remote-call.ts';
 import { DESK_ORIGIN, type SunshineClient } from './sunshine-client.ts';
-import type { ZendeskClient } from './zendesk-client.ts';
+import { type ZendeskClient, ticketUrl } from './zendesk-client.ts';
 import type { ZendeskConfig } from './zendesk-config.ts';
 import type { ZendeskSettings } from './zendesk-settings.ts';
 
@@ -319,7 +319,7 @@ export class ZendeskHandOffs implements ExternalHandOffs {
     const subdomain = this.deps.settings.values('support').subdomain ?? 'zendesk';
     this.done([job.id], (events) => {
       repo.update(handOff.id, { zendeskTicketId: ticket.id }, clock());
-      events.push(this.note(conversation, handOffNotes.zendeskTicket(ticket.id, `https://${subdomain}.zendesk.com/agent/tickets/${ticket.id}`, languageOf(conversation))));
+      events.push(this.note(conversation, handOffNotes.zendeskTicket(ticket.id, ticketUrl(subdomain, ticket.id), languageOf(conversation))));
     });
     // Messages the user sent meanwhile were queued behind this job: they go next.
     this.worker.kick();
