@@ -29,6 +29,8 @@ export interface Config {
   pushInsecureTls: boolean;
   /** Messaging channels (Telegram, Meta, Sunshine Conversations): base URLs and credentials from the environment. */
   channels: ChannelsConfig;
+  /** Bearer token a Prometheus scraper sends to GET /metrics; without it the route is off. */
+  metricsToken: string | null;
   /** Zendesk Support and Zendesk messaging: API bases, credentials from the environment, limits. */
   zendesk: ZendeskConfig;
 }
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vapidSubject: env.VAPID_SUBJECT ?? `mailto:${(env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase()}`,
     pushInsecureTls: env.PUSH_INSECURE_TLS_FOR_TESTS === '1',
     channels: loadChannelsConfig(env),
+    metricsToken: env.METRICS_TOKEN && env.METRICS_TOKEN.length > 0 ? env.METRICS_TOKEN : null,
     zendesk: loadZendeskConfig(env),
   };
 }
