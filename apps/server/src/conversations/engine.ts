@@ -34,7 +34,7 @@ import { type BotKind, type BotTurn, missesInARow, type PendingChoices, planTurn
 import { type BotLanguage, isBotLanguage } from './bot/languages.ts';
 import type { BotReading, Nlu } from './bot/nlu.ts';
 import type { ConversationRecord, ConversationsRepo } from './conversations-repo.ts';
-import type { ExternalHandOffs } from './external-handoff.ts';
+import { type ExternalHandOffs, handOffRequestOf } from './external-handoff.ts';
 import { initialDelivery, usesOutbox } from './delivery.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 import type { OutboxRepo } from './outbox-repo.ts';
@@ -324,9 +324,10 @@ export class ConversationEngine {
         if (!intent) return fallback();
         const text = turn.chosen ? this.deps.nlu.answerFor(intent.id, language) : reading.answer;
         const answer = text ? say(text, 'answer') : null;
-        const destination = intent.desk.enabled ? (this.external?.destinationFor(intent) ?? 'desk') : null;
-        if (this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
-          this.external.begin({ conversation, contact: contactOf(), intent, destination, language }, events);
+        const request = intent.desk.enabled ? handOffRequestOf(intent) : null;
+        const destination = request ? (this.external?.destinationFor(request.destination) ?? 'desk') : null;
+        if (request && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
+          this.external.begin({ conversation, contact: contactOf(), request, destination, language }, events);
           return { ...only(answer), handedOff: true };
         }
         if (destination !== 'desk' || !integration.enabled) return only(answer);
