@@ -71,7 +71,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/', deskIntegrationRoutes(services));
   app.route('/', mediaRoutes(services));
   app.route('/', pushRoutes(services));
-  app.route('/', webchatRoutes({ ...services, mediaMaxBytes: services.config.mediaMaxBytes }));
+  app.route('/', webchatRoutes({ ...services, mediaMaxBytes: services.config.mediaMaxBytes, newVisitorsPerHour: services.config.webchatNewVisitorsPerHour }));
   for (const routes of services.channels.routes()) app.route('/', routes);
 
   app.doc31('/api/openapi.json', {

@@ -14,6 +14,14 @@ export interface Config {
   webDist: string;
   /** Largest file a user may send, in bytes. */
   mediaMaxBytes: number;
+  /** All stored media together (507 past it). */
+  mediaQuotaBytes: number;
+  /** What one address may upload through the web chat in a day (429 past it). */
+  mediaQuotaPerAddressBytes: number;
+  /** New web chat visitors one address may start per hour (offices share an address: not too low). */
+  webchatNewVisitorsPerHour: number;
+  /** Media of tickets solved this many days ago is deleted; null keeps it forever. */
+  mediaRetentionDays: number | null;
   /** The bot answers with an intent only from this confidence on (0..1); below, the fallback. */
   botThreshold: number;
   sessionDays: number;
@@ -52,6 +60,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.DEMO === '1' || env.DEMO === 'true',
     webDist: resolve(env.WEB_DIST ?? new URL('../../web/dist', import.meta.url).pathname),
     mediaMaxBytes: numberFrom(env.MEDIA_MAX_BYTES, 25 * 1024 * 1024),
+    mediaQuotaBytes: numberFrom(env.MEDIA_QUOTA_BYTES, 5 * 1024 ** 3),
+    mediaQuotaPerAddressBytes: numberFrom(env.MEDIA_QUOTA_PER_ADDRESS_BYTES, 512 * 1024 ** 2),
+    webchatNewVisitorsPerHour: numberFrom(env.WEBCHAT_NEW_VISITORS_PER_HOUR, 100),
+    mediaRetentionDays: env.MEDIA_RETENTION_DAYS?.trim() ? numberFrom(env.MEDIA_RETENTION_DAYS, 0) || null : null,
     botThreshold: numberFrom(env.BOT_THRESHOLD, 0.6),
     sessionDays: numberFrom(env.SESSION_DAYS, 30),
     secureCookies: publicUrl.startsWith('https://'),

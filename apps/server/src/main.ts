@@ -35,6 +35,8 @@ async function main() {
   services.outbox.start();
   // Resumes the file downloads from messaging platforms that a previous run left queued.
   services.channels.start();
+  // MEDIA_RETENTION_DAYS: files of long-solved tickets are deleted every hour.
+  const stopRetention = services.mediaRetention?.start();
   const app = createApp(services);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl;
@@ -51,6 +53,7 @@ async function main() {
   const stop = async () => {
     services.outbox.stop();
     services.channels.stop();
+    stopRetention?.();
     server.close();
     restore.stop();
     // Let the sends and downloads under way finish (they would be repeated after a restart), a few seconds at most.

@@ -17,6 +17,10 @@ import { IntentsRepo } from './intents/intents-repo.ts';
 import { DeskIntegrationRepo } from './integrations/desk-integration-repo.ts';
 import { MediaRepo } from './media/media-repo.ts';
 import { MediaStore } from './media/media-store.ts';
+import { UploadQuota } from './media/upload-quota.ts';
+import { MediaRetention } from './media/media-retention.ts';
+import { MessageAttachments } from './channels/media/message-attachments.ts';
+import { WebchatVisitors } from './channels/webchat/webchat-visitors.ts';
 import { monotonicClock } from './shared/clock.ts';
 import { PushNotifier } from './push/push-notifier.ts';
 import { PushSubscriptionsRepo } from './push/push-subscriptions-repo.ts';
@@ -57,6 +61,11 @@ export function createServices(db: Db, config: Config) {
     events, agents, tickets, subscriptions: pushSubscriptions, vapid, subject: config.vapidSubject, insecureTls: config.pushInsecureTls,
   });
 
+  const mediaStore = new MediaStore(config.dataDir);
+  const mediaRetention = config.mediaRetentionDays
+    ? new MediaRetention({ db, events, mediaStore, attachments: new MessageAttachments(db, messages, changes), days: config.mediaRetentionDays })
+    : null;
+
   return {
     db,
     config,
@@ -71,7 +80,9 @@ export function createServices(db: Db, config: Config) {
     intents,
     integration,
     media,
-    mediaStore: new MediaStore(config.dataDir),
+    mediaStore,
+    /** Off unless MEDIA_RETENTION_DAYS is set. */
+    mediaRetention,
     nlu,
     engine,
     ticketService,
@@ -85,6 +96,8 @@ export function createServices(db: Db, config: Config) {
     sessions: new Sessions(db, config.sessionDays),
     passwordTokens: new PasswordTokens(db),
     throttle: new LoginThrottle(),
+    visitors: new WebchatVisitors(db),
+    uploadQuota: new UploadQuota(db, { globalBytes: config.mediaQuotaBytes, perAddressBytes: config.mediaQuotaPerAddressBytes }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

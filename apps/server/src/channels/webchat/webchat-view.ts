@@ -2,9 +2,9 @@ import type { Message, WebchatMessage } from '@desk/core';
 
 /**
  * A stored message as the visitor sees it: no ticket or delivery internals, the agent's name,
- * and file links the visitor may open (the agents' /media links need a session).
+ * and file links the visitor may open with their token (the agents' /media links need a session).
  */
-export function toWebchatMessage(message: Message, visitorId: string, agentName: (id: string) => string | undefined): WebchatMessage {
+export function toWebchatMessage(message: Message, agentName: (id: string) => string | undefined): WebchatMessage {
   const view: WebchatMessage = {
     id: message.id,
     authorKind: message.authorKind,
@@ -14,7 +14,7 @@ export function toWebchatMessage(message: Message, visitorId: string, agentName:
       mimeType: a.mimeType,
       size: a.size,
       name: a.name,
-      url: a.url.replace(/^\/media\/([\w-]+)$/, (_m, id: string) => `/channels/webchat/media/${id}?visitorId=${visitorId}`),
+      url: a.url.replace(/^\/media\/([\w-]+)$/, (_m, id: string) => `/channels/webchat/media/${id}`),
     })),
     createdAt: message.createdAt,
   };
