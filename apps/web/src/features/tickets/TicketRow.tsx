@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import { language, t } from '../../i18n/index.ts';
-import { preview, relativeTime } from './format.ts';
+import { preview, relativeTime, subjectParts } from './format.ts';
 import type { RowData } from './list-data.ts';
 import { isUnread } from './unread.ts';
 
@@ -16,6 +16,7 @@ export function TicketRow(props: {
   const ticket = () => props.row.ticket;
   const unread = () => isUnread(props.row.read, props.row.othersAt);
   const requester = () => props.row.contact?.name ?? '';
+  const subject = () => subjectParts(ticket().subject, props.row.intentName);
   return (
     <a
       class="ticket-row"
@@ -35,7 +36,12 @@ export function TicketRow(props: {
           <span class="unread-dot" role="img" aria-label={t('ws.unread')} />
         </Show>
         <span class="ticket-number">#{ticket().number}</span>
-        <span class="ticket-subject">{ticket().subject}</span>
+        <span class="ticket-subject">
+          <Show when={subject().prefix}>
+            <span class="subject-prefix">{subject().prefix} — </span>
+          </Show>
+          <span class="subject-rest">{subject().rest}</span>
+        </span>
         <time class="row-time" datetime={ticket().updatedAt}>
           {relativeTime(ticket().updatedAt, props.now, language())}
         </time>

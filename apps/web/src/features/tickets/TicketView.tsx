@@ -1,22 +1,23 @@
-import { allowedStatuses, type MutationArgsOf, type MutationName, TICKET_PRIORITIES, type TicketPriority, type TicketStatus } from '@desk/core';
-import { createEffect, createSignal, For, Show } from 'solid-js';
+import type { MutationArgsOf, MutationName } from '@desk/core';
+import { createEffect, createSignal, Show } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
-import { language, t } from '../../i18n/index.ts';
+import { t } from '../../i18n/index.ts';
+import type { LocalTicket } from '../../local/index.ts';
 import { ticketMessages } from '../../local/queries.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
 import { othersActivity } from '../alerts/alerts.ts';
 import { Composer } from './Composer.tsx';
 import { Conversation } from './Conversation.tsx';
-import { Field } from './Field.tsx';
-import { dateTime } from './format.ts';
+import { isPhone } from '../../shell/viewport.ts';
 import { useAgents } from './list-data.ts';
-import { UserInfo } from './UserInfo.tsx';
+import { PropertiesSheet } from './PropertiesSheet.tsx';
+import { TicketProperties } from './TicketProperties.tsx';
 import { isUnread, needsMarkRead } from './unread.ts';
 
 /** One ticket: details and controls, the user, the conversation and the reply box. Every control is a sync mutation. */
 export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf: (id: string) => string; onOpen: (id: string) => void }) {
   const [error, setError] = createSignal<string | null>(null);
-  const [tag, setTag] = createSignal('');
+  const [sheetOpen, setSheetOpen] = createSignal(false);
   const me = () => currentUser()?.id ?? '';
   const ticket = useLiveQuery(() => {
     const sync = localSync();
@@ -29,7 +30,6 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     return sync ? () => ticketMessages(sync.db, id) : null;
   }, []);
   const agents = useAgents();
-  const activeAgents = () => agents().filter((a) => a.active);
   const contactId = () => ticket()?.contactId;
   const contact = useLiveQuery(() => {
     const sync = localSync();
@@ -75,6 +75,18 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     return result.ok;
   }
 
+  const properties = (current: LocalTicket) => ({
+    ticket: current,
+    act,
+    me: me(),
+    agents: agents(),
+    intentName: intent()?.name,
+    contact: contact(),
+    otherTickets: otherTickets(),
+    hrefOf: props.hrefOf,
+    onOpen: props.onOpen,
+  });
+
   // Opening the ticket (and seeing what others changed while it is open) marks it read, once per change.
   let marked = '';
   createEffect(() => {
@@ -92,16 +104,27 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
       {(current) => (
         <article class="ticket-view" aria-labelledby="ticket-title" data-ticket-id={current().id} data-unread={isUnread(readState().read, readState().othersAt) ? 'true' : 'false'}>
           <header class="view-header">
-            <button type="button" class="button ghost back" onClick={() => props.onBack()}>
-              <span aria-hidden="true">←</span> {t('ticket.back')}
+            <button type="button" class="button ghost back" aria-label={t('ticket.back')} onClick={() => props.onBack()}>
+              <span aria-hidden="true">←</span> <span class="back-label">{t('ticket.back')}</span>
             </button>
             <h2 id="ticket-title" tabindex="-1">
-              <span class="view-number">#{current().number}</span> {current().subject}
+              <span class="view-number">#{current().number}</span> <span class="view-subject">{current().subject}</span>
+              <Show when={isPhone()}>
+                <span class="view-requester">{contact()?.name ?? ''}</span>
+              </Show>
               <Show when={pendingIds().length > 0}>
                 {' '}
                 <span class="pending-badge">{t('ticket.pending')}</span>
               </Show>
             </h2>
+            <Show when={isPhone()}>
+              <span class={`pill status-${current().status} view-status`}>{t(`status.${current().status}`)}</span>
+              <button type="button" class="button ghost icon-button view-props-button" aria-haspopup="dialog" aria-label={t('ticket.properties')} onClick={() => setSheetOpen(true)}>
+                <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                  <path d="M4 7h10M18 7h2M4 17h2M10 17h10M14 5v4M6 15v4" />
+                </svg>
+              </button>
+            </Show>
           </header>
           <Show when={error()}>
             <p role="alert" class="form-error">
@@ -114,97 +137,16 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
             </p>
           </Show>
           <div class="view-body">
-            <div class="view-props">
-              <section class="ticket-details" aria-label={t('ws.details')}>
-                <div class="ticket-fields">
-                  <Field label={t('ticket.status')}>
-                    {(id) => (
-                      <select id={id} value={current().status} onChange={(e) => void act('ticket.setStatus', { ticketId: current().id, status: e.currentTarget.value as TicketStatus })}>
-                        <For each={allowedStatuses(current().status)}>{(status) => <option value={status}>{t(`status.${status}`)}</option>}</For>
-                      </select>
-                    )}
-                  </Field>
-                  <Field label={t('ticket.priority')}>
-                    {(id) => (
-                      <select id={id} value={current().priority} onChange={(e) => void act('ticket.setPriority', { ticketId: current().id, priority: e.currentTarget.value as TicketPriority })}>
-                        <For each={TICKET_PRIORITIES}>{(priority) => <option value={priority}>{t(`priority.${priority}`)}</option>}</For>
-                      </select>
-                    )}
-                  </Field>
-                  <div class="assignee-field">
-                    <Field label={t('ticket.assignee')}>
-                      {(id) => (
-                        <select id={id} value={current().assigneeId ?? ''} onChange={(e) => void act('ticket.assign', { ticketId: current().id, agentId: e.currentTarget.value || null })}>
-                          <option value="">{t('ticket.unassigned')}</option>
-                          <For each={activeAgents()}>{(agent) => <option value={agent.id}>{agent.name}</option>}</For>
-                          <Show when={current().assigneeId && !activeAgents().some((a) => a.id === current().assigneeId)}>
-                            <option value={current().assigneeId ?? ''} disabled>
-                              {agents().find((a) => a.id === current().assigneeId)?.name ?? '?'}
-                            </option>
-                          </Show>
-                        </select>
-                      )}
-                    </Field>
-                    <Show when={me() && current().assigneeId !== me()}>
-                      <button type="button" class="button assign-me" onClick={() => void act('ticket.assign', { ticketId: current().id, agentId: me() })}>
-                        {t('ws.assignToMe')}
-                      </button>
-                    </Show>
-                  </div>
-                </div>
-                <section class="ticket-tags" aria-label={t('ticket.tags')}>
-                  <ul class="tags">
-                    <For each={current().tags}>
-                      {(name) => (
-                        <li class="tag-chip">
-                          {name}{' '}
-                          <button type="button" class="tag-remove" aria-label={t('ticket.removeTag', { tag: name })} onClick={() => void act('ticket.removeTag', { ticketId: current().id, tag: name })}>
-                            ×
-                          </button>
-                        </li>
-                      )}
-                    </For>
-                  </ul>
-                  <form
-                    class="tag-form"
-                    onSubmit={async (event) => {
-                      event.preventDefault();
-                      if (tag().trim() && (await act('ticket.addTag', { ticketId: current().id, tag: tag().trim() }))) setTag('');
-                    }}
-                  >
-                    <Field label={t('ticket.newTag')}>
-                      {(id) => <input id={id} value={tag()} placeholder={t('ws.addTagPlaceholder')} onInput={(e) => setTag(e.currentTarget.value)} maxLength={50} />}
-                    </Field>
-                    <button type="submit" class="button">
-                      {t('ticket.addTag')}
-                    </button>
-                  </form>
-                </section>
-                <dl class="ticket-facts">
-                  <div>
-                    <dt>{t('ws.channel')}</dt>
-                    <dd>{t(`ws.channel.${current().channel}`)}</dd>
-                  </div>
-                  <div>
-                    <dt>{t('ws.intent')}</dt>
-                    <dd>{intent()?.name ?? t('ws.noIntent')}</dd>
-                  </div>
-                  <div>
-                    <dt>{t('ws.created')}</dt>
-                    <dd>
-                      <time datetime={current().createdAt}>{dateTime(current().createdAt, language())}</time>
-                    </dd>
-                  </div>
-                  <div>
-                    <dt>{t('ws.updated')}</dt>
-                    <dd>
-                      <time datetime={current().updatedAt}>{dateTime(current().updatedAt, language())}</time>
-                    </dd>
-                  </div>
-                </dl>
-              </section>
-              <UserInfo contact={contact()} otherTickets={otherTickets()} agents={agents()} hrefOf={props.hrefOf} onOpen={props.onOpen} />
-            </div>
+            <Show when={!isPhone()}>
+              <div class="view-props">
+                <TicketProperties {...properties(current())} />
+              </div>
+            </Show>
+            <Show when={isPhone()}>
+              <PropertiesSheet open={sheetOpen()} onClose={() => setSheetOpen(false)} title={t('ws.details')}>
+                <TicketProperties {...properties(current())} />
+              </PropertiesSheet>
+            </Show>
             <div class="view-thread">
               <Conversation messages={messages()} handoffAt={current().createdAt} pendingIds={pendingIds()} contact={contact()} agents={agents()} />
               <Composer status={current().status} onSend={(text) => act('ticket.reply', { ticketId: current().id, messageId: crypto.randomUUID(), text })} />

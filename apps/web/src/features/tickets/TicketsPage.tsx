@@ -1,5 +1,5 @@
 import { useSearchParams } from '@solidjs/router';
-import { createMemo, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, on, onCleanup, onMount, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import { PageHeader } from '../../shell/Page.tsx';
 import { useUnreadCount } from '../alerts/AlertsHost.tsx';
@@ -37,21 +37,39 @@ export default function TicketsPage() {
     search.set('ticket', id);
     return `/tickets?${search.toString()}`;
   };
+  // Whether the history entry under the open ticket is the list it was opened from: then "back" (the
+  // button, Esc, the browser's or Android's back) is one history step, and the list comes back as it was.
+  let listBelow = false;
   const open = (id: string | null) => {
-    setParams({ ticket: id ?? undefined });
-    if (id) {
-      const index = list().ids.indexOf(id);
-      if (index >= 0) scrollTo?.(index);
+    if (id === null) {
+      setParams({ ticket: undefined });
+      return;
     }
+    const fromList = selected() === null;
+    // Moving from ticket to ticket (j/k, the user's other tickets) replaces the entry: back is the list.
+    setParams({ ticket: id }, { replace: !fromList });
+    if (fromList) listBelow = true;
+    const index = list().ids.indexOf(id);
+    if (index >= 0) scrollTo?.(index);
   };
-  const setQuery = (next: ListQuery) => setParams({ ...listParamsOf(next) }, { replace: true });
+  const setQuery = (next: ListQuery) => {
+    // The list entry below an open ticket now has other filters than the list on screen.
+    if (selected()) listBelow = false;
+    setParams({ ...listParamsOf(next) }, { replace: true });
+  };
 
   const back = () => {
-    const id = selected();
-    open(null);
-    // Back in the list, on the row the agent came from.
-    if (id) queueMicrotask(() => document.querySelector<HTMLElement>(`.ticket-row[data-ticket-id="${CSS.escape(id)}"]`)?.focus());
+    if (listBelow) history.back();
+    else open(null);
   };
+  // Back in the list, on the row the agent came from (the list kept its scroll position).
+  createEffect(
+    on(selected, (now, before) => {
+      if (now !== null || !before) return;
+      listBelow = false;
+      requestAnimationFrame(() => document.querySelector<HTMLElement>(`.ticket-row[data-ticket-id="${CSS.escape(before)}"]`)?.focus({ preventScroll: true }));
+    }),
+  );
 
   const onKey = (event: KeyboardEvent) => {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;

@@ -42,3 +42,14 @@ export function preview(text: string, max = 140): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/**
+ * A ticket subject ("Acme Support — Talk to a person", see core's ticketSubject) split into the
+ * integration's prefix and the intent's name, so a narrow row can drop the prefix. A subject that
+ * doesn't end with the intent's name (renamed since, or no intent) is all "rest".
+ */
+export function subjectParts(subject: string, intentName: string | undefined): { prefix: string; rest: string } {
+  const tail = intentName ? ` — ${intentName}` : '';
+  if (!tail || !subject.endsWith(tail) || subject.length === tail.length) return { prefix: '', rest: subject };
+  return { prefix: subject.slice(0, -tail.length), rest: intentName as string };
+}

@@ -51,6 +51,8 @@ export interface RowData {
   last: Message | undefined;
   read: LocalRead | undefined;
   othersAt: string | undefined;
+  /** The name of the intent that opened the ticket (the end of its subject). */
+  intentName: string | undefined;
 }
 
 /** The rows of a window of ids (what the virtual list shows, plus a margin). */
@@ -65,15 +67,18 @@ export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, 
       return async () => {
         const db = sync.db;
         const tickets = (await db.tickets.bulkGet(wanted)).filter((t): t is LocalTicket => t !== undefined);
-        const [contacts, reads, lasts, activity] = await Promise.all([
+        const intentIds = [...new Set(tickets.flatMap((t) => (t.intentId ? [t.intentId] : [])))];
+        const [contacts, reads, lasts, activity, intents] = await Promise.all([
           db.contacts.bulkGet(tickets.map((t) => t.contactId)),
           db.reads.bulkGet(tickets.map((t) => `${t.id}:${me}`)),
           Promise.all(tickets.map((t) => db.messages.where('[ticketId+createdAt]').between([t.id, Dexie.minKey], [t.id, Dexie.maxKey]).last())),
           othersActivity(db),
+          db.intents.bulkGet(intentIds),
         ]);
+        const intentName = new Map(intents.flatMap((intent) => (intent ? [[intent.id, intent.name] as const] : [])));
         const map = new Map<string, RowData>();
         tickets.forEach((ticket, i) => {
-          map.set(ticket.id, { ticket, contact: contacts[i], read: reads[i], last: lasts[i], othersAt: activity[ticket.id] });
+          map.set(ticket.id, { ticket, contact: contacts[i], read: reads[i], last: lasts[i], othersAt: activity[ticket.id], intentName: ticket.intentId ? intentName.get(ticket.intentId) : undefined });
         });
         return map;
       };
