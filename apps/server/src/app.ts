@@ -73,6 +73,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/', pushRoutes(services));
   app.route('/', webchatRoutes({ ...services, mediaMaxBytes: services.config.mediaMaxBytes, newVisitorsPerHour: services.config.webchatNewVisitorsPerHour }));
   for (const routes of services.channels.routes()) app.route('/', routes);
+  app.route('/', services.zendesk.routes());
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

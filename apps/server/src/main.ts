@@ -35,6 +35,8 @@ async function main() {
   services.outbox.start();
   // Resumes the file downloads from messaging platforms that a previous run left queued.
   services.channels.start();
+  // Resumes the calls to Zendesk and Sunshine that a previous run left queued.
+  services.zendesk.start();
   // MEDIA_RETENTION_DAYS: files of long-solved tickets are deleted every hour.
   const stopRetention = services.mediaRetention?.start();
   const app = createApp(services);
@@ -53,11 +55,12 @@ async function main() {
   const stop = async () => {
     services.outbox.stop();
     services.channels.stop();
+    services.zendesk.stop();
     stopRetention?.();
     server.close();
     restore.stop();
     // Let the sends and downloads under way finish (they would be repeated after a restart), a few seconds at most.
-    const underWay = Promise.all([services.outbox.idle(), services.channels.mediaWorker.idle()]).catch(() => {});
+    const underWay = Promise.all([services.outbox.idle(), services.channels.mediaWorker.idle(), services.zendesk.idle()]).catch(() => {});
     await Promise.race([underWay, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     db.close();
     process.exit(0);

@@ -15,6 +15,7 @@ import type { Db } from './db/database.ts';
 import { EventBus } from './events/domain-events.ts';
 import { IntentsRepo } from './intents/intents-repo.ts';
 import { DeskIntegrationRepo } from './integrations/desk-integration-repo.ts';
+import { createZendesk } from './integrations/zendesk/zendesk-module.ts';
 import { MediaRepo } from './media/media-repo.ts';
 import { MediaStore } from './media/media-store.ts';
 import { UploadQuota } from './media/upload-quota.ts';
@@ -52,8 +53,13 @@ export function createServices(db: Db, config: Config) {
   events.on('message.created', ({ message }) => {
     if (message.delivery?.state === 'pending') outbox.kick();
   });
+  const mediaStore = new MediaStore(config.dataDir);
+  // Zendesk Support and Zendesk messaging hand-offs (the engine asks them where an intent goes).
+  const zendesk = createZendesk({ db, clock, events, config: config.zendesk, publicUrl: config.publicUrl, conversations, messages, contacts, mediaStore, engine });
   // Telegram, WhatsApp, Messenger, Instagram, Sunshine: webhooks, outbound adapters, file downloads.
-  const channels = createMessagingChannels({ db, clock, events, changes, engine, messages, media, outbox, config });
+  const channels = createMessagingChannels({
+    db, clock, events, changes, engine, messages, media, outbox, config, sunshineEvents: (body) => zendesk.handOffs.sunshineEvents(body),
+  });
   void nlu.train(intents.list());
   const pushSubscriptions = new PushSubscriptionsRepo(db);
   const vapid = loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
@@ -61,7 +67,6 @@ export function createServices(db: Db, config: Config) {
     events, agents, tickets, subscriptions: pushSubscriptions, vapid, subject: config.vapidSubject, insecureTls: config.pushInsecureTls,
   });
 
-  const mediaStore = new MediaStore(config.dataDir);
   const mediaRetention = config.mediaRetentionDays
     ? new MediaRetention({ db, events, mediaStore, attachments: new MessageAttachments(db, messages, changes), days: config.mediaRetentionDays })
     : null;
@@ -81,6 +86,7 @@ export function createServices(db: Db, config: Config) {
     integration,
     media,
     mediaStore,
+    zendesk,
     /** Off unless MEDIA_RETENTION_DAYS is set. */
     mediaRetention,
     nlu,

@@ -39,6 +39,8 @@ export interface MessagingChannelsDeps {
   media: MediaRepo;
   outbox: OutboxWorker;
   config: Config;
+  /** Sunshine webhook events beyond user messages (switchboard releases, Zendesk agents' messages). */
+  sunshineEvents?: (body: unknown) => void;
 }
 
 /**
@@ -106,7 +108,7 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
       return [
         telegramRoutes(hooks),
         metaRoutes(hooks),
-        smoochRoutes(hooks),
+        smoochRoutes({ ...hooks, ...(deps.sunshineEvents && { events: deps.sunshineEvents }) }),
         channelSettingsRoutes({ settings, telegram, publicUrl: config.publicUrl }),
       ] as const;
     },

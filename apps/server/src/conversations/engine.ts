@@ -26,6 +26,7 @@ import type { TicketsRepo } from '../tickets/tickets-repo.ts';
 import { type BotLanguage, isBotLanguage } from './bot/languages.ts';
 import type { BotReading, Nlu } from './bot/nlu.ts';
 import type { ConversationRecord, ConversationsRepo } from './conversations-repo.ts';
+import type { ExternalHandOffs } from './external-handoff.ts';
 import { initialDelivery, usesOutbox } from './delivery.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 
@@ -96,7 +97,14 @@ const NEEDS_READING = Symbol('needs-reading');
  * hand-offs to tickets and agent replies. Each step is one transaction; events go out after it.
  */
 export class ConversationEngine {
+  private external: ExternalHandOffs | null = null;
+
   constructor(private readonly deps: EngineDeps) {}
+
+  /** Zendesk hand-offs (built after the engine, since they reply through it). */
+  useExternalHandOffs(external: ExternalHandOffs): void {
+    this.external = external;
+  }
 
   async handleInbound(input: InboundMessage): Promise<InboundResult> {
     const { conversations, messages, nlu } = this.deps;
@@ -109,7 +117,7 @@ export class ConversationEngine {
     // bot mode in between, read and try again.
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const conversation = conversations.findByIdentity(input.channel, input.externalId);
-      if (!reading && conversation?.mode !== 'desk' && input.text.trim() !== '') {
+      if (!reading && botAnswers(conversation) && input.text.trim() !== '') {
         reading = await nlu.read(input.text, isBotLanguage(conversation?.language) ? conversation.language : null);
       }
       const events: DomainEvent[] = [];
@@ -129,7 +137,7 @@ export class ConversationEngine {
       if (existing) return this.redelivery(existing);
     }
     let conversation = conversations.findByIdentity(input.channel, input.externalId);
-    const inBotMode = conversation?.mode !== 'desk';
+    const inBotMode = botAnswers(conversation);
     if (inBotMode && !reading && input.text.trim() !== '') return NEEDS_READING;
 
     const contact = this.contactFor(input);
@@ -153,13 +161,19 @@ export class ConversationEngine {
     let ticket: Ticket | null = null;
     if (activeTicketId) {
       tickets.touch(activeTicketId);
+    } else if (!inBotMode) {
+      // An external agent (Zendesk) holds the conversation: the bot stays silent.
+      this.external?.userMessage(conversation, messages.get(message.id) as Message);
     } else if (reading) {
       if (reading.answer) {
         reply = this.appendOutbound(conversation, { authorKind: 'bot', text: reading.answer, ticketId: null });
         created.push(reply.id);
       }
       const intent = reading.intent ? this.deps.intents.get(reading.intent.id) : null;
-      if (intent?.desk.enabled && this.deps.integration.get().enabled) {
+      const destination = intent?.desk.enabled ? (this.external?.destinationFor(intent) ?? 'desk') : null;
+      if (intent && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
+        this.external.begin({ conversation, contact, intent, destination, language: reading.language }, events);
+      } else if (intent && destination === 'desk' && this.deps.integration.get().enabled) {
         const handOff = this.handOff(conversation, contact, intent, reading.confidence, reading.language);
         ticket = handOff.ticket;
         created.push(...handOff.createdMessageIds);
@@ -322,6 +336,11 @@ export class ConversationEngine {
     if (!ticket) throw new DeskError(ErrorCode.notFound, 'No such ticket.');
     return ticket;
   }
+}
+
+/** A new conversation, or one in bot mode: the bot reads and answers. Desk and Zendesk agents silence it. */
+function botAnswers(conversation: ConversationRecord | null): boolean {
+  return !conversation || conversation.mode === 'bot';
 }
 
 function defaultContactName(channel: Channel, externalId: string): string {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Intent, IntentDesk, IntentInput, IntentPatch } from '@desk/core';
+import { type Intent, type IntentDesk, type IntentInput, type IntentPatch, intentDeskOf } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { statement } from '../db/statements.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -21,7 +21,7 @@ function fromRow(row: IntentRow): Intent {
     name: row.name,
     phrases: JSON.parse(row.phrases) as string[],
     answers: JSON.parse(row.answers) as string[],
-    desk: JSON.parse(row.desk) as IntentDesk,
+    desk: intentDeskOf(JSON.parse(row.desk) as IntentDesk),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

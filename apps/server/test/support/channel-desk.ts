@@ -108,6 +108,7 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
   if (options.workers !== false) {
     services.outbox.start();
     services.channels.start();
+    services.zendesk.start();
   }
   const request: ChannelDesk['request'] = requestFor(app, agent.token);
   let closed = false;
@@ -151,6 +152,8 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
       closed = true;
       services.outbox.stop();
       services.channels.stop();
+      services.zendesk.stop();
+      await services.zendesk.idle();
       // Let a run that was already kicked finish before the database goes away.
       await new Promise((resolve) => setImmediate(resolve));
       if (options.workers !== false) await services.outbox.runDue();

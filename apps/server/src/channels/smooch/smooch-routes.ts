@@ -21,7 +21,7 @@ const webhookRoute = createRoute({
   responses: webhookResponses,
 });
 
-export function smoochRoutes(deps: { settings: ChannelSettings; inbound: InboundService }) {
+export function smoochRoutes(deps: { settings: ChannelSettings; inbound: InboundService; events?: (body: unknown) => void }) {
   const router = createRouter();
   router.openapi(webhookRoute, async (c) => {
     const secret = deps.settings.active('smooch') ? deps.settings.value('smooch', 'webhookSecret') : undefined;
@@ -29,7 +29,9 @@ export function smoochRoutes(deps: { settings: ChannelSettings; inbound: Inbound
     refuseUnlessAuthentic(checkSecretHeader(c.req.header(SMOOCH_SECRET_HEADER), secret), 'X-API-Key webhook secret');
     const body = parseJsonBody(await c.req.text());
     const appId = deps.settings.value('smooch', 'appId') ?? null;
-    return c.json(await storeThenAcknowledge(deps.inbound, () => normalizeSmoochWebhook(body, appId)), 200);
+    const answer = await storeThenAcknowledge(deps.inbound, () => normalizeSmoochWebhook(body, appId));
+    deps.events?.(body);
+    return c.json(answer, 200);
   });
   return router;
 }
