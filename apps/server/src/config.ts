@@ -33,6 +33,12 @@ export interface Config {
   vapidPublicKey: string | null;
   vapidPrivateKey: string | null;
   vapidSubject: string;
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed (`TRUST_PROXY`, comma-separated). */
+  trustProxy: string[];
+  /** Push service origins accepted besides the browsers' own (`PUSH_SERVICE_ORIGINS`; tests' stand-ins). */
+  pushServiceOrigins: string[];
+  /** Push subscriptions one agent may hold (the oldest goes first). */
+  pushSubscriptionsPerAgent: number;
   /** Test-only: accept a push service with a self-signed certificate. */
   pushInsecureTls: boolean;
   /** Messaging channels (Telegram, Meta, Sunshine Conversations): base URLs and credentials from the environment. */
@@ -46,6 +52,13 @@ function numberFrom(value: string | undefined, fallback: number): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed)) throw new Error(`Expected a number, got "${value}"`);
   return parsed;
+}
+
+function listFrom(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -75,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vapidPrivateKey: env.VAPID_PRIVATE_KEY || null,
     vapidSubject: env.VAPID_SUBJECT ?? `mailto:${(env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase()}`,
     pushInsecureTls: env.PUSH_INSECURE_TLS_FOR_TESTS === '1',
+    trustProxy: listFrom(env.TRUST_PROXY),
+    pushServiceOrigins: listFrom(env.PUSH_SERVICE_ORIGINS).map((origin) => origin.replace(/\/+$/, '')),
+    pushSubscriptionsPerAgent: numberFrom(env.PUSH_SUBSCRIPTIONS_PER_AGENT, 10),
     channels: loadChannelsConfig(env),
     zendesk: loadZendeskConfig(env),
   };
