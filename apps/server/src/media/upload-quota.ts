@@ -24,10 +24,15 @@ export class UploadQuota {
     private readonly limits: QuotaLimits,
   ) {}
 
+  /** Bytes all media together may still grow by (channel downloads count too). */
+  globalLeft(): number {
+    const stored = (statement(this.db, 'SELECT COALESCE(SUM(size), 0) AS bytes FROM media').get() as { bytes: number }).bytes;
+    return this.limits.globalBytes - stored;
+  }
+
   /** Bytes this address may still upload now, and the error to answer past them; throws when none. */
   allowance(address: string, now = Date.now()): { bytes: number; exceeded: DeskError } {
-    const stored = (statement(this.db, 'SELECT COALESCE(SUM(size), 0) AS bytes FROM media').get() as { bytes: number }).bytes;
-    const globalLeft = this.limits.globalBytes - stored;
+    const globalLeft = this.globalLeft();
     if (globalLeft <= 0) throw this.storageFull();
     const since = new Date(now - DAY_MS).toISOString();
     const uploaded = (
