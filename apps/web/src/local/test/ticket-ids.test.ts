@@ -59,7 +59,8 @@ describe('ticketIds', () => {
       };
       expect(await ticketIds(db, query), JSON.stringify(query)).toEqual(await ticketIdsByScan(db, query));
     }
-  });
+    // 120 random queries against IndexedDB: seconds on a busy shared machine, not a hang.
+  }, 30_000);
 
   it('falls back to the scan under a text search', async () => {
     const query: TicketIdQuery = { statuses: [], priorities: [], assignees: [], matching: new Set(['t0001', 't0002', 'nope']), newestFirst: true };
