@@ -43,6 +43,8 @@ export interface Config {
   pushInsecureTls: boolean;
   /** Messaging channels (Telegram, Meta, Sunshine Conversations): base URLs and credentials from the environment. */
   channels: ChannelsConfig;
+  /** Bearer token a Prometheus scraper sends to GET /metrics; without it the route is off. */
+  metricsToken: string | null;
   /** Zendesk Support and Zendesk messaging: API bases, credentials from the environment, limits. */
   zendesk: ZendeskConfig;
 }
@@ -92,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pushServiceOrigins: listFrom(env.PUSH_SERVICE_ORIGINS).map((origin) => origin.replace(/\/+$/, '')),
     pushSubscriptionsPerAgent: numberFrom(env.PUSH_SUBSCRIPTIONS_PER_AGENT, 10),
     channels: loadChannelsConfig(env),
+    metricsToken: env.METRICS_TOKEN && env.METRICS_TOKEN.length > 0 ? env.METRICS_TOKEN : null,
     zendesk: loadZendeskConfig(env),
   };
 }

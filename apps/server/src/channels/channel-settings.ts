@@ -112,10 +112,12 @@ export type SettingsUpdate = { enabled?: boolean; values?: Record<string, string
 
 /**
  * Channel credentials: stored in `settings` (one JSON row per group), overridden field by field by
- * the environment. Read on every use, so an admin's change applies without a restart.
+ * the environment. Only this class writes those rows: it keeps what it read or wrote, so every
+ * webhook checks its secret without a query, and an admin's change applies at once, without a restart.
  */
 export class ChannelSettings<G extends string = ChannelSettingGroup> {
   private readonly spec: SettingsSpec<G>;
+  private readonly known = new Map<G, StoredGroup>();
 
   constructor(
     private readonly db: Db,
@@ -130,8 +132,12 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
   }
 
   private stored(group: G): StoredGroup {
+    const known = this.known.get(group);
+    if (known) return known;
     const row = statement(this.db, 'SELECT value FROM settings WHERE key = ?').get(this.keyOf(group)) as { value: string } | undefined;
-    return row ? (JSON.parse(row.value) as StoredGroup) : {};
+    const stored = row ? (JSON.parse(row.value) as StoredGroup) : {};
+    this.known.set(group, stored);
+    return stored;
   }
 
   /** Effective values of a group: environment first, then what an admin stored. */
@@ -227,6 +233,7 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
       this.db,
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ).run(this.keyOf(group), JSON.stringify(next));
+    this.known.set(group, next);
     return this.view(group);
   }
 }

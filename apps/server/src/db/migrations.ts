@@ -335,6 +335,27 @@ CREATE TABLE handoff_relayed (
   },
   {
     version: 8,
+    name: 'inbox: webhooks store the raw event and answer; a processor handles it in batches',
+    sql: `
+-- Every webhook (and the web chat's POST) lands here first, once per (source, platform event id).
+-- state: pending (waiting for the processor), done, or set_aside (it threw: kept with its error for admins).
+CREATE TABLE inbox (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'set_aside')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  received_at TEXT NOT NULL,
+  processed_at TEXT,
+  UNIQUE (source, event_id)
+);
+CREATE INDEX inbox_pending ON inbox(id) WHERE state = 'pending';
+`,
+  },
+  {
+    version: 9,
     name: 'web chat: visitor tokens, upload ledger',
     sql: `
 -- A web chat visitor: the id is public (the conversation's external id, shown to agents); the secret

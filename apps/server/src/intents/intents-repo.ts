@@ -44,6 +44,12 @@ export class IntentsRepo {
     return row ? fromRow(row) : null;
   }
 
+  /** An intent's hand-off settings alone: the engine checks them for every message the bot reads. */
+  deskOf(id: string): IntentDesk | null {
+    const row = statement(this.db, 'SELECT desk FROM intents WHERE id = ?').get(id) as { desk: string } | undefined;
+    return row ? (JSON.parse(row.desk) as IntentDesk) : null;
+  }
+
   nameTaken(name: string, exceptId?: string): boolean {
     const row = statement(this.db, 'SELECT id FROM intents WHERE name = ?').get(name) as { id: string } | undefined;
     return row !== undefined && row.id !== exceptId;

@@ -1,5 +1,5 @@
 import type { Message } from '@desk/core';
-import type { MessageAttachments } from '../channels/media/message-attachments.ts';
+import type { MessagesRepo } from '../conversations/messages-repo.ts';
 import { type Db, inTransaction } from '../db/database.ts';
 import { statement } from '../db/statements.ts';
 import type { EventBus } from '../events/domain-events.ts';
@@ -17,7 +17,7 @@ interface Expired {
  */
 export class MediaRetention {
   constructor(
-    private readonly deps: { db: Db; events: EventBus; mediaStore: MediaStore; attachments: MessageAttachments; days: number },
+    private readonly deps: { db: Db; events: EventBus; mediaStore: MediaStore; messages: MessagesRepo; days: number },
   ) {}
 
   /** Deletes what expired; answers how many files went. */
@@ -33,7 +33,7 @@ export class MediaRetention {
     for (const row of expired) {
       const message: Message | null = inTransaction(this.deps.db, () => {
         statement(this.deps.db, 'DELETE FROM media WHERE id = ?').run(row.media_id);
-        return this.deps.attachments.patch(row.message_id, row.position, { url: '', download: { state: 'failed', error } });
+        return this.deps.messages.patchAttachment(row.message_id, row.position, { url: '', download: { state: 'failed', error } });
       });
       await this.deps.mediaStore.remove(row.media_id);
       if (message) this.deps.events.emit('message.updated', { message });

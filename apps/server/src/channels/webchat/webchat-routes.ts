@@ -7,7 +7,7 @@ import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import type { AgentsRepo } from '../../accounts/agents-repo.ts';
 import type { ConversationsRepo } from '../../conversations/conversations-repo.ts';
-import type { ConversationEngine, InboundFile } from '../../conversations/engine.ts';
+import type { InboundFile } from '../../conversations/engine.ts';
 import type { MessagesRepo } from '../../conversations/messages-repo.ts';
 import type { EventBus } from '../../events/domain-events.ts';
 import { invalid, notFound, unauthenticated } from '../../http/api-error.ts';
@@ -18,13 +18,16 @@ import { StreamCaps } from '../../http/stream-caps.ts';
 import type { MediaRepo } from '../../media/media-repo.ts';
 import type { MediaStore } from '../../media/media-store.ts';
 import { serveMedia } from '../../media/serve-media.ts';
+import type { InboxIntake } from '../../inbox/inbox-intake.ts';
 import type { UploadQuota } from '../../media/upload-quota.ts';
 import { receiveMultipart } from './multipart-upload.ts';
-import { toWebchatMessage } from './webchat-view.ts';
+import type { WebchatInboxEvent } from './webchat-inbox.ts';
+import { acceptedWebchatMessage, toWebchatMessage } from './webchat-view.ts';
 import type { WebchatVisitors } from './webchat-visitors.ts';
 
 export interface WebchatDeps {
-  engine: ConversationEngine;
+  /** Where a visitor's message goes first; answers when it was received. */
+  inbox: Pick<InboxIntake, 'accept'>;
   conversations: ConversationsRepo;
   messages: MessagesRepo;
   agents: AgentsRepo;
@@ -41,6 +44,8 @@ export interface WebchatDeps {
   streamsPerAddress?: number;
   /** Milliseconds between heartbeat comments on the stream. */
   heartbeatMs?: number;
+  /** Counts an open stream (the SSE clients metric); answers the function that uncounts it. */
+  trackStream?: () => () => void;
 }
 
 /** The header carrying the visitor's secret; the stream may take it from `?visitorToken=` or this cookie. */
@@ -69,14 +74,16 @@ const Credential = z.object({
   visitorToken: z.string().optional().openapi({ description: 'Issued with the first message (or a claim or rotation): send it as `X-Visitor-Token` from then on.' }),
 });
 
+export const WEBCHAT_MESSAGES_PATH = '/channels/webchat/messages';
+
 const postRoute = createRoute({
   method: 'post',
-  path: '/channels/webchat/messages',
+  path: WEBCHAT_MESSAGES_PATH,
   tags: ['webchat'],
   summary: 'Send a visitor message (text, or multipart with a file)',
   description:
     'Public. The first message (no `X-Visitor-Token`) creates the visitor and answers `visitorToken`; every later call needs it. ' +
-    'Answers the stored user message; the bot answer arrives on the stream and in the message list.',
+    'Answers the visitor message with the id it is stored under (it is in the inbox, stored moments later); the bot answer arrives on the stream and in the message list.',
   request: {
     headers: TokenHeader,
     body: {
@@ -250,15 +257,12 @@ export function webchatRoutes(deps: WebchatDeps) {
         visitorId = credential.visitorId;
         issued = credential.visitorToken;
       }
-      const result = await deps.engine.handleInbound({
-        channel: 'webchat',
-        externalId: visitorId,
-        text,
-        attachments: stored ? [stored] : [],
-        profile: { name: body.name ?? null },
-      });
+      // Only the inbox is written before the answer: the processor stores the message under this id,
+      // and the bot's answer reaches the visitor on the stream.
+      const event: WebchatInboxEvent = { id: randomUUID(), visitorId, text, name: body.name ?? null, file: stored };
+      const { receivedAt } = deps.inbox.accept('webchat', event.id, JSON.stringify(event));
       if (stored) deps.uploadQuota.record(address, stored.size);
-      return c.json({ visitorId, ...(issued && { visitorToken: issued }), message: toWebchatMessage(result.message, agentNames()) }, 201);
+      return c.json({ visitorId, ...(issued && { visitorToken: issued }), message: acceptedWebchatMessage(event, receivedAt) }, 201);
     } catch (err) {
       // Nothing half-written: a file without its message row is removed.
       if (stored) await deps.mediaStore.remove(stored.mediaId);
@@ -306,6 +310,7 @@ export function webchatRoutes(deps: WebchatDeps) {
         if (channel === 'webchat' && externalId === visitorId) push(JSON.stringify(toWebchatMessage(message, names)));
       });
       let open = true;
+      const untrack = deps.trackStream?.() ?? (() => {});
       stream.onAbort(() => {
         open = false;
         unsubscribe();
@@ -339,6 +344,7 @@ export function webchatRoutes(deps: WebchatDeps) {
       } finally {
         unsubscribe();
         release();
+        untrack();
       }
     }) as never;
   });
