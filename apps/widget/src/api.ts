@@ -64,8 +64,16 @@ export class WebchatApi {
 
   /** A file of the conversation, fetched with the token (an <img src> could not send it), as a blob: URL. */
   async mediaUrl(token: string, url: string): Promise<string> {
-    const res = await request(url, { method: 'GET', headers: auth(token) });
-    return URL.createObjectURL(await res.blob());
+    // A file just sent is stored a moment after its message is answered (the inbox): a 404 is retried.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const res = await request(url, { method: 'GET', headers: auth(token) });
+        return URL.createObjectURL(await res.blob());
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404) || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
   }
 
   private async post(init: RequestInit): Promise<Sent> {
