@@ -41,6 +41,7 @@ export {
   ZENDESK_UPDATES_PER_TICKET,
   ZendeskCardInput,
   ZendeskFieldView,
+  ZendeskHandOffView,
   ZendeskIntegrationId,
   ZendeskIntegrationView,
   type ZendeskPriority,

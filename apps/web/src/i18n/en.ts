@@ -384,6 +384,10 @@ export const en = {
   'settings.soundHelp': 'Kept on this device. Browsers play it only after you have clicked or typed in Desk once.',
   'settings.soundTest': 'Play the sound',
   // Zendesk Support and Zendesk messaging (issue 11)
+  'users.zendeskHandOffs': 'Hand-offs to Zendesk',
+  'users.zendeskTicket': 'Zendesk ticket #{id}',
+  'users.zendeskOpen': 'open',
+  'users.zendeskClosed': 'closed',
   'zendesk.supportTitle': 'Zendesk Support',
   'zendesk.messagingTitle': 'Zendesk messaging',
   'zendesk.supportDescription': 'Intents can hand conversations to Zendesk Support: a ticket with the bot transcript; agents answer in Zendesk.',

@@ -385,6 +385,10 @@ export const es: Dictionary = {
   'settings.soundHelp': 'Se guarda en este dispositivo. El navegador lo reproduce después del primer clic o tecla en Desk.',
   'settings.soundTest': 'Reproducir el sonido',
   // Zendesk Support and Zendesk messaging (issue 11)
+  'users.zendeskHandOffs': 'Derivaciones a Zendesk',
+  'users.zendeskTicket': 'Ticket de Zendesk #{id}',
+  'users.zendeskOpen': 'abierta',
+  'users.zendeskClosed': 'cerrada',
   'zendesk.supportTitle': 'Zendesk Support',
   'zendesk.messagingTitle': 'Zendesk messaging',
   'zendesk.supportDescription': 'Las intenciones pueden derivar conversaciones a Zendesk Support: un ticket con la transcripción del bot; los agentes responden en Zendesk.',

@@ -385,6 +385,10 @@ export const ptBR: Dictionary = {
   'settings.soundHelp': 'Vale para este dispositivo. O navegador só toca depois do primeiro clique ou tecla no Desk.',
   'settings.soundTest': 'Tocar o som',
   // Zendesk Support and Zendesk messaging (issue 11)
+  'users.zendeskHandOffs': 'Encaminhamentos ao Zendesk',
+  'users.zendeskTicket': 'Ticket do Zendesk #{id}',
+  'users.zendeskOpen': 'aberto',
+  'users.zendeskClosed': 'encerrado',
   'zendesk.supportTitle': 'Zendesk Support',
   'zendesk.messagingTitle': 'Zendesk messaging',
   'zendesk.supportDescription': 'As intenções podem encaminhar conversas ao Zendesk Support: um ticket com a transcrição do bot; os agentes respondem no Zendesk.',

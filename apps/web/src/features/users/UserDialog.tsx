@@ -8,6 +8,7 @@ import { type FieldMessages, parseMessages } from '../../components/form-message
 import { createLiveQuery } from '../../components/live-query.ts';
 import { isOnline, requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
+import { ContactZendeskHandOffs } from './ContactZendeskHandOffs.tsx';
 import { contactWithPhone, mutationOutcome, ticketCountOf } from '../../local/admin-queries.ts';
 import { localSync } from '../../local/solid.ts';
 import type { DeskDb } from '../../local/db.ts';
@@ -234,6 +235,7 @@ function UserForm(props: { db: DeskDb; agents: readonly Agent[]; contact?: Conta
         error={errors().designatedAgentId}
         hint={t('users.designatedAgentHint')}
       />
+      <Show when={props.contact}>{(contact) => <ContactZendeskHandOffs contactId={contact().id} />}</Show>
       <div class="form-actions">
         <Show when={props.contact}>
           <button
