@@ -56,6 +56,11 @@ export const es: Dictionary = {
   'settings.signingOut': 'Cerrando sesión…',
   'settings.sound': 'Sonido de notificación',
   'settings.soundSoon': 'Aquí aparecerán las opciones de sonido para mensajes nuevos.',
+  'settings.storage': 'Almacenamiento en este dispositivo',
+  'settings.storageUse': '{used} usados de {quota} que permite este navegador.',
+  'settings.storageUnknown': 'Este navegador no informa cuánto almacena.',
+  'settings.storageTickets': 'Este dispositivo guarda {count} tickets.',
+  'settings.storageEvicted': '{count} tickets resueltos antiguos solo están en el servidor: al buscarlos o abrirlos se descargan.',
 
   'update.available': 'Hay una nueva versión disponible.',
   'update.reload': 'Recargar',
@@ -313,6 +318,10 @@ export const es: Dictionary = {
   'push.failed': 'No se pudieron activar las notificaciones push: {reason}',
 
   // Agent workspace and alerts (issue 5).
+  'ws.serverResults': 'En el servidor, no en este dispositivo',
+  'ws.serverSearching': 'Buscando tickets antiguos en el servidor…',
+  'ws.serverSearchFailed': 'Falló la búsqueda en el servidor.',
+  'ws.serverNone': 'Nada más en el servidor.',
   'ws.search': 'Buscar tickets',
   'ws.searchHint': 'Asunto, solicitante, teléfono o texto de los mensajes',
   'ws.agents': 'Agentes',

@@ -6,6 +6,7 @@ import { LANGUAGE_NAMES, LANGUAGES, type Language, language, setLanguage, t } fr
 import { PageHeader } from '../../shell/Page.tsx';
 import { playAlertSound, setSoundMuted, soundMuted } from '../alerts/sound.ts';
 import { PushToggle } from '../notifications/PushToggle.tsx';
+import { StorageCard } from './StorageCard.tsx';
 
 export default function SettingsPage() {
   const navigate = useNavigate();
@@ -53,6 +54,8 @@ export default function SettingsPage() {
           </p>
         </div>
       </section>
+
+      <StorageCard />
 
       <section class="card" aria-labelledby="settings-sound">
         <h2 id="settings-sound">{t('settings.sound')}</h2>

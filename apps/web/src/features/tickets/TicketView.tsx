@@ -5,7 +5,7 @@ import { t } from '../../i18n/index.ts';
 import type { LocalTicket } from '../../local/index.ts';
 import { ticketMessages } from '../../local/queries.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
-import { othersActivity } from '../alerts/alerts.ts';
+import { contactById, intentById, otherTicketsOf, pendingOnTicket, readState as readStateOf, ticketById } from '../../local/ticket-data.ts';
 import { Composer } from './Composer.tsx';
 import { Conversation } from './Conversation.tsx';
 import { isPhone } from '../../shell/viewport.ts';
@@ -22,49 +22,50 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
   const ticket = useLiveQuery(() => {
     const sync = localSync();
     const id = props.ticketId;
-    return sync ? () => sync.db.tickets.get(id) : null;
+    return sync ? () => ticketById(sync.db, id) : null;
   }, undefined);
   const messages = useLiveQuery(() => {
     const sync = localSync();
     const id = props.ticketId;
     return sync ? () => ticketMessages(sync.db, id) : null;
   }, []);
+  // A new device downloads messages in the background: this ticket's come first. A ticket this
+  // device dropped (eviction) comes back from the server.
+  createEffect(() => {
+    const sync = localSync();
+    const id = props.ticketId;
+    if (!sync) return;
+    sync.ensureMessages(id);
+    void ticketById(sync.db, id).then((found) => (found ? undefined : sync.ensureTicket(id)));
+  });
   const agents = useAgents();
   const contactId = () => ticket()?.contactId;
   const contact = useLiveQuery(() => {
     const sync = localSync();
     const id = contactId();
-    return sync && id ? () => sync.db.contacts.get(id) : null;
+    return sync && id ? () => contactById(sync.db, id) : null;
   }, undefined);
   const otherTickets = useLiveQuery(() => {
     const sync = localSync();
     const id = contactId();
     const self = props.ticketId;
-    return sync && id ? () => sync.db.tickets.where('contactId').equals(id).filter((t) => t.id !== self).reverse().sortBy('number') : null;
+    return sync && id ? () => otherTicketsOf(sync.db, id, self) : null;
   }, []);
   const intent = useLiveQuery(() => {
     const sync = localSync();
     const id = ticket()?.intentId;
-    return sync && id ? () => sync.db.intents.get(id) : null;
+    return sync && id ? () => intentById(sync.db, id) : null;
   }, undefined);
   const readState = useLiveQuery(() => {
     const sync = localSync();
     const id = props.ticketId;
     const agentId = me();
-    return sync && agentId
-      ? async () => ({ loaded: true, read: await sync.db.reads.get(`${id}:${agentId}`), othersAt: (await othersActivity(sync.db))[id] })
-      : null;
+    return sync && agentId ? () => readStateOf(sync.db, id, agentId) : null;
   }, { loaded: false, read: undefined, othersAt: undefined } as { loaded: boolean; read: { readAt: string } | undefined; othersAt: string | undefined });
   const pendingIds = useLiveQuery(() => {
     const sync = localSync();
     const id = props.ticketId;
-    return sync
-      ? () =>
-          sync.db.outbox
-            .filter((entry) => (entry.args as { ticketId?: string }).ticketId === id && entry.name !== 'ticket.markRead')
-            .toArray()
-            .then((entries) => entries.map((e) => (e.args as { messageId?: string }).messageId ?? `#${e.id}`))
-      : null;
+    return sync ? () => pendingOnTicket(sync.db, id) : null;
   }, []);
 
   async function act<N extends MutationName>(name: N, args: MutationArgsOf<N>): Promise<boolean> {

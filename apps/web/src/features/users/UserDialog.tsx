@@ -11,6 +11,7 @@ import { t } from '../../i18n/index.ts';
 import { ContactZendeskHandOffs } from './ContactZendeskHandOffs.tsx';
 import { contactWithPhone, mutationOutcome, ticketCountOf } from '../../local/admin-queries.ts';
 import { localSync } from '../../local/solid.ts';
+import { contactById } from '../../local/ticket-data.ts';
 import type { DeskDb } from '../../local/db.ts';
 import { channelsOf } from './contact-search.ts';
 
@@ -32,7 +33,7 @@ export function UserDialog(props: Props) {
       const id = editingId();
       return id ? { id } : null;
     },
-    async ({ id }) => (await props.db.contacts.get(id)) ?? null,
+    async ({ id }) => (await contactById(props.db, id)) ?? null,
     undefined as Contact | null | undefined,
   );
   const shown = () => {
