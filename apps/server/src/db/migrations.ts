@@ -356,6 +356,16 @@ CREATE INDEX inbox_pending ON inbox(id) WHERE state = 'pending';
   },
   {
     version: 9,
+    name: 'bot messages remember their kind and the choices they offered',
+    sql: `
+-- A bot message's choices (JSON [{label, value}]) and what it was (answer, ask, fallback, offer…):
+-- the next turn reads them to take a pressed button, or to count misses in a row.
+ALTER TABLE messages ADD COLUMN quick_replies TEXT;
+ALTER TABLE messages ADD COLUMN bot_kind TEXT;
+`,
+  },
+  {
+    version: 10,
     name: 'web chat: visitor tokens, upload ledger',
     sql: `
 -- A web chat visitor: the id is public (the conversation's external id, shown to agents); the secret
