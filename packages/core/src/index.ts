@@ -21,7 +21,7 @@ export {
 export { WebchatMessage } from './conversations/webchat-message.ts';
 export { chosenReply, QuickReply, withNumberedChoices } from './conversations/quick-reply.ts';
 export { DeskError, ErrorCode, type ErrorBody, exhaustiveSwitchError, type FieldErrors, httpStatusOf } from './errors.ts';
-export { DEFAULT_OFFER_PERSON, DeskIntegration, DeskIntegrationInput, OfferPerson, ticketSubject } from './integrations/desk-integration.ts';
+export { DEFAULT_OFFER_PERSON, DeskIntegration, DeskIntegrationInput, OfferPerson, type OfferPersonInput, ticketSubject } from './integrations/desk-integration.ts';
 export { DEFAULT_INTENT_DESK, Intent, IntentDesk, IntentInput, IntentPatch, intentDeskOf, intentDestination } from './intents/intent.ts';
 export {
   type ConnectedIntegrations,

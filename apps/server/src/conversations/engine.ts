@@ -6,6 +6,7 @@ import {
   type Contact,
   DeskError,
   ErrorCode,
+  type HandOffDestination,
   type Intent,
   type Message,
   normalizePhone,
@@ -34,7 +35,7 @@ import { type BotKind, type BotTurn, missesInARow, type PendingChoices, planTurn
 import { type BotLanguage, isBotLanguage } from './bot/languages.ts';
 import type { BotReading, Nlu } from './bot/nlu.ts';
 import type { ConversationRecord, ConversationsRepo } from './conversations-repo.ts';
-import { type ExternalHandOffs, handOffRequestOf } from './external-handoff.ts';
+import { type ExternalHandOffs, type HandOffRequest, handOffRequestOf } from './external-handoff.ts';
 import { initialDelivery, usesOutbox } from './delivery.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 import type { OutboxRepo } from './outbox-repo.ts';
@@ -130,6 +131,11 @@ const NEEDS_READING = Symbol('needs-reading');
 
 /** The subject's second half on a ticket opened because the user accepted the offer of a person. */
 const FALLBACK_TICKET_NAME = 'Asked for a person';
+
+/** The hand-off the user accepted when the bot offered a person: no intent, the Desk card's destination. */
+function offeredPersonRequest(destination: HandOffDestination): HandOffRequest {
+  return { intentId: null, name: FALLBACK_TICKET_NAME, destination, status: 'new', priority: 'normal', zendeskGroupId: null };
+}
 export type NeedsReading = typeof NEEDS_READING;
 const DEFAULT_MEDIA_NAMES: Record<PendingMedia['kind'], string> = { image: 'image', audio: 'audio', video: 'video', file: 'file' };
 
@@ -339,7 +345,13 @@ export class ConversationEngine {
         return turn.offerPerson ? only(say(botTexts.offerPerson(language), 'offer', botTexts.personChoices(language))) : fallback();
       case 'accept-person': {
         if (!integration.enabled) return fallback();
+        const request = offeredPersonRequest(integration.offerPerson.destination);
+        const destination = this.external?.destinationFor(request.destination) ?? 'desk';
         const answer = say(botTexts.personAccepted(language), 'answer');
+        if (this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
+          this.external.begin({ conversation, contact: contactOf(), request, destination, language }, events);
+          return { ...only(answer), handedOff: true };
+        }
         return withTicket(
           answer,
           this.openTicket(conversation, contactOf(), language, {

@@ -1,4 +1,4 @@
-import { DEFAULT_OFFER_PERSON, type DeskIntegration } from '@desk/core';
+import { DEFAULT_OFFER_PERSON, type DeskIntegration, OfferPerson, type OfferPersonInput } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { statement } from '../db/statements.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
@@ -17,17 +17,20 @@ export class DeskIntegrationRepo {
 
   get(): DeskIntegration {
     const row = statement(this.db, 'SELECT value FROM settings WHERE key = ?').get(KEY) as { value: string } | undefined;
-    return row ? { ...DEFAULT_DESK_INTEGRATION, ...(JSON.parse(row.value) as Partial<DeskIntegration>) } : { ...DEFAULT_DESK_INTEGRATION };
+    if (!row) return { ...DEFAULT_DESK_INTEGRATION };
+    const stored = JSON.parse(row.value) as Partial<DeskIntegration>;
+    // Values stored before a field existed take its default (the offer's destination came later).
+    return { ...DEFAULT_DESK_INTEGRATION, ...stored, offerPerson: { ...DEFAULT_OFFER_PERSON, ...stored.offerPerson } };
   }
 
-  put(integration: Omit<DeskIntegration, 'offerPerson'> & { offerPerson?: DeskIntegration['offerPerson'] }): DeskIntegration {
+  put(integration: Omit<DeskIntegration, 'offerPerson'> & { offerPerson?: OfferPersonInput }): DeskIntegration {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
     return this.db.transaction(() => {
       const value: DeskIntegration = {
         subject: integration.subject,
         tags: integration.tags,
         enabled: integration.enabled,
-        offerPerson: integration.offerPerson ?? this.get().offerPerson,
+        offerPerson: integration.offerPerson ? OfferPerson.parse(integration.offerPerson) : this.get().offerPerson,
       };
       statement(
         this.db,

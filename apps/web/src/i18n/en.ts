@@ -280,6 +280,12 @@ export const en = {
   'integrations.subjectHint': 'The start of every ticket subject, e.g. "Acme Support — Billing problem".',
   'integrations.tags': 'Tags',
   'integrations.tagsHint': 'Added to every ticket. Separate them with commas.',
+  'integrations.offerPerson': 'Offer a person',
+  'integrations.offerPersonEnabled': 'Offer a person when the bot does not understand',
+  'integrations.offerPersonHint': 'After this many messages in a row the bot did not understand, it offers to hand the user to a person.',
+  'integrations.offerPersonMisses': 'Messages not understood in a row',
+  'integrations.offerPersonSummary': 'After {count} messages not understood, to {destination}',
+  'integrations.offerPersonOff': 'Off',
   'integrations.saveConnect': 'Save and connect',
   'integrations.saved': 'Saved. The Desk is connected to the bot.',
   // ---- messaging channels (Telegram, Meta, Sunshine Conversations) ----

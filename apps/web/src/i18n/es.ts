@@ -281,6 +281,12 @@ export const es: Dictionary = {
   'integrations.subjectHint': 'El comienzo del asunto de cada ticket, por ejemplo "Soporte Acme — Problema de cobro".',
   'integrations.tags': 'Etiquetas',
   'integrations.tagsHint': 'Se añaden a todos los tickets. Sepáralas con comas.',
+  'integrations.offerPerson': 'Ofrecer una persona',
+  'integrations.offerPersonEnabled': 'Ofrecer una persona cuando el bot no entiende',
+  'integrations.offerPersonHint': 'Tras esta cantidad de mensajes seguidos que el bot no entendió, ofrece pasar al usuario con una persona.',
+  'integrations.offerPersonMisses': 'Mensajes seguidos no entendidos',
+  'integrations.offerPersonSummary': 'Tras {count} mensajes no entendidos, a {destination}',
+  'integrations.offerPersonOff': 'Desactivado',
   'integrations.saveConnect': 'Guardar y conectar',
   'integrations.saved': 'Guardado. El Desk está conectado al bot.',
   // ---- messaging channels (Telegram, Meta, Sunshine Conversations) ----

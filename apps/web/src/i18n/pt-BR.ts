@@ -281,6 +281,12 @@ export const ptBR: Dictionary = {
   'integrations.subjectHint': 'O início do assunto de cada ticket, por exemplo "Suporte Acme — Problema de cobrança".',
   'integrations.tags': 'Tags',
   'integrations.tagsHint': 'Adicionadas a todo ticket. Separe-as com vírgulas.',
+  'integrations.offerPerson': 'Oferecer uma pessoa',
+  'integrations.offerPersonEnabled': 'Oferecer uma pessoa quando o bot não entender',
+  'integrations.offerPersonHint': 'Depois desta quantidade de mensagens seguidas que o bot não entendeu, ele oferece passar o usuário para uma pessoa.',
+  'integrations.offerPersonMisses': 'Mensagens seguidas não entendidas',
+  'integrations.offerPersonSummary': 'Depois de {count} mensagens não entendidas, para {destination}',
+  'integrations.offerPersonOff': 'Desligado',
   'integrations.saveConnect': 'Salvar e conectar',
   'integrations.saved': 'Salvo. O Desk está conectado ao bot.',
   // ---- messaging channels (Telegram, Meta, Sunshine Conversations) ----

@@ -1,14 +1,23 @@
 import { z } from 'zod';
 import { normalizeTag } from '../tickets/rules.ts';
+import { HandOffDestination } from './handoff-destination.ts';
 
 /** The Desk integration: its subject starts every ticket subject, its tags go on every ticket. */
 /**
  * After this many messages in a row the bot did not understand, it offers a person (on by
- * default, after 2). Accepting opens a ticket like a hand-off intent, tagged `fallback`.
+ * default, after 2). Accepting hands off like a hand-off intent to the destination chosen here (Desk by
+ * default; a Zendesk destination whose integration is disconnected falls back to Desk); a Desk ticket is
+ * tagged `fallback`.
  */
-export const OfferPerson = z.object({ enabled: z.boolean(), afterMisses: z.number().int().min(1).max(10) });
+export const OfferPerson = z.object({
+  enabled: z.boolean(),
+  afterMisses: z.number().int().min(1).max(10),
+  destination: HandOffDestination.default('desk'),
+});
 export type OfferPerson = z.infer<typeof OfferPerson>;
-export const DEFAULT_OFFER_PERSON: OfferPerson = { enabled: true, afterMisses: 2 };
+/** What callers may give: the destination may be left out (Desk). */
+export type OfferPersonInput = z.input<typeof OfferPerson>;
+export const DEFAULT_OFFER_PERSON: OfferPerson = { enabled: true, afterMisses: 2, destination: 'desk' };
 
 export const DeskIntegration = z.object({
   subject: z.string(),

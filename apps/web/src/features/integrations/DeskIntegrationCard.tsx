@@ -1,11 +1,12 @@
-import { type DeskIntegration, DeskIntegrationInput } from '@desk/core';
+import { DEFAULT_OFFER_PERSON, type DeskIntegration, DeskIntegrationInput, HANDOFF_DESTINATIONS, type HandOffDestination, type OfferPerson } from '@desk/core';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import { api } from '../../api/client.ts';
-import { createFormState, FormError, SubmitButton, TextField } from '../../components/Field.tsx';
+import { createFormState, FormError, type Option, SelectField, SubmitButton, TextField } from '../../components/Field.tsx';
 import { type FieldMessages, parseMessages } from '../../components/form-messages.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
 import { joinTags, splitTags } from './tags.ts';
+import { createZendeskConnections } from './zendesk-connections.ts';
 
 /** The first message about the tags ("tags" or one tag, "tags.2"). */
 function tagsMessage(errors: FieldMessages) {
@@ -23,18 +24,28 @@ export function DeskIntegrationCard() {
   const [tags, setTags] = createSignal('');
   const state = createFormState();
   const [status, setStatus] = createSignal('');
+  const [offer, setOffer] = createSignal<OfferPerson>(DEFAULT_OFFER_PERSON);
+  const connections = createZendeskConnections(() => true);
+  const destinationName = (destination: HandOffDestination) => t(`intents.destination.${destination}`);
+  /** Desk always; a Zendesk destination when connected, or when the card already uses it (marked disconnected). */
+  const destinationOptions = (): Option[] =>
+    HANDOFF_DESTINATIONS.filter((d) => d === 'desk' || connections()?.[d] || offer().destination === d).map((d) => ({
+      value: d,
+      label: d !== 'desk' && !connections()?.[d] ? t('intents.destinationOff', { destination: destinationName(d) }) : destinationName(d),
+    }));
 
   const startEditing = () => {
     const current = integration();
     setSubject(current?.subject ?? '');
     setTags(joinTags(current?.tags ?? []));
+    setOffer(current?.offerPerson ?? DEFAULT_OFFER_PERSON);
     state.reset();
     setStatus('');
     setEditing(true);
     queueMicrotask(() => document.getElementById('desk-subject')?.focus());
   };
 
-  const body = createMemo(() => ({ subject: subject(), tags: splitTags(tags()), enabled: true }));
+  const body = createMemo(() => ({ subject: subject(), tags: splitTags(tags()), enabled: true, offerPerson: offer() }));
   const parsed = createMemo(() => DeskIntegrationInput.safeParse(body()));
   const errors = createMemo(() => state.visible(parseMessages(parsed())));
   const edit = (field: 'subject' | 'tags', set: (value: string) => void) => (value: string) => {
@@ -93,6 +104,15 @@ export function DeskIntegrationCard() {
                         </ul>
                       </Show>
                     </dd>
+                    <dt>{t('integrations.offerPerson')}</dt>
+                    <dd>
+                      {current().offerPerson.enabled
+                        ? t('integrations.offerPersonSummary', {
+                            count: String(current().offerPerson.afterMisses),
+                            destination: destinationName(current().offerPerson.destination),
+                          })
+                        : t('integrations.offerPersonOff')}
+                    </dd>
                   </dl>
                   <button type="button" class="button" onClick={startEditing} aria-label={t('integrations.editDesk')}>
                     {t('common.edit')}
@@ -122,6 +142,43 @@ export function DeskIntegrationCard() {
               error={tagsMessage(errors())}
               hint={t('integrations.tagsHint')}
             />
+            <fieldset class="field">
+              <legend>{t('integrations.offerPerson')}</legend>
+              <label class="switch">
+                <input
+                  type="checkbox"
+                  role="switch"
+                  checked={offer().enabled}
+                  aria-checked={offer().enabled}
+                  aria-describedby="desk-offer-hint"
+                  onChange={(event) => setOffer((o) => ({ ...o, enabled: event.currentTarget.checked }))}
+                />
+                <span>{t('integrations.offerPersonEnabled')}</span>
+              </label>
+              <p class="hint" id="desk-offer-hint">
+                {t('integrations.offerPersonHint')}
+              </p>
+              <Show when={offer().enabled}>
+                <TextField
+                  id="desk-offer-misses"
+                  label={t('integrations.offerPersonMisses')}
+                  type="number"
+                  min="1"
+                  max="10"
+                  inputmode="numeric"
+                  value={String(offer().afterMisses)}
+                  onValue={(value) => setOffer((o) => ({ ...o, afterMisses: Number(value) }))}
+                  error={errors()['offerPerson.afterMisses']}
+                />
+                <SelectField
+                  id="desk-offer-destination"
+                  label={t('intents.destination')}
+                  value={offer().destination}
+                  options={destinationOptions()}
+                  onValue={(value) => setOffer((o) => ({ ...o, destination: value as HandOffDestination }))}
+                />
+              </Show>
+            </fieldset>
             <div class="form-actions">
               <span class="spacer" />
               <button type="button" class="button" onClick={() => setEditing(false)}>
