@@ -1,6 +1,7 @@
 import { Navigate, type RouteSectionProps, Route, Router } from '@solidjs/router';
 import { lazy, onMount } from 'solid-js';
 import { startSession } from './auth/session.ts';
+import { useOpenFromNotification } from './pwa/open-from-notification.ts';
 import { UpdatePrompt } from './pwa/UpdatePrompt.tsx';
 import { guarded, NotFound, Shell } from './shell/Shell.tsx';
 
@@ -15,6 +16,7 @@ const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
 
 function Root(props: RouteSectionProps) {
   onMount(startSession);
+  useOpenFromNotification();
   return (
     <>
       {props.children}

@@ -1,12 +1,14 @@
 import { render } from 'solid-js/web';
 import { App } from './App.tsx';
 import { registerServiceWorker } from './pwa/register.ts';
+import { applyStoredTheme } from './shell/theme.ts';
 import { trackVisualViewport } from './shell/viewport.ts';
 import './styles.css';
 
 // The sync benchmark (e2e/bench) drives the local store's real code through `window.__deskBench`.
 if (new URLSearchParams(location.search).has('bench')) void import('./local/bench-hooks.ts');
 
+applyStoredTheme();
 trackVisualViewport();
 
 const root = document.getElementById('root');

@@ -37,9 +37,9 @@ export default function TicketsPage() {
     search.set('ticket', id);
     return `/tickets?${search.toString()}`;
   };
-  // Whether the history entry under the open ticket is the list it was opened from: then "back" (the
+  // The ticket whose history entry sits right above the list it was opened from: for it, "back" (the
   // button, Esc, the browser's or Android's back) is one history step, and the list comes back as it was.
-  let listBelow = false;
+  let listBelowFor: string | null = null;
   const open = (id: string | null) => {
     if (id === null) {
       setParams({ ticket: undefined });
@@ -47,26 +47,27 @@ export default function TicketsPage() {
     }
     const fromList = selected() === null;
     // Moving from ticket to ticket (j/k, the user's other tickets) replaces the entry: back is the list.
+    if (fromList) listBelowFor = id;
+    else if (listBelowFor === selected()) listBelowFor = id;
     setParams({ ticket: id }, { replace: !fromList });
-    if (fromList) listBelow = true;
     const index = list().ids.indexOf(id);
     if (index >= 0) scrollTo?.(index);
   };
   const setQuery = (next: ListQuery) => {
     // The list entry below an open ticket now has other filters than the list on screen.
-    if (selected()) listBelow = false;
+    if (selected()) listBelowFor = null;
     setParams({ ...listParamsOf(next) }, { replace: true });
   };
 
   const back = () => {
-    if (listBelow) history.back();
+    if (listBelowFor !== null && listBelowFor === selected()) history.back();
     else open(null);
   };
   // Back in the list, on the row the agent came from (the list kept its scroll position).
   createEffect(
     on(selected, (now, before) => {
       if (now !== null || !before) return;
-      listBelow = false;
+      listBelowFor = null;
       requestAnimationFrame(() => document.querySelector<HTMLElement>(`.ticket-row[data-ticket-id="${CSS.escape(before)}"]`)?.focus({ preventScroll: true }));
     }),
   );
