@@ -46,16 +46,15 @@ const PROBES = () => {
       }),
     );
   w.__afterPaint = afterPaint;
-  // Warm open: the first list row on screen.
-  const rowObserver = new MutationObserver(() => {
-    if (marks.row === undefined && document.querySelector('.ticket-row[data-ticket-id]')) {
-      rowObserver.disconnect();
+  // Warm open: the first list row on screen, checked every frame from the document's start.
+  const firstRow = () => {
+    if (document.querySelector('.ticket-row[data-ticket-id]')) {
       void afterPaint().then((t) => {
         marks.row = t;
       });
-    }
-  });
-  rowObserver.observe(document, { childList: true, subtree: true });
+    } else requestAnimationFrame(firstRow);
+  };
+  requestAnimationFrame(firstRow);
 
   /** Tap → the ticket's newest message laid out inside its conversation, on screen. */
   w.__armTap = (ticketId: string, newestText: string) => {
@@ -219,6 +218,8 @@ async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, serviceWorkers: 'allow' });
+    // tsx (esbuild) wraps named functions in `__name(…)`, which the page doesn't have.
+    await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
     await context.addInitScript(PROBES);
     const page = await context.newPage();
     await signIn(page, { email: 'ana@desk.local', password: PASSWORD });
