@@ -136,11 +136,22 @@ const PROBES = () => {
     });
 };
 
-const evaluate = <T>(page: Page, name: string) => page.evaluate((key) => (window as unknown as Record<string, Promise<T>>)[key] as Promise<T>, name);
+/** Awaits a probe's promise in the page; a probe that never settles fails the run after 20 s. */
+const evaluate = <T>(page: Page, name: string) =>
+  page.evaluate(
+    (key) =>
+      Promise.race([
+        (window as unknown as Record<string, Promise<T>>)[key] as Promise<T>,
+        new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${key} did not settle: ${document.querySelector('.ticket-view')?.outerHTML.slice(0, 600) ?? 'no ticket view'}`)), 20_000)),
+      ]),
+    name,
+  );
+const progress = (what: string) => process.stderr.write(`  ${what}\n`);
 
-async function toList(page: Page) {
-  await page.goto('/tickets');
+async function toList(page: Page, bench = false) {
+  await page.goto(bench ? '/tickets?bench' : '/tickets');
   await page.waitForSelector('.ticket-row[data-ticket-id]');
+  if (bench) await page.waitForFunction(() => (window as unknown as { __deskBench?: { localSync(): unknown } }).__deskBench?.localSync());
 }
 
 async function warmOpen(page: Page): Promise<number> {
@@ -150,17 +161,38 @@ async function warmOpen(page: Page): Promise<number> {
 }
 
 async function tapTicket(page: Page, run: number): Promise<number> {
-  const rows = await page.locator('.ticket-row[data-ticket-id]').all();
+  // A different part of the list each run; then a row wholly inside the list's visible box.
+  const scroller = page.getByTestId('ticket-scroll');
+  await scroller.evaluate((el, top) => {
+    el.scrollTop = top;
+  }, run * 312);
+  const frame = await scroller.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    return { top: box.top, bottom: box.bottom };
+  });
+  await page.waitForFunction(
+    ({ top, bottom }) =>
+      [...document.querySelectorAll('.ticket-row[data-ticket-id]')].some((row) => {
+        const box = row.getBoundingClientRect();
+        return box.top >= top && box.bottom <= bottom;
+      }),
+    frame,
+  );
   const visible = [];
-  for (const row of rows) {
+  for (const row of await page.locator('.ticket-row[data-ticket-id]').all()) {
     const box = await row.boundingBox();
-    if (box && box.y >= 0 && box.y + box.height <= 667) visible.push({ row, box });
+    if (box && box.y >= frame.top && box.y + box.height <= frame.bottom) visible.push({ row, box });
   }
-  const pick = visible[run % visible.length];
+  const pick = visible[0];
   if (!pick) throw new Error('no row on screen');
   const id = (await pick.row.getAttribute('data-ticket-id')) as string;
-  const n = Number(id.replace('bench-t', ''));
-  await page.evaluate(([ticketId, text]) => (window as unknown as { __armTap(id: string, text: string): void }).__armTap(ticketId, text), [id, `message ${n} about`] as const);
+  // The ticket's newest message as stored (the `?bench` hooks read the app's database).
+  const newest = await page.evaluate(async (ticketId) => {
+    const bench = (window as unknown as { __deskBench: { localSync(): { db: unknown }; ticketMessages(db: unknown, id: string): Promise<{ text: string }[]> } }).__deskBench;
+    const messages = await bench.ticketMessages(bench.localSync().db, ticketId);
+    return messages[messages.length - 1]?.text ?? '';
+  }, id);
+  await page.evaluate(([ticketId, text]) => (window as unknown as { __armTap(id: string, text: string): void }).__armTap(ticketId, text), [id, newest.slice(0, 40)] as const);
   await page.touchscreen.tap(pick.box.x + pick.box.width / 2, pick.box.y + pick.box.height / 2);
   const millis = await evaluate<number>(page, '__tap');
   await page.goBack();
@@ -186,15 +218,19 @@ interface Figures {
 async function profile(page: Page, cdp: CDPSession, rate: number): Promise<Figures> {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   const figures: Figures = { tap: [], open: [], key: [], longest: [], longTasks: [], maxGap: [] };
+  progress(`CPU ${rate}×: warm open`);
   await warmOpen(page); // warm-up
   for (let i = 0; i < RUNS; i++) figures.open.push(await warmOpen(page));
-  await toList(page);
+  progress(`CPU ${rate}×: tap`);
+  await toList(page, true);
   await tapTicket(page, 0); // warm-up
   for (let i = 0; i < RUNS; i++) figures.tap.push(await tapTicket(page, i));
+  progress(`CPU ${rate}×: keystroke`);
   await page.goto('/tickets?ticket=bench-t1');
   await page.locator('#ticket-reply').tap();
   for (let i = 0; i < RUNS; i++) figures.key.push(await keystroke(page, i));
   await page.locator('#ticket-reply').fill('');
+  progress(`CPU ${rate}×: scroll`);
   for (let i = 0; i < RUNS; i++) {
     await toList(page);
     const result = await page.evaluate(

@@ -8,7 +8,7 @@ import { FILES, handOff, sendFile, settled, ticketView } from '../support/worksp
 /** Issue 17: media, notifications and the dark theme on a phone (375 × 667, touch). */
 test.use(PHONE);
 // Several hand-offs, files and axe runs each, on a shared 2-core machine.
-test.describe.configure({ timeout: 60_000 });
+test.describe.configure({ timeout: 90_000 });
 
 async function noSeriousViolations(page: Page, where: string) {
   const results = await new AxeBuilder({ page }).analyze();

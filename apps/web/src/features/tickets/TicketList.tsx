@@ -18,6 +18,8 @@ export function TicketList(props: {
   selectedId: string | null;
   hrefOf: (id: string) => string;
   onOpen: (id: string) => void;
+  /** A row is being pressed (see TicketRow). */
+  onPress?: (id: string) => void;
   agents: readonly Agent[];
   /** Receives a function that scrolls a ticket into view (for j/k). */
   scrollRef?: (scrollTo: (index: number) => void) => void;
@@ -80,6 +82,7 @@ export function TicketList(props: {
                           now={now()}
                           agentName={(agentId) => agentById().get(agentId)}
                           onOpen={() => props.onOpen(id())}
+                          onPress={() => props.onPress?.(id())}
                         />
                       )}
                     </Show>

@@ -1,16 +1,15 @@
 import type { MutationArgsOf, MutationName } from '@desk/core';
-import { createEffect, createSignal, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, Show } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
 import { t } from '../../i18n/index.ts';
 import type { LocalTicket } from '../../local/index.ts';
-import { ticketMessages } from '../../local/queries.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
-import { othersActivity } from '../alerts/alerts.ts';
 import { Composer } from './Composer.tsx';
 import { Conversation } from './Conversation.tsx';
 import { isPhone } from '../../shell/viewport.ts';
 import { useAgents } from './list-data.ts';
 import { PropertiesSheet } from './PropertiesSheet.tsx';
+import { readTicketBundle, reuseUnchanged, type TicketBundle, takePrefetched } from './ticket-bundle.ts';
 import { TicketProperties } from './TicketProperties.tsx';
 import { isUnread, needsMarkRead } from './unread.ts';
 
@@ -19,42 +18,38 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
   const [error, setError] = createSignal<string | null>(null);
   const [sheetOpen, setSheetOpen] = createSignal(false);
   const me = () => currentUser()?.id ?? '';
-  const ticket = useLiveQuery(() => {
+  // The ticket, its messages, requester, intent and read state: one live query, one render. Until it
+  // answers, the reads a touch on the list row started (prefetchTicket) paint the view.
+  const live = useLiveQuery<TicketBundle | undefined>(() => {
     const sync = localSync();
     const id = props.ticketId;
-    return sync ? () => sync.db.tickets.get(id) : null;
+    const agentId = me();
+    return sync ? () => readTicketBundle(sync.db, id, agentId) : null;
   }, undefined);
-  const messages = useLiveQuery(() => {
-    const sync = localSync();
-    const id = props.ticketId;
-    return sync ? () => ticketMessages(sync.db, id) : null;
-  }, []);
-  const agents = useAgents();
+  const [early, setEarly] = createSignal<TicketBundle | undefined>(undefined);
+  void takePrefetched(props.ticketId)?.then((bundle) => live() === undefined && setEarly(bundle));
+  const bundle = createMemo<TicketBundle | undefined>((previous) => {
+    const next = live() ?? early();
+    return next && previous ? { ...next, messages: reuseUnchanged(previous.messages, next.messages) } : next;
+  });
+  const ticket = () => bundle()?.ticket;
+  const messages = () => bundle()?.messages ?? [];
+  const contact = () => bundle()?.contact;
+  const intent = () => bundle()?.intent;
   const contactId = () => ticket()?.contactId;
-  const contact = useLiveQuery(() => {
-    const sync = localSync();
-    const id = contactId();
-    return sync && id ? () => sync.db.contacts.get(id) : null;
-  }, undefined);
+  const readState = () => {
+    const current = bundle();
+    return { loaded: current !== undefined && live() !== undefined, read: current?.read, othersAt: current?.othersAt };
+  };
+  const agents = useAgents();
   const otherTickets = useLiveQuery(() => {
     const sync = localSync();
     const id = contactId();
     const self = props.ticketId;
-    return sync && id ? () => sync.db.tickets.where('contactId').equals(id).filter((t) => t.id !== self).reverse().sortBy('number') : null;
+    // On a phone they show in the details sheet only: read when it opens.
+    const shown = !isPhone() || sheetOpen();
+    return sync && id && shown ? () => sync.db.tickets.where('contactId').equals(id).filter((t) => t.id !== self).reverse().sortBy('number') : null;
   }, []);
-  const intent = useLiveQuery(() => {
-    const sync = localSync();
-    const id = ticket()?.intentId;
-    return sync && id ? () => sync.db.intents.get(id) : null;
-  }, undefined);
-  const readState = useLiveQuery(() => {
-    const sync = localSync();
-    const id = props.ticketId;
-    const agentId = me();
-    return sync && agentId
-      ? async () => ({ loaded: true, read: await sync.db.reads.get(`${id}:${agentId}`), othersAt: (await othersActivity(sync.db))[id] })
-      : null;
-  }, { loaded: false, read: undefined, othersAt: undefined } as { loaded: boolean; read: { readAt: string } | undefined; othersAt: string | undefined });
   const pendingIds = useLiveQuery(() => {
     const sync = localSync();
     const id = props.ticketId;
@@ -96,11 +91,19 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     const key = `${id}@${state.othersAt ?? ''}`;
     if (marked === key) return;
     marked = key;
-    void localSync()?.act('ticket.markRead', { ticketId: id });
+    // After the view has painted: the mutation's writes and the list's re-reads wait for the frame.
+    requestAnimationFrame(() => setTimeout(() => void localSync()?.act('ticket.markRead', { ticketId: id })));
   });
 
   return (
-    <Show when={ticket()} fallback={<p class="ticket-placeholder">{t('ticket.notFound')}</p>}>
+    <Show
+      when={ticket()}
+      fallback={
+        <Show when={bundle()}>
+          <p class="ticket-placeholder">{t('ticket.notFound')}</p>
+        </Show>
+      }
+    >
       {(current) => (
         <article class="ticket-view" aria-labelledby="ticket-title" data-ticket-id={current().id} data-unread={isUnread(readState().read, readState().othersAt) ? 'true' : 'false'}>
           <header class="view-header">

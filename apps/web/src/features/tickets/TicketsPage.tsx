@@ -1,6 +1,8 @@
 import { useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, on, onCleanup, onMount, Show } from 'solid-js';
+import { currentUser } from '../../auth/session.ts';
 import { t } from '../../i18n/index.ts';
+import { localSync } from '../../local/solid.ts';
 import { PageHeader } from '../../shell/Page.tsx';
 import { useUnreadCount } from '../alerts/AlertsHost.tsx';
 import { REPLY_ID } from './Composer.tsx';
@@ -10,6 +12,7 @@ import { type ListParams, type ListQuery, listParamsOf, parseListParams } from '
 import { SyncIndicator, SyncNotices } from './SyncIndicator.tsx';
 import { TicketList } from './TicketList.tsx';
 import { TicketView } from './TicketView.tsx';
+import { prefetchTicket } from './ticket-bundle.ts';
 import './tickets.css';
 
 /** Keys typed into a field belong to the field; only Esc works everywhere. */
@@ -52,6 +55,12 @@ export default function TicketsPage() {
     setParams({ ticket: id }, { replace: !fromList });
     const index = list().ids.indexOf(id);
     if (index >= 0) scrollTo?.(index);
+  };
+  // The ticket's reads start when the finger touches its row, before the tap is complete.
+  const prefetch = (id: string) => {
+    const sync = localSync();
+    const me = currentUser()?.id;
+    if (sync && me && id !== selected()) prefetchTicket(sync.db, id, me);
   };
   const setQuery = (next: ListQuery) => {
     // The list entry below an open ticket now has other filters than the list on screen.
@@ -111,7 +120,7 @@ export default function TicketsPage() {
       </PageHeader>
       <SyncNotices />
       <div class="tickets-layout" classList={{ 'has-selection': selected() !== null }}>
-        <TicketList list={list()} selectedId={selected()} hrefOf={hrefOf} onOpen={open} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
+        <TicketList list={list()} selectedId={selected()} hrefOf={hrefOf} onOpen={open} onPress={prefetch} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
           <ListFilters query={query()} onChange={setQuery} agents={agents()} counts={list().counts} total={list().ids.length} />
         </TicketList>
         <div class="ticket-pane">
