@@ -1,6 +1,9 @@
 /** The server the suite starts (see playwright.config.ts): one fresh demo workspace per run. */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 8181);
 export const BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+/** The fake Zendesk and fake Sunshine the browser tests start; the server is pointed at them (start-server.mjs). */
+export const FAKE_ZENDESK_PORT = E2E_PORT + 10_000;
+export const FAKE_SUNSHINE_PORT = E2E_PORT + 10_001;
 export const ADMIN = { email: 'admin@desk.local', password: 'e2e-admin-password' };
 /** Demo agents share the admin's password (see apps/server/src/demo/seed.ts). */
 export const AGENT = { email: 'ana@desk.local', password: ADMIN.password, name: 'Ana Souza' };

@@ -19,6 +19,9 @@ const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'apps/serve
     DEMO: '1',
     ADMIN_EMAIL: 'admin@desk.local',
     ADMIN_PASSWORD: 'e2e-admin-password',
+    // The fake Zendesk and Sunshine the Zendesk spec starts (see support/env.ts).
+    ZENDESK_API_URL: `http://127.0.0.1:${Number(port) + 10000}`,
+    ZENDESK_MESSAGING_API_URL: `http://127.0.0.1:${Number(port) + 10001}`,
     ...JSON.parse(process.env.E2E_SERVER_ENV ?? '{}'),
   },
 });

@@ -10,7 +10,7 @@ test("the Desk integration's subject and tags are on the next ticket", async ({ 
   const subject = `Acme Care ${id}`;
   try {
     await page.goto('/integrations');
-    const card = page.getByRole('region', { name: 'Desk' });
+    const card = page.getByRole('region', { name: 'Desk', exact: true });
     await expect(card.getByText('Connected', { exact: true })).toBeVisible();
     await card.getByRole('button', { name: 'Edit the Desk integration' }).click();
     await expect(card.getByLabel('Subject')).toHaveValue(original.subject);

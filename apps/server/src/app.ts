@@ -20,6 +20,9 @@ import { mediaRoutes } from './media/media-routes.ts';
 import { replyCarriesFile, ticketsRoutes } from './tickets/tickets-routes.ts';
 import { pushRoutes } from './push/push-routes.ts';
 import { pwaRoutes } from './web/serve-pwa.ts';
+import { inboxRoutes } from './inbox/inbox-routes.ts';
+import { webhookSourceOf } from './inbox/webhook-sources.ts';
+import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { widgetAssetRoutes } from './channels/webchat/widget-assets.ts';
 
 const PUBLIC_API = new Set(['/api/auth/login', '/api/auth/set-password', '/api/openapi.json', '/api/docs']);
@@ -42,8 +45,17 @@ export function createApp(services: Services): Hono<AppEnv> {
     }),
   );
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // How long the webhooks (and the web chat's POST) take to acknowledge, by source and status.
+  app.use('/channels/*', async (c, next) => {
+    const source = c.req.method === 'POST' ? webhookSourceOf(c.req.path) : null;
+    if (!source) return next();
+    const started = performance.now();
+    await next();
+    services.metrics.webhookLatency.observe({ source, status: String(c.res.status) }, (performance.now() - started) / 1000);
+  });
   // Before anything reads a body (webhook signatures, multipart parsing, JSON validation).
   app.use('*', bodyLimits(services.config.mediaMaxBytes));
+  app.route('/', metricsRoutes({ metrics: services.metrics, token: services.config.metricsToken }));
 
   app.use('/api/*', async (c, next) => {
     const method = c.req.method;
@@ -63,7 +75,7 @@ export function createApp(services: Services): Hono<AppEnv> {
 
   app.route('/', authRoutes({ ...services, secureCookies: services.config.secureCookies, sessionDays: services.config.sessionDays }));
   app.route('/', agentsRoutes({ ...services, publicUrl: services.config.publicUrl }));
-  app.route('/', createSync(services).routes());
+  app.route('/', createSync(services, { trackStream: () => services.metrics.trackStream('sync') }).routes());
   app.route('/', ticketsRoutes(services));
   app.route('/', intentTryRoutes(services));
   app.route('/', intentsRoutes(services));
@@ -71,8 +83,10 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/', deskIntegrationRoutes(services));
   app.route('/', mediaRoutes(services));
   app.route('/', pushRoutes(services));
-  app.route('/', webchatRoutes({ ...services, mediaMaxBytes: services.config.mediaMaxBytes }));
+  app.route('/', inboxRoutes(services));
+  app.route('/', webchatRoutes({ ...services, mediaMaxBytes: services.config.mediaMaxBytes, trackStream: () => services.metrics.trackStream('webchat') }));
   for (const routes of services.channels.routes()) app.route('/', routes);
+  app.route('/', services.zendesk.routes());
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type ChannelsConfig, loadChannelsConfig } from './channels/channels-config.ts';
+import { loadZendeskConfig, type ZendeskConfig } from './integrations/zendesk/zendesk-config.ts';
 
 /** Every setting comes from the environment with a safe default; the README lists them all. */
 export interface Config {
@@ -28,6 +29,10 @@ export interface Config {
   pushInsecureTls: boolean;
   /** Messaging channels (Telegram, Meta, Sunshine Conversations): base URLs and credentials from the environment. */
   channels: ChannelsConfig;
+  /** Bearer token a Prometheus scraper sends to GET /metrics; without it the route is off. */
+  metricsToken: string | null;
+  /** Zendesk Support and Zendesk messaging: API bases, credentials from the environment, limits. */
+  zendesk: ZendeskConfig;
 }
 
 function numberFrom(value: string | undefined, fallback: number): number {
@@ -61,5 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vapidSubject: env.VAPID_SUBJECT ?? `mailto:${(env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase()}`,
     pushInsecureTls: env.PUSH_INSECURE_TLS_FOR_TESTS === '1',
     channels: loadChannelsConfig(env),
+    metricsToken: env.METRICS_TOKEN && env.METRICS_TOKEN.length > 0 ? env.METRICS_TOKEN : null,
+    zendesk: loadZendeskConfig(env),
   };
 }

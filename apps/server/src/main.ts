@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { ensureFirstAdmin, generatePassword } from './accounts/bootstrap-admin.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { startCheckpointer } from './db/checkpointer.ts';
 import { openDatabase } from './db/database.ts';
 import { DEMO_AGENTS, seedDemo } from './demo/seed.ts';
 import { createServices } from './services.ts';
@@ -23,6 +24,8 @@ function demoPassword(dataDir: string, fromEnv: string | null): string {
 async function main() {
   const config = loadConfig();
   const db = openDatabase(config.databaseFile);
+  // WAL checkpoints (and their fsync) run in a worker thread, never in a webhook's commit.
+  const checkpointer = startCheckpointer(db, config.databaseFile);
   const services = createServices(db, config);
   // A database restored from a backup is behind what clients have seen: they must re-bootstrap.
   const restore = guardAgainstRestore(db, services.changes, config.dataDir);
@@ -31,10 +34,14 @@ async function main() {
   const admin = await ensureFirstAdmin(services.agents, config.adminEmail, password);
   if (config.demo) await seedDemo(services, password as string);
 
+  // Stores what the webhooks left in the inbox (a previous run's too), in batches through the engine.
+  services.inboxProcessor.start();
   // Delivers what a previous run left queued, then whatever new messages queue.
   services.outbox.start();
   // Resumes the file downloads from messaging platforms that a previous run left queued.
   services.channels.start();
+  // Resumes the calls to Zendesk and Sunshine that a previous run left queued.
+  services.zendesk.start();
   const app = createApp(services);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl;
@@ -49,13 +56,18 @@ async function main() {
   });
 
   const stop = async () => {
+    services.inboxProcessor.stop();
     services.outbox.stop();
     services.channels.stop();
+    services.zendesk.stop();
     server.close();
     restore.stop();
     // Let the sends and downloads under way finish (they would be repeated after a restart), a few seconds at most.
-    const underWay = Promise.all([services.outbox.idle(), services.channels.mediaWorker.idle()]).catch(() => {});
+    const underWay = Promise.all([
+      services.inboxProcessor.idle(), services.outbox.idle(), services.channels.mediaWorker.idle(), services.zendesk.idle(),
+    ]).catch(() => {});
     await Promise.race([underWay, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    await checkpointer.stop();
     db.close();
     process.exit(0);
   };

@@ -2,21 +2,29 @@ import { AgentsRepo } from './accounts/agents-repo.ts';
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import { PasswordTokens } from './accounts/password-tokens.ts';
 import { Sessions } from './accounts/sessions.ts';
-import { OutboxRepo } from './channels/outbox-repo.ts';
+import { ChannelPeers } from './channels/inbound/channel-peers.ts';
+import { decodeInboxEvent } from './channels/inbound/inbox-events.ts';
+import { MediaJobsRepo } from './channels/media/media-jobs-repo.ts';
 import { createMessagingChannels } from './channels/messaging-channels.ts';
-import { OutboxWorker } from './channels/outbox-worker.ts';
 import type { Config } from './config.ts';
 import { ContactsRepo } from './contacts/contacts-repo.ts';
 import { Nlu } from './conversations/bot/nlu.ts';
 import { ConversationsRepo } from './conversations/conversations-repo.ts';
 import { ConversationEngine } from './conversations/engine.ts';
 import { MessagesRepo } from './conversations/messages-repo.ts';
+import { OutboxRepo } from './conversations/outbox-repo.ts';
+import { OutboxWorker } from './conversations/outbox-worker.ts';
 import type { Db } from './db/database.ts';
 import { EventBus } from './events/domain-events.ts';
+import { InboxIntake } from './inbox/inbox-intake.ts';
+import { InboxProcessor } from './inbox/inbox-processor.ts';
+import { InboxRepo } from './inbox/inbox-repo.ts';
 import { IntentsRepo } from './intents/intents-repo.ts';
 import { DeskIntegrationRepo } from './integrations/desk-integration-repo.ts';
+import { createZendesk } from './integrations/zendesk/zendesk-module.ts';
 import { MediaRepo } from './media/media-repo.ts';
 import { MediaStore } from './media/media-store.ts';
+import { DeskMetrics } from './metrics/desk-metrics.ts';
 import { monotonicClock } from './shared/clock.ts';
 import { PushNotifier } from './push/push-notifier.ts';
 import { PushSubscriptionsRepo } from './push/push-subscriptions-repo.ts';
@@ -39,17 +47,40 @@ export function createServices(db: Db, config: Config) {
   const integration = new DeskIntegrationRepo(db, changes);
   const media = new MediaRepo(db);
   const outboxRepo = new OutboxRepo(db);
+  const inboxRepo = new InboxRepo(db);
+  const mediaJobs = new MediaJobsRepo(db);
+  const peers = new ChannelPeers(db);
+  const metrics = new DeskMetrics({ inboxDepth: () => inboxRepo.depth(), outboxByChannel: () => outboxRepo.countsByChannel() });
   const nlu = new Nlu({ threshold: config.botThreshold });
   const engine = new ConversationEngine({
     db, clock, events, nlu, agents, contacts, conversations, messages, tickets, intents, integration, media, outbox: outboxRepo,
+    downloads: mediaJobs, peers, onReading: (seconds) => metrics.nluSeconds.observe(seconds),
   });
   const ticketService = new TicketService({ db, clock, events, agents, tickets, conversations, messages, engine });
   const outbox = new OutboxWorker({ db, clock, events, outbox: outboxRepo, messages, conversations });
   events.on('message.created', ({ message }) => {
     if (message.delivery?.state === 'pending') outbox.kick();
   });
+  const mediaStore = new MediaStore(config.dataDir);
+  // Zendesk Support and Zendesk messaging hand-offs (the engine asks them where an intent goes).
+  const zendesk = createZendesk({ db, clock, events, config: config.zendesk, publicUrl: config.publicUrl, conversations, messages, contacts, mediaStore, engine });
+  // Webhook → inbox → processor → engine → outbox: the webhooks only fill the inbox; the processor
+  // stores its events in batches through the engine, whose outbound messages the outbox delivers.
+  const inboxProcessor = new InboxProcessor({
+    db, clock, events, engine, messages, inbox: inboxRepo,
+    decode: decodeInboxEvent,
+    beforeStore: (input) => channels.wantsProfile(input),
+    afterCommit: (outcome) => channels.afterInbound(outcome),
+    onBatch: ({ messages: count, setAside }) => {
+      metrics.processedMessages.inc(count);
+      if (setAside > 0) metrics.setAsideEvents.inc(setAside);
+    },
+  });
+  const inbox = new InboxIntake({ inbox: inboxRepo, clock, arrived: () => inboxProcessor.kick() });
   // Telegram, WhatsApp, Messenger, Instagram, Sunshine: webhooks, outbound adapters, file downloads.
-  const channels = createMessagingChannels({ db, clock, events, changes, engine, messages, media, outbox, config });
+  const channels = createMessagingChannels({
+    db, clock, events, changes, messages, media, outbox, inbox, mediaJobs, peers, config, sunshineEvents: (body) => zendesk.handOffs.sunshineEvents(body),
+  });
   void nlu.train(intents.list());
   const pushSubscriptions = new PushSubscriptionsRepo(db);
   const vapid = loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
@@ -71,11 +102,16 @@ export function createServices(db: Db, config: Config) {
     intents,
     integration,
     media,
-    mediaStore: new MediaStore(config.dataDir),
+    mediaStore,
+    zendesk,
     nlu,
     engine,
     ticketService,
     outbox,
+    inbox,
+    inboxRepo,
+    inboxProcessor,
+    metrics,
     channels,
     pushSubscriptions,
     vapidPublicKey: vapid.publicKey,

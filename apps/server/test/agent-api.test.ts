@@ -114,7 +114,7 @@ describe('intents', () => {
     const created = await t.request('/api/intents', { method: 'POST', json: input, token: t.admin.token });
     expect(created.status).toBe(201);
     const { intent } = await json<{ intent: Intent }>(created);
-    expect(intent.desk).toEqual({ enabled: false, agentId: null, status: 'new', priority: 'normal' });
+    expect(intent.desk).toEqual({ enabled: false, agentId: null, status: 'new', priority: 'normal', destination: 'desk', zendeskGroupId: null });
     expect((await t.request(`/api/intents/${intent.id}`)).status).toBe(200);
     expect((await t.request(`/api/intents/${intent.id}`, { method: 'PATCH', json: { name: 'X' } })).status).toBe(403);
     expect((await t.request(`/api/intents/${intent.id}`, { method: 'DELETE' })).status).toBe(403);

@@ -118,8 +118,8 @@ describe('POST /channels/webchat/messages', () => {
     expect(counts()).toEqual({ messages: 0, media: 0, files: 0 });
   });
 
-  it('removes the written file when storing the message fails', async () => {
-    t.services.db.exec('CREATE TRIGGER fail_messages BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, \'disk full\'); END;');
+  it('removes the written file when the inbox cannot take the message', async () => {
+    t.services.db.exec('CREATE TRIGGER fail_inbox BEFORE INSERT ON inbox BEGIN SELECT RAISE(ABORT, \'disk full\'); END;');
     const res = await upload(new File(['hello'], 'note.txt', { type: 'text/plain' }));
     expect(res.status).toBe(500);
     expect(counts()).toEqual({ messages: 0, media: 0, files: 0 });

@@ -21,7 +21,34 @@ export {
 export { WebchatMessage } from './conversations/webchat-message.ts';
 export { DeskError, ErrorCode, type ErrorBody, exhaustiveSwitchError, type FieldErrors, httpStatusOf } from './errors.ts';
 export { DeskIntegration, DeskIntegrationInput, ticketSubject } from './integrations/desk-integration.ts';
-export { Intent, IntentDesk, IntentInput, IntentPatch } from './intents/intent.ts';
+export { DEFAULT_INTENT_DESK, Intent, IntentDesk, IntentInput, IntentPatch, intentDeskOf, intentDestination } from './intents/intent.ts';
+export {
+  type ConnectedIntegrations,
+  type DestinationChoice,
+  effectiveDestination,
+  type ExternalDestination,
+  HANDOFF_DESTINATIONS,
+  HandOffDestination,
+} from './integrations/handoff-destination.ts';
+export {
+  DEFAULT_SWITCHBOARD_INTEGRATION,
+  ZENDESK_API_TOKEN_SUNSET,
+  ZENDESK_HANDOFF_TAG,
+  ZENDESK_INTEGRATIONS,
+  ZENDESK_PRIORITIES,
+  ZENDESK_STATUSES,
+  ZENDESK_UPDATE_WINDOW_MS,
+  ZENDESK_UPDATES_PER_TICKET,
+  ZendeskCardInput,
+  ZendeskFieldView,
+  ZendeskIntegrationId,
+  ZendeskIntegrationView,
+  type ZendeskPriority,
+  type ZendeskStatus,
+  zendeskPriorityOf,
+  zendeskStatusEndsHandOff,
+  zendeskStatusOf,
+} from './integrations/zendesk.ts';
 export { MUTATION_NAMES, MutationArgs, type MutationArgsOf, type MutationName, PushedMutation, PushRequest } from './sync/mutations.ts';
 export {
   applyTicketMutation,

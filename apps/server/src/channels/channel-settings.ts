@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { statement } from '../db/statements.ts';
-import type { ChannelEnvVar, ChannelsConfig } from './channels-config.ts';
+import type { ChannelEnvVar } from './channels-config.ts';
 
 /**
  * The settings groups an admin edits in the Integrations module. `meta` holds what WhatsApp,
@@ -9,10 +9,12 @@ import type { ChannelEnvVar, ChannelsConfig } from './channels-config.ts';
 export const CHANNEL_SETTING_GROUPS = ['telegram', 'meta', 'whatsapp', 'messenger', 'instagram', 'smooch'] as const;
 export type ChannelSettingGroup = (typeof CHANNEL_SETTING_GROUPS)[number];
 
-export interface FieldSpec {
+export interface FieldSpec<Env extends string = ChannelEnvVar> {
   name: string;
-  env: ChannelEnvVar;
+  env: Env;
   secret: boolean;
+  /** Not needed for the group to be configured (see `SettingsSpec.configured` for either-or rules). */
+  optional?: boolean;
   /** A value the platform would refuse, refused here first. */
   pattern?: RegExp;
   patternMessage?: string;
@@ -54,6 +56,18 @@ const REQUIRES: Partial<Record<ChannelSettingGroup, ChannelSettingGroup>> = {
   instagram: 'meta',
 };
 
+/** A family of settings groups stored the same way (channels, the Zendesk integrations). */
+export interface SettingsSpec<G extends string> {
+  /** Rows are stored under `<keyPrefix>.<group>` in `settings`. */
+  keyPrefix: string;
+  fields: Record<G, readonly FieldSpec<string>[]>;
+  requires?: Partial<Record<G, G>>;
+  /** Extra rule on top of "every non-optional field is set" (e.g. one of two credentials). */
+  configured?: Partial<Record<G, (values: Record<string, string | undefined>) => boolean>>;
+}
+
+const CHANNEL_SPEC: SettingsSpec<ChannelSettingGroup> = { keyPrefix: 'channel_settings', fields: CHANNEL_FIELDS, requires: REQUIRES };
+
 export const MASK = '••••';
 
 /** "••••1234" for long secrets, "••••" for short ones: enough to recognise, never enough to use. */
@@ -80,8 +94,8 @@ export interface FieldView {
   fromEnv: boolean;
 }
 
-export interface GroupView {
-  id: ChannelSettingGroup;
+export interface GroupView<G extends string = ChannelSettingGroup> {
+  id: G;
   /** Every field needed is set (here or in the groups it requires). */
   configured: boolean;
   /** The admin's switch; a configured group that is switched off answers 404 on its webhook. */
@@ -89,62 +103,77 @@ export interface GroupView {
   /** Configured and enabled: the webhook answers and replies go out. */
   active: boolean;
   envOverrides: string[];
-  requires: ChannelSettingGroup | null;
+  requires: G | null;
   fields: FieldView[];
 }
 
 export type SettingsUpdate = { enabled?: boolean; values?: Record<string, string | null> };
 
-const keyOf = (group: ChannelSettingGroup) => `channel_settings.${group}`;
 
 /**
  * Channel credentials: stored in `settings` (one JSON row per group), overridden field by field by
- * the environment. Read on every use, so an admin's change applies without a restart.
+ * the environment. Only this class writes those rows: it keeps what it read or wrote, so every
+ * webhook checks its secret without a query, and an admin's change applies at once, without a restart.
  */
-export class ChannelSettings {
+export class ChannelSettings<G extends string = ChannelSettingGroup> {
+  private readonly spec: SettingsSpec<G>;
+  private readonly known = new Map<G, StoredGroup>();
+
   constructor(
     private readonly db: Db,
-    private readonly config: ChannelsConfig,
-  ) {}
+    private readonly config: { env: Readonly<Record<string, string>> },
+    spec?: SettingsSpec<G>,
+  ) {
+    this.spec = spec ?? (CHANNEL_SPEC as unknown as SettingsSpec<G>);
+  }
 
-  private stored(group: ChannelSettingGroup): StoredGroup {
-    const row = statement(this.db, 'SELECT value FROM settings WHERE key = ?').get(keyOf(group)) as { value: string } | undefined;
-    return row ? (JSON.parse(row.value) as StoredGroup) : {};
+  private keyOf(group: G): string {
+    return `${this.spec.keyPrefix}.${group}`;
+  }
+
+  private stored(group: G): StoredGroup {
+    const known = this.known.get(group);
+    if (known) return known;
+    const row = statement(this.db, 'SELECT value FROM settings WHERE key = ?').get(this.keyOf(group)) as { value: string } | undefined;
+    const stored = row ? (JSON.parse(row.value) as StoredGroup) : {};
+    this.known.set(group, stored);
+    return stored;
   }
 
   /** Effective values of a group: environment first, then what an admin stored. */
-  values(group: ChannelSettingGroup): Record<string, string | undefined> {
+  values(group: G): Record<string, string | undefined> {
     const stored = this.stored(group).values ?? {};
     const out: Record<string, string | undefined> = {};
-    for (const field of CHANNEL_FIELDS[group]) out[field.name] = this.config.env[field.env] ?? stored[field.name] ?? undefined;
+    for (const field of this.spec.fields[group]) out[field.name] = this.config.env[field.env] ?? stored[field.name] ?? undefined;
     return out;
   }
 
   /** The value of one field, or undefined. */
-  value(group: ChannelSettingGroup, field: string): string | undefined {
+  value(group: G, field: string): string | undefined {
     return this.values(group)[field];
   }
 
-  configured(group: ChannelSettingGroup): boolean {
+  configured(group: G): boolean {
     const values = this.values(group);
-    const own = CHANNEL_FIELDS[group].every((f) => Boolean(values[f.name]));
-    const required = REQUIRES[group];
-    return own && (!required || this.configured(required));
+    const own = this.spec.fields[group].every((f) => f.optional || Boolean(values[f.name]));
+    const rule = this.spec.configured?.[group];
+    const required = this.spec.requires?.[group];
+    return own && (!rule || rule(values)) && (!required || this.configured(required));
   }
 
-  enabled(group: ChannelSettingGroup): boolean {
-    const required = REQUIRES[group];
+  enabled(group: G): boolean {
+    const required = this.spec.requires?.[group];
     return this.stored(group).enabled !== false && (!required || this.enabled(required));
   }
 
-  active(group: ChannelSettingGroup): boolean {
+  active(group: G): boolean {
     return this.configured(group) && this.enabled(group);
   }
 
-  view(group: ChannelSettingGroup): GroupView {
+  view(group: G): GroupView<G> {
     const stored = this.stored(group);
     const values = this.values(group);
-    const fields = CHANNEL_FIELDS[group].map((f): FieldView => {
+    const fields = this.spec.fields[group].map((f): FieldView => {
       const value = values[f.name];
       return {
         name: f.name,
@@ -160,7 +189,7 @@ export class ChannelSettings {
       enabled: stored.enabled !== false,
       active: this.active(group),
       envOverrides: fields.filter((f) => f.fromEnv).map((f) => f.envVar),
-      requires: REQUIRES[group] ?? null,
+      requires: this.spec.requires?.[group] ?? null,
       fields,
     };
   }
@@ -169,9 +198,9 @@ export class ChannelSettings {
    * Checks an update without writing: answers field → message for what the platform would refuse.
    * Unknown fields are refused too, so a typo never silently does nothing.
    */
-  check(group: ChannelSettingGroup, update: SettingsUpdate): Record<string, string> {
+  check(group: G, update: SettingsUpdate): Record<string, string> {
     const errors: Record<string, string> = {};
-    const specs = new Map(CHANNEL_FIELDS[group].map((f) => [f.name, f]));
+    const specs = new Map(this.spec.fields[group].map((f) => [f.name, f]));
     for (const [name, value] of Object.entries(update.values ?? {})) {
       const spec = specs.get(name);
       if (!spec) {
@@ -189,11 +218,11 @@ export class ChannelSettings {
    * Applies an admin's change. Secrets are write-only: an omitted value, or the masked value sent
    * back as it was shown, keeps the stored one; null or "" clears it.
    */
-  update(group: ChannelSettingGroup, update: SettingsUpdate): GroupView {
+  update(group: G, update: SettingsUpdate): GroupView<G> {
     const current = this.stored(group);
     const values = { ...(current.values ?? {}) };
     for (const [name, value] of Object.entries(update.values ?? {})) {
-      const spec = CHANNEL_FIELDS[group].find((f) => f.name === name);
+      const spec = this.spec.fields[group].find((f) => f.name === name);
       if (!spec) continue;
       if (value === null || value.trim() === '') delete values[name];
       else if (spec.secret && isMasked(value)) continue;
@@ -203,7 +232,8 @@ export class ChannelSettings {
     statement(
       this.db,
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    ).run(keyOf(group), JSON.stringify(next));
+    ).run(this.keyOf(group), JSON.stringify(next));
+    this.known.set(group, next);
     return this.view(group);
   }
 }

@@ -33,7 +33,13 @@ export const CHANNEL_ENV_VARS = [
 ] as const;
 export type ChannelEnvVar = (typeof CHANNEL_ENV_VARS)[number];
 
-const trimSlash = (url: string) => url.replace(/\/+$/, '');
+export const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** A positive number from the environment, or the fallback when unset or not one. */
+export function positiveNumber(value: string | undefined, fallback: number): number {
+  const parsed = Number(value ?? '');
+  return value?.trim() && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
+}
 
 export function loadChannelsConfig(env: NodeJS.ProcessEnv): ChannelsConfig {
   const credentials: Record<string, string> = {};
@@ -41,10 +47,7 @@ export function loadChannelsConfig(env: NodeJS.ProcessEnv): ChannelsConfig {
     const value = env[name]?.trim();
     if (value) credentials[name] = value;
   }
-  const positive = (value: string | undefined, fallback: number) => {
-    const parsed = Number(value ?? '');
-    return value?.trim() && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
-  };
+  const positive = positiveNumber;
   return {
     telegramApiUrl: trimSlash(env.TELEGRAM_API_URL?.trim() || 'https://api.telegram.org'),
     metaGraphUrl: trimSlash(env.META_GRAPH_URL?.trim() || 'https://graph.facebook.com/v21.0'),

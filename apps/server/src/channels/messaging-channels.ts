@@ -1,7 +1,8 @@
 import type { Config } from '../config.ts';
 import { ContactsRepo } from '../contacts/contacts-repo.ts';
-import type { ConversationEngine } from '../conversations/engine.ts';
+import type { InboundMessage } from '../conversations/engine.ts';
 import type { MessagesRepo } from '../conversations/messages-repo.ts';
+import type { OutboxWorker } from '../conversations/outbox-worker.ts';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events/domain-events.ts';
 import type { MediaRepo } from '../media/media-repo.ts';
@@ -10,20 +11,18 @@ import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 import { channelSettingsRoutes } from './channel-settings-routes.ts';
 import { ChannelSettings } from './channel-settings.ts';
-import { ChannelPeers } from './inbound/channel-peers.ts';
-import { ContactProfiles } from './inbound/contact-profiles.ts';
-import { InboundService } from './inbound/inbound-service.ts';
+import type { ChannelPeers } from './inbound/channel-peers.ts';
+import { ContactProfiles, type NewContact } from './inbound/contact-profiles.ts';
+import type { InboxIntake } from './inbound/webhook-response.ts';
 import { guardedMediaFetch } from './media/guarded-fetch.ts';
 import type { FetchFn } from './media/media-download.ts';
 import { MediaDownloadWorker } from './media/media-download-worker.ts';
-import { MediaJobsRepo } from './media/media-jobs-repo.ts';
+import type { MediaJobsRepo } from './media/media-jobs-repo.ts';
 import { mediaOriginPolicy } from './media/media-origins.ts';
-import { MessageAttachments } from './media/message-attachments.ts';
 import { UrlMediaFetcher } from './media/url-media-fetcher.ts';
 import { MessagingAdapter, WhatsAppAdapter, WhatsAppMediaFetcher } from './meta/meta-adapters.ts';
 import { MetaProfileSource } from './meta/meta-profiles.ts';
 import { metaRoutes } from './meta/meta-routes.ts';
-import type { OutboxWorker } from './outbox-worker.ts';
 import { SmoochAdapter, smoochMediaFetcher } from './smooch/smooch-adapter.ts';
 import { smoochRoutes } from './smooch/smooch-routes.ts';
 import { TelegramAdapter, TelegramClient, TelegramMediaFetcher } from './telegram/telegram-adapter.ts';
@@ -34,11 +33,15 @@ export interface MessagingChannelsDeps {
   clock: Clock;
   events: EventBus;
   changes: ChangeFeed;
-  engine: ConversationEngine;
   messages: MessagesRepo;
   media: MediaRepo;
   outbox: OutboxWorker;
+  inbox: InboxIntake;
+  mediaJobs: MediaJobsRepo;
+  peers: ChannelPeers;
   config: Config;
+  /** Sunshine webhook events beyond user messages (switchboard releases, Zendesk agents' messages). */
+  sunshineEvents?: (body: unknown) => void;
 }
 
 /**
@@ -50,9 +53,7 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
   const { db, clock, events, config } = deps;
   const channelsConfig = config.channels;
   const settings = new ChannelSettings(db, channelsConfig);
-  const peers = new ChannelPeers(db);
-  const jobs = new MediaJobsRepo(db);
-  const attachments = new MessageAttachments(db, deps.messages, deps.changes);
+  const { peers, mediaJobs: jobs } = deps;
   // Webhooks name the files' URLs: every download goes through the origin allow-list and address checks.
   let currentFetch: FetchFn = guardedMediaFetch(mediaOriginPolicy(channelsConfig));
   const fetch: FetchFn = (input, init) => currentFetch(input, init);
@@ -65,7 +66,6 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
       jobs,
       media: deps.media,
       mediaStore: new MediaStore(config.dataDir),
-      attachments,
       messages: deps.messages,
       maxBytes: config.mediaMaxBytes,
     },
@@ -78,7 +78,6 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
     contacts: new ContactsRepo(db, deps.changes, clock),
     sources: { messenger: new MetaProfileSource('messenger', platform), instagram: new MetaProfileSource('instagram', platform) },
   });
-  const inbound = new InboundService({ db, clock, events, engine: deps.engine, messages: deps.messages, jobs, attachments, peers, mediaWorker, profiles });
 
   const telegram = new TelegramClient(platform);
   deps.outbox.register(new TelegramAdapter(telegram));
@@ -94,7 +93,6 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
 
   return {
     settings,
-    inbound,
     profiles,
     mediaWorker,
     mediaJobs: jobs,
@@ -102,13 +100,27 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
     telegram,
     /** The webhooks (public, authenticated by each platform's secret) and the admin settings API. */
     routes() {
-      const hooks = { settings, inbound };
+      const hooks = { settings, inbox: deps.inbox };
       return [
         telegramRoutes(hooks),
         metaRoutes(hooks),
-        smoochRoutes(hooks),
+        smoochRoutes({ ...hooks, ...(deps.sunshineEvents && { events: deps.sunshineEvents }) }),
         channelSettingsRoutes({ settings, telegram, publicUrl: config.publicUrl }),
       ] as const;
+    },
+    /** Before the inbox processor stores a message: will its sender's name be looked up afterwards? */
+    wantsProfile(input: InboundMessage): boolean {
+      return profiles.wantsLookup(input);
+    },
+    /** After the processor committed a batch: start the downloads and the name lookups it queued. */
+    afterInbound(outcome: { stored: { input: InboundMessage; contactId: string; flagged: boolean }[]; hasMedia: boolean }) {
+      if (outcome.hasMedia) mediaWorker.kick();
+      const lookups = new Map<string, NewContact>();
+      for (const { input, contactId, flagged } of outcome.stored) {
+        const contact = flagged && !lookups.has(contactId) ? profiles.created(input, contactId) : null;
+        if (contact) lookups.set(contactId, contact);
+      }
+      if (lookups.size > 0) profiles.schedule([...lookups.values()]);
     },
     start() {
       mediaWorker.start();

@@ -14,7 +14,8 @@ interface ConversationRow {
   contact_id: string;
   channel: Channel;
   external_id: string;
-  mode: ConversationMode;
+  mode: 'bot' | 'desk';
+  external_mode: 'zendesk' | 'zendesk_messaging' | null;
   active_ticket_id: string | null;
   language: string | null;
   created_at: string;
@@ -27,7 +28,7 @@ function fromRow(row: ConversationRow): ConversationRecord {
     contactId: row.contact_id,
     channel: row.channel,
     externalId: row.external_id,
-    mode: row.mode,
+    mode: row.external_mode ?? row.mode,
     activeTicketId: row.active_ticket_id,
     language: row.language,
     createdAt: row.created_at,
@@ -72,11 +73,13 @@ export class ConversationsRepo {
     return this.get(id) as ConversationRecord;
   }
 
+  /** `zendesk` and `zendesk_messaging` keep no Desk ticket: the hand-off row remembers Zendesk's. */
   setMode(id: string, mode: ConversationMode, activeTicketId: string | null): void {
+    const external = mode === 'zendesk' || mode === 'zendesk_messaging' ? mode : null;
     statement(
       this.db,
-      'UPDATE conversations SET mode = ?, active_ticket_id = ?, updated_at = ? WHERE id = ?',
-    ).run(mode, activeTicketId, this.clock(), id);
+      'UPDATE conversations SET mode = ?, external_mode = ?, active_ticket_id = ?, updated_at = ? WHERE id = ?',
+    ).run(external ? 'bot' : mode, external, external ? null : activeTicketId, this.clock(), id);
   }
 
   setLanguage(id: string, language: string): void {

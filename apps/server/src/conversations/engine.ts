@@ -13,8 +13,10 @@ import {
   type Ticket,
   ticketSubject,
 } from '@desk/core';
+import { randomUUID } from 'node:crypto';
 import type { AgentsRepo } from '../accounts/agents-repo.ts';
-import type { OutboxRepo } from '../channels/outbox-repo.ts';
+import { type PendingMedia, unsupportedNote } from '../channels/inbound/channel-inbound.ts';
+import type { MediaSource } from '../channels/inbound/channel-inbound.ts';
 import type { ContactsRepo } from '../contacts/contacts-repo.ts';
 import { type Db, inTransaction } from '../db/database.ts';
 import type { DomainEvent, EventBus } from '../events/domain-events.ts';
@@ -26,8 +28,10 @@ import type { TicketsRepo } from '../tickets/tickets-repo.ts';
 import { type BotLanguage, isBotLanguage } from './bot/languages.ts';
 import type { BotReading, Nlu } from './bot/nlu.ts';
 import type { ConversationRecord, ConversationsRepo } from './conversations-repo.ts';
+import type { ExternalHandOffs } from './external-handoff.ts';
 import { initialDelivery, usesOutbox } from './delivery.ts';
 import type { MessagesRepo } from './messages-repo.ts';
+import type { OutboxRepo } from './outbox-repo.ts';
 
 /** A file the user sent, already written to the media store. */
 export interface InboundFile {
@@ -46,7 +50,28 @@ export interface InboundMessage {
   /** The platform's id for the message: a redelivery with the same id is stored once. */
   channelMessageId?: string | null;
   profile?: { name?: string | null; phone?: string | null };
+  /** The id to store the message under (the web chat answered the visitor with it already). */
+  id?: string;
+  /** Files the platform announced, downloaded after the commit (their jobs are queued with the message). */
+  media?: PendingMedia[];
+  /** A message type Desk does not understand ("location"): stored as a system note beside the message. */
+  unsupportedType?: string | null;
+  /** Details the channel needs to reply later (the page written to, the real channel behind Sunshine). */
+  peer?: Record<string, string>;
 }
+
+/** Where the engine queues the download of a file a platform announced (the media download queue). */
+export interface DownloadQueue {
+  enqueue(job: { messageId: string; position: number; mediaId: string; channel: Channel; source: MediaSource }, now: string): void;
+}
+
+/** Where the engine keeps what a platform told about the other end of a conversation. */
+export interface PeerDetails {
+  remember(channel: Channel, externalId: string, details: Record<string, string>, now: string): void;
+}
+
+/** The bot's reading of a message, taken before its transaction (or null: the bot does not read it). */
+export type Reading = BotReading | null;
 
 export interface InboundResult {
   message: Message;
@@ -80,6 +105,10 @@ export interface EngineDeps {
   integration: DeskIntegrationRepo;
   media: MediaRepo;
   outbox: OutboxRepo;
+  downloads: DownloadQueue;
+  peers: PeerDetails;
+  /** Told how long each bot reading took (the NLU time metric). */
+  onReading?: (seconds: number) => void;
 }
 
 /**
@@ -90,35 +119,68 @@ export interface EngineDeps {
 const PHONE_MATCHED_CHANNELS: ReadonlySet<Channel> = new Set(['whatsapp']);
 
 const NEEDS_READING = Symbol('needs-reading');
+export type NeedsReading = typeof NEEDS_READING;
+const DEFAULT_MEDIA_NAMES: Record<PendingMedia['kind'], string> = { image: 'image', audio: 'audio', video: 'video', file: 'file' };
 
 /**
  * What happens between an end user, the bot and the agents: inbound messages, bot answers,
  * hand-offs to tickets and agent replies. Each step is one transaction; events go out after it.
  */
 export class ConversationEngine {
+  private external: ExternalHandOffs | null = null;
+
   constructor(private readonly deps: EngineDeps) {}
 
+  /** Zendesk hand-offs (built after the engine, since they reply through it). */
+  useExternalHandOffs(external: ExternalHandOffs): void {
+    this.external = external;
+  }
+
   async handleInbound(input: InboundMessage): Promise<InboundResult> {
-    const { conversations, messages, nlu } = this.deps;
     if (input.channelMessageId) {
-      const existing = messages.findByChannelId(input.channel, input.channelMessageId);
+      const existing = this.deps.messages.findByChannelId(input.channel, input.channelMessageId);
       if (existing) return this.redelivery(existing);
     }
-    let reading: BotReading | null = null;
+    let reading: Reading = null;
     // The bot reads outside the transaction (nlp.js is async); if the conversation went back to
     // bot mode in between, read and try again.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const conversation = conversations.findByIdentity(input.channel, input.externalId);
-      if (!reading && conversation?.mode !== 'desk' && input.text.trim() !== '') {
-        reading = await nlu.read(input.text, isBotLanguage(conversation?.language) ? conversation.language : null);
-      }
+      if (!reading) reading = await this.read(input);
       const events: DomainEvent[] = [];
-      const result = inTransaction(this.deps.db, () => this.storeInbound(input, reading, events));
+      const read = reading;
+      const result = inTransaction(this.deps.db, () => this.storeInbound(input, read, events));
       if (result === NEEDS_READING) continue;
       this.deps.events.emitAll(events);
       return result;
     }
     throw new Error('The conversation kept changing mode while a message was stored.');
+  }
+
+  /**
+   * The bot's reading of an inbound message, taken before its transaction; null when the bot won't
+   * read it (no text, or the conversation is with an agent).
+   */
+  async read(input: InboundMessage): Promise<Reading> {
+    const conversation = this.deps.conversations.findByIdentity(input.channel, input.externalId);
+    if (!botAnswers(conversation) || input.text.trim() === '') return null;
+    const started = performance.now();
+    const reading = await this.deps.nlu.read(input.text, isBotLanguage(conversation?.language) ? conversation.language : null);
+    this.deps.onReading?.((performance.now() - started) / 1000);
+    return reading;
+  }
+
+  /**
+   * Inside the caller's transaction (the inbox processor commits a batch at once): stores the
+   * message whole, with its bot answer and hand-off; `events` are emitted by the caller after the
+   * commit. NEEDS_READING when the conversation is with the bot and `reading` is missing.
+   */
+  storeRead(input: InboundMessage, reading: Reading, events: DomainEvent[]): InboundResult | NeedsReading {
+    if (!this.deps.db.inTransaction) throw new Error('storeRead runs inside the caller’s transaction.');
+    return this.storeInbound(input, reading, events);
+  }
+
+  static needsReading(result: InboundResult | NeedsReading): result is NeedsReading {
+    return result === NEEDS_READING;
   }
 
   /** Inside a transaction: the user's message, the bot's answer and the hand-off, all or nothing. */
@@ -129,51 +191,90 @@ export class ConversationEngine {
       if (existing) return this.redelivery(existing);
     }
     let conversation = conversations.findByIdentity(input.channel, input.externalId);
-    const inBotMode = conversation?.mode !== 'desk';
+    const inBotMode = botAnswers(conversation);
     if (inBotMode && !reading && input.text.trim() !== '') return NEEDS_READING;
 
-    const contact = this.contactFor(input);
-    conversation ??= conversations.create({ contactId: contact.id, channel: input.channel, externalId: input.externalId });
-    if (reading?.languageDetected) conversations.setLanguage(conversation.id, reading.language);
+    // The contact is needed for a new conversation and for a hand-off (the designated agent) only.
+    let contact: Contact | null = null;
+    if (!conversation) {
+      contact = this.contactFor(input);
+      conversation = conversations.create({ contactId: contact.id, channel: input.channel, externalId: input.externalId });
+    }
+    if (reading?.languageDetected && conversation.language !== reading.language) {
+      conversations.setLanguage(conversation.id, reading.language);
+      conversation = { ...conversation, language: reading.language };
+    }
 
     const activeTicketId = conversation.mode === 'desk' ? conversation.activeTicketId : null;
-    const attachments = this.storeAttachments(conversation.id, input.attachments ?? []);
+    const messageId = input.id ?? randomUUID();
+    const stored = this.storeAttachments(conversation.id, input.attachments ?? []);
+    const pending = pendingAttachments(input.media ?? []);
     const { message } = messages.append({
+      id: messageId,
       conversationId: conversation.id,
       channel: input.channel,
       ticketId: activeTicketId,
       authorKind: 'user',
       text: input.text,
-      attachments,
+      attachments: [...stored, ...pending.map((p) => p.attachment)],
       channelMessageId: input.channelMessageId ?? null,
     });
-    const created: string[] = [message.id];
+    const created: Message[] = [message];
+    const now = this.deps.clock();
+    for (const [index, { mediaId, source }] of pending.entries()) {
+      this.deps.downloads.enqueue({ messageId, position: stored.length + index, mediaId, channel: input.channel, source }, now);
+    }
+    if (input.peer && Object.keys(input.peer).length > 0) this.deps.peers.remember(input.channel, input.externalId, input.peer, this.deps.clock());
+    if (input.unsupportedType) {
+      const note = messages.append({
+        conversationId: conversation.id,
+        channel: input.channel,
+        ticketId: activeTicketId,
+        authorKind: 'system',
+        text: unsupportedNote(input.unsupportedType),
+        // Derived from the user's message id, so it is found (not added twice) like the message itself.
+        channelMessageId: input.channelMessageId ? `${input.channelMessageId}#unsupported` : null,
+      });
+      if (note.created) created.push(note.message);
+    }
 
     let reply: Message | null = null;
     let ticket: Ticket | null = null;
+    let handedOff = false;
     if (activeTicketId) {
       tickets.touch(activeTicketId);
+    } else if (!inBotMode) {
+      // An external agent (Zendesk) holds the conversation: the bot stays silent.
+      this.external?.userMessage(conversation, messages.get(message.id) as Message);
     } else if (reading) {
       if (reading.answer) {
         reply = this.appendOutbound(conversation, { authorKind: 'bot', text: reading.answer, ticketId: null });
-        created.push(reply.id);
+        created.push(reply);
       }
-      const intent = reading.intent ? this.deps.intents.get(reading.intent.id) : null;
-      if (intent?.desk.enabled && this.deps.integration.get().enabled) {
-        const handOff = this.handOff(conversation, contact, intent, reading.confidence, reading.language);
+      // Most messages hand nothing off: their intent's hand-off settings alone are read first.
+      const handsOff = reading.intent !== null && this.deps.intents.deskOf(reading.intent.id)?.enabled === true;
+      const intent = handsOff && reading.intent ? this.deps.intents.get(reading.intent.id) : null;
+      const destination = intent?.desk.enabled ? (this.external?.destinationFor(intent) ?? 'desk') : null;
+      if (intent && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
+        this.external.begin({ conversation, contact: contact ?? this.contactFor(input), intent, destination, language: reading.language }, events);
+        handedOff = true;
+      } else if (intent && destination === 'desk' && this.deps.integration.get().enabled) {
+        const handOff = this.handOff(conversation, contact ?? this.contactFor(input), intent, reading.confidence, reading.language);
         ticket = handOff.ticket;
-        created.push(...handOff.createdMessageIds);
+        created.push(...handOff.createdMessageIds.map((id) => messages.get(id) as Message));
         events.push({ name: 'ticket.created', payload: { ticket } });
       }
     }
-    for (const id of created) {
-      events.push({ name: 'message.created', payload: { message: messages.get(id) as Message, channel: input.channel, externalId: input.externalId } });
+    // A hand-off linked the messages to the ticket: read them back; otherwise they are as written.
+    const current = (m: Message) => (ticket ? (messages.get(m.id) as Message) : m);
+    for (const m of created) {
+      events.push({ name: 'message.created', payload: { message: current(m), channel: input.channel, externalId: input.externalId } });
     }
     return {
-      message: messages.get(message.id) as Message,
+      message: current(message),
       created: true,
-      conversation: conversations.get(conversation.id) as ConversationRecord,
-      reply: reply ? messages.get(reply.id) : null,
+      conversation: ticket || handedOff ? (conversations.get(conversation.id) as ConversationRecord) : conversation,
+      reply: reply ? current(reply) : null,
       ticket: ticket ? tickets.get(ticket.id) : null,
     };
   }
@@ -257,7 +358,7 @@ export class ConversationEngine {
       text: input.text,
       delivery: initialDelivery(conversation.channel),
     });
-    if (usesOutbox(conversation.channel)) this.deps.outbox.enqueue(message.id, conversation.channel, this.deps.clock());
+    if (usesOutbox(conversation.channel)) this.deps.outbox.enqueue(message.id, conversation.channel, this.deps.clock(), conversation.id);
     return message;
   }
 
@@ -322,6 +423,27 @@ export class ConversationEngine {
     if (!ticket) throw new DeskError(ErrorCode.notFound, 'No such ticket.');
     return ticket;
   }
+}
+
+/** Files announced by the platform: attachments pending download, each under a new media id. */
+function pendingAttachments(media: PendingMedia[]): { attachment: Attachment; mediaId: string; source: MediaSource }[] {
+  return media.map((file) => {
+    const mediaId = randomUUID();
+    const attachment: Attachment = {
+      kind: file.kind,
+      mimeType: file.mimeType ?? 'application/octet-stream',
+      size: file.size ?? 0,
+      name: (file.name ?? DEFAULT_MEDIA_NAMES[file.kind]).slice(0, 200),
+      url: `/media/${mediaId}`,
+      download: { state: 'pending', error: null, attempts: 0 },
+    };
+    return { attachment, mediaId, source: file.source };
+  });
+}
+
+/** A new conversation, or one in bot mode: the bot reads and answers. Desk and Zendesk agents silence it. */
+function botAnswers(conversation: ConversationRecord | null): boolean {
+  return !conversation || conversation.mode === 'bot';
 }
 
 function defaultContactName(channel: Channel, externalId: string): string {

@@ -149,6 +149,20 @@ export class MessagesRepo {
     });
   }
 
+  /**
+   * Changes one attachment (by position) of a stored message: a pending download became a file, or
+   * failed. Answers the message as now stored, or null when it or the attachment is missing.
+   */
+  patchAttachment(id: string, position: number, change: Partial<Attachment>): Message | null {
+    const current = this.get(id);
+    if (!current?.attachments[position]) return null;
+    const attachments = current.attachments.map((a, i) => (i === position ? { ...a, ...change } : a));
+    statement(this.db, 'UPDATE messages SET attachments = ? WHERE id = ?').run(JSON.stringify(attachments), id);
+    const message = { ...current, attachments };
+    this.changes.record('message', id, 'put', message);
+    return message;
+  }
+
   setDelivery(id: string, delivery: Delivery, channelMessageId?: string): Message {
     if (channelMessageId) {
       statement(

@@ -263,4 +263,95 @@ UPDATE outbox SET conversation_id = (SELECT conversation_id FROM messages WHERE 
 CREATE INDEX outbox_pending_conversation ON outbox(conversation_id, id) WHERE state = 'pending';
 `,
   },
+  {
+    version: 7,
+    name: 'hand-off to Zendesk Support and Zendesk messaging',
+    sql: `
+-- Each intent chooses where its hand-off goes; intents stored before go to Desk.
+UPDATE intents SET desk = json_set(desk, '$.destination', 'desk', '$.zendeskGroupId', NULL)
+  WHERE json_extract(desk, '$.destination') IS NULL;
+
+-- A conversation handed to Zendesk: the bot is silent while this is set (mode stays 'bot' underneath,
+-- since the original CHECK on mode can't be altered in place).
+ALTER TABLE conversations ADD COLUMN external_mode TEXT CHECK (external_mode IN ('zendesk', 'zendesk_messaging'));
+
+-- One hand-off of a conversation to Zendesk, open until the ticket is solved or control is released.
+CREATE TABLE external_handoffs (
+  id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations(id),
+  destination TEXT NOT NULL CHECK (destination IN ('zendesk_support', 'zendesk_messaging')),
+  state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+  intent_id TEXT,
+  subject TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  status TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  group_id INTEGER,
+  transcript TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  requester_id INTEGER,
+  zendesk_ticket_id INTEGER,
+  sunshine_conversation_id TEXT,
+  transcript_posted INTEGER NOT NULL DEFAULT 0,
+  first_message_id TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX external_handoffs_open ON external_handoffs(conversation_id) WHERE state = 'open';
+CREATE INDEX external_handoffs_ticket ON external_handoffs(zendesk_ticket_id);
+CREATE INDEX external_handoffs_sunshine ON external_handoffs(sunshine_conversation_id);
+
+-- Every call to Zendesk or Sunshine, durable: retried with backoff, in order per hand-off and lane.
+CREATE TABLE handoff_jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  handoff_id TEXT NOT NULL REFERENCES external_handoffs(id),
+  kind TEXT NOT NULL CHECK (kind IN ('open', 'forward', 'sync')),
+  lane TEXT NOT NULL CHECK (lane IN ('outbound', 'inbound')),
+  message_id TEXT,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX handoff_jobs_pending ON handoff_jobs(handoff_id, lane, id) WHERE state = 'pending';
+
+-- Ticket updates Desk made, to stay under Zendesk's per-ticket limit (30 in 10 minutes).
+CREATE TABLE zendesk_ticket_updates (
+  ticket_id INTEGER NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX zendesk_ticket_updates_ticket ON zendesk_ticket_updates(ticket_id, at);
+
+-- Agent comments and messages already relayed to the user: each once, whatever the webhooks repeat.
+CREATE TABLE handoff_relayed (
+  handoff_id TEXT NOT NULL REFERENCES external_handoffs(id),
+  remote_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  PRIMARY KEY (handoff_id, remote_id)
+);
+`,
+  },
+  {
+    version: 8,
+    name: 'inbox: webhooks store the raw event and answer; a processor handles it in batches',
+    sql: `
+-- Every webhook (and the web chat's POST) lands here first, once per (source, platform event id).
+-- state: pending (waiting for the processor), done, or set_aside (it threw: kept with its error for admins).
+CREATE TABLE inbox (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'set_aside')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  received_at TEXT NOT NULL,
+  processed_at TEXT,
+  UNIQUE (source, event_id)
+);
+CREATE INDEX inbox_pending ON inbox(id) WHERE state = 'pending';
+`,
+  },
 ];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Intent, IntentDesk, IntentInput, IntentPatch } from '@desk/core';
+import { type Intent, type IntentDesk, type IntentInput, type IntentPatch, intentDeskOf } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { statement } from '../db/statements.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -21,7 +21,7 @@ function fromRow(row: IntentRow): Intent {
     name: row.name,
     phrases: JSON.parse(row.phrases) as string[],
     answers: JSON.parse(row.answers) as string[],
-    desk: JSON.parse(row.desk) as IntentDesk,
+    desk: intentDeskOf(JSON.parse(row.desk) as IntentDesk),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -42,6 +42,12 @@ export class IntentsRepo {
   get(id: string): Intent | null {
     const row = statement(this.db, 'SELECT * FROM intents WHERE id = ?').get(id) as IntentRow | undefined;
     return row ? fromRow(row) : null;
+  }
+
+  /** An intent's hand-off settings alone: the engine checks them for every message the bot reads. */
+  deskOf(id: string): IntentDesk | null {
+    const row = statement(this.db, 'SELECT desk FROM intents WHERE id = ?').get(id) as { desk: string } | undefined;
+    return row ? (JSON.parse(row.desk) as IntentDesk) : null;
   }
 
   nameTaken(name: string, exceptId?: string): boolean {

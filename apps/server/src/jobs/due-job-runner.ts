@@ -4,8 +4,11 @@ export interface DueJobRunnerOptions<Row> {
   /** For logs: "[desk] <name> failed". */
   name: string;
   clock: Clock;
-  /** The rows to handle now, in the order they should start. Rows still being handled may be listed again. */
-  due(now: string): Row[];
+  /**
+   * The rows to handle now, in the order they should start, at most `limit` (the runner asks for no
+   * more than it could start plus those it will skip). Rows still being handled may be listed again.
+   */
+  due(now: string, limit: number): Row[];
   /** When the earliest row that `due` will list becomes due (ISO), or null when nothing is queued. */
   nextDueAt(): string | null;
   /** Handles one row and records the outcome (done, failed, or retry later) itself. */
@@ -108,7 +111,8 @@ export class DueJobRunner<Row> {
     for (;;) {
       this.kicked = false;
       if (!this.halted && active.size < this.concurrency) {
-        for (const row of due(clock())) {
+        // Enough rows to fill the free slots after skipping the keys running or broken.
+        for (const row of due(clock(), this.concurrency + active.size + broken.size)) {
           if (active.size >= this.concurrency) break;
           const key = keyOf(row);
           if (active.has(key) || broken.has(key)) continue;

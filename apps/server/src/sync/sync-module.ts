@@ -10,7 +10,10 @@ import { syncRoutes } from './sync-routes.ts';
  * conversation engine and the contacts repository inside the push transaction, and their
  * domain events go out after it commits.
  */
-export function createSync(services: Services, options: { heartbeatMs?: number; streamsPerAgent?: number; streamsPerAddress?: number } = {}) {
+export function createSync(
+  services: Services,
+  options: { heartbeatMs?: number; streamsPerAgent?: number; streamsPerAddress?: number; trackStream?: () => () => void } = {},
+) {
   const { db, changes, tickets, ticketService, engine, contacts, events } = services;
   const emitAfterCommit = (list: DomainEvent[], afterCommit: (effect: () => void) => void) => afterCommit(() => events.emitAll(list));
   const domain: SyncDomain = {

@@ -20,6 +20,8 @@ export interface SyncDeps {
   /** Concurrent streams allowed per agent and per client address. */
   streamsPerAgent?: number;
   streamsPerAddress?: number;
+  /** Counts an open stream (the SSE clients metric); answers the function that uncounts it. */
+  trackStream?: () => () => void;
 }
 
 const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
@@ -101,6 +103,7 @@ export function syncRoutes(deps: SyncDeps) {
       let latest = deps.changes.latestSeq();
       let closed = false;
       let wake: (() => void) | null = null;
+      const untrack = deps.trackStream?.() ?? (() => {});
       const off = deps.changes.onPoke((cursor) => {
         latest = Math.max(latest, cursor);
         wake?.();
@@ -138,6 +141,7 @@ export function syncRoutes(deps: SyncDeps) {
         off();
         offRevoked();
         release();
+        untrack();
       }
     }) as never;
   });

@@ -1,15 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadFixture } from '../support/channel-fixtures.ts';
 import { type StandIn, startTelegramStandIn } from '../support/platform-stand-ins.ts';
+import { killServerProcess, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const TOKEN = '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const SECRET = 'crash-test-secret';
 
@@ -22,47 +21,18 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-/** The real server as its own process (`tsx src/main.ts`), so it can be killed with SIGKILL. */
-async function startServer(dataDir: string, telegramApiUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'apps/server/src/main.ts')], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD: 'crash-test-admin',
-      TELEGRAM_API_URL: telegramApiUrl,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      DEMO: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** The real server as its own process group, pointed at `telegramApiUrl`. */
+function startServer(dataDir: string, telegramApiUrl: string): Promise<ServerProcess> {
+  return startServerProcess({
+    DATA_DIR: dataDir,
+    ADMIN_PASSWORD: 'crash-test-admin',
+    TELEGRAM_API_URL: telegramApiUrl,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      log += chunk.toString();
-      const found = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-      if (found) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${found[1]}`);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
-  });
-  return { child, url };
 }
 
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+const kill = killServerProcess;
 
 const running: ChildProcess[] = [];
 let telegram: StandIn | undefined;
@@ -103,5 +73,5 @@ describe('a server killed with SIGKILL', () => {
     } finally {
       db.close();
     }
-  });
+  }, 60_000);
 });

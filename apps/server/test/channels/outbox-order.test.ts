@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelSendError } from '../../src/channels/channel-adapter.ts';
-import { OutboxRepo } from '../../src/channels/outbox-repo.ts';
+import { OutboxRepo } from '../../src/conversations/outbox-repo.ts';
 import type { ConversationRecord } from '../../src/conversations/conversations-repo.ts';
 import { inTransaction } from '../../src/db/database.ts';
 import { eventually } from '../support/channel-desk.ts';

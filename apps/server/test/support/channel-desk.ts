@@ -106,10 +106,12 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
   if (options.workers !== false) {
+    services.inboxProcessor.start();
     services.outbox.start();
     services.channels.start();
+    services.zendesk.start();
   }
-  const request: ChannelDesk['request'] = requestFor(app, agent.token);
+  const request: ChannelDesk['request'] = requestFor(app, agent.token, services);
   let closed = false;
   return {
     services,
@@ -136,6 +138,7 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
       return row ? services.tickets.get(row.id) : null;
     },
     async drainOutbox() {
+      await services.inboxProcessor.drain();
       for (let runs = 0; (await services.outbox.runDue()) > 0; runs++) {
         // A run handled something: look again until one finds nothing due.
         if (runs >= 50) throw new Error('The outbox keeps finding rows due: it never drains.');
@@ -149,8 +152,12 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
 
   async function shutdown() {
       closed = true;
+      services.inboxProcessor.stop();
+      await services.inboxProcessor.idle();
       services.outbox.stop();
       services.channels.stop();
+      services.zendesk.stop();
+      await services.zendesk.idle();
       // Let a run that was already kicked finish before the database goes away.
       await new Promise((resolve) => setImmediate(resolve));
       if (options.workers !== false) await services.outbox.runDue();

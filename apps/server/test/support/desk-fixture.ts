@@ -36,9 +36,13 @@ export function signedInMember(services: Services, name: string, email: string, 
 
 type TestRequestInit = RequestInit & { token?: string | null | undefined; json?: unknown };
 
-/** Sends requests to the app in-process, as `token` (default `defaultToken`), with `json` as the body. */
-export function requestFor(app: ReturnType<typeof createApp>, defaultToken?: string) {
-  return (path: string, init: TestRequestInit = {}): Promise<Response> => {
+/**
+ * Sends requests to the app in-process, as `token` (default `defaultToken`), with `json` as the body.
+ * A POST to a channel (a webhook, the web chat) only fills the inbox: with `services`, the answer is
+ * handed back once the processor has stored what it brought, as it would be moments later.
+ */
+export function requestFor(app: ReturnType<typeof createApp>, defaultToken?: string, services?: Services) {
+  return async (path: string, init: TestRequestInit = {}): Promise<Response> => {
     const { token = defaultToken, json, ...rest } = init;
     const headers = new Headers(rest.headers);
     if (token) headers.set('authorization', `Bearer ${token}`);
@@ -47,7 +51,9 @@ export function requestFor(app: ReturnType<typeof createApp>, defaultToken?: str
       headers.set('content-type', 'application/json');
       body = JSON.stringify(json);
     }
-    return Promise.resolve(app.request(`http://localhost${path}`, { ...rest, headers, ...(body !== undefined && { body }) }));
+    const res = await app.request(`http://localhost${path}`, { ...rest, headers, ...(body !== undefined && { body }) });
+    if (services && rest.method === 'POST' && path.startsWith('/channels/')) await services.inboxProcessor.drain();
+    return res;
   };
 }
 
@@ -65,9 +71,10 @@ export function createTestDesk(env: Record<string, string> = {}): TestDesk {
     admin,
     agent,
     other,
-    request: requestFor(app, agent.token),
+    request: requestFor(app, agent.token, services),
     close() {
       services.outbox.stop();
+      services.inboxProcessor.stop();
       db.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -30,8 +30,15 @@ type Handler = (req: Recorded) => Reply | Promise<Reply>;
  */
 export class StandIn {
   readonly requests: Recorded[] = [];
+  private readonly listeners = new Set<(req: Recorded) => void>();
   private readonly scripted: { match: (req: Recorded) => boolean; reply: Reply | 'hang' }[] = [];
   url = '';
+
+  /** Calls `listener` with every request as it arrives (benchmarks time the replies); answers the unsubscribe. */
+  onRequest(listener: (req: Recorded) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   private constructor(
     private readonly server: Server,
@@ -55,6 +62,7 @@ export class StandIn {
         const recorded: Recorded = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, raw, json };
         const self = standIn as StandIn;
         self.requests.push(recorded);
+        for (const listener of self.listeners) listener(recorded);
         const scriptedIndex = self.scripted.findIndex((s) => s.match(recorded));
         let reply: Reply | 'hang';
         if (scriptedIndex >= 0) {

@@ -25,7 +25,7 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
   const { dataDir, config, db, services } = openTestServices({ env });
   const app = createApp(services);
   let counter = 0;
-  const request: TestApp['request'] = requestFor(app);
+  const request: TestApp['request'] = requestFor(app, undefined, services);
 
   return {
     services,

@@ -18,16 +18,13 @@ export interface PendingMedia {
 }
 
 /**
- * A platform message, normalised: the engine's inbound message plus what Desk does after storing it
- * (download the files, note an unsupported type, remember how to reach the sender).
+ * A platform message, normalised: everything the engine stores in one go (the text, the files
+ * pending download, an unsupported type's note, how to reach the sender later).
  */
 export interface ChannelInbound extends InboundMessage {
   channelMessageId: string;
   media: PendingMedia[];
-  /** A message type Desk does not understand ("location"): kept as a system note, so nothing is lost. */
   unsupportedType: string | null;
-  /** Details the channel needs to reply later (the page written to, the real channel behind Sunshine). */
-  peer?: Record<string, string>;
 }
 
 /** A platform's report on a message Desk sent (WhatsApp `statuses`). */

@@ -1,7 +1,7 @@
 import type { Channel } from '@desk/core';
 import type { ContactsRepo } from '../../contacts/contacts-repo.ts';
 import { type Db, inTransaction } from '../../db/database.ts';
-import type { ChannelInbound } from './channel-inbound.ts';
+import type { InboundMessage } from '../../conversations/engine.ts';
 
 /** Where a channel whose webhooks carry no name looks the sender's name up. */
 export interface ProfileSource {
@@ -37,13 +37,13 @@ export class ContactProfiles {
   constructor(private readonly deps: Deps) {}
 
   /** Before the message is stored: would its sender be a new contact whose name must be looked up? */
-  wantsLookup(item: ChannelInbound): boolean {
+  wantsLookup(item: InboundMessage): boolean {
     if (!this.deps.sources[item.channel] || item.profile?.name?.trim()) return false;
     return this.deps.contacts.findByIdentity(item.channel, item.externalId) === null;
   }
 
   /** After the message is stored: the contact just created and the name it got. */
-  created(item: ChannelInbound, contactId: string): NewContact | null {
+  created(item: InboundMessage, contactId: string): NewContact | null {
     const contact = this.deps.contacts.get(contactId);
     if (!contact) return null;
     return { channel: item.channel, externalId: item.externalId, contactId, defaultName: contact.name };

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { ErrorBodySchema } from '@desk/core';
 import { z } from '@hono/zod-openapi';
 import { forbidden, invalid, notFound, unauthenticated } from '../../http/api-error.ts';
 import type { SecretCheck } from '../webhook-auth.ts';
 import { MalformedPayload, type NormalizedWebhook } from './channel-inbound.ts';
-import type { InboundService } from './inbound-service.ts';
+import type { InboxIntake as FullIntake } from '../../inbox/inbox-intake.ts';
+import type { InboxSource } from '../../inbox/inbox-repo.ts';
 
 const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
 
@@ -32,8 +34,34 @@ export function parseJsonBody(raw: string): unknown {
   }
 }
 
-/** Normalises (400 when the platform can't have sent it), stores, and only then acknowledges. */
-export async function storeThenAcknowledge(inbound: InboundService, normalize: () => NormalizedWebhook): Promise<{ ok: true }> {
+/** Where a webhook puts what it accepted: the durable inbox (deduplicated on source + event id). */
+export type InboxIntake = Pick<FullIntake, 'accept'>;
+
+/**
+ * The platform's own ids for what a webhook body carries: its messages (Telegram chat:message_id,
+ * WhatsApp wamid, Messenger mid, Sunshine message id) and delivery reports. A redelivered body, even
+ * re-serialised or re-batched the same way, names the same ones, so it lands on the same inbox row.
+ */
+export function eventIdOf(webhook: NormalizedWebhook): string | null {
+  const keys = [
+    ...webhook.messages.map((m) => `m:${m.channel}:${m.channelMessageId}`),
+    ...webhook.statuses.map((s) => `s:${s.channel}:${s.channelMessageId}:${s.state}`),
+  ];
+  if (keys.length === 0) return null;
+  return keys.length === 1 ? (keys[0] as string) : createHash('sha256').update(keys.join('\n')).digest('base64url');
+}
+
+/**
+ * Checks the shape (400 when the platform can't have sent it), puts the raw event in the inbox and
+ * acknowledges: no bot, no engine before the answer. A body that carries nothing Desk handles
+ * (an edit, a switchboard event) is acknowledged and not stored.
+ */
+export function storeInInboxThenAcknowledge(
+  inbox: InboxIntake,
+  source: InboxSource,
+  raw: string,
+  normalize: () => NormalizedWebhook,
+): { ok: true } {
   let webhook: NormalizedWebhook;
   try {
     webhook = normalize();
@@ -41,6 +69,7 @@ export async function storeThenAcknowledge(inbound: InboundService, normalize: (
     if (err instanceof MalformedPayload) throw invalid(err.message);
     throw err;
   }
-  await inbound.receive(webhook);
+  const eventId = eventIdOf(webhook);
+  if (eventId) inbox.accept(source, eventId, raw);
   return { ok: true };
 }

@@ -13,7 +13,6 @@ import type { MediaSource } from '../inbound/channel-inbound.ts';
 import type { FetchedMedia } from './media-download.ts';
 import { formatMb, MediaFetchError } from './media-download.ts';
 import type { MediaJob, MediaJobsRepo } from './media-jobs-repo.ts';
-import type { MessageAttachments } from './message-attachments.ts';
 
 /** Fetches the bytes of a file a platform announced. Throws `MediaFetchError`. */
 export interface MediaFetcher {
@@ -35,7 +34,6 @@ interface Deps {
   jobs: MediaJobsRepo;
   media: MediaRepo;
   mediaStore: MediaStore;
-  attachments: MessageAttachments;
   messages: MessagesRepo;
   maxBytes: number;
 }
@@ -62,7 +60,7 @@ export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
     super({
       name: 'media downloads',
       clock: deps.clock,
-      due: (now) => deps.jobs.due(now),
+      due: (now, limit) => deps.jobs.due(now, limit),
       nextDueAt: () => deps.jobs.nextDueAt(),
       handle: (job) => this.download(job),
       // Each job stands alone (a message's attachments are patched one by one, in transactions).
@@ -104,7 +102,7 @@ export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
           this.deps.media.insert({ id: job.mediaId, conversationId: message.conversationId, mimeType, size, name: declared.name, createdAt: now });
         }
         this.deps.jobs.markStored(job.id, attempts, now);
-        return this.deps.attachments.patch(job.messageId, job.position, {
+        return this.deps.messages.patchAttachment(job.messageId, job.position, {
           kind: declared.kind === 'file' ? attachmentKindOf(mimeType) : declared.kind,
           mimeType,
           size,
@@ -130,14 +128,14 @@ export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
     }
     this.write(() => {
       this.deps.jobs.retryLater(job.id, attempts, detail, nextAt, now);
-      return this.deps.attachments.patch(job.messageId, job.position, { download: { state: 'pending', error: reason, attempts } });
+      return this.deps.messages.patchAttachment(job.messageId, job.position, { download: { state: 'pending', error: reason, attempts } });
     });
   }
 
   private fail(job: MediaJob, attempts: number, reason: string, detail = reason): void {
     this.write(() => {
       this.deps.jobs.markFailed(job.id, attempts, detail, this.deps.clock());
-      return this.deps.attachments.patch(job.messageId, job.position, { download: { state: 'failed', error: reason, attempts } });
+      return this.deps.messages.patchAttachment(job.messageId, job.position, { download: { state: 'failed', error: reason, attempts } });
     });
   }
 

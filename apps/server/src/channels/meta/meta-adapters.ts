@@ -8,7 +8,6 @@ import type { ChannelPeers } from '../inbound/channel-peers.ts';
 import { downloadLimited, type FetchFn, MediaFetchError } from '../media/media-download.ts';
 import type { MediaFetcher } from '../media/media-download-worker.ts';
 import { callPlatform, graphReason } from '../platform-http.ts';
-import { normalizeMetaWebhook } from './meta-normalize.ts';
 
 interface Deps {
   settings: ChannelSettings;
@@ -28,10 +27,6 @@ export class WhatsAppAdapter implements ChannelAdapter {
   readonly channel = 'whatsapp' as const;
 
   constructor(private readonly deps: Deps) {}
-
-  normalizeInbound(payload: unknown) {
-    return normalizeMetaWebhook(payload).messages;
-  }
 
   async sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
     const phoneNumberId = required(this.deps, 'whatsapp', 'phoneNumberId', 'WhatsApp');
@@ -64,10 +59,6 @@ export class MessagingAdapter implements ChannelAdapter {
     readonly channel: 'messenger' | 'instagram',
     private readonly deps: Deps,
   ) {}
-
-  normalizeInbound(payload: unknown) {
-    return normalizeMetaWebhook(payload).messages;
-  }
 
   async sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
     const label = this.channel === 'messenger' ? 'Messenger' : 'Instagram';

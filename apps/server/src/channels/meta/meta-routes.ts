@@ -3,8 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { forbidden } from '../../http/api-error.ts';
 import { createRouter } from '../../http/router.ts';
 import type { ChannelSettings } from '../channel-settings.ts';
-import type { InboundService } from '../inbound/inbound-service.ts';
-import { channelOff, parseJsonBody, refuseUnlessAuthentic, storeThenAcknowledge, webhookResponses } from '../inbound/webhook-response.ts';
+import { channelOff, type InboxIntake, parseJsonBody, refuseUnlessAuthentic, storeInInboxThenAcknowledge, webhookResponses } from '../inbound/webhook-response.ts';
 import { metaSignatureValid, secretsEqual } from '../webhook-auth.ts';
 import { normalizeMetaWebhook } from './meta-normalize.ts';
 
@@ -42,12 +41,12 @@ const webhookRoute = createRoute({
   description:
     'Public, authenticated by `X-Hub-Signature-256` (HMAC-SHA256 of the raw body with META_APP_SECRET). ' +
     '`object` is `whatsapp_business_account`, `page` (Messenger) or `instagram`; a channel that is not configured answers 404. ' +
-    'Answers 200 once the messages are stored; files are downloaded and the bot replies after that.',
+    'Answers 200 once the event is in the inbox; messages are stored, the bot replies and files are downloaded after that.',
   request: { headers: z.object({ [META_SIGNATURE_HEADER]: z.string().optional() }) },
   responses: webhookResponses,
 });
 
-export function metaRoutes(deps: { settings: ChannelSettings; inbound: InboundService }) {
+export function metaRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake }) {
   const router = createRouter();
 
   router.openapi(verifyRoute, (c) => {
@@ -68,8 +67,9 @@ export function metaRoutes(deps: { settings: ChannelSettings; inbound: InboundSe
     // The signature covers the exact bytes Meta sent: read them before anything parses the body.
     const raw = new Uint8Array(await c.req.arrayBuffer());
     refuseUnlessAuthentic(header ? (metaSignatureValid(raw, header, appSecret) ? 'ok' : 'wrong') : 'missing', 'X-Hub-Signature-256 signature');
-    const body = parseJsonBody(new TextDecoder().decode(raw));
-    const result = await storeThenAcknowledge(deps.inbound, () => {
+    const text = new TextDecoder().decode(raw);
+    const body = parseJsonBody(text);
+    const result = storeInInboxThenAcknowledge(deps.inbox, 'meta', text, () => {
       const normalized = normalizeMetaWebhook(body);
       if (!deps.settings.active(normalized.channel)) throw channelOff(CHANNEL_NAMES[normalized.channel]);
       return normalized;

@@ -6,7 +6,6 @@ import type { ChannelsConfig } from '../channels-config.ts';
 import type { FetchFn } from '../media/media-download.ts';
 import { UrlMediaFetcher } from '../media/url-media-fetcher.ts';
 import { callPlatform } from '../platform-http.ts';
-import { normalizeSmoochWebhook } from './smooch-normalize.ts';
 
 interface Deps {
   settings: ChannelSettings;
@@ -34,10 +33,6 @@ export class SmoochAdapter implements ChannelAdapter {
   readonly channel = 'smooch' as const;
 
   constructor(private readonly deps: Deps) {}
-
-  normalizeInbound(payload: unknown) {
-    return normalizeSmoochWebhook(payload, this.deps.settings.value('smooch', 'appId') ?? null).messages;
-  }
 
   async sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
     const authorization = basicAuth(this.deps.settings);

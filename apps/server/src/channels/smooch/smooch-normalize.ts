@@ -18,6 +18,8 @@ function messageOf(event: Record<string, unknown>, appId: string | null): Channe
   const author = isRecord(message.author) ? message.author : null;
   // Desk's own (and other business) messages come back as events too: not the user talking.
   if (author?.type !== 'user') return null;
+  // What Desk itself posted as the user into a Zendesk messaging relay conversation.
+  if (isRecord(message.metadata) && message.metadata.origin === 'desk') return null;
   const conversationId = str(conversation.id);
   const id = str(message.id);
   const content = isRecord(message.content) ? message.content : null;

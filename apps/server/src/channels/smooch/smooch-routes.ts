@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../../http/router.ts';
 import type { ChannelSettings } from '../channel-settings.ts';
-import type { InboundService } from '../inbound/inbound-service.ts';
-import { channelOff, parseJsonBody, refuseUnlessAuthentic, storeThenAcknowledge, webhookResponses } from '../inbound/webhook-response.ts';
+import { channelOff, type InboxIntake, parseJsonBody, refuseUnlessAuthentic, storeInInboxThenAcknowledge, webhookResponses } from '../inbound/webhook-response.ts';
 import { checkSecretHeader } from '../webhook-auth.ts';
 import { normalizeSmoochWebhook } from './smooch-normalize.ts';
 
@@ -16,20 +15,23 @@ const webhookRoute = createRoute({
   summary: 'Sunshine Conversations (Smooch) v2 webhook',
   description:
     'Public, authenticated by `X-API-Key` (the webhook secret; SMOOCH_WEBHOOK_SECRET). Every element of `events` is processed; ' +
-    'business-authored messages (Desk’s own, echoed) are ignored. Answers 200 once the messages are stored.',
+    'business-authored messages (Desk’s own, echoed) are ignored. Answers 200 once the event is in the inbox.',
   request: { headers: z.object({ [SMOOCH_SECRET_HEADER]: z.string().optional() }) },
   responses: webhookResponses,
 });
 
-export function smoochRoutes(deps: { settings: ChannelSettings; inbound: InboundService }) {
+export function smoochRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake; events?: (body: unknown) => void }) {
   const router = createRouter();
   router.openapi(webhookRoute, async (c) => {
     const secret = deps.settings.active('smooch') ? deps.settings.value('smooch', 'webhookSecret') : undefined;
     if (!secret) throw channelOff('Sunshine Conversations');
     refuseUnlessAuthentic(checkSecretHeader(c.req.header(SMOOCH_SECRET_HEADER), secret), 'X-API-Key webhook secret');
-    const body = parseJsonBody(await c.req.text());
+    const raw = await c.req.text();
+    const body = parseJsonBody(raw);
     const appId = deps.settings.value('smooch', 'appId') ?? null;
-    return c.json(await storeThenAcknowledge(deps.inbound, () => normalizeSmoochWebhook(body, appId)), 200);
+    const answer = storeInInboxThenAcknowledge(deps.inbox, 'smooch', raw, () => normalizeSmoochWebhook(body, appId));
+    deps.events?.(body);
+    return c.json(answer, 200);
   });
   return router;
 }

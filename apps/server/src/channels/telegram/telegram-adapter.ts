@@ -7,7 +7,6 @@ import type { MediaSource } from '../inbound/channel-inbound.ts';
 import { downloadLimited, type FetchFn, MediaFetchError } from '../media/media-download.ts';
 import type { MediaFetcher } from '../media/media-download-worker.ts';
 import { callPlatform } from '../platform-http.ts';
-import { normalizeTelegramUpdate } from './telegram-normalize.ts';
 
 /** Telegram's error body: `{ ok: false, error_code, description }`. */
 export function telegramReason(body: unknown): string | null {
@@ -61,10 +60,6 @@ export class TelegramAdapter implements ChannelAdapter {
   readonly channel = 'telegram' as const;
 
   constructor(private readonly client: TelegramClient) {}
-
-  normalizeInbound(payload: unknown) {
-    return normalizeTelegramUpdate(payload).messages;
-  }
 
   async sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
     const body = await this.client.call<{ result?: { message_id?: unknown } }>('sendMessage', { chat_id: chatIdOf(conversation.externalId), text });

@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../../http/router.ts';
 import type { ChannelSettings } from '../channel-settings.ts';
-import type { InboundService } from '../inbound/inbound-service.ts';
-import { channelOff, parseJsonBody, refuseUnlessAuthentic, storeThenAcknowledge, webhookResponses } from '../inbound/webhook-response.ts';
+import { channelOff, type InboxIntake, parseJsonBody, refuseUnlessAuthentic, storeInInboxThenAcknowledge, webhookResponses } from '../inbound/webhook-response.ts';
 import { checkSecretHeader } from '../webhook-auth.ts';
 import { normalizeTelegramUpdate } from './telegram-normalize.ts';
 
@@ -16,19 +15,20 @@ const webhookRoute = createRoute({
   summary: 'Telegram Bot API webhook (an `Update`)',
   description:
     'Public, authenticated by `X-Telegram-Bot-Api-Secret-Token` (the secret given to setWebhook; TELEGRAM_WEBHOOK_SECRET). ' +
-    'Answers 200 once the message is stored; files are downloaded and the bot replies after that.',
+    'Answers 200 once the update is in the inbox; the message is stored, the bot replies and files are downloaded after that.',
   request: { headers: z.object({ [TELEGRAM_SECRET_HEADER]: z.string().optional() }) },
   responses: webhookResponses,
 });
 
-export function telegramRoutes(deps: { settings: ChannelSettings; inbound: InboundService }) {
+export function telegramRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake }) {
   const router = createRouter();
   router.openapi(webhookRoute, async (c) => {
     const secret = deps.settings.active('telegram') ? deps.settings.value('telegram', 'webhookSecret') : undefined;
     if (!secret) throw channelOff('Telegram');
     refuseUnlessAuthentic(checkSecretHeader(c.req.header(TELEGRAM_SECRET_HEADER), secret), 'Telegram secret token');
-    const body = parseJsonBody(await c.req.text());
-    return c.json(await storeThenAcknowledge(deps.inbound, () => normalizeTelegramUpdate(body)), 200);
+    const raw = await c.req.text();
+    const body = parseJsonBody(raw);
+    return c.json(storeInInboxThenAcknowledge(deps.inbox, 'telegram', raw, () => normalizeTelegramUpdate(body)), 200);
   });
   return router;
 }

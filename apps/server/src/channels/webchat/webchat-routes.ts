@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DeskError, ErrorBodySchema, ErrorCode, MESSAGE_TEXT_MAX, WebchatMessage } from '@desk/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -5,7 +6,7 @@ import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import type { AgentsRepo } from '../../accounts/agents-repo.ts';
 import type { ConversationsRepo } from '../../conversations/conversations-repo.ts';
-import type { ConversationEngine, InboundFile } from '../../conversations/engine.ts';
+import type { InboundFile } from '../../conversations/engine.ts';
 import type { MessagesRepo } from '../../conversations/messages-repo.ts';
 import type { EventBus } from '../../events/domain-events.ts';
 import { invalid, notFound } from '../../http/api-error.ts';
@@ -16,10 +17,13 @@ import type { MediaRepo } from '../../media/media-repo.ts';
 import type { MediaStore } from '../../media/media-store.ts';
 import { baseMimeType, isAllowedMediaType } from '../../media/media-types.ts';
 import { serveMedia } from '../../media/serve-media.ts';
-import { toWebchatMessage } from './webchat-view.ts';
+import type { InboxIntake } from '../../inbox/inbox-intake.ts';
+import type { WebchatInboxEvent } from './webchat-inbox.ts';
+import { acceptedWebchatMessage, toWebchatMessage } from './webchat-view.ts';
 
 export interface WebchatDeps {
-  engine: ConversationEngine;
+  /** Where a visitor's message goes first; answers when it was received. */
+  inbox: Pick<InboxIntake, 'accept'>;
   conversations: ConversationsRepo;
   messages: MessagesRepo;
   agents: AgentsRepo;
@@ -29,6 +33,8 @@ export interface WebchatDeps {
   mediaMaxBytes: number;
   /** Milliseconds between heartbeat comments on the stream. */
   heartbeatMs?: number;
+  /** Counts an open stream (the SSE clients metric); answers the function that uncounts it. */
+  trackStream?: () => () => void;
 }
 
 const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
@@ -43,12 +49,14 @@ const FormMessage = z.object({
   file: z.any().optional().openapi({ type: 'string', format: 'binary', description: 'An image, audio, video, PDF, text, office document or zip file.' }),
 });
 
+export const WEBCHAT_MESSAGES_PATH = '/channels/webchat/messages';
+
 const postRoute = createRoute({
   method: 'post',
-  path: '/channels/webchat/messages',
+  path: WEBCHAT_MESSAGES_PATH,
   tags: ['webchat'],
   summary: 'Send a visitor message (text, or multipart with a file)',
-  description: 'Public. Answers the stored user message; the bot answer arrives on the stream and in the message list.',
+  description: 'Public. Answers the visitor message with the id it is stored under (it is in the inbox, stored moments later); the bot answer arrives on the stream and in the message list.',
   request: {
     body: {
       content: { 'application/json': { schema: JsonMessage }, 'multipart/form-data': { schema: FormMessage } },
@@ -156,14 +164,11 @@ export function webchatRoutes(deps: WebchatDeps) {
       stored = { mediaId, mimeType, size: file.size, name: (file.name || 'file').slice(0, 200) };
     }
     try {
-      const result = await deps.engine.handleInbound({
-        channel: 'webchat',
-        externalId: body.visitorId,
-        text,
-        attachments: stored ? [stored] : [],
-        profile: { name: body.name ?? null },
-      });
-      return c.json({ message: toWebchatMessage(result.message, body.visitorId, agentNames()) }, 201);
+      // Only the inbox is written before the answer: the processor stores the message under this id,
+      // and the bot's answer reaches the visitor on the stream.
+      const event: WebchatInboxEvent = { id: randomUUID(), visitorId: body.visitorId, text, name: body.name ?? null, file: stored };
+      const { receivedAt } = deps.inbox.accept('webchat', event.id, JSON.stringify(event));
+      return c.json({ message: acceptedWebchatMessage(event, receivedAt) }, 201);
     } catch (err) {
       // Nothing half-written: a file without its message row is removed.
       if (stored) await deps.mediaStore.remove(stored.mediaId);
@@ -195,6 +200,7 @@ export function webchatRoutes(deps: WebchatDeps) {
         if (channel === 'webchat' && externalId === visitorId) push(JSON.stringify(toWebchatMessage(message, visitorId, names)));
       });
       let open = true;
+      const untrack = deps.trackStream?.() ?? (() => {});
       stream.onAbort(() => {
         open = false;
         unsubscribe();
@@ -225,6 +231,7 @@ export function webchatRoutes(deps: WebchatDeps) {
         }
       } finally {
         unsubscribe();
+        untrack();
       }
     }) as never;
   });

@@ -1,4 +1,5 @@
-import type { Message, WebchatMessage } from '@desk/core';
+import { attachmentKindOf, type Message, type WebchatMessage } from '@desk/core';
+import type { WebchatInboxEvent } from './webchat-inbox.ts';
 
 /**
  * A stored message as the visitor sees it: no ticket or delivery internals, the agent's name,
@@ -21,4 +22,26 @@ export function toWebchatMessage(message: Message, visitorId: string, agentName:
   const name = message.agentId ? agentName(message.agentId) : undefined;
   if (message.authorKind === 'agent' && name) view.agentName = name;
   return view;
+}
+
+/** The visitor's message as the POST answers it: taken into the inbox, stored under this id moments later. */
+export function acceptedWebchatMessage(event: WebchatInboxEvent, receivedAt: string): WebchatMessage {
+  const { file } = event;
+  return {
+    id: event.id,
+    authorKind: 'user',
+    text: event.text,
+    attachments: file
+      ? [
+          {
+            kind: attachmentKindOf(file.mimeType),
+            mimeType: file.mimeType,
+            size: file.size,
+            name: file.name,
+            url: `/channels/webchat/media/${file.mediaId}?visitorId=${event.visitorId}`,
+          },
+        ]
+      : [],
+    createdAt: receivedAt,
+  };
 }

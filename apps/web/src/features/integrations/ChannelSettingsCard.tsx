@@ -1,17 +1,11 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { api, isApiError } from '../../api/client.ts';
-import { TextField } from '../../components/Field.tsx';
 import { requestErrorText } from '../../components/online.ts';
 import { type MessageKey, t } from '../../i18n/index.ts';
+import { type CredentialView, CredentialField, changedCredentials } from './CredentialField.tsx';
 
 /** `GET /api/integrations/channels`: one entry per settings group, secrets masked. */
-export interface ChannelFieldView {
-  name: string;
-  envVar: string;
-  secret: boolean;
-  value: string | null;
-  fromEnv: boolean;
-}
+export type ChannelFieldView = CredentialView;
 export interface ChannelGroupView {
   id: 'telegram' | 'meta' | 'whatsapp' | 'messenger' | 'instagram' | 'smooch';
   configured: boolean;
@@ -49,13 +43,7 @@ const labelOf = (name: string) => (FIELD_LABELS[name] ? t(FIELD_LABELS[name]) : 
 
 /** What a save sends: secrets only when typed (empty keeps the saved one), other fields when changed. */
 export function settingsUpdate(group: ChannelGroupView, typed: Record<string, string>, enabled: boolean) {
-  const values: Record<string, string> = {};
-  for (const field of group.fields) {
-    const value = typed[field.name];
-    if (value === undefined || field.fromEnv) continue;
-    if (field.secret ? value.trim() !== '' : value !== (field.value ?? '')) values[field.name] = value.trim();
-  }
-  return { enabled, values };
+  return { enabled, values: changedCredentials(group.fields, typed) };
 }
 
 function ChannelGroupForm(props: { group: ChannelGroupView; onSaved: (group: ChannelGroupView) => void }) {
@@ -127,19 +115,13 @@ function ChannelGroupForm(props: { group: ChannelGroupView; onSaved: (group: Cha
       </Show>
       <For each={props.group.fields}>
         {(field) => (
-          <TextField
+          <CredentialField
             id={id(field.name)}
             label={labelOf(field.name)}
-            type={field.secret ? 'password' : 'text'}
-            autocomplete={field.secret ? 'new-password' : 'off'}
-            spellcheck={false}
-            // Secrets are write-only: the masked value only shows that one is saved.
-            placeholder={field.secret ? (field.value ?? '') : ''}
-            value={typed()[field.name] ?? (field.secret ? '' : (field.value ?? ''))}
+            field={field}
+            typed={typed()[field.name]}
+            error={fieldErrors()[field.name]}
             onValue={(value) => setTyped((current) => ({ ...current, [field.name]: value }))}
-            disabled={field.fromEnv}
-            hint={field.fromEnv ? t('channels.fromEnv', { name: field.envVar }) : field.secret ? t('channels.secretHint') : undefined}
-            error={fieldErrors()[field.name] ? { text: fieldErrors()[field.name] as string } : undefined}
           />
         )}
       </For>

@@ -1,4 +1,16 @@
-import { type Agent, INTENT_TICKET_STATUSES, type Intent, IntentInput, type IntentTicketStatus, TICKET_PRIORITIES, type TicketPriority } from '@desk/core';
+import {
+  type Agent,
+  type ConnectedIntegrations,
+  HANDOFF_DESTINATIONS,
+  type HandOffDestination,
+  INTENT_TICKET_STATUSES,
+  type Intent,
+  IntentInput,
+  type IntentTicketStatus,
+  intentDestination,
+  TICKET_PRIORITIES,
+  type TicketPriority,
+} from '@desk/core';
 import { createMemo, createSignal, Index, Show, untrack } from 'solid-js';
 import { api } from '../../api/client.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
@@ -17,6 +29,8 @@ interface Props {
   intentId: string | null;
   agents: readonly Agent[];
   canManage: boolean;
+  /** Which Zendesk integrations are connected (null while unknown): the destinations offered. */
+  connected: ConnectedIntegrations | null;
   onCreated: (id: string) => void;
   onClose: (status?: string) => void;
 }
@@ -53,6 +67,9 @@ interface DeskValues {
   agentId: string;
   status: IntentTicketStatus;
   priority: TicketPriority;
+  destination: HandOffDestination;
+  /** As typed: digits, or empty for none. */
+  zendeskGroupId: string;
 }
 
 function IntentForm(props: Props & { initial: Intent | null }) {
@@ -67,6 +84,8 @@ function IntentForm(props: Props & { initial: Intent | null }) {
     agentId: props.initial?.desk.agentId ?? '',
     status: props.initial?.desk.status ?? 'new',
     priority: props.initial?.desk.priority ?? 'normal',
+    destination: props.initial ? intentDestination(props.initial.desk) : 'desk',
+    zendeskGroupId: props.initial?.desk.zendeskGroupId ? String(props.initial.desk.zendeskGroupId) : '',
   });
   const [status, setStatus] = createSignal('');
   const [confirmDelete, setConfirmDelete] = createSignal(false);
@@ -83,10 +102,18 @@ function IntentForm(props: Props & { initial: Intent | null }) {
     phrases: phrases(),
     // A blank answer row is not an answer: the bot may have none.
     answers: answers().filter((answer) => answer.trim() !== ''),
-    desk: { ...desk(), agentId: desk().agentId || null },
+    desk: { ...desk(), agentId: desk().agentId || null, zendeskGroupId: desk().zendeskGroupId.trim() ? Number(desk().zendeskGroupId.trim()) : null },
   }));
+  const groupIdValid = () => /^\d{0,15}$/.test(desk().zendeskGroupId.trim()) && desk().zendeskGroupId.trim() !== '0';
   const parsed = createMemo(() => IntentInput.safeParse(input()));
   const errors = createMemo(() => state.visible(parseMessages(parsed())));
+
+  /** Desk always; a Zendesk destination when connected, or when the intent already uses it (marked disconnected). */
+  const destinationOptions = (): Option[] =>
+    HANDOFF_DESTINATIONS.filter((d) => d === 'desk' || props.connected?.[d] || desk().destination === d).map((d) => ({
+      value: d,
+      label: d !== 'desk' && !props.connected?.[d] ? t('intents.destinationOff', { destination: t(`intents.destination.${d}`) }) : t(`intents.destination.${d}`),
+    }));
 
   const agentOptions = (): Option[] => {
     const current = props.initial?.desk.agentId ?? null;
@@ -104,7 +131,7 @@ function IntentForm(props: Props & { initial: Intent | null }) {
       event,
       () => {
         setStatus(''); // a save was tried: the last "saved" no longer stands
-        return parsed().success;
+        return parsed().success && groupIdValid();
       },
       async () => {
         const id = savedId();
@@ -222,6 +249,35 @@ function IntentForm(props: Props & { initial: Intent | null }) {
             </p>
             <div class="desk-fields">
               <SelectField
+                id="intent-destination"
+                label={t('intents.destination')}
+                value={desk().destination}
+                options={destinationOptions()}
+                disabled={!desk().enabled}
+                hint={t('intents.destinationHint')}
+                onValue={(value) => {
+                  setDesk((d) => ({ ...d, destination: value as HandOffDestination }));
+                  touch('desk');
+                }}
+              />
+              <Show when={desk().destination === 'zendesk_support'}>
+                <TextField
+                  id="intent-zendesk-group"
+                  label={t('intents.zendeskGroup')}
+                  inputmode="numeric"
+                  autocomplete="off"
+                  value={desk().zendeskGroupId}
+                  disabled={!desk().enabled}
+                  hint={t('intents.zendeskGroupHint')}
+                  error={groupIdValid() ? errors()['desk.zendeskGroupId'] : { text: t('intents.zendeskGroupInvalid') }}
+                  onValue={(zendeskGroupId) => {
+                    setDesk((d) => ({ ...d, zendeskGroupId }));
+                    touch('desk');
+                  }}
+                />
+              </Show>
+              <Show when={desk().destination === 'desk'}>
+              <SelectField
                 id="intent-agent"
                 label={t('intents.agent')}
                 value={desk().agentId}
@@ -234,6 +290,7 @@ function IntentForm(props: Props & { initial: Intent | null }) {
                   touch('desk');
                 }}
               />
+              </Show>
               <SelectField
                 id="intent-status"
                 label={t('intents.ticketStatus')}

@@ -1,9 +1,10 @@
-import { type Agent, can, type Intent } from '@desk/core';
+import { type Agent, can, type ConnectedIntegrations, effectiveDestination, type Intent, intentDestination } from '@desk/core';
 import { useSearchParams } from '@solidjs/router';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
 import { createLiveQuery } from '../../components/live-query.ts';
 import { t } from '../../i18n/index.ts';
+import { createZendeskConnections } from '../integrations/zendesk-connections.ts';
 import { agentsByName } from '../../local/admin-queries.ts';
 import { localSync } from '../../local/solid.ts';
 import { EmptyState, PageHeader } from '../../shell/Page.tsx';
@@ -22,6 +23,7 @@ export default function IntentsPage() {
   const intents = createLiveQuery(db, (database) => database.intents.orderBy('name').toArray(), null as Intent[] | null);
   const agents = createLiveQuery(db, agentsByName, [] as Agent[]);
   const [status, setStatus] = createSignal('');
+  const connected = createZendeskConnections(canManage);
 
   // A just-created intent moves the URL from ?intent=new to its id without reopening the editor.
   let created: string | null = null;
@@ -79,7 +81,7 @@ export default function IntentsPage() {
                             </td>
                             <td>
                               <Show when={intent.desk.enabled}>
-                                <DeskIcon />
+                                <DestinationCell intent={intent} connected={connected()} />
                               </Show>
                             </td>
                           </tr>
@@ -103,6 +105,7 @@ export default function IntentsPage() {
               intentId={key === 'new' ? null : key}
               agents={agents()}
               canManage={canManage()}
+              connected={connected()}
               onCreated={(id) => {
                 created = id;
                 setParams({ intent: id }, { replace: true });
@@ -113,6 +116,24 @@ export default function IntentsPage() {
         </Show>
       )}
     </Show>
+  );
+}
+
+/** Where the intent hands off; a disconnected Zendesk destination warns that Desk takes over. */
+function DestinationCell(props: { intent: Intent; connected: ConnectedIntegrations | null }) {
+  const wanted = () => intentDestination(props.intent.desk);
+  // Unknown connections (an agent's view, or loading): no warning rather than a wrong one.
+  const choice = () => effectiveDestination(wanted(), props.connected ?? { zendesk_support: true, zendesk_messaging: true });
+  return (
+    <span class="destination-cell">
+      <DeskIcon />
+      <span>{t(`intents.destination.${wanted()}`)}</span>
+      <Show when={choice().fellBack}>
+        <span class="warning" role="note">
+          {t('intents.fallbackWarning', { destination: t(`intents.destination.${wanted()}`) })}
+        </span>
+      </Show>
+    </span>
   );
 }
 

@@ -1,11 +1,11 @@
 import type { Channel } from '@desk/core';
-import type { ConversationsRepo } from '../conversations/conversations-repo.ts';
-import type { MessagesRepo } from '../conversations/messages-repo.ts';
+import type { ConversationsRepo } from './conversations-repo.ts';
+import type { MessagesRepo } from './messages-repo.ts';
 import { type Db, inTransaction } from '../db/database.ts';
 import type { EventBus } from '../events/domain-events.ts';
 import { DueJobRunner, type RetryPolicy, retryAt } from '../jobs/due-job-runner.ts';
 import type { Clock } from '../shared/clock.ts';
-import { type ChannelAdapter, ChannelSendError } from './channel-adapter.ts';
+import { type ChannelAdapter, ChannelSendError } from '../channels/channel-adapter.ts';
 import type { OutboxRepo, OutboxRow } from './outbox-repo.ts';
 
 export interface OutboxWorkerOptions {
@@ -45,7 +45,7 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
     super({
       name: 'outbox',
       clock: deps.clock,
-      due: (now) => deps.outbox.due(now),
+      due: (now, limit) => deps.outbox.due(now, limit),
       nextDueAt: () => deps.outbox.nextDueAt(),
       handle: (row) => this.deliver(row),
       keyOf: (row) => row.conversation_id ?? `outbox:${row.id}`,

@@ -21,12 +21,13 @@ const FIRST_IN_LINE = `NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pendi
 export class OutboxRepo {
   constructor(private readonly db: Db) {}
 
-  enqueue(messageId: string, channel: Channel, now: string): void {
+  /** `conversationId` when the caller knows it (saves looking the message up again). */
+  enqueue(messageId: string, channel: Channel, now: string, conversationId?: string): void {
     statement(
       this.db,
       `INSERT INTO outbox (message_id, conversation_id, channel, state, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, (SELECT conversation_id FROM messages WHERE id = ?), ?, 'pending', 0, ?, ?, ?)`,
-    ).run(messageId, messageId, channel, now, now, now);
+         VALUES (?, COALESCE(?, (SELECT conversation_id FROM messages WHERE id = ?)), ?, 'pending', 0, ?, ?, ?)`,
+    ).run(messageId, conversationId ?? null, messageId, channel, now, now, now);
   }
 
   /**
@@ -48,6 +49,14 @@ export class OutboxRepo {
       at: string | null;
     };
     return row.at;
+  }
+
+  /** Pending and failed rows per channel (the metrics). */
+  countsByChannel(): { channel: Channel; state: 'pending' | 'failed'; count: number }[] {
+    return statement(
+      this.db,
+      "SELECT channel, state, COUNT(*) AS count FROM outbox WHERE state IN ('pending', 'failed') GROUP BY channel, state",
+    ).all() as { channel: Channel; state: 'pending' | 'failed'; count: number }[];
   }
 
   get(id: number): OutboxRow | null {

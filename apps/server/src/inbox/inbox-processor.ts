@@ -1,0 +1,260 @@
+import { applyDeliveryReport } from '../channels/inbound/delivery-reports.ts';
+import type { DeliveryReport } from '../channels/inbound/channel-inbound.ts';
+import { ConversationEngine, type InboundMessage, type Reading } from '../conversations/engine.ts';
+import type { MessagesRepo } from '../conversations/messages-repo.ts';
+import { type Db, inTransaction } from '../db/database.ts';
+import type { DomainEvent, EventBus } from '../events/domain-events.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { InboxRepo, InboxRow } from './inbox-repo.ts';
+
+/** What one inbox row holds, decoded: the messages in arrival order and the delivery reports. */
+export interface InboxEvent {
+  messages: InboundMessage[];
+  statuses: DeliveryReport[];
+}
+
+export interface InboxProcessorDeps {
+  db: Db;
+  clock: Clock;
+  events: EventBus;
+  engine: ConversationEngine;
+  messages: MessagesRepo;
+  inbox: InboxRepo;
+  /** Turns a row's raw payload into messages; throws when it can't (the row is set aside). */
+  decode(row: InboxRow): InboxEvent;
+  /** Before the transaction, for each message: should the batch's listeners hear of its new contact? */
+  beforeStore?(input: InboundMessage): boolean;
+  /** After the commit: downloads to start, profile lookups to schedule. */
+  afterCommit?(outcome: { stored: { input: InboundMessage; contactId: string; flagged: boolean }[]; hasMedia: boolean }): void;
+  /** Metrics: messages stored or found already stored, and rows set aside. */
+  onBatch?(counts: { messages: number; setAside: number; rows: number }): void;
+}
+
+export interface InboxProcessorOptions {
+  /** Most rows per batch (one transaction). */
+  batchSize?: number;
+  /**
+   * How long the processor may hold the event loop at a time: the bot yields to the webhooks after
+   * this long, and batches shrink so that their transaction fits in it (acknowledgements stay fast).
+   */
+  sliceMs?: number;
+  /** A row that threw this many times is set aside. */
+  maxAttempts?: number;
+  /** How long processed rows are kept as the dedupe window for redeliveries. */
+  keepDoneMs?: number;
+}
+
+/** How soon rows left pending by a batch (a retry, a deferred row) are looked at again without a new arrival. */
+const RETRY_MS = 1_000;
+
+/** A row that cannot be stored in this batch (its conversation went back to the bot meanwhile): the next batch takes it. */
+class Deferred extends Error {}
+
+interface Work {
+  row: InboxRow;
+  event: InboxEvent | null;
+  error: string | null;
+  readings: Reading[];
+  flagged: boolean[];
+  conversations: string[];
+}
+
+const conversationKey = (input: InboundMessage) => `${input.channel}\u0000${input.externalId}`;
+
+/**
+ * Takes inbox rows in batches and stores them through the engine, one transaction per batch (group
+ * commit). The bot reads every message before the transaction. Rows are handled in arrival order,
+ * so a conversation's messages keep their order; each row runs in its own savepoint, so one that
+ * throws (a poison event) rolls back alone, is retried by a later batch and then set aside with its
+ * error, while the other conversations go on. Events go out after the commit.
+ */
+export class InboxProcessor {
+  private readonly batchSize: number;
+  private readonly sliceMs: number;
+  /** Recent transaction time per row (ms), to size batches to the slice. */
+  private msPerRow = 0.25;
+  private readonly maxAttempts: number;
+  private readonly keepDoneMs: number;
+  private started = false;
+  private scheduled = false;
+  private running: Promise<void> | null = null;
+  private lastPrune = 0;
+  /** Newest inbox ids noted once a minute: rows up to an expired mark are pruned. */
+  private readonly marks: { at: number; id: number }[] = [];
+  /** The batch before: the next one starts after it (rows are taken by one batch at a time). */
+  private previous: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly deps: InboxProcessorDeps,
+    options: InboxProcessorOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 200;
+    this.sliceMs = options.sliceMs ?? 5;
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.keepDoneMs = options.keepDoneMs ?? 60 * 60_000;
+  }
+
+  start(): void {
+    this.started = true;
+    this.kick();
+  }
+
+  stop(): void {
+    this.started = false;
+  }
+
+  /** Something arrived: process soon (coalesced; the webhook's answer goes out first). */
+  kick(): void {
+    if (!this.started || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.started && !this.running) this.running = this.loop().finally(() => (this.running = null));
+    });
+  }
+
+  /** Settles when the batch under way (if any) is committed. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Processes until the inbox has nothing pending it can take (tests; the benchmarks' drain). */
+  async drain(): Promise<void> {
+    await this.idle();
+    for (let batches = 0; (await this.runBatch()) > 0; batches += 1) {
+      if (batches > 10_000) throw new Error('The inbox never drains.');
+    }
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.started && (await this.runBatch()) > 0) {
+        // Let the webhooks' requests in between batches: the acknowledgements stay fast under load.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (err) {
+      console.error('[desk] inbox processor failed', err);
+    }
+    // Rows left pending (to retry, or waiting for a bot reading) are looked at again shortly.
+    if (this.started && this.deps.inbox.depth().pending > 0) setTimeout(() => this.kick(), RETRY_MS).unref();
+  }
+
+  /** One batch: answers how many rows it finished (done or set aside). Batches never overlap. */
+  runBatch(): Promise<number> {
+    const run = this.previous.then(() => this.batch());
+    this.previous = run.catch(() => undefined);
+    return run;
+  }
+
+  private async batch(): Promise<number> {
+    const limit = Math.max(8, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerRow)));
+    const rows = this.deps.inbox.takePending(limit);
+    if (rows.length === 0) return 0;
+    const work: Work[] = [];
+    let sliceStart = performance.now();
+    for (const row of rows) {
+      work.push(await this.prepare(row));
+      if (performance.now() - sliceStart > this.sliceMs) {
+        // The bot reads synchronously under its promises: let waiting requests in.
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    const transactionStart = performance.now();
+
+    const events: DomainEvent[] = [];
+    const stored: { input: InboundMessage; contactId: string; flagged: boolean }[] = [];
+    let finished = 0;
+    let messages = 0;
+    let setAside = 0;
+    let hasMedia = false;
+    inTransaction(this.deps.db, () => {
+      const now = this.deps.clock();
+      // Conversations with a row left for a later batch: their later rows wait too, to keep the order.
+      const held = new Set<string>();
+      for (const item of work) {
+        if (item.conversations.some((key) => held.has(key))) {
+          for (const key of item.conversations) held.add(key);
+          continue;
+        }
+        const rowEvents: DomainEvent[] = [];
+        const rowStored: typeof stored = [];
+        try {
+          if (!item.event) throw new Error(item.error ?? 'The event could not be read.');
+          const event = item.event;
+          // A savepoint: a row that throws takes back only its own writes.
+          inTransaction(this.deps.db, () => {
+            for (const [index, input] of event.messages.entries()) {
+              const result = this.deps.engine.storeRead(input, item.readings[index] ?? null, rowEvents);
+              if (ConversationEngine.needsReading(result)) throw new Deferred();
+              if (result.created) rowStored.push({ input, contactId: result.conversation.contactId, flagged: item.flagged[index] ?? false });
+            }
+            for (const report of event.statuses) {
+              const message = applyDeliveryReport(this.deps.messages, report);
+              if (message) rowEvents.push({ name: 'message.updated', payload: { message } });
+            }
+            this.deps.inbox.markDone(item.row.id, now);
+          });
+          events.push(...rowEvents);
+          stored.push(...rowStored);
+          messages += event.messages.length;
+          hasMedia ||= event.messages.some((m) => (m.media?.length ?? 0) > 0);
+          finished += 1;
+        } catch (err) {
+          if (err instanceof Deferred) {
+            for (const key of item.conversations) held.add(key);
+            continue;
+          }
+          const reason = err instanceof Error ? err.message : String(err);
+          const outcome = this.deps.inbox.recordFailure(item.row.id, reason, this.maxAttempts, now);
+          if (outcome === 'set_aside') {
+            console.warn(`[desk] inbox event ${item.row.source}/${item.row.eventId} set aside after ${this.maxAttempts} attempts: ${reason}`);
+            setAside += 1;
+            finished += 1;
+          } else {
+            for (const key of item.conversations) held.add(key);
+          }
+        }
+      }
+      this.prune(now);
+    });
+    this.msPerRow = 0.7 * this.msPerRow + 0.3 * Math.max(0.005, (performance.now() - transactionStart) / rows.length);
+    this.deps.events.emitAll(events);
+    this.deps.onBatch?.({ messages, setAside, rows: rows.length });
+    if (stored.length > 0 || hasMedia) this.deps.afterCommit?.({ stored, hasMedia });
+    return finished;
+  }
+
+  /** Before the transaction: decode the row and let the bot read its messages. */
+  private async prepare(row: InboxRow): Promise<Work> {
+    const readings: Reading[] = [];
+    const flagged: boolean[] = [];
+    let event: InboxEvent | null = null;
+    try {
+      event = this.deps.decode(row);
+      for (const input of event.messages) {
+        flagged.push(this.deps.beforeStore?.(input) ?? false);
+        readings.push(await this.deps.engine.read(input));
+      }
+    } catch (err) {
+      // Undecodable, or the bot failed on it: the row counts as one that threw.
+      const conversations = event ? [...new Set(event.messages.map(conversationKey))] : [];
+      return { row, event: null, error: err instanceof Error ? err.message : String(err), readings, flagged, conversations };
+    }
+    return { row, event, error: null, readings, flagged, conversations: [...new Set(event.messages.map(conversationKey))] };
+  }
+
+  /**
+   * Processed rows are kept a while (redeliveries are recognised), then forgotten: once a minute the
+   * newest id is noted, and rows up to a mark older than `keepDoneMs` go (a range on the primary key).
+   */
+  private prune(now: string): void {
+    const at = Date.parse(now);
+    if (at - this.lastPrune < 60_000) return;
+    this.lastPrune = at;
+    this.marks.push({ at, id: this.deps.inbox.lastId() });
+    let expired: number | null = null;
+    while (this.marks.length > 0 && at - (this.marks[0] as { at: number }).at >= this.keepDoneMs) expired = (this.marks.shift() as { id: number }).id;
+    if (expired !== null) this.deps.inbox.pruneDoneUpTo(expired);
+  }
+}

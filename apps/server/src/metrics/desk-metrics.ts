@@ -1,0 +1,92 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the metrics read from the database at scrape time (never on the request path). */
+export interface MetricSources {
+  inboxDepth(): { pending: number; oldestReceivedAt: string | null };
+  /** Outbound messages waiting (pending) or given up on (failed), per channel. */
+  outboxByChannel(): { channel: string; state: 'pending' | 'failed'; count: number }[];
+}
+
+/**
+ * Desk's Prometheus metrics (prom-client, one registry per server so tests stay apart). Counters and
+ * histograms are fed where things happen; the queue gauges are read from SQLite when scraped.
+ */
+export class DeskMetrics {
+  readonly registry = new Registry();
+  readonly processedMessages: Counter;
+  readonly setAsideEvents: Counter;
+  readonly webhookLatency: Histogram<'source' | 'status'>;
+  readonly sseClients: Gauge<'stream'>;
+  readonly nluSeconds: Histogram;
+
+  constructor(sources: MetricSources) {
+    const registers = [this.registry];
+    this.processedMessages = new Counter({
+      name: 'desk_inbox_processed_messages_total',
+      help: 'Inbound messages the processor stored through the engine (redeliveries included).',
+      registers,
+    });
+    this.setAsideEvents = new Counter({
+      name: 'desk_inbox_set_aside_total',
+      help: 'Inbox events that kept throwing and were set aside for an admin to look at.',
+      registers,
+    });
+    this.webhookLatency = new Histogram({
+      name: 'desk_webhook_duration_seconds',
+      help: 'Time from a webhook request to its answer (the acknowledgement), by source and status.',
+      labelNames: ['source', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.sseClients = new Gauge({ name: 'desk_sse_clients', help: 'Open server-sent event streams (web chat visitors, agents syncing).', labelNames: ['stream'], registers });
+    for (const stream of ['webchat', 'sync']) this.sseClients.set({ stream }, 0);
+    this.nluSeconds = new Histogram({
+      name: 'desk_nlu_duration_seconds',
+      help: "Time the bot's NLU took to read one message.",
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+      registers,
+    });
+    new Gauge({
+      name: 'desk_inbox_depth',
+      help: 'Inbox events waiting for the processor.',
+      registers,
+      collect() {
+        this.set(sources.inboxDepth().pending);
+      },
+    });
+    new Gauge({
+      name: 'desk_inbox_oldest_age_seconds',
+      help: 'Age of the oldest inbox event waiting for the processor (0 when none waits).',
+      registers,
+      collect() {
+        const { oldestReceivedAt } = sources.inboxDepth();
+        this.set(oldestReceivedAt ? Math.max(0, (Date.now() - Date.parse(oldestReceivedAt)) / 1000) : 0);
+      },
+    });
+    new Gauge({
+      name: 'desk_outbox_messages',
+      help: 'Outbound messages pending delivery or failed, per channel.',
+      labelNames: ['channel', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const row of sources.outboxByChannel()) this.set({ channel: row.channel, state: row.state }, row.count);
+      },
+    });
+  }
+
+  /** Counts an open event stream of this kind; answers the function that uncounts it (once). */
+  trackStream(stream: 'webchat' | 'sync'): () => void {
+    this.sseClients.inc({ stream });
+    let open = true;
+    return () => {
+      if (open) this.sseClients.dec({ stream });
+      open = false;
+    };
+  }
+
+  /** The text a scrape answers, and its content type. */
+  async scrape(): Promise<{ body: string; contentType: string }> {
+    return { body: await this.registry.metrics(), contentType: this.registry.contentType };
+  }
+}

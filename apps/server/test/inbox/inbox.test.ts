@@ -1,0 +1,186 @@
+import type { Message, WebchatMessage } from '@desk/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ChannelDesk, channelEnv, signMeta, startChannelDesk, TELEGRAM_TOKEN, telegramSecret } from '../support/channel-desk.ts';
+import { loadFixture, type Json } from '../support/channel-fixtures.ts';
+import { type StandIn, startGraphStandIn, startTelegramStandIn } from '../support/platform-stand-ins.ts';
+
+let telegram: StandIn;
+let graph: StandIn;
+const desks: ChannelDesk[] = [];
+
+beforeAll(async () => {
+  telegram = await startTelegramStandIn(TELEGRAM_TOKEN);
+  graph = await startGraphStandIn({ phoneNumberId: '106540352242922', whatsapp: 'EAAG-whatsapp-access-token', page: 'p', instagram: 'i' });
+});
+afterAll(async () => {
+  await Promise.all([telegram.close(), graph.close()]);
+});
+afterEach(async () => {
+  for (const desk of desks.splice(0)) await desk.close({ remove: true });
+  telegram.clear();
+});
+
+async function open(): Promise<ChannelDesk> {
+  // No workers: the inbox is processed only when a test says so.
+  const desk = await startChannelDesk({ env: channelEnv({ telegram, graph }), workers: false });
+  desks.push(desk);
+  return desk;
+}
+
+const telegramUpdate = (chat: number, messageId: number, text: string) =>
+  JSON.stringify({
+    update_id: chat * 1000 + messageId,
+    message: { message_id: messageId, from: { id: chat, is_bot: false, first_name: `User ${chat}` }, chat: { id: chat, type: 'private' }, date: 1_700_000_000, text },
+  });
+
+/** Posts straight to the app: nothing drains the inbox after the answer. */
+const postRaw = (desk: ChannelDesk, path: string, body: string, headers: Record<string, string>) =>
+  desk.app.request(`http://localhost${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+
+const userTexts = (desk: ChannelDesk, chat: string) => desk.messagesOf('telegram', chat).map((m) => `${m.authorKind}:${m.text}`);
+
+describe('webhooks only fill the inbox', () => {
+  it('acknowledge with one inbox row per event, before any message, contact or bot answer exists; a redelivery adds no row', async () => {
+    const desk = await open();
+    const body = telegramUpdate(71, 1, 'hello');
+    for (let i = 0; i < 3; i += 1) expect((await postRaw(desk, '/channels/telegram/webhook', body, telegramSecret())).status).toBe(200);
+    expect(desk.count("SELECT COUNT(*) FROM inbox WHERE state = 'pending'")).toBe(1);
+    expect(desk.count('SELECT COUNT(*) FROM messages') + desk.count('SELECT COUNT(*) FROM contacts')).toBe(0);
+
+    await desk.services.inboxProcessor.drain();
+    expect(userTexts(desk, '71')).toEqual(['user:hello', expect.stringMatching(/^bot:Hello!/)]);
+    expect(desk.count("SELECT COUNT(*) FROM inbox WHERE state = 'done'")).toBe(1);
+    // A redelivery after processing is still recognised: no second row, no second message.
+    expect((await postRaw(desk, '/channels/telegram/webhook', body, telegramSecret())).status).toBe(200);
+    await desk.services.inboxProcessor.drain();
+    expect(desk.count('SELECT COUNT(*) FROM inbox')).toBe(1);
+    expect(userTexts(desk, '71')).toHaveLength(2);
+  });
+
+  it('refuse a body the platform cannot have sent (400) and a wrong signature (403) without writing to the inbox', async () => {
+    const desk = await open();
+    expect((await postRaw(desk, '/channels/telegram/webhook', '{"message":{}}', telegramSecret())).status).toBe(400);
+    const raw = JSON.stringify(loadFixture('whatsapp-text.json').body);
+    expect((await postRaw(desk, '/channels/meta/webhook', raw, signMeta(raw, 'another_secret'))).status).toBe(403);
+    expect(desk.count('SELECT COUNT(*) FROM inbox')).toBe(0);
+  });
+
+  it('the web chat POST answers the id its message is then stored under, with the bot answer after it', async () => {
+    const desk = await open();
+    const visitorId = crypto.randomUUID();
+    const res = await desk.app.request('http://localhost/channels/webchat/messages', {
+      method: 'POST',
+      body: JSON.stringify({ visitorId, text: 'hello' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(201);
+    const { message } = (await res.json()) as { message: WebchatMessage };
+    expect(message).toMatchObject({ authorKind: 'user', text: 'hello' });
+    expect(desk.count('SELECT COUNT(*) FROM messages')).toBe(0);
+    await desk.services.inboxProcessor.drain();
+    const stored = desk.messagesOf('webchat', visitorId);
+    expect(stored.map((m) => m.authorKind)).toEqual(['user', 'bot']);
+    expect(stored[0]?.id).toBe(message.id);
+  });
+});
+
+describe('the batched processor', () => {
+  it('stores a batch in one commit, keeping each conversation in order', async () => {
+    const desk = await open();
+    const texts = ['hello', 'what are your opening hours', 'thanks'];
+    for (const [i, text] of texts.entries()) {
+      for (const chat of [81, 82]) await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(chat, i + 1, text), telegramSecret());
+    }
+    const created: Message[] = [];
+    desk.services.events.on('message.created', ({ message }) => created.push(message));
+    expect(await desk.services.inboxProcessor.runBatch()).toBe(6);
+    for (const chat of ['81', '82']) {
+      expect(desk.messagesOf('telegram', chat).filter((m) => m.authorKind === 'user').map((m) => m.text)).toEqual(texts);
+    }
+    // Events go out after the commit, all of them.
+    expect(created.filter((m) => m.authorKind === 'user')).toHaveLength(6);
+  });
+
+  it('sets a poison event aside with its error after retries, holding only its own conversation meanwhile; admins see it', async () => {
+    const desk = await open();
+    desk.services.db.exec(`CREATE TRIGGER poison BEFORE INSERT ON messages WHEN NEW.text = 'poison' BEGIN SELECT RAISE(ABORT, 'cannot store poison'); END;`);
+    await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(91, 1, 'poison'), telegramSecret());
+    await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(91, 2, 'hello'), telegramSecret());
+    await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(92, 1, 'hello'), telegramSecret());
+
+    await desk.services.inboxProcessor.runBatch();
+    // The other conversation went on; the poisoned one waits behind its first message.
+    expect(userTexts(desk, '92')).toHaveLength(2);
+    expect(userTexts(desk, '91')).toEqual([]);
+    await desk.services.inboxProcessor.runBatch();
+    await desk.services.inboxProcessor.runBatch();
+    // Set aside after the third attempt: the conversation's next message is stored.
+    expect(userTexts(desk, '91')).toEqual(['user:hello', expect.stringMatching(/^bot:/)]);
+
+    const list = await desk.request('/api/inbox/set-aside', { token: desk.admin.token });
+    expect(list.status).toBe(200);
+    const { events } = (await list.json()) as { events: { id: number; source: string; error: string; attempts: number; payload: string }[] };
+    expect(events).toEqual([expect.objectContaining({ source: 'telegram', attempts: 3, error: expect.stringContaining('cannot store poison') })]);
+    expect(JSON.parse(events[0]?.payload as string).message.text).toBe('poison');
+    expect((await desk.request('/api/inbox/set-aside', { token: desk.agent.token })).status).toBe(403);
+
+    // Once the cause is gone an admin sends it through again.
+    desk.services.db.exec('DROP TRIGGER poison');
+    expect((await desk.request(`/api/inbox/set-aside/${events[0]?.id}/retry`, { method: 'POST', token: desk.admin.token })).status).toBe(200);
+    await desk.services.inboxProcessor.drain();
+    expect(userTexts(desk, '91').filter((t) => t.startsWith('user:'))).toEqual(['user:hello', 'user:poison']);
+  });
+});
+
+describe('one transaction per inbound message', () => {
+  it('stores a photo with its pending file, an unsupported type with its note, each announced and logged once', async () => {
+    const desk = await open();
+    const photo = loadFixture<Json>('telegram-photo.json').body;
+    await postRaw(desk, '/channels/telegram/webhook', JSON.stringify(photo), telegramSecret());
+    const location = { update_id: 77, message: { message_id: 2, from: { id: 23, is_bot: false, first_name: 'Sojan' }, chat: { id: 23, type: 'private' }, date: 1, location: { latitude: 1, longitude: 2 } } };
+    await postRaw(desk, '/channels/telegram/webhook', JSON.stringify(location), telegramSecret());
+    const announced: string[] = [];
+    desk.services.events.on('message.created', ({ message }) => announced.push(`created:${message.authorKind}:${message.attachments.length}`));
+    desk.services.events.on('message.updated', ({ message }) => announced.push(`updated:${message.authorKind}`));
+    await desk.services.inboxProcessor.drain();
+
+    const [first] = desk.messagesOf('telegram', '23');
+    expect(first?.attachments).toEqual([expect.objectContaining({ kind: 'image', download: { state: 'pending', error: null, attempts: 0 } })]);
+    expect(desk.count('SELECT COUNT(*) FROM channel_media_jobs WHERE message_id = ?', first?.id)).toBe(1);
+    expect(desk.count("SELECT COUNT(*) FROM change_log WHERE entity = 'message' AND entity_id = ?", first?.id)).toBe(1);
+    expect(announced).toEqual(['created:user:1', 'created:user:0', 'created:system:0']);
+    expect(desk.messagesOf('telegram', '23').map((m) => `${m.authorKind}:${m.text}`)).toEqual(['user:', 'user:', 'system:unsupported message type: location']);
+  });
+});
+
+describe('GET /metrics', () => {
+  it('is off without METRICS_TOKEN, refuses a wrong token, and shows the inbox, outbox, webhooks, streams and NLU', async () => {
+    const off = await open();
+    expect((await off.request('/metrics', { token: null })).status).toBe(404);
+
+    const desk = await startChannelDesk({ env: { ...channelEnv({ telegram, graph }), METRICS_TOKEN: 'scrape-me' }, workers: false });
+    desks.push(desk);
+    expect((await desk.request('/metrics', { token: null })).status).toBe(401);
+    expect((await desk.request('/metrics', { token: 'nope' })).status).toBe(401);
+    await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(61, 1, 'hello'), telegramSecret());
+    await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(61, 2, 'hello again'), telegramSecret());
+    const scrape = async () => {
+      const res = await desk.request('/metrics', { token: 'scrape-me' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      return res.text();
+    };
+    const before = await scrape();
+    expect(before).toMatch(/^desk_inbox_depth 2$/m);
+    expect(before).toMatch(/^desk_inbox_oldest_age_seconds [\d.e-]+$/m);
+    expect(before).toMatch(/^desk_webhook_duration_seconds_count\{source="telegram",status="200"\} 2$/m);
+    expect(before).toMatch(/^desk_sse_clients\{stream="webchat"\} 0$/m);
+
+    await desk.services.inboxProcessor.drain();
+    const after = await scrape();
+    expect(after).toMatch(/^desk_inbox_depth 0$/m);
+    expect(after).toMatch(/^desk_inbox_processed_messages_total 2$/m);
+    expect(after).toMatch(/^desk_outbox_messages\{channel="telegram",state="pending"\} 2$/m);
+    expect(after).toMatch(/^desk_nlu_duration_seconds_count 2$/m);
+  });
+});

@@ -1,0 +1,169 @@
+import { DeskIntegrationInput, type ZendeskIntegrationId, type ZendeskIntegrationView } from '@desk/core';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { api, isApiError } from '../../api/client.ts';
+import { TextField } from '../../components/Field.tsx';
+import { requestErrorText } from '../../components/online.ts';
+import { type MessageKey, t } from '../../i18n/index.ts';
+import { CredentialField, changedCredentials } from './CredentialField.tsx';
+import { joinTags, splitTags } from './tags.ts';
+import { loadZendeskCards } from './zendesk-connections.ts';
+
+const TITLES: Record<ZendeskIntegrationId, MessageKey> = { support: 'zendesk.supportTitle', messaging: 'zendesk.messagingTitle' };
+const DESCRIPTIONS: Record<ZendeskIntegrationId, MessageKey> = { support: 'zendesk.supportDescription', messaging: 'zendesk.messagingDescription' };
+const FIELD_LABELS: Record<string, MessageKey> = {
+  subdomain: 'zendesk.field.subdomain',
+  oauthToken: 'zendesk.field.oauthToken',
+  email: 'zendesk.field.email',
+  apiToken: 'zendesk.field.apiToken',
+  appId: 'zendesk.field.appId',
+  keyId: 'zendesk.field.keyId',
+  keySecret: 'zendesk.field.keySecret',
+  switchboardIntegration: 'zendesk.field.switchboardIntegration',
+  webhookSecret: 'zendesk.field.webhookSecret',
+};
+
+
+function ZendeskCard(props: { card: ZendeskIntegrationView; onChanged: (card: ZendeskIntegrationView) => void }) {
+  const id = (name: string) => `zendesk-${props.card.id}-${name}`;
+  const title = () => t(TITLES[props.card.id]);
+  const [typed, setTyped] = createSignal<Record<string, string>>({});
+  const [subject, setSubject] = createSignal(props.card.subject);
+  const [tags, setTags] = createSignal(joinTags(props.card.tags));
+  const [fieldErrors, setFieldErrors] = createSignal<Record<string, string>>({});
+  const [error, setError] = createSignal('');
+  const [status, setStatus] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+
+  const run = async (work: () => Promise<void>) => {
+    if (busy()) return;
+    setBusy(true);
+    setError('');
+    setStatus('');
+    setFieldErrors({});
+    try {
+      await work();
+    } catch (err) {
+      if (isApiError(err)) setFieldErrors(Object.fromEntries(Object.entries(err.fields ?? {}).map(([k, m]) => [k.replace(/^values\./, ''), m])));
+      setError(requestErrorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const connect = (event: SubmitEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      const card = DeskIntegrationInput.pick({ subject: true, tags: true }).safeParse({ subject: subject(), tags: splitTags(tags()) });
+      if (!card.success) {
+        setFieldErrors(Object.fromEntries(card.error.issues.map((issue) => [String(issue.path[0]), issue.message])));
+        return;
+      }
+      const saved = await api<{ integration: ZendeskIntegrationView }>(`/api/integrations/zendesk/${props.card.id}`, {
+        method: 'PUT',
+        body: { ...card.data, values: changedCredentials(props.card.fields, typed()) },
+      });
+      setTyped({});
+      props.onChanged(saved.integration);
+      const answer = await api<{ ok: boolean; description: string; integration: ZendeskIntegrationView }>(`/api/integrations/zendesk/${props.card.id}/connect`, { method: 'POST' });
+      props.onChanged(answer.integration);
+      if (answer.ok) setStatus(answer.description);
+      else setError(t('zendesk.connectFailed', { reason: answer.description }));
+    });
+  };
+
+  const disconnect = () =>
+    void run(async () => {
+      const answer = await api<{ integration: ZendeskIntegrationView }>(`/api/integrations/zendesk/${props.card.id}/disconnect`, { method: 'POST' });
+      props.onChanged(answer.integration);
+      setStatus(t('zendesk.disconnected', { name: title() }));
+    });
+
+  return (
+    <section class="card integration-card" aria-labelledby={id('title')}>
+      <form class="channel-settings" onSubmit={connect} novalidate>
+        <header class="card-header">
+          <h2 id={id('title')}>{title()}</h2>
+          <span class="badge" classList={{ ok: props.card.connected, muted: !props.card.connected }}>
+            {props.card.connected ? t('integrations.connected') : t('integrations.notConnected')}
+          </span>
+        </header>
+        <p class="hint">{t(DESCRIPTIONS[props.card.id])}</p>
+        <Show when={props.card.id === 'support'}>
+          <p class="hint" classList={{ warning: props.card.usesApiToken }}>
+            {t('zendesk.apiTokenWarning')}
+          </p>
+        </Show>
+        <Show when={props.card.id === 'messaging'}>
+          <p class="hint">{t('zendesk.webhookUrl', { url: props.card.webhookUrl })}</p>
+        </Show>
+        <TextField id={id('subject')} label={t('integrations.subject')} autocomplete="off" value={subject()} onValue={setSubject} hint={t('integrations.subjectHint')}
+          error={fieldErrors().subject ? { text: fieldErrors().subject as string } : undefined} />
+        <TextField id={id('tags')} label={t('integrations.tags')} autocomplete="off" value={tags()} onValue={setTags} hint={t('integrations.tagsHint')}
+          error={fieldErrors().tags ? { text: fieldErrors().tags as string } : undefined} />
+        <For each={props.card.fields}>
+          {(field) => (
+            <CredentialField
+              id={id(field.name)}
+              label={FIELD_LABELS[field.name] ? t(FIELD_LABELS[field.name] as MessageKey) : field.name}
+              field={field}
+              typed={typed()[field.name]}
+              error={fieldErrors()[field.name]}
+              onValue={(value) => setTyped((current) => ({ ...current, [field.name]: value }))}
+            />
+          )}
+        </For>
+        <Show when={props.card.lastError && !error()}>
+          <p class="error">{t('zendesk.lastError', { error: props.card.lastError ?? '' })}</p>
+        </Show>
+        <p class="page-status" role="status">
+          {status()}
+        </p>
+        <Show when={error()}>
+          <p class="error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <div class="actions">
+          <button type="submit" class="button primary" disabled={busy()}>
+            {t('zendesk.connect', { name: title() })}
+          </button>
+          <Show when={props.card.connected}>
+            <button type="button" class="button" disabled={busy()} onClick={disconnect}>
+              {t('zendesk.disconnect', { name: title() })}
+            </button>
+          </Show>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** The Zendesk Support and Zendesk messaging cards, beside the Desk card. Admins only. */
+export function ZendeskIntegrationCards() {
+  const [cards, { mutate, refetch }] = createResource(loadZendeskCards);
+  const replace = (card: ZendeskIntegrationView) => mutate((current) => (current ? { ...current, [card.id]: card } : current));
+  return (
+    <Show
+      when={!cards.error}
+      fallback={
+        <section class="card integration-card">
+          <p class="error" role="alert">
+            {requestErrorText(cards.error)}
+          </p>
+          <button type="button" class="button" onClick={() => void refetch()}>
+            {t('common.retry')}
+          </button>
+        </section>
+      }
+    >
+      <Show when={cards()} fallback={<p class="hint">{t('app.loading')}</p>}>
+        {(current) => (
+          <>
+            <ZendeskCard card={current().support} onChanged={replace} />
+            <ZendeskCard card={current().messaging} onChanged={replace} />
+          </>
+        )}
+      </Show>
+    </Show>
+  );
+}
