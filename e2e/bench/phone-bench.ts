@@ -193,8 +193,12 @@ async function tapTicket(page: Page, run: number): Promise<number> {
     return messages[messages.length - 1]?.text ?? '';
   }, id);
   await page.evaluate(([ticketId, text]) => (window as unknown as { __armTap(id: string, text: string): void }).__armTap(ticketId, text), [id, newest.slice(0, 40)] as const);
-  await page.touchscreen.tap(pick.box.x + pick.box.width / 2, pick.box.y + pick.box.height / 2);
-  const millis = await evaluate<number>(page, '__tap');
+  // A touch tap that Playwright first checks lands on the row (no toast or skeleton in the way).
+  await page.locator(`.ticket-row[data-ticket-id="${id}"]`).tap();
+  const millis = await evaluate<number>(page, '__tap').catch(async (error) => {
+    await page.screenshot({ path: `/tmp/phone-bench-tap-${run}.png` });
+    throw new Error(`run ${run}, ticket ${id}: ${String(error)}`);
+  });
   await page.goBack();
   await page.waitForSelector('.ticket-row[data-ticket-id]');
   return millis;

@@ -64,7 +64,8 @@ export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, 
       const wanted = key() ? key().split(',') : [];
       const me = currentUser()?.id ?? '';
       if (!sync) return null;
-      return async () => {
+      // One read transaction for the whole window (each query alone would open its own).
+      return () => sync.db.transaction('r', [sync.db.tickets, sync.db.contacts, sync.db.reads, sync.db.messages, sync.db.meta, sync.db.intents], async () => {
         const db = sync.db;
         const tickets = (await db.tickets.bulkGet(wanted)).filter((t): t is LocalTicket => t !== undefined);
         const intentIds = [...new Set(tickets.flatMap((t) => (t.intentId ? [t.intentId] : [])))];
@@ -81,7 +82,7 @@ export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, 
           map.set(ticket.id, { ticket, contact: contacts[i], read: reads[i], last: lasts[i], othersAt: activity[ticket.id], intentName: ticket.intentId ? intentName.get(ticket.intentId) : undefined });
         });
         return map;
-      };
+      });
     },
     new Map(),
   );

@@ -13,10 +13,12 @@ export interface TicketBundle {
   othersAt: string | undefined;
 }
 
-export async function readTicketBundle(db: DeskDb, ticketId: string, agentId: string): Promise<TicketBundle> {
-  const [ticket, messages, read, activity] = await Promise.all([db.tickets.get(ticketId), ticketMessages(db, ticketId), db.reads.get(`${ticketId}:${agentId}`), othersActivity(db)]);
-  const [contact, intent] = await Promise.all([ticket ? db.contacts.get(ticket.contactId) : undefined, ticket?.intentId ? db.intents.get(ticket.intentId) : undefined]);
-  return { ticket, messages, contact, intent, read, othersAt: activity[ticketId] };
+export function readTicketBundle(db: DeskDb, ticketId: string, agentId: string): Promise<TicketBundle> {
+  return db.transaction('r', [db.tickets, db.messages, db.reads, db.meta, db.contacts, db.intents], async () => {
+    const [ticket, messages, read, activity] = await Promise.all([db.tickets.get(ticketId), ticketMessages(db, ticketId), db.reads.get(`${ticketId}:${agentId}`), othersActivity(db)]);
+    const [contact, intent] = await Promise.all([ticket ? db.contacts.get(ticket.contactId) : undefined, ticket?.intentId ? db.intents.get(ticket.intentId) : undefined]);
+    return { ticket, messages, contact, intent, read, othersAt: activity[ticketId] };
+  });
 }
 
 /**
