@@ -21,6 +21,7 @@ interface BenchCollection<T> {
 }
 
 interface BenchTable<T> {
+  toArray(): Promise<T[]>;
   bulkGet(ids: readonly string[]): Promise<(T | undefined)[]>;
   bulkPut(rows: readonly unknown[]): Promise<unknown>;
   put(row: T): Promise<unknown>;
@@ -50,6 +51,8 @@ export interface BenchLocalSync {
   agentId: string;
   status: { get(): { syncing: boolean; waiting: number; online: boolean } };
   act(name: string, args: Record<string, unknown>): Promise<{ ok: true } | { ok: false; error: { message: string } }>;
+  /** Absent in builds before issue 16. */
+  downloadingMessages?(): boolean;
 }
 
 export interface BenchTransport {

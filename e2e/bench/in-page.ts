@@ -470,3 +470,64 @@ export async function fetchRtt(runs: number): Promise<number[]> {
   }
   return out;
 }
+
+/** Recorded by {@link NEW_DEVICE_PROBE}: when the login form was sent and when the first ticket row showed. */
+export interface NewDeviceMarks {
+  signIn: number | null;
+  firstRow: number | null;
+}
+
+/** An init script for (f): marks the sign-in and the first ticket row on screen (page clock). */
+export const NEW_DEVICE_PROBE = `
+  globalThis.__newDevice = { signIn: null, firstRow: null };
+  document.addEventListener('submit', () => { globalThis.__newDevice.signIn ??= performance.now(); }, true);
+  new MutationObserver(() => {
+    if (globalThis.__newDevice.firstRow === null && document.querySelector('.ticket-row')) globalThis.__newDevice.firstRow = performance.now();
+  }).observe(document, { subtree: true, childList: true });
+`;
+
+export interface NewDeviceResult {
+  marks: NewDeviceMarks;
+  /** Sign-in → every ticket and message in IndexedDB, sync idle. */
+  complete: number;
+  tickets: number;
+  messages: number;
+  /** Raw Dexie bulkPut of the same rows into a fresh database (baseline). */
+  raw: number;
+}
+
+/** (f) Waits until the new device holds `expected` tickets and messages, then times a raw bulkPut of them. */
+export async function newDeviceComplete(expected: { tickets: number; messages: number }): Promise<NewDeviceResult> {
+  const bench = window.__deskBench;
+  if (!bench) throw new Error('bench hooks not loaded');
+  const marks = (window as unknown as { __newDevice: NewDeviceMarks }).__newDevice;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let complete = Number.NaN;
+  let counts = { tickets: 0, messages: 0 };
+  for (let i = 0; i < 12_000; i++) {
+    const sync = bench.localSync();
+    if (sync) {
+      const s = sync.status.get();
+      const [tickets, messages] = await Promise.all([sync.db.tickets.count(), sync.db.messages.count()]);
+      counts = { tickets, messages };
+      if (tickets >= expected.tickets && messages >= expected.messages && !s.syncing && !sync.downloadingMessages?.()) {
+        complete = performance.now() - (marks.signIn ?? 0);
+        break;
+      }
+    }
+    await sleep(20);
+  }
+  const sync = bench.localSync();
+  if (!sync || Number.isNaN(complete)) throw new Error(`never complete: ${JSON.stringify(counts)}`);
+  const [tickets, messages] = await Promise.all([sync.db.tickets.toArray(), sync.db.messages.toArray()]);
+  const name = `bench-raw-device-${Math.random()}`;
+  const db = new bench.DeskDb(name);
+  await db.open();
+  const t0 = performance.now();
+  await db.tickets.bulkPut(tickets);
+  await db.messages.bulkPut(messages);
+  const raw = performance.now() - t0;
+  db.close();
+  await bench.Dexie.delete(name);
+  return { marks, complete, tickets: tickets.length, messages: messages.length, raw };
+}

@@ -95,6 +95,11 @@ test('an admin connects Zendesk Support and Zendesk messaging and sends one inte
     const ticketVisitor = webchatVisitor(page.request, uniqueName('Tina Ticket'));
     await ticketVisitor.say(`my ${ticketPhrase} needs a person`);
     await expect.poll(() => zendesk.ticketList().map((t) => [t.ticket.subject, t.ticket.group_id, t.ticket.priority])).toContainEqual([`Acme help — ${ticketIntent}`, 360001, 'high']);
+    // The user's page in Desk links to the Zendesk ticket.
+    const ticketId = zendesk.ticketList().find((t) => String(t.ticket.subject).endsWith(ticketIntent))?.ticket.id;
+    await page.goto('/users');
+    await page.getByRole('button', { name: ticketVisitor.name }).click();
+    await expect(page.getByRole('link', { name: `Zendesk ticket #${ticketId}` })).toHaveAttribute('href', `https://acme.zendesk.com/agent/tickets/${ticketId}`);
     const chatVisitor = webchatVisitor(page.request, uniqueName('Carl Chat'));
     await chatVisitor.say(`my ${chatPhrase} needs a person`);
     await expect

@@ -1,8 +1,10 @@
 import { Navigate, type RouteSectionProps, Route, Router } from '@solidjs/router';
+import { QueryClientProvider } from '@tanstack/solid-query';
 import { lazy, onMount } from 'solid-js';
 import { startSession } from './auth/session.ts';
 import { useOpenFromNotification } from './pwa/open-from-notification.ts';
 import { UpdatePrompt } from './pwa/UpdatePrompt.tsx';
+import { queryClient } from './server-data/query-client.ts';
 import { guarded, NotFound, Shell } from './shell/Shell.tsx';
 
 // Every page is its own lazily loaded chunk: the first load carries only the shell.
@@ -26,6 +28,14 @@ function Root(props: RouteSectionProps) {
 }
 
 export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Routes />
+    </QueryClientProvider>
+  );
+}
+
+function Routes() {
   return (
     <Router root={Root}>
       <Route path="/login" component={LoginPage} />

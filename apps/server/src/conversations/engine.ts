@@ -28,7 +28,7 @@ import type { TicketsRepo } from '../tickets/tickets-repo.ts';
 import { type BotLanguage, isBotLanguage } from './bot/languages.ts';
 import type { BotReading, Nlu } from './bot/nlu.ts';
 import type { ConversationRecord, ConversationsRepo } from './conversations-repo.ts';
-import type { ExternalHandOffs } from './external-handoff.ts';
+import { type ExternalHandOffs, handOffRequestOf } from './external-handoff.ts';
 import { initialDelivery, usesOutbox } from './delivery.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 import type { OutboxRepo } from './outbox-repo.ts';
@@ -254,9 +254,10 @@ export class ConversationEngine {
       // Most messages hand nothing off: their intent's hand-off settings alone are read first.
       const handsOff = reading.intent !== null && this.deps.intents.deskOf(reading.intent.id)?.enabled === true;
       const intent = handsOff && reading.intent ? this.deps.intents.get(reading.intent.id) : null;
-      const destination = intent?.desk.enabled ? (this.external?.destinationFor(intent) ?? 'desk') : null;
-      if (intent && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
-        this.external.begin({ conversation, contact: contact ?? this.contactFor(input), intent, destination, language: reading.language }, events);
+      const request = intent?.desk.enabled ? handOffRequestOf(intent) : null;
+      const destination = request ? (this.external?.destinationFor(request.destination) ?? 'desk') : null;
+      if (request && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
+        this.external.begin({ conversation, contact: contact ?? this.contactFor(input), request, destination, language: reading.language }, events);
         handedOff = true;
       } else if (intent && destination === 'desk' && this.deps.integration.get().enabled) {
         const handOff = this.handOff(conversation, contact ?? this.contactFor(input), intent, reading.confidence, reading.language);

@@ -1,4 +1,4 @@
-import type { Message, Ticket, TicketStatus } from '@desk/core';
+import { exhaustiveSwitchError, type Message, type Ticket, type TicketStatus } from '@desk/core';
 import type { DomainEvent } from '../events/domain-events.ts';
 
 export type PushLang = 'pt-BR' | 'es' | 'en';
@@ -97,5 +97,7 @@ export function planPush(
     }
     case 'message.updated':
       return [];
+    default:
+      return exhaustiveSwitchError(event, 'domain event');
   }
 }

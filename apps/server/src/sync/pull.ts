@@ -5,7 +5,7 @@ import { SYNC_ENTITIES } from './change-feed.ts';
 import { syncEpoch, syncHorizon } from './sync-state.ts';
 
 /** What an agent must be allowed to do to receive each entity. */
-const ENTITY_PERMISSION: Record<SyncEntity, Permission> = {
+export const ENTITY_PERMISSION: Record<SyncEntity, Permission> = {
   ticket: 'tickets.work',
   message: 'tickets.work',
   ticketRead: 'tickets.work',

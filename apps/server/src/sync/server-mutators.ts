@@ -1,13 +1,14 @@
 import {
   type Agent,
-  can,
   DeskError,
+  dispatchMutation,
   ErrorCode,
-  isTicketFieldMutation,
-  MUTATION_PERMISSIONS,
+  mayRun,
   type Mutation,
+  type MutationHandlers,
   type Ticket,
   type TicketChange,
+  type TicketFieldMutation,
   ticketChangeOf,
   ticketReadId,
 } from '@desk/core';
@@ -66,45 +67,45 @@ export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDo
     return ticket;
   }
 
-  return function runMutation(ctx: MutatorContext, mutation: Mutation): void {
-    if (!can(ctx.agent.role, MUTATION_PERMISSIONS[mutation.name])) {
-      throw new DeskError(ErrorCode.forbidden, 'Your role may not do this.');
-    }
-    if (isTicketFieldMutation(mutation)) {
+  function changeField(mutation: TicketFieldMutation, ctx: MutatorContext): void {
+    const ticket = ticketOrThrow(mutation.args.ticketId);
+    // Tags are computed against the stored list inside this transaction: add/remove, never replace.
+    domain.changeTicket(ticket.id, ticketChangeOf(mutation, ticket), ctx.agent.id, ctx);
+  }
+
+  /** One handler per mutation of core's registry (the type makes a missing one a compile error). */
+  const handlers: MutationHandlers<MutatorContext, void> = {
+    'ticket.setStatus': changeField,
+    'ticket.setPriority': changeField,
+    'ticket.assign': changeField,
+    'ticket.addTag': changeField,
+    'ticket.removeTag': changeField,
+    'ticket.reply': (mutation, ctx) => {
+      ticketOrThrow(mutation.args.ticketId);
+      domain.reply({ ...mutation.args, agentId: ctx.agent.id }, ctx);
+    },
+    'ticket.markRead': (mutation, ctx) => {
       const ticket = ticketOrThrow(mutation.args.ticketId);
-      // Tags are computed against the stored list inside this transaction: add/remove, never replace.
-      domain.changeTicket(ticket.id, ticketChangeOf(mutation, ticket), ctx.agent.id, ctx);
-      return;
-    }
-    switch (mutation.name) {
-      case 'ticket.reply': {
-        ticketOrThrow(mutation.args.ticketId);
-        domain.reply({ ...mutation.args, agentId: ctx.agent.id }, ctx);
-        return;
-      }
-      case 'ticket.markRead': {
-        const ticket = ticketOrThrow(mutation.args.ticketId);
-        upsertRead.run(ticket.id, ctx.agent.id, ctx.now);
-        const read = { ticketId: ticket.id, agentId: ctx.agent.id, readAt: ctx.now };
-        changes.record('ticketRead', ticketReadId(ticket.id, ctx.agent.id), 'put', read, ctx.agent.id);
-        return;
-      }
-      case 'contact.create': {
-        if (domain.contactExists(mutation.args.id)) return; // created by an earlier copy of this mutation
-        if (mutation.args.phone && domain.phoneTaken(mutation.args.phone)) throw phoneTaken();
-        domain.createContact(mutation.args);
-        return;
-      }
-      case 'contact.update': {
-        if (!domain.contactExists(mutation.args.id)) throw new DeskError(ErrorCode.notFound, 'This user no longer exists.');
-        const { id, ...changesOf } = mutation.args;
-        if (changesOf.phone && domain.phoneTaken(changesOf.phone, id)) throw phoneTaken();
-        domain.updateContact(id, changesOf);
-        return;
-      }
-      default:
-        throw new DeskError(ErrorCode.invalidInput, `Unknown mutation ${(mutation as { name: string }).name}.`);
-    }
+      upsertRead.run(ticket.id, ctx.agent.id, ctx.now);
+      const read = { ticketId: ticket.id, agentId: ctx.agent.id, readAt: ctx.now };
+      changes.record('ticketRead', ticketReadId(ticket.id, ctx.agent.id), 'put', read, ctx.agent.id);
+    },
+    'contact.create': (mutation) => {
+      if (domain.contactExists(mutation.args.id)) return; // created by an earlier copy of this mutation
+      if (mutation.args.phone && domain.phoneTaken(mutation.args.phone)) throw phoneTaken();
+      domain.createContact(mutation.args);
+    },
+    'contact.update': (mutation) => {
+      if (!domain.contactExists(mutation.args.id)) throw new DeskError(ErrorCode.notFound, 'This user no longer exists.');
+      const { id, ...changesOf } = mutation.args;
+      if (changesOf.phone && domain.phoneTaken(changesOf.phone, id)) throw phoneTaken();
+      domain.updateContact(id, changesOf);
+    },
+  };
+
+  return function runMutation(ctx: MutatorContext, mutation: Mutation): void {
+    if (!mayRun(ctx.agent.role, mutation.name)) throw new DeskError(ErrorCode.forbidden, 'Your role may not do this.');
+    dispatchMutation(handlers, mutation, ctx);
   };
 }
 export type RunMutation = ReturnType<typeof createServerMutators>;

@@ -3,6 +3,8 @@ import type { Services } from '../services.ts';
 import { SyncPull } from './pull.ts';
 import { SyncPush } from './push.ts';
 import { createServerMutators, type SyncDomain } from './server-mutators.ts';
+import { SyncSnapshot } from './snapshot.ts';
+import { snapshotRoutes } from './snapshot-routes.ts';
 import { syncRoutes } from './sync-routes.ts';
 
 /**
@@ -38,6 +40,15 @@ export function createSync(
   };
   const pull = new SyncPull(db);
   const push = new SyncPush(db, createServerMutators(db, changes, domain));
-  return { pull, push, routes: () => syncRoutes({ changes, pull, push, sessions: services.sessions, ...options }) };
+  const snapshot = new SyncSnapshot(db, pull);
+  return {
+    pull,
+    push,
+    routes: () => {
+      const router = syncRoutes({ changes, pull, push, sessions: services.sessions, ...options });
+      router.route('/', snapshotRoutes(snapshot));
+      return router;
+    },
+  };
 }
 export type Sync = ReturnType<typeof createSync>;

@@ -1,4 +1,4 @@
-import { EPOCH_HEADER, ErrorBodySchema, PullQuery, PullResponse, PushRequest, PushResponse } from '@desk/core';
+import { EPOCH_HEADER, ErrorBodySchema, PullQuery, PullResponse, PushRequest, PushResponse, StreamQuery } from '@desk/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { revocationEnds, type Sessions } from '../accounts/sessions.ts';
@@ -8,6 +8,7 @@ import { StreamCaps } from '../http/stream-caps.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { SyncPull } from './pull.ts';
 import type { SyncPush } from './push.ts';
+import { streamPoke } from './stream-poke.ts';
 
 export interface SyncDeps {
   changes: ChangeFeed;
@@ -68,10 +69,13 @@ const streamRoute = createRoute({
   method: 'get',
   path: '/api/sync/stream',
   tags: ['sync'],
-  summary: 'Server-sent events: `poke` with the newest cursor after every committed change',
-  description: 'Each `poke` has the cursor as its event id, so a reconnecting client (Last-Event-ID) is poked at once if it missed one. A `heartbeat` keeps idle connections open.',
+  summary: 'Server-sent events: `poke` after every committed change, carrying the changes when they are few',
+  description:
+    'Each `poke` has the cursor as its event id, so a reconnecting client (Last-Event-ID) is poked at once if it missed one. ' +
+    'Connect with `cursor` (and `epoch`): while what changed since the cursor is small, a poke carries it as a pull page (`from`, `page`); ' +
+    'otherwise it says `more` and the client pulls. A `heartbeat` keeps idle connections open.',
   security,
-  request: { query: z.object({ lastEventId: z.coerce.number().int().min(0).optional() }) },
+  request: { query: StreamQuery },
   responses: { 200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'Event stream' }, 401: errors },
 });
 
@@ -93,8 +97,10 @@ export function syncRoutes(deps: SyncDeps) {
 
   router.openapi(streamRoute, (c) => {
     const fromHeader = Number(c.req.header('last-event-id'));
-    const fromQuery = c.req.valid('query').lastEventId;
+    const query = c.req.valid('query');
+    const fromQuery = query.lastEventId ?? query.cursor;
     let sent = Number.isFinite(fromHeader) && c.req.header('last-event-id') ? fromHeader : (fromQuery ?? -1);
+    const agent = c.var.agent;
     const session = { agentId: c.var.agent.id, tokenHash: c.var.sessionTokenHash };
     const release = caps.acquire([['agent', session.agentId], ['address', clientAddress(c)]]);
     c.header('Cache-Control', 'no-cache, no-transform');
@@ -121,8 +127,9 @@ export function syncRoutes(deps: SyncDeps) {
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ cursor: latest, epoch: deps.pull.currentEpoch() }), retry: 2000 });
         while (!closed) {
           if (latest > sent) {
-            sent = latest;
-            await stream.writeSSE({ event: 'poke', id: String(latest), data: JSON.stringify({ cursor: latest }) });
+            const poke = streamPoke(deps.pull, agent, sent, latest, query.epoch);
+            sent = Math.max(latest, poke.id);
+            await stream.writeSSE({ event: 'poke', id: String(poke.id), data: poke.data });
           }
           const woke = await new Promise<boolean>((resolve) => {
             // A poke may have come while the last write was waiting for the reader.

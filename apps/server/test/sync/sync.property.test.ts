@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { MutationResult, PullResponse, PushResponse, TicketPriority, TicketStatus } from '@desk/core';
+import {
+  isEvictable,
+  type Message,
+  type MutationResult,
+  type PullResponse,
+  type PushResponse,
+  type SnapshotResponse,
+  type StreamPoke,
+  type Ticket,
+  type TicketPriority,
+  type TicketStatus,
+} from '@desk/core';
 import { serve } from '@hono/node-server';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +29,9 @@ type Pushed = { id: number; name: string; args: Record<string, unknown> };
 
 interface Client {
   token: string;
+  agentId: string;
+  /** Tickets this client dropped (eviction); their messages are fetched again when they come back. */
+  evicted: Set<string>;
   clientId: string;
   nextId: number;
   outbox: Pushed[];
@@ -31,7 +45,9 @@ type Step =
   | { kind: 'mutate'; pick: number; ticket: number; status: TicketStatus; priority: TicketPriority; agent: number; tag: string }
   | { kind: 'push'; reorder: boolean; duplicate: boolean; cutAfterMs: number | null }
   | { kind: 'pull'; limit: number; cutAfterMs: number | null }
-  | { kind: 'wait'; ms: number };
+  | { kind: 'wait'; ms: number }
+  | { kind: 'listen'; ms: number }
+  | { kind: 'evict' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -57,7 +73,25 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('pull' as const), limit: fc.integer({ min: 2, max: 40 }), cutAfterMs: fc.option(fc.nat(3), { freq: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.nat(4) }) },
+  // Listen to the event stream for a while, applying the change sets its pokes carry.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('listen' as const), ms: fc.integer({ min: 1, max: 30 }) }) },
+  // Drop solved tickets that are not this agent's (LOCAL_DAYS = 0 here), as a phone does with old ones.
+  { weight: 1, arbitrary: fc.constant({ kind: 'evict' as const }) },
 );
+
+/** The PWA's eviction on the test client: core's rule, the ticket and its messages go. */
+function evict(client: Client): void {
+  for (const [key, row] of client.rows) {
+    if (!key.startsWith('ticket:')) continue;
+    const ticket = row as Ticket;
+    if (!isEvictable(ticket, client.agentId, Date.now() + 1000, 0)) continue;
+    client.rows.delete(key);
+    for (const [other, value] of client.rows) if (other.startsWith('message:') && (value as Message).ticketId === ticket.id) client.rows.delete(other);
+    client.evicted.add(ticket.id);
+    evictions += 1;
+  }
+}
+let evictions = 0;
 
 async function call<T>(base: string, client: Client, path: string, init: RequestInit, cutAfterMs: number | null): Promise<T | null> {
   const controller = new AbortController();
@@ -99,23 +133,63 @@ async function pushOnce(base: string, client: Client, options: { reorder: boolea
   }
 }
 
+function applyPage(client: Client, page: PullResponse): void {
+  let previous = client.cursor;
+  for (const change of page.changes) {
+    expect(change.seq).toBeGreaterThan(previous);
+    previous = change.seq;
+    const key = `${change.entity}:${change.id}`;
+    if (change.op === 'put') client.rows.set(key, change.data);
+    else client.rows.delete(key);
+  }
+  client.cursor = page.cursor;
+  client.epoch = page.epoch;
+}
+
 async function pullAll(base: string, client: Client, limit: number, cutAfterMs: number | null): Promise<void> {
   for (;;) {
     const page = await call<PullResponse>(base, client, `/api/sync/pull?cursor=${client.cursor}&limit=${limit}`, {}, cutAfterMs);
     if (!page) return;
-    let previous = client.cursor;
-    for (const change of page.changes) {
-      expect(change.seq).toBeGreaterThan(previous);
-      previous = change.seq;
-      const key = `${change.entity}:${change.id}`;
-      if (change.op === 'put') client.rows.set(key, change.data);
-      else client.rows.delete(key);
-    }
-    client.cursor = page.cursor;
-    client.epoch = page.epoch;
+    applyPage(client, page);
     if (!page.hasMore) return;
   }
 }
+
+/**
+ * Holds the event stream open for `ms` (then drops it), applying each poke's carried page when it
+ * follows on from the client's cursor, as the PWA does; other pokes would make it pull later.
+ */
+async function listen(base: string, client: Client, ms: number): Promise<void> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  const query = new URLSearchParams({ cursor: String(client.cursor) });
+  if (client.epoch) query.set('epoch', client.epoch);
+  try {
+    const res = await fetch(`${base}/api/sync/stream?${query}`, { headers: { authorization: `Bearer ${client.token}` }, signal: controller.signal });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      text += decoder.decode(value);
+      for (let found = POKE.exec(text); found; found = POKE.exec(text)) {
+        text = text.slice(found.index + found[0].length);
+        const poke = JSON.parse(found[1] as string) as StreamPoke;
+        if (!poke.more && poke.page && poke.from === client.cursor) {
+          applyPage(client, poke.page);
+          carriedPagesApplied += 1;
+        }
+      }
+    }
+  } catch (err) {
+    if (!controller.signal.aborted) throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+let carriedPagesApplied = 0;
+const POKE = /event: poke\ndata: (.*)\n(?:id: \d+\n)?\n/;
 
 function mutationFor(stepData: Extract<Step, { kind: 'mutate' }>, tickets: string[], agents: (string | null)[]): Omit<Pushed, 'id'> {
   const ticketId = tickets[stepData.ticket] as string;
@@ -141,10 +215,12 @@ async function runScenario(desk: TestDesk, base: string, plans: Step[][], seed: 
     state = (state * 1103515245 + 12345) % 2 ** 31;
     return state / 2 ** 31;
   };
-  const tickets = [seedTicket(desk, { status: 'new' }).id, seedTicket(desk).id, seedTicket(desk, { status: 'pending' }).id];
+  const tickets = [seedTicket(desk, { status: 'new' }).id, seedTicket(desk).id, seedTicket(desk, { status: 'solved' }).id];
   const agents = [desk.agent.id, desk.other.id, desk.admin.id, null];
   const clients: Client[] = [desk.agent, desk.other, desk.admin].map((who) => ({
     token: who.token,
+    agentId: who.id,
+    evicted: new Set<string>(),
     clientId: `client-${randomUUID()}`,
     nextId: 1,
     outbox: [],
@@ -166,6 +242,10 @@ async function runScenario(desk: TestDesk, base: string, plans: Step[][], seed: 
           await pushOnce(base, client, s, rnd);
         } else if (s.kind === 'pull') {
           await pullAll(base, client, s.limit, s.cutAfterMs);
+        } else if (s.kind === 'listen') {
+          await listen(base, client, s.ms);
+        } else if (s.kind === 'evict') {
+          evict(client);
         } else {
           await new Promise((resolve) => setTimeout(resolve, s.ms));
         }
@@ -181,12 +261,32 @@ async function runScenario(desk: TestDesk, base: string, plans: Step[][], seed: 
     }
   }
   for (const client of clients) await pullAll(base, client, 25, null);
+  // A dropped ticket that came back (it changed since) gets its messages again when opened.
+  for (const client of clients) {
+    for (const id of client.evicted) {
+      if (!client.rows.has(`ticket:${id}`)) continue;
+      const answer = await call<SnapshotResponse>(base, client, `/api/sync/snapshot?part=message&ticketId=${id}`, {}, null);
+      for (const change of answer?.changes ?? []) client.rows.set(`message:${change.id}`, change.data);
+    }
+  }
 
   const db = desk.services.db;
   for (const client of clients) {
-    for (const id of tickets) expect(client.rows.get(`ticket:${id}`)).toEqual(desk.services.tickets.get(id));
-    const serverMessages = db.prepare('SELECT id FROM messages').all() as { id: string }[];
-    for (const { id } of serverMessages) expect(client.rows.get(`message:${id}`)).toEqual(desk.services.messages.get(id));
+    for (const id of tickets) {
+      const stored = desk.services.tickets.get(id) as Ticket;
+      // Absent only when this client dropped it and it has not changed since: then the rule still holds.
+      if (!client.rows.has(`ticket:${id}`)) {
+        expect(client.evicted.has(id)).toBe(true);
+        expect(isEvictable(stored, client.agentId, Date.now() + 1000, 0)).toBe(true);
+        continue;
+      }
+      expect(client.rows.get(`ticket:${id}`)).toEqual(stored);
+    }
+    const serverMessages = db.prepare('SELECT id, ticket_id FROM messages').all() as { id: string; ticket_id: string | null }[];
+    for (const { id, ticket_id } of serverMessages) {
+      if (ticket_id && !client.rows.has(`ticket:${ticket_id}`)) continue;
+      expect(client.rows.get(`message:${id}`)).toEqual(desk.services.messages.get(id));
+    }
     const mine = issued.get(client) ?? [];
     const processed = db.prepare('SELECT COUNT(*) AS n FROM sync_mutations WHERE client_id = ?').get(client.clientId) as { n: number };
     expect(processed.n).toBe(mine.length);
@@ -201,7 +301,7 @@ async function runScenario(desk: TestDesk, base: string, plans: Step[][], seed: 
 }
 
 describe('sync convergence (property)', () => {
-  it('three clients with delays, duplicates, reorders and disconnects converge, and accepted replies exist exactly once', async () => {
+  it('three clients with delays, duplicates, reorders, disconnects, stream-carried changes and eviction converge, and accepted replies exist exactly once', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(step, { maxLength: 25 }), { minLength: 3, maxLength: 3 }), fc.integer({ min: 1, max: 1_000_000 }), async (plans, seed) => {
         const desk = createTestDesk();
@@ -227,5 +327,8 @@ describe('sync convergence (property)', () => {
       }),
       { numRuns: 25 },
     );
+    // The runs did exercise stream-carried change sets, not only pulls, and evictions.
+    expect(carriedPagesApplied).toBeGreaterThan(0);
+    expect(evictions).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TicketRule } from '@desk/core';
+import { type StreamPoke, TicketRule } from '@desk/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { POKE_ROWS_MAX } from '../../src/sync/stream-poke.ts';
 import { compactLog, rotateEpoch } from '../../src/sync/sync-state.ts';
 import { createTestDesk, type TestDesk } from '../support/test-app.ts';
 import { pull, push, seedTicket } from './sync-helpers.ts';
@@ -216,6 +217,38 @@ describe('GET /api/sync/stream', () => {
     while (!/event: poke/.test(t2)) t2 += decoder.decode((await r2.read()).value);
     expect(t2).toContain(`id: ${desk.services.changes.latestSeq()}`);
     await r2.cancel();
+  });
+
+  it('carries a small change set in the poke itself, and only says "more" when it does not fit', async () => {
+    const ticket = seedTicket(desk);
+    const start = desk.services.changes.latestSeq();
+    const res = await desk.request(`/api/sync/stream?cursor=${start}`);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const nextPoke = async (): Promise<StreamPoke> => {
+      for (;;) {
+        const found = /event: poke\ndata: (.*)\n(?:id: \d+\n)?\n/.exec(text);
+        if (found) {
+          text = text.slice((found.index ?? 0) + found[0].length);
+          return JSON.parse(found[1] as string) as StreamPoke;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        text += decoder.decode(value);
+      }
+    };
+    await push(desk, clientId, [{ id: 1, name: 'ticket.setPriority', args: { ticketId: ticket.id, priority: 'urgent' } }]);
+    const poke = await nextPoke();
+    expect(poke).toMatchObject({ more: false, from: start, cursor: desk.services.changes.latestSeq() });
+    expect(poke.page?.changes.find((c) => c.entity === 'ticket' && c.id === ticket.id)?.data).toMatchObject({ priority: 'urgent' });
+    expect(poke.page?.lastMutationIds[clientId]).toBe(1);
+
+    // A change set past the limit: the poke only tells the client to pull.
+    for (let i = 0; i < POKE_ROWS_MAX + 5; i++) seedTicket(desk);
+    const big = await nextPoke();
+    expect(big).toEqual({ cursor: desk.services.changes.latestSeq(), more: true });
+    await reader.cancel();
   });
 
   it('is described in the OpenAPI document', async () => {

@@ -127,6 +127,23 @@ describe('Zendesk Support limits and failures', () => {
     await telegram.close();
   });
 
+  it('a refused comment (403) fails the user’s message with Zendesk’s description, and the next one still goes', async () => {
+    const { user, ticket } = await handedOff();
+    const forbidden = { error: 'Forbidden', description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.' };
+    zendesk.script((r) => r.method === 'PUT', { status: 403, body: forbidden });
+    await user.say('this one is refused');
+    const failed = await eventually(
+      () => desk.messagesOf('webchat', user.externalId).find((m) => m.text === 'this one is refused' && m.delivery?.state === 'failed'),
+      'the failed message',
+    );
+    expect(failed.delivery?.error).toContain('You do not have access to this page');
+    const card = (await (await desk.request('/api/integrations/zendesk', { token: desk.admin.token })).json()) as { support: { lastError: string } };
+    expect(card.support.lastError).toContain('You do not have access to this page');
+    await user.say('and this one goes');
+    await eventually(() => ticket.comments.some((c) => c.body === 'and this one goes'), 'the next comment');
+    expect(ticket.comments.some((c) => c.body.includes('this one is refused'))).toBe(false);
+  });
+
   it('waits as long as a 429’s Retry-After says, then sends the comment once', async () => {
     const { user, ticket } = await handedOff();
     const limited = zendeskFixture<{ body: string }>('error-rate-limited.json');

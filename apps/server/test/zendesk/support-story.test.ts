@@ -65,6 +65,9 @@ describe.each(Object.keys(users))('Zendesk Support on %s', (name) => {
     await eventually(() => desk.services.conversations.findByIdentity(user.channel, user.externalId)?.mode === 'zendesk', 'zendesk mode');
     const note = await eventually(() => desk.messagesOf(user.channel, user.externalId).find((m) => m.authorKind === 'system' && m.text.includes(`https://acme.zendesk.com/agent/tickets/${ticketId}`)), 'the system note with the link');
     expect(note.text).toContain(`#${ticketId}`);
+    const handOffsOf = async () =>
+      ((await (await desk.request(`/api/contacts/${conversation?.contactId}/zendesk-handoffs`)).json()) as { handoffs: { url: string; state: string }[] }).handoffs;
+    expect(await handOffsOf()).toMatchObject([{ url: `https://acme.zendesk.com/agent/tickets/${ticketId}`, state: 'open' }]);
 
     // Follow-ups go to the ticket as public comments by the requester; the bot stays silent.
     const botAnswers = (await user.received()).length;
@@ -95,6 +98,7 @@ describe.each(Object.keys(users))('Zendesk Support on %s', (name) => {
     expect((await zendesk.setStatus(ticketId, 'solved'))?.status).toBe(200);
     await eventually(() => desk.services.conversations.findByIdentity(user.channel, user.externalId)?.mode === 'bot', 'bot mode again');
     expect(desk.messagesOf(user.channel, user.externalId).some((m) => m.authorKind === 'system' && m.text.includes(`ticket #${ticketId} was solved`))).toBe(true);
+    expect(await handOffsOf()).toMatchObject([{ state: 'closed' }]);
     const before = (await user.received()).length;
     await user.say('hello');
     await eventually(async () => (await user.received()).length > before && (await user.received()).at(-1)?.startsWith('Hello!'), 'the bot answering again');

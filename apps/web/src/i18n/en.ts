@@ -43,6 +43,11 @@ export const en = {
   'settings.signingOut': 'Signing out…',
   'settings.sound': 'Notification sound',
   'settings.soundSoon': 'Sound settings for new messages will appear here.',
+  'settings.storage': 'Storage on this device',
+  'settings.storageUse': '{used} used of {quota} this browser allows.',
+  'settings.storageUnknown': 'This browser does not say how much it stores.',
+  'settings.storageTickets': '{count} tickets are kept on this device.',
+  'settings.storageEvicted': '{count} older solved tickets are only on the server: searching or opening them fetches them.',
 
   'update.available': 'A new version is available.',
   'update.reload': 'Reload',
@@ -300,6 +305,10 @@ export const en = {
   'push.failed': "Couldn't turn on push notifications: {reason}",
 
   // Agent workspace and alerts (issue 5).
+  'ws.serverResults': 'On the server, not on this device',
+  'ws.serverSearching': 'Searching the server for older tickets…',
+  'ws.serverSearchFailed': 'The server search failed.',
+  'ws.serverNone': 'Nothing more on the server.',
   'ws.search': 'Search tickets',
   'ws.searchHint': 'Subject, requester, phone or message text',
   'ws.agents': 'Agents',
@@ -372,6 +381,10 @@ export const en = {
   'settings.soundHelp': 'Kept on this device. Browsers play it only after you have clicked or typed in Desk once.',
   'settings.soundTest': 'Play the sound',
   // Zendesk Support and Zendesk messaging (issue 11)
+  'users.zendeskHandOffs': 'Hand-offs to Zendesk',
+  'users.zendeskTicket': 'Zendesk ticket #{id}',
+  'users.zendeskOpen': 'open',
+  'users.zendeskClosed': 'closed',
   'zendesk.supportTitle': 'Zendesk Support',
   'zendesk.messagingTitle': 'Zendesk messaging',
   'zendesk.supportDescription': 'Intents can hand conversations to Zendesk Support: a ticket with the bot transcript; agents answer in Zendesk.',

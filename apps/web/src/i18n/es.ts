@@ -44,6 +44,11 @@ export const es: Dictionary = {
   'settings.signingOut': 'Cerrando sesión…',
   'settings.sound': 'Sonido de notificación',
   'settings.soundSoon': 'Aquí aparecerán las opciones de sonido para mensajes nuevos.',
+  'settings.storage': 'Almacenamiento en este dispositivo',
+  'settings.storageUse': '{used} usados de {quota} que permite este navegador.',
+  'settings.storageUnknown': 'Este navegador no informa cuánto almacena.',
+  'settings.storageTickets': 'Este dispositivo guarda {count} tickets.',
+  'settings.storageEvicted': '{count} tickets resueltos antiguos solo están en el servidor: al buscarlos o abrirlos se descargan.',
 
   'update.available': 'Hay una nueva versión disponible.',
   'update.reload': 'Recargar',
@@ -301,6 +306,10 @@ export const es: Dictionary = {
   'push.failed': 'No se pudieron activar las notificaciones push: {reason}',
 
   // Agent workspace and alerts (issue 5).
+  'ws.serverResults': 'En el servidor, no en este dispositivo',
+  'ws.serverSearching': 'Buscando tickets antiguos en el servidor…',
+  'ws.serverSearchFailed': 'Falló la búsqueda en el servidor.',
+  'ws.serverNone': 'Nada más en el servidor.',
   'ws.search': 'Buscar tickets',
   'ws.searchHint': 'Asunto, solicitante, teléfono o texto de los mensajes',
   'ws.agents': 'Agentes',
@@ -373,6 +382,10 @@ export const es: Dictionary = {
   'settings.soundHelp': 'Se guarda en este dispositivo. El navegador lo reproduce después del primer clic o tecla en Desk.',
   'settings.soundTest': 'Reproducir el sonido',
   // Zendesk Support and Zendesk messaging (issue 11)
+  'users.zendeskHandOffs': 'Derivaciones a Zendesk',
+  'users.zendeskTicket': 'Ticket de Zendesk #{id}',
+  'users.zendeskOpen': 'abierta',
+  'users.zendeskClosed': 'cerrada',
   'zendesk.supportTitle': 'Zendesk Support',
   'zendesk.messagingTitle': 'Zendesk messaging',
   'zendesk.supportDescription': 'Las intenciones pueden derivar conversaciones a Zendesk Support: un ticket con la transcripción del bot; los agentes responden en Zendesk.',

@@ -44,6 +44,11 @@ export const ptBR: Dictionary = {
   'settings.signingOut': 'Saindo…',
   'settings.sound': 'Som de notificação',
   'settings.soundSoon': 'As opções de som para novas mensagens aparecerão aqui.',
+  'settings.storage': 'Armazenamento neste dispositivo',
+  'settings.storageUse': '{used} usados de {quota} que este navegador permite.',
+  'settings.storageUnknown': 'Este navegador não informa quanto armazena.',
+  'settings.storageTickets': 'Este dispositivo guarda {count} tickets.',
+  'settings.storageEvicted': '{count} tickets resolvidos antigos estão só no servidor: ao buscá-los ou abri-los, eles são baixados.',
 
   'update.available': 'Uma nova versão está disponível.',
   'update.reload': 'Recarregar',
@@ -301,6 +306,10 @@ export const ptBR: Dictionary = {
   'push.failed': 'Não foi possível ativar as notificações push: {reason}',
 
   // Agent workspace and alerts (issue 5).
+  'ws.serverResults': 'No servidor, não neste dispositivo',
+  'ws.serverSearching': 'Buscando tickets antigos no servidor…',
+  'ws.serverSearchFailed': 'A busca no servidor falhou.',
+  'ws.serverNone': 'Nada mais no servidor.',
   'ws.search': 'Buscar tickets',
   'ws.searchHint': 'Assunto, solicitante, telefone ou texto das mensagens',
   'ws.agents': 'Agentes',
@@ -373,6 +382,10 @@ export const ptBR: Dictionary = {
   'settings.soundHelp': 'Vale para este dispositivo. O navegador só toca depois do primeiro clique ou tecla no Desk.',
   'settings.soundTest': 'Tocar o som',
   // Zendesk Support and Zendesk messaging (issue 11)
+  'users.zendeskHandOffs': 'Encaminhamentos ao Zendesk',
+  'users.zendeskTicket': 'Ticket do Zendesk #{id}',
+  'users.zendeskOpen': 'aberto',
+  'users.zendeskClosed': 'encerrado',
   'zendesk.supportTitle': 'Zendesk Support',
   'zendesk.messagingTitle': 'Zendesk messaging',
   'zendesk.supportDescription': 'As intenções podem encaminhar conversas ao Zendesk Support: um ticket com a transcrição do bot; os agentes respondem no Zendesk.',

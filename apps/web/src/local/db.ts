@@ -1,4 +1,4 @@
-import type { Agent, Contact, DeskIntegration, Intent, Message, MutationError, MutationName, SyncEntity, Ticket, TicketRead } from '@desk/core';
+import { type Agent, type Contact, type DeskIntegration, exhaustiveSwitchError, type Intent, type Message, type MutationError, type MutationName, type SyncEntity, type Ticket, type TicketRead } from '@desk/core';
 import { Dexie, type EntityTable } from 'dexie';
 
 /**
@@ -85,9 +85,12 @@ export class DeskDb extends Dexie {
   notices!: EntityTable<Notice, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
 
+  private readonly options: NonNullable<ConstructorParameters<typeof Dexie>[1]>;
+
   constructor(name = 'desk', options: ConstructorParameters<typeof Dexie>[1] = {}) {
     // 'strict' durability: a committed action is on disk before the screen says so.
     super(name, { chromeTransactionDurability: 'strict', ...options });
+    this.options = { chromeTransactionDurability: 'strict', ...options };
     // Version 1. Every compound index ends in updatedAt, so each filter combination of the ticket
     // list (status, priority, assignee) is one index range read newest-first, never a scan.
     this.version(1).stores({
@@ -107,6 +110,27 @@ export class DeskDb extends Dexie {
     });
     // Upgrades go here as `this.version(2).stores({...}).upgrade(tx => ...)`; never edit version 1.
   }
+
+  private serverCopy: DeskDb | null = null;
+
+  /**
+   * A second connection to the same database whose commits don't wait for the disk (Chromium's
+   * 'relaxed' durability), for writing pulled server data only: a crash can lose such a commit, but
+   * the cursor stored in the same transaction is lost with it, so the rows are simply pulled again
+   * (and outbox entries it confirmed are pushed again and answered from the server's record). The
+   * agent's own actions keep 'strict'. liveQuery sees both connections' writes.
+   */
+  forServerData(): DeskDb {
+    if (this.options.chromeTransactionDurability === 'relaxed') return this;
+    this.serverCopy ??= new DeskDb(this.name, { ...this.options, chromeTransactionDurability: 'relaxed' });
+    return this.serverCopy;
+  }
+
+  override close(options?: { disableAutoOpen: boolean }): void {
+    this.serverCopy?.close(options);
+    this.serverCopy = null;
+    super.close(options);
+  }
 }
 
 /** Turns a server row into what the local table stores. */
@@ -120,8 +144,13 @@ export function toLocal(entity: SyncEntity, id: string, data: unknown): unknown 
       return { ...(data as DeskIntegration), id };
     case 'ticketRead':
       return { ...(data as TicketRead), id };
-    default:
+    case 'message':
+    case 'contact':
+    case 'agent':
+    case 'intent':
       return data;
+    default:
+      return exhaustiveSwitchError(entity, 'sync entity');
   }
 }
 
@@ -135,6 +164,8 @@ export const META = {
   epoch: 'epoch',
   agentId: 'agentId',
   nextMutationId: 'nextMutationId',
+  /** Where the background download of messages goes on (a snapshot `next`; '' = from the newest); absent when done. */
+  messageBackfill: 'messageBackfill',
 } as const;
 
 export async function getMeta<T>(db: DeskDb, key: string): Promise<T | undefined> {

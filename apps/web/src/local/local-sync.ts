@@ -1,9 +1,10 @@
-import type { MutationArgsOf, MutationName } from '@desk/core';
+import { type MutationArgsOf, type MutationName, StreamPoke } from '@desk/core';
 import { liveQuery } from 'dexie';
 import { isNetworkError } from '../api/client.ts';
-import { DeskDb, getMeta, META } from './db.ts';
+import { DeskDb, getMeta, META, type OutboxEntry } from './db.ts';
 import { type ActionResult, mutate } from './outbox.ts';
 import { StatusStore, type SyncStatus } from './status.ts';
+import { evictOld } from './eviction.ts';
 import { SyncEngine } from './sync-engine.ts';
 import { httpTransport, type SyncTransport } from './transport.ts';
 
@@ -21,13 +22,28 @@ export interface LocalSync {
   act<N extends MutationName>(name: N, args: MutationArgsOf<N> | Record<string, unknown>): Promise<ActionResult>;
   /** Ask the leader tab (or this one) to sync now. */
   syncNow(): void;
+  /** A ticket is on screen: on a new device still downloading messages, fetch its messages first. */
+  ensureMessages(ticketId: string): void;
+  /** Whether this tab's engine is still downloading messages in the background (a new device). */
+  downloadingMessages(): boolean;
+  /** A ticket is on screen but not on this device (evicted): fetch it and its messages. */
+  ensureTicket(ticketId: string): void;
   stop(): void;
 }
 
 export interface LocalSyncOptions {
   transport?: SyncTransport;
   streamUrl?: string;
+  /**
+   * Connect the stream with our cursor so its pokes carry small change sets (default). Off, every
+   * poke is followed by a pull: the protocol before issue 16, kept as the sync benchmark's baseline.
+   */
+  carriedChanges?: boolean;
 }
+
+/** The first eviction waits for the start-up sync; then one every few hours. */
+const EVICTION_DELAY_MS = 10_000;
+const EVICTION_EVERY_MS = 6 * 3_600_000;
 
 export function databaseName(agentId: string): string {
   return `desk-${agentId}`;
@@ -46,6 +62,8 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
   const cleanups: (() => void)[] = [];
   const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`desk-sync-${agentId}`);
   let leader = false;
+  /** The leader's push (set while this tab leads); `alone`: the new entry, when nothing else waited. */
+  let pushNow: (alone?: OutboxEntry) => void = () => engine.requestSync();
 
   // Ask the browser not to evict this origin's data: pending work lives here.
   void navigator.storage?.persist?.().catch(() => false);
@@ -54,7 +72,9 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
   cleanups.push(() => waiting.unsubscribe());
 
   if (channel) {
-    channel.onmessage = (event: MessageEvent<{ kind: 'status'; status: SyncStatus } | { kind: 'sync' }>) => {
+    channel.onmessage = (event: MessageEvent<{ kind: 'status'; status: SyncStatus } | { kind: 'sync' } | { kind: 'messages' | 'ticket'; ticketId: string }>) => {
+      if (event.data.kind === 'messages' && leader) engine.ensureMessages(event.data.ticketId);
+      if (event.data.kind === 'ticket' && leader) engine.ensureTicket(event.data.ticketId);
       if (event.data.kind === 'status' && !leader) status.set({ syncing: event.data.status.syncing, online: event.data.status.online, error: event.data.status.error });
       if (event.data.kind === 'sync' && leader) engine.requestSync();
     };
@@ -76,28 +96,63 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
   function lead(): () => void {
     leader = true;
     const off = engine.status.subscribe((s) => channel?.postMessage({ kind: 'status', status: s }));
-    // Any tab's new action lands in the outbox: push it.
+    let stream: EventSource | null = null;
+    let streamOpen = false;
+    // Any tab's new action lands in the outbox: push it at once (no batching delay). With the stream
+    // up, its next poke confirms the push; without it, pull to learn the outcome.
+    const push = (alone?: OutboxEntry) =>
+      (alone ? engine.pushFresh(alone) : engine.pushNow()).then(
+        () => {
+          if (!streamOpen) engine.requestSync();
+        },
+        () => engine.requestSync(),
+      );
+    pushNow = (alone) => void push(alone);
     const pending = liveQuery(() => db.outbox.filter((entry) => !entry.pushedAt).count()).subscribe({
       next: (count) => {
-        if (count > 0) engine.requestSync();
+        if (count > 0) void push();
       },
     });
-    const stream = new EventSource(options.streamUrl ?? '/api/sync/stream', { withCredentials: true });
-    stream.addEventListener('poke', (event) => {
-      const cursor = Number((event as MessageEvent<string>).data ? JSON.parse((event as MessageEvent<string>).data).cursor : 0);
-      void getMeta<number>(db, META.cursor).then((local) => {
-        if (cursor > (local ?? 0)) engine.requestSync();
+    let closed = false;
+    // The stream starts from our cursor, so its pokes can carry the changes since then.
+    void Promise.all([getMeta<number>(db, META.cursor), getMeta<string>(db, META.epoch)]).then(([cursor, epoch]) => {
+      if (closed) return;
+      const query = new URLSearchParams();
+      if (cursor && options.carriedChanges !== false) query.set('cursor', String(cursor));
+      if (cursor && epoch) query.set('epoch', epoch);
+      const base = options.streamUrl ?? '/api/sync/stream';
+      stream = new EventSource(query.size > 0 ? `${base}${base.includes('?') ? '&' : '?'}${query}` : base, { withCredentials: true });
+      stream.addEventListener('poke', (event) => {
+        const data = (event as MessageEvent<string>).data;
+        const parsed = StreamPoke.safeParse(data ? JSON.parse(data) : null);
+        if (!parsed.success) engine.requestSync();
+        else engine.offer(options.carriedChanges === false ? { cursor: parsed.data.cursor, more: true } : parsed.data);
+      });
+      stream.addEventListener('open', () => {
+        streamOpen = true;
+        status.set({ online: true });
+        engine.requestSync();
+      });
+      stream.addEventListener('error', () => {
+        streamOpen = false;
       });
     });
-    stream.addEventListener('open', () => {
-      status.set({ online: true });
-      engine.requestSync();
-    });
     engine.requestSync();
+    // The device keeps what the agent needs: once synced, and every few hours, old solved tickets go.
+    const evict = () =>
+      void engine
+        .whenIdle()
+        .then(() => evictOld(db.forServerData(), agentId))
+        .catch((error: unknown) => console.error('[desk] eviction failed', error));
+    const firstEviction = setTimeout(evict, EVICTION_DELAY_MS);
+    const evictions = setInterval(evict, EVICTION_EVERY_MS);
     return () => {
+      clearTimeout(firstEviction);
+      clearInterval(evictions);
       off();
       pending.unsubscribe();
-      stream.close();
+      closed = true;
+      stream?.close();
       engine.stop();
       leader = false;
     };
@@ -124,12 +179,16 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
     act: async (name, args) => {
       const result = await mutate(db, agentId, name, args);
       if (result.ok) {
-        if (leader) engine.requestSync();
+        // Pushed the moment its transaction commits (the outbox liveQuery would see it a little later).
+        if (leader) pushNow(result.alone);
         else channel?.postMessage({ kind: 'sync' });
       }
       return result;
     },
     syncNow: () => (leader ? engine.requestSync() : channel?.postMessage({ kind: 'sync' })),
+    downloadingMessages: () => engine.downloadingMessages,
+    ensureTicket: (ticketId) => (leader ? engine.ensureTicket(ticketId) : channel?.postMessage({ kind: 'ticket', ticketId })),
+    ensureMessages: (ticketId) => (leader ? engine.ensureMessages(ticketId) : channel?.postMessage({ kind: 'messages', ticketId })),
     stop: () => {
       for (const cleanup of cleanups.splice(0)) cleanup();
       db.close();

@@ -1,5 +1,5 @@
 import { type Mutation, type MutationArgsOf, type MutationError, type MutationName, type MutationResult, parseMutation, type PullResponse, type SyncEntity, ticketIdOf } from '@desk/core';
-import { type Applied, applyMutation, type Key, keyString, keysOf } from './apply.ts';
+import { type Applied, applyMutation, type Key, keyString, keysOf, readsOf } from './apply.ts';
 import { type BaseRow, type DeskDb, getMeta, META, type OutboxEntry, setMeta, tableOf, toLocal } from './db.ts';
 
 /**
@@ -13,7 +13,8 @@ function syncTables(db: DeskDb) {
   return [db.tickets, db.messages, db.contacts, db.agents, db.intents, db.integration, db.reads, db.outbox, db.base, db.notices, db.meta];
 }
 
-export type ActionResult = { ok: true; mutationId: number } | { ok: false; error: MutationError };
+/** `alone`: the new outbox entry, when no other entry was waiting to be pushed (it can go out at once, by itself). */
+export type ActionResult = { ok: true; mutationId: number; alone?: OutboxEntry } | { ok: false; error: MutationError };
 
 function entryMutation(entry: OutboxEntry): Mutation | null {
   const parsed = parseMutation(entry.name, entry.args);
@@ -38,14 +39,14 @@ export async function mutate<N extends MutationName>(db: DeskDb, agentId: string
   const now = new Date().toISOString();
   return db.transaction('rw', syncTables(db), async (): Promise<ActionResult> => {
     const keys = keysOf(mutation, agentId);
-    const touched = ticketIdOf(mutation);
-    const reads: Key[] = touched && !keys.some((key) => key[0] === 'ticket' && key[1] === touched) ? [...keys, ['ticket', touched]] : keys;
+    const reads = readsOf(mutation, agentId);
     // Every read at once (one round trip to IndexedDB, not one per read): the action's time to screen.
-    const [current, agents, bases, nextId] = await Promise.all([
+    const [current, agents, bases, nextId, pending] = await Promise.all([
       readRows(db, reads),
       db.agents.toArray(),
       db.base.bulkGet(keys.map((key): [string, string] => [key[0], key[1]])),
       getMeta<number>(db, META.nextMutationId),
+      db.outbox.toArray(),
     ]);
     const activeAgents = new Set(agents.filter((a) => a.active).map((a) => a.id));
     const applied: Applied = applyMutation(mutation, (entity, id) => current.get(keyString([entity, id])), {
@@ -61,10 +62,11 @@ export async function mutate<N extends MutationName>(db: DeskDb, agentId: string
     });
     for (const { entity, id, row } of applied.rows) writes.push(writeRow(db, entity, id, row));
     const mutationId = nextId ?? 1;
+    const entry: OutboxEntry = { id: mutationId, name, args: mutation.args, createdAt: now };
     writes.push(setMeta(db, META.nextMutationId, mutationId + 1));
-    writes.push(db.outbox.add({ id: mutationId, name, args: mutation.args, createdAt: now }));
+    writes.push(db.outbox.add(entry));
     await Promise.all(writes);
-    return { ok: true, mutationId };
+    return pending.some((other) => !other.pushedAt) ? { ok: true, mutationId } : { ok: true, mutationId, alone: entry };
   });
 }
 
@@ -72,10 +74,12 @@ export async function mutate<N extends MutationName>(db: DeskDb, agentId: string
  * Recomputes the given rows as base + the pending mutations that touch them (in id order).
  * A row no pending mutation touches any more is the server's again and leaves `base`.
  */
-async function rebase(db: DeskDb, agentId: string, keys: Iterable<Key>): Promise<void> {
-  const pending = await db.outbox.orderBy('id').toArray();
+async function rebase(db: DeskDb, agentId: string, keys: Iterable<Key>, outbox?: readonly OutboxEntry[]): Promise<void> {
+  const wantedKeys = [...keys];
+  if (wantedKeys.length === 0) return;
+  const pending = outbox ?? (await db.outbox.orderBy('id').toArray());
   const mutations = pending.map((entry) => ({ entry, mutation: entryMutation(entry) }));
-  for (const key of keys) {
+  for (const key of wantedKeys) {
     const base = (await db.base.get([key[0], key[1]])) as BaseRow | undefined;
     if (!base) continue;
     const wanted = keyString(key);
@@ -85,8 +89,10 @@ async function rebase(db: DeskDb, agentId: string, keys: Iterable<Key>): Promise
       if (!mutation || !keysOf(mutation, agentId).some((k) => keyString(k) === wanted)) continue;
       touching += 1;
       const view = new Map<string, unknown>([[wanted, row ?? undefined]]);
-      const ticketId = ticketIdOf(mutation);
-      if (ticketId && key[0] !== 'ticket') view.set(keyString(['ticket', ticketId]), await db.tickets.get(ticketId));
+      // The other rows it reads (a reply's ticket) as the screen shows them now.
+      for (const read of readsOf(mutation, agentId)) {
+        if (keyString(read) !== wanted) view.set(keyString(read), await tableOf(db, read[0]).get(read[1]));
+      }
       const applied = applyMutation(mutation, (entity, id) => view.get(keyString([entity, id])), { agentId, now: entry.createdAt });
       // A pending change the server's new state no longer allows shows nothing; the push will tell why.
       if (applied.ok) row = applied.rows.find((r) => keyString([r.entity, r.id]) === wanted)?.row ?? row;
@@ -96,17 +102,33 @@ async function rebase(db: DeskDb, agentId: string, keys: Iterable<Key>): Promise
   }
 }
 
+/** Outbox entries a final page confirms: answered `applied` and covered by the server's last mutation id. */
+function confirmedBy(pending: readonly OutboxEntry[], lastMutationId: number): OutboxEntry[] {
+  // Only entries whose push was answered `applied` leave here; an entry the server processed
+  // but whose answer we never got is pushed again to learn its recorded result (never silently dropped).
+  return pending.filter((entry) => entry.id <= lastMutationId && entry.pushedAt);
+}
+
 /**
- * Applies one pulled page. Rows shadowed by pending mutations update their base and are
- * rebased; others are written as they come. On the last page (the server's snapshot is then
- * complete) mutations the server has applied leave the outbox.
+ * Applies one pulled page in one IndexedDB transaction. Rows shadowed by pending mutations update
+ * their base and are rebased; others are written as they come. On the last page (the server's
+ * snapshot is then complete) mutations the server has applied leave the outbox. With `from` (a page
+ * the event stream carried), the page applies only if the local cursor is still `from`: answers
+ * whether it applied.
  */
-export async function applyPull(db: DeskDb, agentId: string, clientId: string, page: PullResponse): Promise<void> {
-  await db.transaction('rw', syncTables(db), async () => {
+export async function applyPull(db: DeskDb, agentId: string, clientId: string, page: PullResponse, options: { from?: number; snapshot?: boolean } = {}): Promise<boolean> {
+  return db.transaction('rw', syncTables(db), async () => {
+    // Every read at once (one round trip), then every write at once: a stream-carried page is on the
+    // agent-to-agent path. A bootstrap page is 1000 rows: the (small) base is read once and each
+    // table written in bulk, never a read and a put per row.
+    const [bases, cursor, pending] = await Promise.all([
+      db.base.toArray(),
+      options.from === undefined ? Promise.resolve(undefined) : getMeta<number>(db, META.cursor),
+      db.outbox.orderBy('id').toArray(),
+    ]);
+    if (options.from !== undefined && (cursor ?? 0) !== options.from) return false;
     const dirty = new Map<string, Key>();
-    // A bootstrap page is 1000 rows: read the (small) base once and write each table in bulk,
-    // instead of a base read and a put per row (each a round trip to IndexedDB).
-    const shadowed = new Map((await db.base.toArray()).map((base) => [keyString([base.entity, base.id]), base]));
+    const shadowed = new Map(bases.map((base) => [keyString([base.entity, base.id]), base]));
     const writes = new Map<SyncEntity, Map<string, unknown>>();
     const newBases: BaseRow[] = [];
     for (const change of page.changes) {
@@ -127,7 +149,10 @@ export async function applyPull(db: DeskDb, agentId: string, clientId: string, p
         table.set(change.id, row);
       }
     }
-    if (newBases.length > 0) await db.base.bulkPut(newBases);
+    // A snapshot page (a new device's first download) moves no cursor and confirms nothing.
+    const done = page.hasMore || options.snapshot ? [] : confirmedBy(pending, page.lastMutationIds[clientId] ?? 0);
+    const ops: Promise<unknown>[] = options.snapshot ? [] : [setMeta(db, META.cursor, page.cursor), setMeta(db, META.epoch, page.epoch)];
+    if (newBases.length > 0) ops.push(db.base.bulkPut(newBases));
     for (const [entity, rows] of writes) {
       const puts: unknown[] = [];
       const deletes: string[] = [];
@@ -135,26 +160,40 @@ export async function applyPull(db: DeskDb, agentId: string, clientId: string, p
         if (row === null || row === undefined) deletes.push(id);
         else puts.push(row);
       }
-      if (deletes.length > 0) await tableOf(db, entity).bulkDelete(deletes);
-      if (puts.length > 0) await tableOf(db, entity).bulkPut(puts);
+      if (deletes.length > 0) ops.push(tableOf(db, entity).bulkDelete(deletes));
+      if (puts.length > 0) ops.push(tableOf(db, entity).bulkPut(puts));
     }
-    if (!page.hasMore) {
-      const last = page.lastMutationIds[clientId] ?? 0;
-      // Only entries whose push was answered `applied` leave here; an entry the server processed
-      // but whose answer we never got is pushed again to learn its recorded result (never silently dropped).
-      const done = (await db.outbox.where('id').belowOrEqual(last).toArray()).filter((entry) => entry.pushedAt);
-      for (const entry of done) {
-        const mutation = entryMutation(entry);
-        if (mutation) for (const key of keysOf(mutation, agentId)) dirty.set(keyString(key), key);
-      }
-      await db.outbox.bulkDelete(done.map((entry) => entry.id));
+    if (done.length > 0) ops.push(db.outbox.bulkDelete(done.map((entry) => entry.id)));
+    await Promise.all(ops);
+    for (const entry of done) {
+      const mutation = entryMutation(entry);
+      if (mutation) for (const key of keysOf(mutation, agentId)) dirty.set(keyString(key), key);
     }
     // The base only holds rows under pending mutations (a handful): rebase them all, since a
     // pending reply also depends on its ticket, which may have arrived in this page.
     for (const [key, base] of shadowed) dirty.set(key, [base.entity, base.id]);
-    await rebase(db, agentId, dirty.values());
-    await setMeta(db, META.cursor, page.cursor);
-    await setMeta(db, META.epoch, page.epoch);
+    const left = done.length > 0 ? pending.filter((entry) => !done.includes(entry)) : pending;
+    await rebase(db, agentId, dirty.values(), left);
+    return true;
+  });
+}
+
+/**
+ * Entries the server has applied whose confirmation came before their push's answer (the stream's
+ * page can overtake the push response): they leave now, as a final page would have taken them.
+ */
+export async function confirmPushed(db: DeskDb, agentId: string, lastMutationId: number): Promise<void> {
+  await db.transaction('rw', syncTables(db), async () => {
+    const pending = await db.outbox.orderBy('id').toArray();
+    const done = confirmedBy(pending, lastMutationId);
+    if (done.length === 0) return;
+    await db.outbox.bulkDelete(done.map((entry) => entry.id));
+    const dirty = new Map<string, Key>();
+    for (const entry of done) {
+      const mutation = entryMutation(entry);
+      if (mutation) for (const key of keysOf(mutation, agentId)) dirty.set(keyString(key), key);
+    }
+    await rebase(db, agentId, dirty.values(), pending.filter((entry) => !done.includes(entry)));
   });
 }
 

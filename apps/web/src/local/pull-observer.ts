@@ -26,24 +26,35 @@ export function onPulledPage(listener: PullListener): () => void {
   return () => listeners.delete(listener);
 }
 
-/** Wraps a transport so that pulled pages go through the listeners before the engine applies them. */
+/** Wraps a transport so that pulled pages, and pages the event stream carried, go through the listeners before the engine applies them. */
 export function observedTransport(inner: SyncTransport, target: () => { db: DeskDb; agentId: string } | null): SyncTransport {
+  const notify = async (page: PullResponse, from: number) => {
+    const current = target();
+    if (!current || page.changes.length === 0) return;
+    for (const listener of listeners) {
+      try {
+        await listener({ page, from, db: current.db, agentId: current.agentId });
+      } catch (error) {
+        // A feature's failure must never stop the sync.
+        console.error('[desk] pull listener failed', error);
+      }
+    }
+  };
   return {
     push: (request, epoch) => inner.push(request, epoch),
     pull: async (cursor, epoch, limit) => {
       const page = await inner.pull(cursor, epoch, limit);
-      const current = target();
-      if (current && page.changes.length > 0) {
-        for (const listener of listeners) {
-          try {
-            await listener({ page, from: cursor, db: current.db, agentId: current.agentId });
-          } catch (error) {
-            // A feature's failure must never stop the sync.
-            console.error('[desk] pull listener failed', error);
-          }
-        }
-      }
+      await notify(page, cursor);
       return page;
     },
+    received: notify,
+    ...(inner.snapshot && {
+      snapshot: async (query) => {
+        const answer = await (inner.snapshot as NonNullable<SyncTransport['snapshot']>)(query);
+        // A first download: listeners see it as a bootstrap page (from 0: nothing in it is "new").
+        await notify({ cursor: 0, changes: answer.changes, lastMutationIds: {}, hasMore: true, epoch: answer.epoch }, 0);
+        return answer;
+      },
+    }),
   };
 }

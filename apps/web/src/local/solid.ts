@@ -8,7 +8,18 @@ import type { SyncStatus } from './status.ts';
 import { httpTransport } from './transport.ts';
 
 // The ticket search's word index follows every pulled page.
-onPulledPage(({ page, db }) => indexPulled(searchDbFor(db), page.changes));
+// Chained (pages are indexed in the order they came) but not awaited: indexing is not on the path from
+// a change's arrival to the screen.
+let indexing: Promise<void> = Promise.resolve();
+onPulledPage(({ page, db }) => {
+  indexing = indexing.then(() => indexPulled(searchDbFor(db), page.changes)).catch((error: unknown) => console.error('[desk] search indexing failed', error));
+});
+
+/**
+ * `?bench-pull` on the first page load (sync benchmark only): the protocol before issue 16 (every
+ * poke followed by a pull; a new device pulls everything from 0), as the same-run baseline.
+ */
+const BEFORE_ISSUE_16 = typeof window !== 'undefined' && new URLSearchParams(window.location.search).has('bench-pull');
 
 /**
  * Solid glue for the local store: the signed-in agent's LocalSync (started on sign-in, stopped
@@ -21,7 +32,8 @@ const root = createRoot(() => {
     const agentId = currentUser()?.id;
     if (!agentId || typeof window === 'undefined') return;
     // Pulled pages pass through `onPulledPage` listeners (alerts, search) before they are applied.
-    const local: LocalSync = startLocalSync(agentId, { transport: observedTransport(httpTransport, () => ({ db: local.db, agentId })) });
+    const transport = BEFORE_ISSUE_16 ? { pull: httpTransport.pull, push: httpTransport.push } : httpTransport;
+    const local: LocalSync = startLocalSync(agentId, { transport: observedTransport(transport, () => ({ db: local.db, agentId })), carriedChanges: !BEFORE_ISSUE_16 });
     const off = local.status.subscribe(setStatus);
     setSync(local);
     onCleanup(() => {

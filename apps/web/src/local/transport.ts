@@ -1,10 +1,14 @@
-import { EPOCH_HEADER, type PullResponse, type PushRequest, type PushResponse } from '@desk/core';
+import { EPOCH_HEADER, type PullResponse, type PushRequest, type PushResponse, type SnapshotQuery, type SnapshotResponse } from '@desk/core';
 import { api, isApiError } from '../api/client.ts';
 
 /** How the sync engine talks to the server; tests pass an in-memory or loopback one. */
 export interface SyncTransport {
   pull(cursor: number, epoch: string | undefined, limit?: number): Promise<PullResponse>;
   push(request: PushRequest, epoch: string | undefined): Promise<PushResponse>;
+  /** A new device's first download, in the order the agent needs it (absent: bootstrap by pulling from 0). */
+  snapshot?(query: Partial<SnapshotQuery> & Pick<SnapshotQuery, 'part'>): Promise<SnapshotResponse>;
+  /** A page the event stream carried, about to be applied (it follows on from `from`). */
+  received?(page: PullResponse, from: number): Promise<void>;
 }
 
 /** The server can't continue from our cursor (restored database, compacted log): bootstrap again. */
@@ -27,4 +31,11 @@ export const httpTransport: SyncTransport = {
   pull: (cursor, epoch, limit = 1000) =>
     api<PullResponse>(`/api/sync/pull?cursor=${cursor}&limit=${limit}`, { headers: epochHeaders(epoch) }).catch(rethrow),
   push: (request, epoch) => api<PushResponse>('/api/sync/push', { method: 'POST', body: request, headers: epochHeaders(epoch) }).catch(rethrow),
+  snapshot: (query) => {
+    const params = new URLSearchParams({ part: query.part });
+    if (query.after) params.set('after', query.after);
+    if (query.ticketId) params.set('ticketId', query.ticketId);
+    if (query.limit) params.set('limit', String(query.limit));
+    return api<SnapshotResponse>(`/api/sync/snapshot?${params}`);
+  },
 };

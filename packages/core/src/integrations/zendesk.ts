@@ -84,3 +84,16 @@ export const ZendeskIntegrationView = z.object({
   fields: z.array(ZendeskFieldView),
 });
 export type ZendeskIntegrationView = z.infer<typeof ZendeskIntegrationView>;
+
+/** A contact's hand-off to Zendesk, as their page in Desk shows it (with the ticket's link). */
+export const ZendeskHandOffView = z.object({
+  id: z.string(),
+  destination: z.enum(['zendesk_support', 'zendesk_messaging']),
+  state: z.enum(['open', 'closed']),
+  subject: z.string(),
+  zendeskTicketId: z.number().nullable(),
+  /** The ticket in Zendesk's agent interface (Support only, once created). */
+  url: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ZendeskHandOffView = z.infer<typeof ZendeskHandOffView>;

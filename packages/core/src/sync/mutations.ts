@@ -1,30 +1,12 @@
 import { z } from 'zod';
-import { ContactInput, ContactPatch } from '../contacts/contact.ts';
-import { MESSAGE_TEXT_MAX } from '../conversations/message.ts';
-import { TicketPriority } from '../tickets/priority.ts';
-import { TicketStatus } from '../tickets/status.ts';
+import { MUTATIONS } from './mutation-registry.ts';
 
-const ticketId = z.string().min(1);
-
-/** Every mutation an agent's client may push, with its argument schema. */
-export const MutationArgs = {
-  'ticket.setStatus': z.object({ ticketId, status: TicketStatus }),
-  'ticket.setPriority': z.object({ ticketId, priority: TicketPriority }),
-  'ticket.assign': z.object({ ticketId, agentId: z.string().min(1).nullable() }),
-  'ticket.addTag': z.object({ ticketId, tag: z.string().min(1).max(50) }),
-  'ticket.removeTag': z.object({ ticketId, tag: z.string().min(1).max(50) }),
-  'ticket.reply': z.object({
-    ticketId,
-    messageId: z.uuid(),
-    text: z.string().trim().min(1, 'Write a reply.').max(MESSAGE_TEXT_MAX),
-  }),
-  'ticket.markRead': z.object({ ticketId }),
-  'contact.create': ContactInput.extend({ id: z.uuid() }),
-  'contact.update': ContactPatch.extend({ id: z.string().min(1) }),
-} as const;
-export type MutationName = keyof typeof MutationArgs;
-export const MUTATION_NAMES = Object.keys(MutationArgs) as MutationName[];
-export type MutationArgsOf<N extends MutationName> = z.output<(typeof MutationArgs)[N]>;
+type Registry = typeof MUTATIONS;
+export type MutationName = keyof Registry;
+export const MUTATION_NAMES = Object.keys(MUTATIONS) as MutationName[];
+/** Each mutation's argument schema, from the registry. */
+export const MutationArgs = Object.fromEntries(MUTATION_NAMES.map((name) => [name, MUTATIONS[name].args])) as { [N in MutationName]: Registry[N]['args'] };
+export type MutationArgsOf<N extends MutationName> = z.output<Registry[N]['args']>;
 
 export const PushedMutation = z.object({
   id: z.number().int().positive(),

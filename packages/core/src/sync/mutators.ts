@@ -1,63 +1,60 @@
-import type { Permission } from '../accounts/permissions.ts';
+import { can, type Permission } from '../accounts/permissions.ts';
+import type { Role } from '../accounts/agent.ts';
 import { fieldErrorsOf } from '../api/error-body.ts';
-import type { Contact } from '../contacts/contact.ts';
-import type { Message } from '../conversations/message.ts';
-import { DeskError, ErrorCode, exhaustiveSwitchError } from '../errors.ts';
+import { DeskError, ErrorCode } from '../errors.ts';
+import { applyTicketChange, type ChangeResult, checkReply, type RuleCheck, type TicketChange, type TicketState } from '../tickets/rules.ts';
 import {
-  addTag,
-  applyTicketChange,
-  type ChangeResult,
-  checkReply,
-  type RuleCheck,
-  removeTag,
-  type TicketChange,
-  type TicketState,
-} from '../tickets/rules.ts';
-import type { Ticket } from '../tickets/ticket.ts';
-import { MutationArgs, type MutationArgsOf, type MutationName } from './mutations.ts';
+  MUTATIONS,
+  type MutationContext,
+  type MutationOutcome,
+  type RowReader,
+  type SyncKey,
+} from './mutation-registry.ts';
+import { MUTATION_NAMES, type MutationArgsOf, type MutationName } from './mutations.ts';
 import type { MutationError } from './protocol.ts';
 
 /**
- * Mutators shared by the PWA and the server. Each mutation is defined once: its argument schema
- * (mutations.ts), the permission it needs, and the pure function that turns it into a change.
- * The PWA runs these against its local copy to show the result at once; the server runs the
- * same functions inside a transaction against the stored row, so both agree on every rule.
+ * The operations on a mutation, all derived from its one definition in `mutation-registry.ts`:
+ * parsing, permission, the rows it reads and writes, its pure change, and dispatch to a table
+ * of handlers that must name every mutation.
  */
 
+type Registry = typeof MUTATIONS;
 export type Mutation = { [N in MutationName]: { name: N; args: MutationArgsOf<N> } }[MutationName];
 export type MutationOf<N extends MutationName> = Extract<Mutation, { name: N }>;
 
-/** Mutations that change a ticket's own fields (status, priority, assignee, tags). */
-export type TicketFieldMutation = MutationOf<
-  'ticket.setStatus' | 'ticket.setPriority' | 'ticket.assign' | 'ticket.addTag' | 'ticket.removeTag'
->;
-export const TICKET_FIELD_MUTATIONS = [
-  'ticket.setStatus',
-  'ticket.setPriority',
-  'ticket.assign',
-  'ticket.addTag',
-  'ticket.removeTag',
-] as const satisfies readonly TicketFieldMutation['name'][];
+/** Names of the mutations that change a ticket's own fields (status, priority, assignee, tags). */
+export type TicketFieldName = { [N in MutationName]: Registry[N] extends { ticketChange: unknown } ? N : never }[MutationName];
+export type TicketFieldMutation = MutationOf<TicketFieldName>;
+export const TICKET_FIELD_MUTATIONS = MUTATION_NAMES.filter((name) => 'ticketChange' in MUTATIONS[name]) as TicketFieldName[];
 
-export const MUTATION_PERMISSIONS: Record<MutationName, Permission> = {
-  'ticket.setStatus': 'tickets.work',
-  'ticket.setPriority': 'tickets.work',
-  'ticket.assign': 'tickets.work',
-  'ticket.addTag': 'tickets.work',
-  'ticket.removeTag': 'tickets.work',
-  'ticket.reply': 'tickets.work',
-  'ticket.markRead': 'tickets.work',
-  'contact.create': 'contacts.manage',
-  'contact.update': 'contacts.manage',
-};
+/** The permission each mutation needs. */
+export const MUTATION_PERMISSIONS = Object.fromEntries(MUTATION_NAMES.map((name) => [name, MUTATIONS[name].permission])) as Record<MutationName, Permission>;
+
+export function mayRun(role: Role, name: MutationName): boolean {
+  return can(role, MUTATIONS[name].permission);
+}
+
+/** A definition seen through its parsed arguments' type. */
+interface Definition {
+  writes(args: unknown, agentId: string): SyncKey[];
+  reads(args: unknown): SyncKey[];
+  apply(args: unknown, read: RowReader, ctx: MutationContext): MutationOutcome;
+  ticketChange?: (args: unknown, ticket: Pick<TicketState, 'tags'>) => TicketChange;
+}
+/**
+ * TypeScript can't relate `MUTATIONS[mutation.name]` to that union member's `args`; they match
+ * because `parseMutation` parsed the args with this very definition's schema.
+ */
+const definitionOf = (mutation: Mutation): Definition => MUTATIONS[mutation.name] as unknown as Definition;
 
 export type Parsed = { ok: true; mutation: Mutation } | { ok: false; error: MutationError };
 
 /** Validates a pushed (or locally issued) mutation's arguments with its schema. */
 export function parseMutation(name: MutationName, args: unknown): Parsed {
-  const schema = MutationArgs[name];
-  if (!schema) return { ok: false, error: { code: ErrorCode.invalidInput, message: `Unknown mutation ${String(name)}.` } };
-  const result = schema.safeParse(args);
+  const definition = Object.hasOwn(MUTATIONS, name) ? MUTATIONS[name] : undefined;
+  if (!definition) return { ok: false, error: { code: ErrorCode.invalidInput, message: `Unknown mutation ${String(name)}.` } };
+  const result = definition.args.safeParse(args);
   if (!result.success) {
     const fields = fieldErrorsOf(result.error);
     const message = Object.entries(fields)
@@ -68,8 +65,33 @@ export function parseMutation(name: MutationName, args: unknown): Parsed {
   return { ok: true, mutation: { name, args: result.data } as Mutation };
 }
 
+/** One handler per mutation name: a table of this type is incomplete, and fails to compile, until every mutation has one. */
+export type MutationHandlers<C, R> = { [N in MutationName]: (mutation: MutationOf<N>, context: C) => R };
+
+/** Runs the handler of the mutation's name. */
+export function dispatchMutation<C, R>(handlers: MutationHandlers<C, R>, mutation: Mutation, context: C): R {
+  // The mapped type pairs each name with its own mutation type; TypeScript can't follow that through the union.
+  return (handlers[mutation.name] as (mutation: Mutation, context: C) => R)(mutation, context);
+}
+
+/** The rows a mutation writes: what the rebase must recompute when it is confirmed or refused. */
+export function mutationWrites(mutation: Mutation, agentId: string): SyncKey[] {
+  return definitionOf(mutation).writes(mutation.args, agentId);
+}
+
+/** Every row a mutation reads: those it writes and the others it looks at (a reply's ticket). */
+export function mutationReads(mutation: Mutation, agentId: string): SyncKey[] {
+  const definition = definitionOf(mutation);
+  return [...definition.writes(mutation.args, agentId), ...definition.reads(mutation.args)];
+}
+
+/** The mutation's pure change on the rows `read` gives, with every rule checked. */
+export function applyMutation(mutation: Mutation, read: RowReader, ctx: MutationContext): MutationOutcome {
+  return definitionOf(mutation).apply(mutation.args, read, ctx);
+}
+
 export function isTicketFieldMutation(mutation: Mutation): mutation is TicketFieldMutation {
-  return (TICKET_FIELD_MUTATIONS as readonly string[]).includes(mutation.name);
+  return definitionOf(mutation).ticketChange !== undefined;
 }
 
 /** The ticket a mutation touches, if any. */
@@ -82,20 +104,9 @@ export function ticketIdOf(mutation: Mutation): string | null {
  * add/remove against the current list (never a whole-array replace from a stale copy).
  */
 export function ticketChangeOf(mutation: TicketFieldMutation, ticket: Pick<TicketState, 'tags'>): TicketChange {
-  switch (mutation.name) {
-    case 'ticket.setStatus':
-      return { status: mutation.args.status };
-    case 'ticket.setPriority':
-      return { priority: mutation.args.priority };
-    case 'ticket.assign':
-      return { assigneeId: mutation.args.agentId };
-    case 'ticket.addTag':
-      return { tags: addTag(ticket.tags, mutation.args.tag) };
-    case 'ticket.removeTag':
-      return { tags: removeTag(ticket.tags, mutation.args.tag) };
-    default:
-      return exhaustiveSwitchError(mutation, 'ticket mutation');
-  }
+  const change = definitionOf(mutation).ticketChange;
+  if (!change) throw new Error(`${mutation.name} is not a ticket field mutation`);
+  return change(mutation.args, ticket);
 }
 
 /** Applies a ticket mutation with every rule checked; `updatedAt` moves to `now` on success. */
@@ -112,51 +123,6 @@ export function applyTicketMutation<T extends TicketState & { updatedAt: string 
 /** Whether an agent may reply to this ticket now (agents send text only). */
 export function checkAgentReply(ticket: Pick<TicketState, 'status'>): RuleCheck {
   return checkReply(ticket.status, false);
-}
-
-/** The message an agent's reply becomes: the PWA shows this at once, the server stores the same id. */
-export function replyMessage(
-  args: MutationArgsOf<'ticket.reply'>,
-  ticket: Pick<Ticket, 'id' | 'conversationId'>,
-  agentId: string,
-  now: string,
-): Message {
-  return {
-    id: args.messageId,
-    conversationId: ticket.conversationId,
-    ticketId: ticket.id,
-    authorKind: 'agent',
-    agentId,
-    text: args.text,
-    attachments: [],
-    channelMessageId: null,
-    delivery: { state: 'pending' },
-    createdAt: now,
-  };
-}
-
-export function createdContact(args: MutationArgsOf<'contact.create'>, now: string): Contact {
-  return {
-    id: args.id,
-    name: args.name,
-    phone: args.phone ?? null,
-    email: args.email ?? null,
-    designatedAgentId: args.designatedAgentId ?? null,
-    identities: [],
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
-export function patchedContact(contact: Contact, args: MutationArgsOf<'contact.update'>, now: string): Contact {
-  return {
-    ...contact,
-    ...(args.name !== undefined && { name: args.name }),
-    ...(args.phone !== undefined && { phone: args.phone }),
-    ...(args.email !== undefined && { email: args.email }),
-    ...(args.designatedAgentId !== undefined && { designatedAgentId: args.designatedAgentId }),
-    updatedAt: now,
-  };
 }
 
 /** Turns whatever a mutator threw into the `{ code, message, rule? }` a rejected result carries. */

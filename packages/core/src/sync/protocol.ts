@@ -46,6 +46,52 @@ export const PullResponse = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 
+/**
+ * The stream's `poke` (its event id is `cursor`). When what changed since the client's cursor
+ * `from` is small, `page` carries it (a final pull page: apply it when the local cursor is still
+ * `from`); `more: true` means "pull": the changes did not fit, or the stream does not know `from`.
+ */
+export const StreamPoke = z.object({
+  cursor: z.number().int().min(0),
+  more: z.boolean(),
+  from: z.number().int().min(0).optional(),
+  page: PullResponse.optional(),
+});
+export type StreamPoke = z.infer<typeof StreamPoke>;
+
+/** The stream's query: the client's cursor and epoch when it connects (EventSource can't send headers). */
+export const StreamQuery = z.object({
+  lastEventId: z.coerce.number().int().min(0).optional(),
+  cursor: z.coerce.number().int().min(0).optional(),
+  epoch: z.string().max(64).optional(),
+});
+export type StreamQuery = z.output<typeof StreamQuery>;
+
+/**
+ * A new device's first download (`GET /api/sync/snapshot`), before it follows the log from `head`:
+ * `ticket` pages newest-updated first, then `other` (contacts, agents, intents, integration, read
+ * marks), then `message` pages newest first in the background; `ticketId` asks for one ticket's
+ * messages at once (a ticket opened before they arrived), or with `part=ticket` for one ticket the
+ * device dropped (eviction) or never had. Rows are the latest of each entity (as in
+ * a pull); `next` is passed back as `after` until it is null.
+ */
+export const SNAPSHOT_PARTS = ['ticket', 'other', 'message'] as const;
+export const SnapshotQuery = z.object({
+  part: z.enum(SNAPSHOT_PARTS),
+  after: z.string().max(200).optional(),
+  ticketId: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+export type SnapshotQuery = z.output<typeof SnapshotQuery>;
+export const SnapshotResponse = z.object({
+  changes: z.array(SyncChange),
+  next: z.string().nullable(),
+  /** The log's head when this page was read: the device follows the log from the first page's head. */
+  head: z.number().int().min(0),
+  epoch: z.string(),
+});
+export type SnapshotResponse = z.infer<typeof SnapshotResponse>;
+
 export const MutationError = z.object({
   code: z.string(),
   message: z.string(),

@@ -144,6 +144,15 @@ export class HandOffsRepo {
     return row.at;
   }
 
+  /** Every hand-off of a contact's conversations, newest first. */
+  forContact(contactId: string): HandOff[] {
+    const rows = statement(
+      this.db,
+      'SELECT h.* FROM external_handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE c.contact_id = ? ORDER BY h.created_at DESC',
+    ).all(contactId) as HandOffRow[];
+    return rows.map(fromRow);
+  }
+
   byTicket(ticketId: number): HandOff | null {
     const row = statement(this.db, 'SELECT * FROM external_handoffs WHERE zendesk_ticket_id = ? ORDER BY created_at DESC').get(ticketId) as HandOffRow | undefined;
     return row ? fromRow(row) : null;

@@ -28,6 +28,11 @@ export function zendeskReason(body: unknown): string | null {
   return null;
 }
 
+/** A ticket in Zendesk's agent interface. */
+export function ticketUrl(subdomain: string, ticketId: number): string {
+  return `https://${subdomain}.zendesk.com/agent/tickets/${ticketId}`;
+}
+
 export interface ZendeskComment {
   id: number;
   author_id: number;

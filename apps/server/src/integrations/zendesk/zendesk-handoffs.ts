@@ -4,8 +4,6 @@ import {
   effectiveDestination,
   type ExternalDestination,
   type HandOffDestination,
-  type Intent,
-  intentDestination,
   type Message,
   ZENDESK_HANDOFF_TAG,
   zendeskPriorityOf,
@@ -16,7 +14,7 @@ import type { ContactsRepo } from '../../contacts/contacts-repo.ts';
 import { type BotLanguage, isBotLanguage } from '../../conversations/bot/languages.ts';
 import type { ConversationRecord, ConversationsRepo } from '../../conversations/conversations-repo.ts';
 import type { ConversationEngine } from '../../conversations/engine.ts';
-import type { ExternalHandOffs } from '../../conversations/external-handoff.ts';
+import type { ExternalHandOffs, HandOffRequest } from '../../conversations/external-handoff.ts';
 import type { MessagesRepo } from '../../conversations/messages-repo.ts';
 import { type Db, inTransaction } from '../../db/database.ts';
 import type { DomainEvent, EventBus } from '../../events/domain-events.ts';
@@ -27,7 +25,7 @@ import { handOffNotes } from './handoff-notes.ts';
 import type { HandOff, HandOffJob, HandOffsRepo } from './handoffs-repo.ts';
 import { RemoteCallError } from './remote-call.ts';
 import { DESK_ORIGIN, type SunshineClient } from './sunshine-client.ts';
-import type { ZendeskClient } from './zendesk-client.ts';
+import { type ZendeskClient, ticketUrl } from './zendesk-client.ts';
 import type { ZendeskConfig } from './zendesk-config.ts';
 import type { ZendeskSettings } from './zendesk-settings.ts';
 
@@ -83,14 +81,14 @@ export class ZendeskHandOffs implements ExternalHandOffs {
     });
   }
 
-  destinationFor(intent: Intent): HandOffDestination {
+  destinationFor(wanted: HandOffDestination): HandOffDestination {
     const connected = { zendesk_support: this.deps.settings.connected('support'), zendesk_messaging: this.deps.settings.connected('messaging') };
-    return effectiveDestination(intentDestination(intent.desk), connected).effective;
+    return effectiveDestination(wanted, connected).effective;
   }
 
-  begin(input: { conversation: ConversationRecord; contact: Contact; intent: Intent; destination: ExternalDestination; language: BotLanguage }): void {
+  begin(input: { conversation: ConversationRecord; contact: Contact; request: HandOffRequest; destination: ExternalDestination; language: BotLanguage }): void {
     const { repo, messages, conversations, clock, settings } = this.deps;
-    const { conversation, intent, destination } = input;
+    const { conversation, request, destination } = input;
     const card = settings.state(destination === 'zendesk_support' ? 'support' : 'messaging');
     const since = repo.lastStartedAt(conversation.id);
     const transcript = messages
@@ -98,18 +96,18 @@ export class ZendeskHandOffs implements ExternalHandOffs {
       .filter((m) => m.ticketId === null && (m.authorKind === 'user' || m.authorKind === 'bot') && (!since || m.createdAt > since))
       .map((m) => m.id);
     // A Support ticket created solved leaves the bot in charge, as a Desk ticket does.
-    const stays = destination === 'zendesk_support' && intent.desk.status === 'solved';
+    const stays = destination === 'zendesk_support' && request.status === 'solved';
     const handOff = repo.create(
       {
         conversationId: conversation.id,
         destination,
         state: stays ? 'closed' : 'open',
-        intentId: intent.id,
-        subject: `${card.subject} — ${intent.name}`,
+        intentId: request.intentId,
+        subject: `${card.subject} — ${request.name}`,
         tags: card.tags,
-        status: intent.desk.status,
-        priority: intent.desk.priority,
-        groupId: destination === 'zendesk_support' ? (intent.desk.zendeskGroupId ?? null) : null,
+        status: request.status,
+        priority: request.priority,
+        groupId: destination === 'zendesk_support' ? request.zendeskGroupId : null,
         transcript,
         sunshineConversationId: destination === 'zendesk_messaging' && conversation.channel === 'smooch' ? conversation.externalId : null,
       },
@@ -321,7 +319,7 @@ export class ZendeskHandOffs implements ExternalHandOffs {
     const subdomain = this.deps.settings.values('support').subdomain ?? 'zendesk';
     this.done([job.id], (events) => {
       repo.update(handOff.id, { zendeskTicketId: ticket.id }, clock());
-      events.push(this.note(conversation, handOffNotes.zendeskTicket(ticket.id, `https://${subdomain}.zendesk.com/agent/tickets/${ticket.id}`, languageOf(conversation))));
+      events.push(this.note(conversation, handOffNotes.zendeskTicket(ticket.id, ticketUrl(subdomain, ticket.id), languageOf(conversation))));
     });
     // Messages the user sent meanwhile were queued behind this job: they go next.
     this.worker.kick();

@@ -39,7 +39,7 @@ export function createZendesk(deps: ZendeskModuleDeps) {
     settings,
     handOffs,
     repo,
-    routes: () => zendeskRoutes({ settings, handOffs, zendesk, sunshine, config: deps.config, publicUrl: deps.publicUrl, clock: deps.clock }),
+    routes: () => zendeskRoutes({ settings, handOffs, repo, zendesk, sunshine, config: deps.config, publicUrl: deps.publicUrl, clock: deps.clock }),
     start: () => handOffs.worker.start(),
     stop: () => handOffs.worker.stop(),
     idle: () => handOffs.worker.idle(),

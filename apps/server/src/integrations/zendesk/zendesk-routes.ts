@@ -1,4 +1,4 @@
-import { DeskError, ErrorCode, ZENDESK_HANDOFF_TAG, ZendeskCardInput, ZendeskIntegrationId, ZendeskIntegrationView } from '@desk/core';
+import { DeskError, ErrorCode, ZENDESK_HANDOFF_TAG, ZendeskCardInput, ZendeskHandOffView, ZendeskIntegrationId, ZendeskIntegrationView } from '@desk/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../../accounts/auth-middleware.ts';
 import { parseJsonBody, webhookResponses } from '../../channels/inbound/webhook-response.ts';
@@ -6,9 +6,10 @@ import { checkSecretHeader } from '../../channels/webhook-auth.ts';
 import { invalid, notFound, unauthenticated } from '../../http/api-error.ts';
 import { bearer, errorResponse as errors, jsonBody, jsonResponse } from '../../http/openapi-common.ts';
 import { createRouter } from '../../http/router.ts';
+import type { HandOffsRepo } from './handoffs-repo.ts';
 import { RemoteCallError } from './remote-call.ts';
 import type { SunshineClient } from './sunshine-client.ts';
-import type { ZendeskClient } from './zendesk-client.ts';
+import { type ZendeskClient, ticketUrl } from './zendesk-client.ts';
 import type { ZendeskConfig } from './zendesk-config.ts';
 import type { ZendeskHandOffs } from './zendesk-handoffs.ts';
 import type { ZendeskSettings } from './zendesk-settings.ts';
@@ -47,6 +48,11 @@ const disconnectRoute = createRoute({
   security: bearer, middleware: [requirePermission('integrations.manage')] as const, request: { params: Params },
   responses: { 200: jsonResponse(z.object({ integration: ZendeskIntegrationView })), 401: errors, 403: errors },
 });
+const contactHandOffsRoute = createRoute({
+  method: 'get', path: '/api/contacts/{id}/zendesk-handoffs', tags: ['contacts'], summary: 'An end user’s hand-offs to Zendesk, with the tickets’ links',
+  security: bearer, middleware: [requirePermission('contacts.read')] as const, request: { params: z.object({ id: z.string().min(1) }) },
+  responses: { 200: jsonResponse(z.object({ handoffs: z.array(ZendeskHandOffView) })), 401: errors, 403: errors },
+});
 const supportWebhookRoute = createRoute({
   method: 'post', path: ZENDESK_WEBHOOK_PATH, tags: ['channels'], summary: 'Zendesk Support webhook (a poke: Desk then reads the ticket)',
   description: 'Public, authenticated by `X-Zendesk-Webhook-Signature` (base64 HMAC-SHA256 of the timestamp header + raw body with the signing secret Connect stored). Unsigned or stale (> 5 min) requests get 401 and nothing is stored.',
@@ -63,6 +69,7 @@ const messagingWebhookRoute = createRoute({
 export interface ZendeskRoutesDeps {
   settings: ZendeskSettings;
   handOffs: ZendeskHandOffs;
+  repo: HandOffsRepo;
   zendesk: ZendeskClient;
   sunshine: SunshineClient;
   config: ZendeskConfig;
@@ -124,6 +131,20 @@ export function zendeskRoutes(deps: ZendeskRoutesDeps) {
     const { id } = c.req.valid('param');
     settings.saveState(id, { connected: false, connectedAt: null });
     return c.json({ integration: view(id) }, 200);
+  });
+
+  router.openapi(contactHandOffsRoute, (c) => {
+    const subdomain = settings.values('support').subdomain ?? null;
+    const handoffs = deps.repo.forContact(c.req.valid('param').id).map((h) => ({
+      id: h.id,
+      destination: h.destination,
+      state: h.state,
+      subject: h.subject,
+      zendeskTicketId: h.zendeskTicketId,
+      url: h.zendeskTicketId !== null && subdomain ? ticketUrl(subdomain, h.zendeskTicketId) : null,
+      createdAt: h.createdAt,
+    }));
+    return c.json({ handoffs }, 200);
   });
 
   router.openapi(supportWebhookRoute, async (c) => {

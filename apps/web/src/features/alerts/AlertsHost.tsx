@@ -1,7 +1,10 @@
+import { exhaustiveSwitchError } from '@desk/core';
 import { A } from '@solidjs/router';
 import { createEffect, For, Match, onCleanup, onMount, Switch } from 'solid-js';
 import { t } from '../../i18n/index.ts';
+import { readsOfTickets } from '../../local/activity-data.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
+import { allAgents } from '../../local/ticket-data.ts';
 import { isUnread } from '../tickets/unread.ts';
 import type { AlertEvent, AlertSummary } from './alert-events.ts';
 import { dismissToast, flushAlerts, othersActivity, toasts } from './alerts.ts';
@@ -16,7 +19,7 @@ export function useUnreadCount() {
       ? async () => {
           const activity = await othersActivity(sync.db);
           const ids = Object.keys(activity);
-          const reads = await sync.db.reads.where('ticketId').anyOf(ids).toArray();
+          const reads = await readsOfTickets(sync.db, ids);
           const readOf = new Map(reads.map((r) => [r.ticketId, r]));
           return ids.filter((id) => isUnread(readOf.get(id), activity[id])).length;
         }
@@ -59,6 +62,8 @@ function ToastText(props: { summary: AlertSummary; agentName: (id: string | null
         return event.assigneeId ? t('alerts.assigned', { number, name: props.agentName(event.assigneeId) }) : t('alerts.unassigned', { number });
       case 'status':
         return t('alerts.status', { number, status: t(`status.${event.status}`) });
+      default:
+        return exhaustiveSwitchError(event, 'alert event');
     }
   };
   return (
@@ -96,7 +101,7 @@ export function AlertsHost() {
   });
   const agents = useLiveQuery(() => {
     const sync = localSync();
-    return sync ? () => sync.db.agents.toArray() : null;
+    return sync ? () => allAgents(sync.db) : null;
   }, []);
   const agentName = (id: string | null) => agents().find((a) => a.id === id)?.name ?? '?';
   useTitleCount(useUnreadCount());

@@ -1,8 +1,7 @@
-import type { Message } from '@desk/core';
 import { createRoot, createSignal } from 'solid-js';
-import { getMeta, setMeta } from '../../local/db.ts';
+import { screenBefore, updateActivity } from '../../local/activity-data.ts';
+import type { DeskDb } from '../../local/index.ts';
 import { onPulledPage, type PulledPage } from '../../local/pull-observer.ts';
-import type { DeskDb, LocalRead } from '../../local/index.ts';
 import { type AlertEvent, type AlertSummary, detectAlerts, idsToCompare, mergeActivity, summarize } from './alert-events.ts';
 import { playAlertSound } from './sound.ts';
 
@@ -13,7 +12,7 @@ import { playAlertSound } from './sound.ts';
  * The time of each ticket's last change by others is kept in the store's meta (`othersAt`),
  * which is what "unread" and the count in the title are computed from.
  */
-export const ACTIVITY_KEY = 'alerts.othersAt';
+export { ACTIVITY_KEY, othersActivity } from '../../local/activity-data.ts';
 
 export interface Toast {
   id: number;
@@ -47,12 +46,7 @@ async function collect({ page, from, db, agentId }: PulledPage): Promise<void> {
   if (from === 0) return; // the bootstrap: the whole data set, nothing is "new"
   const ids = idsToCompare(page.changes);
   if (ids.tickets.length === 0 && ids.messages.length === 0) return;
-  const [tickets, messages, outbox] = await Promise.all([db.tickets.bulkGet(ids.tickets), db.messages.bulkGet(ids.messages), db.outbox.toArray()]);
-  const before = {
-    tickets: new Map(ids.tickets.map((id, i) => [id, tickets[i]])),
-    messages: new Set(messages.filter((m): m is Message => m !== undefined).map((m) => m.id)),
-    acting: new Set(outbox.filter((e) => e.name !== 'ticket.markRead').flatMap((e) => ((e.args as { ticketId?: string }).ticketId ? [(e.args as { ticketId: string }).ticketId] : []))),
-  };
+  const before = await screenBefore(db, ids);
   const events = detectAlerts(page.changes, before, agentId);
   if (events.length === 0) return;
   pending.push(...events);
@@ -84,16 +78,9 @@ export async function flushAlerts(): Promise<void> {
 }
 
 async function recordActivity(db: DeskDb, events: readonly AlertEvent[]): Promise<void> {
-  await db.transaction('rw', db.meta, db.reads, async () => {
-    const activity = (await getMeta<Record<string, string>>(db, ACTIVITY_KEY)) ?? {};
-    const ids = [...new Set([...Object.keys(activity), ...events.map((e) => e.ticketId)])];
-    const reads = await db.reads.where('ticketId').anyOf(ids).toArray();
-    const readAt = new Map(reads.map((r: LocalRead) => [r.ticketId, r.readAt]));
-    await setMeta(db, ACTIVITY_KEY, mergeActivity(activity, events, (id) => readAt.get(id)));
-  });
-}
-
-/** The last change by others per ticket (reactive through liveQuery by the callers). */
-export async function othersActivity(db: DeskDb): Promise<Record<string, string>> {
-  return (await getMeta<Record<string, string>>(db, ACTIVITY_KEY)) ?? {};
+  await updateActivity(
+    db,
+    events.map((e) => e.ticketId),
+    (activity, readAt) => mergeActivity(activity, events, readAt),
+  );
 }

@@ -20,6 +20,7 @@ import { createLiveQuery } from '../../components/live-query.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
 import type { DeskDb } from '../../local/db.ts';
+import { intentById } from '../../local/ticket-data.ts';
 import { PageHeader } from '../../shell/Page.tsx';
 import { TryIt } from './TryIt.tsx';
 
@@ -41,7 +42,7 @@ export function IntentEditor(props: Props) {
   if (id === null) return <IntentForm {...props} initial={null} />;
   const intent = createLiveQuery(
     () => ({ id }),
-    async ({ id }) => (await props.db.intents.get(id)) ?? null,
+    async ({ id }) => (await intentById(props.db, id)) ?? null,
     undefined as Intent | null | undefined,
   );
   return (

@@ -7,6 +7,7 @@ import { PageHeader } from '../../shell/Page.tsx';
 import { THEME_CHOICES, type ThemeChoice, setThemeChoice, themeChoice } from '../../shell/theme.ts';
 import { playAlertSound, setSoundMuted, soundMuted } from '../alerts/sound.ts';
 import { PushToggle } from '../notifications/PushToggle.tsx';
+import { StorageCard } from './StorageCard.tsx';
 
 const THEME_LABELS = { system: 'settings.themeSystem', light: 'settings.themeLight', dark: 'settings.themeDark' } as const satisfies Record<ThemeChoice, string>;
 
@@ -73,6 +74,8 @@ export default function SettingsPage() {
           </p>
         </div>
       </section>
+
+      <StorageCard />
 
       <section class="card" aria-labelledby="settings-sound">
         <h2 id="settings-sound">{t('settings.sound')}</h2>

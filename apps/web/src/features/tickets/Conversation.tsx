@@ -1,4 +1,4 @@
-import type { Agent, Attachment, Contact, Message } from '@desk/core';
+import { type Agent, type Attachment, type Contact, exhaustiveSwitchError, type Message } from '@desk/core';
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { language, t } from '../../i18n/index.ts';
 import { AttachmentView } from './Attachment.tsx';
@@ -8,15 +8,19 @@ import { ImageViewer } from './ImageViewer.tsx';
 function MessageItem(props: { message: Message; pending: boolean; contact: Contact | undefined; agents: readonly Agent[]; onOpenImage: (file: Attachment) => void }) {
   const m = () => props.message;
   const author = () => {
-    switch (m().authorKind) {
+    const kind = m().authorKind;
+    switch (kind) {
       case 'user':
         return props.contact?.name ?? t('author.user');
       case 'agent': {
         const name = props.agents.find((a) => a.id === m().agentId)?.name;
         return name ?? t('author.agent');
       }
+      case 'bot':
+      case 'system':
+        return t(`author.${kind}`);
       default:
-        return t(`author.${m().authorKind}`);
+        return exhaustiveSwitchError(kind, 'author kind');
     }
   };
   return (

@@ -2,6 +2,7 @@ import { Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import { statusKind } from '../../local/status.ts';
 import { localSync, syncStatus, useLiveQuery } from '../../local/solid.ts';
+import { dismissNotice, notices as noticesOf, ticketsByIds } from '../../local/ticket-data.ts';
 
 /** online / offline / syncing / N changes waiting, announced politely to screen readers. */
 export function SyncIndicator() {
@@ -20,12 +21,12 @@ export function SyncIndicator() {
 export function SyncNotices() {
   const notices = useLiveQuery(() => {
     const sync = localSync();
-    return sync ? () => sync.db.notices.orderBy('createdAt').toArray() : null;
+    return sync ? () => noticesOf(sync.db) : null;
   }, []);
   const tickets = useLiveQuery(() => {
     const sync = localSync();
     const ids = notices().flatMap((n) => (n.ticketId ? [n.ticketId] : []));
-    return sync ? () => sync.db.tickets.bulkGet(ids) : null;
+    return sync ? () => ticketsByIds(sync.db, ids) : null;
   }, []);
   const label = (ticketId: string | null) => {
     const ticket = tickets().find((candidate) => candidate?.id === ticketId);
@@ -38,7 +39,10 @@ export function SyncNotices() {
           {notices().map((notice) => (
             <li role="alert" class="sync-notice">
               <span>{t('sync.notSent', { ticket: label(notice.ticketId), reason: notice.error.message })}</span>{' '}
-              <button type="button" onClick={() => void localSync()?.db.notices.delete(notice.id as number)}>
+              <button type="button" onClick={() => {
+                  const sync = localSync();
+                  if (sync) void dismissNotice(sync.db, notice.id as number);
+                }}>
                 {t('sync.dismiss')}
               </button>
             </li>

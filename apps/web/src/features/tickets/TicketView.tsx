@@ -4,6 +4,7 @@ import { currentUser } from '../../auth/session.ts';
 import { t } from '../../i18n/index.ts';
 import type { LocalTicket } from '../../local/index.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
+import { otherTicketsOf, pendingOnTicket } from '../../local/ticket-data.ts';
 import { Composer } from './Composer.tsx';
 import { Conversation } from './Conversation.tsx';
 import { isPhone } from '../../shell/viewport.ts';
@@ -42,24 +43,27 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     return { loaded: current !== undefined && live() !== undefined, read: current?.read, othersAt: current?.othersAt };
   };
   const agents = useAgents();
+  // A new device downloads messages in the background: this ticket's come first. A ticket this
+  // device dropped (eviction) comes back from the server.
+  createEffect(() => {
+    const sync = localSync();
+    const id = props.ticketId;
+    if (!sync) return;
+    sync.ensureMessages(id);
+    void sync.db.tickets.get(id).then((found) => (found ? undefined : sync.ensureTicket(id)));
+  });
   const otherTickets = useLiveQuery(() => {
     const sync = localSync();
     const id = contactId();
     const self = props.ticketId;
     // On a phone they show in the details sheet only: read when it opens.
     const shown = !isPhone() || sheetOpen();
-    return sync && id && shown ? () => sync.db.tickets.where('contactId').equals(id).filter((t) => t.id !== self).reverse().sortBy('number') : null;
+    return sync && id && shown ? () => otherTicketsOf(sync.db, id, self) : null;
   }, []);
   const pendingIds = useLiveQuery(() => {
     const sync = localSync();
     const id = props.ticketId;
-    return sync
-      ? () =>
-          sync.db.outbox
-            .filter((entry) => (entry.args as { ticketId?: string }).ticketId === id && entry.name !== 'ticket.markRead')
-            .toArray()
-            .then((entries) => entries.map((e) => (e.args as { messageId?: string }).messageId ?? `#${e.id}`))
-      : null;
+    return sync ? () => pendingOnTicket(sync.db, id) : null;
   }, []);
 
   async function act<N extends MutationName>(name: N, args: MutationArgsOf<N>): Promise<boolean> {

@@ -10,6 +10,7 @@ import { ListFilters } from './ListFilters.tsx';
 import { useAgents, useTicketIds } from './list-data.ts';
 import { type ListParams, type ListQuery, listParamsOf, parseListParams } from './list-params.ts';
 import { SyncIndicator, SyncNotices } from './SyncIndicator.tsx';
+import { ServerResults } from './ServerResults.tsx';
 import { TicketList } from './TicketList.tsx';
 import { TicketView } from './TicketView.tsx';
 import { prefetchTicket } from './ticket-bundle.ts';
@@ -122,6 +123,7 @@ export default function TicketsPage() {
       <div class="tickets-layout" classList={{ 'has-selection': selected() !== null }}>
         <TicketList list={list()} selectedId={selected()} hrefOf={hrefOf} onOpen={open} onPress={prefetch} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
           <ListFilters query={query()} onChange={setQuery} agents={agents()} counts={list().counts} total={list().ids.length} />
+          <ServerResults text={query().q} hrefOf={hrefOf} onOpen={open} />
         </TicketList>
         <div class="ticket-pane">
           <Show when={selected()} fallback={<p class="ticket-placeholder">{t('ticket.select')} {t('ws.keys')}</p>} keyed>

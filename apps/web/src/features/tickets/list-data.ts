@@ -1,12 +1,11 @@
-import { type Agent, type Contact, type Message, TICKET_STATUSES, type TicketStatus } from '@desk/core';
-import { Dexie } from 'dexie';
+import { type Agent, TICKET_STATUSES, type TicketStatus } from '@desk/core';
 import { type Accessor, createEffect, createMemo, createSignal } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
-import type { DeskDb, LocalRead, LocalTicket } from '../../local/index.ts';
+import type { DeskDb } from '../../local/index.ts';
 import { searchDbFor, ensureIndex, searchTicketIds } from '../../local/search-index.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
 import { ticketIds } from '../../local/ticket-ids.ts';
-import { othersActivity } from '../alerts/alerts.ts';
+import { agentsByName, joinRows, type RowData, rowDecorations, ticketsByIds } from '../../local/ticket-data.ts';
 import { assigneeValues, type ListQuery } from './list-params.ts';
 
 /** Reactive reads behind the ticket list: ordered ids for the whole list, rows for what is on screen. */
@@ -45,53 +44,43 @@ export function useTicketIds(query: Accessor<ListQuery>): Accessor<ListIds> {
   );
 }
 
-export interface RowData {
-  ticket: LocalTicket;
-  contact: Contact | undefined;
-  last: Message | undefined;
-  read: LocalRead | undefined;
-  othersAt: string | undefined;
-  /** The name of the intent that opened the ticket (the end of its subject). */
-  intentName: string | undefined;
-}
+export type { RowData } from '../../local/ticket-data.ts';
 
 /** The rows of a window of ids (what the virtual list shows, plus a margin). */
 export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, RowData>> {
   const key = createMemo(() => ids().join(','));
-  return useLiveQuery(
-    () => {
-      const sync = localSync();
-      const wanted = key() ? key().split(',') : [];
-      const me = currentUser()?.id ?? '';
-      if (!sync) return null;
-      // One read transaction for the whole window (each query alone would open its own).
-      return () => sync.db.transaction('r', [sync.db.tickets, sync.db.contacts, sync.db.reads, sync.db.messages, sync.db.meta, sync.db.intents], async () => {
-        const db = sync.db;
-        const tickets = (await db.tickets.bulkGet(wanted)).filter((t): t is LocalTicket => t !== undefined);
-        const intentIds = [...new Set(tickets.flatMap((t) => (t.intentId ? [t.intentId] : [])))];
-        const [contacts, reads, lasts, activity, intents] = await Promise.all([
-          db.contacts.bulkGet(tickets.map((t) => t.contactId)),
-          db.reads.bulkGet(tickets.map((t) => `${t.id}:${me}`)),
-          Promise.all(tickets.map((t) => db.messages.where('[ticketId+createdAt]').between([t.id, Dexie.minKey], [t.id, Dexie.maxKey]).last())),
-          othersActivity(db),
-          db.intents.bulkGet(intentIds),
-        ]);
-        const intentName = new Map(intents.flatMap((intent) => (intent ? [[intent.id, intent.name] as const] : [])));
-        const map = new Map<string, RowData>();
-        tickets.forEach((ticket, i) => {
-          map.set(ticket.id, { ticket, contact: contacts[i], read: reads[i], last: lasts[i], othersAt: activity[ticket.id], intentName: ticket.intentId ? intentName.get(ticket.intentId) : undefined });
-        });
-        return map;
-      });
-    },
-    new Map(),
+  // Two live queries: the tickets (one bulkGet, re-read on every ticket change) and the rest of the
+  // rows (re-read only when the window, a contact, a message, a read mark… changes).
+  const tickets = useLiveQuery(() => {
+    const sync = localSync();
+    const wanted = key() ? key().split(',') : [];
+    return sync ? () => ticketsByIds(sync.db, wanted) : null;
+  }, []);
+  const refs = createMemo(() =>
+    tickets()
+      .flatMap((t) => (t ? [`${t.id}|${t.contactId}|${t.intentId ?? ''}`] : []))
+      .join(','),
   );
+  const decorations = useLiveQuery(() => {
+    const sync = localSync();
+    const me = currentUser()?.id ?? '';
+    const wanted = refs()
+      ? refs()
+          .split(',')
+          .map((ref) => {
+            const [id = '', contactId = '', intentId = ''] = ref.split('|');
+            return { id, contactId, intentId: intentId || null };
+          })
+      : [];
+    return sync ? () => rowDecorations(sync.db, wanted, me) : null;
+  }, new Map());
+  return createMemo(() => joinRows(tickets(), decorations()));
 }
 
 /** Every agent (for names), sorted by name. */
 export function useAgents(): Accessor<Agent[]> {
   return useLiveQuery(() => {
     const sync = localSync();
-    return sync ? () => sync.db.agents.orderBy('name').toArray() : null;
+    return sync ? () => agentsByName(sync.db) : null;
   }, []);
 }

@@ -8,8 +8,10 @@ import { type FieldMessages, parseMessages } from '../../components/form-message
 import { createLiveQuery } from '../../components/live-query.ts';
 import { isOnline, requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
+import { ContactZendeskHandOffs } from './ContactZendeskHandOffs.tsx';
 import { contactWithPhone, mutationOutcome, ticketCountOf } from '../../local/admin-queries.ts';
 import { localSync } from '../../local/solid.ts';
+import { contactById } from '../../local/ticket-data.ts';
 import type { DeskDb } from '../../local/db.ts';
 import { channelsOf } from './contact-search.ts';
 
@@ -31,7 +33,7 @@ export function UserDialog(props: Props) {
       const id = editingId();
       return id ? { id } : null;
     },
-    async ({ id }) => (await props.db.contacts.get(id)) ?? null,
+    async ({ id }) => (await contactById(props.db, id)) ?? null,
     undefined as Contact | null | undefined,
   );
   const shown = () => {
@@ -234,6 +236,7 @@ function UserForm(props: { db: DeskDb; agents: readonly Agent[]; contact?: Conta
         error={errors().designatedAgentId}
         hint={t('users.designatedAgentHint')}
       />
+      <Show when={props.contact}>{(contact) => <ContactZendeskHandOffs contactId={contact().id} />}</Show>
       <div class="form-actions">
         <Show when={props.contact}>
           <button

@@ -9,6 +9,7 @@ import {
   type PushRequest,
   type PushResponse,
   replyMessage,
+  type SnapshotResponse,
   type SyncChange,
   type SyncEntity,
   type Ticket,
@@ -31,6 +32,8 @@ export class FakeServer implements SyncTransport {
   dropNextPushAnswer = false;
   offline = false;
   pushes = 0;
+  pulls = 0;
+  snapshots: string[] = [];
   private clock = Date.parse('2030-01-01T00:00:00Z');
 
   now(): string {
@@ -81,6 +84,7 @@ export class FakeServer implements SyncTransport {
 
   async pull(cursor: number, epoch: string | undefined, limit = 1000): Promise<PullResponse> {
     if (this.offline) throw new TypeError('Failed to fetch');
+    this.pulls += 1;
     if (cursor > 0 && epoch !== undefined && epoch !== this.epoch) throw new ResetRequiredError();
     if (cursor > this.seq) throw new ResetRequiredError();
     const latest = new Map<string, number>();
@@ -95,6 +99,36 @@ export class FakeServer implements SyncTransport {
       hasMore,
       epoch: this.epoch,
     };
+  }
+
+  /** The same ordering as apps/server's snapshot (tickets newest-updated first, messages newest first); `after` is an offset here. */
+  async snapshotPage(query: { part: 'ticket' | 'other' | 'message'; after?: string; ticketId?: string; limit?: number }): Promise<SnapshotResponse> {
+    if (this.offline) throw new TypeError('Failed to fetch');
+    this.snapshots.push(query.ticketId ? `message:${query.ticketId}` : query.part);
+    const latest = new Map<string, SyncChange>();
+    for (const change of this.log) latest.set(`${change.entity}:${change.id}`, change);
+    const rows = [...latest.values()].filter((c) => c.op === 'put');
+    let list: SyncChange[];
+    if (query.part === 'ticket') list = rows.filter((c) => c.entity === 'ticket').sort((a, b) => ((b.data as Ticket).updatedAt < (a.data as Ticket).updatedAt ? -1 : 1));
+    else if (query.part === 'other') list = rows.filter((c) => c.entity !== 'ticket' && c.entity !== 'message');
+    else list = rows.filter((c) => c.entity === 'message' && (!query.ticketId || (c.data as Message).ticketId === query.ticketId)).sort((a, b) => b.seq - a.seq);
+    const from = Number(query.after ?? 0);
+    const limit = query.ticketId ? list.length : (query.limit ?? 500);
+    const page = list.slice(from, from + limit);
+    return { changes: structuredClone(page), next: from + limit < list.length ? String(from + limit) : null, head: this.seq, epoch: this.epoch };
+  }
+
+  /** Offers the snapshot to the client (as the HTTP transport does). */
+  withSnapshot(): this {
+    (this as SyncTransport).snapshot = (query) => this.snapshotPage(query);
+    return this;
+  }
+
+  addMessage(ticketId: string, text: string): Message {
+    const message: Message = { ...replyMessage({ ticketId, messageId: crypto.randomUUID(), text }, this.tickets.get(ticketId) as Ticket, 'agent-bia', this.now()), delivery: { state: 'delivered' } };
+    this.messages.set(message.id, message);
+    this.record('message', message.id, message);
+    return message;
   }
 
   async push(request: PushRequest, epoch: string | undefined): Promise<PushResponse> {

@@ -34,7 +34,8 @@ describe('actions', () => {
     const ticket = server.addTicket({ status: 'new' });
     await engine.syncOnce();
     const result = await mutate(db, AGENT, 'ticket.assign', { ticketId: ticket.id, agentId: AGENT });
-    expect(result).toEqual({ ok: true, mutationId: 1 });
+    // Alone in the outbox: it can be pushed at once, by itself.
+    expect(result).toMatchObject({ ok: true, mutationId: 1, alone: { id: 1, name: 'ticket.assign' } });
     expect(await db.tickets.get(ticket.id)).toMatchObject({ status: 'open', assigneeId: AGENT, assignee: AGENT });
     expect(await db.outbox.toArray()).toMatchObject([{ id: 1, name: 'ticket.assign' }]);
     expect((await db.base.get(['ticket', ticket.id]))?.row).toMatchObject({ status: 'new', assigneeId: null });
@@ -196,4 +197,83 @@ describe('ticket list queries', () => {
       expect(new Set(got.map((t) => t.id)).size).toBe(got.length);
     }
   });
+});
+
+describe('stream-carried change sets', () => {
+  /** What the server's stream would carry to a client at `from`: the final pull page since then. */
+  const carried = async (from: number) => {
+    const page = await server.pull(from, server.epoch);
+    server.pulls -= 1; // the server's own read for the stream, not a client's pull
+    return { cursor: page.cursor, more: false, from, page };
+  };
+
+  it('apply without a pull when they follow on from the local cursor, and confirm a pushed action', async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    const from = (await getMeta<number>(db, META.cursor)) ?? 0;
+    const pullsBefore = server.pulls;
+    server.change(ticket.id, { priority: 'urgent' });
+    const poke = await carried(from);
+    engine.offer(poke);
+    await engine.whenIdle();
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ priority: 'urgent' });
+    expect(server.pulls).toBe(pullsBefore);
+
+    // Our own action: pushed at once; the stream's page (which may come before the push's answer) confirms it.
+    const acted = await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'mine' });
+    if (!acted.ok || !acted.alone) throw new Error('expected an action alone in the outbox');
+    const pushesBefore = server.pushes;
+    await engine.pushFresh(acted.alone);
+    expect(server.pushes).toBe(pushesBefore + 1);
+    const next = await carried(poke.page.cursor);
+    engine.offer(next);
+    await engine.whenIdle();
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ tags: ['mine'], priority: 'urgent' });
+    expect(server.pulls).toBe(pullsBefore);
+  });
+
+  it('fall back to a pull after a gap, and never apply a page that does not follow on', async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    const from = (await getMeta<number>(db, META.cursor)) ?? 0;
+    server.change(ticket.id, { priority: 'low' });
+    const missed = await carried(from); // never delivered
+    server.change(ticket.id, { status: 'pending' });
+    const late = await carried(missed.page.cursor);
+    const pullsBefore = server.pulls;
+    engine.offer(late);
+    await engine.whenIdle();
+    expect(server.pulls).toBeGreaterThan(pullsBefore);
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ priority: 'low', status: 'pending' });
+  });
+});
+
+describe('a new device', () => {
+  it('downloads tickets newest first, follows the log, then messages in the background; an opened ticket gets its messages first', async () => {
+    server.withSnapshot();
+    const tickets = Array.from({ length: 250 }, () => server.addTicket());
+    const newest = server.change((tickets[0] as { id: string }).id, { priority: 'urgent' });
+    for (const ticket of tickets.slice(0, 30)) for (let i = 0; i < 100; i++) server.addMessage(ticket.id, `message ${i}`);
+    const opened = tickets[29] as { id: string };
+
+    engine.ensureMessages(opened.id);
+    engine.requestSync();
+    await engine.whenIdle();
+    expect(server.snapshots.slice(0, 3)).toEqual(['ticket', 'ticket', 'other']);
+    // Asked for before the background download, and served ahead of it.
+    expect(server.snapshots).toContain(`message:${opened.id}`);
+    expect(server.snapshots.indexOf(`message:${opened.id}`)).toBeLessThan(server.snapshots.indexOf('message'));
+    expect(await db.tickets.count()).toBe(250);
+    expect((await listTickets(db, { statuses: [], priorities: [], assignees: [] }, 1))[0]?.id).toBe(newest.id);
+    expect(await db.messages.count()).toBe(3000);
+    expect(await ticketMessages(db, opened.id)).toHaveLength(100);
+    expect(engine.downloadingMessages).toBe(false);
+    expect(await getMeta(db, META.messageBackfill)).toBeUndefined();
+
+    // From then on it follows the log from where the download began.
+    server.change(newest.id, { status: 'pending' });
+    await engine.syncOnce();
+    expect(await db.tickets.get(newest.id)).toMatchObject({ status: 'pending', priority: 'urgent' });
+  }, 30_000); // 3,000 messages through fake IndexedDB: a few seconds on a shared CPU
 });
