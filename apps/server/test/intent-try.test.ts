@@ -30,6 +30,28 @@ describe('POST /api/intents/try', () => {
     expect(body.answer).toBe('We open at 9.');
   });
 
+  it('shows the best intents with their confidences and what the bot would do: answer, ask or fall back', async () => {
+    for (const input of [
+      { name: 'Talk to a person', phrases: ['I want to talk to a person', 'can I speak to someone?'], answers: ['Bringing someone in.'] },
+      { name: 'Greeting', phrases: ['hello', 'hi there'], answers: ['Hello!'] },
+      // The same words for two intents: only the user can tell which one they mean.
+      { name: 'Order status', phrases: ['where is my order', 'help with my order'], answers: ['It ships in 2 days.'] },
+      { name: 'Order problem', phrases: ['my order arrived broken', 'help with my order'], answers: ['Sorry! Send us a photo.'] },
+    ]) {
+      expect((await t.request('/api/intents', { method: 'POST', json: input, token: admin.token })).status).toBe(201);
+    }
+    type Try = { decision: string; ranking: { intent: { name: string }; confidence: number }[] };
+    const tryIt = async (text: string) => (await (await t.request('/api/intents/try', { method: 'POST', json: { text }, token: admin.token })).json()) as Try;
+    const answered = await tryIt('can I speak to a person?');
+    expect(answered.decision).toBe('answer');
+    expect(answered.ranking[0]?.intent.name).toBe('Talk to a person');
+    expect(answered.ranking.length).toBeLessThanOrEqual(3);
+    const asked = await tryIt('help with my order');
+    expect(asked.decision).toBe('ask');
+    expect(asked.ranking.slice(0, 2).map((r) => r.intent.name).sort()).toEqual(['Order problem', 'Order status']);
+    expect((await tryIt('qwzx vbnm')).decision).toBe('fallback');
+  });
+
   it('answers no intent and the fallback below the threshold, and refuses a blank sentence', async () => {
     const res = await t.request('/api/intents/try', { method: 'POST', json: { text: 'qwzx vbnm' }, token: admin.token });
     const body = (await res.json()) as { intent: unknown; answer: string };

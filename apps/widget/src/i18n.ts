@@ -37,6 +37,8 @@ export interface Strings {
   attach: string;
   chooseFile: string;
   bot: string;
+  /** The group of a bot question's choice buttons. */
+  choices: string;
   agent: string;
   sending: string;
   notSent: string;
@@ -65,6 +67,7 @@ export const STRINGS: Record<Lang, Strings> = {
     attach: 'Attach a file',
     chooseFile: 'Choose a file',
     bot: 'Assistant',
+    choices: 'Choices',
     agent: 'Agent',
     sending: 'Sending…',
     notSent: 'Not sent.',
@@ -91,6 +94,7 @@ export const STRINGS: Record<Lang, Strings> = {
     attach: 'Anexar arquivo',
     chooseFile: 'Escolher arquivo',
     bot: 'Assistente',
+    choices: 'Opções',
     agent: 'Atendente',
     sending: 'Enviando…',
     notSent: 'Não enviada.',
@@ -117,6 +121,7 @@ export const STRINGS: Record<Lang, Strings> = {
     attach: 'Adjuntar archivo',
     chooseFile: 'Elegir archivo',
     bot: 'Asistente',
+    choices: 'Opciones',
     agent: 'Agente',
     sending: 'Enviando…',
     notSent: 'No enviado.',

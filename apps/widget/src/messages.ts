@@ -18,6 +18,13 @@ export interface WebchatMessage {
   attachments: WebchatAttachment[];
   createdAt: string;
   agentName?: string;
+  /** Buttons under a bot question; pressing one sends its label. */
+  quickReplies?: QuickReply[];
+}
+
+export interface QuickReply {
+  label: string;
+  value: string;
 }
 
 export interface PendingFile {
@@ -72,7 +79,9 @@ export function isWebchatMessage(value: unknown): value is WebchatMessage {
     typeof value.createdAt === 'string' &&
     Array.isArray(value.attachments) &&
     value.attachments.every(isAttachment) &&
-    (value.agentName === undefined || value.agentName === null || typeof value.agentName === 'string')
+    (value.agentName === undefined || value.agentName === null || typeof value.agentName === 'string') &&
+    (value.quickReplies === undefined ||
+      (Array.isArray(value.quickReplies) && value.quickReplies.every((q) => isRecord(q) && typeof q.label === 'string' && typeof q.value === 'string')))
   );
 }
 

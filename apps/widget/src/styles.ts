@@ -46,6 +46,9 @@ li[data-author=system] .text{font-size:13px;color:#475569;font-style:italic;text
 .error{margin:4px 6px 0;font-size:13px;color:#b91c1c;text-align:right;max-width:85%}
 .error small{display:block;color:#7f1d1d}
 .actions{display:flex;gap:10px;justify-content:flex-end;margin-top:3px}
+.choices{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}
+.choices button{font-size:14px;font-weight:600;color:#1e40af;background:#fff;border:1px solid #1e40af;border-radius:16px;padding:6px 12px;min-height:32px;cursor:pointer}
+.choices button:hover,.choices button:focus-visible{background:#eff6ff}
 .actions button{font-size:13px;font-weight:600;text-decoration:underline;color:#1e40af;padding:4px}
 .atts{display:flex;flex-direction:column;gap:6px;margin-top:6px}
 .atts:first-child{margin-top:0}

@@ -340,6 +340,16 @@ export class ChatWidget {
     }
     const atts = m.attachments.length > 0 ? h('div', { class: 'atts' }, ...m.attachments.map((a) => this.renderAttachment(a))) : null;
     item.append(h('div', { class: 'bubble' }, h('p', { class: 'text' }, m.text), atts));
+    if (m.authorKind === 'bot' && m.quickReplies?.length) {
+      // A pressed choice is sent as the visitor's message, like typing its label.
+      const choices = h('div', { class: 'choices', role: 'group', 'aria-label': t.choices });
+      for (const choice of m.quickReplies) {
+        const button = h('button', { type: 'button' }, choice.label);
+        button.addEventListener('click', () => void this.send(choice.label, null));
+        choices.append(button);
+      }
+      item.append(choices);
+    }
     const time = formatTime(m.createdAt, lang);
     if (time) item.append(h('time', { datetime: m.createdAt }, time));
     return item;

@@ -19,8 +19,9 @@ export {
   MESSAGE_TEXT_MAX,
 } from './conversations/message.ts';
 export { WebchatMessage } from './conversations/webchat-message.ts';
+export { chosenReply, QuickReply, withNumberedChoices } from './conversations/quick-reply.ts';
 export { DeskError, ErrorCode, type ErrorBody, exhaustiveSwitchError, type FieldErrors, httpStatusOf } from './errors.ts';
-export { DeskIntegration, DeskIntegrationInput, ticketSubject } from './integrations/desk-integration.ts';
+export { DEFAULT_OFFER_PERSON, DeskIntegration, DeskIntegrationInput, OfferPerson, ticketSubject } from './integrations/desk-integration.ts';
 export { DEFAULT_INTENT_DESK, Intent, IntentDesk, IntentInput, IntentPatch, intentDeskOf, intentDestination } from './intents/intent.ts';
 export {
   type ConnectedIntegrations,

@@ -102,7 +102,7 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
     routes() {
       const hooks = { settings, inbox: deps.inbox };
       return [
-        telegramRoutes(hooks),
+        telegramRoutes({ ...hooks, telegram }),
         metaRoutes(hooks),
         smoochRoutes({ ...hooks, ...(deps.sunshineEvents && { events: deps.sunshineEvents }) }),
         channelSettingsRoutes({ settings, telegram, publicUrl: config.publicUrl }),

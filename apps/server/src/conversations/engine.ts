@@ -9,6 +9,9 @@ import {
   type Intent,
   type Message,
   normalizePhone,
+  type QuickReply,
+  applyTicketChange,
+  chosenReply,
   statusAfterAssignment,
   type Ticket,
   ticketSubject,
@@ -25,6 +28,9 @@ import type { DeskIntegrationRepo } from '../integrations/desk-integration-repo.
 import type { MediaRepo } from '../media/media-repo.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { TicketsRepo } from '../tickets/tickets-repo.ts';
+import { botTexts } from './bot/bot-texts.ts';
+import { isCancelRequest } from './bot/cancel-request.ts';
+import { type BotKind, type BotTurn, missesInARow, type PendingChoices, planTurn } from './bot/dialogue.ts';
 import { type BotLanguage, isBotLanguage } from './bot/languages.ts';
 import type { BotReading, Nlu } from './bot/nlu.ts';
 import type { ConversationRecord, ConversationsRepo } from './conversations-repo.ts';
@@ -49,6 +55,8 @@ export interface InboundMessage {
   attachments?: InboundFile[];
   /** The platform's id for the message: a redelivery with the same id is stored once. */
   channelMessageId?: string | null;
+  /** The payload of a button the user pressed, when the platform sends it apart from the text. */
+  choice?: string | null;
   profile?: { name?: string | null; phone?: string | null };
   /** The id to store the message under (the web chat answered the visitor with it already). */
   id?: string;
@@ -119,6 +127,9 @@ export interface EngineDeps {
 const PHONE_MATCHED_CHANNELS: ReadonlySet<Channel> = new Set(['whatsapp']);
 
 const NEEDS_READING = Symbol('needs-reading');
+
+/** The subject's second half on a ticket opened because the user accepted the offer of a person. */
+const FALLBACK_TICKET_NAME = 'Asked for a person';
 export type NeedsReading = typeof NEEDS_READING;
 const DEFAULT_MEDIA_NAMES: Record<PendingMedia['kind'], string> = { image: 'image', audio: 'audio', video: 'video', file: 'file' };
 
@@ -206,6 +217,10 @@ export class ConversationEngine {
     }
 
     const activeTicketId = conversation.mode === 'desk' ? conversation.activeTicketId : null;
+    // The bot's last message, if the user is answering its question (read before this message is added).
+    const latest = inBotMode && reading ? messages.latest(conversation.id) : null;
+    const pendingChoices: PendingChoices | null =
+      latest?.message.authorKind === 'bot' && latest.message.quickReplies && latest.botKind ? { kind: latest.botKind, choices: latest.message.quickReplies } : null;
     const messageId = input.id ?? randomUUID();
     const stored = this.storeAttachments(conversation.id, input.attachments ?? []);
     const pending = pendingAttachments(input.media ?? []);
@@ -215,7 +230,8 @@ export class ConversationEngine {
       channel: input.channel,
       ticketId: activeTicketId,
       authorKind: 'user',
-      text: input.text,
+      // A pressed button arrives as its value on some platforms: the transcript shows its label.
+      text: (input.choice && pendingChoices ? chosenReply(input.choice, pendingChoices.choices)?.label : null) ?? input.text,
       attachments: [...stored, ...pending.map((p) => p.attachment)],
       channelMessageId: input.channelMessageId ?? null,
     });
@@ -241,30 +257,37 @@ export class ConversationEngine {
     let reply: Message | null = null;
     let ticket: Ticket | null = null;
     let handedOff = false;
+    let backToBot = false;
     if (activeTicketId) {
-      tickets.touch(activeTicketId);
+      if (isCancelRequest(input.text) && !messages.hasAgentReply(activeTicketId)) {
+        const language = isBotLanguage(conversation.language) ? conversation.language : 'en';
+        const cancelled = this.cancelHandOff(conversation, activeTicketId, language, events);
+        reply = cancelled.reply;
+        created.push(...cancelled.created);
+        backToBot = cancelled.reply !== null;
+      } else {
+        tickets.touch(activeTicketId);
+      }
     } else if (!inBotMode) {
       // An external agent (Zendesk) holds the conversation: the bot stays silent.
       this.external?.userMessage(conversation, messages.get(message.id) as Message);
     } else if (reading) {
-      if (reading.answer) {
-        reply = this.appendOutbound(conversation, { authorKind: 'bot', text: reading.answer, ticketId: null });
-        created.push(reply);
-      }
-      // Most messages hand nothing off: their intent's hand-off settings alone are read first.
-      const handsOff = reading.intent !== null && this.deps.intents.deskOf(reading.intent.id)?.enabled === true;
-      const intent = handsOff && reading.intent ? this.deps.intents.get(reading.intent.id) : null;
-      const request = intent?.desk.enabled ? handOffRequestOf(intent) : null;
-      const destination = request ? (this.external?.destinationFor(request.destination) ?? 'desk') : null;
-      if (request && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
-        this.external.begin({ conversation, contact: contact ?? this.contactFor(input), request, destination, language: reading.language }, events);
-        handedOff = true;
-      } else if (intent && destination === 'desk' && this.deps.integration.get().enabled) {
-        const handOff = this.handOff(conversation, contact ?? this.contactFor(input), intent, reading.confidence, reading.language);
-        ticket = handOff.ticket;
-        created.push(...handOff.createdMessageIds.map((id) => messages.get(id) as Message));
-        events.push({ name: 'ticket.created', payload: { ticket } });
-      }
+      const integration = this.deps.integration.get();
+      const turn = planTurn({
+        text: input.text,
+        choice: input.choice ?? null,
+        reading,
+        pending: pendingChoices,
+        missesBefore: missesInARow(messages.recentBotKinds(conversation.id, 10)),
+        offerPerson: { enabled: integration.enabled && integration.offerPerson.enabled, afterMisses: integration.offerPerson.afterMisses },
+      });
+      const knownContact = contact;
+      const outcome = this.playTurn(turn, reading, conversation, () => knownContact ?? this.contactFor(input), events);
+      reply = outcome.reply;
+      ticket = outcome.ticket;
+      handedOff = outcome.handedOff;
+      created.push(...outcome.created);
+      if (ticket) events.push({ name: 'ticket.created', payload: { ticket } });
     }
     // A hand-off linked the messages to the ticket: read them back; otherwise they are as written.
     const current = (m: Message) => (ticket ? (messages.get(m.id) as Message) : m);
@@ -274,10 +297,88 @@ export class ConversationEngine {
     return {
       message: current(message),
       created: true,
-      conversation: ticket || handedOff ? (conversations.get(conversation.id) as ConversationRecord) : conversation,
+      conversation: ticket || handedOff || backToBot ? (conversations.get(conversation.id) as ConversationRecord) : conversation,
       reply: reply ? current(reply) : null,
       ticket: ticket ? tickets.get(ticket.id) : null,
     };
+  }
+
+  /** Inside the transaction: the bot's answer to one message, as `planTurn` decided it. */
+  private playTurn(turn: BotTurn, reading: BotReading, conversation: ConversationRecord, contactOf: () => Contact, events: DomainEvent[]) {
+    const { language } = reading;
+    const integration = this.deps.integration.get();
+    const say = (text: string, botKind: BotKind, quickReplies?: QuickReply[]) =>
+      this.appendOutbound(conversation, { authorKind: 'bot', text, ticketId: null, botKind, ...(quickReplies ? { quickReplies } : {}) });
+    type Outcome = { reply: Message | null; ticket: Ticket | null; created: Message[]; handedOff: boolean };
+    const only = (reply: Message | null): Outcome => ({ reply, ticket: null, created: reply ? [reply] : [], handedOff: false });
+    const withTicket = (reply: Message | null, handOff: { ticket: Ticket; createdMessageIds: string[] }): Outcome => ({
+      reply,
+      ticket: handOff.ticket,
+      created: [...(reply ? [reply] : []), ...handOff.createdMessageIds.map((id) => this.deps.messages.get(id) as Message)],
+      handedOff: false,
+    });
+    const fallback = () => only(reading.answer ? say(reading.answer, 'fallback') : null);
+    switch (turn.kind) {
+      case 'answer': {
+        const intent = this.deps.intents.get(turn.intentId);
+        if (!intent) return fallback();
+        const text = turn.chosen ? this.deps.nlu.answerFor(intent.id, language) : reading.answer;
+        const answer = text ? say(text, 'answer') : null;
+        const request = intent.desk.enabled ? handOffRequestOf(intent) : null;
+        const destination = request ? (this.external?.destinationFor(request.destination) ?? 'desk') : null;
+        if (request && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
+          this.external.begin({ conversation, contact: contactOf(), request, destination, language }, events);
+          return { ...only(answer), handedOff: true };
+        }
+        if (destination !== 'desk' || !integration.enabled) return only(answer);
+        return withTicket(answer, this.handOff(conversation, contactOf(), intent, turn.confidence, language));
+      }
+      case 'ask':
+        return only(say(botTexts.ask(language), 'ask', turn.choices));
+      case 'fallback':
+        return turn.offerPerson ? only(say(botTexts.offerPerson(language), 'offer', botTexts.personChoices(language))) : fallback();
+      case 'accept-person': {
+        if (!integration.enabled) return fallback();
+        const answer = say(botTexts.personAccepted(language), 'answer');
+        return withTicket(
+          answer,
+          this.openTicket(conversation, contactOf(), language, {
+            subject: ticketSubject(integration.subject, FALLBACK_TICKET_NAME),
+            status: 'new',
+            priority: 'normal',
+            tags: [...integration.tags, 'fallback'],
+            agentId: null,
+            intentId: null,
+            confidence: null,
+          }),
+        );
+      }
+      case 'decline-person':
+        return only(say(botTexts.personDeclined(language), 'declined'));
+      default: {
+        const unknown: never = turn;
+        throw new Error(`Unknown bot turn ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /**
+   * The user takes back a request for a person before an agent answered ("deixa pra lá",
+   * "olvídalo", "never mind"): the ticket is solved with a system note and the bot is back.
+   */
+  private cancelHandOff(conversation: ConversationRecord, ticketId: string, language: BotLanguage, events: DomainEvent[]) {
+    const previous = this.requireTicket(ticketId);
+    const result = applyTicketChange(previous, { status: 'solved' }, { now: this.deps.clock() });
+    if (!result.ok) {
+      this.deps.tickets.touch(ticketId);
+      return { reply: null, created: [] as Message[] };
+    }
+    const ticket = this.deps.tickets.save(result.value);
+    this.deps.conversations.setMode(conversation.id, 'bot', null);
+    const note = this.appendSystem(conversation, ticketId, systemText.cancelledByUser(ticket.number, language));
+    const reply = this.appendOutbound(conversation, { authorKind: 'bot', text: botTexts.cancelled(language), ticketId: null, botKind: 'cancelled' });
+    events.push({ name: 'ticket.updated', payload: { ticket, previous, actorId: null } });
+    return { reply, created: [note, reply] };
   }
 
   /**
@@ -286,21 +387,38 @@ export class ConversationEngine {
    * the previous ticket was solved. A ticket created solved leaves the bot in charge.
    */
   private handOff(conversation: ConversationRecord, contact: Contact, intent: Intent, confidence: number, language: BotLanguage) {
-    const { tickets, messages, conversations, agents } = this.deps;
     const integration = this.deps.integration.get();
-    const activeAgent = (id: string | null) => (id && agents.isActive(id) ? id : null);
-    const assigneeId = activeAgent(contact.designatedAgentId) ?? activeAgent(intent.desk.agentId);
-    const ticket = tickets.create({
+    return this.openTicket(conversation, contact, language, {
       subject: ticketSubject(integration.subject, intent.name),
-      status: statusAfterAssignment(intent.desk.status, assigneeId),
+      status: intent.desk.status,
       priority: intent.desk.priority,
       tags: [...integration.tags],
+      agentId: intent.desk.agentId,
+      intentId: intent.id,
+      confidence: Math.max(0, Math.min(1, confidence)),
+    });
+  }
+
+  private openTicket(
+    conversation: ConversationRecord,
+    contact: Contact,
+    language: BotLanguage,
+    spec: { subject: string; status: Ticket['status']; priority: Ticket['priority']; tags: string[]; agentId: string | null; intentId: string | null; confidence: number | null },
+  ) {
+    const { tickets, messages, conversations, agents } = this.deps;
+    const activeAgent = (id: string | null) => (id && agents.isActive(id) ? id : null);
+    const assigneeId = activeAgent(contact.designatedAgentId) ?? activeAgent(spec.agentId);
+    const ticket = tickets.create({
+      subject: spec.subject,
+      status: statusAfterAssignment(spec.status, assigneeId),
+      priority: spec.priority,
+      tags: [...new Set(spec.tags)],
       assigneeId,
       contactId: contact.id,
       channel: conversation.channel,
       conversationId: conversation.id,
-      intentId: intent.id,
-      intentConfidence: Math.max(0, Math.min(1, confidence)),
+      intentId: spec.intentId,
+      intentConfidence: spec.confidence,
     });
     messages.attachUnticketed(conversation.id, ticket.id);
     const createdMessageIds: string[] = [];
@@ -347,7 +465,7 @@ export class ConversationEngine {
   /** A bot answer or an agent reply: stored, and queued for the channel in the same transaction. */
   appendOutbound(
     conversation: ConversationRecord,
-    input: { authorKind: 'bot' | 'agent'; text: string; ticketId: string | null; agentId?: string; id?: string },
+    input: { authorKind: 'bot' | 'agent'; text: string; ticketId: string | null; agentId?: string; id?: string; botKind?: BotKind; quickReplies?: QuickReply[] },
   ): Message {
     const { message } = this.deps.messages.append({
       ...(input.id ? { id: input.id } : {}),
@@ -358,6 +476,8 @@ export class ConversationEngine {
       agentId: input.agentId ?? null,
       text: input.text,
       delivery: initialDelivery(conversation.channel),
+      ...(input.botKind ? { botKind: input.botKind } : {}),
+      ...(input.quickReplies ? { quickReplies: input.quickReplies } : {}),
     });
     if (usesOutbox(conversation.channel)) this.deps.outbox.enqueue(message.id, conversation.channel, this.deps.clock(), conversation.id);
     return message;
@@ -465,6 +585,12 @@ export const systemText = {
       pt: `Ticket #${number} resolvido por ${agentName}. O bot volta a atender.`,
       es: `Ticket #${number} resuelto por ${agentName}. El bot vuelve a atender.`,
       en: `Ticket #${number} was solved by ${agentName}. The bot answers again.`,
+    })[language],
+  cancelledByUser: (number: number, language: BotLanguage) =>
+    ({
+      pt: `O usuário não precisa mais de atendimento: ticket #${number} resolvido. O bot volta a atender.`,
+      es: `El usuario ya no necesita atención: ticket #${number} resuelto. El bot vuelve a atender.`,
+      en: `The user no longer needs a person: ticket #${number} was solved. The bot answers again.`,
     })[language],
   reopened: (number: number, agentName: string, language: BotLanguage) =>
     ({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Attachment, AuthorKind, Channel, Delivery, Message } from '@desk/core';
+import type { Attachment, AuthorKind, Channel, Delivery, Message, QuickReply } from '@desk/core';
+import type { BotKind } from './bot/dialogue.ts';
 import type { Db } from '../db/database.ts';
 import { statement } from '../db/statements.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -17,6 +18,8 @@ interface MessageRow {
   channel_message_id: string | null;
   delivery: string | null;
   created_at: string;
+  quick_replies: string | null;
+  bot_kind: BotKind | null;
 }
 
 function fromRow(row: MessageRow): Message {
@@ -31,6 +34,7 @@ function fromRow(row: MessageRow): Message {
     channelMessageId: row.channel_message_id,
     delivery: row.delivery ? (JSON.parse(row.delivery) as Delivery) : null,
     createdAt: row.created_at,
+    ...(row.quick_replies ? { quickReplies: JSON.parse(row.quick_replies) as QuickReply[] } : {}),
   };
 }
 
@@ -45,6 +49,8 @@ export interface NewMessage {
   attachments?: Attachment[];
   channelMessageId?: string | null;
   delivery?: Delivery | null;
+  quickReplies?: QuickReply[];
+  botKind?: BotKind;
 }
 
 /** Messages are append-only; only their ticket link and delivery state change afterwards. */
@@ -61,7 +67,7 @@ export class MessagesRepo {
     this.insert = statement(
       db,
       `INSERT INTO messages (id, conversation_id, ticket_id, author_kind, agent_id, text, attachments, channel,
-         channel_message_id, delivery, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         channel_message_id, delivery, created_at, quick_replies, bot_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.byId = statement(db, 'SELECT * FROM messages WHERE id = ?');
     this.byChannelId = statement(db, 'SELECT * FROM messages WHERE channel = ? AND channel_message_id = ?');
@@ -95,6 +101,7 @@ export class MessagesRepo {
       channelMessageId: input.channelMessageId ?? null,
       delivery: input.delivery ?? null,
       createdAt: this.clock(),
+      ...(input.quickReplies?.length ? { quickReplies: input.quickReplies } : {}),
     };
     this.insert.run(
       message.id,
@@ -108,6 +115,8 @@ export class MessagesRepo {
       message.channelMessageId,
       message.delivery ? JSON.stringify(message.delivery) : null,
       message.createdAt,
+      message.quickReplies ? JSON.stringify(message.quickReplies) : null,
+      input.botKind ?? null,
     );
     this.changes.record('message', message.id, 'put', message);
     return { message, created: true };
@@ -123,6 +132,26 @@ export class MessagesRepo {
         ).all(conversationId, options.afterId, conversationId)
       : statement(this.db, 'SELECT * FROM messages WHERE conversation_id = ? ORDER BY rowid').all(conversationId);
     return (rows as MessageRow[]).map(fromRow);
+  }
+
+  /** The conversation's latest message with its bot kind, if any: the question a reply may answer. */
+  latest(conversationId: string): { message: Message; botKind: BotKind | null } | null {
+    const row = statement(this.db, 'SELECT * FROM messages WHERE conversation_id = ? ORDER BY rowid DESC LIMIT 1').get(conversationId) as MessageRow | undefined;
+    return row ? { message: fromRow(row), botKind: row.bot_kind } : null;
+  }
+
+  /** The kinds of the conversation's latest bot messages, newest first. */
+  recentBotKinds(conversationId: string, limit: number): (BotKind | null)[] {
+    const rows = statement(
+      this.db,
+      "SELECT bot_kind FROM messages WHERE conversation_id = ? AND author_kind = 'bot' ORDER BY rowid DESC LIMIT ?",
+    ).all(conversationId, limit) as { bot_kind: BotKind | null }[];
+    return rows.map((row) => row.bot_kind);
+  }
+
+  /** Whether an agent has written in the ticket yet. */
+  hasAgentReply(ticketId: string): boolean {
+    return statement(this.db, "SELECT 1 FROM messages WHERE ticket_id = ? AND author_kind = 'agent' LIMIT 1").get(ticketId) !== undefined;
   }
 
   listByTicket(ticketId: string): Message[] {

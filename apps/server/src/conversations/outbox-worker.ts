@@ -1,4 +1,4 @@
-import type { Channel } from '@desk/core';
+import { type Channel, withNumberedChoices } from '@desk/core';
 import type { ConversationsRepo } from './conversations-repo.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 import { type Db, inTransaction } from '../db/database.ts';
@@ -77,7 +77,11 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
       return;
     }
     try {
-      const { channelMessageId } = await adapter.sendText(conversation, message.text);
+      const choices = message.quickReplies ?? [];
+      const { channelMessageId } =
+        choices.length > 0 && adapter.sendChoices
+          ? await adapter.sendChoices(conversation, message.text, choices)
+          : await adapter.sendText(conversation, choices.length > 0 ? withNumberedChoices(message.text, choices) : message.text);
       this.write(() => {
         this.deps.outbox.markSent(row.id, attempts, this.deps.clock());
         return messages.setDelivery(message.id, { state: 'sent', attempts }, channelMessageId);

@@ -354,4 +354,14 @@ CREATE TABLE inbox (
 CREATE INDEX inbox_pending ON inbox(id) WHERE state = 'pending';
 `,
   },
+  {
+    version: 9,
+    name: 'bot messages remember their kind and the choices they offered',
+    sql: `
+-- A bot message's choices (JSON [{label, value}]) and what it was (answer, ask, fallback, offer…):
+-- the next turn reads them to take a pressed button, or to count misses in a row.
+ALTER TABLE messages ADD COLUMN quick_replies TEXT;
+ALTER TABLE messages ADD COLUMN bot_kind TEXT;
+`,
+  },
 ];

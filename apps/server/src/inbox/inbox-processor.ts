@@ -47,6 +47,9 @@ export interface InboxProcessorOptions {
 /** How soon rows left pending by a batch (a retry, a deferred row) are looked at again without a new arrival. */
 const RETRY_MS = 1_000;
 
+/** Past this many waiting rows the processor stops yielding half its time to incoming webhooks. */
+const BACKLOG_FULL_PACE = 2_000;
+
 /** A row that cannot be stored in this batch (its conversation went back to the bot meanwhile): the next batch takes it. */
 class Deferred extends Error {}
 
@@ -79,6 +82,8 @@ export class InboxProcessor {
   private scheduled = false;
   private running: Promise<void> | null = null;
   private lastPrune = 0;
+  /** Events that arrived (kicks): a batch during which more came yields to the webhooks. */
+  private arrivals = 0;
   /** Newest inbox ids noted once a minute: rows up to an expired mark are pruned. */
   private readonly marks: { at: number; id: number }[] = [];
   /** The batch before: the next one starts after it (rows are taken by one batch at a time). */
@@ -105,6 +110,7 @@ export class InboxProcessor {
 
   /** Something arrived: process soon (coalesced; the webhook's answer goes out first). */
   kick(): void {
+    this.arrivals += 1;
     if (!this.started || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -128,9 +134,15 @@ export class InboxProcessor {
 
   private async loop(): Promise<void> {
     try {
-      while (this.started && (await this.runBatch()) > 0) {
-        // Let the webhooks' requests in between batches: the acknowledgements stay fast under load.
-        await new Promise((resolve) => setImmediate(resolve));
+      for (;;) {
+        const arrivalsBefore = this.arrivals;
+        const started = performance.now();
+        if (!this.started || (await this.runBatch()) === 0) break;
+        // Webhooks kept arriving: while the backlog is short they get as much time as the batch took
+        // (acknowledgements first; the inbox holds the burst). A long backlog is worked off at full pace.
+        const pressed = this.arrivals > arrivalsBefore && this.deps.inbox.depth().pending < BACKLOG_FULL_PACE;
+        const pause = pressed ? performance.now() - started : 0;
+        await new Promise((resolve) => (pause >= 1 ? setTimeout(resolve, pause) : setImmediate(resolve)));
       }
     } catch (err) {
       console.error('[desk] inbox processor failed', err);

@@ -11,6 +11,10 @@ const TryResult = z.object({
   confidence: z.number().min(0).max(1),
   language: z.string(),
   answer: z.string().nullable(),
+  /** The three best intents, most confident first. */
+  ranking: z.array(z.object({ intent: z.object({ id: z.string(), name: z.string() }), confidence: z.number().min(0).max(1) })),
+  /** What the bot would do: answer with `intent`, ask between the two best, or fall back. */
+  decision: z.enum(['answer', 'ask', 'fallback']),
 });
 
 const tryRoute = createRoute({
@@ -27,8 +31,10 @@ export function intentTryRoutes(deps: { nlu: Nlu }) {
     await deps.nlu.whenIdle();
     const reading = await deps.nlu.read(c.req.valid('json').text);
     const intent = reading.intent ? { id: reading.intent.id, name: reading.intent.name } : null;
-    const confidence = Math.max(0, Math.min(1, reading.confidence));
-    return c.json({ intent, confidence, language: reading.language, answer: reading.answer }, 200);
+    const clamp = (value: number) => Math.max(0, Math.min(1, value));
+    const ranking = reading.ranking.map((r) => ({ intent: { id: r.intent.id, name: r.intent.name }, confidence: clamp(r.confidence) }));
+    const decision = reading.ask ? 'ask' : reading.intent ? 'answer' : 'fallback';
+    return c.json({ intent, confidence: clamp(reading.confidence), language: reading.language, answer: reading.answer, ranking, decision } as const, 200);
   });
   return router;
 }

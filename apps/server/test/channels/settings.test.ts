@@ -123,7 +123,7 @@ describe('channel settings API', () => {
     expect(call?.json).toEqual({
       url: 'https://desk.example.test/channels/telegram/webhook',
       secret_token: TELEGRAM_SECRET,
-      allowed_updates: ['message'],
+      allowed_updates: ['message', 'callback_query'],
       drop_pending_updates: false,
     });
     expect(Object.keys(call?.json).sort()).toEqual(documentedKeys('telegram-setwebhook-request.json'));

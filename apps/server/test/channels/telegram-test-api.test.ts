@@ -77,7 +77,7 @@ describe('Telegram through telegram-test-api', () => {
     const registered = await desk.request('/api/integrations/channels/telegram/register-webhook', { method: 'POST', token: desk.admin.token });
     expect(registered.status).toBe(200);
     expect(await registered.json()).toEqual({ ok: true, url: `${proxyUrl}/channels/telegram/webhook`, description: null });
-    expect(registeredWebhook()).toMatchObject({ url: `${proxyUrl}/channels/telegram/webhook`, secret_token: TELEGRAM_SECRET, allowed_updates: ['message'] });
+    expect(registeredWebhook()).toMatchObject({ url: `${proxyUrl}/channels/telegram/webhook`, secret_token: TELEGRAM_SECRET, allowed_updates: ['message', 'callback_query'] });
 
     const client = emulator.getClient(TELEGRAM_TOKEN, { userId: 42, chatId: 42, firstName: 'Ann', userName: 'ann' });
     // The emulator answers the client at once and calls the webhook right after.

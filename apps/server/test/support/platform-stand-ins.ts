@@ -171,6 +171,9 @@ export async function startTelegramStandIn(token: string, files: Record<string, 
           json: { ...getFileTemplate, result: { ...getFileTemplate.result, file_id: req.json.file_id, file_size: found.bytes.byteLength, file_path: found.path } },
         };
       }
+      case 'answerCallbackQuery':
+        if (typeof req.json?.callback_query_id !== 'string') return { status: 400, json: { ok: false, error_code: 400, description: 'Bad Request: query id is required' } };
+        return { status: 200, json: { ok: true, result: true } };
       case 'setWebhook':
         if (!req.json?.url) return { status: 400, json: { ok: false, error_code: 400, description: 'Bad Request: bad webhook: URL is missing' } };
         return { status: 200, json: { ok: true, result: true, description: 'Webhook was set' } };

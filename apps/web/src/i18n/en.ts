@@ -253,6 +253,11 @@ export const en = {
   'intents.tryMatch': 'Matches {name} with {confidence} confidence.',
   'intents.tryNoMatch': 'No intent matches (best confidence {confidence}): the bot gives its fallback answer.',
   'intents.tryAnswer': 'The bot answers: {answer}',
+  'intents.tryRanking': 'Best intents',
+  'intents.tryConfidenceOf': 'Confidence in {name}',
+  'intents.tryWouldAnswer': 'The bot would answer.',
+  'intents.tryAsk': 'The bot would ask which one the user means: {first} or {second}.',
+  'intents.tryWouldFallBack': 'The bot would fall back (and offer a person after repeated misses).',
 
   'integrations.deskTitle': 'Desk',
   'integrations.deskDescription': 'Hands conversations from the bot to your agents as tickets.',

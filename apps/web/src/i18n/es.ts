@@ -254,6 +254,11 @@ export const es: Dictionary = {
   'intents.tryMatch': 'Coincide con {name} con {confidence} de confianza.',
   'intents.tryNoMatch': 'Ninguna intención coincide (mejor confianza {confidence}): el bot da su respuesta por defecto.',
   'intents.tryAnswer': 'El bot responde: {answer}',
+  'intents.tryRanking': 'Mejores intenciones',
+  'intents.tryConfidenceOf': 'Confianza en {name}',
+  'intents.tryWouldAnswer': 'El bot respondería.',
+  'intents.tryAsk': 'El bot preguntaría a cuál se refiere el usuario: {first} o {second}.',
+  'intents.tryWouldFallBack': 'El bot daría la respuesta por defecto (y ofrecería una persona tras fallos seguidos).',
 
   'integrations.deskTitle': 'Desk',
   'integrations.deskDescription': 'Pasa las conversaciones del bot a tus agentes como tickets.',

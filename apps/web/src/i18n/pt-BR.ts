@@ -254,6 +254,11 @@ export const ptBR: Dictionary = {
   'intents.tryMatch': 'Corresponde a {name} com {confidence} de confiança.',
   'intents.tryNoMatch': 'Nenhuma intenção corresponde (melhor confiança {confidence}): o bot dá a resposta padrão.',
   'intents.tryAnswer': 'O bot responde: {answer}',
+  'intents.tryRanking': 'Melhores intenções',
+  'intents.tryConfidenceOf': 'Confiança em {name}',
+  'intents.tryWouldAnswer': 'O bot responderia.',
+  'intents.tryAsk': 'O bot perguntaria qual o usuário quer dizer: {first} ou {second}.',
+  'intents.tryWouldFallBack': 'O bot daria a resposta padrão (e ofereceria uma pessoa depois de erros seguidos).',
 
   'integrations.deskTitle': 'Desk',
   'integrations.deskDescription': 'Passa as conversas do bot para os seus agentes como tickets.',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QuickReply } from './quick-reply.ts';
 
 export const ATTACHMENT_KINDS = ['image', 'audio', 'video', 'file'] as const;
 export const AttachmentKind = z.enum(ATTACHMENT_KINDS);
@@ -51,6 +52,8 @@ export const Message = z.object({
   channelMessageId: z.string().nullable(),
   delivery: Delivery.nullable(),
   createdAt: z.string(),
+  /** The choices a bot message offers (see QuickReply); absent on all other messages. */
+  quickReplies: z.array(QuickReply).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AttachmentKind } from './message.ts';
+import { QuickReply } from './quick-reply.ts';
 
 /** A message as the web chat visitor sees it (the widget's contract with the server). */
 export const WebchatMessage = z.object({
@@ -12,5 +13,7 @@ export const WebchatMessage = z.object({
   createdAt: z.string(),
   /** The replying agent's name, on agent messages. */
   agentName: z.string().optional(),
+  /** Buttons under a bot question; pressing one sends its label. */
+  quickReplies: z.array(QuickReply).optional(),
 });
 export type WebchatMessage = z.infer<typeof WebchatMessage>;

@@ -2,10 +2,19 @@ import { z } from 'zod';
 import { normalizeTag } from '../tickets/rules.ts';
 
 /** The Desk integration: its subject starts every ticket subject, its tags go on every ticket. */
+/**
+ * After this many messages in a row the bot did not understand, it offers a person (on by
+ * default, after 2). Accepting opens a ticket like a hand-off intent, tagged `fallback`.
+ */
+export const OfferPerson = z.object({ enabled: z.boolean(), afterMisses: z.number().int().min(1).max(10) });
+export type OfferPerson = z.infer<typeof OfferPerson>;
+export const DEFAULT_OFFER_PERSON: OfferPerson = { enabled: true, afterMisses: 2 };
+
 export const DeskIntegration = z.object({
   subject: z.string(),
   tags: z.array(z.string()),
   enabled: z.boolean(),
+  offerPerson: OfferPerson,
 });
 export type DeskIntegration = z.infer<typeof DeskIntegration>;
 
@@ -17,6 +26,7 @@ export const DeskIntegrationInput = z.object({
     .transform((tags) => [...new Set(tags.map(normalizeTag).filter((t) => t.length > 0))])
     .pipe(z.array(z.string().regex(/^[\p{L}\p{N}_\-:.]{1,50}$/u, 'Tags are letters, digits, "-", "_", ":" or "."'))),
   enabled: z.boolean().default(true),
+  offerPerson: OfferPerson.default(DEFAULT_OFFER_PERSON),
 });
 export type DeskIntegrationInput = z.output<typeof DeskIntegrationInput>;
 

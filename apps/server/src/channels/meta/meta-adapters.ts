@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type QuickReply, withNumberedChoices } from '@desk/core';
 import type { ConversationRecord } from '../../conversations/conversations-repo.ts';
 import { type ChannelAdapter, ChannelSendError } from '../channel-adapter.ts';
 import type { ChannelSettings } from '../channel-settings.ts';
@@ -22,26 +23,37 @@ function required(deps: Deps, group: 'whatsapp' | 'messenger' | 'instagram', fie
   return value;
 }
 
+const WHATSAPP_MAX_BUTTONS = 3;
+const WHATSAPP_BUTTON_TITLE = 20;
+
 /** WhatsApp Cloud API: `POST {graph}/{phone-number-id}/messages` with the bearer token. */
 export class WhatsAppAdapter implements ChannelAdapter {
   readonly channel = 'whatsapp' as const;
 
   constructor(private readonly deps: Deps) {}
 
-  async sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
+  sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
+    return this.send(conversation, { type: 'text', text: { preview_url: false, body: text } });
+  }
+
+  /**
+   * Up to three choices as interactive reply buttons (titles cut to WhatsApp's 20 characters; a
+   * press comes back as a `button_reply` with the title); more choices as a numbered list.
+   */
+  sendChoices(conversation: ConversationRecord, text: string, choices: readonly QuickReply[]): Promise<{ channelMessageId: string }> {
+    if (choices.length > WHATSAPP_MAX_BUTTONS) return this.sendText(conversation, withNumberedChoices(text, choices));
+    const buttons = choices.map((choice) => ({ type: 'reply', reply: { id: choice.value, title: choice.label.slice(0, WHATSAPP_BUTTON_TITLE) } }));
+    return this.send(conversation, { type: 'interactive', interactive: { type: 'button', body: { text }, action: { buttons } } });
+  }
+
+  private async send(conversation: ConversationRecord, message: Record<string, unknown>): Promise<{ channelMessageId: string }> {
     const phoneNumberId = required(this.deps, 'whatsapp', 'phoneNumberId', 'WhatsApp');
     const token = required(this.deps, 'whatsapp', 'accessToken', 'WhatsApp');
     const body = await callPlatform<{ messages?: { id?: unknown }[] }>({
       platform: 'WhatsApp',
       url: `${this.deps.config.metaGraphUrl}/${encodeURIComponent(phoneNumberId)}/messages`,
       headers: { authorization: `Bearer ${token}` },
-      json: {
-        messaging_product: 'whatsapp',
-        recipient_type: 'individual',
-        to: conversation.externalId,
-        type: 'text',
-        text: { preview_url: false, body: text },
-      },
+      json: { messaging_product: 'whatsapp', recipient_type: 'individual', to: conversation.externalId, ...message },
       timeoutMs: this.deps.config.requestTimeoutMs,
       reasonOf: graphReason,
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { QuickReply } from '@desk/core';
 import type { ConversationRecord } from '../../conversations/conversations-repo.ts';
 import { type ChannelAdapter, ChannelSendError } from '../channel-adapter.ts';
 import type { ChannelSettings } from '../channel-settings.ts';
@@ -51,7 +52,7 @@ export class TelegramClient {
   setWebhook(url: string): Promise<{ ok: boolean; description?: string }> {
     const values = this.deps.settings.values('telegram');
     if (!values.botToken || !values.webhookSecret) throw new ChannelSendError('Set the bot token and the webhook secret first.', false);
-    return this.call('setWebhook', { url, secret_token: values.webhookSecret, allowed_updates: ['message'], drop_pending_updates: false }, values.botToken);
+    return this.call('setWebhook', { url, secret_token: values.webhookSecret, allowed_updates: ['message', 'callback_query'], drop_pending_updates: false }, values.botToken);
   }
 }
 
@@ -61,8 +62,18 @@ export class TelegramAdapter implements ChannelAdapter {
 
   constructor(private readonly client: TelegramClient) {}
 
-  async sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
-    const body = await this.client.call<{ result?: { message_id?: unknown } }>('sendMessage', { chat_id: chatIdOf(conversation.externalId), text });
+  sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
+    return this.send(conversation, { chat_id: chatIdOf(conversation.externalId), text });
+  }
+
+  /** The choices as an inline keyboard, one button a row; a press comes back as a `callback_query` with the value. */
+  sendChoices(conversation: ConversationRecord, text: string, choices: readonly QuickReply[]): Promise<{ channelMessageId: string }> {
+    const inline_keyboard = choices.map((choice) => [{ text: choice.label, callback_data: choice.value }]);
+    return this.send(conversation, { chat_id: chatIdOf(conversation.externalId), text, reply_markup: { inline_keyboard } });
+  }
+
+  private async send(conversation: ConversationRecord, json: Record<string, unknown>): Promise<{ channelMessageId: string }> {
+    const body = await this.client.call<{ result?: { message_id?: unknown } }>('sendMessage', json);
     const sentId = body?.result?.message_id;
     return { channelMessageId: `${conversation.externalId}:${typeof sentId === 'number' || typeof sentId === 'string' ? sentId : `out-${randomUUID()}`}` };
   }

@@ -75,12 +75,40 @@ function nameOf(from: Record<string, unknown> | null, chat: Record<string, unkno
 }
 
 /**
+ * A press on an inline keyboard button Desk sent: the user's choice, with the button's value.
+ * The callback id makes redeliveries of the same press one message.
+ */
+function callbackQueryMessages(query: unknown): ChannelInbound[] {
+  if (!isRecord(query)) throw new MalformedPayload('A Telegram callback_query must be an object.');
+  const id = idOf(query.id);
+  const data = str(query.data);
+  const message = isRecord(query.message) ? query.message : null;
+  const chatId = message && isRecord(message.chat) ? idOf(message.chat.id) : null;
+  if (!id || !data || !chatId || !message) return [];
+  const from = isRecord(query.from) ? query.from : null;
+  return [
+    {
+      channel: 'telegram',
+      externalId: chatId,
+      channelMessageId: `${chatId}:callback:${id}`,
+      text: data,
+      choice: data,
+      profile: { name: nameOf(from, message.chat as Record<string, unknown>) },
+      media: [],
+      unsupportedType: null,
+      peer: { callbackQueryId: id },
+    },
+  ];
+}
+
+/**
  * A Telegram `Update` → inbound messages. Only `message` updates are conversations; edits, callback
  * queries and the rest are acknowledged and ignored. The chat is the conversation (a private
  * chat's id is the user's id); message ids are unique per chat, so the chat id prefixes them.
  */
 export function normalizeTelegramUpdate(body: unknown): NormalizedWebhook {
   if (!isRecord(body) || typeof body.update_id !== 'number') throw new MalformedPayload('Not a Telegram update: update_id is missing.');
+  if (body.callback_query !== undefined) return { messages: callbackQueryMessages(body.callback_query), statuses: [] };
   const message = body.message;
   if (message === undefined) return { messages: [], statuses: [] };
   if (!isRecord(message) || !isRecord(message.chat)) throw new MalformedPayload('A Telegram message needs a chat.');

@@ -3,6 +3,7 @@ import { createRouter } from '../../http/router.ts';
 import type { ChannelSettings } from '../channel-settings.ts';
 import { channelOff, type InboxIntake, parseJsonBody, refuseUnlessAuthentic, storeInInboxThenAcknowledge, webhookResponses } from '../inbound/webhook-response.ts';
 import { checkSecretHeader } from '../webhook-auth.ts';
+import type { TelegramClient } from './telegram-adapter.ts';
 import { normalizeTelegramUpdate } from './telegram-normalize.ts';
 
 export const TELEGRAM_WEBHOOK_PATH = '/channels/telegram/webhook';
@@ -20,7 +21,7 @@ const webhookRoute = createRoute({
   responses: webhookResponses,
 });
 
-export function telegramRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake }) {
+export function telegramRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake; telegram?: TelegramClient }) {
   const router = createRouter();
   router.openapi(webhookRoute, async (c) => {
     const secret = deps.settings.active('telegram') ? deps.settings.value('telegram', 'webhookSecret') : undefined;
@@ -28,7 +29,11 @@ export function telegramRoutes(deps: { settings: ChannelSettings; inbox: InboxIn
     refuseUnlessAuthentic(checkSecretHeader(c.req.header(TELEGRAM_SECRET_HEADER), secret), 'Telegram secret token');
     const raw = await c.req.text();
     const body = parseJsonBody(raw);
-    return c.json(storeInInboxThenAcknowledge(deps.inbox, 'telegram', raw, () => normalizeTelegramUpdate(body)), 200);
+    const acknowledged = storeInInboxThenAcknowledge(deps.inbox, 'telegram', raw, () => normalizeTelegramUpdate(body));
+    const queryId = (body as { callback_query?: { id?: unknown } } | null)?.callback_query?.id;
+    // Telegram shows the pressed button as loading until the query is answered; a failure only leaves the spinner.
+    if (deps.telegram && typeof queryId === 'string') void deps.telegram.call('answerCallbackQuery', { callback_query_id: queryId }).catch(() => {});
+    return c.json(acknowledged, 200);
   });
   return router;
 }

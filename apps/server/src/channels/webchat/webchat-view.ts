@@ -21,6 +21,7 @@ export function toWebchatMessage(message: Message, visitorId: string, agentName:
   };
   const name = message.agentId ? agentName(message.agentId) : undefined;
   if (message.authorKind === 'agent' && name) view.agentName = name;
+  if (message.quickReplies?.length) view.quickReplies = message.quickReplies;
   return view;
 }
 

@@ -1,4 +1,4 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import { api } from '../../api/client.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
@@ -8,6 +8,8 @@ interface TryResult {
   confidence: number;
   language: string;
   answer: string | null;
+  ranking: { intent: { id: string; name: string }; confidence: number }[];
+  decision: 'answer' | 'ask' | 'fallback';
 }
 
 /** "Try it": which intent the bot, as trained now, reads in a sentence, and how sure it is. */
@@ -60,6 +62,27 @@ export function TryIt() {
         </Show>
         <Show when={result()}>
           {(r) => (
+            <>
+            <p class="try-decision" data-decision={r().decision}>
+              {r().decision === 'ask'
+                ? t('intents.tryAsk', { first: r().ranking[0]?.intent.name ?? '', second: r().ranking[1]?.intent.name ?? '' })
+                : r().decision === 'answer'
+                  ? t('intents.tryWouldAnswer')
+                  : t('intents.tryWouldFallBack')}
+            </p>
+            <Show when={r().ranking.length > 0}>
+              <ol class="try-ranking" aria-label={t('intents.tryRanking')}>
+                <For each={r().ranking}>
+                  {(entry) => (
+                    <li>
+                      <span>{entry.intent.name}</span>
+                      <meter min={0} max={1} value={entry.confidence} aria-label={t('intents.tryConfidenceOf', { name: entry.intent.name })} />
+                      <span class="try-percent">{percent(entry.confidence)}</span>
+                    </li>
+                  )}
+                </For>
+              </ol>
+            </Show>
             <Show
               when={r().intent}
               fallback={<p>{t('intents.tryNoMatch', { confidence: percent(r().confidence) })}</p>}
@@ -78,6 +101,7 @@ export function TryIt() {
                 </p>
               )}
             </Show>
+            </>
           )}
         </Show>
       </div>

@@ -1,0 +1,3 @@
+import type { Container } from '@nlpjs/core';
+
+export function createNetworkEngine(iterations: number): Promise<{ nlp: unknown; container: Container }>;

@@ -1,0 +1,79 @@
+/**
+ * How people write in chat, folded to one canonical form before the bot reads it: lower case,
+ * no accents, repeated letters collapsed ("oiii", "holaa", "heyyy", "good" → "god": the training
+ * phrases are folded the same way, so both sides meet), and common chat abbreviations of pt, es
+ * and en spelled out ("vc" → "voce", "pq" → "porque", "u" → "you").
+ */
+
+/** Chat abbreviations → words, per language; looked up before and after repeated letters collapse. */
+export const CHAT_ABBREVIATIONS: Readonly<Record<'pt' | 'es' | 'en', Readonly<Record<string, string>>>> = {
+  pt: {
+    vc: 'voce', vcs: 'voces', voce: 'voce', pq: 'porque', pk: 'porque', q: 'que', tb: 'tambem', tbm: 'tambem', hj: 'hoje', td: 'tudo',
+    blz: 'beleza', msm: 'mesmo', qdo: 'quando', qnd: 'quando', pfv: 'por favor', pf: 'por favor', pfvr: 'por favor', obg: 'obrigado',
+    obgd: 'obrigado', vlw: 'valeu', n: 'nao', naum: 'nao', eh: 'e', pra: 'para', c: 'com',
+    cmg: 'comigo', ctg: 'contigo', mt: 'muito', mto: 'muito', hrs: 'horas', hr: 'hora', atd: 'atendimento', fds: 'fim de semana',
+  },
+  es: {
+    xq: 'porque', pq: 'porque', porq: 'porque', k: 'que', tmb: 'tambien', tb: 'tambien', xfa: 'por favor', porfa: 'por favor',
+    x: 'por', d: 'de', toy: 'estoy', sta: 'esta', ntp: 'no te preocupes', dnd: 'donde', cdo: 'cuando', msj: 'mensaje', hla: 'hola',
+  },
+  en: {
+    u: 'you', ur: 'your', r: 'are', pls: 'please', plz: 'please', thx: 'thanks', ty: 'thank you', im: 'i am', cant: 'can not',
+    dont: 'do not', wanna: 'want to', gonna: 'going to', gotta: 'got to', hrs: 'hours', acct: 'account', ppl: 'people', sb: 'somebody',
+    smb: 'somebody', sth: 'something', rep: 'representative', msg: 'message', tmrw: 'tomorrow', tmr: 'tomorrow', bc: 'because',
+    cuz: 'because', coz: 'because', wat: 'what', wut: 'what', whats: 'what is', hows: 'how is', ive: 'i have',
+  },
+};
+
+const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
+  Object.values(CHAT_ABBREVIATIONS).flatMap((table) => Object.entries(table)).reverse(),
+);
+
+/** One word of a message, folded, with whether it looks like a name or a number the bot can't know. */
+export interface Token {
+  text: string;
+  /** Order numbers, codes, and capitalised words inside a sentence: place, product and brand names. */
+  nameLike: boolean;
+}
+
+/** Lower case without accents ("Horário" → "horario", "¿Cuál" → "¿cual"). */
+export function fold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** "oiii" → "oi", "heyyy" → "hey", "good" → "god". */
+export function collapseRepeats(word: string): string {
+  return word.replace(/(\p{L})\1+/gu, '$1');
+}
+
+const WORD = /[\p{L}\p{N}]+(?:['’\-_./#][\p{L}\p{N}]+)*/gu;
+
+/** The message's words in canonical form, abbreviations spelled out. */
+export function tokenise(text: string): Token[] {
+  const tokens: Token[] = [];
+  // "e aí" is one word in Brazilian chat (a greeting); "two times" is "twice".
+  text = text.replace(/(?<!\p{L})[eE] a[ií](?!\p{L})/gu, 'eaí').replace(/(?<![\p{L}\p{N}])(?:two|2) times(?!\p{L})/giu, 'twice');
+  let sentenceStart = true;
+  for (const match of text.matchAll(WORD)) {
+    const raw = match[0];
+    const before = text.slice(0, match.index).trimEnd();
+    if (/[.!?¿¡]$/.test(before)) sentenceStart = true;
+    const hasDigit = /\p{N}/u.test(raw);
+    const capitalised = /^\p{Lu}/u.test(raw) && !/^\p{Lu}+$/u.test(raw);
+    const nameLike = hasDigit || (capitalised && !sentenceStart);
+    sentenceStart = false;
+    const folded = fold(raw).replace(/['’]/g, '');
+    const spelled = ABBREVIATIONS.get(folded) ?? ABBREVIATIONS.get(collapseRepeats(folded)) ?? folded;
+    for (const word of spelled.split(/[\s\-_./#]+/)) {
+      if (word !== '') tokens.push({ text: collapseRepeats(word), nameLike });
+    }
+  }
+  return tokens;
+}
+
+/** The canonical form of a whole text, words joined by spaces (what nlp.js is trained on and asked). */
+export function canonical(text: string): string {
+  return tokenise(text)
+    .map((token) => token.text)
+    .join(' ');
+}

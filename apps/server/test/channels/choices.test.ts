@@ -1,0 +1,112 @@
+import type { IntentInput } from '@desk/core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type ChannelDesk,
+  channelEnv,
+  eventually,
+  signMeta,
+  startChannelDesk,
+  TELEGRAM_TOKEN,
+  telegramSecret,
+  WHATSAPP_PHONE_NUMBER_ID,
+  WHATSAPP_TOKEN,
+  PAGE_TOKEN,
+  INSTAGRAM_TOKEN,
+} from '../support/channel-desk.ts';
+import { loadFixture, type Json } from '../support/channel-fixtures.ts';
+import { sampleIntents } from '../support/desk-fixture.ts';
+import { type StandIn, startGraphStandIn, startTelegramStandIn } from '../support/platform-stand-ins.ts';
+
+const quiet = { enabled: false, agentId: null, status: 'new', priority: 'normal' } as const;
+// Two intents one sentence can't tell apart, so the bot asks which one.
+const twins: IntentInput[] = [
+  { name: 'Reset password', phrases: ['I forgot my password', 'reset my password'], answers: ['Use "Forgot password" on the sign-in page.'], desk: quiet },
+  { name: 'Account locked', phrases: ['my account is locked', 'I forgot my password'], answers: ['Your account unlocks itself after 15 minutes.'], desk: quiet },
+];
+
+let telegram: StandIn;
+let graph: StandIn;
+let desk: ChannelDesk;
+
+beforeAll(async () => {
+  telegram = await startTelegramStandIn(TELEGRAM_TOKEN);
+  graph = await startGraphStandIn({ phoneNumberId: WHATSAPP_PHONE_NUMBER_ID, whatsapp: WHATSAPP_TOKEN, page: PAGE_TOKEN, instagram: INSTAGRAM_TOKEN });
+});
+afterAll(async () => {
+  await Promise.all([telegram.close(), graph.close()]);
+});
+beforeEach(async () => {
+  desk = await startChannelDesk({ env: channelEnv({ telegram, graph }), intents: false });
+  for (const input of [...sampleIntents(), ...twins]) desk.services.intents.create(input);
+  await desk.services.retrainBot();
+});
+afterEach(async () => {
+  await desk?.close({ remove: true });
+  telegram.clear();
+  graph.clear();
+});
+
+describe('Telegram', () => {
+  const chatId = 424242;
+  const base = loadFixture<Json>('telegram-text-modern.json').body;
+  const sends = () => telegram.received((r) => r.path === `/bot${TELEGRAM_TOKEN}/sendMessage` && r.json.chat_id === chatId);
+
+  it('asks with an inline keyboard; a press (callback_query) is answered and read as the choice', async () => {
+    const update = { update_id: 9001, message: { ...base.message, message_id: 11, from: { ...base.message.from, id: chatId }, chat: { ...base.message.chat, id: chatId }, text: 'I forgot my password' } };
+    expect((await desk.webhook('/channels/telegram/webhook', JSON.stringify(update), telegramSecret())).status).toBe(200);
+    const question = await eventually(() => sends()[0], 'the question sent');
+    expect(question.json.text).toBe('Just to be sure: do you mean…');
+    const keyboard = question.json.reply_markup.inline_keyboard as { text: string; callback_data: string }[][];
+    expect(keyboard.map((row) => row[0]?.text).sort()).toEqual(['Account locked', 'Reset password']);
+    const locked = keyboard.flat().find((button) => button.text === 'Account locked');
+
+    // The press, as Telegram delivers it (Bot API `Update` with a `callback_query`).
+    const press = {
+      update_id: 9002,
+      callback_query: {
+        id: '4382bfdwdsb323b2d9',
+        from: { ...base.message.from, id: chatId },
+        message: { message_id: 5001, from: { id: 777000, is_bot: true, first_name: 'Desk Bot' }, chat: { ...base.message.chat, id: chatId }, date: 1749416400, text: question.json.text },
+        chat_instance: '-7094413573364434113',
+        data: locked?.callback_data,
+      },
+    };
+    expect((await desk.webhook('/channels/telegram/webhook', JSON.stringify(press), telegramSecret())).status).toBe(200);
+    await eventually(() => telegram.received((r) => r.path === `/bot${TELEGRAM_TOKEN}/answerCallbackQuery`)[0], 'the callback query answered');
+    expect(telegram.received((r) => r.path === `/bot${TELEGRAM_TOKEN}/answerCallbackQuery`)[0]?.json).toEqual({ callback_query_id: '4382bfdwdsb323b2d9' });
+    const answer = await eventually(() => sends()[1], 'the answer sent');
+    expect(answer.json.text).toBe('Your account unlocks itself after 15 minutes.');
+    expect(answer.json.reply_markup).toBeUndefined();
+    // The transcript shows what the user chose, not the button's payload.
+    expect(desk.messagesOf('telegram', String(chatId)).filter((m) => m.authorKind === 'user').map((m) => m.text)).toEqual(['I forgot my password', 'Account locked']);
+  });
+});
+
+describe('WhatsApp', () => {
+  const waId = '16505551234';
+  const base = loadFixture<Json>('whatsapp-text.json').body;
+  const post = async (message: Record<string, unknown>) => {
+    const body = structuredClone(base);
+    const value = body.entry[0].changes[0].value;
+    value.contacts = [{ profile: { name: 'Sheena Nelson' }, wa_id: waId }];
+    value.messages = [{ from: waId, timestamp: '1749416383', ...message }];
+    const raw = JSON.stringify(body);
+    expect((await desk.webhook('/channels/meta/webhook', raw, signMeta(raw))).status).toBe(200);
+  };
+  const sends = () => graph.received((r) => r.path === `/${WHATSAPP_PHONE_NUMBER_ID}/messages` && r.json.to === waId);
+
+  it('asks with interactive reply buttons; the button_reply is read as the choice', async () => {
+    await post({ id: 'wamid.choices-1', type: 'text', text: { body: 'I forgot my password' } });
+    const question = await eventually(() => sends()[0], 'the question sent');
+    expect(question.json).toMatchObject({ messaging_product: 'whatsapp', type: 'interactive', interactive: { type: 'button', body: { text: 'Just to be sure: do you mean…' } } });
+    const buttons = question.json.interactive.action.buttons as { type: string; reply: { id: string; title: string } }[];
+    expect(buttons.map((b) => b.type)).toEqual(['reply', 'reply']);
+    expect(buttons.map((b) => b.reply.title).sort()).toEqual(['Account locked', 'Reset password']);
+    const reset = buttons.find((b) => b.reply.title === 'Reset password');
+
+    // The press, as WhatsApp delivers it: an `interactive` message with the button's id and title.
+    await post({ id: 'wamid.choices-2', type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: reset?.reply.id, title: reset?.reply.title } } });
+    const answer = await eventually(() => sends()[1], 'the answer sent');
+    expect(answer.json).toMatchObject({ type: 'text', text: { body: 'Use "Forgot password" on the sign-in page.' } });
+  });
+});
