@@ -28,5 +28,7 @@ textarea{background:#0b1120;color:#e2e8f0;border-color:#64748b}
 .icon{color:#cbd5e1}
 .icon:hover{background:#1e293b}
 .atts img{background:#1e293b}
+.choices button{color:#93c5fd;background:#1e293b;border-color:#93c5fd}
+.choices button:hover,.choices button:focus-visible{background:#0b1120}
 }
 `;
