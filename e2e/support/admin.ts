@@ -67,12 +67,15 @@ export async function ticketsOf(request: APIRequestContext, contactName: string)
 /** A web chat visitor: writes to the bot through the public web chat API. */
 export function webchatVisitor(request: APIRequestContext, name: string) {
   const visitorId = randomUUID();
+  let token: string | null = null;
   return {
     visitorId,
     name,
     async say(text: string): Promise<void> {
-      const res = await request.post('/channels/webchat/messages', { data: { visitorId, text, name } });
+      // The first message creates the visitor and answers their token; later ones send it.
+      const res = await request.post('/channels/webchat/messages', token ? { data: { text, name }, headers: { 'X-Visitor-Token': token } } : { data: { visitorId, text, name } });
       expect(res.status(), await res.text()).toBe(201);
+      token ??= ((await res.json()) as { visitorToken: string }).visitorToken;
     },
   };
 }

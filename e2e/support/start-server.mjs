@@ -19,6 +19,8 @@ const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'apps/serve
     DEMO: '1',
     ADMIN_EMAIL: 'admin@desk.local',
     ADMIN_PASSWORD: 'e2e-admin-password',
+    // Every spec's visitors come from 127.0.0.1: the per-address limit on new visitors is not under test here.
+    WEBCHAT_NEW_VISITORS_PER_HOUR: '10000',
     // The fake Zendesk and Sunshine the Zendesk spec starts (see support/env.ts).
     ZENDESK_API_URL: `http://127.0.0.1:${Number(port) + 10000}`,
     ZENDESK_MESSAGING_API_URL: `http://127.0.0.1:${Number(port) + 10001}`,

@@ -5,23 +5,28 @@ import { ticketOfVisitor } from './tickets.ts';
 /** A page or a browser context: anything with the signed-in agent's cookies. */
 type WithRequest = { request: APIRequestContext };
 
+/** The secret each visitor of this test process was given with their first message. */
+const visitorTokens = new Map<string, string>();
+const tokenOf = (visitorId: string) => ({ 'X-Visitor-Token': visitorTokens.get(visitorId) ?? '' });
+
 /** A fresh web chat visitor asks for a human: the hand-off creates a ticket this test owns. */
 export async function handOff(page: WithRequest, text = 'I need a human') {
   const visitorId = randomUUID();
   const res = await page.request.post('/channels/webchat/messages', { data: { visitorId, text } });
   expect(res.ok()).toBe(true);
+  visitorTokens.set(visitorId, ((await res.json()) as { visitorToken: string }).visitorToken);
   const ticket = await ticketOfVisitor(page as Page, visitorId);
   return { visitorId, ticket };
 }
 
 /** The visitor sends a file (multipart, as the widget does). */
 export async function sendFile(page: WithRequest, visitorId: string, file: { name: string; mimeType: string; buffer: Buffer }, text?: string) {
-  const res = await page.request.post('/channels/webchat/messages', { multipart: { visitorId, ...(text ? { text } : {}), file } });
+  const res = await page.request.post('/channels/webchat/messages', { multipart: { ...(text ? { text } : {}), file }, headers: tokenOf(visitorId) });
   expect(res.ok(), await res.text()).toBe(true);
 }
 
 export async function sendText(page: WithRequest, visitorId: string, text: string) {
-  const res = await page.request.post('/channels/webchat/messages', { data: { visitorId, text } });
+  const res = await page.request.post('/channels/webchat/messages', { data: { text }, headers: tokenOf(visitorId) });
   expect(res.ok()).toBe(true);
 }
 

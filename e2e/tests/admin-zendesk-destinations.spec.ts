@@ -2,7 +2,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { FakeSunshine } from '../../apps/server/test/support/zendesk/fake-sunshine.ts';
 import { FakeZendesk } from '../../apps/server/test/support/zendesk/fake-zendesk.ts';
 import { uniqueName, webchatVisitor } from '../support/admin.ts';
-import { ADMIN, FAKE_SUNSHINE_PORT, FAKE_ZENDESK_PORT } from '../support/env.ts';
+import { ADMIN, BASE_URL, FAKE_SUNSHINE_PORT, FAKE_ZENDESK_PORT } from '../support/env.ts';
 import { signIn } from '../support/session.ts';
 
 let zendesk: FakeZendesk;
@@ -114,8 +114,10 @@ test('an admin connects Zendesk Support and Zendesk messaging and sends one inte
     await expect(rowOf(ticketIntent).getByRole('note')).toHaveText('Zendesk Support is disconnected: this intent hands off to the Desk.');
     await expect(rowOf(chatIntent).getByRole('note')).toHaveCount(0);
   } finally {
-    for (const id of intents) await page.request.delete(`/api/intents/${id}`);
-    await page.request.post('/api/integrations/zendesk/messaging/disconnect');
-    await page.request.post('/api/integrations/zendesk/support/disconnect');
+    // Cookie-carried and bodiless: they must say they come from Desk's own origin (CSRF check).
+    const fromDesk = { headers: { origin: BASE_URL } };
+    for (const id of intents) await page.request.delete(`/api/intents/${id}`, fromDesk);
+    await page.request.post('/api/integrations/zendesk/messaging/disconnect', fromDesk);
+    await page.request.post('/api/integrations/zendesk/support/disconnect', fromDesk);
   }
 });

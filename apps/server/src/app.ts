@@ -1,12 +1,14 @@
 import { DeskError, ErrorCode } from '@desk/core';
 import type { Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import { agentsRoutes } from './accounts/agents-routes.ts';
 import { requireSession } from './accounts/auth-middleware.ts';
 import { authRoutes } from './accounts/auth-routes.ts';
 import { docsRoutes } from './docs/docs-routes.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { bodyLimits } from './http/body-limits.ts';
+import { clientAddressMiddleware } from './http/client-address.ts';
+import { refuseCrossSiteRequests } from './http/csrf.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { handleError, handleNotFound } from './http/error-handler.ts';
 import { createRouter } from './http/router.ts';
 import type { Services } from './services.ts';
@@ -25,7 +27,7 @@ import { webhookSourceOf } from './inbox/webhook-sources.ts';
 import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { widgetAssetRoutes } from './channels/webchat/widget-assets.ts';
 
-const PUBLIC_API = new Set(['/api/auth/login', '/api/auth/set-password', '/api/openapi.json', '/api/docs']);
+const PUBLIC_API = new Set(['/api/auth/login', '/api/auth/set-password', '/api/auth/set-password/check', '/api/openapi.json', '/api/docs']);
 
 function isPublicApi(path: string): boolean {
   return PUBLIC_API.has(path) || path.startsWith('/api/docs/');
@@ -36,15 +38,11 @@ export function createApp(services: Services): Hono<AppEnv> {
   const app = createRouter();
   app.onError(handleError);
 
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: undefined,
-      crossOriginEmbedderPolicy: false,
-      crossOriginResourcePolicy: false,
-    }),
-  );
+  // CSP on every page, no framing, no referrer, unused browser features off (see security-headers.ts).
+  app.use('*', securityHeaders());
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // The client's address (X-Forwarded-For only through TRUST_PROXY), for throttles and caps.
+  app.use('*', clientAddressMiddleware(services.config.trustProxy));
   // How long the webhooks (and the web chat's POST) take to acknowledge, by source and status.
   app.use('/channels/*', async (c, next) => {
     const source = c.req.method === 'POST' ? webhookSourceOf(c.req.path) : null;
@@ -70,6 +68,8 @@ export function createApp(services: Services): Hono<AppEnv> {
     }
     await next();
   });
+  // A cookie-carried state change needs JSON or this site's Origin (cross-site request forgery).
+  app.use('/api/*', refuseCrossSiteRequests(services.config.publicUrl));
   const sessionGuard = requireSession(services.sessions);
   app.use('/api/*', async (c, next) => (isPublicApi(c.req.path) ? next() : sessionGuard(c, next)));
 
@@ -84,7 +84,12 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/', mediaRoutes(services));
   app.route('/', pushRoutes(services));
   app.route('/', inboxRoutes(services));
-  app.route('/', webchatRoutes({ ...services, mediaMaxBytes: services.config.mediaMaxBytes, trackStream: () => services.metrics.trackStream('webchat') }));
+  app.route('/', webchatRoutes({
+    ...services,
+    mediaMaxBytes: services.config.mediaMaxBytes,
+    newVisitorsPerHour: services.config.webchatNewVisitorsPerHour,
+    trackStream: () => services.metrics.trackStream('webchat'),
+  }));
   for (const routes of services.channels.routes()) app.route('/', routes);
   app.route('/', services.zendesk.routes());
 

@@ -15,6 +15,14 @@ export interface Config {
   webDist: string;
   /** Largest file a user may send, in bytes. */
   mediaMaxBytes: number;
+  /** All stored media together (507 past it). */
+  mediaQuotaBytes: number;
+  /** What one address may upload through the web chat in a day (429 past it). */
+  mediaQuotaPerAddressBytes: number;
+  /** New web chat visitors one address may start per hour (offices share an address: not too low). */
+  webchatNewVisitorsPerHour: number;
+  /** Media of tickets solved this many days ago is deleted; null keeps it forever. */
+  mediaRetentionDays: number | null;
   /** The bot answers with an intent only from this confidence on (0..1); below, the fallback. */
   botThreshold: number;
   sessionDays: number;
@@ -25,6 +33,12 @@ export interface Config {
   vapidPublicKey: string | null;
   vapidPrivateKey: string | null;
   vapidSubject: string;
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed (`TRUST_PROXY`, comma-separated). */
+  trustProxy: string[];
+  /** Push service origins accepted besides the browsers' own (`PUSH_SERVICE_ORIGINS`; tests' stand-ins). */
+  pushServiceOrigins: string[];
+  /** Push subscriptions one agent may hold (the oldest goes first). */
+  pushSubscriptionsPerAgent: number;
   /** Test-only: accept a push service with a self-signed certificate. */
   pushInsecureTls: boolean;
   /** Messaging channels (Telegram, Meta, Sunshine Conversations): base URLs and credentials from the environment. */
@@ -42,6 +56,13 @@ function numberFrom(value: string | undefined, fallback: number): number {
   return parsed;
 }
 
+function listFrom(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = numberFrom(env.PORT, 8080);
   const dataDir = resolve(env.DATA_DIR ?? './data');
@@ -57,6 +78,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.DEMO === '1' || env.DEMO === 'true',
     webDist: resolve(env.WEB_DIST ?? new URL('../../web/dist', import.meta.url).pathname),
     mediaMaxBytes: numberFrom(env.MEDIA_MAX_BYTES, 25 * 1024 * 1024),
+    mediaQuotaBytes: numberFrom(env.MEDIA_QUOTA_BYTES, 5 * 1024 ** 3),
+    mediaQuotaPerAddressBytes: numberFrom(env.MEDIA_QUOTA_PER_ADDRESS_BYTES, 512 * 1024 ** 2),
+    webchatNewVisitorsPerHour: numberFrom(env.WEBCHAT_NEW_VISITORS_PER_HOUR, 100),
+    mediaRetentionDays: env.MEDIA_RETENTION_DAYS?.trim() ? numberFrom(env.MEDIA_RETENTION_DAYS, 0) || null : null,
     botThreshold: numberFrom(env.BOT_THRESHOLD, 0.6),
     sessionDays: numberFrom(env.SESSION_DAYS, 30),
     secureCookies: publicUrl.startsWith('https://'),
@@ -65,6 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vapidPrivateKey: env.VAPID_PRIVATE_KEY || null,
     vapidSubject: env.VAPID_SUBJECT ?? `mailto:${(env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase()}`,
     pushInsecureTls: env.PUSH_INSECURE_TLS_FOR_TESTS === '1',
+    trustProxy: listFrom(env.TRUST_PROXY),
+    pushServiceOrigins: listFrom(env.PUSH_SERVICE_ORIGINS).map((origin) => origin.replace(/\/+$/, '')),
+    pushSubscriptionsPerAgent: numberFrom(env.PUSH_SUBSCRIPTIONS_PER_AGENT, 10),
     channels: loadChannelsConfig(env),
     metricsToken: env.METRICS_TOKEN && env.METRICS_TOKEN.length > 0 ? env.METRICS_TOKEN : null,
     zendesk: loadZendeskConfig(env),

@@ -42,6 +42,8 @@ async function main() {
   services.channels.start();
   // Resumes the calls to Zendesk and Sunshine that a previous run left queued.
   services.zendesk.start();
+  // MEDIA_RETENTION_DAYS: files of long-solved tickets are deleted every hour.
+  const stopRetention = services.mediaRetention?.start();
   const app = createApp(services);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl;
@@ -60,6 +62,7 @@ async function main() {
     services.outbox.stop();
     services.channels.stop();
     services.zendesk.stop();
+    stopRetention?.();
     server.close();
     restore.stop();
     // Let the sends and downloads under way finish (they would be repeated after a restart), a few seconds at most.

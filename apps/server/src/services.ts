@@ -24,6 +24,9 @@ import { DeskIntegrationRepo } from './integrations/desk-integration-repo.ts';
 import { createZendesk } from './integrations/zendesk/zendesk-module.ts';
 import { MediaRepo } from './media/media-repo.ts';
 import { MediaStore } from './media/media-store.ts';
+import { UploadQuota } from './media/upload-quota.ts';
+import { MediaRetention } from './media/media-retention.ts';
+import { WebchatVisitors } from './channels/webchat/webchat-visitors.ts';
 import { DeskMetrics } from './metrics/desk-metrics.ts';
 import { monotonicClock } from './shared/clock.ts';
 import { PushNotifier } from './push/push-notifier.ts';
@@ -88,6 +91,10 @@ export function createServices(db: Db, config: Config) {
     events, agents, tickets, subscriptions: pushSubscriptions, vapid, subject: config.vapidSubject, insecureTls: config.pushInsecureTls,
   });
 
+  const mediaRetention = config.mediaRetentionDays
+    ? new MediaRetention({ db, events, mediaStore, messages, days: config.mediaRetentionDays })
+    : null;
+
   return {
     db,
     config,
@@ -104,6 +111,8 @@ export function createServices(db: Db, config: Config) {
     media,
     mediaStore,
     zendesk,
+    /** Off unless MEDIA_RETENTION_DAYS is set. */
+    mediaRetention,
     nlu,
     engine,
     ticketService,
@@ -121,6 +130,8 @@ export function createServices(db: Db, config: Config) {
     sessions: new Sessions(db, config.sessionDays),
     passwordTokens: new PasswordTokens(db),
     throttle: new LoginThrottle(),
+    visitors: new WebchatVisitors(db),
+    uploadQuota: new UploadQuota(db, { globalBytes: config.mediaQuotaBytes, perAddressBytes: config.mediaQuotaPerAddressBytes }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -9,6 +9,7 @@ import { guarded, NotFound, Shell } from './shell/Shell.tsx';
 
 // Every page is its own lazily loaded chunk: the first load carries only the shell.
 const LoginPage = lazy(() => import('./features/login/LoginPage.tsx'));
+const SetPasswordPage = lazy(() => import('./features/login/SetPasswordPage.tsx'));
 const TicketsPage = lazy(() => import('./features/tickets/TicketsPage.tsx'));
 const UsersPage = lazy(() => import('./features/users/UsersPage.tsx'));
 const IntentsPage = lazy(() => import('./features/intents/IntentsPage.tsx'));
@@ -39,6 +40,7 @@ function Routes() {
   return (
     <Router root={Root}>
       <Route path="/login" component={LoginPage} />
+      <Route path="/set-password" component={SetPasswordPage} />
       <Route path="/" component={Shell}>
         <Route path="/" component={() => <Navigate href="/tickets" />} />
         <Route path="/tickets" component={guarded('tickets', TicketsPage)} />

@@ -1,3 +1,4 @@
+import { validateWithoutEval } from '@desk/core';
 import { render } from 'solid-js/web';
 import { App } from './App.tsx';
 import { registerServiceWorker } from './pwa/register.ts';
@@ -8,6 +9,8 @@ import './styles.css';
 // The sync benchmark (e2e/bench) drives the local store's real code through `window.__deskBench`.
 if (new URLSearchParams(location.search).has('bench')) void import('./local/bench-hooks.ts');
 
+// The page's CSP has no 'unsafe-eval': schemas validate without compiled code.
+validateWithoutEval();
 applyStoredTheme();
 trackVisualViewport();
 

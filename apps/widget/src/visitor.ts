@@ -1,4 +1,5 @@
 export const VISITOR_KEY = 'desk.visitorId';
+export const TOKEN_KEY = 'desk.visitorToken';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,13 +14,50 @@ export function newVisitorId(cryptoImpl: Pick<Crypto, 'getRandomValues'> & { ran
 }
 
 /**
- * The visitor's id lives in localStorage so the conversation survives reloads. It is created on the first
- * message, so a page view alone opens no stream. When storage is blocked the id lasts for the page.
+ * The visitor's public id and secret token live in localStorage so the conversation survives reloads.
+ * The id is created on the first message (so a page view alone opens no stream) and the server answers
+ * that message with the token every later call needs. When storage is blocked both last for the page.
  */
 export class VisitorStore {
   private memory: string | null = null;
+  private secret: string | null = null;
 
-  constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null) {}
+  constructor(private readonly storage: (Pick<Storage, 'getItem' | 'setItem'> & Partial<Pick<Storage, 'removeItem'>>) | null) {}
+
+  /** The secret the server issued, or null before the first message (or for a visitor from before tokens). */
+  token(): string | null {
+    if (this.secret) return this.secret;
+    try {
+      this.secret = this.storage?.getItem(TOKEN_KEY) || null;
+    } catch {
+      // storage blocked: memory only
+    }
+    return this.secret;
+  }
+
+  /** Keeps the server's answer: the id it recorded and the token. */
+  save(visitorId: string, token: string): void {
+    this.memory = visitorId;
+    this.secret = token;
+    try {
+      this.storage?.setItem(VISITOR_KEY, visitorId);
+      this.storage?.setItem(TOKEN_KEY, token);
+    } catch {
+      // keep them in memory only
+    }
+  }
+
+  /** The token was refused (rotated, or the visitor is gone): the next message starts a new conversation. */
+  forget(): void {
+    this.memory = null;
+    this.secret = null;
+    try {
+      this.storage?.removeItem?.(VISITOR_KEY);
+      this.storage?.removeItem?.(TOKEN_KEY);
+    } catch {
+      // nothing stored
+    }
+  }
 
   get(): string | null {
     if (this.memory) return this.memory;

@@ -1,6 +1,6 @@
 import type { WebchatApi } from './api.ts';
 import { h, icon } from './dom.ts';
-import { describeError, formatSize, formatTime, safeUrl } from './format.ts';
+import { ApiError, describeError, formatSize, formatTime, safeUrl } from './format.ts';
 import type { Lang, Strings } from './i18n.ts';
 import {
   addPending,
@@ -143,10 +143,34 @@ export class ChatWidget {
     window.addEventListener('offline', () => this.setConnection('offline'));
 
     // A returning visitor sees their conversation and gets replies live, even with the panel closed.
-    if (o.visitor.get()) {
+    if (o.visitor.token()) {
       void this.refresh();
       this.connect();
+    } else if (o.visitor.get()) void this.claimLegacy(o.visitor.get() as string);
+  }
+
+  /** A visitor from before tokens: their old id gets a token once, and the conversation goes on. */
+  private async claimLegacy(visitorId: string): Promise<void> {
+    try {
+      const token = await this.o.api.claim(visitorId);
+      if (!token) {
+        this.o.visitor.forget();
+        return;
+      }
+      this.o.visitor.save(visitorId, token);
+      void this.refresh();
+      this.connect();
+    } catch {
+      // offline: the next message claims nothing and starts anew only if the server refuses the id
     }
+  }
+
+  /** The server refused the token (rotated, or the visitor is gone): the conversation starts anew. */
+  private startOver(): void {
+    this.o.visitor.forget();
+    this.source?.close();
+    this.source = null;
+    this.update({ ...this.state, messages: [] });
   }
 
   open(): void {
@@ -194,15 +218,26 @@ export class ChatWidget {
       const pending: PendingMessage = { localId, text, file: file ? { name: file.name, size: file.size, type: file.type } : null, status: 'sending' };
       this.update(addPending(this.state, pending), true);
     }
-    const visitorId = this.o.visitor.getOrCreate();
     try {
-      const stored = file ? await this.o.api.sendFile(visitorId, file, text || undefined) : await this.o.api.sendText(visitorId, text, this.o.name);
+      const sent = await this.post(text, file).catch((error: unknown) => {
+        // A refused token: start a new conversation and send this message as its first.
+        if (!(error instanceof ApiError && error.status === 401 && this.o.visitor.token())) throw error;
+        this.startOver();
+        return this.post(text, file);
+      });
+      if (sent.visitorToken) this.o.visitor.save(sent.visitorId ?? this.o.visitor.getOrCreate(), sent.visitorToken);
       this.files.delete(localId);
-      this.update(confirmPending(this.state, localId, stored));
+      this.update(confirmPending(this.state, localId, sent.message));
       if (!this.source) this.connect();
     } catch (error) {
       this.update(updatePending(this.state, localId, { status: 'failed', error: describeError(error, this.o.t) }), true);
     }
+  }
+
+  private post(text: string, file: File | null) {
+    const visitorId = this.o.visitor.getOrCreate();
+    const token = this.o.visitor.token();
+    return file ? this.o.api.sendFile(visitorId, token, file, text || undefined) : this.o.api.sendText(visitorId, token, text, this.o.name);
   }
 
   private retry(pending: PendingMessage): void {
@@ -218,12 +253,13 @@ export class ChatWidget {
   // --- receiving -------------------------------------------------------------------------------
 
   private async refresh(): Promise<void> {
-    const visitorId = this.o.visitor.get();
-    if (!visitorId) return;
+    const token = this.o.visitor.token();
+    if (!token) return;
     try {
-      this.receive(await this.o.api.list(visitorId), false);
-    } catch {
-      // the stream's reconnect will try again
+      this.receive(await this.o.api.list(token), false);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.startOver();
+      // else the stream's reconnect will try again
     }
   }
 
@@ -237,11 +273,11 @@ export class ChatWidget {
 
   /** EventSource reconnects by itself after a drop; when it gives up (e.g. an HTTP error) we retry with backoff. */
   private connect(): void {
-    const visitorId = this.o.visitor.get();
-    if (!visitorId || this.source) return;
+    const token = this.o.visitor.token();
+    if (!token || this.source) return;
     clearTimeout(this.retryTimer);
     this.setConnection(navigator.onLine === false ? 'offline' : 'connecting');
-    const source = new EventSource(this.o.api.streamUrl(visitorId));
+    const source = new EventSource(this.o.api.streamUrl(token));
     this.source = source;
     source.addEventListener('open', () => {
       this.retries = 0;
@@ -358,16 +394,35 @@ export class ChatWidget {
   private renderAttachment(a: WebchatAttachment): HTMLElement {
     const url = safeUrl(a.url, this.o.base);
     const size = formatSize(a.size, this.o.lang);
+    const token = this.o.visitor.token();
+    // Files need the token, which a src or href cannot carry: they are fetched, then shown from a blob: URL.
+    const whenLoaded = (apply: (blobUrl: string) => void) => {
+      if (url && token) void this.o.api.mediaUrl(token, url).then(apply, () => undefined);
+    };
     if (url && a.kind === 'image') {
-      const img = h('img', { src: url, alt: a.name, loading: 'lazy' });
+      const img = h('img', { alt: a.name, loading: 'lazy' });
+      const link = h('a', { target: '_blank', rel: 'noopener noreferrer' }, img);
       img.addEventListener('load', () => this.update(this.state));
-      return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, img);
+      whenLoaded((blobUrl) => {
+        img.src = blobUrl;
+        link.href = blobUrl;
+      });
+      return link;
     }
-    if (url && a.kind === 'audio') return h('audio', { src: url, controls: '', preload: 'metadata', 'aria-label': a.name });
-    if (url && a.kind === 'video') return h('video', { src: url, controls: '', preload: 'metadata', playsinline: '', 'aria-label': a.name });
+    if (url && (a.kind === 'audio' || a.kind === 'video')) {
+      const player = a.kind === 'audio' ? h('audio', { controls: '', preload: 'metadata', 'aria-label': a.name }) : h('video', { controls: '', preload: 'metadata', playsinline: '', 'aria-label': a.name });
+      whenLoaded((blobUrl) => {
+        player.src = blobUrl;
+      });
+      return player;
+    }
     const label = [icon('file'), h('span', {}, a.name), h('small', {}, size)];
     if (!url) return h('div', { class: 'file' }, ...label);
-    return h('a', { class: 'file', href: url, target: '_blank', rel: 'noopener noreferrer', download: a.name }, ...label);
+    const link = h('a', { class: 'file', target: '_blank', rel: 'noopener noreferrer', download: a.name }, ...label);
+    whenLoaded((blobUrl) => {
+      link.href = blobUrl;
+    });
+    return link;
   }
 
   private renderPending(p: PendingMessage): HTMLElement {

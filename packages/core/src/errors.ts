@@ -13,6 +13,7 @@ export const ErrorCode = {
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
   tooManyRequests: 'too_many_requests',
+  insufficientStorage: 'insufficient_storage',
   resetRequired: 'reset_required',
   internal: 'internal_error',
 } as const;
@@ -36,6 +37,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
+  insufficient_storage: 507,
   reset_required: 409,
   internal_error: 500,
 };

@@ -136,3 +136,4 @@ export {
 } from './tickets/status.ts';
 export { Ticket, ticketLabel, TicketPatch } from './tickets/ticket.ts';
 export { NOTIFICATION_LANGUAGES, PushSubscriptionInput } from './notifications/push-subscription.ts';
+export { validateWithoutEval } from './api/strict-csp.ts';

@@ -50,6 +50,19 @@ const setPasswordRoute = createRoute({
   },
 });
 
+const linkStateRoute = createRoute({
+  method: 'post',
+  path: '/api/auth/set-password/check',
+  tags: ['auth'],
+  summary: 'Whether a set-password link can still be used',
+  description: 'Public. Lets the set-password page say at once that a link was used or has expired. The token is posted, never put in a URL.',
+  request: { body: { content: { 'application/json': { schema: z.object({ token: z.string().max(200) }) } }, required: true } },
+  responses: {
+    200: { content: { 'application/json': { schema: z.object({ state: z.enum(['valid', 'used', 'expired', 'unknown']) }) } }, description: 'The link state' },
+    400: errors,
+  },
+});
+
 const meRoute = createRoute({
   method: 'get',
   path: '/api/auth/me',
@@ -85,33 +98,36 @@ export function authRoutes(deps: AuthDeps) {
 
   router.openapi(loginRoute, async (c) => {
     const { email, password } = c.req.valid('json');
-    const keys = [`email:${email}`, `ip:${clientAddress(c)}`];
-    const wait = deps.throttle.retryAfter(keys);
+    const address = clientAddress(c);
+    const wait = deps.throttle.retryAfter(email, address);
     if (wait > 0) {
       c.header('Retry-After', String(wait));
-      throw new DeskError(ErrorCode.tooManyRequests, `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} min.`);
+      const when = wait < 60 ? `${wait} s` : `${Math.ceil(wait / 60)} min`;
+      throw new DeskError(ErrorCode.tooManyRequests, `Too many failed sign-ins. Try again in ${when}.`);
     }
     const found = deps.agents.findCredentials(email);
     const ok = await verifyPassword(password, found?.passwordHash ?? (await dummyPasswordHash()));
     if (!found || !ok || !found.passwordHash) {
-      deps.throttle.fail(keys);
+      deps.throttle.fail(email, address);
       throw new DeskError(ErrorCode.unauthenticated, 'Wrong e-mail or password.');
     }
     if (!found.agent.active) {
       throw new DeskError(ErrorCode.unauthenticated, 'This account has been deactivated.');
     }
-    deps.throttle.succeed(keys);
+    deps.throttle.succeed(email);
     const token = startSession(c, found.agent.id);
     return c.json({ token, user: found.agent }, 200);
   });
 
+  router.openapi(linkStateRoute, (c) => c.json({ state: deps.passwordTokens.stateOf(c.req.valid('json').token) }, 200));
+
   router.openapi(setPasswordRoute, async (c) => {
     const { token, password } = c.req.valid('json');
+    const state = deps.passwordTokens.stateOf(token);
     const agentId = deps.passwordTokens.consume(token);
     if (!agentId || !deps.agents.isActive(agentId)) {
-      throw new DeskError(ErrorCode.invalidInput, 'This link has expired or was already used.', {
-        fields: { token: 'This link has expired or was already used.' },
-      });
+      const why = state === 'used' ? 'This link was already used.' : state === 'expired' ? 'This link has expired.' : 'This link is not valid.';
+      throw new DeskError(ErrorCode.invalidInput, why, { fields: { token: why } });
     }
     const user = deps.agents.update(agentId, { passwordHash: await hashPassword(password) });
     // Whoever held the old password (or another link) is signed out.

@@ -7,6 +7,7 @@ import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events/domain-events.ts';
 import type { MediaRepo } from '../media/media-repo.ts';
 import { MediaStore } from '../media/media-store.ts';
+import { UploadQuota } from '../media/upload-quota.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 import { channelSettingsRoutes } from './channel-settings-routes.ts';
@@ -54,6 +55,7 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
   const channelsConfig = config.channels;
   const settings = new ChannelSettings(db, channelsConfig);
   const { peers, mediaJobs: jobs } = deps;
+  const quota = new UploadQuota(db, { globalBytes: config.mediaQuotaBytes, perAddressBytes: config.mediaQuotaPerAddressBytes });
   // Webhooks name the files' URLs: every download goes through the origin allow-list and address checks.
   let currentFetch: FetchFn = guardedMediaFetch(mediaOriginPolicy(channelsConfig));
   const fetch: FetchFn = (input, init) => currentFetch(input, init);
@@ -68,6 +70,7 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
       mediaStore: new MediaStore(config.dataDir),
       messages: deps.messages,
       maxBytes: config.mediaMaxBytes,
+      storageLeft: () => quota.globalLeft(),
     },
     { baseDelayMs: channelsConfig.retryBaseMs },
   );

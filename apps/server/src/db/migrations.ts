@@ -364,4 +364,29 @@ ALTER TABLE messages ADD COLUMN quick_replies TEXT;
 ALTER TABLE messages ADD COLUMN bot_kind TEXT;
 `,
   },
+  {
+    version: 10,
+    name: 'web chat: visitor tokens, upload ledger',
+    sql: `
+-- A web chat visitor: the id is public (the conversation's external id, shown to agents); the secret
+-- token the widget holds is kept only as a hash. Visitors from before tokens have none yet: their
+-- widget's first request claims one with the old id (once), then the token is required.
+CREATE TABLE webchat_visitors (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT UNIQUE,
+  created_at TEXT NOT NULL,
+  token_issued_at TEXT
+);
+INSERT OR IGNORE INTO webchat_visitors (id, token_hash, created_at)
+  SELECT external_id, NULL, created_at FROM conversations WHERE channel = 'webchat';
+
+-- Bytes anonymous visitors uploaded, by address: the per-address storage quota counts the last day.
+CREATE TABLE upload_ledger (
+  address TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX upload_ledger_address ON upload_ledger(address, created_at);
+`,
+  },
 ];

@@ -5,5 +5,7 @@ export interface AppEnv {
   Variables: {
     agent: Agent;
     sessionTokenHash: string;
+    /** The client's address, resolved once per request (see client-address.ts). */
+    clientAddress: string;
   };
 }

@@ -1,6 +1,5 @@
 import { DeskError, ErrorCode } from '@desk/core';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from './app-env.ts';
 
 /** JSON APIs and the platforms' webhooks (none documents bodies near this). */
@@ -11,15 +10,49 @@ const MULTIPART_ENVELOPE = 64 * 1024;
 const mb = (bytes: number) => `${Math.max(1, Math.floor(bytes / 1024 / 1024))} MB`;
 
 /**
- * A size limit on every request body, enforced while the body is read (a declared Content-Length
- * over it is refused before reading a byte): a webhook's signature check or a multipart parser never
- * reads more than the limit. Over it: 413.
+ * A size limit on one request body, enforced while the body is read: a declared Content-Length over
+ * it is refused before reading a byte, and a chunked body is counted as the handler pulls it (hono's
+ * own bodyLimit buffers a chunked body whole before the handler runs, which is what an upload must
+ * not do). Over the limit: 413, whatever the handler made of the broken body.
  */
-export function bodyLimits(mediaMaxBytes: number): MiddlewareHandler<AppEnv> {
-  const tooLarge = (limit: number, what: string) => () => {
-    throw new DeskError(ErrorCode.payloadTooLarge, `${what} ${mb(limit)}.`);
+export function streamingBodyLimit(maxSize: number, message: string): MiddlewareHandler<AppEnv> {
+  const tooLarge = () => new DeskError(ErrorCode.payloadTooLarge, message);
+  return async (c, next) => {
+    const body = c.req.raw.body;
+    if (!body) return next();
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(declared) > maxSize) throw tooLarge();
+      return next();
+    }
+    let size = 0;
+    let exceeded = false;
+    const counted = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          size += chunk.byteLength;
+          if (size > maxSize) {
+            exceeded = true;
+            controller.error(tooLarge());
+            return;
+          }
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    c.req.raw = new Request(c.req.raw, { body: counted, duplex: 'half' } as RequestInit);
+    try {
+      await next();
+    } catch (err) {
+      throw exceeded ? tooLarge() : err;
+    }
+    if (exceeded) throw tooLarge();
   };
-  const upload = bodyLimit({ maxSize: mediaMaxBytes + MULTIPART_ENVELOPE, onError: tooLarge(mediaMaxBytes, 'Files may be up to') });
-  const other = bodyLimit({ maxSize: DEFAULT_BODY_LIMIT, onError: tooLarge(DEFAULT_BODY_LIMIT, 'The request body is larger than') });
+}
+
+/** The limit of every route: 1 MB, and the largest file plus its envelope for web chat uploads. */
+export function bodyLimits(mediaMaxBytes: number): MiddlewareHandler<AppEnv> {
+  const upload = streamingBodyLimit(mediaMaxBytes + MULTIPART_ENVELOPE, `Files may be up to ${mb(mediaMaxBytes)}.`);
+  const other = streamingBodyLimit(DEFAULT_BODY_LIMIT, `The request body is larger than ${mb(DEFAULT_BODY_LIMIT)}.`);
   return (c, next) => (c.req.path === '/channels/webchat/messages' ? upload(c, next) : other(c, next));
 }

@@ -1,6 +1,8 @@
 import { ErrorBodySchema, PushSubscriptionInput } from '@desk/core';
 import { createRoute, z } from '@hono/zod-openapi';
+import { conflict, invalid } from '../http/api-error.ts';
 import { createRouter } from '../http/router.ts';
+import { isKnownPushEndpoint } from './push-endpoints.ts';
 import type { PushSubscriptionsRepo } from './push-subscriptions-repo.ts';
 
 const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
@@ -22,7 +24,8 @@ const subscribeRoute = createRoute({
   summary: 'Receive push notifications on this device',
   security,
   request: { body: { content: { 'application/json': { schema: PushSubscriptionInput } }, required: true } },
-  responses: { 204: { description: 'Subscribed' }, 400: errors, 401: errors },
+  description: "The endpoint must be a browser push service's (FCM, Mozilla, Apple, Windows). An agent keeps their 10 newest devices.",
+  responses: { 204: { description: 'Subscribed' }, 400: errors, 401: errors, 409: errors },
 });
 
 const unsubscribeRoute = createRoute({
@@ -35,11 +38,21 @@ const unsubscribeRoute = createRoute({
   responses: { 204: { description: 'Unsubscribed' }, 400: errors, 401: errors },
 });
 
-export function pushRoutes(deps: { pushSubscriptions: PushSubscriptionsRepo; vapidPublicKey: string }) {
+export function pushRoutes(deps: {
+  pushSubscriptions: PushSubscriptionsRepo;
+  vapidPublicKey: string;
+  config: { pushServiceOrigins: string[]; pushSubscriptionsPerAgent: number };
+}) {
   const router = createRouter();
   router.openapi(keyRoute, (c) => c.json({ publicKey: deps.vapidPublicKey }, 200));
   router.openapi(subscribeRoute, (c) => {
-    deps.pushSubscriptions.save(c.var.agent.id, c.req.valid('json'));
+    const input = c.req.valid('json');
+    if (!isKnownPushEndpoint(input.endpoint, deps.config.pushServiceOrigins)) {
+      throw invalid('This is not the address of a browser push service.', { endpoint: 'Not a known push service.' });
+    }
+    if (!deps.pushSubscriptions.save(c.var.agent.id, input, deps.config.pushSubscriptionsPerAgent)) {
+      throw conflict('This device receives another agent’s notifications.', { endpoint: 'Already in use by another agent.' });
+    }
     return c.body(null, 204);
   });
   router.openapi(unsubscribeRoute, (c) => {

@@ -112,6 +112,22 @@ describe('channel media downloads (SSRF)', () => {
   });
 });
 
+describe('channel media and the storage quota', () => {
+  it('does not store a platform file past MEDIA_QUOTA_BYTES, and says why (retried later)', async () => {
+    const desk = await startChannelDesk({ env: { ...channelEnv({ smooch }), CHANNEL_MEDIA_ALLOWED_ORIGINS: redirector.url, MEDIA_QUOTA_BYTES: '10', CHANNEL_RETRY_BASE_MS: '60000' } });
+    desks.push(desk);
+    const body = loadFixture<Json>('smooch-message-image-whatsapp.json').body;
+    body.events[0].payload.message.content.mediaUrl = `${redirector.url}/photo.jpg`;
+    expect((await desk.webhook('/channels/smooch/webhook', JSON.stringify(body), smoochSecret())).status).toBe(200);
+    const attachment = await eventually(() => {
+      const a = desk.messagesOf('smooch', 'f52b01137aa6c250bc7251fa').flatMap((m) => m.attachments)[0];
+      return a?.download?.error ? a : null;
+    }, 'the refused download');
+    expect(attachment.download).toMatchObject({ state: 'pending', error: 'File storage is full.' });
+    expect(desk.count('SELECT COUNT(*) FROM media')).toBe(0);
+  });
+});
+
 describe('the media origin policy', () => {
   it('allows the configured API origins and the listed ones; platform hosts only over https', () => {
     const policy = mediaOriginPolicy({

@@ -29,7 +29,7 @@ let status = 201;
 beforeEach(async () => {
   status = 201;
   pushService = await startPushService(() => status);
-  t = createTestApp({ PUSH_INSECURE_TLS_FOR_TESTS: '1', VAPID_SUBJECT: 'mailto:ops@desk.test' });
+  t = createTestApp({ PUSH_INSECURE_TLS_FOR_TESTS: '1', PUSH_SERVICE_ORIGINS: pushService.origin, VAPID_SUBJECT: 'mailto:ops@desk.test' });
 });
 afterEach(async () => {
   t.close();

@@ -31,10 +31,10 @@ async function start(fake: FakeZendesk, dir: string): Promise<ServerProcess> {
   return server;
 }
 
-async function api(server: ServerProcess, token: string | null, path: string, init: { method?: string; json?: unknown } = {}) {
+async function api(server: ServerProcess, token: string | null, path: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}) {
   const res = await fetch(`${server.url}${path}`, {
     method: init.method ?? 'GET',
-    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(init.json !== undefined && { 'content-type': 'application/json' }) },
+    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(init.json !== undefined && { 'content-type': 'application/json' }), ...init.headers },
     ...(init.json !== undefined && { body: JSON.stringify(init.json) }),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -60,8 +60,15 @@ describe('a server killed with SIGKILL during a Zendesk hand-off', () => {
       },
     });
     expect(created.status).toBe(201);
-    const say = (s: ServerProcess, text: string) => api(s, null, '/channels/webchat/messages', { method: 'POST', json: { visitorId: VISITOR, text } });
-    const seen = async (s: ServerProcess) => ((await api(s, null, `/channels/webchat/messages?visitorId=${VISITOR}`)).body.messages as WebchatMessage[]).map((m) => m.text);
+    // The visitor's first message answers their token; later calls send it.
+    let visitorToken: string | null = null;
+    const asVisitor = (): Record<string, string> => (visitorToken ? { 'x-visitor-token': visitorToken } : {});
+    const say = async (s: ServerProcess, text: string) => {
+      const res = await api(s, null, '/channels/webchat/messages', { method: 'POST', json: visitorToken ? { text } : { visitorId: VISITOR, text }, headers: asVisitor() });
+      if (typeof res.body.visitorToken === 'string') visitorToken = res.body.visitorToken;
+      return res;
+    };
+    const seen = async (s: ServerProcess) => ((await api(s, null, '/channels/webchat/messages', { headers: asVisitor() })).body.messages as WebchatMessage[]).map((m) => m.text);
 
     // Zendesk creates the ticket, and the process dies before Desk records it.
     const isCreate = (r: { method: string; path: string }) => r.method === 'POST' && r.path === '/api/v2/tickets';

@@ -84,6 +84,21 @@ export async function signIn(email: string, password: string): Promise<Agent> {
   return user;
 }
 
+export type PasswordLinkState = 'valid' | 'used' | 'expired' | 'unknown';
+
+/** Whether a set-password link can still be used (asked before showing the form). */
+export async function checkPasswordLink(token: string): Promise<PasswordLinkState> {
+  const { state } = await api<{ state: PasswordLinkState }>('/api/auth/set-password/check', { method: 'POST', body: { token } });
+  return state;
+}
+
+/** Sets the password with a one-time link; the server signs the agent in (every older session ends). */
+export async function setPasswordWithLink(token: string, password: string): Promise<Agent> {
+  const { user } = await api<{ token: string; user: Agent }>('/api/auth/set-password', { method: 'POST', body: { token, password } });
+  remember(user);
+  return user;
+}
+
 /** Ends the session on the server, then here. Throws NetworkError when offline (still signed in). */
 export async function signOut(): Promise<void> {
   try {

@@ -36,6 +36,8 @@ interface Deps {
   mediaStore: MediaStore;
   messages: MessagesRepo;
   maxBytes: number;
+  /** Bytes the media store may still grow by (`MEDIA_QUOTA_BYTES`). */
+  storageLeft: () => number;
 }
 
 /** Platforms and browsers say image/jpg; the allow-list (and the world) says image/jpeg. */
@@ -93,6 +95,8 @@ export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
       const mimeType = decideMediaType(sniffMediaType(fetched.bytes), claim(fetched.contentType), claim(declared.mimeType));
       if (!isAllowedMediaType(mimeType)) throw new MediaFetchError(`This kind of file is not accepted (${mimeType}).`, false);
       if (fetched.bytes.byteLength > this.deps.maxBytes) throw new MediaFetchError('The file is larger than the size limit.', false);
+      // A full store is retried later: retention or an admin may free room meanwhile.
+      if (fetched.bytes.byteLength > this.deps.storageLeft()) throw new MediaFetchError('File storage is full.', true);
       // Overwrites what an interrupted earlier attempt may have left.
       await writeFile(this.deps.mediaStore.pathOf(job.mediaId), fetched.bytes, { mode: 0o600 });
       const size = fetched.bytes.byteLength;

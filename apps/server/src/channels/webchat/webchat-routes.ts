@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeskError, ErrorBodySchema, ErrorCode, MESSAGE_TEXT_MAX, WebchatMessage } from '@desk/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import type { AgentsRepo } from '../../accounts/agents-repo.ts';
@@ -9,17 +10,20 @@ import type { ConversationsRepo } from '../../conversations/conversations-repo.t
 import type { InboundFile } from '../../conversations/engine.ts';
 import type { MessagesRepo } from '../../conversations/messages-repo.ts';
 import type { EventBus } from '../../events/domain-events.ts';
-import { invalid, notFound } from '../../http/api-error.ts';
+import { invalid, notFound, unauthenticated } from '../../http/api-error.ts';
 import { clientAddress } from '../../http/client-address.ts';
 import { RateLimiter } from '../../http/rate-limiter.ts';
 import { createRouter } from '../../http/router.ts';
+import { StreamCaps } from '../../http/stream-caps.ts';
 import type { MediaRepo } from '../../media/media-repo.ts';
 import type { MediaStore } from '../../media/media-store.ts';
-import { baseMimeType, isAllowedMediaType } from '../../media/media-types.ts';
 import { serveMedia } from '../../media/serve-media.ts';
 import type { InboxIntake } from '../../inbox/inbox-intake.ts';
+import type { UploadQuota } from '../../media/upload-quota.ts';
+import { receiveMultipart } from './multipart-upload.ts';
 import type { WebchatInboxEvent } from './webchat-inbox.ts';
 import { acceptedWebchatMessage, toWebchatMessage } from './webchat-view.ts';
+import type { WebchatVisitors } from './webchat-visitors.ts';
 
 export interface WebchatDeps {
   /** Where a visitor's message goes first; answers when it was received. */
@@ -31,22 +35,43 @@ export interface WebchatDeps {
   media: MediaRepo;
   mediaStore: MediaStore;
   mediaMaxBytes: number;
+  visitors: WebchatVisitors;
+  uploadQuota: UploadQuota;
+  /** New visitors one address may create per hour. */
+  newVisitorsPerHour?: number;
+  /** Concurrent streams per visitor and per address. */
+  streamsPerVisitor?: number;
+  streamsPerAddress?: number;
   /** Milliseconds between heartbeat comments on the stream. */
   heartbeatMs?: number;
   /** Counts an open stream (the SSE clients metric); answers the function that uncounts it. */
   trackStream?: () => () => void;
 }
 
+/** The header carrying the visitor's secret; the stream may take it from `?visitorToken=` or this cookie. */
+export const VISITOR_TOKEN_HEADER = 'X-Visitor-Token';
+export const VISITOR_TOKEN_COOKIE = 'desk_visitor';
+
 const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
-const VisitorId = z.uuid('visitorId must be a UUID.').openapi({ description: "The visitor's id, kept by the widget in localStorage." });
-const VisitorQuery = z.object({ visitorId: VisitorId });
+const VisitorId = z.uuid('visitorId must be a UUID.').openapi({
+  description: "The visitor's public id (agents see it). A new visitor may choose it; it grants nothing without the token.",
+});
+const TokenHeader = z.object({
+  'x-visitor-token': z.string().max(200).optional().openapi({ description: 'The secret the first message answered as `visitorToken`.' }),
+});
 const Text = z.string().trim().max(MESSAGE_TEXT_MAX);
-const JsonMessage = z.object({ visitorId: VisitorId, text: Text.min(1, 'Write a message.'), name: z.string().trim().max(120).optional() });
+const JsonMessage = z.object({ visitorId: VisitorId.optional(), text: Text.min(1, 'Write a message.'), name: z.string().trim().max(120).optional() });
 const FormMessage = z.object({
-  visitorId: VisitorId,
+  visitorId: VisitorId.optional(),
   text: Text.optional(),
   name: z.string().trim().max(120).optional(),
+});
+const FormDoc = FormMessage.extend({
   file: z.any().optional().openapi({ type: 'string', format: 'binary', description: 'An image, audio, video, PDF, text, office document or zip file.' }),
+});
+const Credential = z.object({
+  visitorId: VisitorId,
+  visitorToken: z.string().optional().openapi({ description: 'Issued with the first message (or a claim or rotation): send it as `X-Visitor-Token` from then on.' }),
 });
 
 export const WEBCHAT_MESSAGES_PATH = '/channels/webchat/messages';
@@ -56,19 +81,24 @@ const postRoute = createRoute({
   path: WEBCHAT_MESSAGES_PATH,
   tags: ['webchat'],
   summary: 'Send a visitor message (text, or multipart with a file)',
-  description: 'Public. Answers the visitor message with the id it is stored under (it is in the inbox, stored moments later); the bot answer arrives on the stream and in the message list.',
+  description:
+    'Public. The first message (no `X-Visitor-Token`) creates the visitor and answers `visitorToken`; every later call needs it. ' +
+    'Answers the visitor message with the id it is stored under (it is in the inbox, stored moments later); the bot answer arrives on the stream and in the message list.',
   request: {
+    headers: TokenHeader,
     body: {
-      content: { 'application/json': { schema: JsonMessage }, 'multipart/form-data': { schema: FormMessage } },
+      content: { 'application/json': { schema: JsonMessage }, 'multipart/form-data': { schema: FormDoc } },
       required: false,
     },
   },
   responses: {
-    201: { content: { 'application/json': { schema: z.object({ message: WebchatMessage }) } }, description: 'Stored' },
+    201: { content: { 'application/json': { schema: Credential.extend({ message: WebchatMessage }) } }, description: 'Stored' },
     400: errors,
+    401: errors,
     413: errors,
     415: errors,
     429: errors,
+    507: errors,
   },
 });
 
@@ -77,10 +107,10 @@ const listRoute = createRoute({
   path: '/channels/webchat/messages',
   tags: ['webchat'],
   summary: "The visitor's conversation, oldest first",
-  request: { query: VisitorQuery },
+  request: { headers: TokenHeader },
   responses: {
     200: { content: { 'application/json': { schema: z.object({ messages: z.array(WebchatMessage) }) } }, description: 'OK' },
-    400: errors,
+    401: errors,
     404: errors,
   },
 });
@@ -92,9 +122,29 @@ const streamRoute = createRoute({
   summary: 'Server-sent events: `message` with a WebchatMessage for every new message',
   description:
     'A comment is sent every 15 s as a heartbeat. Reconnects with Last-Event-ID receive what they missed. ' +
-    'A visitor who has not written yet may connect: their messages arrive once the conversation starts.',
-  request: { query: VisitorQuery },
-  responses: { 200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'Event stream' }, 400: errors },
+    '`EventSource` cannot send headers: the token may come as `?visitorToken=` or in the `desk_visitor` cookie instead. An unknown visitor gets 404.',
+  request: { headers: TokenHeader, query: z.object({ visitorToken: z.string().max(200).optional() }) },
+  responses: {
+    200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'Event stream' },
+    401: errors,
+    404: errors,
+    429: errors,
+  },
+});
+
+const tokenRoute = createRoute({
+  method: 'post',
+  path: '/channels/webchat/token',
+  tags: ['webchat'],
+  summary: "A new visitor token (rotation), or a first one for a visitor from before tokens",
+  description:
+    'With `X-Visitor-Token`: issues a new token, the old one stops working. Without: a visitor created before tokens existed ' +
+    'claims one with their old `visitorId`, once.',
+  request: { headers: TokenHeader, body: { content: { 'application/json': { schema: z.object({ visitorId: VisitorId.optional() }) } }, required: false } },
+  responses: {
+    200: { content: { 'application/json': { schema: Credential } }, description: 'The new token' },
+    401: errors,
+  },
 });
 
 const mediaRoute = createRoute({
@@ -102,33 +152,45 @@ const mediaRoute = createRoute({
   path: '/channels/webchat/media/{id}',
   tags: ['webchat'],
   summary: 'A file of the visitor’s own conversation',
-  request: { params: z.object({ id: z.uuid() }), query: VisitorQuery },
+  request: { params: z.object({ id: z.uuid() }), headers: TokenHeader },
   responses: {
     200: { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } }, description: 'The file' },
     400: errors,
+    401: errors,
     404: errors,
   },
 });
 
-/** The public web chat channel: the widget's HTTP API. No session; the visitor id is the key. */
+/** The public web chat channel: the widget's HTTP API. No session: the visitor's secret token is the key. */
 export function webchatRoutes(deps: WebchatDeps) {
   const router = createRouter();
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
   // The widget runs on other websites: allow any origin, never with credentials.
-  router.use('/channels/webchat/*', cors({ origin: '*', allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type', 'Last-Event-ID'] }));
+  router.use(
+    '/channels/webchat/*',
+    cors({ origin: '*', allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type', 'Last-Event-ID', VISITOR_TOKEN_HEADER] }),
+  );
   // The body limit (the largest file plus its envelope) is applied to every route in app.ts.
 
   // A public endpoint: a person types a few messages a minute, a script thousands.
   const perVisitor = new RateLimiter(20, 10_000);
   const perAddress = new RateLimiter(600, 60_000);
-  const refuseFloods = (c: Context, visitorId: string) => {
-    for (const [limiter, key] of [[perVisitor, visitorId], [perAddress, clientAddress(c)]] as const) {
-      const wait = limiter.hit(key);
-      if (wait > 0) {
-        c.header('Retry-After', String(wait));
-        throw new DeskError(ErrorCode.tooManyRequests, `Too many messages. Try again in ${wait} s.`);
-      }
+  const newVisitorsPerAddress = new RateLimiter(deps.newVisitorsPerHour ?? 30, 60 * 60_000);
+  const streams = new StreamCaps({ visitor: deps.streamsPerVisitor ?? 5, address: deps.streamsPerAddress ?? 50 });
+  const refuse = (c: Context, limiter: RateLimiter, key: string, message: string) => {
+    const wait = limiter.hit(key);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      throw new DeskError(ErrorCode.tooManyRequests, `${message} Try again in ${wait} s.`);
     }
+  };
+
+  /** The visitor behind the request's token; 401 without a valid one. */
+  const visitorOf = (c: Context, token = c.req.header(VISITOR_TOKEN_HEADER)) => {
+    if (!token) throw unauthenticated(`Send the visitor token in ${VISITOR_TOKEN_HEADER}.`);
+    const visitorId = deps.visitors.resolve(token);
+    if (!visitorId) throw unauthenticated('This visitor token is not valid (any more). Start a new conversation.');
+    return visitorId;
   };
 
   const agentNames = () => {
@@ -139,36 +201,68 @@ export function webchatRoutes(deps: WebchatDeps) {
     };
   };
 
-  router.openapi(postRoute, async (c) => {
+  // Registered for the docs only: the router's validators would read (and buffer) the body before the
+  // flood and quota checks, and multipart must stream to disk.
+  router.openAPIRegistry.registerPath(postRoute);
+  router.post(postRoute.path, async (c) => {
     const type = c.req.header('content-type') ?? '';
     const isJson = /^application\/json\b/i.test(type);
     if (!isJson && !/^multipart\/form-data\b/i.test(type)) {
       throw new DeskError(ErrorCode.unsupportedMediaType, 'Send JSON or multipart/form-data.');
     }
-    const body = isJson ? c.req.valid('json') : c.req.valid('form');
-    refuseFloods(c, body.visitorId);
-    const file = !isJson && (body as z.infer<typeof FormMessage>).file instanceof File ? ((body as z.infer<typeof FormMessage>).file as File) : null;
-    const text = body.text ?? '';
-    if (!file && text === '') throw invalid('Write a message or attach a file.', { text: 'Write a message or attach a file.' });
+    const address = clientAddress(c);
+    // Everything that refuses a request is decided from its headers, before the body is read.
+    const token = c.req.header(VISITOR_TOKEN_HEADER);
+    const knownVisitor = token ? visitorOf(c, token) : null;
+    refuse(c, perAddress, address, 'Too many messages.');
+    if (knownVisitor) refuse(c, perVisitor, knownVisitor, 'Too many messages.');
+    const allowance = isJson ? null : deps.uploadQuota.allowance(address);
+    const declaredLength = Number(c.req.header('content-length') ?? '');
+    if (allowance && Number.isFinite(declaredLength) && declaredLength > allowance.bytes + 64 * 1024) throw allowance.exceeded;
 
+    let body: z.infer<typeof FormMessage>;
     let stored: InboundFile | null = null;
-    if (file) {
-      if (file.size > deps.mediaMaxBytes) {
-        throw new DeskError(ErrorCode.payloadTooLarge, `Files may be up to ${Math.floor(deps.mediaMaxBytes / 1024 / 1024)} MB.`);
+    if (isJson) {
+      body = parseBody(JsonMessage, await c.req.json().catch(() => malformedJson()));
+    } else {
+      const form = await receiveMultipart(c.req.raw, deps.mediaStore, {
+        maxFileBytes: deps.mediaMaxBytes,
+        allowanceBytes: allowance?.bytes ?? 0,
+        overQuota: allowance?.exceeded as DeskError,
+      });
+      stored = form.file;
+      try {
+        body = parseBody(FormMessage, form.fields);
+      } catch (err) {
+        if (stored) await deps.mediaStore.remove(stored.mediaId);
+        throw err;
       }
-      const mimeType = baseMimeType(file.type || 'application/octet-stream');
-      if (!isAllowedMediaType(mimeType)) {
-        throw new DeskError(ErrorCode.unsupportedMediaType, 'This kind of file is not accepted. Send an image, audio, video, PDF, text, office document or zip.');
-      }
-      const mediaId = await deps.mediaStore.write(new Uint8Array(await file.arrayBuffer()));
-      stored = { mediaId, mimeType, size: file.size, name: (file.name || 'file').slice(0, 200) };
     }
+    const text = body.text ?? '';
+    if (!stored && text === '') throw invalid('Write a message or attach a file.', { text: 'Write a message or attach a file.' });
+
     try {
+      const now = new Date().toISOString();
+      let visitorId = knownVisitor;
+      let issued: string | undefined;
+      if (!visitorId) {
+        const chosen = body.visitorId ?? randomUUID();
+        const found = deps.visitors.lookup(chosen);
+        if (found.kind === 'taken') throw unauthenticated(`This visitor already has a token: send it in ${VISITOR_TOKEN_HEADER}.`);
+        // A visitor from before tokens gets one with their old id, once; anybody else is a new visitor.
+        if (found.kind === 'unknown') refuse(c, newVisitorsPerAddress, address, 'Too many new conversations from this network.');
+        const credential = found.kind === 'legacy' ? deps.visitors.issue(chosen, now, { onlyIfLegacy: true }) : deps.visitors.create(chosen, now);
+        if (!credential) throw unauthenticated(`This visitor already has a token: send it in ${VISITOR_TOKEN_HEADER}.`);
+        refuse(c, perVisitor, credential.visitorId, 'Too many messages.');
+        visitorId = credential.visitorId;
+        issued = credential.visitorToken;
+      }
       // Only the inbox is written before the answer: the processor stores the message under this id,
       // and the bot's answer reaches the visitor on the stream.
-      const event: WebchatInboxEvent = { id: randomUUID(), visitorId: body.visitorId, text, name: body.name ?? null, file: stored };
+      const event: WebchatInboxEvent = { id: randomUUID(), visitorId, text, name: body.name ?? null, file: stored };
       const { receivedAt } = deps.inbox.accept('webchat', event.id, JSON.stringify(event));
-      return c.json({ message: acceptedWebchatMessage(event, receivedAt) }, 201);
+      if (stored) deps.uploadQuota.record(address, stored.size);
+      return c.json({ visitorId, ...(issued && { visitorToken: issued }), message: acceptedWebchatMessage(event, receivedAt) }, 201);
     } catch (err) {
       // Nothing half-written: a file without its message row is removed.
       if (stored) await deps.mediaStore.remove(stored.mediaId);
@@ -176,17 +270,33 @@ export function webchatRoutes(deps: WebchatDeps) {
     }
   });
 
+  router.openAPIRegistry.registerPath(tokenRoute);
+  router.post(tokenRoute.path, async (c) => {
+    const now = new Date().toISOString();
+    const token = c.req.header(VISITOR_TOKEN_HEADER);
+    if (token) return c.json(deps.visitors.issue(visitorOf(c, token), now, { onlyIfLegacy: false }), 200);
+    const body = (await c.req.json().catch(() => ({}))) as { visitorId?: unknown };
+    const visitorId = typeof body?.visitorId === 'string' ? body.visitorId : '';
+    const claimed = visitorId ? deps.visitors.issue(visitorId, now, { onlyIfLegacy: true }) : null;
+    if (!claimed) throw unauthenticated('Nothing to claim for this visitor. Start a new conversation.');
+    return c.json(claimed, 200);
+  });
+
   router.openapi(listRoute, (c) => {
-    const { visitorId } = c.req.valid('query');
+    const visitorId = visitorOf(c);
     const conversation = deps.conversations.findByIdentity('webchat', visitorId);
     if (!conversation) throw notFound('No conversation for this visitor.');
     const names = agentNames();
-    const messages = deps.messages.listByConversation(conversation.id).map((m) => toWebchatMessage(m, visitorId, names));
+    const messages = deps.messages.listByConversation(conversation.id).map((m) => toWebchatMessage(m, names));
     return c.json({ messages }, 200);
   });
 
   router.openapi(streamRoute, (c) => {
-    const { visitorId } = c.req.valid('query');
+    const token = c.req.header(VISITOR_TOKEN_HEADER) ?? c.req.valid('query').visitorToken ?? getCookie(c, VISITOR_TOKEN_COOKIE);
+    if (!token) throw unauthenticated(`Send the visitor token in ${VISITOR_TOKEN_HEADER}, ?visitorToken= or the ${VISITOR_TOKEN_COOKIE} cookie.`);
+    const visitorId = deps.visitors.resolve(token);
+    if (!visitorId) throw notFound('No such visitor.');
+    const release = streams.acquire([['visitor', visitorId], ['address', clientAddress(c)]]);
     const lastEventId = c.req.header('last-event-id');
     return streamSSE(c, async (stream) => {
       const names = agentNames();
@@ -197,7 +307,7 @@ export function webchatRoutes(deps: WebchatDeps) {
         wake?.();
       };
       const unsubscribe = deps.events.on('message.created', ({ message, channel, externalId }) => {
-        if (channel === 'webchat' && externalId === visitorId) push(JSON.stringify(toWebchatMessage(message, visitorId, names)));
+        if (channel === 'webchat' && externalId === visitorId) push(JSON.stringify(toWebchatMessage(message, names)));
       });
       let open = true;
       const untrack = deps.trackStream?.() ?? (() => {});
@@ -209,7 +319,7 @@ export function webchatRoutes(deps: WebchatDeps) {
       const conversation = lastEventId ? deps.conversations.findByIdentity('webchat', visitorId) : null;
       if (conversation && lastEventId) {
         for (const m of deps.messages.listByConversation(conversation.id, { afterId: lastEventId })) {
-          queue.unshift(JSON.stringify(toWebchatMessage(m, visitorId, names)));
+          queue.unshift(JSON.stringify(toWebchatMessage(m, names)));
         }
       }
       await stream.write(': connected\n\n');
@@ -227,10 +337,13 @@ export function webchatRoutes(deps: WebchatDeps) {
             };
           });
           wake = null;
+          // A rotated token ends the streams opened with the old one.
+          if (open && deps.visitors.resolve(token) !== visitorId) open = false;
           if (timedOut && open) await stream.write(': heartbeat\n\n');
         }
       } finally {
         unsubscribe();
+        release();
         untrack();
       }
     }) as never;
@@ -238,7 +351,7 @@ export function webchatRoutes(deps: WebchatDeps) {
 
   router.openapi(mediaRoute, (c) => {
     const { id } = c.req.valid('param');
-    const { visitorId } = c.req.valid('query');
+    const visitorId = visitorOf(c);
     const media = deps.media.get(id);
     const owner = media ? deps.conversations.get(media.conversationId) : null;
     const owns = owner?.channel === 'webchat' && owner.externalId === visitorId;
@@ -246,4 +359,17 @@ export function webchatRoutes(deps: WebchatDeps) {
   });
 
   return router;
+}
+
+function malformedJson(): never {
+  throw new DeskError(ErrorCode.malformedJson, 'The body is not valid JSON.');
+}
+
+/** Validates a body read by hand (the multipart stream is not parsed by the router's validator). */
+function parseBody<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const fields: Record<string, string> = {};
+  for (const issue of parsed.error.issues) fields[issue.path.join('.') || 'body'] = issue.message;
+  throw new DeskError(ErrorCode.invalidInput, Object.values(fields)[0] ?? 'Invalid input.', { fields });
 }

@@ -3,9 +3,9 @@ import type { WebchatInboxEvent } from './webchat-inbox.ts';
 
 /**
  * A stored message as the visitor sees it: no ticket or delivery internals, the agent's name,
- * and file links the visitor may open (the agents' /media links need a session).
+ * and file links the visitor may open with their token (the agents' /media links need a session).
  */
-export function toWebchatMessage(message: Message, visitorId: string, agentName: (id: string) => string | undefined): WebchatMessage {
+export function toWebchatMessage(message: Message, agentName: (id: string) => string | undefined): WebchatMessage {
   const view: WebchatMessage = {
     id: message.id,
     authorKind: message.authorKind,
@@ -15,7 +15,7 @@ export function toWebchatMessage(message: Message, visitorId: string, agentName:
       mimeType: a.mimeType,
       size: a.size,
       name: a.name,
-      url: a.url.replace(/^\/media\/([\w-]+)$/, (_m, id: string) => `/channels/webchat/media/${id}?visitorId=${visitorId}`),
+      url: a.url.replace(/^\/media\/([\w-]+)$/, (_m, id: string) => `/channels/webchat/media/${id}`),
     })),
     createdAt: message.createdAt,
   };
@@ -39,7 +39,7 @@ export function acceptedWebchatMessage(event: WebchatInboxEvent, receivedAt: str
             mimeType: file.mimeType,
             size: file.size,
             name: file.name,
-            url: `/channels/webchat/media/${file.mediaId}?visitorId=${event.visitorId}`,
+            url: `/channels/webchat/media/${file.mediaId}`,
           },
         ]
       : [],

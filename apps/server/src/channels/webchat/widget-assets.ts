@@ -38,6 +38,9 @@ export function widgetAssetRoutes(widgetDistDir: string = defaultWidgetDistDir()
     return c.body(await readFile(widgetFile, 'utf8'), 200, headers);
   });
 
+  // The demo page's own script is a file: its CSP allows no inline script.
+  app.get('/demo.js', (c) => c.body(DEMO_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }));
+
   app.get('/demo', (c) => {
     const lang = pickLang(c.req.query('lang'), c.req.header('accept-language'));
     return c.html(demoPage(lang), 200, { 'Cache-Control': 'no-cache' });
@@ -45,6 +48,13 @@ export function widgetAssetRoutes(widgetDistDir: string = defaultWidgetDistDir()
 
   return app;
 }
+
+/** "Start over as a new visitor": forgets the widget's visitor id and token. */
+const DEMO_SCRIPT = `document.getElementById('reset-visitor').addEventListener('click', function () {
+  try { localStorage.removeItem('desk.visitorId'); localStorage.removeItem('desk.visitorToken'); } catch (e) {}
+  location.reload();
+});
+`;
 
 function pickLang(param: string | undefined, acceptLanguage: string | undefined): DemoLang {
   const tags = [param ?? '', ...(acceptLanguage ?? '').split(',').map((part) => part.split(';')[0] ?? '')];
@@ -255,12 +265,7 @@ function demoPage(lang: DemoLang): string {
     <nav class="langs" aria-label="${esc(t.language)}">${languages}</nav>
   </footer>
 </div>
-<script>
-  document.getElementById('reset-visitor').addEventListener('click', function () {
-    try { localStorage.removeItem('desk.visitorId'); } catch (e) {}
-    location.reload();
-  });
-</script>
+<script src="/demo.js"></script>
 <script src="/widget.js" async data-lang="${lang}" data-title="Acme Telecom" data-color="#c2410c"></script>
 </body>
 </html>

@@ -77,22 +77,28 @@ export interface ChatUser {
 }
 
 export function webchatUser(desk: ChannelDesk, visitorId: string): ChatUser {
+  // The first message creates the visitor and answers their token; every later call sends it.
+  let token: string | null = null;
+  const auth = (): Record<string, string> => (token ? { 'x-visitor-token': token } : {});
+  const remember = async (res: Response) => {
+    expect(res.status).toBe(201);
+    token ??= ((await res.json()) as { visitorToken: string }).visitorToken;
+  };
   return {
     channel: 'webchat',
     externalId: visitorId,
     async say(text) {
-      const res = await desk.request('/channels/webchat/messages', { method: 'POST', token: null, json: { visitorId, text, name: 'Vera Visitor' } });
-      expect(res.status).toBe(201);
+      const json = token ? { text, name: 'Vera Visitor' } : { visitorId, text, name: 'Vera Visitor' };
+      await remember(await desk.request('/channels/webchat/messages', { method: 'POST', token: null, json, headers: auth() }));
     },
     async sendImage() {
       const form = new FormData();
-      form.set('visitorId', visitorId);
+      if (!token) form.set('visitorId', visitorId);
       form.set('file', new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0xff, 0xd9])], 'receipt.jpg', { type: 'image/jpeg' }));
-      const res = await desk.request('/channels/webchat/messages', { method: 'POST', token: null, body: form });
-      expect(res.status).toBe(201);
+      await remember(await desk.request('/channels/webchat/messages', { method: 'POST', token: null, body: form, headers: auth() }));
     },
     async received() {
-      const res = await desk.request(`/channels/webchat/messages?visitorId=${visitorId}`, { token: null });
+      const res = await desk.request('/channels/webchat/messages', { token: null, headers: auth() });
       const { messages } = (await res.json()) as { messages: WebchatMessage[] };
       return messages.filter((m) => m.authorKind !== 'user').map((m) => m.text);
     },
