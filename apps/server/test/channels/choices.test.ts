@@ -110,3 +110,29 @@ describe('WhatsApp', () => {
     expect(answer.json).toMatchObject({ type: 'text', text: { body: 'Use "Forgot password" on the sign-in page.' } });
   });
 });
+
+describe('Messenger', () => {
+  const psid = '6912345678901234';
+  const post = async (mid: string, message: Record<string, unknown>) => {
+    const body = structuredClone(loadFixture<Json>('messenger-text.json').body);
+    body.entry[0].messaging[0].sender.id = psid;
+    body.entry[0].messaging[0].message = { mid, ...message };
+    const raw = JSON.stringify(body);
+    expect((await desk.webhook('/channels/meta/webhook', raw, signMeta(raw))).status).toBe(200);
+  };
+  const sends = () => graph.received((r) => r.method === 'POST' && r.path.endsWith('/messages') && r.json?.recipient?.id === psid);
+
+  it('asks with quick replies; a tap (text + quick_reply payload) is read as the choice', async () => {
+    await post('mid.choices-1', { text: 'I forgot my password' });
+    const question = await eventually(() => sends()[0], 'the question sent');
+    expect(question.json.message.text).toBe('Just to be sure: do you mean…');
+    const replies = question.json.message.quick_replies as { content_type: string; title: string; payload: string }[];
+    expect(replies.map((r) => r.content_type)).toEqual(['text', 'text']);
+    expect(replies.map((r) => r.title).sort()).toEqual(['Account locked', 'Reset password']);
+    const locked = replies.find((r) => r.title === 'Account locked');
+    // A tap on a quick reply, as Messenger delivers it: the title as text, the payload beside it.
+    await post('mid.choices-2', { text: locked?.title, quick_reply: { payload: locked?.payload } });
+    const answer = await eventually(() => sends()[1], 'the answer sent');
+    expect(answer.json.message).toEqual({ text: 'Your account unlocks itself after 15 minutes.' });
+  });
+});

@@ -25,6 +25,7 @@ function required(deps: Deps, group: 'whatsapp' | 'messenger' | 'instagram', fie
 
 const WHATSAPP_MAX_BUTTONS = 3;
 const WHATSAPP_BUTTON_TITLE = 20;
+const MESSENGER_MAX_QUICK_REPLIES = 13;
 
 /** WhatsApp Cloud API: `POST {graph}/{phone-number-id}/messages` with the bearer token. */
 export class WhatsAppAdapter implements ChannelAdapter {
@@ -72,7 +73,18 @@ export class MessagingAdapter implements ChannelAdapter {
     private readonly deps: Deps,
   ) {}
 
-  async sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
+  sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
+    return this.send(conversation, { text });
+  }
+
+  /** The choices as quick replies (titles cut to 20 characters); a tap comes back as a message with that title. */
+  sendChoices(conversation: ConversationRecord, text: string, choices: readonly QuickReply[]): Promise<{ channelMessageId: string }> {
+    if (choices.length > MESSENGER_MAX_QUICK_REPLIES) return this.sendText(conversation, withNumberedChoices(text, choices));
+    const quick_replies = choices.map((choice) => ({ content_type: 'text', title: choice.label.slice(0, WHATSAPP_BUTTON_TITLE), payload: choice.value }));
+    return this.send(conversation, { text, quick_replies });
+  }
+
+  private async send(conversation: ConversationRecord, message: Record<string, unknown>): Promise<{ channelMessageId: string }> {
     const label = this.channel === 'messenger' ? 'Messenger' : 'Instagram';
     const token = required(this.deps, this.channel, this.channel === 'messenger' ? 'pageAccessToken' : 'accessToken', label);
     const pageId = this.deps.peers.get(this.channel, conversation.externalId).pageId ?? 'me';
@@ -83,7 +95,7 @@ export class MessagingAdapter implements ChannelAdapter {
       json: {
         recipient: { id: conversation.externalId },
         ...(this.channel === 'messenger' && { messaging_type: 'RESPONSE' }),
-        message: { text },
+        message,
       },
       timeoutMs: this.deps.config.requestTimeoutMs,
       reasonOf: graphReason,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { QuickReply } from '@desk/core';
 import type { ConversationRecord } from '../../conversations/conversations-repo.ts';
 import { type ChannelAdapter, ChannelSendError } from '../channel-adapter.ts';
 import type { ChannelSettings } from '../channel-settings.ts';
@@ -34,14 +35,23 @@ export class SmoochAdapter implements ChannelAdapter {
 
   constructor(private readonly deps: Deps) {}
 
-  async sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
+  sendText(conversation: ConversationRecord, text: string): Promise<{ channelMessageId: string }> {
+    return this.send(conversation, { type: 'text', text });
+  }
+
+  /** The choices as `reply` actions; a tap comes back as a text message with the action's text and payload. */
+  sendChoices(conversation: ConversationRecord, text: string, choices: readonly QuickReply[]): Promise<{ channelMessageId: string }> {
+    return this.send(conversation, { type: 'text', text, actions: choices.map((choice) => ({ type: 'reply', text: choice.label, payload: choice.value })) });
+  }
+
+  private async send(conversation: ConversationRecord, content: Record<string, unknown>): Promise<{ channelMessageId: string }> {
     const authorization = basicAuth(this.deps.settings);
     const appId = this.deps.settings.value('smooch', 'appId') as string;
     const body = await callPlatform<{ messages?: { id?: unknown }[] }>({
       platform: 'Sunshine Conversations',
       url: `${this.deps.config.smoochApiUrl}/v2/apps/${encodeURIComponent(appId)}/conversations/${encodeURIComponent(conversation.externalId)}/messages`,
       headers: { authorization },
-      json: { author: { type: 'business' }, content: { type: 'text', text } },
+      json: { author: { type: 'business' }, content },
       timeoutMs: this.deps.config.requestTimeoutMs,
       reasonOf: smoochReason,
     });
