@@ -7,6 +7,8 @@ import { handOff, sendText, settled, ticketView } from '../support/workspace.ts'
 
 /** Issue 17: the ticket view on a phone (375 × 667, touch). */
 test.use(PHONE);
+// Several hand-offs, files and axe runs each, on a shared 2-core machine.
+test.describe.configure({ timeout: 60_000 });
 
 const rows = (page: Page) => page.locator('.ticket-row[data-ticket-id]');
 const bottomOf = async (page: Page, selector: string) => page.locator(selector).evaluate((el) => el.getBoundingClientRect().bottom);

@@ -41,7 +41,8 @@ test('Settings offers push on this device and says why when the browser cannot s
   const toggle = page.getByRole('checkbox', { name: 'Push notifications on this device' });
   await expect(toggle).not.toBeChecked();
   const keyRequest = page.waitForResponse('**/api/push/public-key');
-  await toggle.check();
+  // A click, not check(): the refusal can come back before check() reads the box, which is then unchecked again.
+  await toggle.click();
   expect((await keyRequest).status()).toBe(200);
   // Headless Chromium has no push service: subscribing is refused, and the agent is told so.
   await expect(page.getByRole('alert')).toContainText("Couldn't turn on push notifications");

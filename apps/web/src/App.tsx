@@ -2,6 +2,7 @@ import { Navigate, type RouteSectionProps, Route, Router } from '@solidjs/router
 import { QueryClientProvider } from '@tanstack/solid-query';
 import { lazy, onMount } from 'solid-js';
 import { startSession } from './auth/session.ts';
+import { useOpenFromNotification } from './pwa/open-from-notification.ts';
 import { UpdatePrompt } from './pwa/UpdatePrompt.tsx';
 import { queryClient } from './server-data/query-client.ts';
 import { guarded, NotFound, Shell } from './shell/Shell.tsx';
@@ -18,6 +19,7 @@ const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
 
 function Root(props: RouteSectionProps) {
   onMount(startSession);
+  useOpenFromNotification();
   return (
     <>
       {props.children}

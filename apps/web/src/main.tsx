@@ -2,6 +2,7 @@ import { validateWithoutEval } from '@desk/core';
 import { render } from 'solid-js/web';
 import { App } from './App.tsx';
 import { registerServiceWorker } from './pwa/register.ts';
+import { applyStoredTheme } from './shell/theme.ts';
 import { trackVisualViewport } from './shell/viewport.ts';
 import './styles.css';
 
@@ -10,6 +11,7 @@ if (new URLSearchParams(location.search).has('bench')) void import('./local/benc
 
 // The page's CSP has no 'unsafe-eval': schemas validate without compiled code.
 validateWithoutEval();
+applyStoredTheme();
 trackVisualViewport();
 
 const root = document.getElementById('root');

@@ -16,6 +16,7 @@ import {
   type WebchatAttachment,
   type WebchatMessage,
 } from './messages.ts';
+import { DARK_CSS } from './dark.ts';
 import { CSS } from './styles.ts';
 import type { VisitorStore } from './visitor.ts';
 
@@ -467,9 +468,9 @@ function adoptStyles(shadow: ShadowRoot): void {
   // Constructable sheets are not subject to a host page's style-src CSP; <style> is the fallback.
   try {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
+    sheet.replaceSync(CSS + DARK_CSS);
     shadow.adoptedStyleSheets = [sheet];
   } catch {
-    shadow.append(h('style', {}, CSS));
+    shadow.append(h('style', {}, CSS + DARK_CSS));
   }
 }

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { OPEN_URL_MESSAGE, type OpenUrlMessage } from './messages.ts';
 
 /** Only same-origin pages may be opened from a notification. */
 export function targetUrl(raw: unknown, origin: string): string {
@@ -10,23 +11,29 @@ export function targetUrl(raw: unknown, origin: string): string {
   }
 }
 
-/** Clicking a notification focuses an open Desk window (navigating it to the url) or opens one. */
+/**
+ * Shows `url` in a Desk window: an open one is reused (the one already there, else the focused one,
+ * else any) and asked to route in place, without a reload; a new window only when none is open.
+ */
+export async function showInWindow(sw: ServiceWorkerGlobalScope, url: string): Promise<void> {
+  const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const client = windows.find((c) => c.url === url) ?? windows.find((c) => c.focused) ?? windows[0];
+  if (!client) {
+    await sw.clients.openWindow(url);
+    return;
+  }
+  // Focus needs the notification click's user activation; without it the window is still routed.
+  await client.focus().catch(() => undefined);
+  if (client.url === url) return;
+  const message: OpenUrlMessage = { type: OPEN_URL_MESSAGE, url };
+  client.postMessage(message);
+}
+
+/** Tapping a notification opens its page (a ticket) in the installed app, reusing an open window. */
 export function registerNotificationClick(sw: ServiceWorkerGlobalScope): void {
   sw.addEventListener('notificationclick', (event) => {
     event.notification.close();
     const data = event.notification.data as { url?: unknown } | null;
-    const url = targetUrl(data?.url, sw.location.origin);
-    event.waitUntil(
-      (async () => {
-        const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
-        const same = windows.find((client) => client.url === url) ?? windows[0];
-        if (same) {
-          const focused = await same.focus();
-          if (focused.url !== url) await focused.navigate(url).catch(() => undefined);
-          return;
-        }
-        await sw.clients.openWindow(url);
-      })(),
-    );
+    event.waitUntil(showInWindow(sw, targetUrl(data?.url, sw.location.origin)));
   });
 }

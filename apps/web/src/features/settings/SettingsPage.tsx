@@ -4,9 +4,12 @@ import { isNetworkError } from '../../api/client.ts';
 import { currentUser, signOut } from '../../auth/session.ts';
 import { LANGUAGE_NAMES, LANGUAGES, type Language, language, setLanguage, t } from '../../i18n/index.ts';
 import { PageHeader } from '../../shell/Page.tsx';
+import { THEME_CHOICES, type ThemeChoice, setThemeChoice, themeChoice } from '../../shell/theme.ts';
 import { playAlertSound, setSoundMuted, soundMuted } from '../alerts/sound.ts';
 import { PushToggle } from '../notifications/PushToggle.tsx';
 import { StorageCard } from './StorageCard.tsx';
+
+const THEME_LABELS = { system: 'settings.themeSystem', light: 'settings.themeLight', dark: 'settings.themeDark' } as const satisfies Record<ThemeChoice, string>;
 
 export default function SettingsPage() {
   const navigate = useNavigate();
@@ -51,6 +54,23 @@ export default function SettingsPage() {
           </select>
           <p id="language-help" class="hint">
             {t('settings.languageHelp')}
+          </p>
+        </div>
+      </section>
+
+      <section class="card" aria-labelledby="settings-theme">
+        <h2 id="settings-theme">{t('settings.theme')}</h2>
+        <div class="field">
+          <label for="theme-select" class="visually-hidden">
+            {t('settings.theme')}
+          </label>
+          <select id="theme-select" aria-describedby="theme-help" value={themeChoice()} onChange={(event) => setThemeChoice(event.currentTarget.value as ThemeChoice)}>
+            <For each={THEME_CHOICES}>
+              {(choice) => <option value={choice}>{t(THEME_LABELS[choice])}</option>}
+            </For>
+          </select>
+          <p id="theme-help" class="hint">
+            {t('settings.themeHelp')}
           </p>
         </div>
       </section>

@@ -4,11 +4,11 @@ import { t } from '../../i18n/index.ts';
 import { fileSize } from './format.ts';
 
 /**
- * An inbound file, shown in place: images as previews that open full size (a link, so the
- * browser's own viewer shows them), audio and video with players, anything else as a download.
- * `/media/:id` needs the session cookie, which same-origin requests carry.
+ * An inbound file, shown in place: images as previews that open in the app's image viewer (still a
+ * link, for a new tab), audio and video with players that play inline, anything else as a download
+ * under its own name. `/media/:id` needs the session cookie, which same-origin requests carry.
  */
-export function AttachmentView(props: { file: Attachment }) {
+export function AttachmentView(props: { file: Attachment; onOpenImage?: () => void }) {
   const state = () => props.file.download?.state ?? 'stored';
   const label = () => `${props.file.name} (${fileSize(props.file.size)})`;
   return (
@@ -21,7 +21,17 @@ export function AttachmentView(props: { file: Attachment }) {
           <p class="form-error">{t('ws.fileFailed', { name: props.file.name })}</p>
         </Match>
         <Match when={props.file.kind === 'image'}>
-          <a href={props.file.url} target="_blank" rel="noopener" aria-label={t('ws.openImage', { name: props.file.name })}>
+          <a
+            href={props.file.url}
+            target="_blank"
+            rel="noopener"
+            aria-label={t('ws.openImage', { name: props.file.name })}
+            onClick={(event) => {
+              if (!props.onOpenImage || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+              event.preventDefault();
+              props.onOpenImage();
+            }}
+          >
             <img src={props.file.url} alt={props.file.name} loading="lazy" />
           </a>
         </Match>
@@ -34,7 +44,7 @@ export function AttachmentView(props: { file: Attachment }) {
           </a>
         </Match>
         <Match when={props.file.kind === 'video'}>
-          <video controls preload="metadata" src={props.file.url} aria-label={props.file.name}>
+          <video controls playsinline preload="metadata" src={props.file.url} aria-label={props.file.name}>
             <track kind="captions" />
           </video>
           <a class="file-name" href={props.file.url} download={props.file.name}>

@@ -1,17 +1,18 @@
 import { isActiveStatus, type TicketStatus } from '@desk/core';
-import { createSignal, Show } from 'solid-js';
+import { Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 
 export const REPLY_ID = 'ticket-reply';
 
 /** Text-only reply box: Enter sends, Shift+Enter adds a line; a solved ticket must be reopened first. */
 export function Composer(props: { status: TicketStatus; onSend: (text: string) => Promise<boolean> }) {
-  const [text, setText] = createSignal('');
+  // The text lives in the textarea alone: a keystroke runs no code of ours before it is painted.
+  let input: HTMLTextAreaElement | undefined;
   const open = () => isActiveStatus(props.status);
   const send = async () => {
-    const value = text().trim();
+    const value = input?.value.trim() ?? '';
     if (!value || !open()) return;
-    if (await props.onSend(value)) setText('');
+    if ((await props.onSend(value)) && input) input.value = '';
   };
   return (
     <form
@@ -23,13 +24,12 @@ export function Composer(props: { status: TicketStatus; onSend: (text: string) =
     >
       <label for={REPLY_ID}>{t('ticket.reply')}</label>
       <textarea
+        ref={input}
         id={REPLY_ID}
-        value={text()}
         rows={3}
         maxLength={4000}
         disabled={!open()}
         aria-describedby="reply-hint"
-        onInput={(e) => setText(e.currentTarget.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();

@@ -1,10 +1,11 @@
-import { type Agent, type Contact, exhaustiveSwitchError, type Message } from '@desk/core';
-import { createMemo, For, onCleanup, onMount, Show } from 'solid-js';
+import { type Agent, type Attachment, type Contact, exhaustiveSwitchError, type Message } from '@desk/core';
+import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { language, t } from '../../i18n/index.ts';
 import { AttachmentView } from './Attachment.tsx';
 import { dateTime } from './format.ts';
+import { ImageViewer } from './ImageViewer.tsx';
 
-function MessageItem(props: { message: Message; pending: boolean; contact: Contact | undefined; agents: readonly Agent[] }) {
+function MessageItem(props: { message: Message; pending: boolean; contact: Contact | undefined; agents: readonly Agent[]; onOpenImage: (file: Attachment) => void }) {
   const m = () => props.message;
   const author = () => {
     const kind = m().authorKind;
@@ -37,7 +38,7 @@ function MessageItem(props: { message: Message; pending: boolean; contact: Conta
       <Show when={m().text}>
         <p class="text">{m().text}</p>
       </Show>
-      <For each={m().attachments}>{(file) => <AttachmentView file={file} />}</For>
+      <For each={m().attachments}>{(file) => <AttachmentView file={file} onOpenImage={() => props.onOpenImage(file)} />}</For>
       <Show when={props.pending}>
         <span class="pending-badge">{t('ticket.pending')}</span>
       </Show>
@@ -70,8 +71,15 @@ export function Conversation(props: {
     for (const message of props.messages) (message.createdAt <= props.handoffAt ? bot : desk).push(message);
     return { bot, desk };
   });
+  // The viewer swipes through every image of the conversation, in order.
+  const images = createMemo(() => props.messages.flatMap((m) => m.attachments.filter((a) => a.kind === 'image' && (a.download?.state ?? 'stored') === 'stored')));
+  const [viewing, setViewing] = createSignal<number | null>(null);
+  const openImage = (file: Attachment) => {
+    const index = images().findIndex((image) => image.url === file.url);
+    if (index >= 0) setViewing(index);
+  };
   const item = (message: Message) => (
-    <MessageItem message={message} pending={props.pendingIds.includes(message.id)} contact={props.contact} agents={props.agents} />
+    <MessageItem message={message} pending={props.pendingIds.includes(message.id)} contact={props.contact} agents={props.agents} onOpenImage={openImage} />
   );
   // Newest at the bottom: opened scrolled to the end, and kept there as messages (or images) arrive,
   // unless the agent scrolled up to read.
@@ -118,6 +126,7 @@ export function Conversation(props: {
           </ol>
         </Show>
       </div>
+      <ImageViewer images={images()} index={viewing()} onIndex={setViewing} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { createEffect, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
+import { useBackCloses } from '../../shell/back-closes.ts';
 
 /**
  * A bottom sheet on the native <dialog> (modal: focus stays inside, the page behind is inert, screen
@@ -8,33 +9,15 @@ import { t } from '../../i18n/index.ts';
  */
 export function PropertiesSheet(props: { open: boolean; title: string; onClose: () => void; children: JSX.Element }) {
   let ref: HTMLDialogElement | undefined;
-  let ownEntry = false;
+  useBackCloses(() => props.open, () => props.onClose());
   createEffect(() => {
     if (!ref) return;
-    if (props.open && !ref.open) {
-      ref.showModal();
-      history.pushState({ ...(history.state as object | null), deskSheet: true }, '');
-      ownEntry = true;
-    } else if (!props.open && ref.open) {
-      ref.close();
-      if (ownEntry) {
-        ownEntry = false;
-        history.back();
-      }
-    }
+    if (props.open && !ref.open) ref.showModal();
+    else if (!props.open && ref.open) ref.close();
   });
-  const onPopState = () => {
-    if (!ownEntry) return;
-    ownEntry = false;
-    props.onClose();
-  };
-  window.addEventListener('popstate', onPopState);
   // A tap on the backdrop (outside the sheet's box) lands on the dialog element itself; Esc is its keyboard twin.
   onMount(() => ref?.addEventListener('click', (event) => event.target === ref && props.onClose()));
-  onCleanup(() => {
-    window.removeEventListener('popstate', onPopState);
-    if (ref?.open) ref.close();
-  });
+  onCleanup(() => ref?.open && ref.close());
   return (
     <dialog
       ref={ref}

@@ -1,6 +1,6 @@
 import type { Agent } from '@desk/core';
 import { createVirtualizer } from '@tanstack/solid-virtual';
-import { createMemo, createSignal, Index, type JSX, onCleanup, Show } from 'solid-js';
+import { createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import type { ListIds } from './list-data.ts';
 import { useRows } from './list-data.ts';
@@ -18,6 +18,8 @@ export function TicketList(props: {
   selectedId: string | null;
   hrefOf: (id: string) => string;
   onOpen: (id: string) => void;
+  /** A row is being pressed (see TicketRow). */
+  onPress?: (id: string) => void;
   agents: readonly Agent[];
   /** Receives a function that scrolls a ticket into view (for j/k). */
   scrollRef?: (scrollTo: (index: number) => void) => void;
@@ -48,6 +50,9 @@ export function TicketList(props: {
     { equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]) },
   );
   const rows = useRows(windowIds);
+  const visibleIndexes = createMemo(() => virtualizer.getVirtualItems().map((item) => item.index), [], {
+    equals: (a, b) => a.length === b.length && a.every((index, i) => index === b[i]),
+  });
 
   const [now, setNow] = createSignal(Date.now());
   const clock = setInterval(() => setNow(Date.now()), 30_000);
@@ -60,17 +65,14 @@ export function TicketList(props: {
       <div class="ticket-scroll" ref={scroller} data-testid="ticket-scroll">
         <Show when={!props.list.ready || props.list.ids.length > 0} fallback={<p class="empty-state">{t('ws.noMatch')}</p>}>
           <ul class="ticket-rows" style={{ height: `${virtualizer.getTotalSize()}px` }} aria-label={t('ticket.list')}>
-            <Index each={virtualizer.getVirtualItems()}>
-              {(item) => {
-                const id = () => props.list.ids[item().index] ?? '';
+            {/* Keyed by position in the list: while scrolling, the rows still in view keep their
+                elements and only the rows coming into view are rendered (rows are all ROW_HEIGHT tall). */}
+            <For each={visibleIndexes()}>
+              {(index) => {
+                const id = () => props.list.ids[index] ?? '';
                 const row = () => rows().get(id());
                 return (
-                  <li
-                    class="ticket-item"
-                    style={{ transform: `translateY(${item().start}px)`, height: `${ROW_HEIGHT}px` }}
-                    aria-setsize={props.list.ids.length}
-                    aria-posinset={item().index + 1}
-                  >
+                  <li class="ticket-item" style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, height: `${ROW_HEIGHT}px` }} aria-setsize={props.list.ids.length} aria-posinset={index + 1}>
                     <Show when={row()} fallback={<span class="ticket-row skeleton" aria-hidden="true" />}>
                       {(data) => (
                         <TicketRow
@@ -80,13 +82,14 @@ export function TicketList(props: {
                           now={now()}
                           agentName={(agentId) => agentById().get(agentId)}
                           onOpen={() => props.onOpen(id())}
+                          onPress={() => props.onPress?.(id())}
                         />
                       )}
                     </Show>
                   </li>
                 );
               }}
-            </Index>
+            </For>
           </ul>
         </Show>
       </div>

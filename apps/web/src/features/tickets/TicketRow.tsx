@@ -12,6 +12,8 @@ export function TicketRow(props: {
   now: number;
   agentName: (id: string) => string | undefined;
   onOpen: () => void;
+  /** A finger or button went down on the row: a tap may follow. */
+  onPress?: () => void;
 }) {
   const ticket = () => props.row.ticket;
   const unread = () => isUnread(props.row.read, props.row.othersAt);
@@ -25,6 +27,7 @@ export function TicketRow(props: {
       aria-current={props.selected ? 'true' : undefined}
       data-ticket-id={ticket().id}
       data-unread={unread() ? 'true' : 'false'}
+      onPointerDown={() => props.onPress?.()}
       onClick={(event) => {
         if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
         event.preventDefault();

@@ -1,16 +1,16 @@
 import type { MutationArgsOf, MutationName } from '@desk/core';
-import { createEffect, createSignal, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, Show } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
 import { t } from '../../i18n/index.ts';
 import type { LocalTicket } from '../../local/index.ts';
-import { ticketMessages } from '../../local/queries.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
-import { contactById, intentById, otherTicketsOf, pendingOnTicket, readState as readStateOf, ticketById } from '../../local/ticket-data.ts';
+import { otherTicketsOf, pendingOnTicket } from '../../local/ticket-data.ts';
 import { Composer } from './Composer.tsx';
 import { Conversation } from './Conversation.tsx';
 import { isPhone } from '../../shell/viewport.ts';
 import { useAgents } from './list-data.ts';
 import { PropertiesSheet } from './PropertiesSheet.tsx';
+import { readTicketBundle, reuseUnchanged, type TicketBundle, takePrefetched } from './ticket-bundle.ts';
 import { TicketProperties } from './TicketProperties.tsx';
 import { isUnread, needsMarkRead } from './unread.ts';
 
@@ -19,16 +19,30 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
   const [error, setError] = createSignal<string | null>(null);
   const [sheetOpen, setSheetOpen] = createSignal(false);
   const me = () => currentUser()?.id ?? '';
-  const ticket = useLiveQuery(() => {
+  // The ticket, its messages, requester, intent and read state: one live query, one render. Until it
+  // answers, the reads a touch on the list row started (prefetchTicket) paint the view.
+  const live = useLiveQuery<TicketBundle | undefined>(() => {
     const sync = localSync();
     const id = props.ticketId;
-    return sync ? () => ticketById(sync.db, id) : null;
+    const agentId = me();
+    return sync ? () => readTicketBundle(sync.db, id, agentId) : null;
   }, undefined);
-  const messages = useLiveQuery(() => {
-    const sync = localSync();
-    const id = props.ticketId;
-    return sync ? () => ticketMessages(sync.db, id) : null;
-  }, []);
+  const [early, setEarly] = createSignal<TicketBundle | undefined>(undefined);
+  void takePrefetched(props.ticketId)?.then((bundle) => live() === undefined && setEarly(bundle));
+  const bundle = createMemo<TicketBundle | undefined>((previous) => {
+    const next = live() ?? early();
+    return next && previous ? { ...next, messages: reuseUnchanged(previous.messages, next.messages) } : next;
+  });
+  const ticket = () => bundle()?.ticket;
+  const messages = () => bundle()?.messages ?? [];
+  const contact = () => bundle()?.contact;
+  const intent = () => bundle()?.intent;
+  const contactId = () => ticket()?.contactId;
+  const readState = () => {
+    const current = bundle();
+    return { loaded: current !== undefined && live() !== undefined, read: current?.read, othersAt: current?.othersAt };
+  };
+  const agents = useAgents();
   // A new device downloads messages in the background: this ticket's come first. A ticket this
   // device dropped (eviction) comes back from the server.
   createEffect(() => {
@@ -36,32 +50,16 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     const id = props.ticketId;
     if (!sync) return;
     sync.ensureMessages(id);
-    void ticketById(sync.db, id).then((found) => (found ? undefined : sync.ensureTicket(id)));
+    void sync.db.tickets.get(id).then((found) => (found ? undefined : sync.ensureTicket(id)));
   });
-  const agents = useAgents();
-  const contactId = () => ticket()?.contactId;
-  const contact = useLiveQuery(() => {
-    const sync = localSync();
-    const id = contactId();
-    return sync && id ? () => contactById(sync.db, id) : null;
-  }, undefined);
   const otherTickets = useLiveQuery(() => {
     const sync = localSync();
     const id = contactId();
     const self = props.ticketId;
-    return sync && id ? () => otherTicketsOf(sync.db, id, self) : null;
+    // On a phone they show in the details sheet only: read when it opens.
+    const shown = !isPhone() || sheetOpen();
+    return sync && id && shown ? () => otherTicketsOf(sync.db, id, self) : null;
   }, []);
-  const intent = useLiveQuery(() => {
-    const sync = localSync();
-    const id = ticket()?.intentId;
-    return sync && id ? () => intentById(sync.db, id) : null;
-  }, undefined);
-  const readState = useLiveQuery(() => {
-    const sync = localSync();
-    const id = props.ticketId;
-    const agentId = me();
-    return sync && agentId ? () => readStateOf(sync.db, id, agentId) : null;
-  }, { loaded: false, read: undefined, othersAt: undefined } as { loaded: boolean; read: { readAt: string } | undefined; othersAt: string | undefined });
   const pendingIds = useLiveQuery(() => {
     const sync = localSync();
     const id = props.ticketId;
@@ -97,11 +95,19 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     const key = `${id}@${state.othersAt ?? ''}`;
     if (marked === key) return;
     marked = key;
-    void localSync()?.act('ticket.markRead', { ticketId: id });
+    // After the view has painted: the mutation's writes and the list's re-reads wait for the frame.
+    requestAnimationFrame(() => setTimeout(() => void localSync()?.act('ticket.markRead', { ticketId: id })));
   });
 
   return (
-    <Show when={ticket()} fallback={<p class="ticket-placeholder">{t('ticket.notFound')}</p>}>
+    <Show
+      when={ticket()}
+      fallback={
+        <Show when={bundle()}>
+          <p class="ticket-placeholder">{t('ticket.notFound')}</p>
+        </Show>
+      }
+    >
       {(current) => (
         <article class="ticket-view" aria-labelledby="ticket-title" data-ticket-id={current().id} data-unread={isUnread(readState().read, readState().othersAt) ? 'true' : 'false'}>
           <header class="view-header">

@@ -1,6 +1,8 @@
 import { useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, on, onCleanup, onMount, Show } from 'solid-js';
+import { currentUser } from '../../auth/session.ts';
 import { t } from '../../i18n/index.ts';
+import { localSync } from '../../local/solid.ts';
 import { PageHeader } from '../../shell/Page.tsx';
 import { useUnreadCount } from '../alerts/AlertsHost.tsx';
 import { REPLY_ID } from './Composer.tsx';
@@ -11,6 +13,7 @@ import { SyncIndicator, SyncNotices } from './SyncIndicator.tsx';
 import { ServerResults } from './ServerResults.tsx';
 import { TicketList } from './TicketList.tsx';
 import { TicketView } from './TicketView.tsx';
+import { prefetchTicket } from './ticket-bundle.ts';
 import './tickets.css';
 
 /** Keys typed into a field belong to the field; only Esc works everywhere. */
@@ -38,9 +41,9 @@ export default function TicketsPage() {
     search.set('ticket', id);
     return `/tickets?${search.toString()}`;
   };
-  // Whether the history entry under the open ticket is the list it was opened from: then "back" (the
+  // The ticket whose history entry sits right above the list it was opened from: for it, "back" (the
   // button, Esc, the browser's or Android's back) is one history step, and the list comes back as it was.
-  let listBelow = false;
+  let listBelowFor: string | null = null;
   const open = (id: string | null) => {
     if (id === null) {
       setParams({ ticket: undefined });
@@ -48,26 +51,33 @@ export default function TicketsPage() {
     }
     const fromList = selected() === null;
     // Moving from ticket to ticket (j/k, the user's other tickets) replaces the entry: back is the list.
+    if (fromList) listBelowFor = id;
+    else if (listBelowFor === selected()) listBelowFor = id;
     setParams({ ticket: id }, { replace: !fromList });
-    if (fromList) listBelow = true;
     const index = list().ids.indexOf(id);
     if (index >= 0) scrollTo?.(index);
   };
+  // The ticket's reads start when the finger touches its row, before the tap is complete.
+  const prefetch = (id: string) => {
+    const sync = localSync();
+    const me = currentUser()?.id;
+    if (sync && me && id !== selected()) prefetchTicket(sync.db, id, me);
+  };
   const setQuery = (next: ListQuery) => {
     // The list entry below an open ticket now has other filters than the list on screen.
-    if (selected()) listBelow = false;
+    if (selected()) listBelowFor = null;
     setParams({ ...listParamsOf(next) }, { replace: true });
   };
 
   const back = () => {
-    if (listBelow) history.back();
+    if (listBelowFor !== null && listBelowFor === selected()) history.back();
     else open(null);
   };
   // Back in the list, on the row the agent came from (the list kept its scroll position).
   createEffect(
     on(selected, (now, before) => {
       if (now !== null || !before) return;
-      listBelow = false;
+      listBelowFor = null;
       requestAnimationFrame(() => document.querySelector<HTMLElement>(`.ticket-row[data-ticket-id="${CSS.escape(before)}"]`)?.focus({ preventScroll: true }));
     }),
   );
@@ -111,7 +121,7 @@ export default function TicketsPage() {
       </PageHeader>
       <SyncNotices />
       <div class="tickets-layout" classList={{ 'has-selection': selected() !== null }}>
-        <TicketList list={list()} selectedId={selected()} hrefOf={hrefOf} onOpen={open} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
+        <TicketList list={list()} selectedId={selected()} hrefOf={hrefOf} onOpen={open} onPress={prefetch} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
           <ListFilters query={query()} onChange={setQuery} agents={agents()} counts={list().counts} total={list().ids.length} />
           <ServerResults text={query().q} hrefOf={hrefOf} onOpen={open} />
         </TicketList>

@@ -1,0 +1,298 @@
+/**
+ * The phone profile benchmark (issue 17): 375 × 667, touch, Chromium's CPU throttling at 4× (a
+ * phone-class CPU), 5,000 tickets and 50,000 messages in the agent's IndexedDB. Each figure is
+ * measured in the page over BENCH_RUNS runs (default 20) and printed as median and p75, with the
+ * same runs without throttling beside them (the machine's own speed: the baseline).
+ *
+ *   tap → newest messages   a touch on a list row (the event's own timestamp) until the frame after the
+ *                            ticket's newest message is laid out inside its conversation on screen   (goal p75 ≤ 100 ms)
+ *   warm open → first page   navigation start of a reload (service worker and IndexedDB warm) until
+ *                            the frame after the first list row is on screen                          (goal ≤ 500 ms)
+ *   keystroke → painted      a key's keydown timestamp until the frame after the composer's input     (goal ≤ 16 ms)
+ *   scroll 1,000 rows        a fast fling (BENCH_SCROLL_STEP px a frame) through 1,000 rows: the Long
+ *                            Tasks API's tasks over 50 ms (goal: none) and the longest frame gap
+ *
+ * Everything runs against the real server (demo workspace, temporary DATA_DIR, a copy of the built
+ * PWA with the `?bench` hooks, see harness.ts) on a free loopback port; the server is stopped at the end.
+ * Run from e2e/: `npm run bench:phone` after `npx -y pnpm@12.4.2 -r --if-present run build`.
+ * Env: BENCH_RUNS, BENCH_TICKETS (default 5000), BENCH_MESSAGES (per ticket, default 10), BENCH_SCROLL_STEP (default 200).
+ */
+import { loadavg } from 'node:os';
+import { type CDPSession, chromium, type Page } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/env.ts';
+import { signIn } from '../support/session.ts';
+import { PASSWORD, quantile, startServer } from './harness.ts';
+import { seedTickets } from './seed.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 5000);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10);
+const SCROLL_STEP = Number(process.env.BENCH_SCROLL_STEP ?? 200);
+const ROWS_TO_SCROLL = 1000;
+
+/** In-page probes, installed before any page script runs. */
+const PROBES = () => {
+  type Marks = { row?: number };
+  const w = window as unknown as Record<string, unknown>;
+  const marks: Marks = {};
+  w.__marks = marks;
+  /** Resolves with the time right after the next frame is painted. */
+  const afterPaint = () =>
+    new Promise<number>((resolve) =>
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve(performance.now());
+        channel.port2.postMessage(0);
+      }),
+    );
+  w.__afterPaint = afterPaint;
+  // Warm open: the first list row on screen, checked every frame from the document's start.
+  const firstRow = () => {
+    if (document.querySelector('.ticket-row[data-ticket-id]')) {
+      void afterPaint().then((t) => {
+        marks.row = t;
+      });
+    } else requestAnimationFrame(firstRow);
+  };
+  requestAnimationFrame(firstRow);
+
+  /** Tap → the ticket's newest message laid out inside its conversation, on screen. */
+  w.__armTap = (ticketId: string, newestText: string) => {
+    let start = Number.NaN;
+    addEventListener('pointerdown', (event) => (start = event.timeStamp), { capture: true, once: true });
+    w.__tap = new Promise<number>((resolve) => {
+      let done = false;
+      const check = () => {
+        if (done) return;
+        const view = document.querySelector(`.ticket-view[data-ticket-id="${ticketId}"]`);
+        const conversation = view?.querySelector('.ticket-conversation');
+        const messages = view?.querySelectorAll('.message');
+        const newest = messages?.[messages.length - 1];
+        if (!conversation || !newest?.textContent?.includes(newestText)) return;
+        const box = newest.getBoundingClientRect();
+        const frame = conversation.getBoundingClientRect();
+        if (box.bottom > frame.bottom + 1 || box.top < frame.top - 1 || box.bottom > innerHeight) return;
+        done = true;
+        observer.disconnect();
+        void afterPaint().then((t) => resolve(t - start));
+      };
+      const observer = new MutationObserver(check);
+      observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+      const poll = () => {
+        check();
+        if (!done) requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    });
+  };
+
+  /** Keystroke → painted. */
+  w.__armKey = () => {
+    const reply = document.getElementById('ticket-reply');
+    w.__key = new Promise<number>((resolve) => {
+      reply?.addEventListener(
+        'keydown',
+        (event) => {
+          const start = event.timeStamp;
+          reply.addEventListener('input', () => void afterPaint().then((t) => resolve(t - start)), { once: true });
+        },
+        { once: true },
+      );
+    });
+  };
+
+  /** Scrolls the list through `rows` rows, a step a frame; long tasks and frame gaps meanwhile. */
+  w.__scroll = (rows: number, rowHeight: number, step: number) =>
+    new Promise<{ longTasks: number[]; maxGap: number; frames: number; slowFrames: number }>((resolve) => {
+      const el = document.querySelector<HTMLElement>('[data-testid="ticket-scroll"]');
+      if (!el) throw new Error('no list');
+      const longTasks: number[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) longTasks.push(entry.duration);
+      });
+      observer.observe({ type: 'longtask' });
+      const target = Math.min(rows * rowHeight, el.scrollHeight - el.clientHeight);
+      let last = performance.now();
+      let maxGap = 0;
+      let frames = 0;
+      let slowFrames = 0;
+      const tick = (now: number) => {
+        const gap = now - last;
+        last = now;
+        frames += 1;
+        if (frames > 1) maxGap = Math.max(maxGap, gap);
+        if (gap > 34) slowFrames += 1;
+        if (el.scrollTop >= target) {
+          setTimeout(() => {
+            observer.disconnect();
+            resolve({ longTasks, maxGap, frames, slowFrames });
+          }, 200);
+          return;
+        }
+        el.scrollTop = Math.min(target, el.scrollTop + step);
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+};
+
+/** Awaits a probe's promise in the page; a probe that never settles fails the run after 20 s. */
+const evaluate = <T>(page: Page, name: string) =>
+  page.evaluate(
+    (key) =>
+      Promise.race([
+        (window as unknown as Record<string, Promise<T>>)[key] as Promise<T>,
+        new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${key} did not settle: ${document.querySelector('.ticket-view')?.outerHTML.slice(0, 600) ?? 'no ticket view'}`)), 20_000)),
+      ]),
+    name,
+  );
+const progress = (what: string) => process.stderr.write(`  ${what}\n`);
+
+async function toList(page: Page, bench = false) {
+  await page.goto(bench ? '/tickets?bench' : '/tickets');
+  await page.waitForSelector('.ticket-row[data-ticket-id]');
+  if (bench) await page.waitForFunction(() => (window as unknown as { __deskBench?: { localSync(): unknown } }).__deskBench?.localSync());
+}
+
+async function warmOpen(page: Page): Promise<number> {
+  await page.goto('/tickets');
+  await page.waitForFunction(() => (window as unknown as { __marks: { row?: number } }).__marks.row !== undefined, undefined, { timeout: 60_000 });
+  return page.evaluate(() => (window as unknown as { __marks: { row: number } }).__marks.row);
+}
+
+async function tapTicket(page: Page, run: number): Promise<number> {
+  // A different part of the list each run; then a row wholly inside the list's visible box.
+  const scroller = page.getByTestId('ticket-scroll');
+  await scroller.evaluate((el, top) => {
+    el.scrollTop = top;
+  }, run * 312);
+  const frame = await scroller.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    return { top: box.top, bottom: box.bottom };
+  });
+  await page.waitForFunction(
+    ({ top, bottom }) =>
+      [...document.querySelectorAll('.ticket-row[data-ticket-id]')].some((row) => {
+        const box = row.getBoundingClientRect();
+        return box.top >= top && box.bottom <= bottom;
+      }),
+    frame,
+  );
+  const visible = [];
+  for (const row of await page.locator('.ticket-row[data-ticket-id]').all()) {
+    const box = await row.boundingBox();
+    if (box && box.y >= frame.top && box.y + box.height <= frame.bottom) visible.push({ row, box });
+  }
+  const pick = visible[0];
+  if (!pick) throw new Error('no row on screen');
+  const id = (await pick.row.getAttribute('data-ticket-id')) as string;
+  // The ticket's newest message as stored (the `?bench` hooks read the app's database).
+  const newest = await page.evaluate(async (ticketId) => {
+    const bench = (window as unknown as { __deskBench: { localSync(): { db: unknown }; ticketMessages(db: unknown, id: string): Promise<{ text: string }[]> } }).__deskBench;
+    const messages = await bench.ticketMessages(bench.localSync().db, ticketId);
+    return messages[messages.length - 1]?.text ?? '';
+  }, id);
+  await page.evaluate(([ticketId, text]) => (window as unknown as { __armTap(id: string, text: string): void }).__armTap(ticketId, text), [id, newest.slice(0, 40)] as const);
+  // A touch tap that Playwright first checks lands on the row (no toast or skeleton in the way).
+  await page.locator(`.ticket-row[data-ticket-id="${id}"]`).tap();
+  const millis = await evaluate<number>(page, '__tap').catch(async (error) => {
+    await page.screenshot({ path: `/tmp/phone-bench-tap-${run}.png` });
+    throw new Error(`run ${run}, ticket ${id}: ${String(error)}`);
+  });
+  await page.goBack();
+  await page.waitForSelector('.ticket-row[data-ticket-id]');
+  return millis;
+}
+
+async function keystroke(page: Page, run: number): Promise<number> {
+  await page.evaluate(() => (window as unknown as { __armKey(): void }).__armKey());
+  await page.keyboard.press(run % 2 === 0 ? 'a' : 'b');
+  return evaluate<number>(page, '__key');
+}
+
+interface Figures {
+  tap: number[];
+  open: number[];
+  key: number[];
+  longest: number[];
+  longTasks: number[];
+  maxGap: number[];
+}
+
+async function profile(page: Page, cdp: CDPSession, rate: number): Promise<Figures> {
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  const figures: Figures = { tap: [], open: [], key: [], longest: [], longTasks: [], maxGap: [] };
+  progress(`CPU ${rate}×: warm open`);
+  await warmOpen(page); // warm-up
+  for (let i = 0; i < RUNS; i++) figures.open.push(await warmOpen(page));
+  progress(`CPU ${rate}×: tap`);
+  await toList(page, true);
+  await tapTicket(page, 0); // warm-up
+  for (let i = 0; i < RUNS; i++) figures.tap.push(await tapTicket(page, i));
+  progress(`CPU ${rate}×: keystroke`);
+  await page.goto('/tickets?ticket=bench-t1');
+  await page.locator('#ticket-reply').tap();
+  for (let i = 0; i < RUNS; i++) figures.key.push(await keystroke(page, i));
+  await page.locator('#ticket-reply').fill('');
+  progress(`CPU ${rate}×: scroll`);
+  for (let i = 0; i < RUNS; i++) {
+    await toList(page);
+    const result = await page.evaluate(
+      ([rows, step]) =>
+        (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; maxGap: number }> }).__scroll(rows, 104, step),
+      [ROWS_TO_SCROLL, SCROLL_STEP] as const,
+    );
+    figures.longest.push(Math.max(0, ...result.longTasks));
+    figures.longTasks.push(result.longTasks.length);
+    figures.maxGap.push(result.maxGap);
+  }
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  return figures;
+}
+
+const f = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)}`;
+const stat = (values: number[]) => `${f(quantile(values, 0.5))} / ${f(quantile(values, 0.75))}`;
+
+async function main() {
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, serviceWorkers: 'allow' });
+    // tsx (esbuild) wraps named functions in `__name(…)`, which the page doesn't have.
+    await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
+    await context.addInitScript(PROBES);
+    const page = await context.newPage();
+    await signIn(page, { email: 'ana@desk.local', password: PASSWORD });
+    await page.goto('/tickets?bench');
+    await page.waitForSelector('.ticket-row[data-ticket-id]');
+    const seededAt = Date.now();
+    const seeded = await seedTickets(page, TICKETS, MESSAGES);
+    console.log(`seeded ${seeded.tickets} tickets and ${seeded.messages} messages in ${((Date.now() - seededAt) / 1000).toFixed(1)} s`);
+    // Warm: the service worker controls the page and has the app shell precached.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await toList(page);
+    if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) throw new Error('the service worker does not control the page');
+    const cdp = await context.newCDPSession(page);
+
+    const throttled = await profile(page, cdp, 4);
+    const baseline = await profile(page, cdp, 1);
+    const load = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+    console.log(`\nphone profile 375×667, touch, ${TICKETS} tickets / ${TICKETS * MESSAGES} messages; ${RUNS} runs each; load average ${load} (2 shared cores)`);
+    console.log('figure (median / p75, ms)                 4× CPU        no throttling   ratio (p75)   goal');
+    const line = (name: string, a: number[], b: number[], goal: string) =>
+      console.log(`${name.padEnd(42)}${stat(a).padEnd(14)}${stat(b).padEnd(16)}${(quantile(a, 0.75) / quantile(b, 0.75)).toFixed(1).padStart(5)}×        ${goal}`);
+    line('tap a ticket → newest messages on screen', throttled.tap, baseline.tap, 'p75 ≤ 100');
+    line('warm app open → first list page', throttled.open, baseline.open, '≤ 500');
+    line('keystroke → painted', throttled.key, baseline.key, '≤ 16');
+    line(`scroll ${ROWS_TO_SCROLL} rows: longest long task`, throttled.longest, baseline.longest, 'none > 50');
+    line(`scroll ${ROWS_TO_SCROLL} rows: long tasks (count)`, throttled.longTasks, baseline.longTasks, '0');
+    line(`scroll ${ROWS_TO_SCROLL} rows: longest frame gap`, throttled.maxGap, baseline.maxGap, '');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+await main();
