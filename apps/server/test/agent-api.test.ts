@@ -174,7 +174,7 @@ describe('contacts', () => {
 
 describe('desk integration', () => {
   it('has defaults, and only admins change it', async () => {
-    expect((await json<{ integration: unknown }>(await t.request('/api/integrations/desk'))).integration).toEqual({ subject: 'Desk', tags: ['desk'], enabled: true, offerPerson: { enabled: true, afterMisses: 2 } });
+    expect((await json<{ integration: unknown }>(await t.request('/api/integrations/desk'))).integration).toEqual({ subject: 'Desk', tags: ['desk'], enabled: true, offerPerson: { enabled: true, afterMisses: 2, destination: 'desk' } });
     const body = { subject: 'Support', tags: ['Chat Bot', 'web'], enabled: true };
     expect((await t.request('/api/integrations/desk', { method: 'PUT', json: body })).status).toBe(403);
     const res = await t.request('/api/integrations/desk', { method: 'PUT', json: body, token: t.admin.token });
