@@ -178,7 +178,7 @@ describe('desk integration', () => {
     const body = { subject: 'Support', tags: ['Chat Bot', 'web'], enabled: true };
     expect((await t.request('/api/integrations/desk', { method: 'PUT', json: body })).status).toBe(403);
     const res = await t.request('/api/integrations/desk', { method: 'PUT', json: body, token: t.admin.token });
-    expect((await json<{ integration: unknown }>(res)).integration).toEqual({ subject: 'Support', tags: ['chat-bot', 'web'], enabled: true, offerPerson: { enabled: true, afterMisses: 2 } });
+    expect((await json<{ integration: unknown }>(res)).integration).toEqual({ subject: 'Support', tags: ['chat-bot', 'web'], enabled: true, offerPerson: { enabled: true, afterMisses: 2, destination: 'desk' } });
     expect((await t.request('/api/integrations/desk', { method: 'PUT', json: { subject: '' }, token: t.admin.token })).status).toBe(400);
     expect((await handOff('v-9')).subject).toBe('Support — Talk to a person');
   });
