@@ -1,10 +1,11 @@
-import { DEFAULT_OFFER_PERSON, type DeskIntegration, DeskIntegrationInput, HANDOFF_DESTINATIONS, type HandOffDestination, type OfferPerson } from '@desk/core';
+import { DEFAULT_OFFER_PERSON, type DeskIntegration, DeskIntegrationInput, type HandOffDestination, type OfferPerson } from '@desk/core';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import { api } from '../../api/client.ts';
-import { createFormState, FormError, type Option, SelectField, SubmitButton, TextField } from '../../components/Field.tsx';
+import { createFormState, FormError, SelectField, SubmitButton, TextField } from '../../components/Field.tsx';
 import { type FieldMessages, parseMessages } from '../../components/form-messages.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
+import { destinationName, destinationOptions } from './destination-options.ts';
 import { joinTags, splitTags } from './tags.ts';
 import { createZendeskConnections } from './zendesk-connections.ts';
 
@@ -26,14 +27,6 @@ export function DeskIntegrationCard() {
   const [status, setStatus] = createSignal('');
   const [offer, setOffer] = createSignal<OfferPerson>(DEFAULT_OFFER_PERSON);
   const connections = createZendeskConnections(() => true);
-  const destinationName = (destination: HandOffDestination) => t(`intents.destination.${destination}`);
-  /** Desk always; a Zendesk destination when connected, or when the card already uses it (marked disconnected). */
-  const destinationOptions = (): Option[] =>
-    HANDOFF_DESTINATIONS.filter((d) => d === 'desk' || connections()?.[d] || offer().destination === d).map((d) => ({
-      value: d,
-      label: d !== 'desk' && !connections()?.[d] ? t('intents.destinationOff', { destination: destinationName(d) }) : destinationName(d),
-    }));
-
   const startEditing = () => {
     const current = integration();
     setSubject(current?.subject ?? '');
@@ -174,7 +167,7 @@ export function DeskIntegrationCard() {
                   id="desk-offer-destination"
                   label={t('intents.destination')}
                   value={offer().destination}
-                  options={destinationOptions()}
+                  options={destinationOptions(connections(), offer().destination)}
                   onValue={(value) => setOffer((o) => ({ ...o, destination: value as HandOffDestination }))}
                 />
               </Show>

@@ -1,7 +1,6 @@
 import {
   type Agent,
   type ConnectedIntegrations,
-  HANDOFF_DESTINATIONS,
   type HandOffDestination,
   INTENT_TICKET_STATUSES,
   type Intent,
@@ -14,6 +13,7 @@ import {
 import { createMemo, createSignal, Index, Show, untrack } from 'solid-js';
 import { api } from '../../api/client.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
+import { destinationOptions } from '../integrations/destination-options.ts';
 import { createFormState, FormError, messageText, type Option, SelectField, SubmitButton, TextField } from '../../components/Field.tsx';
 import { type FieldMessages, parseMessages } from '../../components/form-messages.ts';
 import { createLiveQuery } from '../../components/live-query.ts';
@@ -108,13 +108,6 @@ function IntentForm(props: Props & { initial: Intent | null }) {
   const groupIdValid = () => /^\d{0,15}$/.test(desk().zendeskGroupId.trim()) && desk().zendeskGroupId.trim() !== '0';
   const parsed = createMemo(() => IntentInput.safeParse(input()));
   const errors = createMemo(() => state.visible(parseMessages(parsed())));
-
-  /** Desk always; a Zendesk destination when connected, or when the intent already uses it (marked disconnected). */
-  const destinationOptions = (): Option[] =>
-    HANDOFF_DESTINATIONS.filter((d) => d === 'desk' || props.connected?.[d] || desk().destination === d).map((d) => ({
-      value: d,
-      label: d !== 'desk' && !props.connected?.[d] ? t('intents.destinationOff', { destination: t(`intents.destination.${d}`) }) : t(`intents.destination.${d}`),
-    }));
 
   const agentOptions = (): Option[] => {
     const current = props.initial?.desk.agentId ?? null;
@@ -253,7 +246,7 @@ function IntentForm(props: Props & { initial: Intent | null }) {
                 id="intent-destination"
                 label={t('intents.destination')}
                 value={desk().destination}
-                options={destinationOptions()}
+                options={destinationOptions(props.connected, desk().destination)}
                 disabled={!desk().enabled}
                 hint={t('intents.destinationHint')}
                 onValue={(value) => {
