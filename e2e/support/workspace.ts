@@ -25,6 +25,13 @@ export async function sendFile(page: WithRequest, visitorId: string, file: { nam
   expect(res.ok(), await res.text()).toBe(true);
 }
 
+/** What the visitor's own web chat shows: their conversation as the widget reads it. */
+export async function visitorMessages(page: WithRequest, visitorId: string): Promise<{ text: string | null; authorKind: string }[]> {
+  const res = await page.request.get('/channels/webchat/messages', { headers: tokenOf(visitorId) });
+  expect(res.ok(), await res.text()).toBe(true);
+  return ((await res.json()) as { messages: { text: string | null; authorKind: string }[] }).messages;
+}
+
 export async function sendText(page: WithRequest, visitorId: string, text: string) {
   const res = await page.request.post('/channels/webchat/messages', { data: { text }, headers: tokenOf(visitorId) });
   expect(res.ok()).toBe(true);

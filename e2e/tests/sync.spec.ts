@@ -1,6 +1,7 @@
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { AGENT } from '../support/env.ts';
 import { signIn } from '../support/session.ts';
+import { handOff, visitorMessages } from '../support/workspace.ts';
 
 const BRUNO = { email: 'bruno@desk.local', password: AGENT.password };
 
@@ -25,14 +26,12 @@ test('offline actions survive a reload, sync exactly once, and reach the other a
   const a = await agentPage(browser, AGENT);
   const b = await agentPage(browser, BRUNO);
 
-  // An active web chat ticket, opened by both agents.
-  const before = await serverState(a.page);
-  const ticket = before.changes.find((c) => c.entity === 'ticket' && c.data.channel === 'webchat' && !['solved'].includes(String(c.data.status)));
-  expect(ticket).toBeDefined();
-  const id = ticket?.id as string;
+  // An active web chat ticket this test owns, opened by both agents.
+  const { visitorId, ticket } = await handOff(a.page, 'I need a human about my train ticket');
+  const id = ticket.id;
   for (const who of [a, b]) {
     await who.page.goto(`/tickets?ticket=${id}`);
-    await expect(who.page.getByRole('heading', { level: 2 })).toContainText(`#${ticket?.data.number}`);
+    await expect(who.page.getByRole('heading', { level: 2 })).toContainText(`#${ticket.number}`);
   }
   // The service worker must control A's page before it can reload offline.
   await a.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
@@ -41,7 +40,7 @@ test('offline actions survive a reload, sync exactly once, and reach the other a
   await expect(a.page.getByRole('status', { name: 'Sync status' })).toHaveAttribute('data-waiting', '0');
 
   await a.context.setOffline(true);
-  const status = String(ticket?.data.status) === 'pending' ? 'on-hold' : 'pending';
+  const status = String(ticket.status) === 'pending' ? 'on-hold' : 'pending';
   await view(a.page).getByLabel('Status', { exact: true }).selectOption(status);
   await view(a.page).getByLabel('Priority', { exact: true }).selectOption('urgent');
   await view(a.page).getByLabel('Assignee', { exact: true }).selectOption({ label: 'Ana Souza' });
@@ -75,11 +74,9 @@ test('offline actions survive a reload, sync exactly once, and reach the other a
   const replies = after.changes.filter((c) => c.entity === 'message' && String(c.data.text).endsWith('offline reply'));
   expect(replies.map((r) => r.data.text).sort()).toEqual(['First offline reply', 'Second offline reply']);
 
-  // The user's channel (the web chat) got each reply once: the conversation holds each once.
-  // (The visitor's own API needs the visitor's token, which only their widget has.)
-  const chat = (await (await b.page.request.get(`/api/tickets/${id}/messages`)).json()) as unknown;
-  const texts = JSON.stringify(chat).match(/(First|Second) offline reply/g) ?? [];
-  expect(texts.sort()).toEqual(['First offline reply', 'Second offline reply']);
+  // The user's channel (the web chat) got each reply once.
+  const seen = (await visitorMessages(b.page, visitorId)).map((m) => m.text).filter((text) => String(text).endsWith('offline reply'));
+  expect(seen.sort()).toEqual(['First offline reply', 'Second offline reply']);
 
   await a.context.close();
   await b.context.close();
