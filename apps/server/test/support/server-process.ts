@@ -21,7 +21,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   });
   const url = await new Promise<string>((resolve, reject) => {
     let log = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30_000);
+    const timer = setTimeout(() => {
+      // Nobody holds this child yet: stop its whole group here, or it outlives the test run.
+      killGroup(child);
+      reject(new Error(`server did not start:\n${log}`));
+    }, 30_000);
     const read = (chunk: Buffer) => {
       log += chunk.toString();
       const found = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
@@ -37,15 +41,23 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   return { child, url };
 }
 
-/** SIGKILL to the whole process group; resolves once the server process is gone. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-(child.pid as number), 'SIGKILL');
+  } catch {
+    // The group is already gone (ESRCH).
+  }
+}
+
+/**
+ * SIGKILL to the whole process group; resolves once the server process is gone. The group is
+ * signalled even when the tsx wrapper has already exited: the node server under it may not have.
+ */
 export function killServerProcess(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    try {
-      process.kill(-(child.pid as number), 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
+    const exited = child.exitCode !== null || child.signalCode !== null;
+    if (!exited) child.once('exit', () => resolve());
+    killGroup(child);
+    if (exited) resolve();
   });
 }
