@@ -4,13 +4,13 @@ import { currentUser } from '../../auth/session.ts';
 import { t } from '../../i18n/index.ts';
 import type { LocalTicket } from '../../local/index.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
-import { otherTicketsOf, pendingOnTicket } from '../../local/ticket-data.ts';
+import { otherTicketsOf, pendingOnTicket, readTicketBundle, type TicketBundle, ticketById } from '../../local/ticket-data.ts';
 import { Composer } from './Composer.tsx';
 import { Conversation } from './Conversation.tsx';
 import { isPhone } from '../../shell/viewport.ts';
 import { useAgents } from './list-data.ts';
 import { PropertiesSheet } from './PropertiesSheet.tsx';
-import { readTicketBundle, reuseUnchanged, type TicketBundle, takePrefetched } from './ticket-bundle.ts';
+import { reuseUnchanged, takePrefetched } from './ticket-bundle.ts';
 import { TicketProperties } from './TicketProperties.tsx';
 import { isUnread, needsMarkRead } from './unread.ts';
 
@@ -50,7 +50,7 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     const id = props.ticketId;
     if (!sync) return;
     sync.ensureMessages(id);
-    void sync.db.tickets.get(id).then((found) => (found ? undefined : sync.ensureTicket(id)));
+    void ticketById(sync.db, id).then((found) => (found ? undefined : sync.ensureTicket(id)));
   });
   const otherTickets = useLiveQuery(() => {
     const sync = localSync();

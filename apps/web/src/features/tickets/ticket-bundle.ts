@@ -1,25 +1,6 @@
-import type { Contact, Intent, Message } from '@desk/core';
-import type { DeskDb, LocalRead, LocalTicket } from '../../local/index.ts';
-import { ticketMessages } from '../../local/queries.ts';
-import { othersActivity } from '../alerts/alerts.ts';
-
-/** What the ticket view needs for its first paint, read together: one render instead of one per read. */
-export interface TicketBundle {
-  ticket: LocalTicket | undefined;
-  messages: Message[];
-  contact: Contact | undefined;
-  intent: Intent | undefined;
-  read: LocalRead | undefined;
-  othersAt: string | undefined;
-}
-
-export function readTicketBundle(db: DeskDb, ticketId: string, agentId: string): Promise<TicketBundle> {
-  return db.transaction('r', [db.tickets, db.messages, db.reads, db.meta, db.contacts, db.intents], async () => {
-    const [ticket, messages, read, activity] = await Promise.all([db.tickets.get(ticketId), ticketMessages(db, ticketId), db.reads.get(`${ticketId}:${agentId}`), othersActivity(db)]);
-    const [contact, intent] = await Promise.all([ticket ? db.contacts.get(ticket.contactId) : undefined, ticket?.intentId ? db.intents.get(ticket.intentId) : undefined]);
-    return { ticket, messages, contact, intent, read, othersAt: activity[ticketId] };
-  });
-}
+import type { Message } from '@desk/core';
+import type { DeskDb } from '../../local/index.ts';
+import { readTicketBundle, type TicketBundle } from '../../local/ticket-data.ts';
 
 /**
  * Reads started when a finger touches a list row, before the tap completes (a tap lasts ~100 ms on
