@@ -62,6 +62,10 @@ test('an admin connects Zendesk Support and Zendesk messaging and sends one inte
     await support.getByRole('button', { name: 'Save and connect Zendesk Support' }).click();
     await expect(support.getByRole('alert')).toContainText("Couldn't authenticate you");
     await support.getByLabel('OAuth access token').fill(zendesk.options.oauthToken);
+    // The card's own checks speak the agent's language (the shared schema words them in English).
+    await support.getByLabel('Subject', { exact: true }).fill('');
+    await support.getByRole('button', { name: 'Save and connect Zendesk Support' }).click();
+    await expect(support.getByText('Fill in this field.')).toBeVisible();
     await support.getByLabel('Subject', { exact: true }).fill('Acme help');
     await support.getByRole('button', { name: 'Save and connect Zendesk Support' }).click();
     await expect(support.getByRole('status')).toContainText('Connected as Desk API');

@@ -2,7 +2,8 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { api, isApiError } from '../../api/client.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { type MessageKey, t } from '../../i18n/index.ts';
-import { type CredentialView, CredentialField, changedCredentials } from './CredentialField.tsx';
+import type { FieldMessages } from '../../components/form-messages.ts';
+import { type CredentialView, CredentialField, changedCredentials, credentialFieldMessages } from './CredentialField.tsx';
 
 /** `GET /api/integrations/channels`: one entry per settings group, secrets masked. */
 export type ChannelFieldView = CredentialView;
@@ -49,7 +50,7 @@ export function settingsUpdate(group: ChannelGroupView, typed: Record<string, st
 function ChannelGroupForm(props: { group: ChannelGroupView; onSaved: (group: ChannelGroupView) => void }) {
   const [typed, setTyped] = createSignal<Record<string, string>>({});
   const [enabled, setEnabled] = createSignal(props.group.enabled);
-  const [fieldErrors, setFieldErrors] = createSignal<Record<string, string>>({});
+  const [fieldErrors, setFieldErrors] = createSignal<FieldMessages>({});
   const [error, setError] = createSignal('');
   const [status, setStatus] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -73,7 +74,7 @@ function ChannelGroupForm(props: { group: ChannelGroupView; onSaved: (group: Cha
       setStatus(t('channels.saved', { channel: title() }));
     } catch (err) {
       if (isApiError(err)) {
-        setFieldErrors(Object.fromEntries(Object.entries(err.fields ?? {}).map(([key, message]) => [key.replace(/^values\./, ''), message])));
+        setFieldErrors(credentialFieldMessages(err.fields));
       }
       setError(requestErrorText(err));
     } finally {

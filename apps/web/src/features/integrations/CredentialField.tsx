@@ -1,4 +1,5 @@
 import { TextField } from '../../components/Field.tsx';
+import { type FieldMessage, type FieldMessages, serverFieldMessages } from '../../components/form-messages.ts';
 import { t } from '../../i18n/index.ts';
 
 /** A credential as the server shows it: secrets masked, the environment's values fixed. */
@@ -21,8 +22,13 @@ export function changedCredentials(fields: readonly CredentialView[], typed: Rec
   return values;
 }
 
+/** A server's field errors for a credentials form, keyed by credential name (the API nests them under `values.`). */
+export function credentialFieldMessages(fields: Record<string, string> | undefined): FieldMessages {
+  return serverFieldMessages(Object.fromEntries(Object.entries(fields ?? {}).map(([key, message]) => [key.replace(/^values\./, ''), message])));
+}
+
 /** One credential input: a secret is write-only (its masked value is only a placeholder); an environment value can't be edited here. */
-export function CredentialField(props: { id: string; label: string; field: CredentialView; typed: string | undefined; error?: string; onValue: (value: string) => void }) {
+export function CredentialField(props: { id: string; label: string; field: CredentialView; typed: string | undefined; error?: FieldMessage | undefined; onValue: (value: string) => void }) {
   return (
     <TextField
       id={props.id}
@@ -35,7 +41,7 @@ export function CredentialField(props: { id: string; label: string; field: Crede
       onValue={props.onValue}
       disabled={props.field.fromEnv}
       hint={props.field.fromEnv ? t('channels.fromEnv', { name: props.field.envVar }) : props.field.secret ? t('channels.secretHint') : undefined}
-      error={props.error ? { text: props.error } : undefined}
+      error={props.error}
     />
   );
 }

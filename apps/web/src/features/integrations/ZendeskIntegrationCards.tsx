@@ -4,7 +4,8 @@ import { api, isApiError } from '../../api/client.ts';
 import { TextField } from '../../components/Field.tsx';
 import { requestErrorText } from '../../components/online.ts';
 import { type MessageKey, t } from '../../i18n/index.ts';
-import { CredentialField, changedCredentials } from './CredentialField.tsx';
+import { type FieldMessages, parseMessages } from '../../components/form-messages.ts';
+import { CredentialField, changedCredentials, credentialFieldMessages } from './CredentialField.tsx';
 import { joinTags, splitTags } from './tags.ts';
 import { loadZendeskCards } from './zendesk-connections.ts';
 
@@ -29,7 +30,7 @@ function ZendeskCard(props: { card: ZendeskIntegrationView; onChanged: (card: Ze
   const [typed, setTyped] = createSignal<Record<string, string>>({});
   const [subject, setSubject] = createSignal(props.card.subject);
   const [tags, setTags] = createSignal(joinTags(props.card.tags));
-  const [fieldErrors, setFieldErrors] = createSignal<Record<string, string>>({});
+  const [fieldErrors, setFieldErrors] = createSignal<FieldMessages>({});
   const [error, setError] = createSignal('');
   const [status, setStatus] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -43,7 +44,7 @@ function ZendeskCard(props: { card: ZendeskIntegrationView; onChanged: (card: Ze
     try {
       await work();
     } catch (err) {
-      if (isApiError(err)) setFieldErrors(Object.fromEntries(Object.entries(err.fields ?? {}).map(([k, m]) => [k.replace(/^values\./, ''), m])));
+      if (isApiError(err)) setFieldErrors(credentialFieldMessages(err.fields));
       setError(requestErrorText(err));
     } finally {
       setBusy(false);
@@ -55,7 +56,7 @@ function ZendeskCard(props: { card: ZendeskIntegrationView; onChanged: (card: Ze
     void run(async () => {
       const card = DeskIntegrationInput.pick({ subject: true, tags: true }).safeParse({ subject: subject(), tags: splitTags(tags()) });
       if (!card.success) {
-        setFieldErrors(Object.fromEntries(card.error.issues.map((issue) => [String(issue.path[0]), issue.message])));
+        setFieldErrors(parseMessages(card));
         return;
       }
       const saved = await api<{ integration: ZendeskIntegrationView }>(`/api/integrations/zendesk/${props.card.id}`, {
@@ -97,9 +98,9 @@ function ZendeskCard(props: { card: ZendeskIntegrationView; onChanged: (card: Ze
           <p class="hint">{t('zendesk.webhookUrl', { url: props.card.webhookUrl })}</p>
         </Show>
         <TextField id={id('subject')} label={t('integrations.subject')} autocomplete="off" value={subject()} onValue={setSubject} hint={t('integrations.subjectHint')}
-          error={fieldErrors().subject ? { text: fieldErrors().subject as string } : undefined} />
+          error={fieldErrors().subject} />
         <TextField id={id('tags')} label={t('integrations.tags')} autocomplete="off" value={tags()} onValue={setTags} hint={t('integrations.tagsHint')}
-          error={fieldErrors().tags ? { text: fieldErrors().tags as string } : undefined} />
+          error={fieldErrors().tags ?? Object.entries(fieldErrors()).find(([key]) => key.startsWith('tags.'))?.[1]} />
         <For each={props.card.fields}>
           {(field) => (
             <CredentialField
