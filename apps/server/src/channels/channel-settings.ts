@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
 import type { ChannelEnvVar } from './channels-config.ts';
+import { readJsonSetting, writeJsonSetting } from '../db/settings-store.ts';
 
 /**
  * The settings groups an admin edits in the Integrations module. `meta` holds what WhatsApp,
@@ -134,8 +134,7 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
   private stored(group: G): StoredGroup {
     const known = this.known.get(group);
     if (known) return known;
-    const row = statement(this.db, 'SELECT value FROM settings WHERE key = ?').get(this.keyOf(group)) as { value: string } | undefined;
-    const stored = row ? (JSON.parse(row.value) as StoredGroup) : {};
+    const stored = readJsonSetting<StoredGroup>(this.db, this.keyOf(group)) ?? {};
     this.known.set(group, stored);
     return stored;
   }
@@ -229,10 +228,7 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
       else values[name] = value.trim();
     }
     const next: StoredGroup = { enabled: update.enabled ?? current.enabled ?? true, values };
-    statement(
-      this.db,
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    ).run(this.keyOf(group), JSON.stringify(next));
+    writeJsonSetting(this.db, this.keyOf(group), next);
     this.known.set(group, next);
     return this.view(group);
   }

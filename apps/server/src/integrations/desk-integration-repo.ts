@@ -1,7 +1,7 @@
 import { DEFAULT_OFFER_PERSON, type DeskIntegration, OfferPerson, type OfferPersonInput } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
+import { readJsonSetting, writeJsonSetting } from '../db/settings-store.ts';
 
 const KEY = 'desk_integration';
 /** The change feed's id for the one Desk integration. */
@@ -16,9 +16,8 @@ export class DeskIntegrationRepo {
   ) {}
 
   get(): DeskIntegration {
-    const row = statement(this.db, 'SELECT value FROM settings WHERE key = ?').get(KEY) as { value: string } | undefined;
-    if (!row) return { ...DEFAULT_DESK_INTEGRATION };
-    const stored = JSON.parse(row.value) as Partial<DeskIntegration>;
+    const stored = readJsonSetting<Partial<DeskIntegration>>(this.db, KEY);
+    if (!stored) return { ...DEFAULT_DESK_INTEGRATION };
     // Values stored before a field existed take its default (the offer's destination came later).
     return { ...DEFAULT_DESK_INTEGRATION, ...stored, offerPerson: { ...DEFAULT_OFFER_PERSON, ...stored.offerPerson } };
   }
@@ -32,10 +31,7 @@ export class DeskIntegrationRepo {
         enabled: integration.enabled,
         offerPerson: integration.offerPerson ? OfferPerson.parse(integration.offerPerson) : this.get().offerPerson,
       };
-      statement(
-        this.db,
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ).run(KEY, JSON.stringify(value));
+      writeJsonSetting(this.db, KEY, value);
       this.changes.record('integration', DESK_INTEGRATION_ID, 'put', value);
       return value;
     })();

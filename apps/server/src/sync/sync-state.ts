@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { statement } from '../db/statements.ts';
+import { readSetting, writeSetting } from '../db/settings-store.ts';
 
 const EPOCH_KEY = 'sync_epoch';
 const HORIZON_KEY = 'sync_horizon';
@@ -16,26 +17,23 @@ const HORIZON_KEY = 'sync_horizon';
  *   up to it, and any cursor below it (other than 0, the bootstrap) must re-bootstrap.
  */
 export function syncEpoch(db: Db): string {
-  const row = statement(db, 'SELECT value FROM settings WHERE key = ?').get(EPOCH_KEY) as { value: string } | undefined;
-  if (row) return row.value;
+  const stored = readSetting(db, EPOCH_KEY);
+  if (stored !== undefined) return stored;
   const epoch = randomUUID();
   statement(db, 'INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(EPOCH_KEY, epoch);
-  return (statement(db, 'SELECT value FROM settings WHERE key = ?').get(EPOCH_KEY) as { value: string }).value;
+  return readSetting(db, EPOCH_KEY) as string;
 }
 
 /** Starts a new history: every client re-bootstraps on its next pull or push. */
 export function rotateEpoch(db: Db): string {
   const epoch = randomUUID();
-  statement(
-    db,
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-  ).run(EPOCH_KEY, epoch);
+  writeSetting(db, EPOCH_KEY, epoch);
   return epoch;
 }
 
 export function syncHorizon(db: Db): number {
-  const row = statement(db, 'SELECT value FROM settings WHERE key = ?').get(HORIZON_KEY) as { value: string } | undefined;
-  return row ? Number(row.value) : 0;
+  const stored = readSetting(db, HORIZON_KEY);
+  return stored === undefined ? 0 : Number(stored);
 }
 
 /**
@@ -55,10 +53,7 @@ export function compactLog(db: Db, horizon?: number): { removed: number; horizon
       const current = syncHorizon(db);
       if (horizon !== undefined && horizon > current) {
         removed += statement(db, "DELETE FROM change_log WHERE seq <= ? AND op = 'delete'").run(horizon).changes;
-        statement(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
-          HORIZON_KEY,
-          String(horizon),
-        );
+        writeSetting(db, HORIZON_KEY, String(horizon));
       }
       return { removed, horizon: Math.max(current, horizon ?? 0) };
     })

@@ -1,8 +1,8 @@
 import { DEFAULT_SWITCHBOARD_INTEGRATION, type ZendeskIntegrationId, type ZendeskIntegrationView } from '@desk/core';
 import { ChannelSettings, type FieldSpec, type SettingsSpec, type SettingsUpdate } from '../../channels/channel-settings.ts';
 import type { Db } from '../../db/database.ts';
-import { statement } from '../../db/statements.ts';
 import type { ZendeskConfig, ZendeskEnvVar } from './zendesk-config.ts';
+import { readJsonSetting, writeJsonSetting } from '../../db/settings-store.ts';
 
 const FIELDS: Record<ZendeskIntegrationId, readonly FieldSpec<ZendeskEnvVar>[]> = {
   support: [
@@ -80,16 +80,12 @@ export class ZendeskSettings {
   }
 
   state(id: ZendeskIntegrationId): ZendeskCardState {
-    const row = statement(this.db, 'SELECT value FROM settings WHERE key = ?').get(`zendesk_state.${id}`) as { value: string } | undefined;
-    return { ...DEFAULT_STATE[id], ...(row ? (JSON.parse(row.value) as Partial<ZendeskCardState>) : {}) };
+    return { ...DEFAULT_STATE[id], ...readJsonSetting<Partial<ZendeskCardState>>(this.db, `zendesk_state.${id}`) };
   }
 
   saveState(id: ZendeskIntegrationId, patch: Partial<ZendeskCardState>): ZendeskCardState {
     const next = { ...this.state(id), ...patch };
-    statement(this.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-      `zendesk_state.${id}`,
-      JSON.stringify(next),
-    );
+    writeJsonSetting(this.db, `zendesk_state.${id}`, next);
     return next;
   }
 
