@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type ChannelsConfig, loadChannelsConfig } from './channels/channels-config.ts';
 import { loadZendeskConfig, type ZendeskConfig } from './integrations/zendesk/zendesk-config.ts';
+import { listFrom, trimSlash } from './env-values.ts';
 
 /** Every setting comes from the environment with a safe default; the README lists them all. */
 export interface Config {
@@ -56,13 +57,6 @@ function numberFrom(value: string | undefined, fallback: number): number {
   return parsed;
 }
 
-function listFrom(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = numberFrom(env.PORT, 8080);
   const dataDir = resolve(env.DATA_DIR ?? './data');
@@ -91,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vapidSubject: env.VAPID_SUBJECT ?? `mailto:${(env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase()}`,
     pushInsecureTls: env.PUSH_INSECURE_TLS_FOR_TESTS === '1',
     trustProxy: listFrom(env.TRUST_PROXY),
-    pushServiceOrigins: listFrom(env.PUSH_SERVICE_ORIGINS).map((origin) => origin.replace(/\/+$/, '')),
+    pushServiceOrigins: listFrom(env.PUSH_SERVICE_ORIGINS).map(trimSlash),
     pushSubscriptionsPerAgent: numberFrom(env.PUSH_SUBSCRIPTIONS_PER_AGENT, 10),
     channels: loadChannelsConfig(env),
     metricsToken: env.METRICS_TOKEN && env.METRICS_TOKEN.length > 0 ? env.METRICS_TOKEN : null,

@@ -1,3 +1,4 @@
+import { listFrom, positiveNumber, trimSlash } from '../env-values.ts';
 /**
  * Environment settings of the messaging channels. Base URLs exist so tests (and proxies) can point
  * Desk at stand-ins of the platforms; credentials set here win over the ones an admin stores.
@@ -33,31 +34,19 @@ export const CHANNEL_ENV_VARS = [
 ] as const;
 export type ChannelEnvVar = (typeof CHANNEL_ENV_VARS)[number];
 
-export const trimSlash = (url: string) => url.replace(/\/+$/, '');
-
-/** A positive number from the environment, or the fallback when unset or not one. */
-export function positiveNumber(value: string | undefined, fallback: number): number {
-  const parsed = Number(value ?? '');
-  return value?.trim() && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
-}
-
 export function loadChannelsConfig(env: NodeJS.ProcessEnv): ChannelsConfig {
   const credentials: Record<string, string> = {};
   for (const name of CHANNEL_ENV_VARS) {
     const value = env[name]?.trim();
     if (value) credentials[name] = value;
   }
-  const positive = positiveNumber;
   return {
     telegramApiUrl: trimSlash(env.TELEGRAM_API_URL?.trim() || 'https://api.telegram.org'),
     metaGraphUrl: trimSlash(env.META_GRAPH_URL?.trim() || 'https://graph.facebook.com/v21.0'),
     smoochApiUrl: trimSlash(env.SMOOCH_API_URL?.trim() || 'https://api.smooch.io'),
-    mediaAllowedOrigins: (env.CHANNEL_MEDIA_ALLOWED_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter((origin) => origin !== ''),
+    mediaAllowedOrigins: listFrom(env.CHANNEL_MEDIA_ALLOWED_ORIGINS),
     env: credentials,
-    requestTimeoutMs: positive(env.CHANNEL_REQUEST_TIMEOUT_MS, 15_000),
-    retryBaseMs: positive(env.CHANNEL_RETRY_BASE_MS, 5_000),
+    requestTimeoutMs: positiveNumber(env.CHANNEL_REQUEST_TIMEOUT_MS, 15_000),
+    retryBaseMs: positiveNumber(env.CHANNEL_RETRY_BASE_MS, 5_000),
   };
 }

@@ -1,5 +1,5 @@
 import { ZENDESK_UPDATE_WINDOW_MS, ZENDESK_UPDATES_PER_TICKET } from '@desk/core';
-import { positiveNumber as positive, trimSlash } from '../../channels/channels-config.ts';
+import { positiveNumber, trimSlash } from '../../env-values.ts';
 
 /** Credentials of the Zendesk integrations that the environment may set; they win over stored ones. */
 export const ZENDESK_ENV_VARS = [
@@ -40,10 +40,10 @@ export function loadZendeskConfig(env: NodeJS.ProcessEnv): ZendeskConfig {
     supportApiUrl: env.ZENDESK_API_URL?.trim() ? trimSlash(env.ZENDESK_API_URL.trim()) : null,
     sunshineApiUrl: trimSlash(env.ZENDESK_MESSAGING_API_URL?.trim() || env.SMOOCH_API_URL?.trim() || 'https://api.smooch.io'),
     env: credentials,
-    requestTimeoutMs: positive(env.CHANNEL_REQUEST_TIMEOUT_MS, 15_000),
-    retryBaseMs: positive(env.ZENDESK_RETRY_BASE_MS, 2_000),
+    requestTimeoutMs: positiveNumber(env.CHANNEL_REQUEST_TIMEOUT_MS, 15_000),
+    retryBaseMs: positiveNumber(env.ZENDESK_RETRY_BASE_MS, 2_000),
     updatesPerWindow: ZENDESK_UPDATES_PER_TICKET,
-    updateWindowMs: positive(env.ZENDESK_UPDATE_WINDOW_MS, ZENDESK_UPDATE_WINDOW_MS),
+    updateWindowMs: positiveNumber(env.ZENDESK_UPDATE_WINDOW_MS, ZENDESK_UPDATE_WINDOW_MS),
     webhookMaxAgeMs: 5 * 60_000,
   };
 }
