@@ -1,3 +1,3 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { name: 'core', include: ['test/**/*.test.ts', 'src/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 20_000 } });
+export default defineConfig({ test: { name: 'core', include: ['test/**/*.test.ts', 'src/**/*.test.ts'] } });
