@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeInboxEvent } from '../src/channels/inbound/inbox-events.ts';
 import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/database.ts';
+import { openDatabase, openSqlite } from '../src/db/database.ts';
 import { demoIntents } from '../src/demo/demo-intents.ts';
 import { InboxProcessor } from '../src/inbox/inbox-processor.ts';
 import { createServices } from '../src/services.ts';
@@ -50,8 +50,9 @@ const dir = mkdtempSync(join(tmpdir(), 'desk-bench-engine-'));
 try {
   const config = loadConfig({ DATA_DIR: join(dir, 'engine'), WEB_DIST: join(dir, 'none') });
   const db = openDatabase(config.databaseFile);
-  const services = createServices(db, config);
-  for (const intent of demoIntents(null)) services.intents.create(intent);
+  const raw = db.sqlite as NonNullable<typeof db.sqlite>; // SQLite here: the rows written are read back by rowid
+  const services = await createServices(db, config);
+  for (const intent of demoIntents(null)) await services.intents.create(intent);
   await services.retrainBot();
   const { engine, inboxRepo } = services;
   const processor = new InboxProcessor(
@@ -72,17 +73,17 @@ try {
   };
 
   // Warm-up on other chats (JIT, statement caches), not counted.
-  for (let n = 1; n <= 1000; n += 1) inboxRepo.insert('telegram', `warm-${n}`, update(n, 900_000), services.clock());
+  for (let n = 1; n <= 1000; n += 1) await inboxRepo.insert('telegram', `warm-${n}`, update(n, 900_000), services.clock());
   await processor.drain();
 
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'inbox'").all() as { name: string }[]).map((t) => t.name);
-  const maxRowids = () => Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT COALESCE(MAX(rowid), 0) AS n FROM "${t}"`).get() as { n: number }).n]));
-  for (let n = 1; n <= MESSAGES; n += 1) inboxRepo.insert('telegram', `m-${n}`, update(n, 10_000), services.clock());
+  const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'inbox'").all() as { name: string }[]).map((t) => t.name);
+  const maxRowids = () => Object.fromEntries(tables.map((t) => [t, (raw.prepare(`SELECT COALESCE(MAX(rowid), 0) AS n FROM "${t}"`).get() as { n: number }).n]));
+  for (let n = 1; n <= MESSAGES; n += 1) await inboxRepo.insert('telegram', `m-${n}`, update(n, 10_000), services.clock());
   // Both sides start with an empty WAL: a checkpoint (and its fsync) owed to the setup is not timed.
-  db.pragma('wal_checkpoint(TRUNCATE)');
+  raw.pragma('wal_checkpoint(TRUNCATE)');
 
   // The baseline: the same rows into a fresh database with the same schema, one transaction per batch.
-  const plain = openDatabase(join(dir, 'plain', 'plain.sqlite'));
+  const plain = openSqlite(join(dir, 'plain', 'plain.sqlite'));
   plain.pragma('foreign_keys = OFF');
   const inserts = new Map<string, (row: Record<string, unknown>) => void>();
   const insertOf = (table: string, row: Record<string, unknown>) => {
@@ -115,7 +116,7 @@ try {
     batchedMs += performance.now() - started;
     if (finished === 0) break;
     const after = maxRowids();
-    const batch = tables.map((table) => ({ table, rows: db.prepare(`SELECT * FROM "${table}" WHERE rowid > ? AND rowid <= ?`).all(before[table], after[table]) as Record<string, unknown>[] }));
+    const batch = tables.map((table) => ({ table, rows: raw.prepare(`SELECT * FROM "${table}" WHERE rowid > ? AND rowid <= ?`).all(before[table], after[table]) as Record<string, unknown>[] }));
     before = after;
     batches += 1;
     rowCount += batch.reduce((sum, t) => sum + t.rows.length, 0);
@@ -123,7 +124,7 @@ try {
     insertBatch.immediate(batch);
     plainMs += performance.now() - plainStart;
   }
-  const stored = (db.prepare("SELECT COUNT(*) AS n FROM messages WHERE author_kind = 'user' AND channel_message_id NOT LIKE '9%'").get() as { n: number }).n;
+  const stored = (raw.prepare("SELECT COUNT(*) AS n FROM messages WHERE author_kind = 'user' AND channel_message_id NOT LIKE '9%'").get() as { n: number }).n;
 
   // Reference: the old path, one engine transaction per message with the NLU inside the timing.
   const singleCount = Math.min(1000, MESSAGES);
@@ -145,7 +146,7 @@ try {
   console.log(`  batched processor, NLU included:               ${rate(MESSAGES, batchedMs)}`);
   console.log(`  reference, engine.handleInbound one by one:    ${rate(singleCount, singleMs)}  (one transaction per message, NLU included)`);
   plain.close();
-  db.close();
+  await db.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

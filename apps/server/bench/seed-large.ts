@@ -23,7 +23,7 @@ import { ChangeFeed } from '../src/sync/change-feed.ts';
 import { TicketsRepo } from '../src/tickets/tickets-repo.ts';
 
 /** Answers the id of the oldest seeded ticket (the last one a newest-first download reaches). */
-export function seedLarge(dataDir: string, tickets: number, messagesPerTicket: number, oldSolved = 0): string {
+export async function seedLarge(dataDir: string, tickets: number, messagesPerTicket: number, oldSolved = 0): Promise<string> {
   mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(join(dataDir, 'desk.sqlite'));
   // Monotonic over a movable "now": the old tickets first, 200 days back, then today.
@@ -37,13 +37,13 @@ export function seedLarge(dataDir: string, tickets: number, messagesPerTicket: n
   const statuses: TicketStatus[] = ['new', 'open', 'pending', 'on-hold', 'solved'];
   const priorities: TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
   let oldest = '';
-  db.transaction(() => {
+  await db.transaction(async () => {
     for (let i = 0; i < tickets; i++) {
       if (i === oldSolved) now = Date.now();
       const externalId = randomUUID();
-      const contact = contacts.create({ name: `Customer ${i + 1}` }, { channel: 'webchat', externalId });
-      const conversation = conversations.create({ contactId: contact.id, channel: 'webchat', externalId });
-      const ticket = repo.create({
+      const contact = await contacts.create({ name: `Customer ${i + 1}` }, { channel: 'webchat', externalId });
+      const conversation = await conversations.create({ contactId: contact.id, channel: 'webchat', externalId });
+      const ticket = await repo.create({
         subject: `Seeded ${i + 1}: cannot finish the checkout with my card`,
         status: i < oldSolved ? 'solved' : (statuses[i % statuses.length] as TicketStatus),
         priority: priorities[i % priorities.length] as TicketPriority,
@@ -55,10 +55,10 @@ export function seedLarge(dataDir: string, tickets: number, messagesPerTicket: n
         intentId: null,
         intentConfidence: null,
       });
-      conversations.setMode(conversation.id, 'desk', ticket.id);
+      await conversations.setMode(conversation.id, 'desk', ticket.id);
       if (i === 0) oldest = ticket.id;
       for (let j = 0; j < messagesPerTicket; j++) {
-        messages.append({
+        await messages.append({
           conversationId: conversation.id,
           channel: 'webchat',
           ticketId: ticket.id,
@@ -67,8 +67,8 @@ export function seedLarge(dataDir: string, tickets: number, messagesPerTicket: n
         });
       }
     }
-  })();
-  db.close();
+  });
+  await db.close();
   return oldest;
 }
 
@@ -76,7 +76,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const [dataDir, tickets = '10000', perTicket = '10', oldSolved = '0'] = process.argv.slice(2);
   if (!dataDir) throw new Error('usage: seed-large.ts <DATA_DIR> [tickets] [messagesPerTicket]');
   const t0 = performance.now();
-  const oldestTicketId = seedLarge(dataDir, Number(tickets), Number(perTicket), Number(oldSolved));
+  const oldestTicketId = await seedLarge(dataDir, Number(tickets), Number(perTicket), Number(oldSolved));
   const seconds = Number(((performance.now() - t0) / 1000).toFixed(1));
   console.log(JSON.stringify({ tickets: Number(tickets), messages: Number(tickets) * Number(perTicket), oldestTicketId, seconds }));
 }

@@ -21,24 +21,27 @@ import { createServices } from '../src/services.ts';
 const dataDir = mkdtempSync(join(tmpdir(), 'desk-bench-'));
 const config = loadConfig({ DATA_DIR: dataDir, WEB_DIST: join(dataDir, 'none') });
 const db = openDatabase(config.databaseFile);
-const services = createServices(db, config);
+const sqlite = db.sqlite as NonNullable<typeof db.sqlite>; // the baseline writes with better-sqlite3 itself
+const services = await createServices(db, config);
 const app = createApp(services);
-const agent = services.agents.create({ name: 'Bench', email: 'bench@desk.local', role: 'agent', passwordHash: null });
-const token = services.sessions.create(agent.id).token;
+const agent = await services.agents.create({ name: 'Bench', email: 'bench@desk.local', role: 'agent', passwordHash: null });
+const token = (await services.sessions.create(agent.id)).token;
 
-const tickets = db.transaction(() =>
-  Array.from({ length: 50 }, (_, i) => {
+const tickets = await db.transaction(async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 50; i++) {
     const externalId = randomUUID();
-    const contact = services.contacts.create({ name: `User ${i}` }, { channel: 'webchat', externalId });
-    const conversation = services.conversations.create({ contactId: contact.id, channel: 'webchat', externalId });
-    const ticket = services.tickets.create({
+    const contact = await services.contacts.create({ name: `User ${i}` }, { channel: 'webchat', externalId });
+    const conversation = await services.conversations.create({ contactId: contact.id, channel: 'webchat', externalId });
+    const ticket = await services.tickets.create({
       subject: `Ticket ${i}`, status: 'open', priority: 'normal', tags: [], assigneeId: null, contactId: contact.id,
       channel: 'webchat', conversationId: conversation.id, intentId: null, intentConfidence: null,
     });
-    services.conversations.setMode(conversation.id, 'desk', ticket.id);
-    return ticket.id;
-  }),
-)();
+    await services.conversations.setMode(conversation.id, 'desk', ticket.id);
+    ids.push(ticket.id);
+  }
+  return ids;
+});
 
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 let nextId = 1;
@@ -62,8 +65,8 @@ function batch(size: number) {
 const ROUNDS = Number(process.env.ROUNDS ?? 30);
 
 // Baseline: the same sync_mutations rows (another client id, so keys don't collide), raw.
-const insertRaw = db.prepare('INSERT INTO sync_mutations (client_id, mutation_id, name, status, error, applied_at) VALUES (?, ?, ?, ?, ?, ?)');
-const insertCommitted = db.transaction((clientId: string, id: number, name: string) => {
+const insertRaw = sqlite.prepare('INSERT INTO sync_mutations (client_id, mutation_id, name, status, error, applied_at) VALUES (?, ?, ?, ?, ?, ?)');
+const insertCommitted = sqlite.transaction((clientId: string, id: number, name: string) => {
   insertRaw.run(clientId, id, name, 'applied', null, new Date().toISOString());
 });
 let rawClient = 0;
@@ -73,7 +76,7 @@ function raw(mutations: { id: number; name: string }[], oneTransaction: boolean)
   const insertAll = () => {
     for (const m of mutations) insertRaw.run(clientId, m.id, m.name, 'applied', null, new Date().toISOString());
   };
-  if (oneTransaction) db.transaction(insertAll).immediate();
+  if (oneTransaction) sqlite.transaction(insertAll).immediate();
   else for (const m of mutations) insertCommitted.immediate(clientId, m.id, m.name);
   return performance.now() - start;
 }
@@ -147,5 +150,5 @@ for (;;) {
 console.log(`bootstrap pull: ${changes} changes in ${(performance.now() - start).toFixed(1)} ms`);
 
 services.outbox.stop();
-db.close();
+await db.close();
 rmSync(dataDir, { recursive: true, force: true });

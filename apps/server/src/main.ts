@@ -25,10 +25,10 @@ async function main() {
   const config = loadConfig();
   const db = openDatabase(config.databaseFile);
   // WAL checkpoints (and their fsync) run in a worker thread, never in a webhook's commit.
-  const checkpointer = startCheckpointer(db, config.databaseFile);
-  const services = createServices(db, config);
+  const checkpointer = db.sqlite ? startCheckpointer(db.sqlite, config.databaseFile) : null;
+  const services = await createServices(db, config);
   // A database restored from a backup is behind what clients have seen: they must re-bootstrap.
-  const restore = guardAgainstRestore(db, services.changes, config.dataDir);
+  const restore = await guardAgainstRestore(db, services.changes, config.dataDir);
   if (restore.rotated) console.log('  The database is older than the last change served: clients will re-sync from scratch.');
   const password = config.demo ? demoPassword(config.dataDir, config.adminPassword) : config.adminPassword;
   const admin = await ensureFirstAdmin(services.agents, config.adminEmail, password);
@@ -64,14 +64,14 @@ async function main() {
     services.zendesk.stop();
     stopRetention?.();
     server.close();
-    restore.stop();
+    await restore.stop();
     // Let the sends and downloads under way finish (they would be repeated after a restart), a few seconds at most.
     const underWay = Promise.all([
       services.inboxProcessor.idle(), services.outbox.idle(), services.channels.mediaWorker.idle(), services.zendesk.idle(),
     ]).catch(() => {});
     await Promise.race([underWay, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    await checkpointer.stop();
-    db.close();
+    await checkpointer?.stop();
+    await db.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -37,7 +37,7 @@ import { TicketService } from './tickets/ticket-service.ts';
 import { TicketsRepo } from './tickets/tickets-repo.ts';
 
 /** Everything the routes need, built once per server from the database and the config. */
-export function createServices(db: Db, config: Config) {
+export async function createServices(db: Db, config: Config) {
   const clock = monotonicClock();
   const changes = new ChangeFeed(db);
   const events = new EventBus();
@@ -84,9 +84,13 @@ export function createServices(db: Db, config: Config) {
   const channels = createMessagingChannels({
     db, clock, events, changes, messages, media, outbox, inbox, mediaJobs, peers, config, sunshineEvents: (body) => zendesk.handOffs.sunshineEvents(body),
   });
-  void nlu.train(intents.list());
+  // Settings every webhook reads are kept in memory (see ChannelSettings.load).
+  await channels.settings.load();
+  await zendesk.settings.load();
+  // Training runs off the main thread; the intents are read first so `nlu.whenIdle()` sees it under way.
+  void nlu.train(await intents.list());
   const pushSubscriptions = new PushSubscriptionsRepo(db);
-  const vapid = loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
+  const vapid = await loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
   const push = new PushNotifier({
     events, agents, tickets, subscriptions: pushSubscriptions, vapid, subject: config.vapidSubject, insecureTls: config.pushInsecureTls,
   });
@@ -126,7 +130,12 @@ export function createServices(db: Db, config: Config) {
     vapidPublicKey: vapid.publicKey,
     push,
     /** Retrains the bot after intents changed; requests keep using the previous model meanwhile. */
-    retrainBot: () => nlu.train(intents.list()),
+    retrainBot: async () => nlu.train(await intents.list()),
+    /** Starts retraining and answers once the intents are read (`nlu.whenIdle()` then waits for the model). */
+    startRetrainBot: async () => {
+      const list = await intents.list();
+      nlu.train(list).catch((err) => console.error('[desk] training the bot failed', err));
+    },
     sessions: new Sessions(db, config.sessionDays),
     passwordTokens: new PasswordTokens(db),
     throttle: new LoginThrottle(),
@@ -134,4 +143,4 @@ export function createServices(db: Db, config: Config) {
     uploadQuota: new UploadQuota(db, { globalBytes: config.mediaQuotaBytes, perAddressBytes: config.mediaQuotaPerAddressBytes }),
   };
 }
-export type Services = ReturnType<typeof createServices>;
+export type Services = Awaited<ReturnType<typeof createServices>>;

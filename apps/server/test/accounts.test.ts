@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.ts';
+import { rawRow } from './support/raw-sql.ts';
 
 let t: TestApp;
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
 });
 afterEach(() => t.close());
 
@@ -39,7 +40,7 @@ describe('sign in', () => {
 
   it('stores passwords only as slow scrypt hashes', async () => {
     const { agentId } = await t.signIn('agent');
-    const row = t.services.db.prepare('SELECT password_hash FROM agents WHERE id = ?').get(agentId) as { password_hash: string };
+    const row = await rawRow(t.services.db, 'SELECT password_hash FROM agents WHERE id = ?', agentId) as { password_hash: string };
     expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(row.password_hash).not.toContain(TEST_PASSWORD);
   });
@@ -105,7 +106,7 @@ describe('roles', () => {
     expect(await create.json()).toMatchObject({ error: { code: 'forbidden' } });
     const patch = await t.request(`/api/agents/${agent.agentId}`, { method: 'PATCH', token: agent.token, json: { role: 'admin' } });
     expect(patch.status).toBe(403);
-    expect(t.services.agents.get(agent.agentId)?.role).toBe('agent');
+    expect((await t.services.agents.get(agent.agentId))?.role).toBe('agent');
   });
 
   it('let admins invite agents with a one-time set-password link', async () => {
@@ -126,7 +127,7 @@ describe('roles', () => {
     const admin = await t.signIn('admin');
     const res = await t.request(`/api/agents/${admin.agentId}`, { method: 'PATCH', token: admin.token, json: { active: false } });
     expect(res.status).toBe(409);
-    expect(t.services.agents.get(admin.agentId)?.active).toBe(true);
+    expect((await t.services.agents.get(admin.agentId))?.active).toBe(true);
   });
 
   it('refuse a duplicate e-mail with 409', async () => {

@@ -4,7 +4,7 @@ import { createTestDesk, must, sampleIntents, type TestDesk, withIntents } from 
 
 let t: TestDesk;
 beforeEach(async () => {
-  t = createTestDesk();
+  t = await createTestDesk();
   await withIntents(t, sampleIntents());
 });
 afterEach(() => t.close());
@@ -18,7 +18,7 @@ describe('tickets', () => {
   it('lists with requester and last message, filtered by status, priority, assignee (me, none, ids) and text', async () => {
     const a = await handOff('v-a', 'I want to talk to a person', 'Maria Silva');
     const b = await handOff('v-b', 'I was charged twice on my card', 'John Doe');
-    t.services.ticketService.changeTicket(b.id, { assigneeId: t.agent.id }, t.agent.id);
+    await t.services.ticketService.changeTicket(b.id, { assigneeId: t.agent.id }, t.agent.id);
 
     const all = await json<{ tickets: (Ticket & { requester: { name: string }; lastMessage: { text: string } })[]; total: number }>(
       await t.request('/api/tickets'),

@@ -5,14 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
 
 const dirs: string[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
 describe('files on disk', () => {
-  it('creates the data directory, the database and its WAL and SHM files for the owner only', () => {
+  it('creates the data directory, the database and its WAL and SHM files for the owner only', async () => {
     // A permissive umask, as on many servers, must not leak into these files.
     const previous = process.umask(0o002);
     try {
@@ -21,9 +21,9 @@ describe('files on disk', () => {
       const dataDir = join(parent, 'data');
       const file = join(dataDir, 'desk.sqlite');
       const db = openDatabase(file);
-      db.exec('CREATE TABLE IF NOT EXISTS probe (x); INSERT INTO probe VALUES (1);');
+      db.sqlite?.exec('CREATE TABLE IF NOT EXISTS probe (x); INSERT INTO probe VALUES (1);');
       expect([mode(dataDir), mode(file), mode(`${file}-wal`), mode(`${file}-shm`)]).toEqual(['700', '600', '600', '600']);
-      db.close();
+      await db.close();
     } finally {
       process.umask(previous);
     }

@@ -4,18 +4,19 @@ import { ChannelSendError } from '../src/channels/channel-adapter.ts';
 import type { ConversationRecord } from '../src/conversations/conversations-repo.ts';
 import type { DomainEvent } from '../src/events/domain-events.ts';
 import { createTestDesk, must, sampleIntents, type TestDesk, withIntents } from './support/desk-fixture.ts';
+import { rawRow, rawRows, rawRun } from './support/raw-sql.ts';
 
 let t: TestDesk;
 beforeEach(async () => {
-  t = createTestDesk();
+  t = await createTestDesk();
   await withIntents(t, sampleIntents());
 });
 afterEach(() => t.close());
 
 const visitor = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const say = (text: string, externalId = visitor(1), extra: Partial<Parameters<TestDesk['services']['engine']['handleInbound']>[0]> = {}) =>
-  t.services.engine.handleInbound({ channel: 'webchat', externalId, text, ...extra });
-const intentNamed = (name: string) => must(t.services.intents.list().find((i) => i.name === name));
+const say = async (text: string, externalId = visitor(1), extra: Partial<Parameters<TestDesk['services']['engine']['handleInbound']>[0]> = {}) =>
+  await t.services.engine.handleInbound({ channel: 'webchat', externalId, text, ...extra });
+const intentNamed = async (name: string) => must((await t.services.intents.list()).find((i) => i.name === name));
 const texts = (messages: Message[]) => messages.map((m) => `${m.authorKind}: ${m.text}`);
 
 describe('inbound messages in bot mode', () => {
@@ -23,7 +24,7 @@ describe('inbound messages in bot mode', () => {
     const result = await say('oi, tudo bem?', visitor(1), { profile: { name: 'Maria' } });
     expect(result.created).toBe(true);
     expect(result.conversation.mode).toBe('bot');
-    const contact = must(t.services.contacts.get(result.conversation.contactId));
+    const contact = must(await t.services.contacts.get(result.conversation.contactId));
     expect(contact.name).toBe('Maria');
     expect(contact.identities).toEqual([{ channel: 'webchat', externalId: visitor(1) }]);
     expect(result.reply?.authorKind).toBe('bot');
@@ -49,26 +50,26 @@ describe('inbound messages in bot mode', () => {
     const again = await t.services.engine.handleInbound({ channel: 'telegram', externalId: '42', text: 'hello', channelMessageId: 'tg-1' });
     expect(again.created).toBe(false);
     expect(again.message.id).toBe(first.message.id);
-    expect(t.services.messages.listByConversation(first.conversation.id)).toHaveLength(2);
+    expect(await t.services.messages.listByConversation(first.conversation.id)).toHaveLength(2);
   });
 
   it('queues bot answers to non-webchat channels in the outbox', async () => {
     const result = await t.services.engine.handleInbound({ channel: 'telegram', externalId: '42', text: 'hello' });
     expect(result.reply?.delivery).toEqual({ state: 'pending', attempts: 0 });
-    expect(t.services.db.prepare('SELECT state FROM outbox WHERE message_id = ?').get(result.reply?.id)).toEqual({ state: 'pending' });
+    expect(await rawRow(t.services.db, 'SELECT state FROM outbox WHERE message_id = ?', result.reply?.id)).toEqual({ state: 'pending' });
   });
 
   it('records every write in the change feed', async () => {
-    const before = t.services.changes.latestSeq();
+    const before = await t.services.changes.latestSeq();
     await say('hello');
-    const entities = (t.services.db.prepare('SELECT entity FROM change_log WHERE seq > ?').all(before) as { entity: string }[]).map((r) => r.entity);
+    const entities = (await rawRows(t.services.db, 'SELECT entity FROM change_log WHERE seq > ?', before) as { entity: string }[]).map((r) => r.entity);
     expect(entities).toEqual(expect.arrayContaining(['contact', 'message', 'message']));
   });
 });
 
 describe('hand-off (rules 1 and 2)', () => {
   it('creates the ticket with the integration subject and tags, the intent status and priority, and the transcript', async () => {
-    t.services.integration.put({ subject: 'Support', tags: ['chatbot', 'web'], enabled: true });
+    await t.services.integration.put({ subject: 'Support', tags: ['chatbot', 'web'], enabled: true });
     await t.services.retrainBot();
     await say('good morning');
     await say('what time do you open?');
@@ -81,11 +82,11 @@ describe('hand-off (rules 1 and 2)', () => {
       status: 'new',
       priority: 'normal',
       assigneeId: null,
-      intentId: intentNamed('Talk to a person').id,
+      intentId: (await intentNamed('Talk to a person')).id,
       channel: 'webchat',
     });
     expect(ticket.intentConfidence).toBeGreaterThan(0.6);
-    expect(texts(t.services.messages.listByTicket(ticket.id))).toEqual([
+    expect(texts(await t.services.messages.listByTicket(ticket.id))).toEqual([
       'user: good morning',
       expect.stringMatching(/^bot: Hello!/),
       'user: what time do you open?',
@@ -97,31 +98,31 @@ describe('hand-off (rules 1 and 2)', () => {
   });
 
   it('assigns the intent agent, which opens the ticket, with the intent status and priority', async () => {
-    t.services.intents.update(intentNamed('Billing problem').id, { desk: { agentId: t.other.id, status: 'new' } });
+    await t.services.intents.update((await intentNamed('Billing problem')).id, { desk: { agentId: t.other.id, status: 'new' } });
     await t.services.retrainBot();
     const { ticket } = await say('I was charged two times on my card');
     expect(ticket).toMatchObject({ assigneeId: t.other.id, status: 'open', priority: 'high' });
   });
 
   it("prefers the contact's designated agent over the intent's agent", async () => {
-    t.services.intents.update(intentNamed('Billing problem').id, { desk: { agentId: t.other.id } });
+    await t.services.intents.update((await intentNamed('Billing problem')).id, { desk: { agentId: t.other.id } });
     await t.services.retrainBot();
     const first = await say('hello');
-    t.services.contacts.update(first.conversation.contactId, { designatedAgentId: t.agent.id });
+    await t.services.contacts.update(first.conversation.contactId, { designatedAgentId: t.agent.id });
     const { ticket } = await say('there is a wrong charge on my card');
     expect(ticket?.assigneeId).toBe(t.agent.id);
   });
 
   it('skips a deactivated designated agent and leaves the ticket unassigned and new', async () => {
     const first = await say('hello');
-    t.services.contacts.update(first.conversation.contactId, { designatedAgentId: t.other.id });
-    t.services.agents.update(t.other.id, { active: false });
+    await t.services.contacts.update(first.conversation.contactId, { designatedAgentId: t.other.id });
+    await t.services.agents.update(t.other.id, { active: false });
     const { ticket } = await say('I want to talk to a person');
     expect(ticket).toMatchObject({ assigneeId: null, status: 'new' });
   });
 
   it('creates no ticket when the Desk integration is disabled', async () => {
-    t.services.integration.put({ subject: 'Desk', tags: [], enabled: false });
+    await t.services.integration.put({ subject: 'Desk', tags: [], enabled: false });
     const result = await say('I want to talk to a person');
     expect(result.ticket).toBeNull();
     expect(result.conversation.mode).toBe('bot');
@@ -151,23 +152,23 @@ describe('desk mode (rule 3)', () => {
     const next = await say('hello? what time do you open?');
     expect(next.reply).toBeNull();
     expect(next.message.ticketId).toBe(ticket?.id);
-    expect(t.services.messages.listByTicket(must(ticket).id).at(-1)?.text).toBe('hello? what time do you open?');
+    expect((await t.services.messages.listByTicket(must(ticket).id)).at(-1)?.text).toBe('hello? what time do you open?');
   });
 
   it("sends agent replies to the user's channel, once per message id", async () => {
     const { ticket } = await t.services.engine.handleInbound({ channel: 'telegram', externalId: '7', text: 'I want to talk to a person' });
     const id = crypto.randomUUID();
-    const first = t.services.engine.reply({ ticketId: must(ticket).id, agentId: t.agent.id, text: 'Hi, Ana here.', messageId: id });
-    const again = t.services.engine.reply({ ticketId: must(ticket).id, agentId: t.agent.id, text: 'Hi, Ana here.', messageId: id });
+    const first = await t.services.engine.reply({ ticketId: must(ticket).id, agentId: t.agent.id, text: 'Hi, Ana here.', messageId: id });
+    const again = await t.services.engine.reply({ ticketId: must(ticket).id, agentId: t.agent.id, text: 'Hi, Ana here.', messageId: id });
     expect(first.created).toBe(true);
     expect(again).toEqual({ message: first.message, created: false });
     expect(first.message).toMatchObject({ id, authorKind: 'agent', agentId: t.agent.id, ticketId: must(ticket).id });
-    expect(t.services.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE message_id = ?').get(id)).toEqual({ n: 1 });
+    expect(await rawRow(t.services.db, 'SELECT COUNT(*) AS n FROM outbox WHERE message_id = ?', id)).toEqual({ n: 1 });
   });
 
   it('refuses an agent reply that carries a file', async () => {
     const { ticket } = await say('I want to talk to a person');
-    expect(() => t.services.engine.reply({ ticketId: must(ticket).id, agentId: t.agent.id, text: 'see attached', hasAttachments: true })).toThrow(
+    await expect(t.services.engine.reply({ ticketId: must(ticket).id, agentId: t.agent.id, text: 'see attached', hasAttachments: true })).rejects.toThrow(
       expect.objectContaining({ code: 'rule_violated', rule: 'ticket.reply.text_only', message: expect.stringMatching(/^Media can't be sent from the Desk/) }),
     );
   });
@@ -177,24 +178,24 @@ describe('solving and reopening (rule 4)', () => {
   it('returns the conversation to the bot with a system note, and a later hand-off opens a new ticket', async () => {
     const first = must((await say('I want to talk to a person')).ticket);
     await say('my order never arrived');
-    const solved = t.services.ticketService.changeTicket(first.id, { status: 'solved' }, t.agent.id);
+    const solved = await t.services.ticketService.changeTicket(first.id, { status: 'solved' }, t.agent.id);
     expect(solved.solvedAt).not.toBeNull();
-    const conversation = must(t.services.conversations.get(first.conversationId));
+    const conversation = must(await t.services.conversations.get(first.conversationId));
     expect(conversation).toMatchObject({ mode: 'bot', activeTicketId: null });
-    const note = must(t.services.messages.listByTicket(first.id).at(-1));
+    const note = must((await t.services.messages.listByTicket(first.id)).at(-1));
     expect(note).toMatchObject({ authorKind: 'system', ticketId: first.id });
     expect(note.text).toContain('Ana Agent');
 
     const afterSolve = await say('hello again');
     expect(afterSolve.reply?.text).toMatch(/^Hello!/);
     expect(afterSolve.message.ticketId).toBeNull();
-    expect(() => t.services.engine.reply({ ticketId: first.id, agentId: t.agent.id, text: 'late reply' })).toThrow(
+    await expect(t.services.engine.reply({ ticketId: first.id, agentId: t.agent.id, text: 'late reply' })).rejects.toThrow(
       expect.objectContaining({ rule: 'ticket.reply.needs_active_ticket' }),
     );
 
     const second = must((await say('I need a human again')).ticket);
     expect(second.number).toBe(2);
-    expect(texts(t.services.messages.listByTicket(second.id))).toEqual([
+    expect(texts(await t.services.messages.listByTicket(second.id))).toEqual([
       'user: hello again',
       expect.stringMatching(/^bot: Hello!/),
       'user: I need a human again',
@@ -203,42 +204,42 @@ describe('solving and reopening (rule 4)', () => {
   });
 
   it('keeps the bot in charge when the intent creates the ticket as solved', async () => {
-    t.services.intents.update(intentNamed('Opening hours').id, { desk: { enabled: true, status: 'solved' } });
+    await t.services.intents.update((await intentNamed('Opening hours')).id, { desk: { enabled: true, status: 'solved' } });
     await t.services.retrainBot();
     const result = await say('what are your opening hours?');
     expect(result.ticket).toMatchObject({ status: 'solved' });
     expect(result.ticket?.solvedAt).not.toBeNull();
     expect(result.conversation.mode).toBe('bot');
-    const last = must(t.services.messages.listByTicket(must(result.ticket).id).at(-1));
+    const last = must((await t.services.messages.listByTicket(must(result.ticket).id)).at(-1));
     expect(last.authorKind).toBe('system');
     expect((await say('hello')).reply?.text).toMatch(/^Hello!/);
   });
 
   it('puts the conversation back in desk mode when an agent reopens the ticket', async () => {
     const ticket = must((await say('I want to talk to a person')).ticket);
-    t.services.ticketService.changeTicket(ticket.id, { status: 'solved' }, t.agent.id);
-    t.services.ticketService.changeTicket(ticket.id, { status: 'open' }, t.agent.id);
-    expect(t.services.conversations.get(ticket.conversationId)).toMatchObject({ mode: 'desk', activeTicketId: ticket.id });
+    await t.services.ticketService.changeTicket(ticket.id, { status: 'solved' }, t.agent.id);
+    await t.services.ticketService.changeTicket(ticket.id, { status: 'open' }, t.agent.id);
+    expect(await t.services.conversations.get(ticket.conversationId)).toMatchObject({ mode: 'desk', activeTicketId: ticket.id });
     const next = await say('thanks for reopening');
     expect(next.reply).toBeNull();
     expect(next.message.ticketId).toBe(ticket.id);
-    expect(t.services.messages.listByTicket(ticket.id).filter((m) => m.authorKind === 'system')).toHaveLength(2);
+    expect((await t.services.messages.listByTicket(ticket.id)).filter((m) => m.authorKind === 'system')).toHaveLength(2);
   });
 
   it('refuses to reopen a ticket while the conversation continues in another one', async () => {
     const first = must((await say('I want to talk to a person')).ticket);
-    t.services.ticketService.changeTicket(first.id, { status: 'solved' }, t.agent.id);
+    await t.services.ticketService.changeTicket(first.id, { status: 'solved' }, t.agent.id);
     await say('I need a human again');
-    expect(() => t.services.ticketService.changeTicket(first.id, { status: 'open' }, t.agent.id)).toThrow(
+    await expect(t.services.ticketService.changeTicket(first.id, { status: 'open' }, t.agent.id)).rejects.toThrow(
       expect.objectContaining({ code: 'conflict' }),
     );
   });
 
   it('answers the rule a change breaks, and opens a new ticket on assignment', async () => {
     const ticket = must((await say('I want to talk to a person')).ticket);
-    const assigned = t.services.ticketService.changeTicket(ticket.id, { assigneeId: t.other.id }, t.agent.id);
+    const assigned = await t.services.ticketService.changeTicket(ticket.id, { assigneeId: t.other.id }, t.agent.id);
     expect(assigned.status).toBe('open');
-    expect(() => t.services.ticketService.changeTicket(ticket.id, { status: 'new' }, t.agent.id)).toThrow(
+    await expect(t.services.ticketService.changeTicket(ticket.id, { status: 'new' }, t.agent.id)).rejects.toThrow(
       expect.objectContaining({ code: 'rule_violated', rule: 'ticket.status.no_return_to_new' }),
     );
   });
@@ -246,7 +247,7 @@ describe('solving and reopening (rule 4)', () => {
 
 describe('contacts across channels', () => {
   it('matches a WhatsApp user to the contact an admin created with that phone', async () => {
-    const known = t.services.contacts.create({ name: 'João', phone: '+5511912345678', designatedAgentId: t.other.id });
+    const known = await t.services.contacts.create({ name: 'João', phone: '+5511912345678', designatedAgentId: t.other.id });
     const result = await t.services.engine.handleInbound({
       channel: 'whatsapp',
       externalId: '5511912345678',
@@ -255,7 +256,7 @@ describe('contacts across channels', () => {
     });
     expect(result.conversation.contactId).toBe(known.id);
     expect(result.ticket?.assigneeId).toBe(t.other.id);
-    expect(t.services.contacts.get(known.id)?.identities).toEqual([{ channel: 'whatsapp', externalId: '5511912345678' }]);
+    expect((await t.services.contacts.get(known.id))?.identities).toEqual([{ channel: 'whatsapp', externalId: '5511912345678' }]);
   });
 });
 
@@ -274,19 +275,19 @@ describe('outbox worker', () => {
     });
     const { reply } = await t.services.engine.handleInbound({ channel: 'telegram', externalId: '9', text: 'hello' });
     await t.services.outbox.runDue();
-    expect(t.services.messages.get(must(reply).id)?.delivery).toMatchObject({ state: 'pending', attempts: 1, error: '502 from Telegram' });
-    const row = t.services.db.prepare('SELECT next_attempt_at FROM outbox WHERE message_id = ?').get(reply?.id) as { next_attempt_at: string };
+    expect((await t.services.messages.get(must(reply).id))?.delivery).toMatchObject({ state: 'pending', attempts: 1, error: '502 from Telegram' });
+    const row = await rawRow(t.services.db, 'SELECT next_attempt_at FROM outbox WHERE message_id = ?', reply?.id) as { next_attempt_at: string };
     expect(Date.parse(row.next_attempt_at)).toBeGreaterThan(Date.now());
 
-    t.services.db.prepare('UPDATE outbox SET next_attempt_at = ?').run(new Date(0).toISOString());
+    await rawRun(t.services.db, 'UPDATE outbox SET next_attempt_at = ?', new Date(0).toISOString());
     mode = 'ok';
     await t.services.outbox.runDue();
     expect(sent).toEqual([reply?.text]);
-    expect(t.services.messages.get(must(reply).id)).toMatchObject({ delivery: { state: 'sent', attempts: 2 }, channelMessageId: 'out-1' });
+    expect(await t.services.messages.get(must(reply).id)).toMatchObject({ delivery: { state: 'sent', attempts: 2 }, channelMessageId: 'out-1' });
 
     mode = 'fail';
     const second = await t.services.engine.handleInbound({ channel: 'telegram', externalId: '9', text: 'good morning' });
     await t.services.outbox.runDue();
-    expect(t.services.messages.get(must(second.reply).id)?.delivery).toMatchObject({ state: 'failed', error: 'chat not found' });
+    expect((await t.services.messages.get(must(second.reply).id))?.delivery).toMatchObject({ state: 'failed', error: 'chat not found' });
   });
 });

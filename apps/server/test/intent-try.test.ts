@@ -6,7 +6,7 @@ describe('POST /api/intents/try', () => {
   let admin: { token: string };
   let agent: { token: string };
   beforeAll(async () => {
-    t = createTestApp();
+    t = await createTestApp();
     admin = await t.signIn('admin');
     agent = await t.signIn('agent');
   });

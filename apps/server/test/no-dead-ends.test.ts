@@ -5,13 +5,13 @@ import { createTestDesk, must, sampleIntents, type TestDesk, withIntents } from 
 
 let t: TestDesk;
 beforeEach(async () => {
-  t = createTestDesk();
+  t = await createTestDesk();
   await withIntents(t, sampleIntents());
 });
 afterEach(() => t.close());
 
 const visitor = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const say = (text: string, externalId = visitor(1)) => t.services.engine.handleInbound({ channel: 'webchat', externalId, text });
+const say = async (text: string, externalId = visitor(1)) => await t.services.engine.handleInbound({ channel: 'webchat', externalId, text });
 const texts = (messages: Message[]) => messages.map((m) => `${m.authorKind}: ${m.text}`);
 const quiet = { enabled: false, agentId: null, status: 'new', priority: 'normal' } as const;
 
@@ -48,7 +48,7 @@ describe('disambiguation', () => {
     await say('I forgot my password');
     const pressed = await say('Reset password');
     expect(pressed.ticket).toMatchObject({ priority: 'high', subject: expect.stringContaining('Reset password') });
-    expect(texts(t.services.messages.listByTicket(must(pressed.ticket).id))).toEqual([
+    expect(texts(await t.services.messages.listByTicket(must(pressed.ticket).id))).toEqual([
       'user: I forgot my password',
       'bot: Just to be sure: do you mean…',
       'user: Reset password',
@@ -65,12 +65,12 @@ describe('disambiguation', () => {
 
 describe('offering a person', () => {
   it('after two messages in a row the bot did not understand, offers a person; accepting opens a fallback ticket', async () => {
-    t.services.integration.put({ subject: 'Support', tags: ['chatbot'], enabled: true });
+    await t.services.integration.put({ subject: 'Support', tags: ['chatbot'], enabled: true });
     await say('hello');
     const first = await say('the purple zindle wobbles');
     expect(first.reply?.text).toMatch(/understand/);
     expect(first.reply?.quickReplies).toBeUndefined();
-    t.services.contacts.update(first.conversation.contactId, { designatedAgentId: t.agent.id });
+    await t.services.contacts.update(first.conversation.contactId, { designatedAgentId: t.agent.id });
 
     const second = await say('the flimsy blorp quivers');
     expect(second.reply?.text).toBe("Sorry, I still don't understand. Would you like to talk to a person from our team?");
@@ -80,7 +80,7 @@ describe('offering a person', () => {
     const ticket = must(accepted.ticket);
     expect(ticket).toMatchObject({ subject: 'Support — Asked for a person', tags: ['chatbot', 'fallback'], assigneeId: t.agent.id, intentId: null });
     expect(accepted.conversation).toMatchObject({ mode: 'desk', activeTicketId: ticket.id });
-    expect(texts(t.services.messages.listByTicket(ticket.id))).toEqual([
+    expect(texts(await t.services.messages.listByTicket(ticket.id))).toEqual([
       'user: hello',
       expect.stringMatching(/^bot: Hello!/),
       'user: the purple zindle wobbles',
@@ -103,7 +103,7 @@ describe('offering a person', () => {
   });
 
   it('offers in the user’s language, after the number of misses the integration sets, and not when switched off', async () => {
-    t.services.integration.put({ subject: 'Desk', tags: [], enabled: true, offerPerson: { enabled: true, afterMisses: 3 } });
+    await t.services.integration.put({ subject: 'Desk', tags: [], enabled: true, offerPerson: { enabled: true, afterMisses: 3 } });
     await say('oi');
     await say('ornitorrinco azul');
     await say('jabuticaba roxa');
@@ -111,7 +111,7 @@ describe('offering a person', () => {
     expect(third.reply?.text).toMatch(/^Desculpe, ainda não consegui entender/);
     expect(third.reply?.quickReplies?.map((q) => q.label)).toEqual(['Sim, uma pessoa', 'Não, obrigado']);
 
-    t.services.integration.put({ subject: 'Desk', tags: [], enabled: true, offerPerson: { enabled: false, afterMisses: 2 } });
+    await t.services.integration.put({ subject: 'Desk', tags: [], enabled: true, offerPerson: { enabled: false, afterMisses: 2 } });
     for (const text of ['xyzzy', 'plugh', 'frobozz']) expect((await say(text, visitor(3))).reply?.quickReplies).toBeUndefined();
   });
 });
@@ -121,10 +121,10 @@ describe('cancelling a hand-off', () => {
     const handOff = await say('I want to talk to an agent');
     const ticket = must(handOff.ticket);
     const cancelled = await say('never mind, thanks');
-    expect(t.services.tickets.get(ticket.id)?.status).toBe('solved');
+    expect((await t.services.tickets.get(ticket.id))?.status).toBe('solved');
     expect(cancelled.conversation).toMatchObject({ mode: 'bot', activeTicketId: null });
     expect(cancelled.reply?.text).toMatch(/cancelled your request/);
-    expect(texts(t.services.messages.listByTicket(ticket.id)).slice(-2)).toEqual([
+    expect(texts(await t.services.messages.listByTicket(ticket.id)).slice(-2)).toEqual([
       'user: never mind, thanks',
       `system: The user no longer needs a person: ticket #${ticket.number} was solved. The bot answers again.`,
     ]);
@@ -134,14 +134,14 @@ describe('cancelling a hand-off', () => {
 
   it('once an agent has answered, "deixa pra lá" is an ordinary message in the ticket', async () => {
     const { ticket } = await say('quero falar com um atendente');
-    t.services.engine.reply({ ticketId: must(ticket).id, agentId: t.agent.id, text: 'Olá! Como posso ajudar?' });
+    await t.services.engine.reply({ ticketId: must(ticket).id, agentId: t.agent.id, text: 'Olá! Como posso ajudar?' });
     const result = await say('deixa pra lá');
-    expect(t.services.tickets.get(must(ticket).id)?.status).not.toBe('solved');
+    expect((await t.services.tickets.get(must(ticket).id))?.status).not.toBe('solved');
     expect(result.reply).toBeNull();
     expect(result.conversation.mode).toBe('desk');
   });
 
-  it('recognises the ways people take it back in pt, es and en, and nothing else', () => {
+  it('recognises the ways people take it back in pt, es and en, and nothing else', async () => {
     for (const text of ['deixa pra lá', 'Deixa pra lá, obrigado', 'esquece', 'olvídalo', 'ya no hace falta, gracias', 'never mind', 'Nevermind!', 'forget it']) {
       expect(isCancelRequest(text), text).toBe(true);
     }

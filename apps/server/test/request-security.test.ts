@@ -6,8 +6,8 @@ import { resolveClientAddress } from '../src/http/client-address.ts';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.ts';
 
 let t: TestApp;
-beforeEach(() => {
-  t = createTestApp({ PUBLIC_URL: 'https://desk.example.test' });
+beforeEach(async () => {
+  t = await createTestApp({ PUBLIC_URL: 'https://desk.example.test' });
 });
 afterEach(() => t.close());
 
@@ -38,7 +38,7 @@ describe('cross-site request forgery', () => {
 });
 
 describe('login throttle', () => {
-  it('delays an account more after each failure instead of locking it, up to a minute', () => {
+  it('delays an account more after each failure instead of locking it, up to a minute', async () => {
     const throttle = new LoginThrottle();
     const now = 1_000_000;
     const waits: number[] = [];
@@ -64,7 +64,7 @@ describe('login throttle', () => {
     expect(throttle.retryAfter('boss@test.local', 'elsewhere')).toBeGreaterThan(0);
   });
 
-  it('reads X-Forwarded-For only through a trusted proxy (TRUST_PROXY)', () => {
+  it('reads X-Forwarded-For only through a trusted proxy (TRUST_PROXY)', async () => {
     const trusted = new Set(['10.0.0.2']);
     expect(resolveClientAddress('203.0.113.5', '1.2.3.4', trusted)).toBe('203.0.113.5');
     expect(resolveClientAddress('10.0.0.2', '198.51.100.7', trusted)).toBe('198.51.100.7');
@@ -75,7 +75,7 @@ describe('login throttle', () => {
 
   it('counts failures per forwarded address behind a trusted proxy, and per peer otherwise', async () => {
     const start = async (env: Record<string, string>) => {
-      const app = createTestApp(env);
+      const app = await createTestApp(env);
       const server = await new Promise<ServerType>((resolve) => {
         const s = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
       });
@@ -126,7 +126,7 @@ describe('push subscriptions', () => {
       const res = await subscribe(token, endpoint);
       expect(res.status, endpoint).toBe(400);
     }
-    expect(t.services.pushSubscriptions.countOf((await t.request('/api/auth/me', { token }).then((r) => r.json()) as { user: { id: string } }).user.id)).toBe(2);
+    expect(await t.services.pushSubscriptions.countOf((await t.request('/api/auth/me', { token }).then((r) => r.json()) as { user: { id: string } }).user.id)).toBe(2);
   });
 
   it("does not let one agent take over another agent's endpoint", async () => {
@@ -135,7 +135,7 @@ describe('push subscriptions', () => {
     const endpoint = 'https://fcm.googleapis.com/fcm/send/ana-device';
     expect((await subscribe(ana.token, endpoint, 1)).status).toBe(204);
     expect((await subscribe(bia.token, endpoint, 2)).status).toBe(409);
-    expect(t.services.pushSubscriptions.forAgents([ana.agentId]).map((s) => s.endpoint)).toEqual([endpoint]);
+    expect((await t.services.pushSubscriptions.forAgents([ana.agentId])).map((s) => s.endpoint)).toEqual([endpoint]);
     // The same browser profile (same keys) changing hands is a shared device: allowed.
     expect((await subscribe(bia.token, endpoint, 1)).status).toBe(204);
   });
@@ -143,7 +143,7 @@ describe('push subscriptions', () => {
   it('keeps at most 10 subscriptions per agent, dropping the oldest', async () => {
     const { token, agentId } = await t.signIn('agent');
     for (let i = 0; i < 12; i++) expect((await subscribe(token, `https://fcm.googleapis.com/fcm/send/device-${i}`, i)).status).toBe(204);
-    const endpoints = t.services.pushSubscriptions.forAgents([agentId]).map((s) => s.endpoint);
+    const endpoints = (await t.services.pushSubscriptions.forAgents([agentId])).map((s) => s.endpoint);
     expect(endpoints).toHaveLength(10);
     expect(endpoints).not.toContain('https://fcm.googleapis.com/fcm/send/device-0');
     expect(endpoints).toContain('https://fcm.googleapis.com/fcm/send/device-11');

@@ -6,13 +6,13 @@ import { createTestApp, type TestApp } from './support/test-app.ts';
 
 let t: TestApp;
 let webDist: string;
-beforeAll(() => {
+beforeAll(async () => {
   // A built PWA stand-in: its index.html as vite writes it (module script by src only).
   webDist = mkdtempSync(join(tmpdir(), 'desk-web-'));
   writeFileSync(join(webDist, 'index.html'), '<!doctype html><html><head><script type="module" src="/assets/index.js"></script></head><body><div id="root"></div></body></html>');
-  t = createTestApp({ WEB_DIST: webDist });
+  t = await createTestApp({ WEB_DIST: webDist });
 });
-afterAll(() => {
+afterAll(async () => {
   t.close();
   rmSync(webDist, { recursive: true, force: true });
 });

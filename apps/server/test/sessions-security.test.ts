@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.ts';
 
 let t: TestApp;
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
 });
 afterEach(() => t.close());
 
@@ -60,8 +60,8 @@ describe('a new password', () => {
 
   it('set through a link signs out the old sessions, and every other link of that agent stops working', async () => {
     const agent = await t.signIn('agent', 'linked@test.local');
-    const first = t.services.passwordTokens.issue(agent.agentId);
-    const second = t.services.passwordTokens.issue(agent.agentId);
+    const first = await t.services.passwordTokens.issue(agent.agentId);
+    const second = await t.services.passwordTokens.issue(agent.agentId);
     const set = await t.request('/api/auth/set-password', { method: 'POST', json: { token: first, password: 'chosen by me' } });
     expect(set.status).toBe(200);
     const { token } = (await set.json()) as { token: string };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonical, tokenise } from '../src/conversations/bot/text-normaliser.ts';
 
 describe('text normaliser', () => {
-  it('folds case, accents and repeated letters the way people stretch words in chat', () => {
+  it('folds case, accents and repeated letters the way people stretch words in chat', async () => {
     expect(canonical('Oiiii')).toBe('oi');
     expect(canonical('HOLAAA')).toBe('hola');
     expect(canonical('heyyy')).toBe('hey');
@@ -11,7 +11,7 @@ describe('text normaliser', () => {
     expect(canonical('good')).toBe(canonical('goood'));
   });
 
-  it('spells out chat abbreviations of pt, es and en', () => {
+  it('spells out chat abbreviations of pt, es and en', async () => {
     expect(canonical('vc pode me ajudar pq tb preciso')).toBe('voce pode me ajudar porque tambem preciso');
     expect(canonical('xq no me ayudan, porfa')).toBe('porque no me ayudan por favor');
     expect(canonical('can u help me pls')).toBe('can you help me please');
@@ -19,7 +19,7 @@ describe('text normaliser', () => {
     expect(canonical('you charged me 2 times')).toBe('you charged me twice');
   });
 
-  it('marks order numbers and names inside a sentence, not the first word', () => {
+  it('marks order numbers and names inside a sentence, not the first word', async () => {
     const tokens = tokenise('Meu pedido 48213 da loja Iguatemi não chegou');
     expect(tokens.filter((t) => t.nameLike).map((t) => t.text)).toEqual(['48213', 'iguatemi']);
     expect(tokens[0]).toEqual({ text: 'meu', nameLike: false });

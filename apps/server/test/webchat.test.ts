@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import type { WebchatMessage } from '@desk/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDesk, must, sampleIntents, type TestDesk, withIntents } from './support/desk-fixture.ts';
+import { failInserts, rawRow, rawRows, rawRun } from './support/raw-sql.ts';
 
 let t: TestDesk;
 beforeEach(async () => {
-  t = createTestDesk({ MEDIA_MAX_BYTES: String(1024) });
+  t = await createTestDesk({ MEDIA_MAX_BYTES: String(1024) });
   await withIntents(t, sampleIntents());
 });
 afterEach(() => t.close());
@@ -50,9 +51,9 @@ function visitor(id: string | null = visitorId) {
   };
 }
 
-const counts = () => ({
-  messages: (t.services.db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n,
-  media: (t.services.db.prepare('SELECT COUNT(*) AS n FROM media').get() as { n: number }).n,
+const counts = async () => ({
+  messages: (await rawRow(t.services.db, 'SELECT COUNT(*) AS n FROM messages') as { n: number }).n,
+  media: (await rawRow(t.services.db, 'SELECT COUNT(*) AS n FROM media') as { n: number }).n,
   files: readdirSync(join(t.dataDir, 'media')).length,
 });
 
@@ -84,21 +85,21 @@ describe('POST /channels/webchat/messages', () => {
     expect(status).toBe(200);
     expect(listed.messages.map((m) => m.authorKind)).toEqual(['user', 'bot']);
     expect(listed.messages[1]?.text).toMatch(/^Hello!/);
-    expect(t.services.contacts.findByIdentity('webchat', visitorId)?.name).toBe('Visitor Vera');
+    expect((await t.services.contacts.findByIdentity('webchat', visitorId))?.name).toBe('Visitor Vera');
   });
 
   it('creates a visitor with a server-chosen id when the widget sends none', async () => {
     const anonymous = visitor(null);
     const body = (await (await anonymous.post({ text: 'hello' })).json()) as Answer;
     expect(body.visitorId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(t.services.conversations.findByIdentity('webchat', body.visitorId)).not.toBeNull();
+    expect(await t.services.conversations.findByIdentity('webchat', body.visitorId)).not.toBeNull();
   });
 
   it('shows agent replies with the agent name, and the hand-off to the visitor', async () => {
     const vera = visitor();
     await vera.post({ text: 'I want to talk to a person' });
-    const ticket = must(t.services.tickets.list({ statuses: [], priorities: [], assignees: [], text: '' }, { limit: 10, offset: 0 }).tickets[0]);
-    t.services.engine.reply({ ticketId: ticket.id, agentId: t.agent.id, text: 'Hi, this is Ana.' });
+    const ticket = must((await t.services.tickets.list({ statuses: [], priorities: [], assignees: [], text: '' }, { limit: 10, offset: 0 })).tickets[0]);
+    await t.services.engine.reply({ ticketId: ticket.id, agentId: t.agent.id, text: 'Hi, this is Ana.' });
     const { body } = await vera.list();
     expect(body.messages.at(-1)).toMatchObject({ authorKind: 'agent', text: 'Hi, this is Ana.', agentName: 'Ana Agent' });
     expect(body.messages.at(-1)).not.toHaveProperty('ticketId');
@@ -117,7 +118,7 @@ describe('POST /channels/webchat/messages', () => {
     });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('malformed_json');
-    expect(counts().messages).toBe(0);
+    expect((await counts()).messages).toBe(0);
   });
 
   it('refuses other content types with 415', async () => {
@@ -138,7 +139,7 @@ describe('POST /channels/webchat/messages', () => {
     const attachment = must(message.attachments[0]);
     expect(attachment).toMatchObject({ kind: 'file', mimeType: 'application/pdf', name: 'invoice.pdf', size: 13 });
     expect(attachment.url).toMatch(/^\/channels\/webchat\/media\/[0-9a-f-]{36}$/);
-    expect(counts()).toMatchObject({ media: 1, files: 1 });
+    expect(await counts()).toMatchObject({ media: 1, files: 1 });
 
     const mine = await vera.media(attachment.url);
     expect(mine.status).toBe(200);
@@ -174,15 +175,15 @@ describe('POST /channels/webchat/messages', () => {
     expect(svg.status).toBe(415);
     const disguised = await vera.upload(new File(['<!DOCTYPE html><script>alert(1)</script>'], 'x.txt', { type: 'text/plain' }));
     expect(disguised.status).toBe(415);
-    expect(counts()).toEqual({ messages: 0, media: 0, files: 0 });
+    expect(await counts()).toEqual({ messages: 0, media: 0, files: 0 });
   });
 
   it('removes the written file when the inbox cannot take the message', async () => {
-    t.services.db.exec('CREATE TRIGGER fail_inbox BEFORE INSERT ON inbox BEGIN SELECT RAISE(ABORT, \'disk full\'); END;');
+    await failInserts(t.services.db, 'fail_inbox', 'inbox', 'disk full');
     const res = await visitor().upload(new File(['hello'], 'note.txt', { type: 'text/plain' }));
     expect(res.status).toBe(500);
-    expect(counts()).toEqual({ messages: 0, media: 0, files: 0 });
-    expect(t.services.contacts.list({ limit: 10, offset: 0 })).toHaveLength(0);
+    expect(await counts()).toEqual({ messages: 0, media: 0, files: 0 });
+    expect(await t.services.contacts.list({ limit: 10, offset: 0 })).toHaveLength(0);
   });
 });
 
@@ -206,7 +207,7 @@ describe('the visitor token', () => {
     const contacts = await (await t.request('/api/contacts')).text();
     expect(contacts).toContain(visitorId);
     expect(contacts).not.toContain(must(visitorToken));
-    const changes = JSON.stringify(t.services.db.prepare('SELECT data FROM change_log').all());
+    const changes = JSON.stringify(await rawRows(t.services.db, 'SELECT data FROM change_log'));
     expect(changes).not.toContain(must(visitorToken));
   });
 
@@ -226,7 +227,7 @@ describe('the visitor token', () => {
   it('is claimed once by a visitor from before tokens, who keeps their conversation', async () => {
     // A conversation stored before the upgrade, and its visitor as the migration recorded it.
     await t.services.engine.handleInbound({ channel: 'webchat', externalId: visitorId, text: 'hello from before', profile: { name: null } });
-    t.services.db.prepare('INSERT INTO webchat_visitors (id, token_hash, created_at) VALUES (?, NULL, ?)').run(visitorId, new Date().toISOString());
+    await rawRun(t.services.db, 'INSERT INTO webchat_visitors (id, token_hash, created_at) VALUES (?, NULL, ?)', visitorId, new Date().toISOString());
     const claim = await t.request('/channels/webchat/token', { method: 'POST', token: null, json: { visitorId } });
     expect(claim.status).toBe(200);
     const { visitorToken } = (await claim.json()) as { visitorToken: string };
@@ -243,12 +244,12 @@ describe('flood protection', () => {
   it('refuses a visitor past 20 messages in 10 s with 429 and Retry-After, storing nothing more', async () => {
     const vera = visitor();
     for (let i = 0; i < 20; i++) expect((await vera.post({ text: `message ${i}` })).status).toBe(201);
-    const before = counts().messages;
+    const before = (await counts()).messages;
     const res = await vera.post({ text: 'one too many' });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await res.json()).toMatchObject({ error: { code: 'too_many_requests' } });
-    expect(counts().messages).toBe(before);
+    expect((await counts()).messages).toBe(before);
     // Another visitor is not held back by the first.
     expect((await visitor('0b8f5a4e-1c2d-4e3f-8a9b-0c1d2e3f4a5b').post({ text: 'hello' })).status).toBe(201);
   });
@@ -278,7 +279,7 @@ describe('flood protection', () => {
   });
 
   it('limits how many new visitors one address starts in an hour', async () => {
-    const desk = createTestDesk({ WEBCHAT_NEW_VISITORS_PER_HOUR: '3' });
+    const desk = await createTestDesk({ WEBCHAT_NEW_VISITORS_PER_HOUR: '3' });
     try {
       const start = () => desk.request('/channels/webchat/messages', { method: 'POST', json: { text: 'hi' }, token: null });
       for (let i = 0; i < 3; i++) expect((await start()).status).toBe(201);
@@ -295,7 +296,7 @@ describe('storage quotas', () => {
   const file = (n: number) => new File([new Uint8Array(900).fill(65 + n)], `f${n}.txt`, { type: 'text/plain' });
 
   it('refuses uploads past the per-address quota with 429 and writes nothing', async () => {
-    const desk = createTestDesk({ MEDIA_MAX_BYTES: '1024', MEDIA_QUOTA_PER_ADDRESS_BYTES: '2000' });
+    const desk = await createTestDesk({ MEDIA_MAX_BYTES: '1024', MEDIA_QUOTA_PER_ADDRESS_BYTES: '2000' });
     try {
       const send = (n: number) => {
         const form = new FormData();
@@ -313,7 +314,7 @@ describe('storage quotas', () => {
   });
 
   it('answers 507 when the media store is full (MEDIA_QUOTA_BYTES)', async () => {
-    const desk = createTestDesk({ MEDIA_MAX_BYTES: '1024', MEDIA_QUOTA_BYTES: '1500' });
+    const desk = await createTestDesk({ MEDIA_MAX_BYTES: '1024', MEDIA_QUOTA_BYTES: '1500' });
     try {
       const send = (n: number) => {
         const form = new FormData();
@@ -408,12 +409,12 @@ describe('GET /channels/webchat/stream', () => {
 });
 
 describe('media retention (MEDIA_RETENTION_DAYS)', () => {
-  it('is off by default', () => {
+  it('is off by default', async () => {
     expect(t.services.mediaRetention).toBeNull();
   });
 
   it('deletes the files of tickets solved longer ago than the setting, and keeps the others', async () => {
-    const desk = createTestDesk({ MEDIA_RETENTION_DAYS: '30' });
+    const desk = await createTestDesk({ MEDIA_RETENTION_DAYS: '30' });
     await withIntents(desk, sampleIntents());
     try {
       const send = async (id: string, daysSinceSolved: number) => {
@@ -424,16 +425,16 @@ describe('media retention (MEDIA_RETENTION_DAYS)', () => {
         const res = await desk.request('/channels/webchat/messages', { method: 'POST', body: form, token: null, headers: { 'x-visitor-token': must(visitorToken) } });
         const { message } = (await res.json()) as Answer;
         const solvedAt = new Date(Date.now() - daysSinceSolved * 86_400_000).toISOString();
-        desk.services.db.prepare("UPDATE tickets SET status = 'solved', solved_at = ? WHERE id = (SELECT ticket_id FROM messages WHERE id = ?)").run(solvedAt, message.id);
+        await rawRun(desk.services.db, "UPDATE tickets SET status = 'solved', solved_at = ? WHERE id = (SELECT ticket_id FROM messages WHERE id = ?)", solvedAt, message.id);
         return message.id;
       };
       const old = await send('44444444-4444-4444-8444-444444444444', 31);
       const recent = await send('55555555-5555-4555-8555-555555555555', 10);
       expect(await must(desk.services.mediaRetention).sweep()).toBe(1);
-      expect(desk.services.messages.get(old)?.attachments[0]).toMatchObject({ url: '', download: { state: 'failed', error: 'Removed 30 days after the ticket was solved.' } });
-      expect(desk.services.messages.get(recent)?.attachments[0]?.url).toMatch(/^\/media\//);
+      expect((await desk.services.messages.get(old))?.attachments[0]).toMatchObject({ url: '', download: { state: 'failed', error: 'Removed 30 days after the ticket was solved.' } });
+      expect((await desk.services.messages.get(recent))?.attachments[0]?.url).toMatch(/^\/media\//);
       expect(readdirSync(join(desk.dataDir, 'media'))).toHaveLength(1);
-      expect((desk.services.db.prepare('SELECT COUNT(*) AS n FROM media').get() as { n: number }).n).toBe(1);
+      expect((await rawRow(desk.services.db, 'SELECT COUNT(*) AS n FROM media') as { n: number }).n).toBe(1);
     } finally {
       desk.close();
     }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Agent, Role } from '@desk/core';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
+import { caseless } from '../db/dialect-sql.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
 interface AgentRow {
@@ -21,7 +22,7 @@ export function agentFromRow(row: AgentRow): Agent {
     name: row.name,
     email: row.email,
     role: row.role,
-    active: row.active === 1,
+    active: Number(row.active) === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -34,61 +35,78 @@ export class AgentsRepo {
     private readonly changes: ChangeFeed,
   ) {}
 
-  list(): Agent[] {
-    const rows = statement(this.db, 'SELECT * FROM agents ORDER BY name COLLATE NOCASE').all() as AgentRow[];
+  async list(): Promise<Agent[]> {
+    const rows = await this.db.q.selectFrom('agents').selectAll().orderBy(caseless(this.db.dialect, sql.ref('name'))).execute();
     return rows.map(agentFromRow);
   }
 
-  get(id: string): Agent | null {
-    const row = statement(this.db, 'SELECT * FROM agents WHERE id = ?').get(id) as AgentRow | undefined;
+  async get(id: string): Promise<Agent | null> {
+    const row = await this.db.q.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? agentFromRow(row) : null;
   }
 
-  isActive(id: string): boolean {
-    const row = statement(this.db, 'SELECT active FROM agents WHERE id = ?').get(id) as { active: number } | undefined;
-    return row?.active === 1;
+  async isActive(id: string): Promise<boolean> {
+    const row = await this.db.q.selectFrom('agents').select('active').where('id', '=', id).executeTakeFirst();
+    return Number(row?.active) === 1;
   }
 
-  findCredentials(email: string): { agent: Agent; passwordHash: string | null } | null {
-    const row = statement(this.db, 'SELECT * FROM agents WHERE email = ?').get(email) as AgentRow | undefined;
+  /** E-mail addresses compare case-insensitively (SQLite: the column's NOCASE; PostgreSQL: lower()). */
+  private byEmail(email: string) {
+    return this.db.q.selectFrom('agents').where(sql<string>`lower(email)`, '=', email.toLowerCase());
+  }
+
+  async findCredentials(email: string): Promise<{ agent: Agent; passwordHash: string | null } | null> {
+    const row = await this.byEmail(email).selectAll().executeTakeFirst();
     return row ? { agent: agentFromRow(row), passwordHash: row.password_hash } : null;
   }
 
-  emailTaken(email: string, exceptId?: string): boolean {
-    const row = statement(this.db, 'SELECT id FROM agents WHERE email = ?').get(email) as { id: string } | undefined;
+  async emailTaken(email: string, exceptId?: string): Promise<boolean> {
+    const row = await this.byEmail(email).select('id').executeTakeFirst();
     return row !== undefined && row.id !== exceptId;
   }
 
-  countActiveAdmins(): number {
-    return (statement(this.db, "SELECT COUNT(*) AS n FROM agents WHERE role = 'admin' AND active = 1").get() as { n: number }).n;
+  async countActiveAdmins(): Promise<number> {
+    const row = await this.db.q
+      .selectFrom('agents')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', 'admin')
+      .where('active', '=', 1)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
-  create(input: { name: string; email: string; role: Role; passwordHash: string | null; id?: string }): Agent {
+  create(input: { name: string; email: string; role: Role; passwordHash: string | null; id?: string }): Promise<Agent> {
     const now = new Date().toISOString();
     const id = input.id ?? randomUUID();
-    statement(
-      this.db,
-      'INSERT INTO agents (id, name, email, role, active, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)',
-    ).run(id, input.name, input.email, input.role, input.passwordHash, now, now);
-    const agent = this.get(id) as Agent;
-    this.changes.record('agent', id, 'put', agent);
-    return agent;
+    return this.db.transaction(async (q) => {
+      await q
+        .insertInto('agents')
+        .values({ id, name: input.name, email: input.email, role: input.role, active: 1, password_hash: input.passwordHash, created_at: now, updated_at: now })
+        .execute();
+      const agent = (await this.get(id)) as Agent;
+      await this.changes.record('agent', id, 'put', agent);
+      return agent;
+    });
   }
 
-  update(id: string, patch: { name?: string; email?: string; role?: Role; active?: boolean; passwordHash?: string }): Agent {
-    const current = statement(this.db, 'SELECT * FROM agents WHERE id = ?').get(id) as AgentRow;
-    const now = new Date().toISOString();
-    statement(this.db, 'UPDATE agents SET name = ?, email = ?, role = ?, active = ?, password_hash = ?, updated_at = ? WHERE id = ?').run(
-      patch.name ?? current.name,
-      patch.email ?? current.email,
-      patch.role ?? current.role,
-      patch.active === undefined ? current.active : patch.active ? 1 : 0,
-      patch.passwordHash ?? current.password_hash,
-      now,
-      id,
-    );
-    const agent = this.get(id) as Agent;
-    this.changes.record('agent', id, 'put', agent);
-    return agent;
+  update(id: string, patch: { name?: string; email?: string; role?: Role; active?: boolean; passwordHash?: string }): Promise<Agent> {
+    return this.db.transaction(async (q) => {
+      const current = await q.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      await q
+        .updateTable('agents')
+        .set({
+          name: patch.name ?? current.name,
+          email: patch.email ?? current.email,
+          role: patch.role ?? current.role,
+          active: patch.active === undefined ? current.active : patch.active ? 1 : 0,
+          password_hash: patch.passwordHash ?? current.password_hash,
+          updated_at: new Date().toISOString(),
+        })
+        .where('id', '=', id)
+        .execute();
+      const agent = (await this.get(id)) as Agent;
+      await this.changes.record('agent', id, 'put', agent);
+      return agent;
+    });
   }
 }

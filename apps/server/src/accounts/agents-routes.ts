@@ -66,40 +66,40 @@ const patchAgentRoute = createRoute({
 export function agentsRoutes(deps: AgentsDeps) {
   const router = createRouter();
 
-  router.openapi(listRoute, (c) => c.json({ agents: deps.agents.list() }, 200));
+  router.openapi(listRoute, async (c) => c.json({ agents: await deps.agents.list() }, 200));
 
   router.openapi(createAgentRoute, async (c) => {
     const input = c.req.valid('json');
-    if (deps.agents.emailTaken(input.email)) throw conflict('An agent with this e-mail already exists.', { email: 'Already in use.' });
+    if (await deps.agents.emailTaken(input.email)) throw conflict('An agent with this e-mail already exists.', { email: 'Already in use.' });
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    const agent = deps.agents.create({ name: input.name, email: input.email, role: input.role, passwordHash });
-    const setPasswordUrl = passwordHash ? null : `${deps.publicUrl}/set-password#token=${deps.passwordTokens.issue(agent.id)}`;
+    const agent = await deps.agents.create({ name: input.name, email: input.email, role: input.role, passwordHash });
+    const setPasswordUrl = passwordHash ? null : `${deps.publicUrl}/set-password#token=${await deps.passwordTokens.issue(agent.id)}`;
     return c.json({ agent, setPasswordUrl }, 201);
   });
 
   router.openapi(patchAgentRoute, async (c) => {
     const { id } = c.req.valid('param');
     const patch = c.req.valid('json');
-    const current = deps.agents.get(id);
+    const current = await deps.agents.get(id);
     if (!current) throw notFound('No such agent.');
-    if (patch.email && deps.agents.emailTaken(patch.email, id)) throw conflict('An agent with this e-mail already exists.', { email: 'Already in use.' });
+    if (patch.email && (await deps.agents.emailTaken(patch.email, id))) throw conflict('An agent with this e-mail already exists.', { email: 'Already in use.' });
     const losesAdmin = current.role === 'admin' && current.active && (patch.active === false || patch.role === 'agent');
-    if (losesAdmin && deps.agents.countActiveAdmins() <= 1) {
+    if (losesAdmin && (await deps.agents.countActiveAdmins()) <= 1) {
       throw conflict('The last active admin cannot be removed or demoted.');
     }
     const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
-    const agent = deps.agents.update(id, {
+    const agent = await deps.agents.update(id, {
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.email !== undefined && { email: patch.email }),
       ...(patch.role !== undefined && { role: patch.role }),
       ...(patch.active !== undefined && { active: patch.active }),
       ...(passwordHash !== undefined && { passwordHash }),
     });
-    if (patch.active === false) deps.sessions.revokeAllOf(id);
+    if (patch.active === false) await deps.sessions.revokeAllOf(id);
     else if (passwordHash !== undefined) {
       // A new password signs out every other session (an admin changing their own keeps this one).
-      deps.sessions.revokeAllOf(id, id === c.var.agent.id ? c.var.sessionTokenHash : null);
-      deps.passwordTokens.voidAllOf(id);
+      await deps.sessions.revokeAllOf(id, id === c.var.agent.id ? c.var.sessionTokenHash : null);
+      await deps.passwordTokens.voidAllOf(id);
     }
     return c.json({ agent }, 200);
   });

@@ -17,7 +17,7 @@ export function tokenOf(c: Context): string | null {
 export function requireSession(sessions: Sessions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = tokenOf(c);
-    const session = token ? sessions.resolve(token) : null;
+    const session = token ? await sessions.resolve(token) : null;
     if (!session) throw unauthenticated();
     c.set('agent', session.agent);
     c.set('sessionTokenHash', session.tokenHash);

@@ -84,8 +84,8 @@ const logoutRoute = createRoute({
 export function authRoutes(deps: AuthDeps) {
   const router = createRouter();
 
-  const startSession = (c: Parameters<Parameters<typeof router.openapi>[1]>[0], agentId: string) => {
-    const { token } = deps.sessions.create(agentId);
+  const startSession = async (c: Parameters<Parameters<typeof router.openapi>[1]>[0], agentId: string) => {
+    const { token } = await deps.sessions.create(agentId);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'Lax',
@@ -105,7 +105,7 @@ export function authRoutes(deps: AuthDeps) {
       const when = wait < 60 ? `${wait} s` : `${Math.ceil(wait / 60)} min`;
       throw new DeskError(ErrorCode.tooManyRequests, `Too many failed sign-ins. Try again in ${when}.`);
     }
-    const found = deps.agents.findCredentials(email);
+    const found = await deps.agents.findCredentials(email);
     const ok = await verifyPassword(password, found?.passwordHash ?? (await dummyPasswordHash()));
     if (!found || !ok || !found.passwordHash) {
       deps.throttle.fail(email, address);
@@ -115,25 +115,25 @@ export function authRoutes(deps: AuthDeps) {
       throw new DeskError(ErrorCode.unauthenticated, 'This account has been deactivated.');
     }
     deps.throttle.succeed(email);
-    const token = startSession(c, found.agent.id);
+    const token = await startSession(c, found.agent.id);
     return c.json({ token, user: found.agent }, 200);
   });
 
-  router.openapi(linkStateRoute, (c) => c.json({ state: deps.passwordTokens.stateOf(c.req.valid('json').token) }, 200));
+  router.openapi(linkStateRoute, async (c) => c.json({ state: await deps.passwordTokens.stateOf(c.req.valid('json').token) }, 200));
 
   router.openapi(setPasswordRoute, async (c) => {
     const { token, password } = c.req.valid('json');
-    const state = deps.passwordTokens.stateOf(token);
-    const agentId = deps.passwordTokens.consume(token);
-    if (!agentId || !deps.agents.isActive(agentId)) {
+    const state = await deps.passwordTokens.stateOf(token);
+    const agentId = await deps.passwordTokens.consume(token);
+    if (!agentId || !(await deps.agents.isActive(agentId))) {
       const why = state === 'used' ? 'This link was already used.' : state === 'expired' ? 'This link has expired.' : 'This link is not valid.';
       throw new DeskError(ErrorCode.invalidInput, why, { fields: { token: why } });
     }
-    const user = deps.agents.update(agentId, { passwordHash: await hashPassword(password) });
+    const user = await deps.agents.update(agentId, { passwordHash: await hashPassword(password) });
     // Whoever held the old password (or another link) is signed out.
-    deps.sessions.revokeAllOf(agentId);
-    deps.passwordTokens.voidAllOf(agentId);
-    return c.json({ token: startSession(c, agentId), user }, 200);
+    await deps.sessions.revokeAllOf(agentId);
+    await deps.passwordTokens.voidAllOf(agentId);
+    return c.json({ token: await startSession(c, agentId), user }, 200);
   });
 
   router.use('/api/auth/me', requireSession(deps.sessions));
@@ -141,8 +141,8 @@ export function authRoutes(deps: AuthDeps) {
 
   router.openapi(meRoute, (c) => c.json({ user: c.var.agent }, 200));
 
-  router.openapi(logoutRoute, (c) => {
-    deps.sessions.revoke(c.var.sessionTokenHash);
+  router.openapi(logoutRoute, async (c) => {
+    await deps.sessions.revoke(c.var.sessionTokenHash);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   });

@@ -15,8 +15,8 @@ export async function ensureFirstAdmin(
   email: string,
   password: string | null,
 ): Promise<{ created: boolean; generatedPassword: string | null }> {
-  if (agents.list().length > 0) return { created: false, generatedPassword: null };
+  if ((await agents.list()).length > 0) return { created: false, generatedPassword: null };
   const chosen = password ?? generatePassword();
-  agents.create({ name: 'Admin', email, role: 'admin', passwordHash: await hashPassword(chosen) });
+  await agents.create({ name: 'Admin', email, role: 'admin', passwordHash: await hashPassword(chosen) });
   return { created: true, generatedPassword: password ? null : chosen };
 }

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Agent } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
 import { agentFromRow } from './agents-repo.ts';
 
 export function hashToken(token: string): string {
@@ -23,52 +22,59 @@ export class Sessions {
     private readonly days: number,
   ) {}
 
-  create(agentId: string): { token: string; expiresAt: string } {
+  async create(agentId: string): Promise<{ token: string; expiresAt: string }> {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.days * 86_400_000).toISOString();
-    statement(
-      this.db,
-      'INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
-    ).run(hashToken(token), agentId, now.toISOString(), expiresAt);
+    await this.db.q
+      .insertInto('sessions')
+      .values({ token_hash: hashToken(token), agent_id: agentId, created_at: now.toISOString(), expires_at: expiresAt })
+      .execute();
     return { token, expiresAt };
   }
 
+  private live(tokenHash: string) {
+    return this.db.q
+      .selectFrom('sessions as s')
+      .innerJoin('agents as a', 'a.id', 's.agent_id')
+      .where('s.token_hash', '=', tokenHash)
+      .where('s.revoked_at', 'is', null)
+      .where('s.expires_at', '>', new Date().toISOString())
+      .where('a.active', '=', 1);
+  }
+
   /** The active agent behind a token, or null when the session is unknown, expired, revoked or the agent deactivated. */
-  resolve(token: string): { agent: Agent; tokenHash: string } | null {
+  async resolve(token: string): Promise<{ agent: Agent; tokenHash: string } | null> {
     const tokenHash = hashToken(token);
-    const row = statement(
-      this.db,
-      `SELECT a.* FROM sessions s JOIN agents a ON a.id = s.agent_id
-         WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND a.active = 1`,
-    ).get(tokenHash, new Date().toISOString()) as Parameters<typeof agentFromRow>[0] | undefined;
+    const row = await this.live(tokenHash).selectAll('a').executeTakeFirst();
     return row ? { agent: agentFromRow(row), tokenHash } : null;
   }
 
   /** Whether the session behind this token hash is still usable (not revoked, expired or deactivated). */
-  isLive(tokenHash: string): boolean {
-    return !!statement(
-      this.db,
-      `SELECT 1 FROM sessions s JOIN agents a ON a.id = s.agent_id
-         WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND a.active = 1`,
-    ).get(tokenHash, new Date().toISOString());
+  async isLive(tokenHash: string): Promise<boolean> {
+    return (await this.live(tokenHash).select('s.token_hash').executeTakeFirst()) !== undefined;
   }
 
-  revoke(tokenHash: string): void {
-    statement(
-      this.db,
-      'UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL',
-    ).run(new Date().toISOString(), tokenHash);
-    this.announce({ tokenHash });
+  async revoke(tokenHash: string): Promise<void> {
+    await this.db.q
+      .updateTable('sessions')
+      .set({ revoked_at: new Date().toISOString() })
+      .where('token_hash', '=', tokenHash)
+      .where('revoked_at', 'is', null)
+      .execute();
+    this.db.afterCommit(() => this.announce({ tokenHash }));
   }
 
   /** Ends every session of the agent (after a deactivation or a new password), but `except` when given. */
-  revokeAllOf(agentId: string, except: string | null = null): void {
-    statement(
-      this.db,
-      'UPDATE sessions SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL AND token_hash IS NOT ?',
-    ).run(new Date().toISOString(), agentId, except);
-    this.announce({ agentId, except });
+  async revokeAllOf(agentId: string, except: string | null = null): Promise<void> {
+    let update = this.db.q
+      .updateTable('sessions')
+      .set({ revoked_at: new Date().toISOString() })
+      .where('agent_id', '=', agentId)
+      .where('revoked_at', 'is', null);
+    if (except !== null) update = update.where('token_hash', '!=', except);
+    await update.execute();
+    this.db.afterCommit(() => this.announce({ agentId, except }));
   }
 
   /** Long-lived connections (event streams) close when their session ends. Answers the unsubscribe. */

@@ -111,12 +111,12 @@ export function channelSettingsRoutes(deps: { settings: ChannelSettings; telegra
 
   router.openapi(listRoute, (c) => c.json({ channels: CHANNEL_SETTING_GROUPS.map(view) }, 200));
 
-  router.openapi(putRoute, (c) => {
+  router.openapi(putRoute, async (c) => {
     const { channel } = c.req.valid('param');
     const update = c.req.valid('json');
     const problems = deps.settings.check(channel, update);
     if (Object.keys(problems).length > 0) throw invalid('Some settings are not valid.', problems);
-    deps.settings.update(channel, update);
+    await deps.settings.update(channel, update);
     return c.json({ channel: view(channel) }, 200);
   });
 

@@ -131,12 +131,19 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
     return `${this.spec.keyPrefix}.${group}`;
   }
 
+  /**
+   * Reads every group from the database. Webhooks check their secret on every request, so readers
+   * use this in-memory copy: loaded at start, replaced by this instance's updates, and reloaded by
+   * `refresh` (other instances' updates; see services.ts).
+   */
+  async load(): Promise<void> {
+    for (const group of Object.keys(this.spec.fields) as G[]) {
+      this.known.set(group, (await readJsonSetting<StoredGroup>(this.db, this.keyOf(group))) ?? {});
+    }
+  }
+
   private stored(group: G): StoredGroup {
-    const known = this.known.get(group);
-    if (known) return known;
-    const stored = readJsonSetting<StoredGroup>(this.db, this.keyOf(group)) ?? {};
-    this.known.set(group, stored);
-    return stored;
+    return this.known.get(group) ?? {};
   }
 
   /** Effective values of a group: environment first, then what an admin stored. */
@@ -217,7 +224,7 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
    * Applies an admin's change. Secrets are write-only: an omitted value, or the masked value sent
    * back as it was shown, keeps the stored one; null or "" clears it.
    */
-  update(group: G, update: SettingsUpdate): GroupView<G> {
+  async update(group: G, update: SettingsUpdate): Promise<GroupView<G>> {
     const current = this.stored(group);
     const values = { ...(current.values ?? {}) };
     for (const [name, value] of Object.entries(update.values ?? {})) {
@@ -228,7 +235,7 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
       else values[name] = value.trim();
     }
     const next: StoredGroup = { enabled: update.enabled ?? current.enabled ?? true, values };
-    writeJsonSetting(this.db, this.keyOf(group), next);
+    await writeJsonSetting(this.db, this.keyOf(group), next);
     this.known.set(group, next);
     return this.view(group);
   }

@@ -42,7 +42,7 @@ export interface MessagingChannelsDeps {
   peers: ChannelPeers;
   config: Config;
   /** Sunshine webhook events beyond user messages (switchboard releases, Zendesk agents' messages). */
-  sunshineEvents?: (body: unknown) => void;
+  sunshineEvents?: (body: unknown) => Promise<void>;
 }
 
 /**
@@ -112,15 +112,15 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
       ] as const;
     },
     /** Before the inbox processor stores a message: will its sender's name be looked up afterwards? */
-    wantsProfile(input: InboundMessage): boolean {
+    wantsProfile(input: InboundMessage): Promise<boolean> {
       return profiles.wantsLookup(input);
     },
     /** After the processor committed a batch: start the downloads and the name lookups it queued. */
-    afterInbound(outcome: { stored: { input: InboundMessage; contactId: string; flagged: boolean }[]; hasMedia: boolean }) {
+    async afterInbound(outcome: { stored: { input: InboundMessage; contactId: string; flagged: boolean }[]; hasMedia: boolean }) {
       if (outcome.hasMedia) mediaWorker.kick();
       const lookups = new Map<string, NewContact>();
       for (const { input, contactId, flagged } of outcome.stored) {
-        const contact = flagged && !lookups.has(contactId) ? profiles.created(input, contactId) : null;
+        const contact = flagged && !lookups.has(contactId) ? await profiles.created(input, contactId) : null;
         if (contact) lookups.set(contactId, contact);
       }
       if (lookups.size > 0) profiles.schedule([...lookups.values()]);

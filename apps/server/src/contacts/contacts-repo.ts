@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelIdentity, Contact } from '@desk/core';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
+import { caseless, containsPattern, likeText } from '../db/dialect-sql.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
@@ -34,123 +35,139 @@ export class ContactsRepo {
     private readonly clock: Clock,
   ) {}
 
-  private identitiesOf(contactId: string): ChannelIdentity[] {
-    const rows = statement(
-      this.db,
-      'SELECT channel, external_id FROM contact_identities WHERE contact_id = ? ORDER BY channel, external_id',
-    ).all(contactId) as { channel: Channel; external_id: string }[];
-    return rows.map((r) => ({ channel: r.channel, externalId: r.external_id }));
-  }
-
-  private fromRow(row: ContactRow): Contact {
-    return {
+  /** Contacts with their identities, read in one query for the whole list. */
+  private async withIdentities(rows: ContactRow[]): Promise<Contact[]> {
+    if (rows.length === 0) return [];
+    const identities = await this.db.q
+      .selectFrom('contact_identities')
+      .select(['contact_id', 'channel', 'external_id'])
+      .where('contact_id', 'in', rows.map((r) => r.id))
+      .orderBy('channel')
+      .orderBy('external_id')
+      .execute();
+    const byContact = new Map<string, ChannelIdentity[]>();
+    for (const r of identities) {
+      const list = byContact.get(r.contact_id) ?? [];
+      list.push({ channel: r.channel as Channel, externalId: r.external_id });
+      byContact.set(r.contact_id, list);
+    }
+    return rows.map((row) => ({
       id: row.id,
       name: row.name,
       phone: row.phone,
       email: row.email,
       designatedAgentId: row.designated_agent_id,
-      identities: this.identitiesOf(row.id),
+      identities: byContact.get(row.id) ?? [],
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-    };
+    }));
+  }
+
+  private async one(row: ContactRow | undefined): Promise<Contact | null> {
+    return row ? ((await this.withIdentities([row]))[0] ?? null) : null;
   }
 
   /** Live contacts only; `includeDeleted` for the engine, which still talks to a deleted contact's identities. */
-  get(id: string, options: { includeDeleted?: boolean } = {}): Contact | null {
-    const row = statement(this.db, 'SELECT * FROM contacts WHERE id = ?').get(id) as ContactRow | undefined;
+  async get(id: string, options: { includeDeleted?: boolean } = {}): Promise<Contact | null> {
+    const row = await this.db.q.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row || (row.deleted_at && !options.includeDeleted)) return null;
-    return this.fromRow(row);
+    return this.one(row);
   }
 
-  list(query: { q?: string; limit: number; offset: number }): Contact[] {
-    const like = query.q ? `%${query.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%` : null;
-    const rows = statement(
-      this.db,
-      `SELECT * FROM contacts WHERE deleted_at IS NULL
-           AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR phone LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')
-         ORDER BY name COLLATE NOCASE, id LIMIT ? OFFSET ?`,
-    ).all(like, like, like, like, query.limit, query.offset) as ContactRow[];
-    return rows.map((r) => this.fromRow(r));
+  async list(query: { q?: string; limit: number; offset: number }): Promise<Contact[]> {
+    let select = this.db.q.selectFrom('contacts').selectAll().where('deleted_at', 'is', null);
+    if (query.q) {
+      const like = containsPattern(query.q);
+      const matches = (column: 'name' | 'phone' | 'email') => likeText(this.db.dialect, sql.ref(column), like);
+      select = select.where((eb) => eb.or([matches('name'), matches('phone'), matches('email')]));
+    }
+    const rows = await select.orderBy(caseless(this.db.dialect, sql.ref('name'))).orderBy('id').limit(query.limit).offset(query.offset).execute();
+    return this.withIdentities(rows);
   }
 
   /** The live contact holding this phone, if any (phones are unique among live contacts). */
-  findByPhone(phone: string): Contact | null {
-    const row = statement(this.db, 'SELECT * FROM contacts WHERE phone = ? AND deleted_at IS NULL').get(phone) as
-      | ContactRow
-      | undefined;
-    return row ? this.fromRow(row) : null;
+  async findByPhone(phone: string): Promise<Contact | null> {
+    const row = await this.db.q.selectFrom('contacts').selectAll().where('phone', '=', phone).where('deleted_at', 'is', null).executeTakeFirst();
+    return this.one(row);
   }
 
-  findByIdentity(channel: Channel, externalId: string): Contact | null {
-    const row = statement(
-      this.db,
-      'SELECT c.* FROM contacts c JOIN contact_identities i ON i.contact_id = c.id WHERE i.channel = ? AND i.external_id = ?',
-    ).get(channel, externalId) as ContactRow | undefined;
-    return row ? this.fromRow(row) : null;
+  async findByIdentity(channel: Channel, externalId: string): Promise<Contact | null> {
+    const row = await this.db.q
+      .selectFrom('contacts as c')
+      .innerJoin('contact_identities as i', 'i.contact_id', 'c.id')
+      .selectAll('c')
+      .where('i.channel', '=', channel)
+      .where('i.external_id', '=', externalId)
+      .executeTakeFirst();
+    return this.one(row);
   }
 
-  create(input: NewContact, identity?: ChannelIdentity): Contact {
+  create(input: NewContact, identity?: ChannelIdentity): Promise<Contact> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
-    return this.db.transaction(() => {
+    return this.db.transaction(async (q) => {
       const now = this.clock();
       const id = input.id ?? randomUUID();
-      statement(
-        this.db,
-        'INSERT INTO contacts (id, name, phone, email, designated_agent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(id, input.name, input.phone ?? null, input.email ?? null, input.designatedAgentId ?? null, now, now);
-      if (identity) this.insertIdentity(id, identity);
+      await q
+        .insertInto('contacts')
+        .values({
+          id,
+          name: input.name,
+          phone: input.phone ?? null,
+          email: input.email ?? null,
+          designated_agent_id: input.designatedAgentId ?? null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      if (identity) await this.insertIdentity(id, identity);
       return this.recorded(id);
-    })();
+    });
   }
 
-  addIdentity(contactId: string, identity: ChannelIdentity): Contact {
+  addIdentity(contactId: string, identity: ChannelIdentity): Promise<Contact> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
-    return this.db.transaction(() => {
-      this.insertIdentity(contactId, identity);
-      this.touch(contactId);
+    return this.db.transaction(async (q) => {
+      await this.insertIdentity(contactId, identity);
+      await q.updateTable('contacts').set({ updated_at: this.clock() }).where('id', '=', contactId).execute();
       return this.recorded(contactId);
-    })();
+    });
   }
 
-  update(id: string, changes: ContactChanges): Contact {
+  update(id: string, changes: ContactChanges): Promise<Contact> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
-    return this.db.transaction(() => {
-      const row = statement(this.db, 'SELECT * FROM contacts WHERE id = ?').get(id) as ContactRow;
-      statement(this.db, 'UPDATE contacts SET name = ?, phone = ?, email = ?, designated_agent_id = ?, updated_at = ? WHERE id = ?').run(
-        changes.name ?? row.name,
-        changes.phone === undefined ? row.phone : changes.phone,
-        changes.email === undefined ? row.email : changes.email,
-        changes.designatedAgentId === undefined ? row.designated_agent_id : changes.designatedAgentId,
-        this.clock(),
-        id,
-      );
+    return this.db.transaction(async (q) => {
+      const row = await q.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      await q
+        .updateTable('contacts')
+        .set({
+          name: changes.name ?? row.name,
+          phone: changes.phone === undefined ? row.phone : changes.phone,
+          email: changes.email === undefined ? row.email : changes.email,
+          designated_agent_id: changes.designatedAgentId === undefined ? row.designated_agent_id : changes.designatedAgentId,
+          updated_at: this.clock(),
+        })
+        .where('id', '=', id)
+        .execute();
       return this.recorded(id);
-    })();
+    });
   }
 
-  softDelete(id: string): void {
+  async softDelete(id: string): Promise<void> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
-    this.db.transaction(() => {
+    await this.db.transaction(async (q) => {
       const now = this.clock();
-      statement(this.db, 'UPDATE contacts SET deleted_at = ?, updated_at = ? WHERE id = ?').run(now, now, id);
-      this.changes.record('contact', id, 'delete', null);
-    })();
+      await q.updateTable('contacts').set({ deleted_at: now, updated_at: now }).where('id', '=', id).execute();
+      await this.changes.record('contact', id, 'delete', null);
+    });
   }
 
-  private insertIdentity(contactId: string, identity: ChannelIdentity): void {
-    statement(
-      this.db,
-      'INSERT INTO contact_identities (channel, external_id, contact_id) VALUES (?, ?, ?)',
-    ).run(identity.channel, identity.externalId, contactId);
+  private async insertIdentity(contactId: string, identity: ChannelIdentity): Promise<void> {
+    await this.db.q.insertInto('contact_identities').values({ channel: identity.channel, external_id: identity.externalId, contact_id: contactId }).execute();
   }
 
-  private touch(id: string): void {
-    statement(this.db, 'UPDATE contacts SET updated_at = ? WHERE id = ?').run(this.clock(), id);
-  }
-
-  private recorded(id: string): Contact {
-    const contact = this.get(id, { includeDeleted: true }) as Contact;
-    this.changes.record('contact', id, 'put', contact);
+  private async recorded(id: string): Promise<Contact> {
+    const contact = (await this.get(id, { includeDeleted: true })) as Contact;
+    await this.changes.record('contact', id, 'put', contact);
     return contact;
   }
 }

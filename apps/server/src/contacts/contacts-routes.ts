@@ -49,45 +49,45 @@ const deleteRoute = createRoute({
 
 export function contactsRoutes(deps: ContactsDeps) {
   const router = createRouter();
-  const checkPhone = (phone: string | null | undefined, exceptId?: string) => {
+  const checkPhone = async (phone: string | null | undefined, exceptId?: string) => {
     if (!phone) return;
-    const holder = deps.contacts.findByPhone(phone);
+    const holder = await deps.contacts.findByPhone(phone);
     if (holder && holder.id !== exceptId) {
       throw conflict(`This phone already belongs to contact ${holder.id} (${holder.name}).`, { phone: `Already used by contact ${holder.id}.` });
     }
   };
-  const checkAgent = (agentId: string | null | undefined) => {
-    if (agentId && !deps.agents.isActive(agentId)) throw invalid('Pick an active agent.', { designatedAgentId: 'Pick an active agent.' });
+  const checkAgent = async (agentId: string | null | undefined) => {
+    if (agentId && !(await deps.agents.isActive(agentId))) throw invalid('Pick an active agent.', { designatedAgentId: 'Pick an active agent.' });
   };
 
-  router.openapi(listRoute, (c) => c.json({ contacts: deps.contacts.list(c.req.valid('query')) }, 200));
+  router.openapi(listRoute, async (c) => c.json({ contacts: await deps.contacts.list(c.req.valid('query')) }, 200));
 
-  router.openapi(getRoute, (c) => {
-    const contact = deps.contacts.get(c.req.valid('param').id);
+  router.openapi(getRoute, async (c) => {
+    const contact = await deps.contacts.get(c.req.valid('param').id);
     if (!contact) throw notFound('No such contact.');
     return c.json({ contact }, 200);
   });
 
-  router.openapi(createContactRoute, (c) => {
+  router.openapi(createContactRoute, async (c) => {
     const input = c.req.valid('json');
-    checkPhone(input.phone);
-    checkAgent(input.designatedAgentId);
-    return c.json({ contact: deps.contacts.create(input) }, 201);
+    await checkPhone(input.phone);
+    await checkAgent(input.designatedAgentId);
+    return c.json({ contact: await deps.contacts.create(input) }, 201);
   });
 
-  router.openapi(patchRoute, (c) => {
+  router.openapi(patchRoute, async (c) => {
     const { id } = c.req.valid('param');
     const patch = c.req.valid('json');
-    if (!deps.contacts.get(id)) throw notFound('No such contact.');
-    checkPhone(patch.phone, id);
-    checkAgent(patch.designatedAgentId);
-    return c.json({ contact: deps.contacts.update(id, patch) }, 200);
+    if (!(await deps.contacts.get(id))) throw notFound('No such contact.');
+    await checkPhone(patch.phone, id);
+    await checkAgent(patch.designatedAgentId);
+    return c.json({ contact: await deps.contacts.update(id, patch) }, 200);
   });
 
-  router.openapi(deleteRoute, (c) => {
+  router.openapi(deleteRoute, async (c) => {
     const { id } = c.req.valid('param');
-    if (!deps.contacts.get(id)) throw notFound('No such contact.');
-    deps.contacts.softDelete(id);
+    if (!(await deps.contacts.get(id))) throw notFound('No such contact.');
+    await deps.contacts.softDelete(id);
     return c.body(null, 204);
   });
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, Conversation, ConversationMode } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
 import type { Clock } from '../shared/clock.ts';
 
 /** The server's view of a conversation: the public fields plus the language the user last wrote in. */
@@ -41,48 +40,58 @@ function fromRow(row: ConversationRow): ConversationRecord {
  * its tickets and messages, so there is nothing to record in the change feed here.
  */
 export class ConversationsRepo {
-  private readonly byIdentity;
-  private readonly byId;
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {
-    this.byIdentity = statement(db, 'SELECT * FROM conversations WHERE channel = ? AND external_id = ?');
-    this.byId = statement(db, 'SELECT * FROM conversations WHERE id = ?');
+  ) {}
+
+  async get(id: string): Promise<ConversationRecord | null> {
+    const row = await this.db.q.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? fromRow(row as ConversationRow) : null;
   }
 
-  get(id: string): ConversationRecord | null {
-    const row = this.byId.get(id) as ConversationRow | undefined;
-    return row ? fromRow(row) : null;
+  async findByIdentity(channel: Channel, externalId: string): Promise<ConversationRecord | null> {
+    const row = await this.db.q.selectFrom('conversations').selectAll().where('channel', '=', channel).where('external_id', '=', externalId).executeTakeFirst();
+    return row ? fromRow(row as ConversationRow) : null;
   }
 
-  findByIdentity(channel: Channel, externalId: string): ConversationRecord | null {
-    const row = this.byIdentity.get(channel, externalId) as ConversationRow | undefined;
-    return row ? fromRow(row) : null;
-  }
-
-  create(input: { contactId: string; channel: Channel; externalId: string }): ConversationRecord {
+  async create(input: { contactId: string; channel: Channel; externalId: string }): Promise<ConversationRecord> {
     const now = this.clock();
     const id = randomUUID();
-    statement(
-      this.db,
-      `INSERT INTO conversations (id, contact_id, channel, external_id, mode, active_ticket_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'bot', NULL, ?, ?)`,
-    ).run(id, input.contactId, input.channel, input.externalId, now, now);
-    return this.get(id) as ConversationRecord;
+    await this.db.q
+      .insertInto('conversations')
+      .values({
+        id,
+        contact_id: input.contactId,
+        channel: input.channel,
+        external_id: input.externalId,
+        mode: 'bot',
+        external_mode: null,
+        active_ticket_id: null,
+        language: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    return (await this.get(id)) as ConversationRecord;
   }
 
   /** `zendesk` and `zendesk_messaging` keep no Desk ticket: the hand-off row remembers Zendesk's. */
-  setMode(id: string, mode: ConversationMode, activeTicketId: string | null): void {
+  async setMode(id: string, mode: ConversationMode, activeTicketId: string | null): Promise<void> {
     const external = mode === 'zendesk' || mode === 'zendesk_messaging' ? mode : null;
-    statement(
-      this.db,
-      'UPDATE conversations SET mode = ?, external_mode = ?, active_ticket_id = ?, updated_at = ? WHERE id = ?',
-    ).run(external ? 'bot' : mode, external, external ? null : activeTicketId, this.clock(), id);
+    await this.db.q
+      .updateTable('conversations')
+      .set({ mode: external ? 'bot' : (mode as 'bot' | 'desk'), external_mode: external, active_ticket_id: external ? null : activeTicketId, updated_at: this.clock() })
+      .where('id', '=', id)
+      .execute();
   }
 
-  setLanguage(id: string, language: string): void {
-    statement(this.db, 'UPDATE conversations SET language = ? WHERE id = ? AND language IS NOT ?').run(language, id, language);
+  async setLanguage(id: string, language: string): Promise<void> {
+    await this.db.q
+      .updateTable('conversations')
+      .set({ language })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('language', 'is', null), eb('language', '!=', language)]))
+      .execute();
   }
 }

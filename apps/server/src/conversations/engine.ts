@@ -22,7 +22,7 @@ import type { AgentsRepo } from '../accounts/agents-repo.ts';
 import { type PendingMedia, unsupportedNote } from '../channels/inbound/channel-inbound.ts';
 import type { MediaSource } from '../channels/inbound/channel-inbound.ts';
 import type { ContactsRepo } from '../contacts/contacts-repo.ts';
-import { type Db, inTransaction } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import type { DomainEvent, EventBus } from '../events/domain-events.ts';
 import type { IntentsRepo } from '../intents/intents-repo.ts';
 import type { DeskIntegrationRepo } from '../integrations/desk-integration-repo.ts';
@@ -71,12 +71,12 @@ export interface InboundMessage {
 
 /** Where the engine queues the download of a file a platform announced (the media download queue). */
 export interface DownloadQueue {
-  enqueue(job: { messageId: string; position: number; mediaId: string; channel: Channel; source: MediaSource }, now: string): void;
+  enqueue(job: { messageId: string; position: number; mediaId: string; channel: Channel; source: MediaSource }, now: string): Promise<void>;
 }
 
 /** Where the engine keeps what a platform told about the other end of a conversation. */
 export interface PeerDetails {
-  remember(channel: Channel, externalId: string, details: Record<string, string>, now: string): void;
+  remember(channel: Channel, externalId: string, details: Record<string, string>, now: string): Promise<void>;
 }
 
 /** The bot's reading of a message, taken before its transaction (or null: the bot does not read it). */
@@ -155,7 +155,7 @@ export class ConversationEngine {
 
   async handleInbound(input: InboundMessage): Promise<InboundResult> {
     if (input.channelMessageId) {
-      const existing = this.deps.messages.findByChannelId(input.channel, input.channelMessageId);
+      const existing = await this.deps.messages.findByChannelId(input.channel, input.channelMessageId);
       if (existing) return this.redelivery(existing);
     }
     let reading: Reading = null;
@@ -165,7 +165,7 @@ export class ConversationEngine {
       if (!reading) reading = await this.read(input);
       const events: DomainEvent[] = [];
       const read = reading;
-      const result = inTransaction(this.deps.db, () => this.storeInbound(input, read, events));
+      const result = await this.deps.db.transaction(() => this.storeInbound(input, read, events));
       if (result === NEEDS_READING) continue;
       this.deps.events.emitAll(events);
       return result;
@@ -178,7 +178,7 @@ export class ConversationEngine {
    * read it (no text, or the conversation is with an agent).
    */
   async read(input: InboundMessage): Promise<Reading> {
-    const conversation = this.deps.conversations.findByIdentity(input.channel, input.externalId);
+    const conversation = await this.deps.conversations.findByIdentity(input.channel, input.externalId);
     if (!botAnswers(conversation) || input.text.trim() === '') return null;
     const started = performance.now();
     const reading = await this.deps.nlu.read(input.text, isBotLanguage(conversation?.language) ? conversation.language : null);
@@ -191,7 +191,7 @@ export class ConversationEngine {
    * message whole, with its bot answer and hand-off; `events` are emitted by the caller after the
    * commit. NEEDS_READING when the conversation is with the bot and `reading` is missing.
    */
-  storeRead(input: InboundMessage, reading: Reading, events: DomainEvent[]): InboundResult | NeedsReading {
+  storeRead(input: InboundMessage, reading: Reading, events: DomainEvent[]): Promise<InboundResult | NeedsReading> {
     if (!this.deps.db.inTransaction) throw new Error('storeRead runs inside the caller’s transaction.');
     return this.storeInbound(input, reading, events);
   }
@@ -201,36 +201,36 @@ export class ConversationEngine {
   }
 
   /** Inside a transaction: the user's message, the bot's answer and the hand-off, all or nothing. */
-  private storeInbound(input: InboundMessage, reading: BotReading | null, events: DomainEvent[]): InboundResult | typeof NEEDS_READING {
+  private async storeInbound(input: InboundMessage, reading: BotReading | null, events: DomainEvent[]): Promise<InboundResult | typeof NEEDS_READING> {
     const { conversations, messages, tickets } = this.deps;
     if (input.channelMessageId) {
-      const existing = messages.findByChannelId(input.channel, input.channelMessageId);
+      const existing = await messages.findByChannelId(input.channel, input.channelMessageId);
       if (existing) return this.redelivery(existing);
     }
-    let conversation = conversations.findByIdentity(input.channel, input.externalId);
+    let conversation = await conversations.findByIdentity(input.channel, input.externalId);
     const inBotMode = botAnswers(conversation);
     if (inBotMode && !reading && input.text.trim() !== '') return NEEDS_READING;
 
     // The contact is needed for a new conversation and for a hand-off (the designated agent) only.
     let contact: Contact | null = null;
     if (!conversation) {
-      contact = this.contactFor(input);
-      conversation = conversations.create({ contactId: contact.id, channel: input.channel, externalId: input.externalId });
+      contact = await this.contactFor(input);
+      conversation = await conversations.create({ contactId: contact.id, channel: input.channel, externalId: input.externalId });
     }
     if (reading?.languageDetected && conversation.language !== reading.language) {
-      conversations.setLanguage(conversation.id, reading.language);
+      await conversations.setLanguage(conversation.id, reading.language);
       conversation = { ...conversation, language: reading.language };
     }
 
     const activeTicketId = conversation.mode === 'desk' ? conversation.activeTicketId : null;
     // The bot's last message, if the user is answering its question (read before this message is added).
-    const latest = inBotMode && reading ? messages.latest(conversation.id) : null;
+    const latest = inBotMode && reading ? await messages.latest(conversation.id) : null;
     const pendingChoices: PendingChoices | null =
       latest?.message.authorKind === 'bot' && latest.message.quickReplies && latest.botKind ? { kind: latest.botKind, choices: latest.message.quickReplies } : null;
     const messageId = input.id ?? randomUUID();
-    const stored = this.storeAttachments(conversation.id, input.attachments ?? []);
+    const stored = await this.storeAttachments(conversation.id, input.attachments ?? []);
     const pending = pendingAttachments(input.media ?? []);
-    const { message } = messages.append({
+    const { message } = await messages.append({
       id: messageId,
       conversationId: conversation.id,
       channel: input.channel,
@@ -244,11 +244,11 @@ export class ConversationEngine {
     const created: Message[] = [message];
     const now = this.deps.clock();
     for (const [index, { mediaId, source }] of pending.entries()) {
-      this.deps.downloads.enqueue({ messageId, position: stored.length + index, mediaId, channel: input.channel, source }, now);
+      await this.deps.downloads.enqueue({ messageId, position: stored.length + index, mediaId, channel: input.channel, source }, now);
     }
-    if (input.peer && Object.keys(input.peer).length > 0) this.deps.peers.remember(input.channel, input.externalId, input.peer, this.deps.clock());
+    if (input.peer && Object.keys(input.peer).length > 0) await this.deps.peers.remember(input.channel, input.externalId, input.peer, this.deps.clock());
     if (input.unsupportedType) {
-      const note = messages.append({
+      const note = await messages.append({
         conversationId: conversation.id,
         channel: input.channel,
         ticketId: activeTicketId,
@@ -265,30 +265,30 @@ export class ConversationEngine {
     let handedOff = false;
     let backToBot = false;
     if (activeTicketId) {
-      if (isCancelRequest(input.text) && !messages.hasAgentReply(activeTicketId)) {
+      if (isCancelRequest(input.text) && !(await messages.hasAgentReply(activeTicketId))) {
         const language = isBotLanguage(conversation.language) ? conversation.language : 'en';
-        const cancelled = this.cancelHandOff(conversation, activeTicketId, language, events);
+        const cancelled = await this.cancelHandOff(conversation, activeTicketId, language, events);
         reply = cancelled.reply;
         created.push(...cancelled.created);
         backToBot = cancelled.reply !== null;
       } else {
-        tickets.touch(activeTicketId);
+        await tickets.touch(activeTicketId);
       }
     } else if (!inBotMode) {
       // An external agent (Zendesk) holds the conversation: the bot stays silent.
-      this.external?.userMessage(conversation, messages.get(message.id) as Message);
+      await this.external?.userMessage(conversation, (await messages.get(message.id)) as Message);
     } else if (reading) {
-      const integration = this.deps.integration.get();
+      const integration = await this.deps.integration.get();
       const turn = planTurn({
         text: input.text,
         choice: input.choice ?? null,
         reading,
         pending: pendingChoices,
-        missesBefore: missesInARow(messages.recentBotKinds(conversation.id, 10)),
+        missesBefore: missesInARow(await messages.recentBotKinds(conversation.id, 10)),
         offerPerson: { enabled: integration.enabled && integration.offerPerson.enabled, afterMisses: integration.offerPerson.afterMisses },
       });
       const knownContact = contact;
-      const outcome = this.playTurn(turn, reading, conversation, () => knownContact ?? this.contactFor(input), events);
+      const outcome = await this.playTurn(turn, reading, conversation, async () => knownContact ?? (await this.contactFor(input)), events);
       reply = outcome.reply;
       ticket = outcome.ticket;
       handedOff = outcome.handedOff;
@@ -296,65 +296,64 @@ export class ConversationEngine {
       if (ticket) events.push({ name: 'ticket.created', payload: { ticket } });
     }
     // A hand-off linked the messages to the ticket: read them back; otherwise they are as written.
-    const current = (m: Message) => (ticket ? (messages.get(m.id) as Message) : m);
+    const current = async (m: Message) => (ticket ? ((await messages.get(m.id)) as Message) : m);
     for (const m of created) {
-      events.push({ name: 'message.created', payload: { message: current(m), channel: input.channel, externalId: input.externalId } });
+      events.push({ name: 'message.created', payload: { message: await current(m), channel: input.channel, externalId: input.externalId } });
     }
     return {
-      message: current(message),
+      message: await current(message),
       created: true,
-      conversation: ticket || handedOff || backToBot ? (conversations.get(conversation.id) as ConversationRecord) : conversation,
-      reply: reply ? current(reply) : null,
-      ticket: ticket ? tickets.get(ticket.id) : null,
+      conversation: ticket || handedOff || backToBot ? ((await conversations.get(conversation.id)) as ConversationRecord) : conversation,
+      reply: reply ? await current(reply) : null,
+      ticket: ticket ? await tickets.get(ticket.id) : null,
     };
   }
 
   /** Inside the transaction: the bot's answer to one message, as `planTurn` decided it. */
-  private playTurn(turn: BotTurn, reading: BotReading, conversation: ConversationRecord, contactOf: () => Contact, events: DomainEvent[]) {
+  private async playTurn(turn: BotTurn, reading: BotReading, conversation: ConversationRecord, contactOf: () => Promise<Contact>, events: DomainEvent[]) {
     const { language } = reading;
-    const integration = this.deps.integration.get();
+    const integration = await this.deps.integration.get();
     const say = (text: string, botKind: BotKind, quickReplies?: QuickReply[]) =>
       this.appendOutbound(conversation, { authorKind: 'bot', text, ticketId: null, botKind, ...(quickReplies ? { quickReplies } : {}) });
     type Outcome = { reply: Message | null; ticket: Ticket | null; created: Message[]; handedOff: boolean };
     const only = (reply: Message | null): Outcome => ({ reply, ticket: null, created: reply ? [reply] : [], handedOff: false });
-    const withTicket = (reply: Message | null, handOff: { ticket: Ticket; createdMessageIds: string[] }): Outcome => ({
-      reply,
-      ticket: handOff.ticket,
-      created: [...(reply ? [reply] : []), ...handOff.createdMessageIds.map((id) => this.deps.messages.get(id) as Message)],
-      handedOff: false,
-    });
-    const fallback = () => only(reading.answer ? say(reading.answer, 'fallback') : null);
+    const withTicket = async (reply: Message | null, handOff: { ticket: Ticket; createdMessageIds: string[] }): Promise<Outcome> => {
+      const created: Message[] = reply ? [reply] : [];
+      for (const id of handOff.createdMessageIds) created.push((await this.deps.messages.get(id)) as Message);
+      return { reply, ticket: handOff.ticket, created, handedOff: false };
+    };
+    const fallback = async () => only(reading.answer ? await say(reading.answer, 'fallback') : null);
     switch (turn.kind) {
       case 'answer': {
-        const intent = this.deps.intents.get(turn.intentId);
+        const intent = await this.deps.intents.get(turn.intentId);
         if (!intent) return fallback();
         const text = turn.chosen ? this.deps.nlu.answerFor(intent.id, language) : reading.answer;
-        const answer = text ? say(text, 'answer') : null;
+        const answer = text ? await say(text, 'answer') : null;
         const request = intent.desk.enabled ? handOffRequestOf(intent) : null;
-        const destination = request ? (this.external?.destinationFor(request.destination) ?? 'desk') : null;
+        const destination = request ? ((await this.external?.destinationFor(request.destination)) ?? 'desk') : null;
         if (request && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
-          this.external.begin({ conversation, contact: contactOf(), request, destination, language }, events);
+          await this.external.begin({ conversation, contact: await contactOf(), request, destination, language }, events);
           return { ...only(answer), handedOff: true };
         }
         if (destination !== 'desk' || !integration.enabled) return only(answer);
-        return withTicket(answer, this.handOff(conversation, contactOf(), intent, turn.confidence, language));
+        return withTicket(answer, await this.handOff(conversation, await contactOf(), intent, turn.confidence, language));
       }
       case 'ask':
-        return only(say(botTexts.ask(language), 'ask', turn.choices));
+        return only(await say(botTexts.ask(language), 'ask', turn.choices));
       case 'fallback':
-        return turn.offerPerson ? only(say(botTexts.offerPerson(language), 'offer', botTexts.personChoices(language))) : fallback();
+        return turn.offerPerson ? only(await say(botTexts.offerPerson(language), 'offer', botTexts.personChoices(language))) : fallback();
       case 'accept-person': {
         if (!integration.enabled) return fallback();
         const request = offeredPersonRequest(integration.offerPerson.destination);
-        const destination = this.external?.destinationFor(request.destination) ?? 'desk';
-        const answer = say(botTexts.personAccepted(language), 'answer');
+        const destination = (await this.external?.destinationFor(request.destination)) ?? 'desk';
+        const answer = await say(botTexts.personAccepted(language), 'answer');
         if (this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
-          this.external.begin({ conversation, contact: contactOf(), request, destination, language }, events);
+          await this.external.begin({ conversation, contact: await contactOf(), request, destination, language }, events);
           return { ...only(answer), handedOff: true };
         }
         return withTicket(
           answer,
-          this.openTicket(conversation, contactOf(), language, {
+          await this.openTicket(conversation, await contactOf(), language, {
             subject: ticketSubject(integration.subject, FALLBACK_TICKET_NAME),
             status: 'new',
             priority: 'normal',
@@ -366,7 +365,7 @@ export class ConversationEngine {
         );
       }
       case 'decline-person':
-        return only(say(botTexts.personDeclined(language), 'declined'));
+        return only(await say(botTexts.personDeclined(language), 'declined'));
       default: {
         const unknown: never = turn;
         throw new Error(`Unknown bot turn ${JSON.stringify(unknown)}`);
@@ -378,17 +377,17 @@ export class ConversationEngine {
    * The user takes back a request for a person before an agent answered ("deixa pra lá",
    * "olvídalo", "never mind"): the ticket is solved with a system note and the bot is back.
    */
-  private cancelHandOff(conversation: ConversationRecord, ticketId: string, language: BotLanguage, events: DomainEvent[]) {
-    const previous = this.requireTicket(ticketId);
+  private async cancelHandOff(conversation: ConversationRecord, ticketId: string, language: BotLanguage, events: DomainEvent[]) {
+    const previous = await this.requireTicket(ticketId);
     const result = applyTicketChange(previous, { status: 'solved' }, { now: this.deps.clock() });
     if (!result.ok) {
-      this.deps.tickets.touch(ticketId);
+      await this.deps.tickets.touch(ticketId);
       return { reply: null, created: [] as Message[] };
     }
-    const ticket = this.deps.tickets.save(result.value);
-    this.deps.conversations.setMode(conversation.id, 'bot', null);
-    const note = this.appendSystem(conversation, ticketId, systemText.cancelledByUser(ticket.number, language));
-    const reply = this.appendOutbound(conversation, { authorKind: 'bot', text: botTexts.cancelled(language), ticketId: null, botKind: 'cancelled' });
+    const ticket = await this.deps.tickets.save(result.value);
+    await this.deps.conversations.setMode(conversation.id, 'bot', null);
+    const note = await this.appendSystem(conversation, ticketId, systemText.cancelledByUser(ticket.number, language));
+    const reply = await this.appendOutbound(conversation, { authorKind: 'bot', text: botTexts.cancelled(language), ticketId: null, botKind: 'cancelled' });
     events.push({ name: 'ticket.updated', payload: { ticket, previous, actorId: null } });
     return { reply, created: [note, reply] };
   }
@@ -398,8 +397,8 @@ export class ConversationEngine {
    * subject and tags, the contact's designated agent (else the intent's), and every message since
    * the previous ticket was solved. A ticket created solved leaves the bot in charge.
    */
-  private handOff(conversation: ConversationRecord, contact: Contact, intent: Intent, confidence: number, language: BotLanguage) {
-    const integration = this.deps.integration.get();
+  private async handOff(conversation: ConversationRecord, contact: Contact, intent: Intent, confidence: number, language: BotLanguage) {
+    const integration = await this.deps.integration.get();
     return this.openTicket(conversation, contact, language, {
       subject: ticketSubject(integration.subject, intent.name),
       status: intent.desk.status,
@@ -411,16 +410,16 @@ export class ConversationEngine {
     });
   }
 
-  private openTicket(
+  private async openTicket(
     conversation: ConversationRecord,
     contact: Contact,
     language: BotLanguage,
     spec: { subject: string; status: Ticket['status']; priority: Ticket['priority']; tags: string[]; agentId: string | null; intentId: string | null; confidence: number | null },
   ) {
     const { tickets, messages, conversations, agents } = this.deps;
-    const activeAgent = (id: string | null) => (id && agents.isActive(id) ? id : null);
-    const assigneeId = activeAgent(contact.designatedAgentId) ?? activeAgent(spec.agentId);
-    const ticket = tickets.create({
+    const activeAgent = async (id: string | null) => (id && (await agents.isActive(id)) ? id : null);
+    const assigneeId = (await activeAgent(contact.designatedAgentId)) ?? (await activeAgent(spec.agentId));
+    const ticket = await tickets.create({
       subject: spec.subject,
       status: statusAfterAssignment(spec.status, assigneeId),
       priority: spec.priority,
@@ -432,37 +431,38 @@ export class ConversationEngine {
       intentId: spec.intentId,
       intentConfidence: spec.confidence,
     });
-    messages.attachUnticketed(conversation.id, ticket.id);
+    await messages.attachUnticketed(conversation.id, ticket.id);
     const createdMessageIds: string[] = [];
     if (ticket.status === 'solved') {
-      const note = this.appendSystem(conversation, ticket.id, systemText.createdSolved(ticket.number, language));
+      const note = await this.appendSystem(conversation, ticket.id, systemText.createdSolved(ticket.number, language));
       createdMessageIds.push(note.id);
     } else {
-      conversations.setMode(conversation.id, 'desk', ticket.id);
+      await conversations.setMode(conversation.id, 'desk', ticket.id);
     }
     return { ticket, createdMessageIds };
   }
 
   /** The contact behind a channel identity: known, matched by phone, or new. */
-  private contactFor(input: InboundMessage): Contact {
+  private async contactFor(input: InboundMessage): Promise<Contact> {
     const { contacts } = this.deps;
     const identity = { channel: input.channel, externalId: input.externalId };
-    const known = contacts.findByIdentity(input.channel, input.externalId);
+    const known = await contacts.findByIdentity(input.channel, input.externalId);
     if (known) return known;
     const phoneCheck = input.profile?.phone ? normalizePhone(input.profile.phone) : null;
     const phone = phoneCheck?.ok ? phoneCheck.e164 : null;
     if (phone && PHONE_MATCHED_CHANNELS.has(input.channel)) {
-      const byPhone = contacts.findByPhone(phone);
+      const byPhone = await contacts.findByPhone(phone);
       if (byPhone) return contacts.addIdentity(byPhone.id, identity);
     }
     const name = input.profile?.name?.trim() || defaultContactName(input.channel, input.externalId);
-    const freePhone = phone && !contacts.findByPhone(phone) ? phone : null;
+    const freePhone = phone && !(await contacts.findByPhone(phone)) ? phone : null;
     return contacts.create({ name: name.slice(0, 120), phone: freePhone }, identity);
   }
 
-  private storeAttachments(conversationId: string, files: InboundFile[]): Attachment[] {
-    return files.map((file) => {
-      this.deps.media.insert({
+  private async storeAttachments(conversationId: string, files: InboundFile[]): Promise<Attachment[]> {
+    const attachments: Attachment[] = [];
+    for (const file of files) {
+      await this.deps.media.insert({
         id: file.mediaId,
         conversationId,
         mimeType: file.mimeType,
@@ -470,16 +470,17 @@ export class ConversationEngine {
         name: file.name,
         createdAt: this.deps.clock(),
       });
-      return { kind: attachmentKindOf(file.mimeType), mimeType: file.mimeType, size: file.size, name: file.name, url: `/media/${file.mediaId}` };
-    });
+      attachments.push({ kind: attachmentKindOf(file.mimeType), mimeType: file.mimeType, size: file.size, name: file.name, url: `/media/${file.mediaId}` });
+    }
+    return attachments;
   }
 
   /** A bot answer or an agent reply: stored, and queued for the channel in the same transaction. */
-  appendOutbound(
+  async appendOutbound(
     conversation: ConversationRecord,
     input: { authorKind: 'bot' | 'agent'; text: string; ticketId: string | null; agentId?: string; id?: string; botKind?: BotKind; quickReplies?: QuickReply[] },
-  ): Message {
-    const { message } = this.deps.messages.append({
+  ): Promise<Message> {
+    const { message } = await this.deps.messages.append({
       ...(input.id ? { id: input.id } : {}),
       conversationId: conversation.id,
       channel: conversation.channel,
@@ -491,37 +492,38 @@ export class ConversationEngine {
       ...(input.botKind ? { botKind: input.botKind } : {}),
       ...(input.quickReplies ? { quickReplies: input.quickReplies } : {}),
     });
-    if (usesOutbox(conversation.channel)) this.deps.outbox.enqueue(message.id, conversation.channel, this.deps.clock(), conversation.id);
+    if (usesOutbox(conversation.channel)) await this.deps.outbox.enqueue(message.id, conversation.channel, this.deps.clock(), conversation.id);
     return message;
   }
 
   /** A note in the ticket (shown to agents, and to the web chat visitor); never sent to other channels. */
-  appendSystem(conversation: ConversationRecord, ticketId: string, text: string): Message {
-    return this.deps.messages.append({
+  async appendSystem(conversation: ConversationRecord, ticketId: string, text: string): Promise<Message> {
+    const { message } = await this.deps.messages.append({
       conversationId: conversation.id,
       channel: conversation.channel,
       ticketId,
       authorKind: 'system',
       text,
-    }).message;
+    });
+    return message;
   }
 
   /**
    * An agent's reply to the user's channel. Idempotent on `messageId` (the sync queue retries),
    * refused when it carries a file or the ticket is solved.
    */
-  reply(input: ReplyInput): { message: Message; created: boolean } {
+  async reply(input: ReplyInput): Promise<{ message: Message; created: boolean }> {
     const events: DomainEvent[] = [];
-    const result = inTransaction(this.deps.db, () => this.replyInTransaction(input, events));
+    const result = await this.deps.db.transaction(() => this.replyInTransaction(input, events));
     this.deps.events.emitAll(events);
     return result;
   }
 
   /** The reply's writes, for callers that already hold a transaction; they emit `events` after commit. */
-  replyInTransaction(input: ReplyInput, events: DomainEvent[]): { message: Message; created: boolean } {
+  async replyInTransaction(input: ReplyInput, events: DomainEvent[]): Promise<{ message: Message; created: boolean }> {
     const { messages, conversations, tickets } = this.deps;
     if (input.messageId) {
-      const existing = messages.get(input.messageId);
+      const existing = await messages.get(input.messageId);
       if (existing) {
         if (existing.ticketId !== input.ticketId || existing.authorKind !== 'agent') {
           throw new DeskError(ErrorCode.conflict, 'This message id is already used by another message.');
@@ -529,30 +531,30 @@ export class ConversationEngine {
         return { message: existing, created: false };
       }
     }
-    const ticket = this.requireTicket(input.ticketId);
+    const ticket = await this.requireTicket(input.ticketId);
     const check = checkReply(ticket.status, input.hasAttachments ?? false);
     if (!check.ok) throw new DeskError(ErrorCode.ruleViolated, check.message, { rule: check.rule });
-    const conversation = conversations.get(ticket.conversationId) as ConversationRecord;
-    const message = this.appendOutbound(conversation, {
+    const conversation = (await conversations.get(ticket.conversationId)) as ConversationRecord;
+    const message = await this.appendOutbound(conversation, {
       authorKind: 'agent',
       agentId: input.agentId,
       text: input.text,
       ticketId: ticket.id,
       ...(input.messageId ? { id: input.messageId } : {}),
     });
-    tickets.touch(ticket.id);
+    await tickets.touch(ticket.id);
     events.push({ name: 'message.created', payload: { message, channel: conversation.channel, externalId: conversation.externalId } });
     return { message, created: true };
   }
 
-  private redelivery(existing: Message): InboundResult {
-    const conversation = this.deps.conversations.get(existing.conversationId) as ConversationRecord;
+  private async redelivery(existing: Message): Promise<InboundResult> {
+    const conversation = (await this.deps.conversations.get(existing.conversationId)) as ConversationRecord;
     return { message: existing, created: false, conversation, reply: null, ticket: null };
   }
 
   /** Refuses a write to a ticket that doesn't exist. */
-  requireTicket(ticketId: string): Ticket {
-    const ticket = this.deps.tickets.get(ticketId);
+  async requireTicket(ticketId: string): Promise<Ticket> {
+    const ticket = await this.deps.tickets.get(ticketId);
     if (!ticket) throw new DeskError(ErrorCode.notFound, 'No such ticket.');
     return ticket;
   }

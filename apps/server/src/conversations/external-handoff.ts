@@ -44,12 +44,12 @@ export function handOffRequestOf(intent: Intent): HandOffRequest {
  */
 export interface ExternalHandOffs {
   /** The wanted destination, or Desk when that integration is not connected. */
-  destinationFor(wanted: HandOffDestination): HandOffDestination;
+  destinationFor(wanted: HandOffDestination): Promise<HandOffDestination>;
   /** Inside the engine's transaction: the hand-off row, the conversation's mode, the queued call. */
   begin(
     input: { conversation: ConversationRecord; contact: Contact; request: HandOffRequest; destination: ExternalDestination; language: BotLanguage },
     events: DomainEvent[],
-  ): void;
+  ): Promise<void>;
   /** Inside the engine's transaction: a user message for the external agent. */
-  userMessage(conversation: ConversationRecord, message: Message): void;
+  userMessage(conversation: ConversationRecord, message: Message): Promise<void>;
 }

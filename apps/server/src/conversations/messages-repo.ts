@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Attachment, AuthorKind, Channel, Delivery, Message, QuickReply } from '@desk/core';
 import type { BotKind } from './bot/dialogue.ts';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
@@ -21,6 +20,12 @@ interface MessageRow {
   quick_replies: string | null;
   bot_kind: BotKind | null;
 }
+
+/** Every column but `rowid` (the insertion order, which only sorts). */
+const MESSAGE_COLUMNS = [
+  'id', 'conversation_id', 'ticket_id', 'author_kind', 'agent_id', 'text', 'attachments', 'channel',
+  'channel_message_id', 'delivery', 'created_at', 'quick_replies', 'bot_kind',
+] as const;
 
 function fromRow(row: MessageRow): Message {
   return {
@@ -55,39 +60,31 @@ export interface NewMessage {
 
 /** Messages are append-only; only their ticket link and delivery state change afterwards. */
 export class MessagesRepo {
-  private readonly insert;
-  private readonly byId;
-  private readonly byChannelId;
-
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeFeed,
     private readonly clock: Clock,
-  ) {
-    this.insert = statement(
-      db,
-      `INSERT INTO messages (id, conversation_id, ticket_id, author_kind, agent_id, text, attachments, channel,
-         channel_message_id, delivery, created_at, quick_replies, bot_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.byId = statement(db, 'SELECT * FROM messages WHERE id = ?');
-    this.byChannelId = statement(db, 'SELECT * FROM messages WHERE channel = ? AND channel_message_id = ?');
+  ) {}
+
+  private select() {
+    return this.db.q.selectFrom('messages').select(MESSAGE_COLUMNS);
   }
 
-  get(id: string): Message | null {
-    const row = this.byId.get(id) as MessageRow | undefined;
-    return row ? fromRow(row) : null;
+  async get(id: string): Promise<Message | null> {
+    const row = await this.select().where('id', '=', id).executeTakeFirst();
+    return row ? fromRow(row as MessageRow) : null;
   }
 
   /** A message already received from the channel under this id (a redelivered webhook). */
-  findByChannelId(channel: Channel, channelMessageId: string): Message | null {
-    const row = this.byChannelId.get(channel, channelMessageId) as MessageRow | undefined;
-    return row ? fromRow(row) : null;
+  async findByChannelId(channel: Channel, channelMessageId: string): Promise<Message | null> {
+    const row = await this.select().where('channel', '=', channel).where('channel_message_id', '=', channelMessageId).executeTakeFirst();
+    return row ? fromRow(row as MessageRow) : null;
   }
 
   /** Stores the message, or answers the one already stored under the same channel message id. */
-  append(input: NewMessage): { message: Message; created: boolean } {
+  async append(input: NewMessage): Promise<{ message: Message; created: boolean }> {
     if (input.channelMessageId) {
-      const existing = this.findByChannelId(input.channel, input.channelMessageId);
+      const existing = await this.findByChannelId(input.channel, input.channelMessageId);
       if (existing) return { message: existing, created: false };
     }
     const message: Message = {
@@ -103,106 +100,115 @@ export class MessagesRepo {
       createdAt: this.clock(),
       ...(input.quickReplies?.length ? { quickReplies: input.quickReplies } : {}),
     };
-    this.insert.run(
-      message.id,
-      message.conversationId,
-      message.ticketId,
-      message.authorKind,
-      message.agentId,
-      message.text,
-      JSON.stringify(message.attachments),
-      input.channel,
-      message.channelMessageId,
-      message.delivery ? JSON.stringify(message.delivery) : null,
-      message.createdAt,
-      message.quickReplies ? JSON.stringify(message.quickReplies) : null,
-      input.botKind ?? null,
-    );
-    this.changes.record('message', message.id, 'put', message);
+    await this.db.q
+      .insertInto('messages')
+      .values({
+        id: message.id,
+        conversation_id: message.conversationId,
+        ticket_id: message.ticketId,
+        author_kind: message.authorKind,
+        agent_id: message.agentId,
+        text: message.text,
+        attachments: JSON.stringify(message.attachments),
+        channel: input.channel,
+        channel_message_id: message.channelMessageId,
+        delivery: message.delivery ? JSON.stringify(message.delivery) : null,
+        created_at: message.createdAt,
+        quick_replies: message.quickReplies ? JSON.stringify(message.quickReplies) : null,
+        bot_kind: input.botKind ?? null,
+      })
+      .execute();
+    await this.changes.record('message', message.id, 'put', message);
     return { message, created: true };
   }
 
-  listByConversation(conversationId: string, options: { afterId?: string } = {}): Message[] {
-    const rows = options.afterId
-      ? statement(
-          this.db,
-          `SELECT * FROM messages WHERE conversation_id = ?
-             AND rowid > COALESCE((SELECT rowid FROM messages WHERE id = ? AND conversation_id = ?), 0)
-           ORDER BY rowid`,
-        ).all(conversationId, options.afterId, conversationId)
-      : statement(this.db, 'SELECT * FROM messages WHERE conversation_id = ? ORDER BY rowid').all(conversationId);
+  async listByConversation(conversationId: string, options: { afterId?: string } = {}): Promise<Message[]> {
+    let select = this.select().where('conversation_id', '=', conversationId);
+    if (options.afterId) {
+      const afterId = options.afterId;
+      select = select.where('rowid', '>', (eb) =>
+        eb.fn.coalesce(
+          eb.selectFrom('messages').select('rowid').where('id', '=', afterId).where('conversation_id', '=', conversationId),
+          eb.lit(0),
+        ),
+      );
+    }
+    const rows = await select.orderBy('rowid').execute();
     return (rows as MessageRow[]).map(fromRow);
   }
 
   /** The conversation's latest message with its bot kind, if any: the question a reply may answer. */
-  latest(conversationId: string): { message: Message; botKind: BotKind | null } | null {
-    const row = statement(this.db, 'SELECT * FROM messages WHERE conversation_id = ? ORDER BY rowid DESC LIMIT 1').get(conversationId) as MessageRow | undefined;
+  async latest(conversationId: string): Promise<{ message: Message; botKind: BotKind | null } | null> {
+    const row = (await this.select().where('conversation_id', '=', conversationId).orderBy('rowid', 'desc').limit(1).executeTakeFirst()) as
+      | MessageRow
+      | undefined;
     return row ? { message: fromRow(row), botKind: row.bot_kind } : null;
   }
 
   /** The kinds of the conversation's latest bot messages, newest first. */
-  recentBotKinds(conversationId: string, limit: number): (BotKind | null)[] {
-    const rows = statement(
-      this.db,
-      "SELECT bot_kind FROM messages WHERE conversation_id = ? AND author_kind = 'bot' ORDER BY rowid DESC LIMIT ?",
-    ).all(conversationId, limit) as { bot_kind: BotKind | null }[];
-    return rows.map((row) => row.bot_kind);
+  async recentBotKinds(conversationId: string, limit: number): Promise<(BotKind | null)[]> {
+    const rows = await this.db.q
+      .selectFrom('messages')
+      .select('bot_kind')
+      .where('conversation_id', '=', conversationId)
+      .where('author_kind', '=', 'bot')
+      .orderBy('rowid', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.bot_kind as BotKind | null);
   }
 
   /** Whether an agent has written in the ticket yet. */
-  hasAgentReply(ticketId: string): boolean {
-    return statement(this.db, "SELECT 1 FROM messages WHERE ticket_id = ? AND author_kind = 'agent' LIMIT 1").get(ticketId) !== undefined;
+  async hasAgentReply(ticketId: string): Promise<boolean> {
+    const row = await this.db.q.selectFrom('messages').select('id').where('ticket_id', '=', ticketId).where('author_kind', '=', 'agent').limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
-  listByTicket(ticketId: string): Message[] {
-    const rows = statement(this.db, 'SELECT * FROM messages WHERE ticket_id = ? ORDER BY rowid').all(ticketId) as MessageRow[];
-    return rows.map(fromRow);
+  async listByTicket(ticketId: string): Promise<Message[]> {
+    const rows = await this.select().where('ticket_id', '=', ticketId).orderBy('rowid').execute();
+    return (rows as MessageRow[]).map(fromRow);
   }
 
   /**
    * Links to the new ticket every message of the conversation that belongs to no ticket yet:
    * messages written while a ticket is active always carry it, so the unlinked ones are exactly
-   * those since the previous ticket was solved (or since the start).
+   * those since the previous ticket was solved (or since the start). One update for all of them.
    */
-  attachUnticketed(conversationId: string, ticketId: string): Message[] {
-    const rows = statement(
-      this.db,
-      'SELECT * FROM messages WHERE conversation_id = ? AND ticket_id IS NULL ORDER BY rowid',
-    ).all(conversationId) as MessageRow[];
-    const update = statement(this.db, 'UPDATE messages SET ticket_id = ? WHERE id = ?');
-    return rows.map((row) => {
-      update.run(ticketId, row.id);
-      const message = { ...fromRow(row), ticketId };
-      this.changes.record('message', message.id, 'put', message);
-      return message;
-    });
+  async attachUnticketed(conversationId: string, ticketId: string): Promise<Message[]> {
+    const rows = (await this.select().where('conversation_id', '=', conversationId).where('ticket_id', 'is', null).orderBy('rowid').execute()) as MessageRow[];
+    if (rows.length === 0) return [];
+    await this.db.q
+      .updateTable('messages')
+      .set({ ticket_id: ticketId })
+      .where('id', 'in', rows.map((row) => row.id))
+      .execute();
+    const messages = rows.map((row) => ({ ...fromRow(row), ticketId }));
+    for (const message of messages) await this.changes.record('message', message.id, 'put', message);
+    return messages;
   }
 
   /**
    * Changes one attachment (by position) of a stored message: a pending download became a file, or
    * failed. Answers the message as now stored, or null when it or the attachment is missing.
    */
-  patchAttachment(id: string, position: number, change: Partial<Attachment>): Message | null {
-    const current = this.get(id);
+  async patchAttachment(id: string, position: number, change: Partial<Attachment>): Promise<Message | null> {
+    const current = await this.get(id);
     if (!current?.attachments[position]) return null;
     const attachments = current.attachments.map((a, i) => (i === position ? { ...a, ...change } : a));
-    statement(this.db, 'UPDATE messages SET attachments = ? WHERE id = ?').run(JSON.stringify(attachments), id);
+    await this.db.q.updateTable('messages').set({ attachments: JSON.stringify(attachments) }).where('id', '=', id).execute();
     const message = { ...current, attachments };
-    this.changes.record('message', id, 'put', message);
+    await this.changes.record('message', id, 'put', message);
     return message;
   }
 
-  setDelivery(id: string, delivery: Delivery, channelMessageId?: string): Message {
-    if (channelMessageId) {
-      statement(
-        this.db,
-        'UPDATE messages SET delivery = ?, channel_message_id = ? WHERE id = ?',
-      ).run(JSON.stringify(delivery), channelMessageId, id);
-    } else {
-      statement(this.db, 'UPDATE messages SET delivery = ? WHERE id = ?').run(JSON.stringify(delivery), id);
-    }
-    const message = this.get(id) as Message;
-    this.changes.record('message', id, 'put', message);
+  async setDelivery(id: string, delivery: Delivery, channelMessageId?: string): Promise<Message> {
+    await this.db.q
+      .updateTable('messages')
+      .set(channelMessageId ? { delivery: JSON.stringify(delivery), channel_message_id: channelMessageId } : { delivery: JSON.stringify(delivery) })
+      .where('id', '=', id)
+      .execute();
+    const message = (await this.get(id)) as Message;
+    await this.changes.record('message', id, 'put', message);
     return message;
   }
 }

@@ -1,6 +1,6 @@
 import type { Channel } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
+import { sql } from 'kysely';
 
 export interface OutboxRow {
   id: number;
@@ -15,19 +15,27 @@ export interface OutboxRow {
 }
 
 /** No earlier pending row of the same conversation (uses the partial index outbox_pending_conversation). */
-const FIRST_IN_LINE = `NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = o.conversation_id AND e.id < o.id)`;
+const FIRST_IN_LINE = sql<boolean>`NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = o.conversation_id AND e.id < o.id)`;
 
 /** The durable queue of outbound messages: a row is written in the same transaction as its message. */
 export class OutboxRepo {
   constructor(private readonly db: Db) {}
 
   /** `conversationId` when the caller knows it (saves looking the message up again). */
-  enqueue(messageId: string, channel: Channel, now: string, conversationId?: string): void {
-    statement(
-      this.db,
-      `INSERT INTO outbox (message_id, conversation_id, channel, state, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, COALESCE(?, (SELECT conversation_id FROM messages WHERE id = ?)), ?, 'pending', 0, ?, ?, ?)`,
-    ).run(messageId, conversationId ?? null, messageId, channel, now, now, now);
+  async enqueue(messageId: string, channel: Channel, now: string, conversationId?: string): Promise<void> {
+    await this.db.q
+      .insertInto('outbox')
+      .values((eb) => ({
+        message_id: messageId,
+        conversation_id: conversationId ?? eb.selectFrom('messages').select('conversation_id').where('id', '=', messageId),
+        channel,
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+        updated_at: now,
+      }))
+      .execute();
   }
 
   /**
@@ -35,52 +43,55 @@ export class OutboxRepo {
    * while an earlier one of the same conversation is pending (being sent, or waiting for a
    * retry); a failed one no longer holds it back.
    */
-  due(now: string, limit = 50): OutboxRow[] {
-    return statement(
-      this.db,
-      `SELECT * FROM outbox o WHERE state = 'pending' AND next_attempt_at <= ? AND ${FIRST_IN_LINE}
-       ORDER BY next_attempt_at, id LIMIT ?`,
-    ).all(now, limit) as OutboxRow[];
+  async due(now: string, limit = 50): Promise<OutboxRow[]> {
+    const rows = await this.db.q
+      .selectFrom('outbox as o')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where(FIRST_IN_LINE)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows as OutboxRow[];
   }
 
   /** When the earliest row `due` can answer becomes due. */
-  nextDueAt(): string | null {
-    const row = statement(this.db, `SELECT MIN(next_attempt_at) AS at FROM outbox o WHERE state = 'pending' AND ${FIRST_IN_LINE}`).get() as {
-      at: string | null;
-    };
-    return row.at;
+  async nextDueAt(): Promise<string | null> {
+    const row = await this.db.q
+      .selectFrom('outbox as o')
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('state', '=', 'pending')
+      .where(FIRST_IN_LINE)
+      .executeTakeFirst();
+    return row?.at ?? null;
   }
 
   /** Pending and failed rows per channel (the metrics). */
-  countsByChannel(): { channel: Channel; state: 'pending' | 'failed'; count: number }[] {
-    return statement(
-      this.db,
-      "SELECT channel, state, COUNT(*) AS count FROM outbox WHERE state IN ('pending', 'failed') GROUP BY channel, state",
-    ).all() as { channel: Channel; state: 'pending' | 'failed'; count: number }[];
+  async countsByChannel(): Promise<{ channel: Channel; state: 'pending' | 'failed'; count: number }[]> {
+    const rows = await this.db.q
+      .selectFrom('outbox')
+      .select(['channel', 'state', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('state', 'in', ['pending', 'failed'])
+      .groupBy(['channel', 'state'])
+      .execute();
+    return rows.map((r) => ({ channel: r.channel as Channel, state: r.state as 'pending' | 'failed', count: Number(r.count) }));
   }
 
-  get(id: number): OutboxRow | null {
-    return (statement(this.db, 'SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined) ?? null;
+  async get(id: number): Promise<OutboxRow | null> {
+    return ((await this.db.q.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst()) as OutboxRow | undefined) ?? null;
   }
 
-  markSent(id: number, attempts: number, now: string): void {
-    statement(
-      this.db,
-      "UPDATE outbox SET state = 'sent', attempts = ?, last_error = NULL, updated_at = ? WHERE id = ?",
-    ).run(attempts, now, id);
+  async markSent(id: number, attempts: number, now: string): Promise<void> {
+    await this.db.q.updateTable('outbox').set({ state: 'sent', attempts, last_error: null, updated_at: now }).where('id', '=', id).execute();
   }
 
-  retryLater(id: number, attempts: number, error: string, nextAttemptAt: string, now: string): void {
-    statement(
-      this.db,
-      'UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?',
-    ).run(attempts, error, nextAttemptAt, now, id);
+  async retryLater(id: number, attempts: number, error: string, nextAttemptAt: string, now: string): Promise<void> {
+    await this.db.q.updateTable('outbox').set({ attempts, last_error: error, next_attempt_at: nextAttemptAt, updated_at: now }).where('id', '=', id).execute();
   }
 
-  markFailed(id: number, attempts: number, error: string, now: string): void {
-    statement(
-      this.db,
-      "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?",
-    ).run(attempts, error, now, id);
+  async markFailed(id: number, attempts: number, error: string, now: string): Promise<void> {
+    await this.db.q.updateTable('outbox').set({ state: 'failed', attempts, last_error: error, updated_at: now }).where('id', '=', id).execute();
   }
 }

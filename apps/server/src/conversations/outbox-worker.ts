@@ -1,7 +1,7 @@
 import { type Channel, withNumberedChoices } from '@desk/core';
 import type { ConversationsRepo } from './conversations-repo.ts';
 import type { MessagesRepo } from './messages-repo.ts';
-import { type Db, inTransaction } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events/domain-events.ts';
 import { DueJobRunner, type RetryPolicy, retryAt } from '../jobs/due-job-runner.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -64,16 +64,16 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
 
   private async deliver(row: OutboxRow): Promise<void> {
     const { messages, conversations } = this.deps;
-    const message = messages.get(row.message_id);
-    const conversation = message ? conversations.get(message.conversationId) : null;
+    const message = await messages.get(row.message_id);
+    const conversation = message ? await conversations.get(message.conversationId) : null;
     const attempts = row.attempts + 1;
     const adapter = this.adapters.get(row.channel);
     if (!message || !conversation) {
-      this.fail(row, attempts, 'The message no longer exists.');
+      await this.fail(row, attempts, 'The message no longer exists.');
       return;
     }
     if (!adapter) {
-      this.retry(row, attempts, `The ${row.channel} channel is not configured.`);
+      await this.retry(row, attempts, `The ${row.channel} channel is not configured.`);
       return;
     }
     try {
@@ -82,42 +82,42 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
         choices.length > 0 && adapter.sendChoices
           ? await adapter.sendChoices(conversation, message.text, choices)
           : await adapter.sendText(conversation, choices.length > 0 ? withNumberedChoices(message.text, choices) : message.text);
-      this.write(() => {
-        this.deps.outbox.markSent(row.id, attempts, this.deps.clock());
+      await this.write(async () => {
+        await this.deps.outbox.markSent(row.id, attempts, this.deps.clock());
         return messages.setDelivery(message.id, { state: 'sent', attempts }, channelMessageId);
       });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       const retryable = !(err instanceof ChannelSendError) || err.retryable;
-      if (retryable) this.retry(row, attempts, reason);
-      else this.fail(row, attempts, reason);
+      if (retryable) await this.retry(row, attempts, reason);
+      else await this.fail(row, attempts, reason);
     }
   }
 
-  private retry(row: OutboxRow, attempts: number, reason: string): void {
+  private async retry(row: OutboxRow, attempts: number, reason: string): Promise<void> {
     const now = this.deps.clock();
     const nextAt = retryAt(this.retryPolicy, attempts, now);
     if (!nextAt) {
-      this.fail(row, attempts, reason);
+      await this.fail(row, attempts, reason);
       return;
     }
-    this.write(() => {
-      this.deps.outbox.retryLater(row.id, attempts, reason, nextAt, now);
+    await this.write(async () => {
+      await this.deps.outbox.retryLater(row.id, attempts, reason, nextAt, now);
       return this.deps.messages.setDelivery(row.message_id, { state: 'pending', attempts, error: reason });
     });
   }
 
-  private fail(row: OutboxRow, attempts: number, reason: string): void {
-    this.write(() => {
-      this.deps.outbox.markFailed(row.id, attempts, reason, this.deps.clock());
-      return this.deps.messages.get(row.message_id)
+  private async fail(row: OutboxRow, attempts: number, reason: string): Promise<void> {
+    await this.write(async () => {
+      await this.deps.outbox.markFailed(row.id, attempts, reason, this.deps.clock());
+      return (await this.deps.messages.get(row.message_id))
         ? this.deps.messages.setDelivery(row.message_id, { state: 'failed', attempts, error: reason })
         : null;
     });
   }
 
-  private write(work: () => ReturnType<MessagesRepo['setDelivery']> | null): void {
-    const message = inTransaction(this.deps.db, work);
+  private async write(work: () => Promise<Awaited<ReturnType<MessagesRepo['setDelivery']>> | null>): Promise<void> {
+    const message = await this.deps.db.transaction(work);
     if (message) this.deps.events.emit('message.updated', { message });
   }
 }

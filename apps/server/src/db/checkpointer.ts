@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Db } from './database.ts';
+import type BetterSqlite3 from 'better-sqlite3';
 
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -28,7 +28,7 @@ parentPort.on('message', () => {
  * stops checkpointing and a worker thread, with its own connection, runs a passive checkpoint
  * (which never blocks the writer) every `everyMs`.
  */
-export function startCheckpointer(db: Db, file: string, everyMs = 500): { stop(): Promise<void> } {
+export function startCheckpointer(db: BetterSqlite3.Database, file: string, everyMs = 500): { stop(): Promise<void> } {
   db.pragma('wal_autocheckpoint = 0');
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER, { eval: true, workerData: { driver, file, everyMs } });

@@ -1,14 +1,205 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, SqliteDriver, type SqliteDialectConfig, sql, type Transaction } from 'kysely';
 import { type Migration, migrations as allMigrations } from './migrations.ts';
+import type { DB } from './schema.ts';
+import { statement } from './statements.ts';
 
-export type Db = Database.Database;
+export type DialectName = 'sqlite' | 'postgres';
+export type Executor = Kysely<DB>;
+/** The name the repositories know the database by. */
+export type Db = Database;
+
+interface Scope {
+  trx: Transaction<DB>;
+  /** False once the transaction has ended: work it started later runs outside it. */
+  open: boolean;
+  afterCommit: (() => void)[];
+  savepoints: number;
+  /** How deep in savepoints the change-log writers' lock was taken (PostgreSQL), or -1. */
+  logLockDepth: number;
+  depth: number;
+}
+
+/** The advisory lock that serialises change-log writers on PostgreSQL (any fixed number). */
+const CHANGE_LOG_LOCK = 0x6465736b; // "desk"
+
+
+/**
+ * The database, whichever it is: a Kysely instance plus the one transaction helper.
+ *
+ * Repositories never hold a transaction: they ask `q` for the executor of the async call chain
+ * they run in. Inside `transaction(work)` that is the transaction (kept in an AsyncLocalStorage),
+ * elsewhere the database itself. So a repository method works the same on its own (one statement,
+ * autocommit) and inside a caller's transaction, as it did with better-sqlite3's synchronous
+ * transactions, without threading a `trx` through every signature. A `transaction` inside another
+ * one is a savepoint: its failure undoes only its own writes (and drops its after-commit work).
+ */
+export class Database {
+  private readonly scope = new AsyncLocalStorage<Scope>();
+  private closed = false;
+
+  constructor(
+    readonly kysely: Kysely<DB>,
+    readonly dialect: DialectName,
+    /** The better-sqlite3 handle on SQLite (checkpoints, backups, tests); null on PostgreSQL. */
+    readonly sqlite: BetterSqlite3.Database | null,
+  ) {}
+
+  /** The executor for a query: the transaction this call chain runs in, or the database. */
+  get q(): Executor {
+    const scope = this.scope.getStore();
+    return scope?.open ? scope.trx : this.kysely;
+  }
+
+  get inTransaction(): boolean {
+    return this.scope.getStore()?.open === true;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /**
+   * Runs `work` in one transaction (SQLite: `BEGIN IMMEDIATE`): all of it is stored or none. Nested,
+   * it is a savepoint. Functions given to `afterCommit` meanwhile run once the outermost commit is done.
+   */
+  async transaction<T>(work: (trx: Executor) => Promise<T>): Promise<T> {
+    const outer = this.scope.getStore();
+    if (outer?.open) return this.savepoint(outer, work);
+    let scope: Scope | undefined;
+    try {
+      const result = await this.kysely.transaction().execute((trx) => {
+        scope = { trx, open: true, afterCommit: [], savepoints: 0, logLockDepth: -1, depth: 0 };
+        return this.scope.run(scope, () => work(trx));
+      });
+      if (scope) {
+        scope.open = false;
+        // Outside the transaction's scope: what these start runs on its own.
+        this.scope.exit(() => runAll(scope?.afterCommit ?? []));
+      }
+      return result;
+    } finally {
+      if (scope) scope.open = false;
+    }
+  }
+
+  /** Runs `effect` once the current transaction has committed (at once when there is none). */
+  afterCommit(effect: () => void): void {
+    const scope = this.scope.getStore();
+    if (scope?.open) scope.afterCommit.push(effect);
+    else effect();
+  }
+
+  /**
+   * Called before a transaction appends to the change log. On PostgreSQL it takes the change-log
+   * writers' lock until the transaction ends, so rows commit in `seq` order and a reader's cursor
+   * never passes a row that commits later with a lower number (sync/CONTEXT.md). SQLite has one
+   * writer at a time already.
+   */
+  async serialiseLogWriters(): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    const scope = this.scope.getStore();
+    if (!scope?.open) throw new Error('The change log is written inside a transaction.');
+    if (scope.logLockDepth >= 0) return;
+    await sql`SELECT pg_advisory_xact_lock(${CHANGE_LOG_LOCK})`.execute(scope.trx);
+    scope.logLockDepth = scope.depth;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.kysely.destroy();
+  }
+
+  private async savepoint<T>(scope: Scope, work: (trx: Executor) => Promise<T>): Promise<T> {
+    scope.savepoints += 1;
+    const name = `desk_sp_${scope.savepoints}`;
+    const mark = scope.afterCommit.length;
+    await sql.raw(`SAVEPOINT ${name}`).execute(scope.trx);
+    scope.depth += 1;
+    try {
+      let result: T;
+      try {
+        result = await work(scope.trx);
+      } catch (err) {
+        scope.afterCommit.length = mark;
+        // Rolling back to the savepoint releases the locks taken after it.
+        if (scope.logLockDepth >= scope.depth) scope.logLockDepth = -1;
+        try {
+          await sql.raw(`ROLLBACK TO SAVEPOINT ${name}`).execute(scope.trx);
+          await sql.raw(`RELEASE SAVEPOINT ${name}`).execute(scope.trx);
+        } catch {
+          // The database already ended the whole transaction (SQLite does on I/O errors): nothing of
+          // it may be stored piecemeal, so the outer transaction fails too.
+          throw new TransactionAborted(err);
+        }
+        throw err;
+      }
+      try {
+        await sql.raw(`RELEASE SAVEPOINT ${name}`).execute(scope.trx);
+      } catch (err) {
+        throw new TransactionAborted(err);
+      }
+      // A lock taken inside a released savepoint belongs to the enclosing level now.
+      if (scope.logLockDepth === scope.depth) scope.logLockDepth = scope.depth - 1;
+      return result;
+    } finally {
+      scope.depth -= 1;
+    }
+  }
+}
+
+/** The database ended the transaction a savepoint was in: the whole transaction has failed. */
+export class TransactionAborted extends Error {
+  constructor(readonly reason: unknown) {
+    super(`The transaction was aborted: ${reason instanceof Error ? reason.message : String(reason)}`);
+    this.name = 'TransactionAborted';
+  }
+}
+
+function runAll(effects: (() => void)[]): void {
+  for (const effect of effects) {
+    try {
+      effect();
+    } catch (err) {
+      console.error('[desk] an after-commit effect failed', err);
+    }
+  }
+}
+
+/** better-sqlite3 under Kysely, with `BEGIN IMMEDIATE` (a writer takes the lock up front, never halfway). */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+  }
+}
+
+class DeskSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.config);
+  }
+}
 
 /** Opens (or creates) the SQLite file in WAL mode with foreign keys on, and migrates it. */
-export function openDatabase(file: string, migrations: Migration[] = allMigrations): Db {
+export function openDatabase(file: string, migrations: Migration[] = allMigrations): Database {
+  const raw = openSqlite(file, migrations);
+  // Kysely prepares every query it runs: the statement cache compiles each SQL text once.
+  const kysely = new Kysely<DB>({
+    dialect: new DeskSqliteDialect({ database: { prepare: (text: string) => statement(raw, text), close: () => raw.close() } }),
+  });
+  return new Database(kysely, 'sqlite', raw);
+}
+
+/** The better-sqlite3 connection the query layer runs on, opened and migrated. */
+export function openSqlite(file: string, migrations: Migration[] = allMigrations): BetterSqlite3.Database {
   if (file !== ':memory:') createOwnerOnly(file);
-  const db = new Database(file);
+  const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   // SQLite gives the WAL and SHM files the database file's mode; older installs may have made them wider.
   for (const companion of [`${file}-wal`, `${file}-shm`]) if (file !== ':memory:' && existsSync(companion)) chmodSync(companion, 0o600);
@@ -31,7 +222,8 @@ function createOwnerOnly(file: string): void {
   chmodSync(file, 0o600);
 }
 
-export function migrate(db: Db, migrations: Migration[]): number {
+/** SQLite's migrations: the applied version is kept in `PRAGMA user_version`, so old files upgrade in place. */
+export function migrate(db: BetterSqlite3.Database, migrations: Migration[]): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
   for (const migration of pending) {
@@ -41,9 +233,4 @@ export function migrate(db: Db, migrations: Migration[]): number {
     })();
   }
   return pending.length;
-}
-
-/** Runs `work` in one transaction: all of it is stored or none. */
-export function inTransaction<T>(db: Db, work: () => T): T {
-  return db.transaction(work).immediate();
 }

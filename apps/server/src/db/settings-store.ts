@@ -1,24 +1,34 @@
 import type { Db } from './database.ts';
-import { statement } from './statements.ts';
 
 /**
  * The `settings` table: one text value per key (integrations, card states, sync epoch and horizon).
- * Every reader and writer of a setting goes through these two, so its SQL lives in one place.
+ * Every reader and writer of a setting goes through these, so its SQL lives in one place.
  */
-export function readSetting(db: Db, key: string): string | undefined {
-  return (statement(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+export async function readSetting(db: Db, key: string): Promise<string | undefined> {
+  const row = await db.q.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
 }
 
-export function writeSetting(db: Db, key: string, value: string): void {
-  statement(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+export async function writeSetting(db: Db, key: string, value: string): Promise<void> {
+  await db.q
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value') }))
+    .execute();
+}
+
+/** Writes `value` only when the key has none yet; answers the value the key holds afterwards. */
+export async function writeSettingOnce(db: Db, key: string, value: string): Promise<string> {
+  await db.q.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return (await readSetting(db, key)) ?? value;
 }
 
 /** A JSON setting, or undefined when it was never written. */
-export function readJsonSetting<T>(db: Db, key: string): T | undefined {
-  const value = readSetting(db, key);
+export async function readJsonSetting<T>(db: Db, key: string): Promise<T | undefined> {
+  const value = await readSetting(db, key);
   return value === undefined ? undefined : (JSON.parse(value) as T);
 }
 
-export function writeJsonSetting(db: Db, key: string, value: unknown): void {
-  writeSetting(db, key, JSON.stringify(value));
+export async function writeJsonSetting(db: Db, key: string, value: unknown): Promise<void> {
+  await writeSetting(db, key, JSON.stringify(value));
 }

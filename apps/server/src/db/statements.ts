@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Db } from './database.ts';
 
 /** How many distinct SQL texts one database keeps compiled (only dynamic list filters get near it). */
 const MAX_PER_DB = 500;
 
-const caches = new WeakMap<Db, Map<string, Database.Statement>>();
+const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
 /**
  * The compiled statement for `sql` on `db`, prepared on first use and reused afterwards
@@ -14,7 +13,7 @@ const caches = new WeakMap<Db, Map<string, Database.Statement>>();
  * other callers share it; use `db.prepare` for those. Statements are executed synchronously, so
  * sharing one is safe except while an `iterate()` over it is open.
  */
-export function statement(db: Db, sql: string): Database.Statement {
+export function statement(db: Database.Database, sql: string): Database.Statement {
   let cache = caches.get(db);
   if (!cache) {
     cache = new Map();

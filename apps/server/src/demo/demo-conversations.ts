@@ -65,11 +65,11 @@ const SCRIPTS: Script[] = [
 ];
 
 export async function playDemoConversations(services: Services): Promise<void> {
-  const agentId = (email: string) => services.agents.findCredentials(email)?.agent.id ?? null;
+  const agentId = async (email: string) => (await services.agents.findCredentials(email))?.agent.id ?? null;
   for (const script of SCRIPTS) {
     const externalId = crypto.randomUUID();
-    services.contacts.create(
-      { name: script.name, phone: script.phone ?? null, designatedAgentId: script.designated ? agentId(script.designated) : null },
+    await services.contacts.create(
+      { name: script.name, phone: script.phone ?? null, designatedAgentId: script.designated ? await agentId(script.designated) : null },
       { channel: 'webchat', externalId },
     );
     for (const step of script.steps) {
@@ -77,18 +77,18 @@ export async function playDemoConversations(services: Services): Promise<void> {
         await services.engine.handleInbound({ channel: 'webchat', externalId, text: step.user });
         continue;
       }
-      const actor = agentId(step.agent);
-      const conversation = services.conversations.findByIdentity('webchat', externalId);
+      const actor = await agentId(step.agent);
+      const conversation = await services.conversations.findByIdentity('webchat', externalId);
       const ticketId = conversation?.activeTicketId;
       if (!actor || !ticketId) {
         console.warn(`[desk] demo: no active ticket for ${script.name}; the bot did not hand off`);
         continue;
       }
-      if ('reply' in step) services.engine.reply({ ticketId, agentId: actor, text: step.reply });
+      if ('reply' in step) await services.engine.reply({ ticketId, agentId: actor, text: step.reply });
       else {
         const change = { ...step.change };
-        if (change.assigneeId) change.assigneeId = agentId(change.assigneeId);
-        services.ticketService.changeTicket(ticketId, change, actor);
+        if (change.assigneeId) change.assigneeId = await agentId(change.assigneeId);
+        await services.ticketService.changeTicket(ticketId, change, actor);
       }
     }
   }

@@ -1,4 +1,5 @@
 import { hashPassword } from '../accounts/password.ts';
+import { readSetting, writeSetting } from '../db/settings-store.ts';
 import type { Services } from '../services.ts';
 import { playDemoConversations } from './demo-conversations.ts';
 import { demoIntents } from './demo-intents.ts';
@@ -15,19 +16,19 @@ export const DEMO_AGENTS = [
  * the admin's password so one printed login opens every demo account.
  */
 export async function seedDemo(services: Services, password: string): Promise<boolean> {
-  if (services.db.prepare("SELECT value FROM settings WHERE key = 'demo_seeded'").get()) return false;
+  if ((await readSetting(services.db, 'demo_seeded')) !== undefined) return false;
   const passwordHash = await hashPassword(password);
-  services.db.transaction(() => {
+  await services.db.transaction(async () => {
     for (const agent of DEMO_AGENTS) {
-      if (!services.agents.emailTaken(agent.email)) services.agents.create({ ...agent, passwordHash });
+      if (!(await services.agents.emailTaken(agent.email))) await services.agents.create({ ...agent, passwordHash });
     }
-    const ana = services.agents.findCredentials('ana@desk.local')?.agent.id ?? null;
+    const ana = (await services.agents.findCredentials('ana@desk.local'))?.agent.id ?? null;
     for (const intent of demoIntents(ana)) {
-      if (!services.intents.nameTaken(intent.name)) services.intents.create(intent);
+      if (!(await services.intents.nameTaken(intent.name))) await services.intents.create(intent);
     }
-    services.integration.put({ subject: 'Acme Support', tags: ['desk', 'chatbot'], enabled: true });
-    services.db.prepare("INSERT INTO settings (key, value) VALUES ('demo_seeded', 'true')").run();
-  })();
+    await services.integration.put({ subject: 'Acme Support', tags: ['desk', 'chatbot'], enabled: true });
+    await writeSetting(services.db, 'demo_seeded', 'true');
+  });
   await services.retrainBot();
   await playDemoConversations(services);
   return true;

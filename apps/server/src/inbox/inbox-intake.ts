@@ -11,9 +11,9 @@ export class InboxIntake {
   ) {}
 
   /** `added` is false for a redelivery of an event already received. */
-  accept(source: InboxSource, eventId: string, payload: string): { added: boolean; receivedAt: string } {
+  async accept(source: InboxSource, eventId: string, payload: string): Promise<{ added: boolean; receivedAt: string }> {
     const receivedAt = this.deps.clock();
-    const added = this.deps.inbox.insert(source, eventId, payload, receivedAt);
+    const added = await this.deps.inbox.insert(source, eventId, payload, receivedAt);
     if (added) this.deps.arrived();
     return { added, receivedAt };
   }

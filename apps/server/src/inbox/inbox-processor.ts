@@ -2,7 +2,7 @@ import { applyDeliveryReport } from '../channels/inbound/delivery-reports.ts';
 import type { DeliveryReport } from '../channels/inbound/channel-inbound.ts';
 import { ConversationEngine, type InboundMessage, type Reading } from '../conversations/engine.ts';
 import type { MessagesRepo } from '../conversations/messages-repo.ts';
-import { type Db, inTransaction } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import type { DomainEvent, EventBus } from '../events/domain-events.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { InboxRepo, InboxRow } from './inbox-repo.ts';
@@ -23,9 +23,9 @@ export interface InboxProcessorDeps {
   /** Turns a row's raw payload into messages; throws when it can't (the row is set aside). */
   decode(row: InboxRow): InboxEvent;
   /** Before the transaction, for each message: should the batch's listeners hear of its new contact? */
-  beforeStore?(input: InboundMessage): boolean;
+  beforeStore?(input: InboundMessage): Promise<boolean>;
   /** After the commit: downloads to start, profile lookups to schedule. */
-  afterCommit?(outcome: { stored: { input: InboundMessage; contactId: string; flagged: boolean }[]; hasMedia: boolean }): void;
+  afterCommit?(outcome: { stored: { input: InboundMessage; contactId: string; flagged: boolean }[]; hasMedia: boolean }): Promise<void>;
   /** Metrics: messages stored or found already stored, and rows set aside. */
   onBatch?(counts: { messages: number; setAside: number; rows: number }): void;
 }
@@ -140,7 +140,7 @@ export class InboxProcessor {
         if (!this.started || (await this.runBatch()) === 0) break;
         // Webhooks kept arriving: while the backlog is short they get as much time as the batch took
         // (acknowledgements first; the inbox holds the burst). A long backlog is worked off at full pace.
-        const pressed = this.arrivals > arrivalsBefore && this.deps.inbox.depth().pending < BACKLOG_FULL_PACE;
+        const pressed = this.arrivals > arrivalsBefore && (await this.deps.inbox.depth()).pending < BACKLOG_FULL_PACE;
         const pause = pressed ? performance.now() - started : 0;
         await new Promise((resolve) => (pause >= 1 ? setTimeout(resolve, pause) : setImmediate(resolve)));
       }
@@ -148,7 +148,11 @@ export class InboxProcessor {
       console.error('[desk] inbox processor failed', err);
     }
     // Rows left pending (to retry, or waiting for a bot reading) are looked at again shortly.
-    if (this.started && this.deps.inbox.depth().pending > 0) setTimeout(() => this.kick(), RETRY_MS).unref();
+    try {
+      if (this.started && (await this.deps.inbox.depth()).pending > 0) setTimeout(() => this.kick(), RETRY_MS).unref();
+    } catch (err) {
+      if (this.deps.db.isOpen) console.error('[desk] inbox processor failed', err);
+    }
   }
 
   /** One batch: answers how many rows it finished (done or set aside). Batches never overlap. */
@@ -160,7 +164,7 @@ export class InboxProcessor {
 
   private async batch(): Promise<number> {
     const limit = Math.max(8, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerRow)));
-    const rows = this.deps.inbox.takePending(limit);
+    const rows = await this.deps.inbox.takePending(limit);
     if (rows.length === 0) return 0;
     const work: Work[] = [];
     let sliceStart = performance.now();
@@ -180,7 +184,7 @@ export class InboxProcessor {
     let messages = 0;
     let setAside = 0;
     let hasMedia = false;
-    inTransaction(this.deps.db, () => {
+    await this.deps.db.transaction(async () => {
       const now = this.deps.clock();
       // Conversations with a row left for a later batch: their later rows wait too, to keep the order.
       const held = new Set<string>();
@@ -195,17 +199,17 @@ export class InboxProcessor {
           if (!item.event) throw new Error(item.error ?? 'The event could not be read.');
           const event = item.event;
           // A savepoint: a row that throws takes back only its own writes.
-          inTransaction(this.deps.db, () => {
+          await this.deps.db.transaction(async () => {
             for (const [index, input] of event.messages.entries()) {
-              const result = this.deps.engine.storeRead(input, item.readings[index] ?? null, rowEvents);
+              const result = await this.deps.engine.storeRead(input, item.readings[index] ?? null, rowEvents);
               if (ConversationEngine.needsReading(result)) throw new Deferred();
               if (result.created) rowStored.push({ input, contactId: result.conversation.contactId, flagged: item.flagged[index] ?? false });
             }
             for (const report of event.statuses) {
-              const message = applyDeliveryReport(this.deps.messages, report);
+              const message = await applyDeliveryReport(this.deps.messages, report);
               if (message) rowEvents.push({ name: 'message.updated', payload: { message } });
             }
-            this.deps.inbox.markDone(item.row.id, now);
+            await this.deps.inbox.markDone(item.row.id, now);
           });
           events.push(...rowEvents);
           stored.push(...rowStored);
@@ -218,7 +222,7 @@ export class InboxProcessor {
             continue;
           }
           const reason = err instanceof Error ? err.message : String(err);
-          const outcome = this.deps.inbox.recordFailure(item.row.id, reason, this.maxAttempts, now);
+          const outcome = await this.deps.inbox.recordFailure(item.row.id, reason, this.maxAttempts, now);
           if (outcome === 'set_aside') {
             console.warn(`[desk] inbox event ${item.row.source}/${item.row.eventId} set aside after ${this.maxAttempts} attempts: ${reason}`);
             setAside += 1;
@@ -228,12 +232,14 @@ export class InboxProcessor {
           }
         }
       }
-      this.prune(now);
+      await this.prune(now);
     });
     this.msPerRow = 0.7 * this.msPerRow + 0.3 * Math.max(0.005, (performance.now() - transactionStart) / rows.length);
     this.deps.events.emitAll(events);
     this.deps.onBatch?.({ messages, setAside, rows: rows.length });
-    if (stored.length > 0 || hasMedia) this.deps.afterCommit?.({ stored, hasMedia });
+    if (stored.length > 0 || hasMedia) {
+      this.deps.afterCommit?.({ stored, hasMedia }).catch((err) => console.error('[desk] after an inbox batch', err));
+    }
     return finished;
   }
 
@@ -245,7 +251,7 @@ export class InboxProcessor {
     try {
       event = this.deps.decode(row);
       for (const input of event.messages) {
-        flagged.push(this.deps.beforeStore?.(input) ?? false);
+        flagged.push((await this.deps.beforeStore?.(input)) ?? false);
         readings.push(await this.deps.engine.read(input));
       }
     } catch (err) {
@@ -260,13 +266,13 @@ export class InboxProcessor {
    * Processed rows are kept a while (redeliveries are recognised), then forgotten: once a minute the
    * newest id is noted, and rows up to a mark older than `keepDoneMs` go (a range on the primary key).
    */
-  private prune(now: string): void {
+  private async prune(now: string): Promise<void> {
     const at = Date.parse(now);
     if (at - this.lastPrune < 60_000) return;
     this.lastPrune = at;
-    this.marks.push({ at, id: this.deps.inbox.lastId() });
+    this.marks.push({ at, id: await this.deps.inbox.lastId() });
     let expired: number | null = null;
     while (this.marks.length > 0 && at - (this.marks[0] as { at: number }).at >= this.keepDoneMs) expired = (this.marks.shift() as { id: number }).id;
-    if (expired !== null) this.deps.inbox.pruneDoneUpTo(expired);
+    if (expired !== null) await this.deps.inbox.pruneDoneUpTo(expired);
   }
 }

@@ -54,12 +54,12 @@ const retryRoute = createRoute({
 /** Admins see the poison events the inbox processor set aside, and can send one through again. */
 export function inboxRoutes(deps: { inboxRepo: InboxRepo; inboxProcessor: { kick(): void } }) {
   const router = createRouter();
-  router.openapi(listRoute, (c) => {
-    const events = deps.inboxRepo.setAside().map(({ processedAt, ...row }) => ({ ...row, setAsideAt: processedAt }));
+  router.openapi(listRoute, async (c) => {
+    const events = (await deps.inboxRepo.setAside()).map(({ processedAt, ...row }) => ({ ...row, setAsideAt: processedAt }));
     return c.json({ events }, 200);
   });
-  router.openapi(retryRoute, (c) => {
-    if (!deps.inboxRepo.requeue(c.req.valid('param').id)) throw notFound('No set-aside event with this id.');
+  router.openapi(retryRoute, async (c) => {
+    if (!(await deps.inboxRepo.requeue(c.req.valid('param').id))) throw notFound('No set-aside event with this id.');
     deps.inboxProcessor.kick();
     return c.json({ ok: true as const }, 200);
   });

@@ -15,25 +15,25 @@ export class DeskIntegrationRepo {
     private readonly changes: ChangeFeed,
   ) {}
 
-  get(): DeskIntegration {
-    const stored = readJsonSetting<Partial<DeskIntegration>>(this.db, KEY);
+  async get(): Promise<DeskIntegration> {
+    const stored = await readJsonSetting<Partial<DeskIntegration>>(this.db, KEY);
     if (!stored) return { ...DEFAULT_DESK_INTEGRATION };
     // Values stored before a field existed take its default (the offer's destination came later).
     return { ...DEFAULT_DESK_INTEGRATION, ...stored, offerPerson: { ...DEFAULT_OFFER_PERSON, ...stored.offerPerson } };
   }
 
-  put(integration: Omit<DeskIntegration, 'offerPerson'> & { offerPerson?: OfferPersonInput }): DeskIntegration {
+  put(integration: Omit<DeskIntegration, 'offerPerson'> & { offerPerson?: OfferPersonInput }): Promise<DeskIntegration> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
-    return this.db.transaction(() => {
+    return this.db.transaction(async () => {
       const value: DeskIntegration = {
         subject: integration.subject,
         tags: integration.tags,
         enabled: integration.enabled,
-        offerPerson: integration.offerPerson ? OfferPerson.parse(integration.offerPerson) : this.get().offerPerson,
+        offerPerson: integration.offerPerson ? OfferPerson.parse(integration.offerPerson) : (await this.get()).offerPerson,
       };
-      writeJsonSetting(this.db, KEY, value);
-      this.changes.record('integration', DESK_INTEGRATION_ID, 'put', value);
+      await writeJsonSetting(this.db, KEY, value);
+      await this.changes.record('integration', DESK_INTEGRATION_ID, 'put', value);
       return value;
-    })();
+    });
   }
 }

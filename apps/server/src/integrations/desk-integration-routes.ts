@@ -19,7 +19,7 @@ const putRoute = createRoute({
 
 export function deskIntegrationRoutes(deps: { integration: DeskIntegrationRepo }) {
   const router = createRouter();
-  router.openapi(getRoute, (c) => c.json({ integration: deps.integration.get() }, 200));
-  router.openapi(putRoute, (c) => c.json({ integration: deps.integration.put(c.req.valid('json')) }, 200));
+  router.openapi(getRoute, async (c) => c.json({ integration: await deps.integration.get() }, 200));
+  router.openapi(putRoute, async (c) => c.json({ integration: await deps.integration.put(c.req.valid('json')) }, 200));
   return router;
 }

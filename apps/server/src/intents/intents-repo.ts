@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { type Intent, type IntentDesk, type IntentInput, type IntentPatch, intentDeskOf } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
+import { caseless } from '../db/dialect-sql.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
@@ -34,69 +35,81 @@ export class IntentsRepo {
     private readonly clock: Clock,
   ) {}
 
-  list(): Intent[] {
-    const rows = statement(this.db, 'SELECT * FROM intents ORDER BY name COLLATE NOCASE').all() as IntentRow[];
+  async list(): Promise<Intent[]> {
+    const rows = await this.db.q.selectFrom('intents').selectAll().orderBy(caseless(this.db.dialect, sql.ref('name'))).execute();
     return rows.map(fromRow);
   }
 
-  get(id: string): Intent | null {
-    const row = statement(this.db, 'SELECT * FROM intents WHERE id = ?').get(id) as IntentRow | undefined;
+  async get(id: string): Promise<Intent | null> {
+    const row = await this.db.q.selectFrom('intents').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? fromRow(row) : null;
   }
 
   /** An intent's hand-off settings alone: the engine checks them for every message the bot reads. */
-  deskOf(id: string): IntentDesk | null {
-    const row = statement(this.db, 'SELECT desk FROM intents WHERE id = ?').get(id) as { desk: string } | undefined;
+  async deskOf(id: string): Promise<IntentDesk | null> {
+    const row = await this.db.q.selectFrom('intents').select('desk').where('id', '=', id).executeTakeFirst();
     return row ? (JSON.parse(row.desk) as IntentDesk) : null;
   }
 
-  nameTaken(name: string, exceptId?: string): boolean {
-    const row = statement(this.db, 'SELECT id FROM intents WHERE name = ?').get(name) as { id: string } | undefined;
+  /** Names compare case-insensitively (SQLite: the column's NOCASE; PostgreSQL: lower()). */
+  async nameTaken(name: string, exceptId?: string): Promise<boolean> {
+    const row = await this.db.q.selectFrom('intents').select('id').where(sql<string>`lower(name)`, '=', name.toLowerCase()).executeTakeFirst();
     return row !== undefined && row.id !== exceptId;
   }
 
-  create(input: IntentInput): Intent {
+  create(input: IntentInput): Promise<Intent> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
-    return this.db.transaction(() => {
+    return this.db.transaction(async (q) => {
       const now = this.clock();
       const id = randomUUID();
-      statement(
-        this.db,
-        'INSERT INTO intents (id, name, phrases, answers, desk, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(id, input.name, JSON.stringify(input.phrases), JSON.stringify(input.answers), JSON.stringify(input.desk), now, now);
+      await q
+        .insertInto('intents')
+        .values({
+          id,
+          name: input.name,
+          phrases: JSON.stringify(input.phrases),
+          answers: JSON.stringify(input.answers),
+          desk: JSON.stringify(input.desk),
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       return this.recorded(id);
-    })();
+    });
   }
 
-  update(id: string, patch: IntentPatch): Intent {
+  update(id: string, patch: IntentPatch): Promise<Intent> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
-    return this.db.transaction(() => {
-      const current = this.get(id) as Intent;
+    return this.db.transaction(async (q) => {
+      const current = (await this.get(id)) as Intent;
       const desk: IntentDesk = { ...current.desk, ...patch.desk };
-      statement(this.db, 'UPDATE intents SET name = ?, phrases = ?, answers = ?, desk = ?, updated_at = ? WHERE id = ?').run(
-        patch.name ?? current.name,
-        JSON.stringify(patch.phrases ?? current.phrases),
-        JSON.stringify(patch.answers ?? current.answers),
-        JSON.stringify(desk),
-        this.clock(),
-        id,
-      );
+      await q
+        .updateTable('intents')
+        .set({
+          name: patch.name ?? current.name,
+          phrases: JSON.stringify(patch.phrases ?? current.phrases),
+          answers: JSON.stringify(patch.answers ?? current.answers),
+          desk: JSON.stringify(desk),
+          updated_at: this.clock(),
+        })
+        .where('id', '=', id)
+        .execute();
       return this.recorded(id);
-    })();
+    });
   }
 
   /** Tickets keep their history: their intent link is cleared by the foreign key. */
-  delete(id: string): void {
+  async delete(id: string): Promise<void> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
-    this.db.transaction(() => {
-      statement(this.db, 'DELETE FROM intents WHERE id = ?').run(id);
-      this.changes.record('intent', id, 'delete', null);
-    })();
+    await this.db.transaction(async (q) => {
+      await q.deleteFrom('intents').where('id', '=', id).execute();
+      await this.changes.record('intent', id, 'delete', null);
+    });
   }
 
-  private recorded(id: string): Intent {
-    const intent = this.get(id) as Intent;
-    this.changes.record('intent', id, 'put', intent);
+  private async recorded(id: string): Promise<Intent> {
+    const intent = (await this.get(id)) as Intent;
+    await this.changes.record('intent', id, 'put', intent);
     return intent;
   }
 }

@@ -11,7 +11,7 @@ export interface IntentsDeps {
   intents: IntentsRepo;
   agents: AgentsRepo;
   /** Called after every change; the bot keeps answering with its previous model until the new one is trained. */
-  retrainBot: () => Promise<void>;
+  startRetrainBot: () => Promise<void>;
 }
 
 const read = [requirePermission('intents.read')];
@@ -45,47 +45,48 @@ const deleteRoute = createRoute({
 
 export function intentsRoutes(deps: IntentsDeps) {
   const router = createRouter();
-  const retrain = () => void deps.retrainBot();
-  const checkAgent = (agentId: string | null | undefined) => {
-    if (agentId && !deps.agents.isActive(agentId)) throw invalid('Pick an active agent.', { 'desk.agentId': 'Pick an active agent.' });
+  // Requests keep the previous model while the new one trains; the intents are read before answering.
+  const retrain = () => deps.startRetrainBot();
+  const checkAgent = async (agentId: string | null | undefined) => {
+    if (agentId && !(await deps.agents.isActive(agentId))) throw invalid('Pick an active agent.', { 'desk.agentId': 'Pick an active agent.' });
   };
-  const checkName = (name: string | undefined, exceptId?: string) => {
-    if (name && deps.intents.nameTaken(name, exceptId)) throw conflict('An intent with this name already exists.', { name: 'Already in use.' });
+  const checkName = async (name: string | undefined, exceptId?: string) => {
+    if (name && (await deps.intents.nameTaken(name, exceptId))) throw conflict('An intent with this name already exists.', { name: 'Already in use.' });
   };
 
-  router.openapi(listRoute, (c) => c.json({ intents: deps.intents.list() }, 200));
+  router.openapi(listRoute, async (c) => c.json({ intents: await deps.intents.list() }, 200));
 
-  router.openapi(getRoute, (c) => {
-    const intent = deps.intents.get(c.req.valid('param').id);
+  router.openapi(getRoute, async (c) => {
+    const intent = await deps.intents.get(c.req.valid('param').id);
     if (!intent) throw notFound('No such intent.');
     return c.json({ intent }, 200);
   });
 
-  router.openapi(createIntentRoute, (c) => {
+  router.openapi(createIntentRoute, async (c) => {
     const input = c.req.valid('json');
-    checkName(input.name);
-    checkAgent(input.desk.agentId);
-    const intent = deps.intents.create(input);
-    retrain();
+    await checkName(input.name);
+    await checkAgent(input.desk.agentId);
+    const intent = await deps.intents.create(input);
+    await retrain();
     return c.json({ intent }, 201);
   });
 
-  router.openapi(patchRoute, (c) => {
+  router.openapi(patchRoute, async (c) => {
     const { id } = c.req.valid('param');
     const patch = c.req.valid('json');
-    if (!deps.intents.get(id)) throw notFound('No such intent.');
-    checkName(patch.name, id);
-    checkAgent(patch.desk?.agentId);
-    const intent = deps.intents.update(id, patch);
-    retrain();
+    if (!(await deps.intents.get(id))) throw notFound('No such intent.');
+    await checkName(patch.name, id);
+    await checkAgent(patch.desk?.agentId);
+    const intent = await deps.intents.update(id, patch);
+    await retrain();
     return c.json({ intent }, 200);
   });
 
-  router.openapi(deleteRoute, (c) => {
+  router.openapi(deleteRoute, async (c) => {
     const { id } = c.req.valid('param');
-    if (!deps.intents.get(id)) throw notFound('No such intent.');
-    deps.intents.delete(id);
-    retrain();
+    if (!(await deps.intents.get(id))) throw notFound('No such intent.');
+    await deps.intents.delete(id);
+    await retrain();
     return c.body(null, 204);
   });
 

@@ -8,9 +8,9 @@ export interface DueJobRunnerOptions<Row> {
    * The rows to handle now, in the order they should start, at most `limit` (the runner asks for no
    * more than it could start plus those it will skip). Rows still being handled may be listed again.
    */
-  due(now: string, limit: number): Row[];
+  due(now: string, limit: number): Promise<Row[]>;
   /** When the earliest row that `due` will list becomes due (ISO), or null when nothing is queued. */
-  nextDueAt(): string | null;
+  nextDueAt(): Promise<string | null>;
   /** Handles one row and records the outcome (done, failed, or retry later) itself. */
   handle(row: Row): Promise<void>;
   /**
@@ -28,7 +28,7 @@ const MAX_TIMER_MS = 2_147_000_000;
 const STALLED_RETRY_MS = 1_000;
 
 /**
- * Runs the rows of a durable queue (a SQLite table) when they are due: up to `concurrency` at a
+ * Runs the rows of a durable queue (a database table) when they are due: up to `concurrency` at a
  * time, never two with the same key at once, and keeps one unref'd timer for the earliest row due
  * later. `kick()` after queueing something; a kick during a run makes the run look again.
  */
@@ -87,7 +87,7 @@ export class DueJobRunner<Row> {
       const run = { handled: 0, broken: false };
       this.running = this.drain(run).finally(() => {
         this.running = null;
-        this.schedule(run.broken || run.handled === 0);
+        this.schedule(run.broken || run.handled === 0).catch((err) => console.error(`[desk] ${this.options.name} failed`, err));
       });
     }
     return this.running;
@@ -112,7 +112,7 @@ export class DueJobRunner<Row> {
       this.kicked = false;
       if (!this.halted && active.size < this.concurrency) {
         // Enough rows to fill the free slots after skipping the keys running or broken.
-        for (const row of due(clock(), this.concurrency + active.size + broken.size)) {
+        for (const row of await due(clock(), this.concurrency + active.size + broken.size)) {
           if (active.size >= this.concurrency) break;
           const key = keyOf(row);
           if (active.has(key) || broken.has(key)) continue;
@@ -139,11 +139,12 @@ export class DueJobRunner<Row> {
   }
 
   /** `stalled`: the run ended without progress, so a due row may be one that cannot start yet. */
-  private schedule(stalled: boolean): void {
+  private async schedule(stalled: boolean): Promise<void> {
     if (!this.started) return;
+    const next = await this.options.nextDueAt();
+    if (!this.started || this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const next = this.options.nextDueAt();
     if (!next) return;
     // Back off only when a row is already due yet could not start; a row due later is simply awaited.
     const overdue = Date.parse(next) <= Date.now();

@@ -1,5 +1,4 @@
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
 
 export interface MediaRecord {
   id: string;
@@ -23,17 +22,17 @@ interface MediaRow {
 export class MediaRepo {
   constructor(private readonly db: Db) {}
 
-  insert(media: MediaRecord): void {
-    statement(
-      this.db,
-      'INSERT INTO media (id, conversation_id, mime_type, size, name, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(media.id, media.conversationId, media.mimeType, media.size, media.name, media.createdAt);
+  async insert(media: MediaRecord): Promise<void> {
+    await this.db.q
+      .insertInto('media')
+      .values({ id: media.id, conversation_id: media.conversationId, mime_type: media.mimeType, size: media.size, name: media.name, created_at: media.createdAt })
+      .execute();
   }
 
-  get(id: string): MediaRecord | null {
-    const row = statement(this.db, 'SELECT * FROM media WHERE id = ?').get(id) as MediaRow | undefined;
+  async get(id: string): Promise<MediaRecord | null> {
+    const row: MediaRow | undefined = await this.db.q.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();
     return row
-      ? { id: row.id, conversationId: row.conversation_id, mimeType: row.mime_type, size: row.size, name: row.name, createdAt: row.created_at }
+      ? { id: row.id, conversationId: row.conversation_id, mimeType: row.mime_type, size: Number(row.size), name: row.name, createdAt: row.created_at }
       : null;
   }
 }

@@ -1,7 +1,6 @@
 import type { Message } from '@desk/core';
 import type { MessagesRepo } from '../conversations/messages-repo.ts';
-import { type Db, inTransaction } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
+import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events/domain-events.ts';
 import type { MediaStore } from './media-store.ts';
 
@@ -22,17 +21,27 @@ export class MediaRetention {
 
   /** Deletes what expired; answers how many files went. */
   async sweep(now = new Date()): Promise<number> {
+    const { db } = this.deps;
     const before = new Date(now.getTime() - this.deps.days * 86_400_000).toISOString();
-    const expired = statement(
-      this.deps.db,
-      `SELECT m.id AS message_id, CAST(j.key AS INTEGER) AS position, substr(json_extract(j.value, '$.url'), 8) AS media_id
-         FROM messages m JOIN tickets t ON t.id = m.ticket_id, json_each(m.attachments) j
-        WHERE t.status = 'solved' AND t.solved_at < ? AND json_extract(j.value, '$.url') LIKE '/media/%'`,
-    ).all(before) as Expired[];
+    const rows = await db.q
+      .selectFrom('messages as m')
+      .innerJoin('tickets as t', 't.id', 'm.ticket_id')
+      .select(['m.id', 'm.attachments'])
+      .where('t.status', '=', 'solved')
+      .where('t.solved_at', '<', before)
+      .where('m.attachments', 'like', '%/media/%')
+      .execute();
+    const expired: Expired[] = [];
+    for (const row of rows) {
+      const attachments = JSON.parse(row.attachments) as { url?: string }[];
+      attachments.forEach((attachment, position) => {
+        if (attachment.url?.startsWith('/media/')) expired.push({ message_id: row.id, position, media_id: attachment.url.slice('/media/'.length) });
+      });
+    }
     const error = `Removed ${this.deps.days} days after the ticket was solved.`;
     for (const row of expired) {
-      const message: Message | null = inTransaction(this.deps.db, () => {
-        statement(this.deps.db, 'DELETE FROM media WHERE id = ?').run(row.media_id);
+      const message: Message | null = await db.transaction(async (q) => {
+        await q.deleteFrom('media').where('id', '=', row.media_id).execute();
         return this.deps.messages.patchAttachment(row.message_id, row.position, { url: '', download: { state: 'failed', error } });
       });
       await this.deps.mediaStore.remove(row.media_id);

@@ -26,6 +26,6 @@ const mediaRoute = createRoute({
 export function mediaRoutes(deps: { sessions: Sessions; media: MediaRepo; mediaStore: MediaStore }) {
   const router = createRouter();
   router.use('/media/*', requireSession(deps.sessions));
-  router.openapi(mediaRoute, (c) => serveMedia(deps.mediaStore, deps.media.get(c.req.valid('param').id)) as never);
+  router.openapi(mediaRoute, async (c) => serveMedia(deps.mediaStore, await deps.media.get(c.req.valid('param').id)) as never);
   return router;
 }

@@ -1,6 +1,5 @@
 import { DeskError, ErrorCode } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
 
 export interface QuotaLimits {
   /** All stored media together (`MEDIA_QUOTA_BYTES`); over it: 507. */
@@ -25,28 +24,32 @@ export class UploadQuota {
   ) {}
 
   /** Bytes all media together may still grow by (channel downloads count too). */
-  globalLeft(): number {
-    const stored = (statement(this.db, 'SELECT COALESCE(SUM(size), 0) AS bytes FROM media').get() as { bytes: number }).bytes;
-    return this.limits.globalBytes - stored;
+  async globalLeft(): Promise<number> {
+    const row = await this.db.q.selectFrom('media').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes')).executeTakeFirst();
+    return this.limits.globalBytes - Number(row?.bytes ?? 0);
   }
 
   /** Bytes this address may still upload now, and the error to answer past them; throws when none. */
-  allowance(address: string, now = Date.now()): { bytes: number; exceeded: DeskError } {
-    const globalLeft = this.globalLeft();
+  async allowance(address: string, now = Date.now()): Promise<{ bytes: number; exceeded: DeskError }> {
+    const globalLeft = await this.globalLeft();
     if (globalLeft <= 0) throw this.storageFull();
     const since = new Date(now - DAY_MS).toISOString();
-    const uploaded = (
-      statement(this.db, 'SELECT COALESCE(SUM(bytes), 0) AS bytes FROM upload_ledger WHERE address = ? AND created_at > ?').get(address, since) as { bytes: number }
-    ).bytes;
+    const row = await this.db.q
+      .selectFrom('upload_ledger')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('bytes'), eb.lit(0)).as('bytes'))
+      .where('address', '=', address)
+      .where('created_at', '>', since)
+      .executeTakeFirst();
+    const uploaded = Number(row?.bytes ?? 0);
     const addressLeft = this.limits.perAddressBytes - uploaded;
     if (addressLeft <= 0) throw this.addressFull();
     return globalLeft < addressLeft ? { bytes: globalLeft, exceeded: this.storageFull() } : { bytes: addressLeft, exceeded: this.addressFull() };
   }
 
-  record(address: string, bytes: number, now = Date.now()): void {
-    statement(this.db, 'INSERT INTO upload_ledger (address, bytes, created_at) VALUES (?, ?, ?)').run(address, bytes, new Date(now).toISOString());
+  async record(address: string, bytes: number, now = Date.now()): Promise<void> {
+    await this.db.q.insertInto('upload_ledger').values({ address, bytes, created_at: new Date(now).toISOString() }).execute();
     // The ledger only needs a day.
-    statement(this.db, 'DELETE FROM upload_ledger WHERE created_at <= ?').run(new Date(now - DAY_MS).toISOString());
+    await this.db.q.deleteFrom('upload_ledger').where('created_at', '<=', new Date(now - DAY_MS).toISOString()).execute();
   }
 
   private storageFull(): DeskError {

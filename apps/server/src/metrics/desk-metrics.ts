@@ -2,9 +2,9 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the metrics read from the database at scrape time (never on the request path). */
 export interface MetricSources {
-  inboxDepth(): { pending: number; oldestReceivedAt: string | null };
+  inboxDepth(): Promise<{ pending: number; oldestReceivedAt: string | null }>;
   /** Outbound messages waiting (pending) or given up on (failed), per channel. */
-  outboxByChannel(): { channel: string; state: 'pending' | 'failed'; count: number }[];
+  outboxByChannel(): Promise<{ channel: string; state: 'pending' | 'failed'; count: number }[]>;
 }
 
 /**
@@ -50,16 +50,16 @@ export class DeskMetrics {
       name: 'desk_inbox_depth',
       help: 'Inbox events waiting for the processor.',
       registers,
-      collect() {
-        this.set(sources.inboxDepth().pending);
+      async collect() {
+        this.set((await sources.inboxDepth()).pending);
       },
     });
     new Gauge({
       name: 'desk_inbox_oldest_age_seconds',
       help: 'Age of the oldest inbox event waiting for the processor (0 when none waits).',
       registers,
-      collect() {
-        const { oldestReceivedAt } = sources.inboxDepth();
+      async collect() {
+        const { oldestReceivedAt } = await sources.inboxDepth();
         this.set(oldestReceivedAt ? Math.max(0, (Date.now() - Date.parse(oldestReceivedAt)) / 1000) : 0);
       },
     });
@@ -68,9 +68,10 @@ export class DeskMetrics {
       help: 'Outbound messages pending delivery or failed, per channel.',
       labelNames: ['channel', 'state'],
       registers,
-      collect() {
+      async collect() {
+        const rows = await sources.outboxByChannel();
         this.reset();
-        for (const row of sources.outboxByChannel()) this.set({ channel: row.channel, state: row.state }, row.count);
+        for (const row of rows) this.set({ channel: row.channel, state: row.state }, row.count);
       },
     });
   }

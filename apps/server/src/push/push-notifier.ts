@@ -32,7 +32,9 @@ export class PushNotifier {
   constructor(private readonly deps: PushNotifierDeps) {
     this.agent = deps.insecureTls ? new HttpsAgent({ rejectUnauthorized: false }) : undefined;
     for (const name of WATCHED) {
-      deps.events.on(name, (payload) => this.handle({ name, payload } as DomainEvent));
+      deps.events.on(name, (payload) =>
+        this.track(this.handle({ name, payload } as DomainEvent).catch((err) => console.error('[desk] planning push notifications failed', err))),
+      );
     }
   }
 
@@ -41,17 +43,17 @@ export class PushNotifier {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  private handle(event: DomainEvent): void {
-    const activeAgentIds = this.deps.agents
-      .list()
-      .filter((a) => a.active)
-      .map((a) => a.id);
+  private async handle(event: DomainEvent): Promise<void> {
+    const activeAgentIds = (await this.deps.agents.list()).filter((a) => a.active).map((a) => a.id);
+    // planPush is pure: the one ticket it may ask about (a user message's) is read first.
+    const ticketId = event.name === 'message.created' ? event.payload.message.ticketId : null;
+    const ticket = ticketId ? await this.deps.tickets.get(ticketId) : null;
     const plans = planPush(event, {
       activeAgentIds,
-      ticketOf: (message) => (message.ticketId ? this.deps.tickets.get(message.ticketId) : null),
+      ticketOf: (message) => (message.ticketId && message.ticketId === ticket?.id ? ticket : null),
     });
     for (const plan of plans) {
-      for (const subscription of this.deps.subscriptions.forAgents(plan.agentIds)) {
+      for (const subscription of await this.deps.subscriptions.forAgents(plan.agentIds)) {
         this.track(this.send(subscription, JSON.stringify(plan.render(subscription.lang))));
       }
     }
@@ -77,7 +79,7 @@ export class PushNotifier {
       );
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;
-      if (status === 404 || status === 410) this.deps.subscriptions.remove(subscription.endpoint);
+      if (status === 404 || status === 410) await this.deps.subscriptions.remove(subscription.endpoint);
       else console.warn('[desk] push notification failed', status ?? (err as Error).message);
     }
   }

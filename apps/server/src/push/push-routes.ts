@@ -45,18 +45,18 @@ export function pushRoutes(deps: {
 }) {
   const router = createRouter();
   router.openapi(keyRoute, (c) => c.json({ publicKey: deps.vapidPublicKey }, 200));
-  router.openapi(subscribeRoute, (c) => {
+  router.openapi(subscribeRoute, async (c) => {
     const input = c.req.valid('json');
     if (!isKnownPushEndpoint(input.endpoint, deps.config.pushServiceOrigins)) {
       throw invalid('This is not the address of a browser push service.', { endpoint: 'Not a known push service.' });
     }
-    if (!deps.pushSubscriptions.save(c.var.agent.id, input, deps.config.pushSubscriptionsPerAgent)) {
+    if (!(await deps.pushSubscriptions.save(c.var.agent.id, input, deps.config.pushSubscriptionsPerAgent))) {
       throw conflict('This device receives another agent’s notifications.', { endpoint: 'Already in use by another agent.' });
     }
     return c.body(null, 204);
   });
-  router.openapi(unsubscribeRoute, (c) => {
-    deps.pushSubscriptions.remove(c.req.valid('json').endpoint, c.var.agent.id);
+  router.openapi(unsubscribeRoute, async (c) => {
+    await deps.pushSubscriptions.remove(c.req.valid('json').endpoint, c.var.agent.id);
     return c.body(null, 204);
   });
   return router;

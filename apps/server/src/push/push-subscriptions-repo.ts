@@ -1,6 +1,5 @@
 import type { PushSubscriptionInput } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
 
 export interface StoredSubscription {
   endpoint: string;
@@ -20,42 +19,60 @@ export class PushSubscriptionsRepo {
    * must not redirect its notifications. The same browser profile (same keys) may change hands:
    * whoever signs in on it last receives its notifications.
    */
-  save(agentId: string, input: PushSubscriptionInput, cap: number): boolean {
-    const current = statement(this.db, 'SELECT agent_id, p256dh, auth FROM push_subscriptions WHERE endpoint = ?').get(input.endpoint) as
-      | { agent_id: string; p256dh: string; auth: string }
-      | undefined;
-    if (current && current.agent_id !== agentId && (current.p256dh !== input.keys.p256dh || current.auth !== input.keys.auth)) return false;
-    statement(
-      this.db,
-      `INSERT INTO push_subscriptions (endpoint, agent_id, p256dh, auth, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (endpoint) DO UPDATE SET agent_id = excluded.agent_id, p256dh = excluded.p256dh, auth = excluded.auth, lang = excluded.lang`,
-    ).run(input.endpoint, agentId, input.keys.p256dh, input.keys.auth, input.lang, new Date().toISOString());
-    statement(
-      this.db,
-      `DELETE FROM push_subscriptions WHERE agent_id = ? AND endpoint NOT IN
-         (SELECT endpoint FROM push_subscriptions WHERE agent_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)`,
-    ).run(agentId, agentId, cap);
-    return true;
+  async save(agentId: string, input: PushSubscriptionInput, cap: number): Promise<boolean> {
+    return this.db.transaction(async (q) => {
+      const current = await q.selectFrom('push_subscriptions').select(['agent_id', 'p256dh', 'auth']).where('endpoint', '=', input.endpoint).executeTakeFirst();
+      if (current && current.agent_id !== agentId && (current.p256dh !== input.keys.p256dh || current.auth !== input.keys.auth)) return false;
+      await q
+        .insertInto('push_subscriptions')
+        .values({ endpoint: input.endpoint, agent_id: agentId, p256dh: input.keys.p256dh, auth: input.keys.auth, lang: input.lang, created_at: new Date().toISOString() })
+        .onConflict((oc) =>
+          oc.column('endpoint').doUpdateSet((eb) => ({
+            agent_id: eb.ref('excluded.agent_id'),
+            p256dh: eb.ref('excluded.p256dh'),
+            auth: eb.ref('excluded.auth'),
+            lang: eb.ref('excluded.lang'),
+          })),
+        )
+        .execute();
+      const keep = await q
+        .selectFrom('push_subscriptions')
+        .select('endpoint')
+        .where('agent_id', '=', agentId)
+        .orderBy('created_at', 'desc')
+        .orderBy('rowid', 'desc')
+        .limit(cap)
+        .execute();
+      await q
+        .deleteFrom('push_subscriptions')
+        .where('agent_id', '=', agentId)
+        .where('endpoint', 'not in', keep.map((k) => k.endpoint))
+        .execute();
+      return true;
+    });
   }
 
-  countOf(agentId: string): number {
-    return (statement(this.db, 'SELECT COUNT(*) AS n FROM push_subscriptions WHERE agent_id = ?').get(agentId) as { n: number }).n;
+  async countOf(agentId: string): Promise<number> {
+    const row = await this.db.q.selectFrom('push_subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('agent_id', '=', agentId).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
-  remove(endpoint: string, agentId?: string): void {
-    if (agentId) statement(this.db, 'DELETE FROM push_subscriptions WHERE endpoint = ? AND agent_id = ?').run(endpoint, agentId);
-    else statement(this.db, 'DELETE FROM push_subscriptions WHERE endpoint = ?').run(endpoint);
+  async remove(endpoint: string, agentId?: string): Promise<void> {
+    let del = this.db.q.deleteFrom('push_subscriptions').where('endpoint', '=', endpoint);
+    if (agentId) del = del.where('agent_id', '=', agentId);
+    await del.execute();
   }
 
   /** Subscriptions of the given active agents. */
-  forAgents(agentIds: readonly string[]): StoredSubscription[] {
+  async forAgents(agentIds: readonly string[]): Promise<StoredSubscription[]> {
     if (agentIds.length === 0) return [];
-    const rows = statement(
-      this.db,
-      `SELECT s.endpoint, s.agent_id AS agentId, s.p256dh, s.auth, s.lang FROM push_subscriptions s
-         JOIN agents a ON a.id = s.agent_id AND a.active = 1
-         WHERE s.agent_id IN (SELECT value FROM json_each(?))`,
-    ).all(JSON.stringify(agentIds)) as StoredSubscription[];
-    return rows;
+    const rows = await this.db.q
+      .selectFrom('push_subscriptions as s')
+      .innerJoin('agents as a', 'a.id', 's.agent_id')
+      .select(['s.endpoint', 's.agent_id as agentId', 's.p256dh', 's.auth', 's.lang'])
+      .where('a.active', '=', 1)
+      .where('s.agent_id', 'in', [...agentIds])
+      .execute();
+    return rows as StoredSubscription[];
   }
 }

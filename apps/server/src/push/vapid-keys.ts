@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
+import { writeSettingOnce } from '../db/settings-store.ts';
 
 export interface VapidKeys {
   publicKey: string;
@@ -12,11 +12,9 @@ export interface VapidKeys {
  * and kept in the database so existing subscriptions stay valid across restarts.
  * The private key never leaves the server.
  */
-export function loadVapidKeys(db: Db, env: { publicKey: string | null; privateKey: string | null }): VapidKeys {
+export async function loadVapidKeys(db: Db, env: { publicKey: string | null; privateKey: string | null }): Promise<VapidKeys> {
   if (env.publicKey && env.privateKey) return { publicKey: env.publicKey, privateKey: env.privateKey };
-  const row = statement(db, "SELECT value FROM settings WHERE key = 'vapid_keys'").get() as { value: string } | undefined;
-  if (row) return JSON.parse(row.value) as VapidKeys;
-  const keys = webpush.generateVAPIDKeys();
-  statement(db, "INSERT INTO settings (key, value) VALUES ('vapid_keys', ?)").run(JSON.stringify(keys));
-  return keys;
+  // Two instances starting on an empty database: the first one's keys win, both use them.
+  const stored = await writeSettingOnce(db, 'vapid_keys', JSON.stringify(webpush.generateVAPIDKeys()));
+  return JSON.parse(stored) as VapidKeys;
 }

@@ -1,6 +1,6 @@
 import { SYNC_ENTITIES, type SyncEntity } from '@desk/core';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
 
 export { SYNC_ENTITIES, type SyncEntity };
 
@@ -21,39 +21,69 @@ export function redactSecrets(data: unknown): unknown {
 }
 
 /**
+ * The highest sequence number a reader may take as its cursor. SQLite: the AUTOINCREMENT counter
+ * (kept even when rows are compacted). PostgreSQL: the newest committed row, which compaction never
+ * removes; writers are serialised (see `Database.transaction` and sync/CONTEXT.md), so no row with
+ * a lower number can commit after it.
+ */
+export async function logHead(db: Db): Promise<number> {
+  switch (db.dialect) {
+    case 'sqlite': {
+      const { rows } = await sql<{ seq: number }>`SELECT seq FROM sqlite_sequence WHERE name = 'change_log'`.execute(db.q);
+      return rows[0]?.seq ?? 0;
+    }
+    case 'postgres': {
+      const row = await db.q.selectFrom('change_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+      return Number(row?.seq ?? 0);
+    }
+    default:
+      throw new Error(`Unknown dialect: ${String(db.dialect satisfies never)}`);
+  }
+}
+
+/**
  * The change log. Every write to synced data calls `record` inside its transaction, so the
- * log and the data commit together. Listeners are poked once the synchronous transaction
- * has finished (a microtask later), with the newest sequence number.
+ * log and the data commit together. Listeners are poked once that transaction has committed,
+ * with the newest sequence number.
  */
 export class ChangeFeed {
-  private readonly insert;
-  private readonly latest;
   private readonly listeners = new Set<PokeListener>();
   private pokeScheduled = false;
 
-  constructor(private readonly db: Db) {
-    this.insert = statement(db, 'INSERT INTO change_log (entity, entity_id, op, data, created_at, audience) VALUES (?, ?, ?, ?, ?, ?)');
-    this.latest = statement(db, 'SELECT COALESCE(MAX(seq), 0) AS seq FROM change_log');
-  }
+  constructor(private readonly db: Db) {}
 
   /**
    * Appends a change. `data` is the entity's full public shape (the client replaces its copy).
    * `audience` limits the row to one agent (e.g. that agent's read marks).
    */
-  record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown, audience: string | null = null): number {
+  async record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown, audience: string | null = null): Promise<number> {
     const payload = op === 'delete' ? null : JSON.stringify(redactSecrets(data));
-    const info = this.insert.run(entity, id, op, payload, new Date().toISOString(), audience);
-    this.schedulePoke();
-    return Number(info.lastInsertRowid);
+    const insert = async () => {
+      await this.db.serialiseLogWriters();
+      return this.db.q
+        .insertInto('change_log')
+        .values({ entity, entity_id: id, op, data: payload, created_at: new Date().toISOString(), audience })
+        .returning('seq')
+        .executeTakeFirstOrThrow();
+    };
+    // A writer outside a transaction still takes the writers' turn (PostgreSQL): see sync/CONTEXT.md.
+    const row = this.db.inTransaction ? await insert() : await this.db.transaction(insert);
+    this.db.afterCommit(() => this.schedulePoke());
+    return Number(row.seq);
   }
 
-  latestSeq(): number {
-    return (this.latest.get() as { seq: number }).seq;
+  latestSeq(): Promise<number> {
+    return logHead(this.db);
   }
 
   onPoke(listener: PokeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Tells the listeners about `cursor` (a commit on this instance or, through the fan-out, on another). */
+  poke(cursor: number): void {
+    for (const listener of this.listeners) listener(cursor);
   }
 
   private schedulePoke(): void {
@@ -62,14 +92,13 @@ export class ChangeFeed {
     queueMicrotask(() => {
       this.pokeScheduled = false;
       // Closed right after the write (shutdown): nobody is listening any more.
-      if (!this.db.open) return;
-      if (this.db.inTransaction) {
-        // Still inside a transaction (one driven by hand across awaits): look again later.
-        setImmediate(() => this.schedulePoke());
-        return;
-      }
-      const cursor = this.latestSeq();
-      for (const listener of this.listeners) listener(cursor);
+      if (!this.db.isOpen) return;
+      this.latestSeq().then(
+        (cursor) => this.poke(cursor),
+        (err) => {
+          if (this.db.isOpen) console.error('[desk] reading the change log head failed', err);
+        },
+      );
     });
   }
 }

@@ -1,6 +1,5 @@
 import {
   type Agent,
-  type Mutation,
   type MutationError,
   type MutationResult,
   mutationErrorOf,
@@ -9,8 +8,7 @@ import {
   type PushRequest,
   type PushResponse,
 } from '@desk/core';
-import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
+import { type Db, TransactionAborted } from '../db/database.ts';
 import { forbidden } from '../http/api-error.ts';
 import type { MutatorContext, RunMutation } from './server-mutators.ts';
 
@@ -34,38 +32,16 @@ interface RecordedRow {
  * fails as a whole (an I/O error, not a refusal) nothing of it is stored and the client resends it.
  */
 export class SyncPush {
-  private readonly getClient;
-  private readonly upsertClient;
-  private readonly getRecorded;
-  private readonly insertRecorded;
-  private readonly batch;
-  private readonly savepoint;
-
   constructor(
     private readonly db: Db,
     private readonly run: RunMutation,
     private readonly now: () => string = () => new Date().toISOString(),
-  ) {
-    this.getClient = statement(db, 'SELECT agent_id, last_mutation_id FROM sync_clients WHERE client_id = ?');
-    this.upsertClient = statement(
-      db,
-      `INSERT INTO sync_clients (client_id, agent_id, last_mutation_id, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at`,
-    );
-    this.getRecorded = statement(db, 'SELECT status, error FROM sync_mutations WHERE client_id = ? AND mutation_id = ?');
-    this.insertRecorded = statement(
-      db,
-      'INSERT INTO sync_mutations (client_id, mutation_id, name, status, error, applied_at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    // Made once: better-sqlite3 runs a nested transaction function as a savepoint.
-    this.batch = db.transaction((agent: Agent, request: PushRequest, effects: (() => void)[]) => this.applyBatch(agent, request, effects));
-    this.savepoint = db.transaction((ctx: MutatorContext, mutation: Mutation) => this.run(ctx, mutation));
-  }
+  ) {}
 
-  push(agent: Agent, request: PushRequest): PushResponse {
+  async push(agent: Agent, request: PushRequest): Promise<PushResponse> {
     if (request.mutations.length === 0) return { results: [] };
     const effects: (() => void)[] = [];
-    const results = this.batch.immediate(agent, request, effects);
+    const results = await this.db.transaction(() => this.applyBatch(agent, request, effects));
     for (const effect of effects) {
       try {
         effect();
@@ -76,30 +52,50 @@ export class SyncPush {
     return { results };
   }
 
-  private applyBatch(agent: Agent, request: PushRequest, effects: (() => void)[]): MutationResult[] {
+  private async applyBatch(agent: Agent, request: PushRequest, effects: (() => void)[]): Promise<MutationResult[]> {
     const { clientId } = request;
-    const client = this.getClient.get(clientId) as { agent_id: string; last_mutation_id: number } | undefined;
+    const client = await this.db.q
+      .selectFrom('sync_clients')
+      .select(['agent_id', 'last_mutation_id'])
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
     if (client && client.agent_id !== agent.id) throw forbidden('This sync client belongs to another agent.');
-    const stored = client?.last_mutation_id ?? 0;
+    const stored = Number(client?.last_mutation_id ?? 0);
     let last = stored;
     let now = '';
     const results: MutationResult[] = [];
     for (const pushed of request.mutations) {
       if (pushed.id <= last) {
-        results.push(this.recorded(clientId, pushed.id));
+        results.push(await this.recorded(clientId, pushed.id));
         continue;
       }
       if (pushed.id > last + 1) break;
       now = this.now();
-      results.push(this.applyOne(agent, clientId, pushed, now, effects));
+      results.push(await this.applyOne(agent, clientId, pushed, now, effects));
       last = pushed.id;
     }
-    if (last !== stored) this.upsertClient.run(clientId, agent.id, last, now);
+    if (last !== stored) {
+      await this.db.q
+        .insertInto('sync_clients')
+        .values({ client_id: clientId, agent_id: agent.id, last_mutation_id: last, updated_at: now })
+        .onConflict((oc) =>
+          oc.column('client_id').doUpdateSet((eb) => ({
+            last_mutation_id: eb.ref('excluded.last_mutation_id'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
     return results;
   }
 
-  private recorded(clientId: string, id: number): MutationResult {
-    const row = this.getRecorded.get(clientId, id) as RecordedRow | undefined;
+  private async recorded(clientId: string, id: number): Promise<MutationResult> {
+    const row: RecordedRow | undefined = await this.db.q
+      .selectFrom('sync_mutations')
+      .select(['status', 'error'])
+      .where('client_id', '=', clientId)
+      .where('mutation_id', '=', id)
+      .executeTakeFirst();
     if (!row) return { id, status: 'applied' };
     const result: MutationResult = { id, status: row.status };
     if (row.error) result.error = JSON.parse(row.error) as MutationError;
@@ -107,7 +103,7 @@ export class SyncPush {
   }
 
   /** Runs one mutation in a savepoint and records its result; call inside the batch's transaction. */
-  private applyOne(agent: Agent, clientId: string, pushed: PushedMutation, now: string, effects: (() => void)[]): MutationResult {
+  private async applyOne(agent: Agent, clientId: string, pushed: PushedMutation, now: string, effects: (() => void)[]): Promise<MutationResult> {
     let error: MutationError | undefined;
     const parsed = parseMutation(pushed.name, pushed.args);
     if (!parsed.ok) {
@@ -115,17 +111,29 @@ export class SyncPush {
     } else {
       const mark = effects.length;
       try {
-        this.savepoint({ agent, now, afterCommit: (effect) => effects.push(effect) }, parsed.mutation);
+        const ctx: MutatorContext = { agent, now, afterCommit: (effect) => effects.push(effect) };
+        await this.db.transaction(() => this.run(ctx, parsed.mutation));
       } catch (err) {
-        // SQLite rolls the whole transaction back on some errors (disk full, out of memory): then
-        // nothing of this batch may be stored piecemeal, so the batch fails and the client resends it.
-        if (!this.db.inTransaction) throw err;
+        if (err instanceof TransactionAborted) throw err;
+        // A refusal rolled back its savepoint. Anything else the database did to the whole transaction
+        // (SQLite aborts it on disk full, out of memory) fails the rollback too and the batch with it:
+        // nothing of this batch is stored piecemeal, and the client resends it.
         effects.length = mark;
         error = mutationErrorOf(err);
         if (error.code === 'internal_error') console.error('[desk] sync mutation failed', pushed.name, err);
       }
     }
-    this.insertRecorded.run(clientId, pushed.id, pushed.name, error ? 'rejected' : 'applied', error ? JSON.stringify(error) : null, now);
+    await this.db.q
+      .insertInto('sync_mutations')
+      .values({
+        client_id: clientId,
+        mutation_id: pushed.id,
+        name: pushed.name,
+        status: error ? 'rejected' : 'applied',
+        error: error ? JSON.stringify(error) : null,
+        applied_at: now,
+      })
+      .execute();
     return error ? { id: pushed.id, status: 'rejected', error } : { id: pushed.id, status: 'applied' };
   }
 }

@@ -13,30 +13,30 @@ const MARK_FILE = 'sync-high-water';
  * epoch is rotated and every client re-bootstraps, keeping its pending work.
  * Answers whether it rotated; afterwards keeps the mark current (at most once a second).
  */
-export function guardAgainstRestore(db: Db, changes: ChangeFeed, dataDir: string): { rotated: boolean; stop: () => void } {
+export async function guardAgainstRestore(db: Db, changes: ChangeFeed, dataDir: string): Promise<{ rotated: boolean; stop: () => Promise<void> }> {
   const file = join(dataDir, MARK_FILE);
   const mark = existsSync(file) ? Number(readFileSync(file, 'utf8')) || 0 : 0;
-  const latest = changes.latestSeq();
+  const latest = await changes.latestSeq();
   const rotated = latest < mark;
-  if (rotated) rotateEpoch(db);
-  const save = () => writeFileSync(file, String(changes.latestSeq()));
-  save();
+  if (rotated) await rotateEpoch(db);
+  const save = async () => writeFileSync(file, String(await changes.latestSeq()));
+  await save();
   let timer: NodeJS.Timeout | null = null;
   const unsubscribe = changes.onPoke(() => {
     if (timer) return;
     timer = setTimeout(() => {
       timer = null;
-      save();
+      save().catch((err) => console.error('[desk] keeping the sync high-water mark failed', err));
     }, 1000);
     timer.unref();
   });
   return {
     rotated,
-    stop() {
+    async stop() {
       unsubscribe();
       if (timer) clearTimeout(timer);
       timer = null;
-      save();
+      await save();
     },
   };
 }

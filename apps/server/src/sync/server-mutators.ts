@@ -13,7 +13,6 @@ import {
   ticketReadId,
 } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
 import type { ChangeFeed } from './change-feed.ts';
 
 /**
@@ -22,22 +21,22 @@ import type { ChangeFeed } from './change-feed.ts';
  * record the change log), so a pushed change and a direct API call behave the same.
  */
 export interface SyncDomain {
-  getTicket(ticketId: string): Ticket | null;
+  getTicket(ticketId: string): Promise<Ticket | null>;
   /** Applies core's ticket rules to the stored ticket; throws a DeskError naming the broken rule. */
-  changeTicket(ticketId: string, change: TicketChange, actorAgentId: string, ctx: MutatorContext): void;
+  changeTicket(ticketId: string, change: TicketChange, actorAgentId: string, ctx: MutatorContext): Promise<void>;
   /**
    * An agent's text reply, idempotent on `messageId` (a retried reply is stored and sent once);
    * checks the reply rules itself, after the idempotency check.
    */
-  reply(input: { ticketId: string; messageId: string; text: string; agentId: string }, ctx: MutatorContext): void;
-  createContact(input: { id: string; name: string; phone?: string | null; email?: string | null; designatedAgentId?: string | null }): void;
+  reply(input: { ticketId: string; messageId: string; text: string; agentId: string }, ctx: MutatorContext): Promise<void>;
+  createContact(input: { id: string; name: string; phone?: string | null; email?: string | null; designatedAgentId?: string | null }): Promise<void>;
   updateContact(
     id: string,
     changes: { name?: string; phone?: string | null; email?: string | null; designatedAgentId?: string | null },
-  ): void;
-  contactExists(id: string): boolean;
+  ): Promise<void>;
+  contactExists(id: string): Promise<boolean>;
   /** Another live contact already has this phone. */
-  phoneTaken(phone: string, exceptId?: string): boolean;
+  phoneTaken(phone: string, exceptId?: string): Promise<boolean>;
 }
 
 const phoneTaken = () => new DeskError(ErrorCode.conflict, 'Another user already has this phone number.', { fields: { phone: 'Already in use.' } });
@@ -55,57 +54,55 @@ export interface MutatorContext {
  * (the push loop records it as `rejected`); returns normally when applied.
  */
 export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDomain) {
-  const upsertRead = statement(
-    db,
-    `INSERT INTO ticket_reads (ticket_id, agent_id, read_at) VALUES (?, ?, ?)
-     ON CONFLICT(ticket_id, agent_id) DO UPDATE SET read_at = excluded.read_at`,
-  );
-
-  function ticketOrThrow(ticketId: string): Ticket {
-    const ticket = domain.getTicket(ticketId);
+  async function ticketOrThrow(ticketId: string): Promise<Ticket> {
+    const ticket = await domain.getTicket(ticketId);
     if (!ticket) throw new DeskError(ErrorCode.notFound, 'This ticket no longer exists.');
     return ticket;
   }
 
-  function changeField(mutation: TicketFieldMutation, ctx: MutatorContext): void {
-    const ticket = ticketOrThrow(mutation.args.ticketId);
+  async function changeField(mutation: TicketFieldMutation, ctx: MutatorContext): Promise<void> {
+    const ticket = await ticketOrThrow(mutation.args.ticketId);
     // Tags are computed against the stored list inside this transaction: add/remove, never replace.
-    domain.changeTicket(ticket.id, ticketChangeOf(mutation, ticket), ctx.agent.id, ctx);
+    await domain.changeTicket(ticket.id, ticketChangeOf(mutation, ticket), ctx.agent.id, ctx);
   }
 
   /** One handler per mutation of core's registry (the type makes a missing one a compile error). */
-  const handlers: MutationHandlers<MutatorContext, void> = {
+  const handlers: MutationHandlers<MutatorContext, Promise<void>> = {
     'ticket.setStatus': changeField,
     'ticket.setPriority': changeField,
     'ticket.assign': changeField,
     'ticket.addTag': changeField,
     'ticket.removeTag': changeField,
-    'ticket.reply': (mutation, ctx) => {
-      ticketOrThrow(mutation.args.ticketId);
-      domain.reply({ ...mutation.args, agentId: ctx.agent.id }, ctx);
+    'ticket.reply': async (mutation, ctx) => {
+      await ticketOrThrow(mutation.args.ticketId);
+      await domain.reply({ ...mutation.args, agentId: ctx.agent.id }, ctx);
     },
-    'ticket.markRead': (mutation, ctx) => {
-      const ticket = ticketOrThrow(mutation.args.ticketId);
-      upsertRead.run(ticket.id, ctx.agent.id, ctx.now);
+    'ticket.markRead': async (mutation, ctx) => {
+      const ticket = await ticketOrThrow(mutation.args.ticketId);
+      await db.q
+        .insertInto('ticket_reads')
+        .values({ ticket_id: ticket.id, agent_id: ctx.agent.id, read_at: ctx.now })
+        .onConflict((oc) => oc.columns(['ticket_id', 'agent_id']).doUpdateSet((eb) => ({ read_at: eb.ref('excluded.read_at') })))
+        .execute();
       const read = { ticketId: ticket.id, agentId: ctx.agent.id, readAt: ctx.now };
-      changes.record('ticketRead', ticketReadId(ticket.id, ctx.agent.id), 'put', read, ctx.agent.id);
+      await changes.record('ticketRead', ticketReadId(ticket.id, ctx.agent.id), 'put', read, ctx.agent.id);
     },
-    'contact.create': (mutation) => {
-      if (domain.contactExists(mutation.args.id)) return; // created by an earlier copy of this mutation
-      if (mutation.args.phone && domain.phoneTaken(mutation.args.phone)) throw phoneTaken();
-      domain.createContact(mutation.args);
+    'contact.create': async (mutation) => {
+      if (await domain.contactExists(mutation.args.id)) return; // created by an earlier copy of this mutation
+      if (mutation.args.phone && (await domain.phoneTaken(mutation.args.phone))) throw phoneTaken();
+      await domain.createContact(mutation.args);
     },
-    'contact.update': (mutation) => {
-      if (!domain.contactExists(mutation.args.id)) throw new DeskError(ErrorCode.notFound, 'This user no longer exists.');
+    'contact.update': async (mutation) => {
+      if (!(await domain.contactExists(mutation.args.id))) throw new DeskError(ErrorCode.notFound, 'This user no longer exists.');
       const { id, ...changesOf } = mutation.args;
-      if (changesOf.phone && domain.phoneTaken(changesOf.phone, id)) throw phoneTaken();
-      domain.updateContact(id, changesOf);
+      if (changesOf.phone && (await domain.phoneTaken(changesOf.phone, id))) throw phoneTaken();
+      await domain.updateContact(id, changesOf);
     },
   };
 
-  return function runMutation(ctx: MutatorContext, mutation: Mutation): void {
+  return async function runMutation(ctx: MutatorContext, mutation: Mutation): Promise<void> {
     if (!mayRun(ctx.agent.role, mutation.name)) throw new DeskError(ErrorCode.forbidden, 'Your role may not do this.');
-    dispatchMutation(handlers, mutation, ctx);
+    await dispatchMutation(handlers, mutation, ctx);
   };
 }
 export type RunMutation = ReturnType<typeof createServerMutators>;

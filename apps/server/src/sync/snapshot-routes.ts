@@ -24,6 +24,6 @@ const snapshotRoute = createRoute({
 
 export function snapshotRoutes(snapshot: SyncSnapshot) {
   const router = createRouter();
-  router.openapi(snapshotRoute, (c) => c.json(snapshot.read(c.var.agent, c.req.valid('query')), 200));
+  router.openapi(snapshotRoute, async (c) => c.json(await snapshot.read(c.var.agent, c.req.valid('query')), 200));
   return router;
 }

@@ -1,21 +1,20 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { type Agent, can, DeskError, ErrorCode, exhaustiveSwitchError, type SnapshotQuery, type SnapshotResponse, type SyncChange, type SyncEntity } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
-import { ENTITY_PERMISSION, logHead, type SyncPull } from './pull.ts';
+import { jsonText } from '../db/dialect-sql.ts';
+import { logHead } from './change-feed.ts';
+import { ENTITY_PERMISSION, type SyncPull } from './pull.ts';
 
 interface LogRow {
   seq: number;
-  entity: SyncEntity;
+  entity: string;
   entity_id: string;
-  data: string;
-  at?: string;
+  data: string | null;
+  at?: string | null;
 }
 
 const OTHER_ENTITIES: readonly SyncEntity[] = ['contact', 'agent', 'intent', 'integration', 'ticketRead'];
-/** The latest row of its entity, still present, visible to the agent. */
-const LATEST = `op = 'put' AND (audience IS NULL OR audience = @agent)
-  AND NOT EXISTS (SELECT 1 FROM change_log d WHERE d.entity = c.entity AND d.entity_id = c.entity_id AND d.seq > c.seq)`;
 
 /**
  * A new device's first download, read from the change log like a bootstrap pull (same rows, same
@@ -30,32 +29,39 @@ export class SyncSnapshot {
     private readonly pull: SyncPull,
   ) {}
 
-  read(agent: Agent, query: SnapshotQuery): SnapshotResponse {
+  /** The latest row of its entity, still present, visible to the agent, at or below the head. */
+  private latest(agent: Agent, head: number) {
+    return this.db.q
+      .selectFrom('change_log as c')
+      .select(['c.seq', 'c.entity', 'c.entity_id', 'c.data'])
+      .where('c.op', '=', 'put')
+      .where('c.seq', '<=', head)
+      .where((eb) => eb.or([eb('c.audience', 'is', null), eb('c.audience', '=', agent.id)]))
+      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM change_log d WHERE d.entity = c.entity AND d.entity_id = c.entity_id AND d.seq > c.seq)`);
+  }
+
+  read(agent: Agent, query: SnapshotQuery): Promise<SnapshotResponse> {
     const allowed = (entity: SyncEntity) => can(agent.role, ENTITY_PERMISSION[entity]);
-    return this.db.transaction((): SnapshotResponse => {
-      const head = logHead(this.db);
-      const epoch = this.pull.currentEpoch();
+    return this.db.transaction(async (q): Promise<SnapshotResponse> => {
+      const head = await logHead(this.db);
+      const epoch = await this.pull.currentEpoch();
       const empty: SnapshotResponse = { changes: [], next: null, head, epoch };
       switch (query.part) {
         case 'ticket': {
           if (!allowed('ticket')) return empty;
           if (query.ticketId) {
             // One ticket a device dropped (or never had), opened or found by a search.
-            const rows = statement(this.db, `SELECT seq, entity, entity_id, data FROM change_log c WHERE entity = 'ticket' AND entity_id = @id AND ${LATEST}`).all({
-              agent: agent.id,
-              id: query.ticketId,
-            }) as LogRow[];
+            const rows = await this.latest(agent, head).where('c.entity', '=', 'ticket').where('c.entity_id', '=', query.ticketId).execute();
             return { changes: rows.map(toChange), next: null, head, epoch };
           }
           const [at, id] = query.after ? ticketPosition(query.after) : [null, null];
+          const updatedAt = jsonText(this.db.dialect, sql.ref('c.data'), 'updatedAt');
           // Newest-updated first, keyset-paged on (updatedAt, id).
-          const rows = statement(
-            this.db,
-            `SELECT seq, entity, entity_id, data, json_extract(data, '$.updatedAt') AS at FROM change_log c
-               WHERE entity = 'ticket' AND ${LATEST}
-                 AND (@at IS NULL OR json_extract(data, '$.updatedAt') < @at OR (json_extract(data, '$.updatedAt') = @at AND entity_id < @id))
-               ORDER BY at DESC, entity_id DESC LIMIT @limit`,
-          ).all({ agent: agent.id, at, id, limit: query.limit + 1 }) as LogRow[];
+          let select = this.latest(agent, head).select(updatedAt.as('at')).where('c.entity', '=', 'ticket');
+          if (at !== null && id !== null) {
+            select = select.where((eb) => eb.or([eb(updatedAt, '<', at), eb.and([eb(updatedAt, '=', at), eb('c.entity_id', '<', id)])]));
+          }
+          const rows: LogRow[] = await select.orderBy('at', 'desc').orderBy('c.entity_id', 'desc').limit(query.limit + 1).execute();
           const more = rows.length > query.limit;
           if (more) rows.pop();
           const last = rows.at(-1);
@@ -64,12 +70,12 @@ export class SyncSnapshot {
         case 'other': {
           const entities = OTHER_ENTITIES.filter(allowed);
           if (entities.length === 0) return empty;
-          const rows = statement(
-            this.db,
-            `SELECT seq, entity, entity_id, data FROM change_log c
-               WHERE entity IN (${entities.map((e) => `'${e}'`).join(', ')}) AND ${LATEST} AND seq > @after
-               ORDER BY seq LIMIT @limit`,
-          ).all({ agent: agent.id, after: Number(query.after ?? 0), limit: query.limit + 1 }) as LogRow[];
+          const rows = await this.latest(agent, head)
+            .where('c.entity', 'in', entities)
+            .where('c.seq', '>', Number(query.after ?? 0))
+            .orderBy('c.seq')
+            .limit(query.limit + 1)
+            .execute();
           const more = rows.length > query.limit;
           if (more) rows.pop();
           return { changes: rows.map(toChange), next: more ? String(rows.at(-1)?.seq ?? 0) : null, head, epoch };
@@ -77,22 +83,19 @@ export class SyncSnapshot {
         case 'message': {
           if (!allowed('message')) return empty;
           if (query.ticketId) {
-            const ids = (statement(this.db, 'SELECT id FROM messages WHERE ticket_id = ?').all(query.ticketId) as { id: string }[]).map((m) => m.id);
+            const ids = (await q.selectFrom('messages').select('id').where('ticket_id', '=', query.ticketId).execute()).map((m) => m.id);
             if (ids.length === 0) return empty;
-            const rows = statement(
-              this.db,
-              `SELECT seq, entity, entity_id, data FROM change_log c
-                 WHERE entity = 'message' AND entity_id IN (SELECT value FROM json_each(@ids)) AND ${LATEST} ORDER BY seq`,
-            ).all({ agent: agent.id, ids: JSON.stringify(ids) }) as LogRow[];
+            const rows = await this.latest(agent, head).where('c.entity', '=', 'message').where('c.entity_id', 'in', ids).orderBy('c.seq').execute();
             return { changes: rows.map(toChange), next: null, head, epoch };
           }
-          // Newest first: walk the log backwards (`+entity` keeps SQLite on the seq order instead of the entity index).
-          const rows = statement(
-            this.db,
-            `SELECT seq, entity, entity_id, data FROM change_log c
-               WHERE +entity = 'message' AND ${LATEST} AND seq < @before
-               ORDER BY seq DESC LIMIT @limit`,
-          ).all({ agent: agent.id, before: query.after ? Number(query.after) : Number.MAX_SAFE_INTEGER, limit: query.limit + 1 }) as LogRow[];
+          // Newest first: walk the log backwards (on SQLite `+entity` keeps the planner on the seq order, not the entity index).
+          const entity = this.db.dialect === 'sqlite' ? sql<string>`+c.entity` : sql<string>`c.entity`;
+          const rows = await this.latest(agent, head)
+            .where(entity, '=', 'message')
+            .where('c.seq', '<', query.after ? Number(query.after) : Number.MAX_SAFE_INTEGER)
+            .orderBy('c.seq', 'desc')
+            .limit(query.limit + 1)
+            .execute();
           const more = rows.length > query.limit;
           if (more) rows.pop();
           return { changes: rows.map(toChange), next: more ? String(rows.at(-1)?.seq ?? 0) : null, head, epoch };
@@ -100,7 +103,7 @@ export class SyncSnapshot {
         default:
           return exhaustiveSwitchError(query.part, 'snapshot part');
       }
-    })();
+    });
   }
 }
 
@@ -118,5 +121,5 @@ function ticketPosition(after: string): [string, string] {
 }
 
 function toChange(row: LogRow): SyncChange {
-  return { seq: row.seq, entity: row.entity, id: row.entity_id, op: 'put', data: JSON.parse(row.data) };
+  return { seq: Number(row.seq), entity: row.entity as SyncEntity, id: row.entity_id, op: 'put', data: JSON.parse(row.data ?? 'null') };
 }

@@ -13,12 +13,12 @@ export const POKE_BYTES_MAX = 64 * 1024;
  * compaction, permission filter and `lastMutationIds`), so the client applies it without a second
  * round trip. The client applies it only when its cursor is still `from`; otherwise it pulls.
  */
-export function streamPoke(pull: SyncPull, agent: Agent, from: number, latest: number, epoch: string | undefined): { id: number; data: string } {
+export async function streamPoke(pull: SyncPull, agent: Agent, from: number, latest: number, epoch: string | undefined): Promise<{ id: number; data: string }> {
   const bare = (): { id: number; data: string } => ({ id: latest, data: JSON.stringify({ cursor: latest, more: true } satisfies StreamPoke) });
   if (from < 0 || from >= latest) return bare();
-  let page: ReturnType<SyncPull['pull']>;
+  let page: Awaited<ReturnType<SyncPull['pull']>>;
   try {
-    page = pull.pull(agent, { cursor: from, limit: POKE_ROWS_MAX, epoch });
+    page = await pull.pull(agent, { cursor: from, limit: POKE_ROWS_MAX, epoch });
   } catch (error) {
     // reset_required and the like: the client learns it from its own pull.
     if (error instanceof DeskError) return bare();

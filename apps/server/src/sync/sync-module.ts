@@ -20,21 +20,21 @@ export function createSync(
   const emitAfterCommit = (list: DomainEvent[], afterCommit: (effect: () => void) => void) => afterCommit(() => events.emitAll(list));
   const domain: SyncDomain = {
     getTicket: (id) => tickets.get(id),
-    changeTicket: (id, change, actorAgentId, ctx) => {
+    changeTicket: async (id, change, actorAgentId, ctx) => {
       const list: DomainEvent[] = [];
-      ticketService.changeTicketInTransaction(id, change, actorAgentId, list);
+      await ticketService.changeTicketInTransaction(id, change, actorAgentId, list);
       emitAfterCommit(list, ctx.afterCommit);
     },
-    reply: (input, ctx) => {
+    reply: async (input, ctx) => {
       const list: DomainEvent[] = [];
-      engine.replyInTransaction(input, list);
+      await engine.replyInTransaction(input, list);
       emitAfterCommit(list, ctx.afterCommit);
     },
-    createContact: (input) => void contacts.create(input),
-    updateContact: (id, changesOf) => void contacts.update(id, changesOf),
-    contactExists: (id) => contacts.get(id, { includeDeleted: true }) !== null,
-    phoneTaken: (phone, exceptId) => {
-      const holder = contacts.findByPhone(phone);
+    createContact: async (input) => void (await contacts.create(input)),
+    updateContact: async (id, changesOf) => void (await contacts.update(id, changesOf)),
+    contactExists: async (id) => (await contacts.get(id, { includeDeleted: true })) !== null,
+    phoneTaken: async (phone, exceptId) => {
+      const holder = await contacts.findByPhone(phone);
       return holder !== null && holder.id !== exceptId;
     },
   };

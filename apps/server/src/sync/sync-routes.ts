@@ -84,15 +84,15 @@ export function syncRoutes(deps: SyncDeps) {
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
   const caps = new StreamCaps({ agent: deps.streamsPerAgent ?? 10, address: deps.streamsPerAddress ?? 50 });
 
-  router.openapi(pullRoute, (c) => {
+  router.openapi(pullRoute, async (c) => {
     const query = c.req.valid('query');
     const epoch = c.req.header(EPOCH_HEADER) ?? query.epoch;
-    return c.json(deps.pull.pull(c.var.agent, { cursor: query.cursor, limit: query.limit, epoch }), 200);
+    return c.json(await deps.pull.pull(c.var.agent, { cursor: query.cursor, limit: query.limit, epoch }), 200);
   });
 
-  router.openapi(pushRoute, (c) => {
-    deps.pull.checkEpoch(c.req.header(EPOCH_HEADER));
-    return c.json(deps.push.push(c.var.agent, c.req.valid('json')), 200);
+  router.openapi(pushRoute, async (c) => {
+    await deps.pull.checkEpoch(c.req.header(EPOCH_HEADER));
+    return c.json(await deps.push.push(c.var.agent, c.req.valid('json')), 200);
   });
 
   router.openapi(streamRoute, (c) => {
@@ -106,7 +106,7 @@ export function syncRoutes(deps: SyncDeps) {
     c.header('Cache-Control', 'no-cache, no-transform');
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
-      let latest = deps.changes.latestSeq();
+      let latest = await deps.changes.latestSeq();
       let closed = false;
       let wake: (() => void) | null = null;
       const untrack = deps.trackStream?.() ?? (() => {});
@@ -124,10 +124,10 @@ export function syncRoutes(deps: SyncDeps) {
         if (revocationEnds(revocation, session)) end();
       });
       try {
-        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ cursor: latest, epoch: deps.pull.currentEpoch() }), retry: 2000 });
+        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ cursor: latest, epoch: await deps.pull.currentEpoch() }), retry: 2000 });
         while (!closed) {
           if (latest > sent) {
-            const poke = streamPoke(deps.pull, agent, sent, latest, query.epoch);
+            const poke = await streamPoke(deps.pull, agent, sent, latest, query.epoch);
             sent = Math.max(latest, poke.id);
             await stream.writeSSE({ event: 'poke', id: String(poke.id), data: poke.data });
           }
@@ -141,7 +141,8 @@ export function syncRoutes(deps: SyncDeps) {
             };
           });
           wake = null;
-          if (!closed && !deps.sessions.isLive(session.tokenHash)) closed = true;
+          // A database that went away (shutdown) ends the stream too.
+          if (!closed && !(await deps.sessions.isLive(session.tokenHash).catch(() => false))) closed = true;
           if (!woke && !closed) await stream.writeSSE({ event: 'heartbeat', data: String(Date.now()) });
         }
       } finally {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
-import { readSetting, writeSetting } from '../db/settings-store.ts';
+import { readSetting, writeSetting, writeSettingOnce } from '../db/settings-store.ts';
 
 const EPOCH_KEY = 'sync_epoch';
 const HORIZON_KEY = 'sync_horizon';
@@ -16,46 +15,58 @@ const HORIZON_KEY = 'sync_horizon';
  * - The horizon is the oldest cursor the log can still serve: {@link compactLog} drops rows
  *   up to it, and any cursor below it (other than 0, the bootstrap) must re-bootstrap.
  */
-export function syncEpoch(db: Db): string {
-  const stored = readSetting(db, EPOCH_KEY);
+export async function syncEpoch(db: Db): Promise<string> {
+  const stored = await readSetting(db, EPOCH_KEY);
   if (stored !== undefined) return stored;
-  const epoch = randomUUID();
-  statement(db, 'INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(EPOCH_KEY, epoch);
-  return readSetting(db, EPOCH_KEY) as string;
+  // Two instances starting together on an empty database: the first write wins, both read it.
+  return writeSettingOnce(db, EPOCH_KEY, randomUUID());
 }
 
 /** Starts a new history: every client re-bootstraps on its next pull or push. */
-export function rotateEpoch(db: Db): string {
+export async function rotateEpoch(db: Db): Promise<string> {
   const epoch = randomUUID();
-  writeSetting(db, EPOCH_KEY, epoch);
+  await writeSetting(db, EPOCH_KEY, epoch);
   return epoch;
 }
 
-export function syncHorizon(db: Db): number {
-  const stored = readSetting(db, HORIZON_KEY);
+export async function syncHorizon(db: Db): Promise<number> {
+  const stored = await readSetting(db, HORIZON_KEY);
   return stored === undefined ? 0 : Number(stored);
 }
 
 /**
  * Shrinks the log. Rows superseded by a later row for the same entity are always safe to drop
  * (pulls only ever serve the latest row per entity). Rows at or below `horizon` (including
- * deletes) are dropped too, and cursors below the horizon then answer `reset_required`.
+ * deletes) are dropped too, and cursors below the horizon then answer `reset_required`. The
+ * newest row stays whatever it is: on PostgreSQL it is the log's head.
  */
-export function compactLog(db: Db, horizon?: number): { removed: number; horizon: number } {
-  return db
-    .transaction(() => {
-      let removed = statement(
-        db,
-        `DELETE FROM change_log WHERE EXISTS (
-             SELECT 1 FROM change_log later
-             WHERE later.entity = change_log.entity AND later.entity_id = change_log.entity_id AND later.seq > change_log.seq)`,
-      ).run().changes;
-      const current = syncHorizon(db);
-      if (horizon !== undefined && horizon > current) {
-        removed += statement(db, "DELETE FROM change_log WHERE seq <= ? AND op = 'delete'").run(horizon).changes;
-        writeSetting(db, HORIZON_KEY, String(horizon));
-      }
-      return { removed, horizon: Math.max(current, horizon ?? 0) };
-    })
-    .immediate();
+export function compactLog(db: Db, horizon?: number): Promise<{ removed: number; horizon: number }> {
+  return db.transaction(async (q) => {
+    const superseded = await q
+      .deleteFrom('change_log')
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('change_log as later')
+            .select('later.seq')
+            .whereRef('later.entity', '=', 'change_log.entity')
+            .whereRef('later.entity_id', '=', 'change_log.entity_id')
+            .whereRef('later.seq', '>', 'change_log.seq'),
+        ),
+      )
+      .executeTakeFirst();
+    let removed = Number(superseded.numDeletedRows);
+    const current = await syncHorizon(db);
+    if (horizon !== undefined && horizon > current) {
+      const head = await q.selectFrom('change_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+      const deletes = await q
+        .deleteFrom('change_log')
+        .where('seq', '<=', horizon)
+        .where('op', '=', 'delete')
+        .where('seq', '<', Number(head?.seq ?? 0))
+        .executeTakeFirst();
+      removed += Number(deletes.numDeletedRows);
+      await writeSetting(db, HORIZON_KEY, String(horizon));
+    }
+    return { removed, horizon: Math.max(current, horizon ?? 0) };
+  });
 }

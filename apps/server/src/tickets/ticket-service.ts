@@ -4,7 +4,7 @@ import { isBotLanguage } from '../conversations/bot/languages.ts';
 import type { ConversationRecord, ConversationsRepo } from '../conversations/conversations-repo.ts';
 import { type ConversationEngine, systemText } from '../conversations/engine.ts';
 import type { MessagesRepo } from '../conversations/messages-repo.ts';
-import { type Db, inTransaction } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import type { DomainEvent, EventBus } from '../events/domain-events.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { TicketsRepo } from './tickets-repo.ts';
@@ -28,46 +28,49 @@ export interface TicketServiceDeps {
 export class TicketService {
   constructor(private readonly deps: TicketServiceDeps) {}
 
-  changeTicket(ticketId: string, change: TicketChange, actorAgentId: string): Ticket {
+  async changeTicket(ticketId: string, change: TicketChange, actorAgentId: string): Promise<Ticket> {
     const events: DomainEvent[] = [];
-    const ticket = inTransaction(this.deps.db, () => this.changeTicketInTransaction(ticketId, change, actorAgentId, events));
+    const ticket = await this.deps.db.transaction(() => this.changeTicketInTransaction(ticketId, change, actorAgentId, events));
     this.deps.events.emitAll(events);
     return ticket;
   }
 
   /** The change's writes, for callers that already hold a transaction; they emit `events` after commit. */
-  changeTicketInTransaction(ticketId: string, change: TicketChange, actorAgentId: string, events: DomainEvent[]): Ticket {
+  async changeTicketInTransaction(ticketId: string, change: TicketChange, actorAgentId: string, events: DomainEvent[]): Promise<Ticket> {
     const { tickets, conversations, agents, engine, messages } = this.deps;
-    const previous = engine.requireTicket(ticketId);
-    const result = applyTicketChange(previous, change, { now: this.deps.clock(), isActiveAgent: (id) => agents.isActive(id) });
+    const previous = await engine.requireTicket(ticketId);
+    // Core's rules are pure: the one agent they may ask about (the new assignee) is read first.
+    const assignee = change.assigneeId ?? null;
+    const assigneeActive = assignee !== null && (await agents.isActive(assignee));
+    const result = applyTicketChange(previous, change, { now: this.deps.clock(), isActiveAgent: (id) => id === assignee && assigneeActive });
     if (!result.ok) throw new DeskError(ErrorCode.ruleViolated, result.message, { rule: result.rule });
 
-    const conversation = conversations.get(previous.conversationId) as ConversationRecord;
+    const conversation = (await conversations.get(previous.conversationId)) as ConversationRecord;
     const wasActive = isActiveStatus(previous.status);
     const isActive = isActiveStatus(result.value.status);
     if (!wasActive && isActive && conversation.activeTicketId && conversation.activeTicketId !== ticketId) {
-      const other = tickets.get(conversation.activeTicketId);
+      const other = await tickets.get(conversation.activeTicketId);
       throw new DeskError(
         ErrorCode.conflict,
         `This conversation continues in ticket #${other?.number ?? '?'}: it can't be reopened while that one is active.`,
       );
     }
-    const ticket = tickets.save(result.value);
-    const actorName = agents.get(actorAgentId)?.name ?? 'an agent';
+    const ticket = await tickets.save(result.value);
+    const actorName = (await agents.get(actorAgentId))?.name ?? 'an agent';
     const language = isBotLanguage(conversation.language) ? conversation.language : 'en';
     let note = null;
     if (wasActive && !isActive) {
-      if (conversation.activeTicketId === ticketId) conversations.setMode(conversation.id, 'bot', null);
-      note = engine.appendSystem(conversation, ticketId, systemText.solved(ticket.number, actorName, language));
+      if (conversation.activeTicketId === ticketId) await conversations.setMode(conversation.id, 'bot', null);
+      note = await engine.appendSystem(conversation, ticketId, systemText.solved(ticket.number, actorName, language));
     } else if (!wasActive && isActive) {
-      conversations.setMode(conversation.id, 'desk', ticketId);
-      note = engine.appendSystem(conversation, ticketId, systemText.reopened(ticket.number, actorName, language));
+      await conversations.setMode(conversation.id, 'desk', ticketId);
+      note = await engine.appendSystem(conversation, ticketId, systemText.reopened(ticket.number, actorName, language));
     }
     events.push({ name: 'ticket.updated', payload: { ticket, previous, actorId: actorAgentId } });
     if (note) {
       events.push({
         name: 'message.created',
-        payload: { message: messages.get(note.id) ?? note, channel: conversation.channel, externalId: conversation.externalId },
+        payload: { message: (await messages.get(note.id)) ?? note, channel: conversation.channel, externalId: conversation.externalId },
       });
     }
     return ticket;

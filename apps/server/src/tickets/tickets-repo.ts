@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { AuthorKind, Channel, Ticket, TicketFilter, TicketPriority, TicketStatus } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { statement } from '../db/statements.ts';
+import { containsPattern, likeText } from '../db/dialect-sql.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
@@ -70,116 +71,118 @@ function fromRow(row: TicketRow): Ticket {
   };
 }
 
-const escapeLike = (text: string) => `%${text.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-
 export class TicketsRepo {
-  private readonly byId;
-
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeFeed,
     private readonly clock: Clock,
-  ) {
-    this.byId = statement(db, 'SELECT * FROM tickets WHERE id = ?');
-  }
+  ) {}
 
-  get(id: string): Ticket | null {
-    const row = this.byId.get(id) as TicketRow | undefined;
-    return row ? fromRow(row) : null;
+  async get(id: string): Promise<Ticket | null> {
+    const row = await this.db.q.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? fromRow(row as TicketRow) : null;
   }
 
   /** Call inside a transaction: the number is the next one in sequence. */
-  create(input: NewTicket): Ticket {
+  async create(input: NewTicket): Promise<Ticket> {
     const now = this.clock();
     const id = randomUUID();
-    const { next } = statement(this.db, 'SELECT COALESCE(MAX(number), 0) + 1 AS next FROM tickets').get() as { next: number };
-    statement(
-      this.db,
-      `INSERT INTO tickets (id, number, subject, status, priority, tags, assignee_id, contact_id, channel,
-           conversation_id, intent_id, intent_confidence, created_at, updated_at, solved_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      id,
-      next,
-      input.subject,
-      input.status,
-      input.priority,
-      JSON.stringify(input.tags),
-      input.assigneeId,
-      input.contactId,
-      input.channel,
-      input.conversationId,
-      input.intentId,
-      input.intentConfidence,
-      now,
-      now,
-      input.status === 'solved' ? now : null,
-    );
+    // Numbers come from the highest so far; on PostgreSQL two instances could read the same one, so
+    // the insert takes the change-log writers' turn first (writers are serialised there anyway).
+    await this.db.serialiseLogWriters();
+    const { next } = await this.db.q
+      .selectFrom('tickets')
+      .select(sql<number>`COALESCE(MAX(number), 0) + 1`.as('next'))
+      .executeTakeFirstOrThrow();
+    await this.db.q
+      .insertInto('tickets')
+      .values({
+        id,
+        number: Number(next),
+        subject: input.subject,
+        status: input.status,
+        priority: input.priority,
+        tags: JSON.stringify(input.tags),
+        assignee_id: input.assigneeId,
+        contact_id: input.contactId,
+        channel: input.channel,
+        conversation_id: input.conversationId,
+        intent_id: input.intentId,
+        intent_confidence: input.intentConfidence,
+        created_at: now,
+        updated_at: now,
+        solved_at: input.status === 'solved' ? now : null,
+      })
+      .execute();
     return this.recorded(id);
   }
 
   /** Stores the fields agents change; the caller has checked them against the ticket rules. */
-  save(ticket: Pick<Ticket, 'id' | 'status' | 'priority' | 'assigneeId' | 'tags' | 'solvedAt'>): Ticket {
-    statement(
-      this.db,
-      'UPDATE tickets SET status = ?, priority = ?, assignee_id = ?, tags = ?, solved_at = ?, updated_at = ? WHERE id = ?',
-    ).run(ticket.status, ticket.priority, ticket.assigneeId, JSON.stringify(ticket.tags), ticket.solvedAt, this.clock(), ticket.id);
+  async save(ticket: Pick<Ticket, 'id' | 'status' | 'priority' | 'assigneeId' | 'tags' | 'solvedAt'>): Promise<Ticket> {
+    await this.db.q
+      .updateTable('tickets')
+      .set({
+        status: ticket.status,
+        priority: ticket.priority,
+        assignee_id: ticket.assigneeId,
+        tags: JSON.stringify(ticket.tags),
+        solved_at: ticket.solvedAt,
+        updated_at: this.clock(),
+      })
+      .where('id', '=', ticket.id)
+      .execute();
     return this.recorded(ticket.id);
   }
 
   /** A new message in the ticket moves it up the queue. */
-  touch(id: string): Ticket {
-    statement(this.db, 'UPDATE tickets SET updated_at = ? WHERE id = ?').run(this.clock(), id);
+  async touch(id: string): Promise<Ticket> {
+    await this.db.q.updateTable('tickets').set({ updated_at: this.clock() }).where('id', '=', id).execute();
     return this.recorded(id);
   }
 
-  list(filter: TicketFilter, page: { limit: number; offset: number }): { tickets: TicketListItem[]; total: number } {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.statuses.length > 0) {
-      where.push(`t.status IN (${filter.statuses.map(() => '?').join(',')})`);
-      params.push(...filter.statuses);
-    }
-    if (filter.priorities.length > 0) {
-      where.push(`t.priority IN (${filter.priorities.map(() => '?').join(',')})`);
-      params.push(...filter.priorities);
-    }
+  async list(filter: TicketFilter, page: { limit: number; offset: number }): Promise<{ tickets: TicketListItem[]; total: number }> {
+    const { dialect } = this.db;
+    let base = this.db.q.selectFrom('tickets as t').innerJoin('contacts as c', 'c.id', 't.contact_id');
+    if (filter.statuses.length > 0) base = base.where('t.status', 'in', filter.statuses);
+    if (filter.priorities.length > 0) base = base.where('t.priority', 'in', filter.priorities);
     if (filter.assignees.length > 0) {
       const ids = filter.assignees.filter((a) => a !== 'none');
-      const parts: string[] = [];
-      if (ids.length > 0) {
-        parts.push(`t.assignee_id IN (${ids.map(() => '?').join(',')})`);
-        params.push(...ids);
-      }
-      if (filter.assignees.includes('none')) parts.push('t.assignee_id IS NULL');
-      where.push(`(${parts.join(' OR ')})`);
+      const none = filter.assignees.includes('none');
+      base = base.where((eb) => {
+        const parts = [];
+        if (ids.length > 0) parts.push(eb('t.assignee_id', 'in', ids));
+        if (none) parts.push(eb('t.assignee_id', 'is', null));
+        return eb.or(parts);
+      });
     }
     const text = filter.text.trim();
     if (text) {
-      const like = escapeLike(text);
+      const like = containsPattern(text);
       const number = /^#?(\d+)$/.exec(text)?.[1];
-      where.push(`(t.subject LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\'
-        OR t.number = ? OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.text LIKE ? ESCAPE '\\'))`);
-      params.push(like, like, like, number ? Number(number) : -1, like);
+      base = base.where((eb) =>
+        eb.or([
+          likeText(dialect, sql.ref('t.subject'), like),
+          likeText(dialect, sql.ref('c.name'), like),
+          likeText(dialect, sql.ref('c.phone'), like),
+          eb('t.number', '=', number ? Number(number) : -1),
+          eb.exists(eb.selectFrom('messages as m').select('m.id').whereRef('m.ticket_id', '=', 't.id').where(likeText(dialect, sql.ref('m.text'), like))),
+        ]),
+      );
     }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const { total } = statement(
-      this.db,
-      `SELECT COUNT(*) AS total FROM tickets t JOIN contacts c ON c.id = t.contact_id ${clause}`,
-    ).get(...params) as { total: number };
-    const rows = statement(
-      this.db,
-      `SELECT t.*, c.name AS requester_name, c.phone AS requester_phone,
-           m.text AS last_text, m.author_kind AS last_author, m.created_at AS last_at
-         FROM tickets t
-         JOIN contacts c ON c.id = t.contact_id
-         LEFT JOIN messages m ON m.rowid = (SELECT MAX(rowid) FROM messages WHERE ticket_id = t.id)
-         ${clause}
-         ORDER BY t.updated_at DESC, t.number DESC
-         LIMIT ? OFFSET ?`,
-    ).all(...params, page.limit, page.offset) as ListRow[];
+    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = (await base
+      .leftJoin('messages as m', (join) =>
+        join.on('m.rowid', '=', (eb) => eb.selectFrom('messages').select((e) => e.fn.max('rowid').as('r')).whereRef('ticket_id', '=', 't.id')),
+      )
+      .selectAll('t')
+      .select(['c.name as requester_name', 'c.phone as requester_phone', 'm.text as last_text', 'm.author_kind as last_author', 'm.created_at as last_at'])
+      .orderBy('t.updated_at', 'desc')
+      .orderBy('t.number', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute()) as ListRow[];
     return {
-      total,
+      total: Number(total),
       tickets: rows.map((row) => ({
         ...fromRow(row),
         requester: { name: row.requester_name, phone: row.requester_phone },
@@ -191,9 +194,9 @@ export class TicketsRepo {
     };
   }
 
-  private recorded(id: string): Ticket {
-    const ticket = this.get(id) as Ticket;
-    this.changes.record('ticket', id, 'put', ticket);
+  private async recorded(id: string): Promise<Ticket> {
+    const ticket = (await this.get(id)) as Ticket;
+    await this.changes.record('ticket', id, 'put', ticket);
     return ticket;
   }
 }

@@ -102,10 +102,10 @@ export function ticketsRoutes(deps: TicketsDeps) {
     await next();
   });
 
-  router.openapi(listRoute, (c) => {
+  router.openapi(listRoute, async (c) => {
     const query = c.req.valid('query');
     const me = c.var.agent.id;
-    const result = deps.tickets.list(
+    const result = await deps.tickets.list(
       {
         statuses: query.status,
         priorities: query.priority,
@@ -117,26 +117,26 @@ export function ticketsRoutes(deps: TicketsDeps) {
     return c.json(result, 200);
   });
 
-  router.openapi(getRoute, (c) => {
-    const ticket = deps.tickets.get(c.req.valid('param').id);
+  router.openapi(getRoute, async (c) => {
+    const ticket = await deps.tickets.get(c.req.valid('param').id);
     if (!ticket) throw notFound('No such ticket.');
     return c.json({ ticket }, 200);
   });
 
-  router.openapi(patchRoute, (c) => {
-    const ticket = deps.ticketService.changeTicket(c.req.valid('param').id, c.req.valid('json'), c.var.agent.id);
+  router.openapi(patchRoute, async (c) => {
+    const ticket = await deps.ticketService.changeTicket(c.req.valid('param').id, c.req.valid('json'), c.var.agent.id);
     return c.json({ ticket }, 200);
   });
 
-  router.openapi(messagesRoute, (c) => {
-    const ticket = deps.engine.requireTicket(c.req.valid('param').id);
-    return c.json({ messages: deps.messages.listByTicket(ticket.id) }, 200);
+  router.openapi(messagesRoute, async (c) => {
+    const ticket = await deps.engine.requireTicket(c.req.valid('param').id);
+    return c.json({ messages: await deps.messages.listByTicket(ticket.id) }, 200);
   });
 
-  router.openapi(replyRoute, (c) => {
+  router.openapi(replyRoute, async (c) => {
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
-    const { message, created } = deps.engine.reply({
+    const { message, created } = await deps.engine.reply({
       ticketId: id,
       agentId: c.var.agent.id,
       text: input.text,

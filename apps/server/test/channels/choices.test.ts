@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   desk = await startChannelDesk({ env: channelEnv({ telegram, graph }), intents: false });
-  for (const input of [...sampleIntents(), ...twins]) desk.services.intents.create(input);
+  for (const input of [...sampleIntents(), ...twins]) await desk.services.intents.create(input);
   await desk.services.retrainBot();
 });
 afterEach(async () => {
@@ -78,7 +78,7 @@ describe('Telegram', () => {
     expect(answer.json.text).toBe('Your account unlocks itself after 15 minutes.');
     expect(answer.json.reply_markup).toBeUndefined();
     // The transcript shows what the user chose, not the button's payload.
-    expect(desk.messagesOf('telegram', String(chatId)).filter((m) => m.authorKind === 'user').map((m) => m.text)).toEqual(['I forgot my password', 'Account locked']);
+    expect((await desk.messagesOf('telegram', String(chatId))).filter((m) => m.authorKind === 'user').map((m) => m.text)).toEqual(['I forgot my password', 'Account locked']);
   });
 });
 

@@ -59,20 +59,20 @@ async function post(body: Json): Promise<void> {
 }
 
 const profileCalls = (id: string) => graph.received((r: Recorded) => r.method === 'GET' && r.path === `/${id}` && r.query.has('fields'));
-const nameOf = (channel: 'messenger' | 'instagram', id: string) => desk.services.contacts.findByIdentity(channel, id)?.name;
+const nameOf = async (channel: 'messenger' | 'instagram', id: string) => (await desk.services.contacts.findByIdentity(channel, id))?.name;
 
 describe('names of new Messenger and Instagram contacts', () => {
   it('a Messenger first message gets the user real name from the page profile', async () => {
     desk = await startChannelDesk({ env: channelEnv({ graph }) });
     await post(messengerFixture());
     await desk.services.channels.profiles.idle();
-    expect(nameOf('messenger', PSID)).toBe('Peter Chang');
+    expect(await nameOf('messenger', PSID)).toBe('Peter Chang');
     const [call] = profileCalls(PSID);
     expect(call?.query.get('fields')).toBe('first_name,last_name');
     expect(call?.headers.authorization).toBe(`Bearer ${PAGE_TOKEN}`);
     // The rename went through the contacts repository: the change log carries it for sync.
-    const contact = desk.services.contacts.findByIdentity('messenger', PSID);
-    expect(desk.count("SELECT COUNT(*) FROM change_log WHERE entity = 'contact' AND entity_id = ? AND data LIKE '%Peter Chang%'", contact?.id)).toBe(1);
+    const contact = await desk.services.contacts.findByIdentity('messenger', PSID);
+    expect(await desk.count("SELECT COUNT(*) FROM change_log WHERE entity = 'contact' AND entity_id = ? AND data LIKE '%Peter Chang%'", contact?.id)).toBe(1);
 
     // A second message is no first message: no second lookup.
     await post(from(messengerFixture(), PSID, 'mid.second'));
@@ -85,8 +85,8 @@ describe('names of new Messenger and Instagram contacts', () => {
     await post(instagramFixture());
     await post(from(instagramFixture(), '6789012345', 'MESSAGE-ID-2'));
     await desk.services.channels.profiles.idle();
-    expect(nameOf('instagram', IGSID)).toBe('Ines Duarte');
-    expect(nameOf('instagram', '6789012345')).toBe('@no_name_here');
+    expect(await nameOf('instagram', IGSID)).toBe('Ines Duarte');
+    expect(await nameOf('instagram', '6789012345')).toBe('@no_name_here');
     const [call] = profileCalls(IGSID);
     expect(call?.query.get('fields')).toBe('name,username');
     expect(call?.headers.authorization).toBe(`Bearer ${INSTAGRAM_TOKEN}`);
@@ -105,10 +105,10 @@ describe('names of new Messenger and Instagram contacts', () => {
     await desk.services.channels.profiles.idle();
     expect(profileCalls(sender)).toHaveLength(1);
     expect(profileCalls('999000111')).toHaveLength(1);
-    expect(nameOf('messenger', sender)).toBe('Messenger user 125447');
-    expect(nameOf('messenger', '999000111')).toBe('Messenger user 999000');
+    expect(await nameOf('messenger', sender)).toBe('Messenger user 125447');
+    expect(await nameOf('messenger', '999000111')).toBe('Messenger user 999000');
 
-    const messages = desk.messagesOf('messenger', sender);
+    const messages = await desk.messagesOf('messenger', sender);
     expect(messages[0]).toMatchObject({ authorKind: 'user', channelMessageId: 'mid.graph-error' });
     const bot = messages.find((m) => m.authorKind === 'bot');
     expect(bot).toBeDefined();
@@ -129,9 +129,9 @@ describe('names of new Messenger and Instagram contacts', () => {
     // The acknowledgement did not wait for the lookup.
     expect(res.status).toBe(200);
     expect(res.ms).toBeLessThan(2000);
-    expect(nameOf('messenger', PSID)).toBe('Messenger user PSID');
+    expect(await nameOf('messenger', PSID)).toBe('Messenger user PSID');
     await desk.services.channels.profiles.idle();
-    expect(nameOf('messenger', PSID)).toBe('Messenger user PSID');
+    expect(await nameOf('messenger', PSID)).toBe('Messenger user PSID');
   }, 10_000);
 
   it('does not overwrite a contact renamed before the profile came back', async () => {
@@ -144,12 +144,12 @@ describe('names of new Messenger and Instagram contacts', () => {
     });
     await post(messengerFixture());
     await eventually(() => profileCalls(PSID).length === 1, 'the profile lookup');
-    const contact = desk.services.contacts.findByIdentity('messenger', PSID);
+    const contact = await desk.services.contacts.findByIdentity('messenger', PSID);
     expect(contact?.name).toBe('Messenger user PSID');
     const res = await desk.request(`/api/contacts/${contact?.id}`, { method: 'PATCH', token: desk.admin.token, json: { name: 'Pete (VIP)' } });
     expect(res.status).toBe(200);
     await desk.services.channels.profiles.idle();
     expect(profileCalls(PSID)).toHaveLength(1);
-    expect(nameOf('messenger', PSID)).toBe('Pete (VIP)');
+    expect(await nameOf('messenger', PSID)).toBe('Pete (VIP)');
   });
 });

@@ -195,11 +195,11 @@ async function freshDesk(): Promise<ChannelDesk> {
   return desk;
 }
 
-const storedRows = (desk: ChannelDesk) =>
-  desk.count('SELECT COUNT(*) FROM messages') + desk.count('SELECT COUNT(*) FROM contacts') + desk.count('SELECT COUNT(*) FROM conversations');
+const storedRows = async (desk: ChannelDesk) =>
+  await desk.count('SELECT COUNT(*) FROM messages') + await desk.count('SELECT COUNT(*) FROM contacts') + await desk.count('SELECT COUNT(*) FROM conversations');
 
 describe('the fixtures folder', () => {
-  it('has a case for every fixture file', () => {
+  it('has a case for every fixture file', async () => {
     expect(fixtureNames()).toEqual(Object.keys(CASES).sort());
   });
 });
@@ -212,8 +212,8 @@ describe.each(Object.entries(CASES).filter((entry): entry is [string, InboundCas
       const missing = await desk.webhook(PATHS[c.endpoint], raw, authHeaders(c.endpoint, raw, 'missing'));
       const wrong = await desk.webhook(PATHS[c.endpoint], raw, authHeaders(c.endpoint, raw, 'wrong'));
       expect([missing.status, wrong.status]).toEqual([401, 403]);
-      expect(storedRows(desk)).toBe(0);
-      expect(desk.count('SELECT COUNT(*) FROM channel_media_jobs')).toBe(0);
+      expect(await storedRows(desk)).toBe(0);
+      expect(await desk.count('SELECT COUNT(*) FROM channel_media_jobs')).toBe(0);
     } finally {
       await desk.close({ remove: true });
     }
@@ -228,9 +228,9 @@ describe.each(Object.entries(CASES).filter((entry): entry is [string, InboundCas
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ ok: true });
 
-      const [first] = desk.messagesOf(c.channel, c.externalId);
+      const [first] = await desk.messagesOf(c.channel, c.externalId);
       expect(first).toMatchObject({ authorKind: 'user', text: c.text, channelMessageId: c.channelMessageId });
-      const contact = desk.services.contacts.findByIdentity(c.channel as never, c.externalId);
+      const contact = await desk.services.contacts.findByIdentity(c.channel as never, c.externalId);
       if (c.name) expect(contact?.name).toBe(c.name);
       expect(first?.attachments).toHaveLength(c.media.length);
 
@@ -240,25 +240,25 @@ describe.each(Object.entries(CASES).filter((entry): entry is [string, InboundCas
       const recipient = c.endpoint === 'telegram' ? `"chat_id":${c.externalId}` : c.endpoint === 'meta' ? JSON.stringify(c.externalId) : '';
       const isReply = (r: Recorded) => r.path === c.reply.path && r.method === 'POST' && r.raw.includes(recipient);
       if (c.text) {
-        const bot = desk.messagesOf(c.channel, c.externalId).find((m) => m.authorKind === 'bot');
+        const bot = (await desk.messagesOf(c.channel, c.externalId)).find((m) => m.authorKind === 'bot');
         expect(bot?.delivery?.state).toBeDefined();
         const sent = await eventually(() => standIn.received(isReply).find((r) => JSON.stringify(r.json).includes(JSON.stringify(bot?.text).slice(1, -1))), 'the bot answer');
         expect(Object.keys(sent.json).every((key) => documentedKeys(c.reply.documented).includes(key))).toBe(true);
-        await eventually(() => desk.services.messages.get(bot?.id as string)?.delivery?.state === 'sent', 'the answer marked sent');
+        await eventually(async () => (await desk.services.messages.get(bot?.id as string))?.delivery?.state === 'sent', 'the answer marked sent');
       }
 
       // Hand-off from the same sender: the ticket carries the fixture's message and its files.
       const handOff = JSON.stringify(handOffFrom(name, fixture.body));
       expect((await desk.webhook(PATHS[c.endpoint], handOff, authHeaders(c.endpoint, handOff, 'right'))).status).toBe(200);
-      const ticket = desk.ticketOf(c.channel, c.externalId);
+      const ticket = await desk.ticketOf(c.channel, c.externalId);
       expect(ticket).toMatchObject({ channel: c.channel, status: 'new' });
       const res2 = await desk.request(`/api/tickets/${ticket?.id}/messages`);
       expect(res2.status).toBe(200);
       const inTicket = ((await res2.json()) as { messages: { channelMessageId: string | null }[] }).messages;
       expect(inTicket.map((m) => m.channelMessageId)).toContain(c.channelMessageId);
 
-      const stored = await eventually(() => {
-        const m = desk.services.messages.get(first?.id as string);
+      const stored = await eventually(async () => {
+        const m = await desk.services.messages.get(first?.id as string);
         return m?.attachments.every((a) => a.download?.state === 'stored') ? m : null;
       }, 'the files downloaded');
       for (const [i, expected] of c.media.entries()) {
@@ -282,7 +282,7 @@ describe('fixtures that are not messages', () => {
       const raw = JSON.stringify(loadFixture('smooch-switchboard-passcontrol-event.json').body);
       expect((await desk.webhook(PATHS.smooch, raw, smoochSecret('nope'))).status).toBe(403);
       expect((await desk.webhook(PATHS.smooch, raw, smoochSecret())).status).toBe(200);
-      expect(storedRows(desk)).toBe(0);
+      expect(await storedRows(desk)).toBe(0);
     } finally {
       await desk.close({ remove: true });
     }
@@ -298,7 +298,7 @@ describe('fixtures that are not messages', () => {
         expect((await desk.webhook(PATHS[c.endpoint], raw, authHeaders(c.endpoint, raw, 'wrong'))).status).toBe(403);
         const res = await desk.webhook(PATHS[c.endpoint], raw, authHeaders(c.endpoint, raw, 'right'));
         expect(res.status).toBe(400);
-        expect(storedRows(desk)).toBe(0);
+        expect(await storedRows(desk)).toBe(0);
       } finally {
         await desk.close({ remove: true });
       }
@@ -338,17 +338,17 @@ describe('fixtures that are not messages', () => {
       const post = (raw: string, signature: string) => desk.webhook(PATHS.meta, raw, { 'x-hub-signature-256': signature });
       // Re-serialising the escaped body (literal UTF-8) changes its bytes: the escaped body's signature no longer fits.
       expect((await post(reserialised?.raw as string, escaped?.signature as string)).status).toBe(403);
-      expect(storedRows(desk)).toBe(0);
+      expect(await storedRows(desk)).toBe(0);
       // The bytes Meta signs (non-ASCII as \uXXXX) verify, and decode to the real text.
       expect((await post(escaped?.raw as string, escaped?.signature as string)).status).toBe(200);
-      const texts = () => desk.messagesOf('whatsapp', '16505551234').filter((m) => m.authorKind === 'user').map((m) => m.text);
-      expect(texts()).toEqual(['Grüße äöå']);
+      const texts = async () => (await desk.messagesOf('whatsapp', '16505551234')).filter((m) => m.authorKind === 'user').map((m) => m.text);
+      expect(await texts()).toEqual(['Grüße äöå']);
       // The file's own bytes (pretty-printed, trailing newline), the minified body and the literal UTF-8 body,
       // each with its own signature, verify too; they carry the same message id, so they are redeliveries.
       expect((await post(file?.raw as string, file?.signature as string)).status).toBe(200);
       expect((await post(minified?.raw as string, minified?.signature as string)).status).toBe(200);
       expect((await post(reserialised?.raw as string, reserialised?.signature as string)).status).toBe(200);
-      expect(texts()).toEqual(['Grüße äöå']);
+      expect(await texts()).toEqual(['Grüße äöå']);
     } finally {
       await desk.close({ remove: true });
     }

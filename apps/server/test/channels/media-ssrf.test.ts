@@ -72,8 +72,8 @@ async function sendFile(desk: ChannelDesk, url: string, id: string, mediaType = 
   body.events[0].payload.message.content.mediaUrl = url;
   body.events[0].payload.message.content.mediaType = mediaType;
   expect((await desk.webhook('/channels/smooch/webhook', JSON.stringify(body), smoochSecret())).status).toBe(200);
-  return eventually(() => {
-    const message = desk.messagesOf('smooch', 'f52b01137aa6c250bc7251fa').find((m) => m.attachments.length > 0 && m.channelMessageId === id);
+  return eventually(async () => {
+    const message = (await desk.messagesOf('smooch', 'f52b01137aa6c250bc7251fa')).find((m) => m.attachments.length > 0 && m.channelMessageId === id);
     const attachment = message?.attachments[0];
     return attachment && attachment.download?.state !== 'pending' ? attachment : null;
   }, `the download of ${url}`);
@@ -85,7 +85,7 @@ describe('channel media downloads (SSRF)', () => {
     const attachment = await sendFile(desk, `${redirector.url}/to-internal`, 'm-redirect', 'text/plain');
     expect(attachment.download).toMatchObject({ state: 'failed', error: 'Download failed.' });
     expect(internal.hits).toEqual([]);
-    expect(desk.count('SELECT COUNT(*) FROM media')).toBe(0);
+    expect(await desk.count('SELECT COUNT(*) FROM media')).toBe(0);
   });
 
   it('refuses a file URL on an origin that is not allowed, showing agents no network detail', async () => {
@@ -108,7 +108,7 @@ describe('channel media downloads (SSRF)', () => {
     const desk = await deskTrusting([redirector.url]);
     const json = await sendFile(desk, `${redirector.url}/config.json`, 'm-json', 'text/plain');
     expect(json.download).toMatchObject({ state: 'failed', error: 'This kind of file is not accepted (application/json).' });
-    expect(desk.count('SELECT COUNT(*) FROM media')).toBe(0);
+    expect(await desk.count('SELECT COUNT(*) FROM media')).toBe(0);
   });
 });
 
@@ -119,17 +119,17 @@ describe('channel media and the storage quota', () => {
     const body = loadFixture<Json>('smooch-message-image-whatsapp.json').body;
     body.events[0].payload.message.content.mediaUrl = `${redirector.url}/photo.jpg`;
     expect((await desk.webhook('/channels/smooch/webhook', JSON.stringify(body), smoochSecret())).status).toBe(200);
-    const attachment = await eventually(() => {
-      const a = desk.messagesOf('smooch', 'f52b01137aa6c250bc7251fa').flatMap((m) => m.attachments)[0];
+    const attachment = await eventually(async () => {
+      const a = (await desk.messagesOf('smooch', 'f52b01137aa6c250bc7251fa')).flatMap((m) => m.attachments)[0];
       return a?.download?.error ? a : null;
     }, 'the refused download');
     expect(attachment.download).toMatchObject({ state: 'pending', error: 'File storage is full.' });
-    expect(desk.count('SELECT COUNT(*) FROM media')).toBe(0);
+    expect(await desk.count('SELECT COUNT(*) FROM media')).toBe(0);
   });
 });
 
 describe('the media origin policy', () => {
-  it('allows the configured API origins and the listed ones; platform hosts only over https', () => {
+  it('allows the configured API origins and the listed ones; platform hosts only over https', async () => {
     const policy = mediaOriginPolicy({
       telegramApiUrl: 'https://api.telegram.org',
       metaGraphUrl: 'https://graph.facebook.com/v21.0',
@@ -139,7 +139,7 @@ describe('the media origin policy', () => {
     expect([...policy.explicit]).toEqual(['https://api.telegram.org', 'https://graph.facebook.com', 'https://api.smooch.io', 'http://media.internal:8080']);
   });
 
-  it('counts loopback, private, link-local, CGNAT and multicast addresses as non-public', () => {
+  it('counts loopback, private, link-local, CGNAT and multicast addresses as non-public', async () => {
     for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '224.0.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', 'ff02::1', '::ffff:127.0.0.1']) {
       expect(isNonPublicAddress(address), address).toBe(true);
     }

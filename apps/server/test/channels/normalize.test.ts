@@ -14,7 +14,7 @@ const whatsapp = (message: Json) => {
 };
 
 describe('Telegram normaliser', () => {
-  it('takes the largest photo size (the last), the caption as text, and keeps ids unique per chat', () => {
+  it('takes the largest photo size (the last), the caption as text, and keeps ids unique per chat', async () => {
     const [m] = telegram({
       photo: [
         { file_id: 'small', file_size: 10 },
@@ -26,7 +26,7 @@ describe('Telegram normaliser', () => {
     expect(m?.media).toEqual([{ kind: 'image', source: { type: 'telegram-file', fileId: 'large' }, mimeType: 'image/jpeg', name: 'photo.jpg', size: 99 }]);
   });
 
-  it('understands voice, audio, video, documents and stickers; notes the rest', () => {
+  it('understands voice, audio, video, documents and stickers; notes the rest', async () => {
     const kinds = [
       { voice: { file_id: 'v', mime_type: 'audio/ogg' } },
       { audio: { file_id: 'a', mime_type: 'audio/mpeg', file_name: 'song.mp3' } },
@@ -40,7 +40,7 @@ describe('Telegram normaliser', () => {
     expect(telegram({ contact: { phone_number: '1' } }).messages[0]?.unsupportedType).toBe('contact');
   });
 
-  it('ignores edits and other bots; refuses what Telegram never sends', () => {
+  it('ignores edits and other bots; refuses what Telegram never sends', async () => {
     expect(normalizeTelegramUpdate({ update_id: 1, edited_message: { message_id: 1 } }).messages).toEqual([]);
     expect(telegram({ from: { id: 1, is_bot: true }, text: 'x' }).messages).toEqual([]);
     expect(() => normalizeTelegramUpdate({ message: {} })).toThrow(MalformedPayload);
@@ -49,12 +49,12 @@ describe('Telegram normaliser', () => {
 });
 
 describe('Meta normaliser', () => {
-  it('stores the WhatsApp sender phone in E.164 and the profile name', () => {
+  it('stores the WhatsApp sender phone in E.164 and the profile name', async () => {
     const [m] = normalizeMetaWebhook(loadFixture('whatsapp-text.json').body).messages;
     expect(m).toMatchObject({ channel: 'whatsapp', externalId: '16505551234', profile: { name: 'Sheena Nelson', phone: '+16505551234' } });
   });
 
-  it('understands WhatsApp media (voice notes, documents, stickers), buttons, and notes locations', () => {
+  it('understands WhatsApp media (voice notes, documents, stickers), buttons, and notes locations', async () => {
     expect(whatsapp({ type: 'audio', audio: { id: 'm1', mime_type: 'audio/ogg; codecs=opus', voice: true } }).messages[0]?.media[0]).toMatchObject({
       kind: 'audio',
       source: { type: 'whatsapp-media', mediaId: 'm1' },
@@ -69,7 +69,7 @@ describe('Meta normaliser', () => {
     expect(whatsapp({ type: 'location', location: { latitude: 1, longitude: 2 } }).messages[0]).toMatchObject({ unsupportedType: 'location', media: [] });
   });
 
-  it('reads Messenger and Instagram attachments by URL, remembers the page, skips echoes', () => {
+  it('reads Messenger and Instagram attachments by URL, remembers the page, skips echoes', async () => {
     const body = loadFixture<Json>('instagram-text.json').body;
     body.entry[0].messaging[0].message = { mid: 'm', attachments: [{ type: 'image', payload: { url: 'https://cdn.example/x.jpg' } }, { type: 'story_mention', payload: { url: 'https://x' } }] };
     const [m] = normalizeMetaWebhook(body).messages;
@@ -78,7 +78,7 @@ describe('Meta normaliser', () => {
     expect(normalizeMetaWebhook(body).messages).toEqual([]);
   });
 
-  it('refuses bodies that are not Meta webhooks', () => {
+  it('refuses bodies that are not Meta webhooks', async () => {
     for (const body of [null, [], { object: 'page' }, { object: 'other', entry: [] }, { object: 'page', entry: [1] }]) {
       expect(() => normalizeMetaWebhook(body)).toThrow(MalformedPayload);
     }
@@ -86,7 +86,7 @@ describe('Meta normaliser', () => {
 });
 
 describe('Sunshine normaliser', () => {
-  it('processes every event, ignores business authors and non-message events, keeps the real channel', () => {
+  it('processes every event, ignores business authors and non-message events, keeps the real channel', async () => {
     const body = loadFixture<Json>('smooch-message-image-whatsapp.json').body;
     const other = structuredClone(body.events[0]);
     other.payload.message.id = 'two';
@@ -105,7 +105,7 @@ describe('Sunshine normaliser', () => {
 });
 
 describe('webhook authentication', () => {
-  it('compares secrets in constant time whatever their lengths, and signs raw bytes', () => {
+  it('compares secrets in constant time whatever their lengths, and signs raw bytes', async () => {
     expect(secretsEqual('abc', 'abc')).toBe(true);
     expect(secretsEqual('abc', 'abcd')).toBe(false);
     const raw = loadFixture('whatsapp-text.json').raw;

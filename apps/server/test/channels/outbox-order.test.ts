@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelSendError } from '../../src/channels/channel-adapter.ts';
 import { OutboxRepo } from '../../src/conversations/outbox-repo.ts';
 import type { ConversationRecord } from '../../src/conversations/conversations-repo.ts';
-import { inTransaction } from '../../src/db/database.ts';
 import { eventually } from '../support/channel-desk.ts';
 import { createTestDesk, must, sampleIntents, type TestDesk, withIntents } from '../support/desk-fixture.ts';
+import { rawRow, rawRun } from '../support/raw-sql.ts';
 
 let t: TestDesk;
 beforeEach(async () => {
-  t = createTestDesk();
+  t = await createTestDesk();
   await withIntents(t, sampleIntents());
 });
 afterEach(() => t.close());
@@ -68,14 +68,14 @@ function standIn(options: { auto?: boolean | (() => number); outcome?: (text: st
 /** A Telegram conversation whose bot greeting already went out (or failed): its outbox is empty. */
 async function conversation(chat: string): Promise<ConversationRecord> {
   const { conversation } = await t.services.engine.handleInbound({ channel: 'telegram', externalId: chat, text: 'hello' });
-  t.services.db.prepare("UPDATE outbox SET state = 'failed' WHERE state = 'pending'").run();
+  await rawRun(t.services.db, "UPDATE outbox SET state = 'failed' WHERE state = 'pending'");
   return conversation;
 }
 
 const queue = (c: ConversationRecord, text: string) =>
-  inTransaction(t.services.db, () => t.services.engine.appendOutbound(c, { authorKind: 'agent', text, ticketId: null }));
-const dueNow = () => t.services.db.prepare("UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending'").run(new Date(0).toISOString());
-const delivery = (id: string) => t.services.messages.get(id)?.delivery;
+  t.services.db.transaction(() => t.services.engine.appendOutbound(c, { authorKind: 'agent', text, ticketId: null }));
+const dueNow = async () => await rawRun(t.services.db, "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending'", new Date(0).toISOString());
+const delivery = async (id: string) => (await t.services.messages.get(id))?.delivery;
 
 describe('outbox: in order within a conversation, in parallel across conversations', () => {
   it('sends each conversation’s messages in the order written while sending to several conversations at once', async () => {
@@ -86,7 +86,7 @@ describe('outbox: in order within a conversation, in parallel across conversatio
     for (let i = 0; i < 8; i += 1) {
       for (const c of conversations) {
         const text = `${c.externalId}-${i}`;
-        queue(c, text);
+        await queue(c, text);
         written.set(c.externalId, [...(written.get(c.externalId) ?? []), text]);
       }
     }
@@ -100,14 +100,14 @@ describe('outbox: in order within a conversation, in parallel across conversatio
     const [slow, quick] = await Promise.all([conversation('10'), conversation('20')]);
     const api = standIn();
     t.services.outbox.start();
-    queue(slow, 'slow-1');
-    queue(slow, 'slow-2');
+    await queue(slow, 'slow-1');
+    await queue(slow, 'slow-2');
     t.services.outbox.kick();
     await eventually(() => api.inFlight().includes('slow-1'), 'the slow send');
-    const quickMessage = queue(quick, 'quick-1');
+    const quickMessage = await queue(quick, 'quick-1');
     t.services.outbox.kick();
     await api.release('quick-1');
-    await eventually(() => delivery(quickMessage.id)?.state === 'sent', 'the other conversation');
+    await eventually(async () => (await delivery(quickMessage.id))?.state === 'sent', 'the other conversation');
     // The hanging send holds back only its own conversation.
     expect(api.inFlight()).toEqual(['slow-1']);
     expect(api.sent('10')).toEqual([]);
@@ -121,31 +121,31 @@ describe('outbox: in order within a conversation, in parallel across conversatio
     const [a, b] = await Promise.all([conversation('30'), conversation('40')]);
     const outcomes: Record<string, Outcome> = { 'a-1': 'retry', 'a-3': 'fail' };
     const api = standIn({ auto: true, outcome: (text) => outcomes[text] ?? 'ok' });
-    const a1 = queue(a, 'a-1');
-    const a2 = queue(a, 'a-2');
-    const b1 = queue(b, 'b-1');
+    const a1 = await queue(a, 'a-1');
+    const a2 = await queue(a, 'a-2');
+    const b1 = await queue(b, 'b-1');
     await t.services.outbox.runDue();
-    expect(delivery(a1.id)).toMatchObject({ state: 'pending', attempts: 1 });
-    expect(delivery(a2.id)).toMatchObject({ state: 'pending' });
-    expect(delivery(a2.id)?.attempts ?? 0).toBe(0);
+    expect(await delivery(a1.id)).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(await delivery(a2.id)).toMatchObject({ state: 'pending' });
+    expect((await delivery(a2.id))?.attempts ?? 0).toBe(0);
     expect(api.sent('40')).toEqual(['b-1']);
-    expect(delivery(b1.id)?.state).toBe('sent');
+    expect((await delivery(b1.id))?.state).toBe('sent');
     // a2 is past due but held back: the worker's next wake-up is a1's retry, not now (no busy loop).
-    const a1Row = t.services.db.prepare('SELECT next_attempt_at FROM outbox WHERE message_id = ?').get(a1.id) as { next_attempt_at: string };
+    const a1Row = await rawRow(t.services.db, 'SELECT next_attempt_at FROM outbox WHERE message_id = ?', a1.id) as { next_attempt_at: string };
     expect(a1Row.next_attempt_at > new Date().toISOString()).toBe(true);
-    expect(new OutboxRepo(t.services.db).nextDueAt()).toBe(a1Row.next_attempt_at);
+    expect(await new OutboxRepo(t.services.db).nextDueAt()).toBe(a1Row.next_attempt_at);
 
     outcomes['a-1'] = 'ok';
-    dueNow();
+    await dueNow();
     await t.services.outbox.runDue();
     expect(api.sent('30')).toEqual(['a-1', 'a-2']);
 
-    const a3 = queue(a, 'a-3');
-    const a4 = queue(a, 'a-4');
+    const a3 = await queue(a, 'a-3');
+    const a4 = await queue(a, 'a-4');
     await t.services.outbox.runDue();
-    expect(delivery(a3.id)).toMatchObject({ state: 'failed', error: 'chat not found' });
-    expect(delivery(a4.id)?.state).toBe('sent');
+    expect(await delivery(a3.id)).toMatchObject({ state: 'failed', error: 'chat not found' });
+    expect((await delivery(a4.id))?.state).toBe('sent');
     expect(api.sent('30')).toEqual(['a-1', 'a-2', 'a-4']);
-    expect(must(t.services.messages.get(a4.id)).channelMessageId).toBe('30:a-4');
+    expect(must(await t.services.messages.get(a4.id)).channelMessageId).toBe('30:a-4');
   });
 });

@@ -1,3 +1,4 @@
+import { rawRun } from '../support/raw-sql.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelSendError } from '../../src/channels/channel-adapter.ts';
 import {
@@ -69,14 +70,14 @@ describe('redelivery and restarts', () => {
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
-    expect(rowsOf(desk)).toBe(1);
+    expect(await rowsOf(desk)).toBe(1);
     await eventually(() => sends().length === 1, 'the answer');
     // Every redelivery has been answered (and its transaction committed): drain the outbox, then
     // nothing is left that could go out a second time.
     await desk.drainOutbox();
     expect(sends()).toHaveLength(1);
-    expect(desk.count('SELECT COUNT(*) FROM outbox')).toBe(1);
-    expect(desk.count("SELECT COUNT(*) FROM messages WHERE author_kind = 'bot'")).toBe(1);
+    expect(await desk.count('SELECT COUNT(*) FROM outbox')).toBe(1);
+    expect(await desk.count("SELECT COUNT(*) FROM messages WHERE author_kind = 'bot'")).toBe(1);
   });
 
   it('delivers the reply exactly once after the server is killed between the acknowledgement and the send', async () => {
@@ -84,21 +85,21 @@ describe('redelivery and restarts', () => {
     const first = await open({ workers: false });
     expect((await first.webhook('/channels/telegram/webhook', update(), telegramSecret())).status).toBe(200);
     expect(sends()).toHaveLength(0);
-    const pending = first.count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'");
+    const pending = await first.count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'");
     expect(pending).toBe(1);
     await first.close();
 
     // A new server on the same file picks the queued reply up at start.
     const second = await open({ dataDir: first.dataDir });
     await eventually(() => sends().length === 1, 'the reply after restart');
-    await eventually(() => second.count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'") === 1, 'the outbox row sent');
+    await eventually(async () => await second.count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'") === 1, 'the outbox row sent');
     await second.close();
 
     const third = await open({ dataDir: first.dataDir });
     // A third start on the same file: its first run (which start() kicks) finds nothing to send again.
     await third.drainOutbox();
     expect(sends()).toHaveLength(1);
-    const bot = third.messagesOf('telegram', '23').find((m) => m.authorKind === 'bot');
+    const bot = (await third.messagesOf('telegram', '23')).find((m) => m.authorKind === 'bot');
     expect(bot?.delivery).toMatchObject({ state: 'sent', attempts: 1 });
     expect(bot?.channelMessageId).toMatch(/^23:\d+$/);
   });
@@ -107,12 +108,12 @@ describe('redelivery and restarts', () => {
     const first = await open({ workers: false });
     const photo = loadFixture<Json>('telegram-photo.json').body;
     expect((await first.webhook('/channels/telegram/webhook', JSON.stringify(photo), telegramSecret())).status).toBe(200);
-    const [message] = first.messagesOf('telegram', '23');
+    const [message] = await first.messagesOf('telegram', '23');
     expect(message?.attachments[0]?.download?.state).toBe('pending');
     expect((await first.request(message?.attachments[0]?.url as string)).status).toBe(404);
     await first.close();
     const second = await open({ dataDir: first.dataDir });
-    await eventually(() => second.services.messages.get(message?.id as string)?.attachments[0]?.download?.state === 'stored', 'the download');
+    await eventually(async () => (await second.services.messages.get(message?.id as string))?.attachments[0]?.download?.state === 'stored', 'the download');
     expect((await second.request(message?.attachments[0]?.url as string)).status).toBe(200);
   });
 });
@@ -120,22 +121,22 @@ describe('redelivery and restarts', () => {
 describe('outbound delivery', () => {
   it('retries 5xx, 429 and network errors with backoff, and fails a permanent error with the platform’s reason', async () => {
     const desk = await open({ workers: false });
-    const dueNow = () => desk.services.db.prepare('UPDATE outbox SET next_attempt_at = ?').run(new Date(0).toISOString());
+    const dueNow = async () => await rawRun(desk.services.db, 'UPDATE outbox SET next_attempt_at = ?', new Date(0).toISOString());
     telegram.failNext((r) => r.path.endsWith('/sendMessage'), { status: 502, json: { ok: false, error_code: 502, description: 'Bad Gateway' } });
     telegram.failNext((r) => r.path.endsWith('/sendMessage'), {
       status: 429,
       json: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } },
     });
     await desk.webhook('/channels/telegram/webhook', update(), telegramSecret());
-    const bot = () => desk.messagesOf('telegram', '23').find((m) => m.authorKind === 'bot');
+    const bot = async () => (await desk.messagesOf('telegram', '23')).find((m) => m.authorKind === 'bot');
     await desk.services.outbox.runDue();
-    expect(bot()?.delivery).toMatchObject({ state: 'pending', attempts: 1, error: 'Telegram answered 502: Bad Gateway' });
-    dueNow();
+    expect((await bot())?.delivery).toMatchObject({ state: 'pending', attempts: 1, error: 'Telegram answered 502: Bad Gateway' });
+    await dueNow();
     await desk.services.outbox.runDue();
-    expect(bot()?.delivery).toMatchObject({ state: 'pending', attempts: 2, error: expect.stringContaining('429') });
-    dueNow();
+    expect((await bot())?.delivery).toMatchObject({ state: 'pending', attempts: 2, error: expect.stringContaining('429') });
+    await dueNow();
     await desk.services.outbox.runDue();
-    expect(bot()?.delivery).toMatchObject({ state: 'sent', attempts: 3 });
+    expect((await bot())?.delivery).toMatchObject({ state: 'sent', attempts: 3 });
     expect(sends()).toHaveLength(3);
 
     telegram.failNext((r) => r.path.endsWith('/sendMessage'), {
@@ -144,9 +145,9 @@ describe('outbound delivery', () => {
     });
     await desk.webhook('/channels/telegram/webhook', update({ message_id: 2, text: 'good morning' }), telegramSecret());
     await desk.services.outbox.runDue();
-    const failed = desk.messagesOf('telegram', '23').filter((m) => m.authorKind === 'bot')[1];
+    const failed = (await desk.messagesOf('telegram', '23')).filter((m) => m.authorKind === 'bot')[1];
     expect(failed?.delivery).toMatchObject({ state: 'failed', error: 'Telegram answered 403: Forbidden: bot was blocked by the user' });
-    expect(desk.count("SELECT COUNT(*) FROM outbox WHERE state = 'failed'")).toBe(1);
+    expect(await desk.count("SELECT COUNT(*) FROM outbox WHERE state = 'failed'")).toBe(1);
   });
 
   it('treats an unreachable platform as retryable and a refused token as permanent, on every adapter', async () => {
@@ -188,21 +189,22 @@ describe('outbound delivery', () => {
     const body = loadFixture<Json>('whatsapp-text.json').body;
     const raw = JSON.stringify(body);
     await desk.webhook('/channels/meta/webhook', raw, signMeta(raw));
-    const bot = () => desk.messagesOf('whatsapp', '16505551234').find((m) => m.authorKind === 'bot');
-    await eventually(() => bot()?.delivery?.state === 'sent', 'sent');
+    const bot = async () => (await desk.messagesOf('whatsapp', '16505551234')).find((m) => m.authorKind === 'bot');
+    await eventually(async () => (await bot())?.delivery?.state === 'sent', 'sent');
+    const sent = await bot();
     const status = (state: string) => {
       const copy = structuredClone(body);
       const value = copy.entry[0].changes[0].value;
       delete value.messages;
       delete value.contacts;
-      value.statuses = [{ id: bot()?.channelMessageId, status: state, timestamp: '1749416400', recipient_id: '16505551234' }];
+      value.statuses = [{ id: sent?.channelMessageId, status: state, timestamp: '1749416400', recipient_id: '16505551234' }];
       return JSON.stringify(copy);
     };
     for (const state of ['delivered', 'sent']) {
       const r = status(state);
       expect((await desk.webhook('/channels/meta/webhook', r, signMeta(r))).status).toBe(200);
     }
-    expect(bot()?.delivery?.state).toBe('delivered');
+    expect((await bot())?.delivery?.state).toBe('delivered');
   });
 });
 
@@ -211,9 +213,9 @@ describe('media downloads', () => {
     const desk = await open();
     telegram.failNext((r) => r.path.startsWith('/file/'), { status: 503, json: { ok: false } });
     await desk.webhook('/channels/telegram/webhook', JSON.stringify(loadFixture('telegram-photo.json').body), telegramSecret());
-    const [message] = desk.messagesOf('telegram', '23');
-    const stored = await eventually(() => {
-      const a = desk.services.messages.get(message?.id as string)?.attachments[0];
+    const [message] = await desk.messagesOf('telegram', '23');
+    const stored = await eventually(async () => {
+      const a = (await desk.services.messages.get(message?.id as string))?.attachments[0];
       return a?.download?.state === 'stored' ? a : null;
     }, 'the retried download');
     expect(stored).toMatchObject({ kind: 'image', mimeType: 'image/jpeg', size: SAMPLE_BYTES.jpeg.byteLength, download: { attempts: 2 } });
@@ -230,8 +232,8 @@ describe('media downloads', () => {
     // Unknown to Telegram.
     const gone = { ...doc, message: { ...doc.message, message_id: 3, document: { file_id: 'nope', file_name: 'x.pdf', mime_type: 'application/pdf' } } };
     await desk.webhook('/channels/telegram/webhook', JSON.stringify(gone), telegramSecret());
-    const failures = await eventually(() => {
-      const all = desk.messagesOf('telegram', '1111111').flatMap((m) => m.attachments);
+    const failures = await eventually(async () => {
+      const all = (await desk.messagesOf('telegram', '1111111')).flatMap((m) => m.attachments);
       return all.length === 3 && all.every((a) => a.download?.state === 'failed') ? all.map((a) => a.download?.error) : null;
     }, 'three failed downloads');
     expect(failures).toEqual([
@@ -239,8 +241,8 @@ describe('media downloads', () => {
       'The file is larger than the 1 KB limit.',
       'Telegram answered 400: Bad Request: invalid file_id',
     ]);
-    expect(desk.count("SELECT COUNT(*) FROM channel_media_jobs WHERE state = 'failed'")).toBe(3);
-    expect(desk.count('SELECT COUNT(*) FROM media')).toBe(0);
+    expect(await desk.count("SELECT COUNT(*) FROM channel_media_jobs WHERE state = 'failed'")).toBe(3);
+    expect(await desk.count('SELECT COUNT(*) FROM media')).toBe(0);
   });
 });
 
@@ -251,7 +253,7 @@ describe('what the webhooks ignore or note', () => {
     const { text, ...message } = base.message;
     const location = JSON.stringify({ ...base, message: { ...message, message_id: 7, location: { latitude: -23.55, longitude: -46.63 } } });
     for (let i = 0; i < 3; i += 1) expect((await desk.webhook('/channels/telegram/webhook', location, telegramSecret())).status).toBe(200);
-    const messages = desk.messagesOf('telegram', '23');
+    const messages = await desk.messagesOf('telegram', '23');
     expect(messages.map((m) => [m.authorKind, m.text])).toEqual([
       ['user', ''],
       ['system', 'unsupported message type: location'],
@@ -277,11 +279,11 @@ describe('what the webhooks ignore or note', () => {
     second.payload.message.content = { type: 'location', coordinates: { lat: 1, long: 2 } };
     smoochBody.events = [event, business, second];
     expect((await desk.webhook('/channels/smooch/webhook', JSON.stringify(smoochBody), smoochSecret())).status).toBe(200);
-    expect(desk.count('SELECT COUNT(*) FROM messages WHERE channel IN (?, ?)', 'messenger', 'instagram')).toBe(0);
-    const texts = desk.messagesOf('smooch', 'f52b01137aa6c250bc7251fa').map((m) => [m.authorKind, m.text]);
+    expect(await desk.count('SELECT COUNT(*) FROM messages WHERE channel IN (?, ?)', 'messenger', 'instagram')).toBe(0);
+    const texts = (await desk.messagesOf('smooch', 'f52b01137aa6c250bc7251fa')).map((m) => [m.authorKind, m.text]);
     expect(texts).toEqual(expect.arrayContaining([['user', 'hello'], ['system', 'unsupported message type: location']]));
     expect(texts.filter(([kind]) => kind === 'user')).toHaveLength(2);
-    expect(desk.services.channels.peers.get('smooch', 'f52b01137aa6c250bc7251fa')).toMatchObject({ sourceType: 'whatsapp', userId: '26508c10541a4b0ff472e5e2' });
+    expect(await desk.services.channels.peers.get('smooch', 'f52b01137aa6c250bc7251fa')).toMatchObject({ sourceType: 'whatsapp', userId: '26508c10541a4b0ff472e5e2' });
   });
 
   it('answers 404 on every webhook of a channel without credentials', async () => {
@@ -303,6 +305,6 @@ describe('what the webhooks ignore or note', () => {
     }
     expect((await desk.webhook('/channels/telegram/webhook', '{"update_id":"x"}', telegramSecret())).status).toBe(400);
     expect((await desk.webhook('/channels/smooch/webhook', '{"events":[{"type":"conversation:message"}]}', smoochSecret())).status).toBe(400);
-    expect(desk.count('SELECT COUNT(*) FROM messages')).toBe(0);
+    expect(await desk.count('SELECT COUNT(*) FROM messages')).toBe(0);
   });
 });

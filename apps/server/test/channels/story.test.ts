@@ -96,7 +96,7 @@ async function playTheStory(user: User) {
   // 2. Words that are not a training phrase hand the conversation off: the bot says so, a ticket opens.
   await user.say('could I please speak with a real person');
   expect((await answers(2))[1]).toMatch(/passing you to an agent/);
-  const ticket = desk.ticketOf(user.channel, user.externalId);
+  const ticket = await desk.ticketOf(user.channel, user.externalId);
   expect(ticket).toMatchObject({ channel: user.channel, subject: 'Desk — Talk to a person' });
   expect(['new', 'open']).toContain(ticket?.status);
   const ticketId = ticket?.id as string;
@@ -106,7 +106,7 @@ async function playTheStory(user: User) {
   expect(reply.status).toBe(201);
   const replyId = ((await reply.json()) as { message: { id: string } }).message.id;
   expect((await answers(3))[2]).toBe('Hi, this is Ana. How can I help?');
-  await eventually(() => desk.services.messages.get(replyId)?.delivery?.state === 'sent', 'the reply marked sent');
+  await eventually(async () => (await desk.services.messages.get(replyId))?.delivery?.state === 'sent', 'the reply marked sent');
 
   // 4. While the ticket is open the bot is silent and the user's messages join the ticket.
   await user.say('my order never arrived');
@@ -120,7 +120,7 @@ async function playTheStory(user: User) {
   // 5. Solved: the conversation goes back to the bot (the system note stays in Desk).
   const solved = await desk.request(`/api/tickets/${ticketId}`, { method: 'PATCH', json: { status: 'solved' } });
   expect(solved.status).toBe(200);
-  expect(desk.services.conversations.findByIdentity(user.channel, user.externalId)?.mode).toBe('bot');
+  expect((await desk.services.conversations.findByIdentity(user.channel, user.externalId))?.mode).toBe('bot');
 
   // 6. The bot answers again.
   await user.say('what time do you open');
@@ -133,7 +133,7 @@ describe('the whole story through the platforms', () => {
   it('runs on Telegram: bot answer, hand-off, agent reply, solved, bot again', async () => {
     desk = await startChannelDesk({ env: channelEnv({ telegram, graph }) });
     await playTheStory(telegramUser(4242));
-    const contact = desk.services.contacts.findByIdentity('telegram', '4242');
+    const contact = await desk.services.contacts.findByIdentity('telegram', '4242');
     expect(contact).toMatchObject({ name: 'Sojan Jose', identities: [{ channel: 'telegram', externalId: '4242' }] });
   });
 
@@ -150,13 +150,13 @@ describe('the whole story through the platforms', () => {
 
     const ticketId = await playTheStory(whatsappUser('16505551234'));
     // Assigned from the first message on, so `new` became `open` (and then the agent solved it).
-    expect(desk.services.tickets.get(ticketId)).toMatchObject({ contactId: known.id, assigneeId: desk.agent.id, status: 'solved' });
-    expect(desk.services.contacts.get(known.id)?.identities).toEqual([{ channel: 'whatsapp', externalId: '16505551234' }]);
+    expect(await desk.services.tickets.get(ticketId)).toMatchObject({ contactId: known.id, assigneeId: desk.agent.id, status: 'solved' });
+    expect((await desk.services.contacts.get(known.id))?.identities).toEqual([{ channel: 'whatsapp', externalId: '16505551234' }]);
   });
 
   it('stores a new WhatsApp user with the name and the phone in E.164', async () => {
     desk = await startChannelDesk({ env: channelEnv({ telegram, graph }) });
     await whatsappUser('5511912345678').say('hello');
-    expect(desk.services.contacts.findByIdentity('whatsapp', '5511912345678')).toMatchObject({ name: 'Sheena Nelson', phone: '+5511912345678' });
+    expect(await desk.services.contacts.findByIdentity('whatsapp', '5511912345678')).toMatchObject({ name: 'Sheena Nelson', phone: '+5511912345678' });
   });
 });

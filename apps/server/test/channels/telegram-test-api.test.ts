@@ -82,25 +82,25 @@ describe('Telegram through telegram-test-api', () => {
     const client = emulator.getClient(TELEGRAM_TOKEN, { userId: 42, chatId: 42, firstName: 'Ann', userName: 'ann' });
     // The emulator answers the client at once and calls the webhook right after.
     await client.sendMessage(client.makeMessage('hello'));
-    const stored = await eventually(() => (desk.messagesOf('telegram', '42').length > 0 ? desk.messagesOf('telegram', '42') : null), 'the delivered update');
+    const stored = await eventually(async () => ((await desk.messagesOf('telegram', '42')).length > 0 ? await desk.messagesOf('telegram', '42') : null), 'the delivered update');
     expect(stored[0]).toMatchObject({ authorKind: 'user', text: 'hello' });
-    expect(desk.services.contacts.findByIdentity('telegram', '42')?.name).toBe('Ann');
+    expect((await desk.services.contacts.findByIdentity('telegram', '42'))?.name).toBe('Ann');
 
     const botTexts = () => emulator.storage.botMessages.filter((u) => u.botToken === TELEGRAM_TOKEN).map((u) => ({ chat: u.message.chat_id, text: u.message.text }));
     const answers = await eventually(() => (botTexts().length > 0 ? botTexts() : null), 'the bot answer in the emulator');
     expect(answers).toEqual([{ chat: 42, text: 'Hello! I am the virtual assistant. How can I help you?' }]);
-    const bot = desk.messagesOf('telegram', '42').find((m) => m.authorKind === 'bot');
-    await eventually(() => desk.services.messages.get(bot?.id as string)?.delivery?.state === 'sent', 'the answer marked sent');
+    const bot = (await desk.messagesOf('telegram', '42')).find((m) => m.authorKind === 'bot');
+    await eventually(async () => (await desk.services.messages.get(bot?.id as string))?.delivery?.state === 'sent', 'the answer marked sent');
   });
 
   it('refuses the emulator’s own delivery, which carries no secret header', async () => {
-    const before = desk.count('SELECT COUNT(*) FROM messages');
+    const before = await desk.count('SELECT COUNT(*) FROM messages');
     const direct = await fetch(`${deskUrl}/channels/telegram/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ update_id: 99, message: { message_id: 99, chat: { id: 42, type: 'private' }, from: { id: 42, first_name: 'Ann' }, date: 1, text: 'hi' } }),
     });
     expect(direct.status).toBe(401);
-    expect(desk.count('SELECT COUNT(*) FROM messages')).toBe(before);
+    expect(await desk.count('SELECT COUNT(*) FROM messages')).toBe(before);
   });
 });

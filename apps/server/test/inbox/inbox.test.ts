@@ -1,3 +1,4 @@
+import { dropFailingInserts, failInserts } from '../support/raw-sql.ts';
 import type { Message, WebchatMessage } from '@desk/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChannelDesk, channelEnv, signMeta, startChannelDesk, TELEGRAM_TOKEN, telegramSecret } from '../support/channel-desk.ts';
@@ -37,24 +38,24 @@ const telegramUpdate = (chat: number, messageId: number, text: string) =>
 const postRaw = (desk: ChannelDesk, path: string, body: string, headers: Record<string, string>) =>
   desk.app.request(`http://localhost${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
-const userTexts = (desk: ChannelDesk, chat: string) => desk.messagesOf('telegram', chat).map((m) => `${m.authorKind}:${m.text}`);
+const userTexts = async (desk: ChannelDesk, chat: string) => (await desk.messagesOf('telegram', chat)).map((m) => `${m.authorKind}:${m.text}`);
 
 describe('webhooks only fill the inbox', () => {
   it('acknowledge with one inbox row per event, before any message, contact or bot answer exists; a redelivery adds no row', async () => {
     const desk = await open();
     const body = telegramUpdate(71, 1, 'hello');
     for (let i = 0; i < 3; i += 1) expect((await postRaw(desk, '/channels/telegram/webhook', body, telegramSecret())).status).toBe(200);
-    expect(desk.count("SELECT COUNT(*) FROM inbox WHERE state = 'pending'")).toBe(1);
-    expect(desk.count('SELECT COUNT(*) FROM messages') + desk.count('SELECT COUNT(*) FROM contacts')).toBe(0);
+    expect(await desk.count("SELECT COUNT(*) FROM inbox WHERE state = 'pending'")).toBe(1);
+    expect(await desk.count('SELECT COUNT(*) FROM messages') + await desk.count('SELECT COUNT(*) FROM contacts')).toBe(0);
 
     await desk.services.inboxProcessor.drain();
-    expect(userTexts(desk, '71')).toEqual(['user:hello', expect.stringMatching(/^bot:Hello!/)]);
-    expect(desk.count("SELECT COUNT(*) FROM inbox WHERE state = 'done'")).toBe(1);
+    expect(await userTexts(desk, '71')).toEqual(['user:hello', expect.stringMatching(/^bot:Hello!/)]);
+    expect(await desk.count("SELECT COUNT(*) FROM inbox WHERE state = 'done'")).toBe(1);
     // A redelivery after processing is still recognised: no second row, no second message.
     expect((await postRaw(desk, '/channels/telegram/webhook', body, telegramSecret())).status).toBe(200);
     await desk.services.inboxProcessor.drain();
-    expect(desk.count('SELECT COUNT(*) FROM inbox')).toBe(1);
-    expect(userTexts(desk, '71')).toHaveLength(2);
+    expect(await desk.count('SELECT COUNT(*) FROM inbox')).toBe(1);
+    expect(await userTexts(desk, '71')).toHaveLength(2);
   });
 
   it('refuse a body the platform cannot have sent (400) and a wrong signature (403) without writing to the inbox', async () => {
@@ -62,7 +63,7 @@ describe('webhooks only fill the inbox', () => {
     expect((await postRaw(desk, '/channels/telegram/webhook', '{"message":{}}', telegramSecret())).status).toBe(400);
     const raw = JSON.stringify(loadFixture('whatsapp-text.json').body);
     expect((await postRaw(desk, '/channels/meta/webhook', raw, signMeta(raw, 'another_secret'))).status).toBe(403);
-    expect(desk.count('SELECT COUNT(*) FROM inbox')).toBe(0);
+    expect(await desk.count('SELECT COUNT(*) FROM inbox')).toBe(0);
   });
 
   it('the web chat POST answers the id its message is then stored under, with the bot answer after it', async () => {
@@ -76,9 +77,9 @@ describe('webhooks only fill the inbox', () => {
     expect(res.status).toBe(201);
     const { message } = (await res.json()) as { message: WebchatMessage };
     expect(message).toMatchObject({ authorKind: 'user', text: 'hello' });
-    expect(desk.count('SELECT COUNT(*) FROM messages')).toBe(0);
+    expect(await desk.count('SELECT COUNT(*) FROM messages')).toBe(0);
     await desk.services.inboxProcessor.drain();
-    const stored = desk.messagesOf('webchat', visitorId);
+    const stored = await desk.messagesOf('webchat', visitorId);
     expect(stored.map((m) => m.authorKind)).toEqual(['user', 'bot']);
     expect(stored[0]?.id).toBe(message.id);
   });
@@ -95,7 +96,7 @@ describe('the batched processor', () => {
     desk.services.events.on('message.created', ({ message }) => created.push(message));
     expect(await desk.services.inboxProcessor.runBatch()).toBe(6);
     for (const chat of ['81', '82']) {
-      expect(desk.messagesOf('telegram', chat).filter((m) => m.authorKind === 'user').map((m) => m.text)).toEqual(texts);
+      expect((await desk.messagesOf('telegram', chat)).filter((m) => m.authorKind === 'user').map((m) => m.text)).toEqual(texts);
     }
     // Events go out after the commit, all of them.
     expect(created.filter((m) => m.authorKind === 'user')).toHaveLength(6);
@@ -103,19 +104,19 @@ describe('the batched processor', () => {
 
   it('sets a poison event aside with its error after retries, holding only its own conversation meanwhile; admins see it', async () => {
     const desk = await open();
-    desk.services.db.exec(`CREATE TRIGGER poison BEFORE INSERT ON messages WHEN NEW.text = 'poison' BEGIN SELECT RAISE(ABORT, 'cannot store poison'); END;`);
+    await failInserts(desk.services.db, 'poison', 'messages', 'cannot store poison', "NEW.text = 'poison'");
     await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(91, 1, 'poison'), telegramSecret());
     await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(91, 2, 'hello'), telegramSecret());
     await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(92, 1, 'hello'), telegramSecret());
 
     await desk.services.inboxProcessor.runBatch();
     // The other conversation went on; the poisoned one waits behind its first message.
-    expect(userTexts(desk, '92')).toHaveLength(2);
-    expect(userTexts(desk, '91')).toEqual([]);
+    expect(await userTexts(desk, '92')).toHaveLength(2);
+    expect(await userTexts(desk, '91')).toEqual([]);
     await desk.services.inboxProcessor.runBatch();
     await desk.services.inboxProcessor.runBatch();
     // Set aside after the third attempt: the conversation's next message is stored.
-    expect(userTexts(desk, '91')).toEqual(['user:hello', expect.stringMatching(/^bot:/)]);
+    expect(await userTexts(desk, '91')).toEqual(['user:hello', expect.stringMatching(/^bot:/)]);
 
     const list = await desk.request('/api/inbox/set-aside', { token: desk.admin.token });
     expect(list.status).toBe(200);
@@ -125,10 +126,10 @@ describe('the batched processor', () => {
     expect((await desk.request('/api/inbox/set-aside', { token: desk.agent.token })).status).toBe(403);
 
     // Once the cause is gone an admin sends it through again.
-    desk.services.db.exec('DROP TRIGGER poison');
+    await dropFailingInserts(desk.services.db, 'poison', 'messages');
     expect((await desk.request(`/api/inbox/set-aside/${events[0]?.id}/retry`, { method: 'POST', token: desk.admin.token })).status).toBe(200);
     await desk.services.inboxProcessor.drain();
-    expect(userTexts(desk, '91').filter((t) => t.startsWith('user:'))).toEqual(['user:hello', 'user:poison']);
+    expect((await userTexts(desk, '91')).filter((t) => t.startsWith('user:'))).toEqual(['user:hello', 'user:poison']);
   });
 });
 
@@ -144,12 +145,12 @@ describe('one transaction per inbound message', () => {
     desk.services.events.on('message.updated', ({ message }) => announced.push(`updated:${message.authorKind}`));
     await desk.services.inboxProcessor.drain();
 
-    const [first] = desk.messagesOf('telegram', '23');
+    const [first] = await desk.messagesOf('telegram', '23');
     expect(first?.attachments).toEqual([expect.objectContaining({ kind: 'image', download: { state: 'pending', error: null, attempts: 0 } })]);
-    expect(desk.count('SELECT COUNT(*) FROM channel_media_jobs WHERE message_id = ?', first?.id)).toBe(1);
-    expect(desk.count("SELECT COUNT(*) FROM change_log WHERE entity = 'message' AND entity_id = ?", first?.id)).toBe(1);
+    expect(await desk.count('SELECT COUNT(*) FROM channel_media_jobs WHERE message_id = ?', first?.id)).toBe(1);
+    expect(await desk.count("SELECT COUNT(*) FROM change_log WHERE entity = 'message' AND entity_id = ?", first?.id)).toBe(1);
     expect(announced).toEqual(['created:user:1', 'created:user:0', 'created:system:0']);
-    expect(desk.messagesOf('telegram', '23').map((m) => `${m.authorKind}:${m.text}`)).toEqual(['user:', 'user:', 'system:unsupported message type: location']);
+    expect((await desk.messagesOf('telegram', '23')).map((m) => `${m.authorKind}:${m.text}`)).toEqual(['user:', 'user:', 'system:unsupported message type: location']);
   });
 });
 

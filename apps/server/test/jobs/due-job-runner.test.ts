@@ -20,11 +20,11 @@ function queue(options: { concurrency?: number; handle?: (job: Job) => Promise<v
   const runner = new DueJobRunner<Job>({
     name: 'test jobs',
     clock: monotonicClock(),
-    due: (now) => {
+    due: async (now) => {
       dueCalls += 1;
       return jobs.filter((j) => !j.done && j.dueAt <= Date.parse(now)).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
     },
-    nextDueAt: () => {
+    nextDueAt: async () => {
       const pending = jobs.filter((j) => !j.done).map((j) => j.dueAt);
       return pending.length ? new Date(Math.min(...pending)).toISOString() : null;
     },
@@ -82,7 +82,7 @@ async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
 }
 
 const runners: DueJobRunner<Job>[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const r of runners.splice(0)) r.stop();
   vi.useRealTimers();
   vi.restoreAllMocks();
@@ -241,7 +241,7 @@ describe('DueJobRunner', () => {
 describe('retryAt', () => {
   const policy = { baseDelayMs: 1_000, maxDelayMs: 5_000, maxAttempts: 5 };
   const now = '2025-01-01T00:00:00.000Z';
-  it('doubles the delay each attempt up to the maximum, and gives up after the last attempt', () => {
+  it('doubles the delay each attempt up to the maximum, and gives up after the last attempt', async () => {
     const delays = [1, 2, 3, 4].map((attempts) => Date.parse(retryAt(policy, attempts, now) as string) - Date.parse(now));
     expect(delays).toEqual([1_000, 2_000, 4_000, 5_000]);
     expect(retryAt(policy, 5, now)).toBeNull();

@@ -29,7 +29,7 @@ let status = 201;
 beforeEach(async () => {
   status = 201;
   pushService = await startPushService(() => status);
-  t = createTestApp({ PUSH_INSECURE_TLS_FOR_TESTS: '1', PUSH_SERVICE_ORIGINS: pushService.origin, VAPID_SUBJECT: 'mailto:ops@desk.test' });
+  t = await createTestApp({ PUSH_INSECURE_TLS_FOR_TESTS: '1', PUSH_SERVICE_ORIGINS: pushService.origin, VAPID_SUBJECT: 'mailto:ops@desk.test' });
 });
 afterEach(async () => {
   t.close();
@@ -80,7 +80,7 @@ describe('web push', () => {
     const titlesForBia = toBia.map((p) => decrypt(p.body, biaDevice.keys).title);
     expect(titlesForAna).toContainEqual(expect.stringMatching(/^Novo ticket #\d+$/));
     expect(titlesForBia).toContainEqual(expect.stringMatching(/^New ticket #\d+$/));
-    const ticket = t.services.tickets.list({ statuses: [], priorities: [], assignees: [], text: '' }, { limit: 1, offset: 0 }).tickets[0];
+    const ticket = (await t.services.tickets.list({ statuses: [], priorities: [], assignees: [], text: '' }, { limit: 1, offset: 0 })).tickets[0];
     expect(decrypt(toBia[0]?.body as Buffer, biaDevice.keys)).toMatchObject({ url: `/tickets?ticket=${ticket?.id}`, tag: `ticket-${ticket?.id}` });
   });
 
@@ -93,7 +93,7 @@ describe('web push', () => {
     });
     await t.services.retrainBot();
     await handOff(randomUUID());
-    const ticket = t.services.tickets.list({ statuses: [], priorities: [], assignees: [], text: '' }, { limit: 1, offset: 0 }).tickets[0];
+    const ticket = (await t.services.tickets.list({ statuses: [], priorities: [], assignees: [], text: '' }, { limit: 1, offset: 0 })).tickets[0];
     const lead = await t.signIn('admin');
     const ana = await t.signIn('agent');
     const leadDevice = await subscribe(lead.token);
@@ -124,7 +124,7 @@ describe('web push', () => {
     await handOff(randomUUID());
     await t.services.push.flush();
     expect(pushService.received.length).toBeGreaterThan(0);
-    expect(t.services.pushSubscriptions.forAgents([ana.agentId])).toEqual([]);
+    expect(await t.services.pushSubscriptions.forAgents([ana.agentId])).toEqual([]);
   });
 
   it('refuses endpoints that are not https and needs a session', async () => {

@@ -6,6 +6,7 @@ import { createApp } from '../../src/app.ts';
 import { metaSignatureOf } from '../../src/channels/webhook-auth.ts';
 import type { Services } from '../../src/services.ts';
 import { openTestServices, requestFor, sampleIntents, signedInMember } from './desk-fixture.ts';
+import { rawNumber, rawRow } from './raw-sql.ts';
 import type { StandIn } from './platform-stand-ins.ts';
 
 export const TELEGRAM_TOKEN = '123456:TEST-token-for-desk';
@@ -61,9 +62,9 @@ export interface ChannelDesk {
   request(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
   /** Posts a raw body to a webhook, with the given headers. */
   webhook(path: string, body: string, headers?: Record<string, string>): Promise<Response>;
-  count(sql: string, ...params: unknown[]): number;
-  messagesOf(channel: string, externalId: string): Message[];
-  ticketOf(channel: string, externalId: string): Ticket | null;
+  count(sql: string, ...params: unknown[]): Promise<number>;
+  messagesOf(channel: string, externalId: string): Promise<Message[]>;
+  ticketOf(channel: string, externalId: string): Promise<Ticket | null>;
   /**
    * Runs the outbox (joining a run already going) until a run finds nothing due. Afterwards nothing
    * more goes out by itself, except retries scheduled for later: assert "no (second) send" after this.
@@ -85,15 +86,15 @@ export interface ChannelDeskOptions {
 
 /** A Desk on a real SQLite file with the sample intents, an admin and an agent. */
 export async function startChannelDesk(options: ChannelDeskOptions = {}): Promise<ChannelDesk> {
-  const { dataDir, db, services } = openTestServices({
+  const { dataDir, db, services } = await openTestServices({
     env: { PUBLIC_URL: 'https://desk.example.test', ...options.env },
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     prefix: 'desk-channels-',
   });
-  const admin = signedInMember(services, 'Carla Admin', 'carla@test.local', 'admin');
-  const agent = signedInMember(services, 'Ana Agent', 'ana@test.local', 'agent');
-  if (options.intents !== false && services.intents.list().length === 0) {
-    for (const input of sampleIntents()) services.intents.create(input);
+  const admin = await signedInMember(services, 'Carla Admin', 'carla@test.local', 'admin');
+  const agent = await signedInMember(services, 'Ana Agent', 'ana@test.local', 'agent');
+  if (options.intents !== false && (await services.intents.list()).length === 0) {
+    for (const input of sampleIntents()) await services.intents.create(input);
   }
   await services.retrainBot();
   const app = createApp(services);
@@ -125,16 +126,19 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
       return request(path, { method: 'POST', token: null, body, headers: { 'content-type': 'application/json', ...headers } });
     },
     count(sql, ...params) {
-      return Number(Object.values(db.prepare(sql).get(...params) as Record<string, unknown>)[0]);
+      return rawNumber(db, sql, ...params);
     },
-    messagesOf(channel, externalId) {
-      const conversation = services.conversations.findByIdentity(channel as never, externalId);
+    async messagesOf(channel, externalId) {
+      const conversation = await services.conversations.findByIdentity(channel as never, externalId);
       return conversation ? services.messages.listByConversation(conversation.id) : [];
     },
-    ticketOf(channel, externalId) {
-      const row = db
-        .prepare('SELECT t.id FROM tickets t JOIN conversations c ON c.id = t.conversation_id WHERE c.channel = ? AND c.external_id = ? ORDER BY t.number DESC')
-        .get(channel, externalId) as { id: string } | undefined;
+    async ticketOf(channel, externalId) {
+      const row = await rawRow<{ id: string }>(
+        db,
+        'SELECT t.id FROM tickets t JOIN conversations c ON c.id = t.conversation_id WHERE c.channel = ? AND c.external_id = ? ORDER BY t.number DESC',
+        channel,
+        externalId,
+      );
       return row ? services.tickets.get(row.id) : null;
     },
     async drainOutbox() {
@@ -167,7 +171,8 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
         if ('closeAllConnections' in s) s.closeAllConnections();
         await new Promise<void>((resolve) => s.close(() => resolve()));
       }
-      db.close();
+      await services.push.flush();
+      await db.close();
   }
 }
 

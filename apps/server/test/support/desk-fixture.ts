@@ -16,22 +16,22 @@ export interface TestDesk {
   /** A second agent, for assignment tests. */
   other: { id: string; token: string };
   request(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** A real server's parts on a file-backed SQLite in a temp dir (or in `dataDir`, for a restart). */
-export function openTestServices(options: { env?: Record<string, string>; dataDir?: string; prefix?: string } = {}) {
+export async function openTestServices(options: { env?: Record<string, string>; dataDir?: string; prefix?: string } = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), options.prefix ?? 'desk-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, WEB_DIST: join(dataDir, 'no-web'), ...options.env });
   const db = openDatabase(config.databaseFile);
-  const services = createServices(db, config);
+  const services = await createServices(db, config);
   return { dataDir, config, db, services };
 }
 
 /** An agent with this email (created when missing), signed in. */
-export function signedInMember(services: Services, name: string, email: string, role: Role): { id: string; token: string } {
-  const agent = services.agents.findCredentials(email)?.agent ?? services.agents.create({ name, email, role, passwordHash: null });
-  return { id: agent.id, token: services.sessions.create(agent.id).token };
+export async function signedInMember(services: Services, name: string, email: string, role: Role): Promise<{ id: string; token: string }> {
+  const agent = (await services.agents.findCredentials(email))?.agent ?? (await services.agents.create({ name, email, role, passwordHash: null }));
+  return { id: agent.id, token: (await services.sessions.create(agent.id)).token };
 }
 
 type TestRequestInit = RequestInit & { token?: string | null | undefined; json?: unknown };
@@ -58,12 +58,12 @@ export function requestFor(app: ReturnType<typeof createApp>, defaultToken?: str
 }
 
 /** A real server (file-backed SQLite in a temp dir) with an admin and two agents signed in. */
-export function createTestDesk(env: Record<string, string> = {}): TestDesk {
-  const { dataDir, db, services } = openTestServices({ env });
+export async function createTestDesk(env: Record<string, string> = {}): Promise<TestDesk> {
+  const { dataDir, db, services } = await openTestServices({ env });
   const app = createApp(services);
-  const admin = signedInMember(services, 'Carla Admin', 'carla@test.local', 'admin');
-  const agent = signedInMember(services, 'Ana Agent', 'ana@test.local', 'agent');
-  const other = signedInMember(services, 'Bruno Agent', 'bruno@test.local', 'agent');
+  const admin = await signedInMember(services, 'Carla Admin', 'carla@test.local', 'admin');
+  const agent = await signedInMember(services, 'Ana Agent', 'ana@test.local', 'agent');
+  const other = await signedInMember(services, 'Bruno Agent', 'bruno@test.local', 'agent');
   return {
     services,
     app,
@@ -72,10 +72,13 @@ export function createTestDesk(env: Record<string, string> = {}): TestDesk {
     agent,
     other,
     request: requestFor(app, agent.token, services),
-    close() {
+    async close() {
       services.outbox.stop();
       services.inboxProcessor.stop();
-      db.close();
+      await services.inboxProcessor.idle();
+      await services.outbox.idle();
+      await services.push.flush();
+      await db.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -163,7 +166,8 @@ export function sampleIntents(options: { billingAgentId?: string | null } = {}):
 
 /** Creates the intents and waits until the bot has learnt them. */
 export async function withIntents(t: TestDesk, intents: IntentInput[]) {
-  const created = intents.map((input) => t.services.intents.create(input));
+  const created = [];
+  for (const input of intents) created.push(await t.services.intents.create(input));
   await t.services.retrainBot();
   return created;
 }

@@ -17,12 +17,12 @@ export interface TestApp {
   request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
   /** Creates an agent and signs them in; answers their bearer token. */
   signIn(role?: Role, email?: string): Promise<{ token: string; agentId: string }>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** A real server on a real SQLite file in a temp folder, driven through `app.request`. */
-export function createTestApp(env: Record<string, string> = {}): TestApp {
-  const { dataDir, config, db, services } = openTestServices({ env });
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const { dataDir, config, db, services } = await openTestServices({ env });
   const app = createApp(services);
   let counter = 0;
   const request: TestApp['request'] = requestFor(app, undefined, services);
@@ -36,13 +36,14 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
     async signIn(role = 'agent', email) {
       counter += 1;
       const address = email ?? `${role}${counter}-${Math.random().toString(36).slice(2, 8)}@test.local`;
-      const agent = services.agents.create({ name: `${role} ${counter}`, email: address, role, passwordHash: await hashPassword(TEST_PASSWORD) });
+      const agent = await services.agents.create({ name: `${role} ${counter}`, email: address, role, passwordHash: await hashPassword(TEST_PASSWORD) });
       const res = await request('/api/auth/login', { method: 'POST', json: { email: address, password: TEST_PASSWORD } });
       const body = (await res.json()) as { token: string };
       return { token: body.token, agentId: agent.id };
     },
-    close() {
-      db.close();
+    async close() {
+      await services.push.flush();
+      await db.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -4,14 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SyncPush } from '../../src/sync/push.ts';
 import type { RunMutation } from '../../src/sync/server-mutators.ts';
 import { createTestDesk, type TestDesk } from '../support/test-app.ts';
+import { rawRow, rawRows, rawRun } from '../support/raw-sql.ts';
 
 /**
  * The push batch runs in one transaction with a savepoint per mutation. These drive SyncPush with a
  * stand-in mutator that writes first and refuses afterwards, so a refusal has something to undo.
  */
 let desk: TestDesk;
-beforeEach(() => {
-  desk = createTestDesk();
+beforeEach(async () => {
+  desk = await createTestDesk();
 });
 afterEach(() => desk.close());
 
@@ -24,35 +25,44 @@ interface Seen {
   lastMutationId: number;
 }
 
-function pushWith(onTag: (tag: string) => void = () => {}) {
+async function pushWith(onTag: (tag: string) => Promise<void> | void = () => {}) {
   const { db } = desk.services;
   const seen: Seen[] = [];
-  const run: RunMutation = (ctx, mutation) => {
+  // What the effects read, in the order they ran (reads on one connection answer in order).
+  const reads: Promise<void>[] = [];
+  const run: RunMutation = async (ctx, mutation) => {
     if (mutation.name !== 'ticket.addTag') throw new Error('unexpected mutation');
     const { tag } = mutation.args;
-    db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(`test:${tag}`, ctx.now);
+    await rawRun(db, 'INSERT INTO settings (key, value) VALUES (?, ?)', `test:${tag}`, ctx.now);
     ctx.afterCommit(() => {
-      const row = db.prepare('SELECT last_mutation_id FROM sync_clients WHERE client_id = ?').get(clientId) as { last_mutation_id: number };
-      seen.push({ tag, inTransaction: db.inTransaction, lastMutationId: row.last_mutation_id });
+      const inTransaction = db.inTransaction;
+      reads.push(
+        rawRow<{ last_mutation_id: number }>(db, 'SELECT last_mutation_id FROM sync_clients WHERE client_id = ?', clientId).then((row) => {
+          seen.push({ tag, inTransaction, lastMutationId: Number(row?.last_mutation_id) });
+        }),
+      );
     });
-    onTag(tag);
+    await onTag(tag);
     if (tag === 'bad') throw new DeskError(ErrorCode.ruleViolated, 'Not this tag.');
   };
   const push = new SyncPush(db, run);
-  const agent = desk.services.agents.get(desk.agent.id);
+  const agent = await desk.services.agents.get(desk.agent.id);
   if (!agent) throw new Error('no agent');
-  const send = (tags: [number, string][]) =>
-    push.push(agent, { clientId, mutations: tags.map(([id, tag]) => ({ id, name: 'ticket.addTag', args: { ticketId, tag } })) });
-  const stored = () =>
-    (db.prepare("SELECT key FROM settings WHERE key LIKE 'test:%' ORDER BY key").all() as { key: string }[]).map((r) => r.key.slice(5));
-  const recorded = () => db.prepare('SELECT mutation_id AS id, status FROM sync_mutations WHERE client_id = ? ORDER BY mutation_id').all(clientId);
+  const send = async (tags: [number, string][]) => {
+    const response = await push.push(agent, { clientId, mutations: tags.map(([id, tag]) => ({ id, name: 'ticket.addTag', args: { ticketId, tag } })) });
+    await Promise.all(reads);
+    return response;
+  };
+  const stored = async () =>
+    (await rawRows(db, "SELECT key FROM settings WHERE key LIKE 'test:%' ORDER BY key") as { key: string }[]).map((r) => r.key.slice(5));
+  const recorded = async () => await rawRows(db, 'SELECT mutation_id AS id, status FROM sync_mutations WHERE client_id = ? ORDER BY mutation_id', clientId);
   return { send, seen, stored, recorded };
 }
 
 describe('SyncPush batch', () => {
-  it('rolls back only a refused mutation, records it, and runs effects once, after the whole batch commits', () => {
-    const t = pushWith();
-    const { results } = t.send([
+  it('rolls back only a refused mutation, records it, and runs effects once, after the whole batch commits', async () => {
+    const t = await pushWith();
+    const { results } = await t.send([
       [1, 'a'],
       [2, 'bad'],
       [3, 'c'],
@@ -62,8 +72,8 @@ describe('SyncPush batch', () => {
       [2, 'rejected', 'rule_violated'],
       [3, 'applied', undefined],
     ]);
-    expect(t.stored()).toEqual(['a', 'c']);
-    expect(t.recorded()).toEqual([
+    expect(await t.stored()).toEqual(['a', 'c']);
+    expect(await t.recorded()).toEqual([
       { id: 1, status: 'applied' },
       { id: 2, status: 'rejected' },
       { id: 3, status: 'applied' },
@@ -75,9 +85,9 @@ describe('SyncPush batch', () => {
     ]);
   });
 
-  it('answers ids repeated within a batch with their recorded result and stops at a gap', () => {
-    const t = pushWith();
-    const { results } = t.send([
+  it('answers ids repeated within a batch with their recorded result and stops at a gap', async () => {
+    const t = await pushWith();
+    const { results } = await t.send([
       [1, 'a'],
       [1, 'a'],
       [2, 'bad'],
@@ -90,33 +100,33 @@ describe('SyncPush batch', () => {
       [2, 'rejected'],
       [2, 'rejected'],
     ]);
-    expect(t.stored()).toEqual(['a']);
+    expect(await t.stored()).toEqual(['a']);
     expect(t.seen.map((s) => s.tag)).toEqual(['a']);
   });
 
-  it('stores nothing of a batch whose transaction SQLite aborted, so the client can resend it', () => {
+  it('stores nothing of a batch whose transaction SQLite aborted, so the client can resend it', async () => {
     const { db } = desk.services;
-    const t = pushWith((tag) => {
+    const t = await pushWith(async (tag) => {
       // What SQLite does on e.g. a full disk: the whole transaction is rolled back.
-      if (tag === 'fatal') db.exec('ROLLBACK');
+      if (tag === 'fatal') await rawRun(db, 'ROLLBACK');
     });
-    expect(() =>
+    await expect(
       t.send([
         [1, 'a'],
         [2, 'fatal'],
         [3, 'c'],
       ]),
-    ).toThrow();
+    ).rejects.toThrow();
     expect(db.inTransaction).toBe(false);
-    expect(t.stored()).toEqual([]);
-    expect(t.recorded()).toEqual([]);
+    expect(await t.stored()).toEqual([]);
+    expect(await t.recorded()).toEqual([]);
     expect(t.seen).toEqual([]);
     // The resend applies from the start.
-    const again = t.send([
+    const again = await t.send([
       [1, 'a'],
       [2, 'b'],
     ]);
     expect(again.results.map((r) => r.status)).toEqual(['applied', 'applied']);
-    expect(t.stored()).toEqual(['a', 'b']);
+    expect(await t.stored()).toEqual(['a', 'b']);
   });
 });

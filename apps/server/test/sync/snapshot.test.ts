@@ -5,8 +5,8 @@ import { createTestDesk, type TestDesk } from '../support/test-app.ts';
 import { pull, push, seedTicket } from './sync-helpers.ts';
 
 let desk: TestDesk;
-beforeEach(() => {
-  desk = createTestDesk();
+beforeEach(async () => {
+  desk = await createTestDesk();
 });
 afterEach(() => desk.close());
 
@@ -17,7 +17,7 @@ async function snapshot(query: string): Promise<{ status: number; body: Snapshot
 
 describe('GET /api/sync/snapshot', () => {
   it('serves tickets newest-updated first in pages, then the rest, and the same rows a bootstrap pull has', async () => {
-    const tickets = [seedTicket(desk), seedTicket(desk), seedTicket(desk), seedTicket(desk), seedTicket(desk)];
+    const tickets = [await seedTicket(desk), await seedTicket(desk), await seedTicket(desk), await seedTicket(desk), await seedTicket(desk)];
     // The oldest ticket changes last: it must come first.
     await push(desk, 'client-aaaaaaaa', [{ id: 1, name: 'ticket.setPriority', args: { ticketId: (tickets[0] as Ticket).id, priority: 'high' } }]);
     const seen: Ticket[] = [];
@@ -36,7 +36,7 @@ describe('GET /api/sync/snapshot', () => {
     const boot = await pull(desk, 0, { limit: 5000 });
     const pulledTickets = boot.body.changes.filter((c) => c.entity === 'ticket').map((c) => c.data);
     expect(new Set(seen.map((t) => JSON.stringify(t)))).toEqual(new Set(pulledTickets.map((t) => JSON.stringify(t))));
-    expect(head).toBe(desk.services.changes.latestSeq());
+    expect(head).toBe(await desk.services.changes.latestSeq());
 
     const other = await snapshot('part=other&limit=5000');
     const bootOthers = boot.body.changes.filter((c) => c.entity !== 'ticket' && c.entity !== 'message');
@@ -45,8 +45,8 @@ describe('GET /api/sync/snapshot', () => {
   });
 
   it("serves one ticket's messages at once, and all messages newest first", async () => {
-    const ticket = seedTicket(desk);
-    const other = seedTicket(desk);
+    const ticket = await seedTicket(desk);
+    const other = await seedTicket(desk);
     const replies = [randomUUID(), randomUUID()];
     await push(desk, 'client-aaaaaaaa', [
       { id: 1, name: 'ticket.reply', args: { ticketId: ticket.id, messageId: replies[0], text: 'First' } },

@@ -6,13 +6,13 @@ import type { TestDesk } from '../support/test-app.ts';
 export function seedTicket(
   desk: TestDesk,
   options: { status?: TicketStatus; priority?: TicketPriority; assigneeId?: string | null; subject?: string } = {},
-): Ticket {
+): Promise<Ticket> {
   const s = desk.services;
-  return s.db.transaction(() => {
+  return s.db.transaction(async () => {
     const externalId = randomUUID();
-    const contact = s.contacts.create({ name: 'Maria' }, { channel: 'webchat', externalId });
-    const conversation = s.conversations.create({ contactId: contact.id, channel: 'webchat', externalId });
-    const ticket = s.tickets.create({
+    const contact = await s.contacts.create({ name: 'Maria' }, { channel: 'webchat', externalId });
+    const conversation = await s.conversations.create({ contactId: contact.id, channel: 'webchat', externalId });
+    const ticket = await s.tickets.create({
       subject: options.subject ?? 'Support — Talk to a person',
       status: options.status ?? 'open',
       priority: options.priority ?? 'normal',
@@ -24,9 +24,9 @@ export function seedTicket(
       intentId: null,
       intentConfidence: null,
     });
-    s.conversations.setMode(conversation.id, 'desk', ticket.id);
+    await s.conversations.setMode(conversation.id, 'desk', ticket.id);
     return ticket;
-  })();
+  });
 }
 
 export async function push(

@@ -1,3 +1,4 @@
+import { rawRow, rawRows } from '../support/raw-sql.ts';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
@@ -215,7 +216,7 @@ async function runScenario(desk: TestDesk, base: string, plans: Step[][], seed: 
     state = (state * 1103515245 + 12345) % 2 ** 31;
     return state / 2 ** 31;
   };
-  const tickets = [seedTicket(desk, { status: 'new' }).id, seedTicket(desk).id, seedTicket(desk, { status: 'solved' }).id];
+  const tickets = [(await seedTicket(desk, { status: 'new' })).id, (await seedTicket(desk)).id, (await seedTicket(desk, { status: 'solved' })).id];
   const agents = [desk.agent.id, desk.other.id, desk.admin.id, null];
   const clients: Client[] = [desk.agent, desk.other, desk.admin].map((who) => ({
     token: who.token,
@@ -273,7 +274,7 @@ async function runScenario(desk: TestDesk, base: string, plans: Step[][], seed: 
   const db = desk.services.db;
   for (const client of clients) {
     for (const id of tickets) {
-      const stored = desk.services.tickets.get(id) as Ticket;
+      const stored = await desk.services.tickets.get(id) as Ticket;
       // Absent only when this client dropped it and it has not changed since: then the rule still holds.
       if (!client.rows.has(`ticket:${id}`)) {
         expect(client.evicted.has(id)).toBe(true);
@@ -282,19 +283,19 @@ async function runScenario(desk: TestDesk, base: string, plans: Step[][], seed: 
       }
       expect(client.rows.get(`ticket:${id}`)).toEqual(stored);
     }
-    const serverMessages = db.prepare('SELECT id, ticket_id FROM messages').all() as { id: string; ticket_id: string | null }[];
+    const serverMessages = await rawRows(db, 'SELECT id, ticket_id FROM messages') as { id: string; ticket_id: string | null }[];
     for (const { id, ticket_id } of serverMessages) {
       if (ticket_id && !client.rows.has(`ticket:${ticket_id}`)) continue;
-      expect(client.rows.get(`message:${id}`)).toEqual(desk.services.messages.get(id));
+      expect(client.rows.get(`message:${id}`)).toEqual(await desk.services.messages.get(id));
     }
     const mine = issued.get(client) ?? [];
-    const processed = db.prepare('SELECT COUNT(*) AS n FROM sync_mutations WHERE client_id = ?').get(client.clientId) as { n: number };
+    const processed = await rawRow(db, 'SELECT COUNT(*) AS n FROM sync_mutations WHERE client_id = ?', client.clientId) as { n: number };
     expect(processed.n).toBe(mine.length);
     for (const mutation of mine) {
       const result = client.results.get(mutation.id);
       expect(result).toBeDefined();
       if (mutation.name !== 'ticket.reply') continue;
-      const copies = (db.prepare('SELECT COUNT(*) AS n FROM messages WHERE text = ?').get(mutation.args.text) as { n: number }).n;
+      const copies = (await rawRow(db, 'SELECT COUNT(*) AS n FROM messages WHERE text = ?', mutation.args.text) as { n: number }).n;
       expect(copies).toBe(result?.status === 'applied' ? 1 : 0);
     }
   }
@@ -304,7 +305,7 @@ describe('sync convergence (property)', () => {
   it('three clients with delays, duplicates, reorders, disconnects, stream-carried changes and eviction converge, and accepted replies exist exactly once', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(step, { maxLength: 25 }), { minLength: 3, maxLength: 3 }), fc.integer({ min: 1, max: 1_000_000 }), async (plans, seed) => {
-        const desk = createTestDesk();
+        const desk = await createTestDesk();
         // The requests the server is handling: a cut-off one may still be running when the scenario ends.
         const handling = new Set<Promise<Response>>();
         const fetch: typeof desk.app.fetch = (...args) => {

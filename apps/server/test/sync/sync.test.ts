@@ -5,19 +5,20 @@ import { POKE_ROWS_MAX } from '../../src/sync/stream-poke.ts';
 import { compactLog, rotateEpoch } from '../../src/sync/sync-state.ts';
 import { createTestDesk, type TestDesk } from '../support/test-app.ts';
 import { pull, push, seedTicket } from './sync-helpers.ts';
+import { rawRow } from '../support/raw-sql.ts';
 
 let desk: TestDesk;
-beforeEach(() => {
-  desk = createTestDesk();
+beforeEach(async () => {
+  desk = await createTestDesk();
 });
 afterEach(() => desk.close());
 
 const clientId = 'client-aaaaaaaa';
-const countMessages = (id: string) => (desk.services.db.prepare('SELECT COUNT(*) AS n FROM messages WHERE id = ?').get(id) as { n: number }).n;
+const countMessages = async (id: string) => (await rawRow(desk.services.db, 'SELECT COUNT(*) AS n FROM messages WHERE id = ?', id) as { n: number }).n;
 
 describe('POST /api/sync/push', () => {
   it('applies a replayed push once and answers the recorded results', async () => {
-    const ticket = seedTicket(desk);
+    const ticket = await seedTicket(desk);
     const messageId = randomUUID();
     const batch = [
       { id: 1, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'VIP' } },
@@ -27,36 +28,36 @@ describe('POST /api/sync/push', () => {
     const first = await push(desk, clientId, batch);
     expect(first.status).toBe(200);
     expect(first.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
-    const logSize = desk.services.changes.latestSeq();
+    const logSize = await desk.services.changes.latestSeq();
 
     const again = await push(desk, clientId, batch);
     expect(again.body.results).toEqual(first.body.results);
-    expect(desk.services.changes.latestSeq()).toBe(logSize);
-    expect(countMessages(messageId)).toBe(1);
-    expect(desk.services.tickets.get(ticket.id)).toMatchObject({ tags: ['vip'], priority: 'high' });
+    expect(await desk.services.changes.latestSeq()).toBe(logSize);
+    expect(await countMessages(messageId)).toBe(1);
+    expect(await desk.services.tickets.get(ticket.id)).toMatchObject({ tags: ['vip'], priority: 'high' });
 
     // The same reply under a new mutation id (e.g. after a client reset) is still stored once.
     const retried = await push(desk, clientId, [{ id: 4, name: 'ticket.reply', args: { ticketId: ticket.id, messageId, text: 'On it!' } }]);
     expect(retried.body.results[0]?.status).toBe('applied');
-    expect(countMessages(messageId)).toBe(1);
+    expect(await countMessages(messageId)).toBe(1);
   });
 
   it('stops the batch at a gap', async () => {
-    const ticket = seedTicket(desk);
+    const ticket = await seedTicket(desk);
     const res = await push(desk, clientId, [
       { id: 1, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'a' } },
       { id: 3, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'c' } },
       { id: 4, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'd' } },
     ]);
     expect(res.body.results).toEqual([{ id: 1, status: 'applied' }]);
-    expect(desk.services.tickets.get(ticket.id)?.tags).toEqual(['a']);
+    expect((await desk.services.tickets.get(ticket.id))?.tags).toEqual(['a']);
     const { body } = await pull(desk, 0);
     expect(body.lastMutationIds[clientId]).toBe(1);
   });
 
   it('records a rule-breaking mutation as rejected and keeps going', async () => {
-    const ticket = seedTicket(desk, { status: 'open' });
-    const solved = seedTicket(desk, { status: 'solved' });
+    const ticket = await seedTicket(desk, { status: 'open' });
+    const solved = await seedTicket(desk, { status: 'solved' });
     const res = await push(desk, clientId, [
       { id: 1, name: 'ticket.setStatus', args: { ticketId: ticket.id, status: 'new' } },
       { id: 2, name: 'ticket.reply', args: { ticketId: solved.id, messageId: randomUUID(), text: 'Hello?' } },
@@ -73,26 +74,26 @@ describe('POST /api/sync/push', () => {
     ]);
     expect(res.body.results[0]?.error?.rule).toBe(TicketRule.noReturnToNew);
     expect(res.body.results[1]?.error?.rule).toBe(TicketRule.replyNeedsActiveTicket);
-    expect(desk.services.tickets.get(ticket.id)).toMatchObject({ status: 'open', priority: 'urgent' });
+    expect(await desk.services.tickets.get(ticket.id)).toMatchObject({ status: 'open', priority: 'urgent' });
     const replay = await push(desk, clientId, [{ id: 1, name: 'ticket.setStatus', args: { ticketId: ticket.id, status: 'new' } }]);
     expect(replay.body.results[0]).toEqual(res.body.results[0]);
   });
 
   it('assigning a new ticket opens it; tags are add/remove against the stored list', async () => {
-    const ticket = seedTicket(desk, { status: 'new' });
+    const ticket = await seedTicket(desk, { status: 'new' });
     await push(desk, 'client-one-aaaa', [{ id: 1, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'one' } }]);
     await push(desk, 'client-two-bbbb', [{ id: 1, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'two' } }], { token: desk.other.token });
     await push(desk, clientId, [
       { id: 1, name: 'ticket.assign', args: { ticketId: ticket.id, agentId: desk.agent.id } },
       { id: 2, name: 'ticket.removeTag', args: { ticketId: ticket.id, tag: 'one' } },
     ]);
-    expect(desk.services.tickets.get(ticket.id)).toMatchObject({ status: 'open', assigneeId: desk.agent.id, tags: ['two'] });
+    expect(await desk.services.tickets.get(ticket.id)).toMatchObject({ status: 'open', assigneeId: desk.agent.id, tags: ['two'] });
   });
 
   it("refuses another agent's client id and lets only admins write contacts", async () => {
-    seedTicket(desk);
+    await seedTicket(desk);
     await push(desk, clientId, []);
-    const ticket = seedTicket(desk);
+    const ticket = await seedTicket(desk);
     await push(desk, clientId, [{ id: 1, name: 'ticket.markRead', args: { ticketId: ticket.id } }]);
     const stolen = await push(desk, clientId, [{ id: 2, name: 'ticket.markRead', args: { ticketId: ticket.id } }], { token: desk.other.token });
     expect(stolen.status).toBe(403);
@@ -105,13 +106,14 @@ describe('POST /api/sync/push', () => {
       { id: 2, name: 'contact.update', args: { id: contact.id, email: 'joao@example.com' } },
     ], { token: desk.admin.token });
     expect(byAdmin.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
-    expect(desk.services.contacts.get(contact.id)).toMatchObject({ phone: '+5511912345678', email: 'joao@example.com' });
+    expect(await desk.services.contacts.get(contact.id)).toMatchObject({ phone: '+5511912345678', email: 'joao@example.com' });
   });
 });
 
 describe('GET /api/sync/pull', () => {
   it('pages gap-free and in order, the latest state of each row once, without secrets', async () => {
-    const tickets = Array.from({ length: 12 }, () => seedTicket(desk));
+    const tickets = [];
+    for (let i = 0; i < 12; i++) tickets.push(await seedTicket(desk));
     await push(desk, clientId, tickets.slice(0, 5).map((t, i) => ({ id: i + 1, name: 'ticket.setPriority', args: { ticketId: t.id, priority: 'high' } })));
 
     const seen = new Map<string, unknown>();
@@ -140,8 +142,8 @@ describe('GET /api/sync/pull', () => {
     }
     expect(pages).toBeGreaterThan(3);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
-    expect(cursor).toBe(desk.services.changes.latestSeq());
-    for (const ticket of tickets) expect(seen.get(`ticket:${ticket.id}`)).toEqual(desk.services.tickets.get(ticket.id));
+    expect(cursor).toBe(await desk.services.changes.latestSeq());
+    for (const ticket of tickets) expect(seen.get(`ticket:${ticket.id}`)).toEqual(await desk.services.tickets.get(ticket.id));
     expect(seen.get(`agent:${desk.agent.id}`)).toMatchObject({ email: 'ana@test.local' });
     expect(JSON.stringify([...seen.values()])).not.toMatch(/password|hash/i);
 
@@ -153,7 +155,7 @@ describe('GET /api/sync/pull', () => {
   });
 
   it('shows read marks only to their agent', async () => {
-    const ticket = seedTicket(desk);
+    const ticket = await seedTicket(desk);
     await push(desk, clientId, [{ id: 1, name: 'ticket.markRead', args: { ticketId: ticket.id } }]);
     const mine = await pull(desk, 0);
     const theirs = await pull(desk, 0, { token: desk.other.token });
@@ -164,14 +166,14 @@ describe('GET /api/sync/pull', () => {
   });
 
   it('answers reset_required after a restore (new epoch), for a compacted cursor and for a cursor ahead of the log', async () => {
-    seedTicket(desk);
+    await seedTicket(desk);
     const { body } = await pull(desk, 0);
     expect((await pull(desk, body.cursor, { epoch: body.epoch })).status).toBe(200);
 
     expect((await pull(desk, body.cursor + 50, { epoch: body.epoch })).body.error?.code).toBe('reset_required');
 
-    seedTicket(desk);
-    compactLog(desk.services.db, desk.services.changes.latestSeq());
+    await seedTicket(desk);
+    compactLog(desk.services.db, await desk.services.changes.latestSeq());
     const old = await pull(desk, 1, { epoch: body.epoch });
     expect(old.status).toBe(409);
     expect(old.body.error?.code).toBe('reset_required');
@@ -204,8 +206,8 @@ describe('GET /api/sync/stream', () => {
       }
     };
     await readUntil(/event: poke/);
-    const ticket = seedTicket(desk);
-    const head = desk.services.changes.latestSeq();
+    const ticket = await seedTicket(desk);
+    const head = await desk.services.changes.latestSeq();
     await readUntil(new RegExp(`id: ${head}\\b`));
     expect(text).toContain(`"cursor":${head}`);
     await reader.cancel();
@@ -215,13 +217,13 @@ describe('GET /api/sync/stream', () => {
     const r2 = (resumed.body as ReadableStream<Uint8Array>).getReader();
     let t2 = '';
     while (!/event: poke/.test(t2)) t2 += decoder.decode((await r2.read()).value);
-    expect(t2).toContain(`id: ${desk.services.changes.latestSeq()}`);
+    expect(t2).toContain(`id: ${await desk.services.changes.latestSeq()}`);
     await r2.cancel();
   });
 
   it('carries a small change set in the poke itself, and only says "more" when it does not fit', async () => {
-    const ticket = seedTicket(desk);
-    const start = desk.services.changes.latestSeq();
+    const ticket = await seedTicket(desk);
+    const start = await desk.services.changes.latestSeq();
     const res = await desk.request(`/api/sync/stream?cursor=${start}`);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
@@ -240,14 +242,16 @@ describe('GET /api/sync/stream', () => {
     };
     await push(desk, clientId, [{ id: 1, name: 'ticket.setPriority', args: { ticketId: ticket.id, priority: 'urgent' } }]);
     const poke = await nextPoke();
-    expect(poke).toMatchObject({ more: false, from: start, cursor: desk.services.changes.latestSeq() });
+    expect(poke).toMatchObject({ more: false, from: start, cursor: await desk.services.changes.latestSeq() });
     expect(poke.page?.changes.find((c) => c.entity === 'ticket' && c.id === ticket.id)?.data).toMatchObject({ priority: 'urgent' });
     expect(poke.page?.lastMutationIds[clientId]).toBe(1);
 
-    // A change set past the limit: the poke only tells the client to pull.
-    for (let i = 0; i < POKE_ROWS_MAX + 5; i++) seedTicket(desk);
+    // A change set past the limit (one commit): the poke only tells the client to pull.
+    await desk.services.db.transaction(async () => {
+      for (let i = 0; i < POKE_ROWS_MAX + 5; i++) await seedTicket(desk);
+    });
     const big = await nextPoke();
-    expect(big).toEqual({ cursor: desk.services.changes.latestSeq(), more: true });
+    expect(big).toEqual({ cursor: await desk.services.changes.latestSeq(), more: true });
     await reader.cancel();
   });
 

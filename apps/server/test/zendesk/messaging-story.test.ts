@@ -48,7 +48,7 @@ describe.each(Object.keys(users))('Zendesk messaging on %s (Desk relays through 
     await user.say('I want to talk to a person');
     const conversation = await eventually(() => [...sunshine.conversations.values()].find((c) => c.passControl.length > 0), 'passControl');
 
-    const contactId = desk.services.conversations.findByIdentity(user.channel, user.externalId)?.contactId as string;
+    const contactId = (await desk.services.conversations.findByIdentity(user.channel, user.externalId))?.contactId as string;
     expect([...sunshine.users.values()].map((u) => u.externalId)).toEqual([contactId]);
     expect(conversation.participants).toEqual([{ userExternalId: contactId }]);
     const posted = conversation.messages.map((m) => [m.author.type, m.content.text]);
@@ -60,18 +60,18 @@ describe.each(Object.keys(users))('Zendesk messaging on %s (Desk relays through 
     expect(pass?.metadata).toEqual({
       first_message_id: conversation.messages[0]?.id,
       'dataCapture.systemField.tags': 'chatbot',
-      'dataCapture.systemField.requester.name': desk.services.contacts.get(contactId)?.name,
+      'dataCapture.systemField.requester.name': (await desk.services.contacts.get(contactId))?.name,
       'dataCapture.systemField.priority': 'high',
     });
-    await eventually(() => desk.services.conversations.findByIdentity(user.channel, user.externalId)?.mode === 'zendesk_messaging', 'messaging mode');
+    await eventually(async () => (await desk.services.conversations.findByIdentity(user.channel, user.externalId))?.mode === 'zendesk_messaging', 'messaging mode');
 
     // Sunshine echoed every message Desk posted: none came back to the user as an agent message.
     await sunshine.settled();
-    expect(desk.messagesOf(user.channel, user.externalId).filter((m) => m.authorKind === 'agent')).toHaveLength(0);
+    expect((await desk.messagesOf(user.channel, user.externalId)).filter((m) => m.authorKind === 'agent')).toHaveLength(0);
 
     // The user's follow-ups (text and a file) go to the Sunshine conversation; the bot stays silent.
-    const botAnswers = () => desk.messagesOf(user.channel, user.externalId).filter((m) => m.authorKind === 'bot').length;
-    const answered = botAnswers();
+    const botAnswers = async () => (await desk.messagesOf(user.channel, user.externalId)).filter((m) => m.authorKind === 'bot').length;
+    const answered = await botAnswers();
     await user.say('where is my order?');
     await user.sendImage();
     await eventually(() => conversation.messages.some((m) => m.author.type === 'user' && m.content.type === 'image'), 'the file in Sunshine');
@@ -85,11 +85,11 @@ describe.each(Object.keys(users))('Zendesk messaging on %s (Desk relays through 
     await desk.drainOutbox();
     const now = await user.received();
     expect(now.filter((t) => t === 'Zoe from Zendesk: checking your order.')).toHaveLength(1);
-    expect(botAnswers()).toBe(answered);
+    expect(await botAnswers()).toBe(answered);
 
     // Zendesk closes the ticket: control is released and the bot answers again.
     expect((await sunshine.release(conversation.id)).status).toBe(200);
-    expect(desk.services.conversations.findByIdentity(user.channel, user.externalId)?.mode).toBe('bot');
+    expect((await desk.services.conversations.findByIdentity(user.channel, user.externalId))?.mode).toBe('bot');
     const before = (await user.received()).length;
     await user.say('hello');
     await eventually(async () => (await user.received()).length > before && (await user.received()).at(-1)?.startsWith('Hello!'), 'the bot again');
@@ -124,18 +124,18 @@ describe('Zendesk messaging for a conversation that came through Sunshine', () =
     await say('5f74c7d84a146f3abd72af3f', 'hello?');
     await desk.drainOutbox();
     expect(botSends()).toBe(sent);
-    expect(desk.messagesOf('smooch', conversationId).at(-1)).toMatchObject({ authorKind: 'user', text: 'hello?' });
+    expect((await desk.messagesOf('smooch', conversationId)).at(-1)).toMatchObject({ authorKind: 'user', text: 'hello?' });
 
     expect((await sunshine.release(conversationId)).status).toBe(200);
-    expect(desk.services.conversations.findByIdentity('smooch', conversationId)?.mode).toBe('bot');
+    expect((await desk.services.conversations.findByIdentity('smooch', conversationId))?.mode).toBe('bot');
     await say('5f74c7d84a146f3abd72af4a', 'hello');
     await eventually(() => botSends() === sent + 1, 'the bot answering again');
   });
 
   it('refuses a messaging webhook without the secret and stores nothing', async () => {
-    const before = desk.count('SELECT COUNT(*) FROM messages');
+    const before = await desk.count('SELECT COUNT(*) FROM messages');
     const res = await desk.webhook('/integrations/zendesk-messaging/webhook', JSON.stringify(loadFixture('smooch-message-telegram.json').body), { 'x-api-key': 'wrong' });
     expect(res.status).toBe(401);
-    expect(desk.count('SELECT COUNT(*) FROM messages')).toBe(before);
+    expect(await desk.count('SELECT COUNT(*) FROM messages')).toBe(before);
   });
 });

@@ -45,8 +45,8 @@ describe('the offer of a person goes where the Desk card says', () => {
     expect(ticket.ticket.subject).toBe('Acme Zendesk — Asked for a person');
     expect(ticket.comments[0]).toMatchObject({ public: false });
     expect(ticket.comments[0]?.body).toContain('the flimsy blorp quivers');
-    const conversation = await eventually(() => {
-      const found = desk.services.conversations.findByIdentity(user.channel, user.externalId);
+    const conversation = await eventually(async () => {
+      const found = await desk.services.conversations.findByIdentity(user.channel, user.externalId);
       return found?.mode === 'zendesk' ? found : undefined;
     }, 'zendesk mode');
     expect(conversation.activeTicketId).toBeNull();
@@ -55,11 +55,11 @@ describe('the offer of a person goes where the Desk card says', () => {
   it('to Desk when the chosen Zendesk integration is not connected: a Desk ticket tagged fallback', async () => {
     await chooseOfferDestination('zendesk_support');
     const user = await missTwiceAndAccept('7e1f0c2a-5b6d-4c3e-8f9a-0b1c2d3e4f51');
-    const conversation = await eventually(() => {
-      const found = desk.services.conversations.findByIdentity(user.channel, user.externalId);
+    const conversation = await eventually(async () => {
+      const found = await desk.services.conversations.findByIdentity(user.channel, user.externalId);
       return found?.mode === 'desk' ? found : undefined;
     }, 'desk mode');
-    const ticket = desk.services.tickets.get(conversation.activeTicketId as string);
+    const ticket = await desk.services.tickets.get(conversation.activeTicketId as string);
     expect(ticket).toMatchObject({ subject: 'Acme — Asked for a person', tags: ['acme', 'fallback'] });
     expect(zendesk.ticketList()).toHaveLength(0);
   });

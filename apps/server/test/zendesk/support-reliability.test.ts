@@ -21,7 +21,7 @@ async function handedOff(options: { windowMs?: number; user?: (desk: ChannelDesk
   const user = options.user?.(desk) ?? webchatUser(desk, '7b1e2a35-9c0d-4e8f-a1b2-c3d4e5f60718');
   await user.say('I want to talk to a person');
   const ticket = await eventually(() => zendesk.ticketList()[0], 'the ticket');
-  await eventually(() => desk.count("SELECT COUNT(*) FROM handoff_jobs WHERE kind = 'open' AND state = 'done'") === 1, 'the hand-off bookkept');
+  await eventually(async () => await desk.count("SELECT COUNT(*) FROM handoff_jobs WHERE kind = 'open' AND state = 'done'") === 1, 'the hand-off bookkept');
   return { user, ticket, ticketId: Number(ticket.ticket.id) };
 }
 
@@ -30,9 +30,9 @@ describe('Zendesk webhook signature', () => {
     const { ticketId, user } = await handedOff();
     zendesk.agentComment(ticketId, 'Reply that only a valid poke may relay');
     await eventually(async () => (await user.received()).includes('Reply that only a valid poke may relay'), 'the valid poke');
-    const jobs = () => desk.count("SELECT COUNT(*) FROM handoff_jobs WHERE kind = 'sync'");
-    const messages = () => desk.count('SELECT COUNT(*) FROM messages');
-    const before = { jobs: jobs(), messages: messages() };
+    const jobs = async () => await desk.count("SELECT COUNT(*) FROM handoff_jobs WHERE kind = 'sync'");
+    const messages = async () => await desk.count('SELECT COUNT(*) FROM messages');
+    const before = { jobs: await jobs(), messages: await messages() };
     const t = zendesk.tickets.get(ticketId);
     t?.comments.push({ ...(t.comments.at(-1) as NonNullable<ReturnType<typeof t.comments.at>>), id: 99_999_999, body: 'Forged reply' });
     for (const sign of ['none', 'stale', 'wrong'] as const) {
@@ -43,7 +43,7 @@ describe('Zendesk webhook signature', () => {
     const { url, body } = zendesk.triggerDelivery(ticketId);
     const tampered = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-zendesk-webhook-signature': 'AAAA', 'x-zendesk-webhook-signature-timestamp': new Date().toISOString() }, body });
     expect(tampered.status).toBe(401);
-    expect({ jobs: jobs(), messages: messages() }).toEqual(before);
+    expect({ jobs: await jobs(), messages: await messages() }).toEqual(before);
     expect((await user.received()).includes('Forged reply')).toBe(false);
   });
 
@@ -85,7 +85,7 @@ describe('Zendesk Support errors', () => {
     zendesk.script((r) => r.method === 'POST' && r.path === '/api/v2/tickets', { status: 422, body: zendeskFixture('error-record-invalid.json') });
     const user = webchatUser(desk, '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d');
     await user.say('I want to talk to a person');
-    await eventually(() => desk.services.conversations.findByIdentity('webchat', user.externalId)?.mode === 'bot', 'back to the bot');
+    await eventually(async () => (await desk.services.conversations.findByIdentity('webchat', user.externalId))?.mode === 'bot', 'back to the bot');
     const card = (await (await desk.request('/api/integrations/zendesk', { token: desk.admin.token })).json()) as { support: { lastError: string } };
     expect(card.support.lastError).toContain('RecordValidation errors');
     expect((await user.received()).some((t) => t.includes('RecordValidation errors'))).toBe(true);
@@ -99,8 +99,8 @@ describe('Zendesk Support errors', () => {
     expect((await desk.request('/api/integrations/zendesk/support/disconnect', { method: 'POST', token: desk.admin.token })).status).toBe(200);
     const user = webchatUser(desk, '2b3c4d5e-6f7a-4b9c-8d0e-2f3a4b5c6d7e');
     await user.say('I want to talk to a person');
-    expect(desk.ticketOf('webchat', user.externalId)).toMatchObject({ status: 'open', priority: 'high' });
-    expect(desk.services.conversations.findByIdentity('webchat', user.externalId)?.mode).toBe('desk');
+    expect(await desk.ticketOf('webchat', user.externalId)).toMatchObject({ status: 'open', priority: 'high' });
+    expect((await desk.services.conversations.findByIdentity('webchat', user.externalId))?.mode).toBe('desk');
     expect(zendesk.received((r) => r.path === '/api/v2/tickets')).toHaveLength(0);
   });
 });
@@ -133,7 +133,7 @@ describe('Zendesk Support limits and failures', () => {
     zendesk.script((r) => r.method === 'PUT', { status: 403, body: forbidden });
     await user.say('this one is refused');
     const failed = await eventually(
-      () => desk.messagesOf('webchat', user.externalId).find((m) => m.text === 'this one is refused' && m.delivery?.state === 'failed'),
+      async () => (await desk.messagesOf('webchat', user.externalId)).find((m) => m.text === 'this one is refused' && m.delivery?.state === 'failed'),
       'the failed message',
     );
     expect(failed.delivery?.error).toContain('You do not have access to this page');
@@ -166,7 +166,7 @@ describe('Zendesk Support limits and failures', () => {
     zendesk.script(isCreate, 'ack-then-drop');
     const user = webchatUser(desk, '3c4d5e6f-7a8b-4c0d-9e1f-3a4b5c6d7e8f');
     await user.say('I want to talk to a person');
-    await eventually(() => desk.count("SELECT COUNT(*) FROM handoff_jobs WHERE kind = 'open' AND state = 'done'") === 1, 'the hand-off', 8_000);
+    await eventually(async () => await desk.count("SELECT COUNT(*) FROM handoff_jobs WHERE kind = 'open' AND state = 'done'") === 1, 'the hand-off', 8_000);
     const creates = zendesk.received(isCreate);
     expect(creates.length).toBe(3);
     expect(new Set(creates.map((r) => r.headers.get('idempotency-key'))).size).toBe(1);

@@ -48,7 +48,7 @@ describe.each(Object.keys(users))('Zendesk Support on %s', (name) => {
     const ticket = await eventually(() => zendesk.ticketList()[0], 'the Zendesk ticket');
 
     // The requester is the Desk contact; the ticket carries the intent's status, priority and group, the card's subject and tags.
-    const conversation = desk.services.conversations.findByIdentity(user.channel, user.externalId);
+    const conversation = await desk.services.conversations.findByIdentity(user.channel, user.externalId);
     const [requester] = zendesk.received((r) => r.path === '/api/v2/users/create_or_update');
     expect(requester?.json.user).toMatchObject({ external_id: conversation?.contactId });
     const [create] = zendesk.received((r) => r.method === 'POST' && r.path === '/api/v2/tickets');
@@ -62,8 +62,8 @@ describe.each(Object.keys(users))('Zendesk Support on %s', (name) => {
     expect(ticket.comments[0]?.body).toContain('Hello! I am the virtual assistant');
 
     const ticketId = Number(ticket.ticket.id);
-    await eventually(() => desk.services.conversations.findByIdentity(user.channel, user.externalId)?.mode === 'zendesk', 'zendesk mode');
-    const note = await eventually(() => desk.messagesOf(user.channel, user.externalId).find((m) => m.authorKind === 'system' && m.text.includes(`https://acme.zendesk.com/agent/tickets/${ticketId}`)), 'the system note with the link');
+    await eventually(async () => (await desk.services.conversations.findByIdentity(user.channel, user.externalId))?.mode === 'zendesk', 'zendesk mode');
+    const note = await eventually(async () => (await desk.messagesOf(user.channel, user.externalId)).find((m) => m.authorKind === 'system' && m.text.includes(`https://acme.zendesk.com/agent/tickets/${ticketId}`)), 'the system note with the link');
     expect(note.text).toContain(`#${ticketId}`);
     const handOffsOf = async () =>
       ((await (await desk.request(`/api/contacts/${conversation?.contactId}/zendesk-handoffs`)).json()) as { handoffs: { url: string; state: string }[] }).handoffs;
@@ -88,7 +88,7 @@ describe.each(Object.keys(users))('Zendesk Support on %s', (name) => {
     await eventually(async () => (await user.received()).includes('Hi, Zoe here. Your order ships today.'), 'the agent reply');
     expect((await zendesk.deliver(ticketId)).status).toBe(200);
     expect((await zendesk.deliver(ticketId)).status).toBe(200);
-    await eventually(() => desk.count("SELECT COUNT(*) FROM handoff_jobs WHERE state = 'pending'") === 0, 'the pokes handled');
+    await eventually(async () => await desk.count("SELECT COUNT(*) FROM handoff_jobs WHERE state = 'pending'") === 0, 'the pokes handled');
     await desk.drainOutbox();
     const seen = await user.received();
     expect(seen.filter((t) => t === 'Hi, Zoe here. Your order ships today.')).toHaveLength(1);
@@ -96,8 +96,8 @@ describe.each(Object.keys(users))('Zendesk Support on %s', (name) => {
 
     // Solved in Zendesk: back to the bot, with a note.
     expect((await zendesk.setStatus(ticketId, 'solved'))?.status).toBe(200);
-    await eventually(() => desk.services.conversations.findByIdentity(user.channel, user.externalId)?.mode === 'bot', 'bot mode again');
-    expect(desk.messagesOf(user.channel, user.externalId).some((m) => m.authorKind === 'system' && m.text.includes(`ticket #${ticketId} was solved`))).toBe(true);
+    await eventually(async () => (await desk.services.conversations.findByIdentity(user.channel, user.externalId))?.mode === 'bot', 'bot mode again');
+    expect((await desk.messagesOf(user.channel, user.externalId)).some((m) => m.authorKind === 'system' && m.text.includes(`ticket #${ticketId} was solved`))).toBe(true);
     expect(await handOffsOf()).toMatchObject([{ state: 'closed' }]);
     const before = (await user.received()).length;
     await user.say('hello');

@@ -1,6 +1,6 @@
 import type { Channel } from '@desk/core';
 import type { ContactsRepo } from '../../contacts/contacts-repo.ts';
-import { type Db, inTransaction } from '../../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import type { InboundMessage } from '../../conversations/engine.ts';
 
 /** Where a channel whose webhooks carry no name looks the sender's name up. */
@@ -37,14 +37,14 @@ export class ContactProfiles {
   constructor(private readonly deps: Deps) {}
 
   /** Before the message is stored: would its sender be a new contact whose name must be looked up? */
-  wantsLookup(item: InboundMessage): boolean {
+  async wantsLookup(item: InboundMessage): Promise<boolean> {
     if (!this.deps.sources[item.channel] || item.profile?.name?.trim()) return false;
-    return this.deps.contacts.findByIdentity(item.channel, item.externalId) === null;
+    return (await this.deps.contacts.findByIdentity(item.channel, item.externalId)) === null;
   }
 
   /** After the message is stored: the contact just created and the name it got. */
-  created(item: InboundMessage, contactId: string): NewContact | null {
-    const contact = this.deps.contacts.get(contactId);
+  async created(item: InboundMessage, contactId: string): Promise<NewContact | null> {
+    const contact = await this.deps.contacts.get(contactId);
     if (!contact) return null;
     return { channel: item.channel, externalId: item.externalId, contactId, defaultName: contact.name };
   }
@@ -70,9 +70,9 @@ export class ContactProfiles {
     if (!source) return;
     const name = (await source.nameOf(contact.externalId))?.trim().slice(0, MAX_NAME);
     if (!name) return;
-    inTransaction(this.deps.db, () => {
-      const current = this.deps.contacts.get(contact.contactId);
-      if (current && current.name === contact.defaultName && name !== current.name) this.deps.contacts.update(contact.contactId, { name });
+    await this.deps.db.transaction(async () => {
+      const current = await this.deps.contacts.get(contact.contactId);
+      if (current && current.name === contact.defaultName && name !== current.name) await this.deps.contacts.update(contact.contactId, { name });
     });
   }
 }

@@ -56,12 +56,12 @@ export function eventIdOf(webhook: NormalizedWebhook): string | null {
  * acknowledges: no bot, no engine before the answer. A body that carries nothing Desk handles
  * (an edit, a switchboard event) is acknowledged and not stored.
  */
-export function storeInInboxThenAcknowledge(
+export async function storeInInboxThenAcknowledge(
   inbox: InboxIntake,
   source: InboxSource,
   raw: string,
   normalize: () => NormalizedWebhook,
-): { ok: true } {
+): Promise<{ ok: true }> {
   let webhook: NormalizedWebhook;
   try {
     webhook = normalize();
@@ -70,6 +70,6 @@ export function storeInInboxThenAcknowledge(
     throw err;
   }
   const eventId = eventIdOf(webhook);
-  if (eventId) inbox.accept(source, eventId, raw);
+  if (eventId) await inbox.accept(source, eventId, raw);
   return { ok: true };
 }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { attachmentKindOf, type Channel, type Message } from '@desk/core';
 import type { MessagesRepo } from '../../conversations/messages-repo.ts';
-import { type Db, inTransaction } from '../../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import type { EventBus } from '../../events/domain-events.ts';
 import { DueJobRunner, type RetryPolicy, retryAt } from '../../jobs/due-job-runner.ts';
 import type { MediaRepo } from '../../media/media-repo.ts';
@@ -37,7 +37,7 @@ interface Deps {
   messages: MessagesRepo;
   maxBytes: number;
   /** Bytes the media store may still grow by (`MEDIA_QUOTA_BYTES`). */
-  storageLeft: () => number;
+  storageLeft: () => Promise<number>;
 }
 
 /** Platforms and browsers say image/jpg; the allow-list (and the world) says image/jpeg. */
@@ -84,7 +84,7 @@ export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
     const attempts = job.attempts + 1;
     const fetcher = this.fetchers.get(job.channel);
     if (!fetcher) return this.retry(job, attempts, `The ${job.channel} channel is not configured.`);
-    const message = this.deps.messages.get(job.messageId);
+    const message = await this.deps.messages.get(job.messageId);
     const declared = message?.attachments[job.position];
     if (!message || !declared) return this.fail(job, attempts, 'The message no longer exists.');
     if (declared.size > this.deps.maxBytes) return this.fail(job, attempts, `The file is larger than the ${formatMb(this.deps.maxBytes)} limit.`);
@@ -96,16 +96,16 @@ export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
       if (!isAllowedMediaType(mimeType)) throw new MediaFetchError(`This kind of file is not accepted (${mimeType}).`, false);
       if (fetched.bytes.byteLength > this.deps.maxBytes) throw new MediaFetchError('The file is larger than the size limit.', false);
       // A full store is retried later: retention or an admin may free room meanwhile.
-      if (fetched.bytes.byteLength > this.deps.storageLeft()) throw new MediaFetchError('File storage is full.', true);
+      if (fetched.bytes.byteLength > (await this.deps.storageLeft())) throw new MediaFetchError('File storage is full.', true);
       // Overwrites what an interrupted earlier attempt may have left.
       await writeFile(this.deps.mediaStore.pathOf(job.mediaId), fetched.bytes, { mode: 0o600 });
       const size = fetched.bytes.byteLength;
-      this.write(() => {
+      await this.write(async () => {
         const now = this.deps.clock();
-        if (!this.deps.media.get(job.mediaId)) {
-          this.deps.media.insert({ id: job.mediaId, conversationId: message.conversationId, mimeType, size, name: declared.name, createdAt: now });
+        if (!(await this.deps.media.get(job.mediaId))) {
+          await this.deps.media.insert({ id: job.mediaId, conversationId: message.conversationId, mimeType, size, name: declared.name, createdAt: now });
         }
-        this.deps.jobs.markStored(job.id, attempts, now);
+        await this.deps.jobs.markStored(job.id, attempts, now);
         return this.deps.messages.patchAttachment(job.messageId, job.position, {
           kind: declared.kind === 'file' ? attachmentKindOf(mimeType) : declared.kind,
           mimeType,
@@ -117,34 +117,34 @@ export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
       const reason = err instanceof Error ? err.message : String(err);
       const detail = err instanceof MediaFetchError ? err.detail : reason;
       const retryable = !(err instanceof MediaFetchError) || err.retryable;
-      if (retryable) this.retry(job, attempts, reason, detail);
-      else this.fail(job, attempts, reason, detail);
+      if (retryable) await this.retry(job, attempts, reason, detail);
+      else await this.fail(job, attempts, reason, detail);
     }
   }
 
   /** `reason` is shown to agents on the attachment; `detail` (network internals) stays in the job row. */
-  private retry(job: MediaJob, attempts: number, reason: string, detail = reason): void {
+  private async retry(job: MediaJob, attempts: number, reason: string, detail = reason): Promise<void> {
     const now = this.deps.clock();
     const nextAt = retryAt(this.retryPolicy, attempts, now);
     if (!nextAt) {
-      this.fail(job, attempts, reason, detail);
+      await this.fail(job, attempts, reason, detail);
       return;
     }
-    this.write(() => {
-      this.deps.jobs.retryLater(job.id, attempts, detail, nextAt, now);
+    await this.write(async () => {
+      await this.deps.jobs.retryLater(job.id, attempts, detail, nextAt, now);
       return this.deps.messages.patchAttachment(job.messageId, job.position, { download: { state: 'pending', error: reason, attempts } });
     });
   }
 
-  private fail(job: MediaJob, attempts: number, reason: string, detail = reason): void {
-    this.write(() => {
-      this.deps.jobs.markFailed(job.id, attempts, detail, this.deps.clock());
+  private async fail(job: MediaJob, attempts: number, reason: string, detail = reason): Promise<void> {
+    await this.write(async () => {
+      await this.deps.jobs.markFailed(job.id, attempts, detail, this.deps.clock());
       return this.deps.messages.patchAttachment(job.messageId, job.position, { download: { state: 'failed', error: reason, attempts } });
     });
   }
 
-  private write(work: () => Message | null): void {
-    const message = inTransaction(this.deps.db, work);
+  private async write(work: () => Promise<Message | null>): Promise<void> {
+    const message = await this.deps.db.transaction(work);
     if (message) this.deps.events.emit('message.updated', { message });
   }
 }

@@ -1,6 +1,5 @@
 import type { Channel } from '@desk/core';
 import type { Db } from '../../db/database.ts';
-import { statement } from '../../db/statements.ts';
 import type { MediaSource } from '../inbound/channel-inbound.ts';
 
 export interface MediaJob {
@@ -30,14 +29,14 @@ interface Row {
 }
 
 const fromRow = (r: Row): MediaJob => ({
-  id: r.id,
+  id: Number(r.id),
   messageId: r.message_id,
   position: r.position,
   mediaId: r.media_id,
   channel: r.channel,
   source: JSON.parse(r.source) as MediaSource,
   state: r.state,
-  attempts: r.attempts,
+  attempts: Number(r.attempts),
   nextAttemptAt: r.next_attempt_at,
   lastError: r.last_error,
 });
@@ -47,55 +46,65 @@ export class MediaJobsRepo {
   constructor(private readonly db: Db) {}
 
   /** Queues a download; a second call for the same message and position changes nothing. */
-  enqueue(job: { messageId: string; position: number; mediaId: string; channel: Channel; source: MediaSource }, now: string): void {
-    statement(
-      this.db,
-      `INSERT OR IGNORE INTO channel_media_jobs (message_id, position, media_id, channel, source, state, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
-    ).run(job.messageId, job.position, job.mediaId, job.channel, JSON.stringify(job.source), now, now, now);
+  async enqueue(job: { messageId: string; position: number; mediaId: string; channel: Channel; source: MediaSource }, now: string): Promise<void> {
+    await this.db.q
+      .insertInto('channel_media_jobs')
+      .values({
+        message_id: job.messageId,
+        position: job.position,
+        media_id: job.mediaId,
+        channel: job.channel,
+        source: JSON.stringify(job.source),
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 
-  forMessage(messageId: string): MediaJob[] {
-    return (statement(
-      this.db,
-      'SELECT * FROM channel_media_jobs WHERE message_id = ? ORDER BY position',
-    ).all(messageId) as Row[]).map(fromRow);
+  async forMessage(messageId: string): Promise<MediaJob[]> {
+    const rows = await this.db.q.selectFrom('channel_media_jobs').selectAll().where('message_id', '=', messageId).orderBy('position').execute();
+    return (rows as Row[]).map(fromRow);
   }
 
-  due(now: string, limit = 20): MediaJob[] {
-    return (
-      statement(
-        this.db,
-        "SELECT * FROM channel_media_jobs WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-      ).all(now, limit) as Row[]
-    ).map(fromRow);
+  async due(now: string, limit = 20): Promise<MediaJob[]> {
+    const rows = await this.db.q
+      .selectFrom('channel_media_jobs')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return (rows as Row[]).map(fromRow);
   }
 
-  nextDueAt(): string | null {
-    return (statement(
-      this.db,
-      "SELECT MIN(next_attempt_at) AS at FROM channel_media_jobs WHERE state = 'pending'",
-    ).get() as { at: string | null }).at;
+  async nextDueAt(): Promise<string | null> {
+    const row = await this.db.q
+      .selectFrom('channel_media_jobs')
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return row?.at ?? null;
   }
 
-  markStored(id: number, attempts: number, now: string): void {
-    statement(
-      this.db,
-      "UPDATE channel_media_jobs SET state = 'stored', attempts = ?, last_error = NULL, updated_at = ? WHERE id = ?",
-    ).run(attempts, now, id);
+  async markStored(id: number, attempts: number, now: string): Promise<void> {
+    await this.db.q.updateTable('channel_media_jobs').set({ state: 'stored', attempts, last_error: null, updated_at: now }).where('id', '=', id).execute();
   }
 
-  retryLater(id: number, attempts: number, error: string, nextAttemptAt: string, now: string): void {
-    statement(
-      this.db,
-      'UPDATE channel_media_jobs SET attempts = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?',
-    ).run(attempts, error, nextAttemptAt, now, id);
+  async retryLater(id: number, attempts: number, error: string, nextAttemptAt: string, now: string): Promise<void> {
+    await this.db.q
+      .updateTable('channel_media_jobs')
+      .set({ attempts, last_error: error, next_attempt_at: nextAttemptAt, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
-  markFailed(id: number, attempts: number, error: string, now: string): void {
-    statement(
-      this.db,
-      "UPDATE channel_media_jobs SET state = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?",
-    ).run(attempts, error, now, id);
+  async markFailed(id: number, attempts: number, error: string, now: string): Promise<void> {
+    await this.db.q.updateTable('channel_media_jobs').set({ state: 'failed', attempts, last_error: error, updated_at: now }).where('id', '=', id).execute();
   }
 }

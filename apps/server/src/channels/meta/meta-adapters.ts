@@ -87,7 +87,7 @@ export class MessagingAdapter implements ChannelAdapter {
   private async send(conversation: ConversationRecord, message: Record<string, unknown>): Promise<{ channelMessageId: string }> {
     const label = this.channel === 'messenger' ? 'Messenger' : 'Instagram';
     const token = required(this.deps, this.channel, this.channel === 'messenger' ? 'pageAccessToken' : 'accessToken', label);
-    const pageId = this.deps.peers.get(this.channel, conversation.externalId).pageId ?? 'me';
+    const pageId = (await this.deps.peers.get(this.channel, conversation.externalId)).pageId ?? 'me';
     const body = await callPlatform<{ message_id?: unknown }>({
       platform: label,
       url: `${this.deps.config.metaGraphUrl}/${encodeURIComponent(pageId)}/messages`,

@@ -69,7 +69,7 @@ export function metaRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake
     refuseUnlessAuthentic(header ? (metaSignatureValid(raw, header, appSecret) ? 'ok' : 'wrong') : 'missing', 'X-Hub-Signature-256 signature');
     const text = new TextDecoder().decode(raw);
     const body = parseJsonBody(text);
-    const result = storeInInboxThenAcknowledge(deps.inbox, 'meta', text, () => {
+    const result = await storeInInboxThenAcknowledge(deps.inbox, 'meta', text, () => {
       const normalized = normalizeMetaWebhook(body);
       if (!deps.settings.active(normalized.channel)) throw channelOff(CHANNEL_NAMES[normalized.channel]);
       return normalized;

@@ -20,7 +20,7 @@ const webhookRoute = createRoute({
   responses: webhookResponses,
 });
 
-export function smoochRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake; events?: (body: unknown) => void }) {
+export function smoochRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake; events?: (body: unknown) => Promise<void> }) {
   const router = createRouter();
   router.openapi(webhookRoute, async (c) => {
     const secret = deps.settings.active('smooch') ? deps.settings.value('smooch', 'webhookSecret') : undefined;
@@ -29,8 +29,8 @@ export function smoochRoutes(deps: { settings: ChannelSettings; inbox: InboxInta
     const raw = await c.req.text();
     const body = parseJsonBody(raw);
     const appId = deps.settings.value('smooch', 'appId') ?? null;
-    const answer = storeInInboxThenAcknowledge(deps.inbox, 'smooch', raw, () => normalizeSmoochWebhook(body, appId));
-    deps.events?.(body);
+    const answer = await storeInInboxThenAcknowledge(deps.inbox, 'smooch', raw, () => normalizeSmoochWebhook(body, appId));
+    await deps.events?.(body);
     return c.json(answer, 200);
   });
   return router;

@@ -29,7 +29,7 @@ export function telegramRoutes(deps: { settings: ChannelSettings; inbox: InboxIn
     refuseUnlessAuthentic(checkSecretHeader(c.req.header(TELEGRAM_SECRET_HEADER), secret), 'Telegram secret token');
     const raw = await c.req.text();
     const body = parseJsonBody(raw);
-    const acknowledged = storeInInboxThenAcknowledge(deps.inbox, 'telegram', raw, () => normalizeTelegramUpdate(body));
+    const acknowledged = await storeInInboxThenAcknowledge(deps.inbox, 'telegram', raw, () => normalizeTelegramUpdate(body));
     const queryId = (body as { callback_query?: { id?: unknown } } | null)?.callback_query?.id;
     // Telegram shows the pressed button as loading until the query is answered; a failure only leaves the spinner.
     if (deps.telegram && typeof queryId === 'string') void deps.telegram.call('answerCallbackQuery', { callback_query_id: queryId }).catch(() => {});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeskError, ErrorBodySchema, ErrorCode, MESSAGE_TEXT_MAX, WebchatMessage } from '@desk/core';
+import { DeskError, ErrorBodySchema, ErrorCode, MESSAGE_TEXT_MAX, type Message, WebchatMessage } from '@desk/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -186,18 +186,23 @@ export function webchatRoutes(deps: WebchatDeps) {
   };
 
   /** The visitor behind the request's token; 401 without a valid one. */
-  const visitorOf = (c: Context, token = c.req.header(VISITOR_TOKEN_HEADER)) => {
+  const visitorOf = async (c: Context, token = c.req.header(VISITOR_TOKEN_HEADER)) => {
     if (!token) throw unauthenticated(`Send the visitor token in ${VISITOR_TOKEN_HEADER}.`);
-    const visitorId = deps.visitors.resolve(token);
+    const visitorId = await deps.visitors.resolve(token);
     if (!visitorId) throw unauthenticated('This visitor token is not valid (any more). Start a new conversation.');
     return visitorId;
   };
 
+  /** Agents' names for the visitor's view: `known` answers from what `load` read for the messages. */
   const agentNames = () => {
     const cache = new Map<string, string | undefined>();
-    return (id: string) => {
-      if (!cache.has(id)) cache.set(id, deps.agents.get(id)?.name);
-      return cache.get(id);
+    return {
+      known: (id: string) => cache.get(id),
+      async load(messages: readonly { agentId: string | null }[]) {
+        for (const { agentId } of messages) {
+          if (agentId && !cache.has(agentId)) cache.set(agentId, (await deps.agents.get(agentId))?.name);
+        }
+      },
     };
   };
 
@@ -213,10 +218,10 @@ export function webchatRoutes(deps: WebchatDeps) {
     const address = clientAddress(c);
     // Everything that refuses a request is decided from its headers, before the body is read.
     const token = c.req.header(VISITOR_TOKEN_HEADER);
-    const knownVisitor = token ? visitorOf(c, token) : null;
+    const knownVisitor = token ? await visitorOf(c, token) : null;
     refuse(c, perAddress, address, 'Too many messages.');
     if (knownVisitor) refuse(c, perVisitor, knownVisitor, 'Too many messages.');
-    const allowance = isJson ? null : deps.uploadQuota.allowance(address);
+    const allowance = isJson ? null : await deps.uploadQuota.allowance(address);
     const declaredLength = Number(c.req.header('content-length') ?? '');
     if (allowance && Number.isFinite(declaredLength) && declaredLength > allowance.bytes + 64 * 1024) throw allowance.exceeded;
 
@@ -247,11 +252,11 @@ export function webchatRoutes(deps: WebchatDeps) {
       let issued: string | undefined;
       if (!visitorId) {
         const chosen = body.visitorId ?? randomUUID();
-        const found = deps.visitors.lookup(chosen);
+        const found = await deps.visitors.lookup(chosen);
         if (found.kind === 'taken') throw unauthenticated(`This visitor already has a token: send it in ${VISITOR_TOKEN_HEADER}.`);
         // A visitor from before tokens gets one with their old id, once; anybody else is a new visitor.
         if (found.kind === 'unknown') refuse(c, newVisitorsPerAddress, address, 'Too many new conversations from this network.');
-        const credential = found.kind === 'legacy' ? deps.visitors.issue(chosen, now, { onlyIfLegacy: true }) : deps.visitors.create(chosen, now);
+        const credential = found.kind === 'legacy' ? await deps.visitors.issue(chosen, now, { onlyIfLegacy: true }) : await deps.visitors.create(chosen, now);
         if (!credential) throw unauthenticated(`This visitor already has a token: send it in ${VISITOR_TOKEN_HEADER}.`);
         refuse(c, perVisitor, credential.visitorId, 'Too many messages.');
         visitorId = credential.visitorId;
@@ -260,8 +265,8 @@ export function webchatRoutes(deps: WebchatDeps) {
       // Only the inbox is written before the answer: the processor stores the message under this id,
       // and the bot's answer reaches the visitor on the stream.
       const event: WebchatInboxEvent = { id: randomUUID(), visitorId, text, name: body.name ?? null, file: stored };
-      const { receivedAt } = deps.inbox.accept('webchat', event.id, JSON.stringify(event));
-      if (stored) deps.uploadQuota.record(address, stored.size);
+      const { receivedAt } = await deps.inbox.accept('webchat', event.id, JSON.stringify(event));
+      if (stored) await deps.uploadQuota.record(address, stored.size);
       return c.json({ visitorId, ...(issued && { visitorToken: issued }), message: acceptedWebchatMessage(event, receivedAt) }, 201);
     } catch (err) {
       // Nothing half-written: a file without its message row is removed.
@@ -274,40 +279,47 @@ export function webchatRoutes(deps: WebchatDeps) {
   router.post(tokenRoute.path, async (c) => {
     const now = new Date().toISOString();
     const token = c.req.header(VISITOR_TOKEN_HEADER);
-    if (token) return c.json(deps.visitors.issue(visitorOf(c, token), now, { onlyIfLegacy: false }), 200);
+    if (token) return c.json(await deps.visitors.issue(await visitorOf(c, token), now, { onlyIfLegacy: false }), 200);
     const body = (await c.req.json().catch(() => ({}))) as { visitorId?: unknown };
     const visitorId = typeof body?.visitorId === 'string' ? body.visitorId : '';
-    const claimed = visitorId ? deps.visitors.issue(visitorId, now, { onlyIfLegacy: true }) : null;
+    const claimed = visitorId ? await deps.visitors.issue(visitorId, now, { onlyIfLegacy: true }) : null;
     if (!claimed) throw unauthenticated('Nothing to claim for this visitor. Start a new conversation.');
     return c.json(claimed, 200);
   });
 
-  router.openapi(listRoute, (c) => {
-    const visitorId = visitorOf(c);
-    const conversation = deps.conversations.findByIdentity('webchat', visitorId);
+  router.openapi(listRoute, async (c) => {
+    const visitorId = await visitorOf(c);
+    const conversation = await deps.conversations.findByIdentity('webchat', visitorId);
     if (!conversation) throw notFound('No conversation for this visitor.');
     const names = agentNames();
-    const messages = deps.messages.listByConversation(conversation.id).map((m) => toWebchatMessage(m, names));
+    const stored = await deps.messages.listByConversation(conversation.id);
+    await names.load(stored);
+    const messages = stored.map((m) => toWebchatMessage(m, names.known));
     return c.json({ messages }, 200);
   });
 
-  router.openapi(streamRoute, (c) => {
+  router.openapi(streamRoute, async (c) => {
     const token = c.req.header(VISITOR_TOKEN_HEADER) ?? c.req.valid('query').visitorToken ?? getCookie(c, VISITOR_TOKEN_COOKIE);
     if (!token) throw unauthenticated(`Send the visitor token in ${VISITOR_TOKEN_HEADER}, ?visitorToken= or the ${VISITOR_TOKEN_COOKIE} cookie.`);
-    const visitorId = deps.visitors.resolve(token);
+    const visitorId = await deps.visitors.resolve(token);
     if (!visitorId) throw notFound('No such visitor.');
     const release = streams.acquire([['visitor', visitorId], ['address', clientAddress(c)]]);
     const lastEventId = c.req.header('last-event-id');
     return streamSSE(c, async (stream) => {
       const names = agentNames();
-      const queue: string[] = [];
+      // Messages in the order they came; each is written once its agent's name is known.
+      const queue: Promise<string>[] = [];
       let wake: (() => void) | null = null;
-      const push = (data: string) => {
-        queue.push(data);
+      const render = async (message: Message) => {
+        await names.load([message]);
+        return JSON.stringify(toWebchatMessage(message, names.known));
+      };
+      const push = (message: Message) => {
+        queue.push(render(message));
         wake?.();
       };
       const unsubscribe = deps.events.on('message.created', ({ message, channel, externalId }) => {
-        if (channel === 'webchat' && externalId === visitorId) push(JSON.stringify(toWebchatMessage(message, names)));
+        if (channel === 'webchat' && externalId === visitorId) push(message);
       });
       let open = true;
       const untrack = deps.trackStream?.() ?? (() => {});
@@ -316,17 +328,16 @@ export function webchatRoutes(deps: WebchatDeps) {
         unsubscribe();
         wake?.();
       });
-      const conversation = lastEventId ? deps.conversations.findByIdentity('webchat', visitorId) : null;
+      const conversation = lastEventId ? await deps.conversations.findByIdentity('webchat', visitorId) : null;
       if (conversation && lastEventId) {
-        for (const m of deps.messages.listByConversation(conversation.id, { afterId: lastEventId })) {
-          queue.unshift(JSON.stringify(toWebchatMessage(m, names)));
-        }
+        const missed = await deps.messages.listByConversation(conversation.id, { afterId: lastEventId });
+        queue.unshift(...missed.map(render));
       }
       await stream.write(': connected\n\n');
       try {
         while (open) {
           while (queue.length > 0) {
-            const data = queue.shift() as string;
+            const data = await (queue.shift() as Promise<string>);
             await stream.writeSSE({ event: 'message', id: (JSON.parse(data) as { id: string }).id, data });
           }
           const timedOut = await new Promise<boolean>((resolve) => {
@@ -338,7 +349,7 @@ export function webchatRoutes(deps: WebchatDeps) {
           });
           wake = null;
           // A rotated token ends the streams opened with the old one.
-          if (open && deps.visitors.resolve(token) !== visitorId) open = false;
+          if (open && (await deps.visitors.resolve(token)) !== visitorId) open = false;
           if (timedOut && open) await stream.write(': heartbeat\n\n');
         }
       } finally {
@@ -349,11 +360,11 @@ export function webchatRoutes(deps: WebchatDeps) {
     }) as never;
   });
 
-  router.openapi(mediaRoute, (c) => {
+  router.openapi(mediaRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const visitorId = visitorOf(c);
-    const media = deps.media.get(id);
-    const owner = media ? deps.conversations.get(media.conversationId) : null;
+    const visitorId = await visitorOf(c);
+    const media = await deps.media.get(id);
+    const owner = media ? await deps.conversations.get(media.conversationId) : null;
     const owns = owner?.channel === 'webchat' && owner.externalId === visitorId;
     return serveMedia(deps.mediaStore, owns ? media : null) as never;
   });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashToken } from '../../accounts/sessions.ts';
 import type { Db } from '../../db/database.ts';
-import { statement } from '../../db/statements.ts';
 
 /** What a visitor holds: the public id (agents see it) and the secret token (only the widget has it). */
 export interface VisitorCredential {
@@ -26,27 +25,22 @@ export class WebchatVisitors {
   constructor(private readonly db: Db) {}
 
   /** The visitor a token belongs to, or null. */
-  resolve(token: string): string | null {
-    const row = statement(this.db, 'SELECT id FROM webchat_visitors WHERE token_hash = ?').get(hashToken(token)) as { id: string } | undefined;
+  async resolve(token: string): Promise<string | null> {
+    const row = await this.db.q.selectFrom('webchat_visitors').select('id').where('token_hash', '=', hashToken(token)).executeTakeFirst();
     return row?.id ?? null;
   }
 
   /** What an id (sent without a token) is: free for a new visitor, legacy (claimable) or taken. */
-  lookup(visitorId: string): VisitorLookup {
-    const row = statement(this.db, 'SELECT token_hash FROM webchat_visitors WHERE id = ?').get(visitorId) as { token_hash: string | null } | undefined;
+  async lookup(visitorId: string): Promise<VisitorLookup> {
+    const row = await this.db.q.selectFrom('webchat_visitors').select('token_hash').where('id', '=', visitorId).executeTakeFirst();
     if (!row) return { kind: 'unknown' };
     return row.token_hash === null ? { kind: 'legacy', visitorId } : { kind: 'taken' };
   }
 
   /** A new visitor with the given (free) id. */
-  create(visitorId: string, now: string): VisitorCredential {
+  async create(visitorId: string, now: string): Promise<VisitorCredential> {
     const visitorToken = newToken();
-    statement(this.db, 'INSERT INTO webchat_visitors (id, token_hash, created_at, token_issued_at) VALUES (?, ?, ?, ?)').run(
-      visitorId,
-      hashToken(visitorToken),
-      now,
-      now,
-    );
+    await this.db.q.insertInto('webchat_visitors').values({ id: visitorId, token_hash: hashToken(visitorToken), created_at: now, token_issued_at: now }).execute();
     return { visitorId, visitorToken };
   }
 
@@ -54,12 +48,11 @@ export class WebchatVisitors {
    * A new token for the visitor; the previous one stops working. For a legacy visitor only while
    * they have none (the claim happens once). Answers null when there is nothing to issue for.
    */
-  issue(visitorId: string, now: string, options: { onlyIfLegacy: boolean }): VisitorCredential | null {
+  async issue(visitorId: string, now: string, options: { onlyIfLegacy: boolean }): Promise<VisitorCredential | null> {
     const visitorToken = newToken();
-    const changed = statement(
-      this.db,
-      `UPDATE webchat_visitors SET token_hash = ?, token_issued_at = ? WHERE id = ?${options.onlyIfLegacy ? ' AND token_hash IS NULL' : ''}`,
-    ).run(hashToken(visitorToken), now, visitorId).changes;
-    return changed === 1 ? { visitorId, visitorToken } : null;
+    let update = this.db.q.updateTable('webchat_visitors').set({ token_hash: hashToken(visitorToken), token_issued_at: now }).where('id', '=', visitorId);
+    if (options.onlyIfLegacy) update = update.where('token_hash', 'is', null);
+    const result = await update.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? { visitorId, visitorToken } : null;
   }
 }

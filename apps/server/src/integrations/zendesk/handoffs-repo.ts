@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExternalDestination, IntentTicketStatus, TicketPriority } from '@desk/core';
 import type { Db } from '../../db/database.ts';
-import { statement } from '../../db/statements.ts';
+import { sql } from 'kysely';
 
 export interface HandOff {
   id: string;
@@ -59,13 +59,13 @@ function fromRow(row: HandOffRow): HandOff {
     tags: JSON.parse(row.tags) as string[],
     status: row.status,
     priority: row.priority,
-    groupId: row.group_id,
+    groupId: row.group_id === null ? null : Number(row.group_id),
     transcript: JSON.parse(row.transcript) as string[],
     idempotencyKey: row.idempotency_key,
-    requesterId: row.requester_id,
-    zendeskTicketId: row.zendesk_ticket_id,
+    requesterId: row.requester_id === null ? null : Number(row.requester_id),
+    zendeskTicketId: row.zendesk_ticket_id === null ? null : Number(row.zendesk_ticket_id),
     sunshineConversationId: row.sunshine_conversation_id,
-    transcriptPosted: row.transcript_posted,
+    transcriptPosted: Number(row.transcript_posted),
     firstMessageId: row.first_message_id,
     createdAt: row.created_at,
   };
@@ -86,156 +86,225 @@ export interface HandOffJob {
   last_error: string | null;
 }
 
-const FIRST_IN_LINE = `NOT EXISTS (SELECT 1 FROM handoff_jobs e WHERE e.state = 'pending' AND e.handoff_id = j.handoff_id AND e.lane = j.lane AND e.id < j.id)`;
+const FIRST_IN_LINE = sql<boolean>`NOT EXISTS (SELECT 1 FROM handoff_jobs e WHERE e.state = 'pending' AND e.handoff_id = j.handoff_id AND e.lane = j.lane AND e.id < j.id)`;
 
 type Patch = Partial<Pick<HandOff, 'requesterId' | 'zendeskTicketId' | 'sunshineConversationId' | 'transcriptPosted' | 'firstMessageId' | 'state'>>;
-const COLUMNS: Record<keyof Patch, string> = {
-  requesterId: 'requester_id',
-  zendeskTicketId: 'zendesk_ticket_id',
-  sunshineConversationId: 'sunshine_conversation_id',
-  transcriptPosted: 'transcript_posted',
-  firstMessageId: 'first_message_id',
-  state: 'state',
-};
+
+const jobOf = (row: HandOffJob): HandOffJob => ({ ...row, id: Number(row.id), attempts: Number(row.attempts) });
 
 /** Hand-offs to Zendesk, their durable job queue, the ticket-update window and what was relayed. */
 export class HandOffsRepo {
   constructor(private readonly db: Db) {}
 
-  create(input: Omit<HandOff, 'id' | 'idempotencyKey' | 'requesterId' | 'zendeskTicketId' | 'transcriptPosted' | 'firstMessageId' | 'createdAt'>, now: string): HandOff {
+  async create(input: Omit<HandOff, 'id' | 'idempotencyKey' | 'requesterId' | 'zendeskTicketId' | 'transcriptPosted' | 'firstMessageId' | 'createdAt'>, now: string): Promise<HandOff> {
     const id = randomUUID();
-    statement(
-      this.db,
-      `INSERT INTO external_handoffs (id, conversation_id, destination, state, intent_id, subject, tags, status, priority, group_id,
-         transcript, idempotency_key, sunshine_conversation_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      id,
-      input.conversationId,
-      input.destination,
-      input.state,
-      input.intentId,
-      input.subject,
-      JSON.stringify(input.tags),
-      input.status,
-      input.priority,
-      input.groupId,
-      JSON.stringify(input.transcript),
-      `desk-${id}`,
-      input.sunshineConversationId,
-      now,
-      now,
+    await this.db.q
+      .insertInto('external_handoffs')
+      .values({
+        id,
+        conversation_id: input.conversationId,
+        destination: input.destination,
+        state: input.state,
+        intent_id: input.intentId,
+        subject: input.subject,
+        tags: JSON.stringify(input.tags),
+        status: input.status,
+        priority: input.priority,
+        group_id: input.groupId,
+        transcript: JSON.stringify(input.transcript),
+        idempotency_key: `desk-${id}`,
+        requester_id: null,
+        zendesk_ticket_id: null,
+        sunshine_conversation_id: input.sunshineConversationId,
+        first_message_id: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    return (await this.get(id)) as HandOff;
+  }
+
+  private one(row: unknown): HandOff | null {
+    return row ? fromRow(row as HandOffRow) : null;
+  }
+
+  async get(id: string): Promise<HandOff | null> {
+    return this.one(await this.db.q.selectFrom('external_handoffs').selectAll().where('id', '=', id).executeTakeFirst());
+  }
+
+  async openFor(conversationId: string): Promise<HandOff | null> {
+    return this.one(
+      await this.db.q.selectFrom('external_handoffs').selectAll().where('conversation_id', '=', conversationId).where('state', '=', 'open').executeTakeFirst(),
     );
-    return this.get(id) as HandOff;
-  }
-
-  get(id: string): HandOff | null {
-    const row = statement(this.db, 'SELECT * FROM external_handoffs WHERE id = ?').get(id) as HandOffRow | undefined;
-    return row ? fromRow(row) : null;
-  }
-
-  openFor(conversationId: string): HandOff | null {
-    const row = statement(this.db, "SELECT * FROM external_handoffs WHERE conversation_id = ? AND state = 'open'").get(conversationId) as HandOffRow | undefined;
-    return row ? fromRow(row) : null;
   }
 
   /** When the conversation's latest hand-off began: its transcript starts after that. */
-  lastStartedAt(conversationId: string): string | null {
-    const row = statement(this.db, 'SELECT MAX(created_at) AS at FROM external_handoffs WHERE conversation_id = ?').get(conversationId) as { at: string | null };
-    return row.at;
+  async lastStartedAt(conversationId: string): Promise<string | null> {
+    const row = await this.db.q
+      .selectFrom('external_handoffs')
+      .select((eb) => eb.fn.max('created_at').as('at'))
+      .where('conversation_id', '=', conversationId)
+      .executeTakeFirst();
+    return row?.at ?? null;
   }
 
   /** Every hand-off of a contact's conversations, newest first. */
-  forContact(contactId: string): HandOff[] {
-    const rows = statement(
-      this.db,
-      'SELECT h.* FROM external_handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE c.contact_id = ? ORDER BY h.created_at DESC',
-    ).all(contactId) as HandOffRow[];
-    return rows.map(fromRow);
+  async forContact(contactId: string): Promise<HandOff[]> {
+    const rows = await this.db.q
+      .selectFrom('external_handoffs as h')
+      .innerJoin('conversations as c', 'c.id', 'h.conversation_id')
+      .selectAll('h')
+      .where('c.contact_id', '=', contactId)
+      .orderBy('h.created_at', 'desc')
+      .execute();
+    return rows.map((row) => fromRow(row as HandOffRow));
   }
 
-  byTicket(ticketId: number): HandOff | null {
-    const row = statement(this.db, 'SELECT * FROM external_handoffs WHERE zendesk_ticket_id = ? ORDER BY created_at DESC').get(ticketId) as HandOffRow | undefined;
-    return row ? fromRow(row) : null;
-  }
-
-  bySunshineConversation(conversationId: string): HandOff | null {
-    const row = statement(this.db, "SELECT * FROM external_handoffs WHERE sunshine_conversation_id = ? AND destination = 'zendesk_messaging' ORDER BY state DESC, created_at DESC").get(
-      conversationId,
-    ) as HandOffRow | undefined;
-    return row ? fromRow(row) : null;
-  }
-
-  update(id: string, patch: Patch, now: string): void {
-    const entries = Object.entries(patch) as [keyof Patch, unknown][];
-    if (entries.length === 0) return;
-    const sets = entries.map(([key]) => `${COLUMNS[key]} = ?`).join(', ');
-    statement(this.db, `UPDATE external_handoffs SET ${sets}, updated_at = ? WHERE id = ?`).run(...entries.map(([, v]) => v), now, id);
-  }
-
-  enqueue(handoffId: string, kind: HandOffJobKind, messageId: string | null, now: string): void {
-    statement(
-      this.db,
-      `INSERT INTO handoff_jobs (handoff_id, kind, lane, message_id, state, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
-    ).run(handoffId, kind, kind === 'sync' ? 'inbound' : 'outbound', messageId, now, now, now);
-  }
-
-  due(now: string, limit = 50): HandOffJob[] {
-    return statement(
-      this.db,
-      `SELECT * FROM handoff_jobs j WHERE state = 'pending' AND next_attempt_at <= ? AND ${FIRST_IN_LINE} ORDER BY next_attempt_at, id LIMIT ?`,
-    ).all(now, limit) as HandOffJob[];
-  }
-
-  nextDueAt(): string | null {
-    return (statement(this.db, `SELECT MIN(next_attempt_at) AS at FROM handoff_jobs j WHERE state = 'pending' AND ${FIRST_IN_LINE}`).get() as { at: string | null }).at;
-  }
-
-  /** The forwards waiting in this hand-off's queue, oldest first: a burst goes out as one comment. */
-  pendingForwards(handoffId: string): HandOffJob[] {
-    return statement(this.db, "SELECT * FROM handoff_jobs WHERE handoff_id = ? AND kind = 'forward' AND state = 'pending' ORDER BY id").all(handoffId) as HandOffJob[];
-  }
-
-  markDone(ids: number[], now: string): void {
-    const done = statement(this.db, "UPDATE handoff_jobs SET state = 'done', attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE id = ?");
-    for (const id of ids) done.run(now, id);
-  }
-
-  retryLater(id: number, attempts: number, error: string, at: string, now: string): void {
-    statement(this.db, 'UPDATE handoff_jobs SET attempts = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?').run(attempts, error, at, now, id);
-  }
-
-  markFailed(ids: number[], error: string, now: string): void {
-    const failed = statement(this.db, "UPDATE handoff_jobs SET state = 'failed', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?");
-    for (const id of ids) failed.run(error, now, id);
-  }
-
-  /** Drops what is still queued for a hand-off that ended (nothing more goes to that ticket). */
-  dropPending(handoffId: string, kind: HandOffJobKind, now: string): void {
-    statement(this.db, "UPDATE handoff_jobs SET state = 'done', last_error = 'The hand-off ended.', updated_at = ? WHERE handoff_id = ? AND kind = ? AND state = 'pending'").run(
-      now,
-      handoffId,
-      kind,
+  async byTicket(ticketId: number): Promise<HandOff | null> {
+    return this.one(
+      await this.db.q.selectFrom('external_handoffs').selectAll().where('zendesk_ticket_id', '=', ticketId).orderBy('created_at', 'desc').executeTakeFirst(),
     );
   }
 
-  recordTicketUpdate(ticketId: number, at: string): void {
-    statement(this.db, 'INSERT INTO zendesk_ticket_updates (ticket_id, at) VALUES (?, ?)').run(ticketId, at);
+  async bySunshineConversation(conversationId: string): Promise<HandOff | null> {
+    return this.one(
+      await this.db.q
+        .selectFrom('external_handoffs')
+        .selectAll()
+        .where('sunshine_conversation_id', '=', conversationId)
+        .where('destination', '=', 'zendesk_messaging')
+        .orderBy('state', 'desc')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst(),
+    );
+  }
+
+  async update(id: string, patch: Patch, now: string): Promise<void> {
+    if (Object.keys(patch).length === 0) return;
+    await this.db.q
+      .updateTable('external_handoffs')
+      .set({
+        ...(patch.requesterId !== undefined && { requester_id: patch.requesterId }),
+        ...(patch.zendeskTicketId !== undefined && { zendesk_ticket_id: patch.zendeskTicketId }),
+        ...(patch.sunshineConversationId !== undefined && { sunshine_conversation_id: patch.sunshineConversationId }),
+        ...(patch.transcriptPosted !== undefined && { transcript_posted: patch.transcriptPosted }),
+        ...(patch.firstMessageId !== undefined && { first_message_id: patch.firstMessageId }),
+        ...(patch.state !== undefined && { state: patch.state }),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async enqueue(handoffId: string, kind: HandOffJobKind, messageId: string | null, now: string): Promise<void> {
+    await this.db.q
+      .insertInto('handoff_jobs')
+      .values({
+        handoff_id: handoffId,
+        kind,
+        lane: kind === 'sync' ? 'inbound' : 'outbound',
+        message_id: messageId,
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  }
+
+  async due(now: string, limit = 50): Promise<HandOffJob[]> {
+    const rows = await this.db.q
+      .selectFrom('handoff_jobs as j')
+      .select(['id', 'handoff_id', 'kind', 'lane', 'message_id', 'state', 'attempts', 'next_attempt_at', 'last_error'])
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where(FIRST_IN_LINE)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(jobOf);
+  }
+
+  async nextDueAt(): Promise<string | null> {
+    const row = await this.db.q
+      .selectFrom('handoff_jobs as j')
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('state', '=', 'pending')
+      .where(FIRST_IN_LINE)
+      .executeTakeFirst();
+    return row?.at ?? null;
+  }
+
+  /** The forwards waiting in this hand-off's queue, oldest first: a burst goes out as one comment. */
+  async pendingForwards(handoffId: string): Promise<HandOffJob[]> {
+    const rows = await this.db.q
+      .selectFrom('handoff_jobs')
+      .select(['id', 'handoff_id', 'kind', 'lane', 'message_id', 'state', 'attempts', 'next_attempt_at', 'last_error'])
+      .where('handoff_id', '=', handoffId)
+      .where('kind', '=', 'forward')
+      .where('state', '=', 'pending')
+      .orderBy('id')
+      .execute();
+    return rows.map(jobOf);
+  }
+
+  async markDone(ids: number[], now: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.q
+      .updateTable('handoff_jobs')
+      .set((eb) => ({ state: 'done', attempts: eb('attempts', '+', 1), last_error: null, updated_at: now }))
+      .where('id', 'in', ids)
+      .execute();
+  }
+
+  async retryLater(id: number, attempts: number, error: string, at: string, now: string): Promise<void> {
+    await this.db.q.updateTable('handoff_jobs').set({ attempts, last_error: error, next_attempt_at: at, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  async markFailed(ids: number[], error: string, now: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.q
+      .updateTable('handoff_jobs')
+      .set((eb) => ({ state: 'failed', attempts: eb('attempts', '+', 1), last_error: error, updated_at: now }))
+      .where('id', 'in', ids)
+      .execute();
+  }
+
+  /** Drops what is still queued for a hand-off that ended (nothing more goes to that ticket). */
+  async dropPending(handoffId: string, kind: HandOffJobKind, now: string): Promise<void> {
+    await this.db.q
+      .updateTable('handoff_jobs')
+      .set({ state: 'done', last_error: 'The hand-off ended.', updated_at: now })
+      .where('handoff_id', '=', handoffId)
+      .where('kind', '=', kind)
+      .where('state', '=', 'pending')
+      .execute();
+  }
+
+  async recordTicketUpdate(ticketId: number, at: string): Promise<void> {
+    await this.db.q.insertInto('zendesk_ticket_updates').values({ ticket_id: ticketId, at }).execute();
   }
 
   /** Desk's updates of a ticket since `since`: how many, and when the oldest was. */
-  ticketUpdatesSince(ticketId: number, since: string): { count: number; oldest: string | null } {
-    return statement(this.db, 'SELECT COUNT(*) AS count, MIN(at) AS oldest FROM zendesk_ticket_updates WHERE ticket_id = ? AND at > ?').get(ticketId, since) as {
-      count: number;
-      oldest: string | null;
-    };
+  async ticketUpdatesSince(ticketId: number, since: string): Promise<{ count: number; oldest: string | null }> {
+    const row = await this.db.q
+      .selectFrom('zendesk_ticket_updates')
+      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('at').as('oldest')])
+      .where('ticket_id', '=', ticketId)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.count), oldest: row.oldest ?? null };
   }
 
-  wasRelayed(handoffId: string, remoteId: string): boolean {
-    return statement(this.db, 'SELECT 1 FROM handoff_relayed WHERE handoff_id = ? AND remote_id = ?').get(handoffId, remoteId) !== undefined;
+  async wasRelayed(handoffId: string, remoteId: string): Promise<boolean> {
+    const row = await this.db.q.selectFrom('handoff_relayed').select('message_id').where('handoff_id', '=', handoffId).where('remote_id', '=', remoteId).executeTakeFirst();
+    return row !== undefined;
   }
 
-  rememberRelayed(handoffId: string, remoteId: string, messageId: string): void {
-    statement(this.db, 'INSERT INTO handoff_relayed (handoff_id, remote_id, message_id) VALUES (?, ?, ?)').run(handoffId, remoteId, messageId);
+  async rememberRelayed(handoffId: string, remoteId: string, messageId: string): Promise<void> {
+    await this.db.q.insertInto('handoff_relayed').values({ handoff_id: handoffId, remote_id: remoteId, message_id: messageId }).execute();
   }
 }

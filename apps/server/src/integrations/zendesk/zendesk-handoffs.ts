@@ -16,7 +16,7 @@ import type { ConversationRecord, ConversationsRepo } from '../../conversations/
 import type { ConversationEngine } from '../../conversations/engine.ts';
 import type { ExternalHandOffs, HandOffRequest } from '../../conversations/external-handoff.ts';
 import type { MessagesRepo } from '../../conversations/messages-repo.ts';
-import { type Db, inTransaction } from '../../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import type { DomainEvent, EventBus } from '../../events/domain-events.ts';
 import { DueJobRunner, type RetryPolicy, retryAt } from '../../jobs/due-job-runner.ts';
 import type { MediaStore } from '../../media/media-store.ts';
@@ -81,23 +81,22 @@ export class ZendeskHandOffs implements ExternalHandOffs {
     });
   }
 
-  destinationFor(wanted: HandOffDestination): HandOffDestination {
+  async destinationFor(wanted: HandOffDestination): Promise<HandOffDestination> {
     const connected = { zendesk_support: this.deps.settings.connected('support'), zendesk_messaging: this.deps.settings.connected('messaging') };
     return effectiveDestination(wanted, connected).effective;
   }
 
-  begin(input: { conversation: ConversationRecord; contact: Contact; request: HandOffRequest; destination: ExternalDestination; language: BotLanguage }): void {
+  async begin(input: { conversation: ConversationRecord; contact: Contact; request: HandOffRequest; destination: ExternalDestination; language: BotLanguage }): Promise<void> {
     const { repo, messages, conversations, clock, settings } = this.deps;
     const { conversation, request, destination } = input;
     const card = settings.state(destination === 'zendesk_support' ? 'support' : 'messaging');
-    const since = repo.lastStartedAt(conversation.id);
-    const transcript = messages
-      .listByConversation(conversation.id)
+    const since = await repo.lastStartedAt(conversation.id);
+    const transcript = (await messages.listByConversation(conversation.id))
       .filter((m) => m.ticketId === null && (m.authorKind === 'user' || m.authorKind === 'bot') && (!since || m.createdAt > since))
       .map((m) => m.id);
     // A Support ticket created solved leaves the bot in charge, as a Desk ticket does.
     const stays = destination === 'zendesk_support' && request.status === 'solved';
-    const handOff = repo.create(
+    const handOff = await repo.create(
       {
         conversationId: conversation.id,
         destination,
@@ -113,25 +112,25 @@ export class ZendeskHandOffs implements ExternalHandOffs {
       },
       clock(),
     );
-    if (!stays) conversations.setMode(conversation.id, destination === 'zendesk_support' ? 'zendesk' : 'zendesk_messaging', null);
-    repo.enqueue(handOff.id, 'open', null, clock());
-    this.worker.kick();
+    if (!stays) await conversations.setMode(conversation.id, destination === 'zendesk_support' ? 'zendesk' : 'zendesk_messaging', null);
+    await repo.enqueue(handOff.id, 'open', null, clock());
+    this.deps.db.afterCommit(() => this.worker.kick());
   }
 
-  userMessage(conversation: ConversationRecord, message: Message): void {
-    const handOff = this.deps.repo.openFor(conversation.id);
+  async userMessage(conversation: ConversationRecord, message: Message): Promise<void> {
+    const handOff = await this.deps.repo.openFor(conversation.id);
     if (!handOff) return;
     // Sunshine already has what the user wrote in one of its own conversations.
     if (handOff.destination === 'zendesk_messaging' && conversation.channel === 'smooch') return;
-    this.deps.repo.enqueue(handOff.id, 'forward', message.id, this.deps.clock());
-    this.worker.kick();
+    await this.deps.repo.enqueue(handOff.id, 'forward', message.id, this.deps.clock());
+    this.deps.db.afterCommit(() => this.worker.kick());
   }
 
   /** A valid poke from Zendesk's webhook: read the ticket's comments and status (durably, after the answer). */
-  poke(ticketId: number): boolean {
-    const handOff = this.deps.repo.byTicket(ticketId);
+  async poke(ticketId: number): Promise<boolean> {
+    const handOff = await this.deps.repo.byTicket(ticketId);
     if (!handOff) return false;
-    inTransaction(this.deps.db, () => this.deps.repo.enqueue(handOff.id, 'sync', null, this.deps.clock()));
+    await this.deps.repo.enqueue(handOff.id, 'sync', null, this.deps.clock());
     this.worker.kick();
     return true;
   }
@@ -141,65 +140,65 @@ export class ZendeskHandOffs implements ExternalHandOffs {
    * channel's): agent messages in Desk's relay conversations go to the user; a release hands the
    * conversation back to the bot. Desk's own echoes and unknown conversations are ignored.
    */
-  sunshineEvents(body: unknown): void {
+  async sunshineEvents(body: unknown): Promise<void> {
     const events = (body as { events?: unknown } | null)?.events;
     if (!Array.isArray(events)) return;
     for (const event of events as { type?: unknown; payload?: Record<string, unknown> }[]) {
       const conversationId = (event?.payload?.conversation as { id?: unknown } | undefined)?.id;
       if (typeof conversationId !== 'string') continue;
-      const handOff = this.deps.repo.bySunshineConversation(conversationId);
+      const handOff = await this.deps.repo.bySunshineConversation(conversationId);
       if (!handOff) continue;
-      if (event.type === 'switchboard:releaseControl') this.release(handOff);
-      else if (event.type === 'conversation:message') this.agentMessage(handOff, event.payload?.message);
+      if (event.type === 'switchboard:releaseControl') await this.release(handOff);
+      else if (event.type === 'conversation:message') await this.agentMessage(handOff, event.payload?.message);
     }
   }
 
-  private agentMessage(handOff: HandOff, raw: unknown): void {
+  private async agentMessage(handOff: HandOff, raw: unknown): Promise<void> {
     const message = raw as { id?: unknown; author?: { type?: unknown }; content?: { type?: unknown; text?: unknown; mediaUrl?: unknown }; metadata?: { origin?: unknown } } | null;
     if (!message || typeof message.id !== 'string' || message.author?.type !== 'business' || message.metadata?.origin === DESK_ORIGIN.origin) return;
-    const conversation = this.deps.conversations.get(handOff.conversationId);
+    const conversation = await this.deps.conversations.get(handOff.conversationId);
     // On a Sunshine conversation Zendesk's agent already talks to the user directly.
     if (!conversation || conversation.channel === 'smooch' || handOff.state !== 'open') return;
     const text = [message.content?.text, message.content?.type !== 'text' ? message.content?.mediaUrl : null].filter((t) => typeof t === 'string' && t !== '').join('\n');
     if (!text) return;
-    this.relay(handOff, message.id, text);
+    await this.relay(handOff, message.id, text);
   }
 
   /** An agent's words to the user's channel, once per remote id. */
-  private relay(handOff: HandOff, remoteId: string, text: string): void {
+  private async relay(handOff: HandOff, remoteId: string, text: string): Promise<void> {
     const events: DomainEvent[] = [];
-    inTransaction(this.deps.db, () => {
-      if (this.deps.repo.wasRelayed(handOff.id, remoteId)) return;
-      const conversation = this.deps.conversations.get(handOff.conversationId) as ConversationRecord;
-      const message = this.deps.engine.appendOutbound(conversation, { authorKind: 'agent', text: text.slice(0, 4000), ticketId: null });
-      this.deps.repo.rememberRelayed(handOff.id, remoteId, message.id);
+    await this.deps.db.transaction(async () => {
+      if (await this.deps.repo.wasRelayed(handOff.id, remoteId)) return;
+      const conversation = (await this.deps.conversations.get(handOff.conversationId)) as ConversationRecord;
+      const message = await this.deps.engine.appendOutbound(conversation, { authorKind: 'agent', text: text.slice(0, 4000), ticketId: null });
+      await this.deps.repo.rememberRelayed(handOff.id, remoteId, message.id);
       events.push(this.created(conversation, message));
     });
     this.deps.events.emitAll(events);
   }
 
-  private release(handOff: HandOff): void {
+  private async release(handOff: HandOff): Promise<void> {
     const events: DomainEvent[] = [];
-    inTransaction(this.deps.db, () => {
-      const current = this.deps.repo.get(handOff.id) as HandOff;
+    await this.deps.db.transaction(async () => {
+      const current = (await this.deps.repo.get(handOff.id)) as HandOff;
       if (current.state !== 'open') return;
-      this.close(current, (language) => handOffNotes.messagingReleased(language), events);
+      await this.close(current, (language) => handOffNotes.messagingReleased(language), events);
     });
     this.deps.events.emitAll(events);
   }
 
   /** Inside a transaction: the hand-off ends, the bot answers again, with a note. */
-  private close(handOff: HandOff, note: (language: BotLanguage) => string, events: DomainEvent[]): void {
+  private async close(handOff: HandOff, note: (language: BotLanguage) => string, events: DomainEvent[]): Promise<void> {
     const { repo, conversations, clock } = this.deps;
-    repo.update(handOff.id, { state: 'closed' }, clock());
-    repo.dropPending(handOff.id, 'forward', clock());
-    const conversation = conversations.get(handOff.conversationId) as ConversationRecord;
-    if (conversation.mode === 'zendesk' || conversation.mode === 'zendesk_messaging') conversations.setMode(conversation.id, 'bot', null);
-    events.push(this.note(conversation, note(languageOf(conversation))));
+    await repo.update(handOff.id, { state: 'closed' }, clock());
+    await repo.dropPending(handOff.id, 'forward', clock());
+    const conversation = (await conversations.get(handOff.conversationId)) as ConversationRecord;
+    if (conversation.mode === 'zendesk' || conversation.mode === 'zendesk_messaging') await conversations.setMode(conversation.id, 'bot', null);
+    events.push(await this.note(conversation, note(languageOf(conversation))));
   }
 
-  private note(conversation: ConversationRecord, text: string): DomainEvent {
-    const { message } = this.deps.messages.append({ conversationId: conversation.id, channel: conversation.channel, ticketId: null, authorKind: 'system', text });
+  private async note(conversation: ConversationRecord, text: string): Promise<DomainEvent> {
+    const { message } = await this.deps.messages.append({ conversationId: conversation.id, channel: conversation.channel, ticketId: null, authorKind: 'system', text });
     return this.created(conversation, message);
   }
 
@@ -210,7 +209,7 @@ export class ZendeskHandOffs implements ExternalHandOffs {
   // ---- the jobs ----
 
   private async run(job: HandOffJob): Promise<void> {
-    const handOff = this.deps.repo.get(job.handoff_id);
+    const handOff = await this.deps.repo.get(job.handoff_id);
     if (!handOff) return this.fail(job, null, 'The hand-off no longer exists.');
     try {
       switch (job.kind) {
@@ -231,7 +230,7 @@ export class ZendeskHandOffs implements ExternalHandOffs {
     } catch (err) {
       const now = this.deps.clock();
       if (err instanceof NotYet) {
-        inTransaction(this.deps.db, () => this.deps.repo.retryLater(job.id, job.attempts, err.message, err.at, now));
+        await this.deps.repo.retryLater(job.id, job.attempts, err.message, err.at, now);
         return;
       }
       const remote = err instanceof RemoteCallError ? err : null;
@@ -241,57 +240,58 @@ export class ZendeskHandOffs implements ExternalHandOffs {
       const backoff = retryAt(this.retryPolicy, attempts, now);
       if (!backoff) return this.fail(job, handOff, reason);
       const after = remote?.retryAfterMs != null ? new Date(Date.parse(now) + remote.retryAfterMs).toISOString() : backoff;
-      inTransaction(this.deps.db, () => this.deps.repo.retryLater(job.id, attempts, reason, after, now));
+      await this.deps.repo.retryLater(job.id, attempts, reason, after, now);
     }
   }
 
   /** A permanent error: shown on the card (and on the message or in the conversation) with Zendesk's words. */
-  private fail(job: HandOffJob, handOff: HandOff | null, reason: string): void {
+  private async fail(job: HandOffJob, handOff: HandOff | null, reason: string): Promise<void> {
     const events: DomainEvent[] = [];
-    inTransaction(this.deps.db, () => {
+    await this.deps.db.transaction(async () => {
       const now = this.deps.clock();
-      this.deps.repo.markFailed([job.id], reason, now);
+      await this.deps.repo.markFailed([job.id], reason, now);
       if (!handOff) return;
-      this.deps.settings.saveState(handOff.destination === 'zendesk_support' ? 'support' : 'messaging', { lastError: `${now}: ${reason}` });
+      await this.deps.settings.saveState(handOff.destination === 'zendesk_support' ? 'support' : 'messaging', { lastError: `${now}: ${reason}` });
       if (job.kind === 'open') {
-        const current = this.deps.repo.get(handOff.id) as HandOff;
-        if (current.state === 'open') this.close(current, (language) => handOffNotes.failed(reason, language), events);
+        const current = (await this.deps.repo.get(handOff.id)) as HandOff;
+        if (current.state === 'open') await this.close(current, (language) => handOffNotes.failed(reason, language), events);
       } else if (job.kind === 'forward' && job.message_id) {
-        const message = this.deps.messages.setDelivery(job.message_id, { state: 'failed', attempts: job.attempts + 1, error: reason });
+        const message = await this.deps.messages.setDelivery(job.message_id, { state: 'failed', attempts: job.attempts + 1, error: reason });
         if (message) events.push({ name: 'message.updated', payload: { message } });
       }
     });
     this.deps.events.emitAll(events);
   }
 
-  private done(jobIds: number[], work: (events: DomainEvent[]) => void = () => {}): void {
+  private async done(jobIds: number[], work: (events: DomainEvent[]) => Promise<void> = async () => {}): Promise<void> {
     const events: DomainEvent[] = [];
-    inTransaction(this.deps.db, () => {
-      work(events);
-      this.deps.repo.markDone(jobIds, this.deps.clock());
+    await this.deps.db.transaction(async () => {
+      await work(events);
+      await this.deps.repo.markDone(jobIds, this.deps.clock());
     });
     this.deps.events.emitAll(events);
   }
 
-  private contactOf(handOff: HandOff): { conversation: ConversationRecord; contact: Contact } {
-    const conversation = this.deps.conversations.get(handOff.conversationId) as ConversationRecord;
-    return { conversation, contact: this.deps.contacts.get(conversation.contactId) as Contact };
+  private async contactOf(handOff: HandOff): Promise<{ conversation: ConversationRecord; contact: Contact }> {
+    const conversation = (await this.deps.conversations.get(handOff.conversationId)) as ConversationRecord;
+    return { conversation, contact: (await this.deps.contacts.get(conversation.contactId)) as Contact };
   }
 
-  private transcriptText(handOff: HandOff): string {
-    const lines = handOff.transcript.flatMap((id) => {
-      const m = this.deps.messages.get(id);
-      if (!m) return [];
+  private async transcriptText(handOff: HandOff): Promise<string> {
+    const lines: string[] = [];
+    for (const id of handOff.transcript) {
+      const m = await this.deps.messages.get(id);
+      if (!m) continue;
       const who = m.authorKind === 'user' ? 'User' : 'Bot';
       const files = m.attachments.map((a) => `[${a.name}]`).join(' ');
-      return [`${who} (${m.createdAt}): ${[m.text, files].filter(Boolean).join(' ')}`];
-    });
+      lines.push(`${who} (${m.createdAt}): ${[m.text, files].filter(Boolean).join(' ')}`);
+    }
     return ['Conversation with the bot before the hand-off:', '', ...lines].join('\n');
   }
 
   private async openTicket(handOff: HandOff, job: HandOffJob): Promise<void> {
     const { zendesk, repo, clock } = this.deps;
-    const { conversation, contact } = this.contactOf(handOff);
+    const { conversation, contact } = await this.contactOf(handOff);
     let requesterId = handOff.requesterId;
     if (requesterId === null) {
       requesterId = await zendesk.createOrUpdateUser({
@@ -301,12 +301,12 @@ export class ZendeskHandOffs implements ExternalHandOffs {
         ...(contact.phone && { phone: contact.phone }),
       });
       const id = requesterId;
-      inTransaction(this.deps.db, () => repo.update(handOff.id, { requesterId: id }, clock()));
+      await repo.update(handOff.id, { requesterId: id }, clock());
     }
     const ticket = await zendesk.createTicket(
       {
         subject: handOff.subject,
-        comment: { body: this.transcriptText(handOff), public: false },
+        comment: { body: await this.transcriptText(handOff), public: false },
         requester_id: requesterId,
         tags: [...new Set([...handOff.tags, ZENDESK_HANDOFF_TAG])],
         priority: zendeskPriorityOf(handOff.priority),
@@ -317,9 +317,9 @@ export class ZendeskHandOffs implements ExternalHandOffs {
       handOff.idempotencyKey,
     );
     const subdomain = this.deps.settings.values('support').subdomain ?? 'zendesk';
-    this.done([job.id], (events) => {
-      repo.update(handOff.id, { zendeskTicketId: ticket.id }, clock());
-      events.push(this.note(conversation, handOffNotes.zendeskTicket(ticket.id, ticketUrl(subdomain, ticket.id), languageOf(conversation))));
+    await this.done([job.id], async (events) => {
+      await repo.update(handOff.id, { zendeskTicketId: ticket.id }, clock());
+      events.push(await this.note(conversation, handOffNotes.zendeskTicket(ticket.id, ticketUrl(subdomain, ticket.id), languageOf(conversation))));
     });
     // Messages the user sent meanwhile were queued behind this job: they go next.
     this.worker.kick();
@@ -331,16 +331,17 @@ export class ZendeskHandOffs implements ExternalHandOffs {
     const ticketId = handOff.zendeskTicketId;
     const now = clock();
     const windowStart = new Date(Date.parse(now) - config.updateWindowMs).toISOString();
-    const window = repo.ticketUpdatesSince(ticketId, windowStart);
+    const window = await repo.ticketUpdatesSince(ticketId, windowStart);
     if (window.count >= config.updatesPerWindow && window.oldest) {
       // Zendesk's limit: wait for the window to open again; what the user writes meanwhile joins this comment.
       throw new NotYet(new Date(Date.parse(window.oldest) + config.updateWindowMs + 1).toISOString(), 'Waiting for Zendesk’s per-ticket update limit.');
     }
-    const jobs = repo.pendingForwards(handOff.id);
-    const batch = jobs.flatMap((j) => {
-      const message = j.message_id ? this.deps.messages.get(j.message_id) : null;
-      return message ? [{ job: j, message }] : [];
-    });
+    const jobs = await repo.pendingForwards(handOff.id);
+    const batch: { job: HandOffJob; message: Message }[] = [];
+    for (const j of jobs) {
+      const message = j.message_id ? await this.deps.messages.get(j.message_id) : null;
+      if (message) batch.push({ job: j, message });
+    }
     if (batch.some(({ message }) => message.attachments.some((a) => a.download?.state === 'pending'))) {
       throw new NotYet(new Date(Date.parse(now) + DOWNLOAD_WAIT_MS).toISOString(), 'Waiting for a file to download.');
     }
@@ -360,7 +361,7 @@ export class ZendeskHandOffs implements ExternalHandOffs {
     if (body || uploads.length > 0) {
       await zendesk.addComment(ticketId, { body: body || '📎', author_id: handOff.requesterId, public: true, ...(uploads.length > 0 && { uploads }) });
     }
-    this.done(ids, () => repo.recordTicketUpdate(ticketId, clock()));
+    await this.done(ids, () => repo.recordTicketUpdate(ticketId, clock()));
   }
 
   private async mediaBytes(url: string): Promise<Uint8Array | null> {
@@ -381,13 +382,13 @@ export class ZendeskHandOffs implements ExternalHandOffs {
     for (const comment of comments) {
       // Internal notes never reach the user; neither do the user's own comments.
       if (!comment.public || comment.author_id === handOff.requesterId) continue;
-      this.relay(handOff, `comment:${comment.id}`, comment.body);
+      await this.relay(handOff, `comment:${comment.id}`, comment.body);
     }
-    this.done([job.id], (events) => {
-      const current = repo.get(handOff.id) as HandOff;
+    await this.done([job.id], async (events) => {
+      const current = (await repo.get(handOff.id)) as HandOff;
       const ticketId = handOff.zendeskTicketId as number;
       if (current.state === 'open' && zendeskStatusEndsHandOff(ticket.status)) {
-        this.close(current, (language) => handOffNotes.zendeskSolved(ticketId, language), events);
+        await this.close(current, (language) => handOffNotes.zendeskSolved(ticketId, language), events);
       }
     });
   }
@@ -403,22 +404,29 @@ export class ZendeskHandOffs implements ExternalHandOffs {
 
   private async passControl(handOff: HandOff, job: HandOffJob): Promise<void> {
     const { sunshine, repo, clock, messages } = this.deps;
-    const { conversation, contact } = this.contactOf(handOff);
+    const { conversation, contact } = await this.contactOf(handOff);
     let sunshineId = handOff.sunshineConversationId;
     let firstMessageId = handOff.firstMessageId;
     if (conversation.channel === 'smooch') {
       sunshineId = conversation.externalId;
-      firstMessageId = handOff.transcript.map((id) => messages.get(id)?.channelMessageId).find((id): id is string => Boolean(id && !id.startsWith('out-'))) ?? null;
+      firstMessageId = null;
+      for (const id of handOff.transcript) {
+        const channelId = (await messages.get(id))?.channelMessageId;
+        if (channelId && !channelId.startsWith('out-')) {
+          firstMessageId = channelId;
+          break;
+        }
+      }
     } else {
       await sunshine.userFor(contact.id, contact.name);
       if (!sunshineId) {
         const created = await sunshine.createConversation(contact.id, contact.name);
         sunshineId = created;
-        inTransaction(this.deps.db, () => repo.update(handOff.id, { sunshineConversationId: created }, clock()));
+        await repo.update(handOff.id, { sunshineConversationId: created }, clock());
       }
       // The transcript, one message at a time; a retry resumes after the last one posted.
       for (let i = handOff.transcriptPosted; i < handOff.transcript.length; i++) {
-        const m = messages.get(handOff.transcript[i] as string);
+        const m = await messages.get(handOff.transcript[i] as string);
         const text = m ? [m.text, ...m.attachments.map((a) => `📎 ${a.name}`)].filter(Boolean).join('\n') : '';
         let posted: string | null = null;
         if (m && text) {
@@ -427,26 +435,26 @@ export class ZendeskHandOffs implements ExternalHandOffs {
         }
         const first = firstMessageId ?? posted;
         firstMessageId = first;
-        inTransaction(this.deps.db, () => repo.update(handOff.id, { transcriptPosted: i + 1, firstMessageId: first }, clock()));
+        await repo.update(handOff.id, { transcriptPosted: i + 1, firstMessageId: first }, clock());
       }
     }
     await sunshine.passControl(sunshineId, this.metadata(handOff, contact, firstMessageId));
-    this.done([job.id], (events) => {
-      repo.update(handOff.id, { sunshineConversationId: sunshineId, firstMessageId }, clock());
-      events.push(this.note(conversation, handOffNotes.messagingPassed(languageOf(conversation))));
+    await this.done([job.id], async (events) => {
+      await repo.update(handOff.id, { sunshineConversationId: sunshineId, firstMessageId }, clock());
+      events.push(await this.note(conversation, handOffNotes.messagingPassed(languageOf(conversation))));
     });
     this.worker.kick();
   }
 
   private async forwardToSunshine(handOff: HandOff, job: HandOffJob): Promise<void> {
     const { sunshine, clock } = this.deps;
-    const message = job.message_id ? this.deps.messages.get(job.message_id) : null;
+    const message = job.message_id ? await this.deps.messages.get(job.message_id) : null;
     if (!message || handOff.state !== 'open') return this.done([job.id]);
     if (!handOff.sunshineConversationId) throw new Error('The Sunshine conversation is not created yet.');
     if (message.attachments.some((a) => a.download?.state === 'pending')) {
       throw new NotYet(new Date(Date.parse(clock()) + DOWNLOAD_WAIT_MS).toISOString(), 'Waiting for a file to download.');
     }
-    const { contact } = this.contactOf(handOff);
+    const { contact } = await this.contactOf(handOff);
     const author = { type: 'user' as const, userExternalId: contact.id };
     for (const file of message.attachments) {
       const bytes = file.download?.state === 'failed' ? null : await this.mediaBytes(file.url);
@@ -455,7 +463,7 @@ export class ZendeskHandOffs implements ExternalHandOffs {
       await sunshine.postMessage(handOff.sunshineConversationId, author, { type: file.kind === 'image' ? 'image' : 'file', mediaUrl });
     }
     if (message.text) await sunshine.postMessage(handOff.sunshineConversationId, author, { type: 'text', text: message.text });
-    this.done([job.id]);
+    await this.done([job.id]);
   }
 }
 

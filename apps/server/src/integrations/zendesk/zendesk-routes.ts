@@ -85,14 +85,14 @@ export function zendeskRoutes(deps: ZendeskRoutesDeps) {
 
   router.openapi(listRoute, (c) => c.json({ support: view('support'), messaging: view('messaging') }, 200));
 
-  router.openapi(putRoute, (c) => {
+  router.openapi(putRoute, async (c) => {
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     const problems = settings.check(id, { ...(input.values && { values: input.values }) });
     if (Object.keys(problems).length > 0) throw invalid('Some settings are not valid.', problems);
-    if (input.values) settings.updateValues(id, input.values);
+    if (input.values) await settings.updateValues(id, input.values);
     if (input.subject !== undefined || input.tags !== undefined) {
-      settings.saveState(id, { ...(input.subject !== undefined && { subject: input.subject }), ...(input.tags !== undefined && { tags: input.tags }) });
+      await settings.saveState(id, { ...(input.subject !== undefined && { subject: input.subject }), ...(input.tags !== undefined && { tags: input.tags }) });
     }
     return c.json({ integration: view(id) }, 200);
   });
@@ -112,30 +112,30 @@ export function zendeskRoutes(deps: ZendeskRoutesDeps) {
         const webhookId = await deps.zendesk.createWebhook('Desk hand-off', webhookUrl('support'));
         const signingSecret = await deps.zendesk.signingSecret(webhookId);
         const triggerId = await deps.zendesk.createTrigger(webhookId, ZENDESK_HANDOFF_TAG);
-        settings.saveState('support', { connected: true, connectedAt: deps.clock(), lastError: null, webhookId, triggerId, signingSecret });
+        await settings.saveState('support', { connected: true, connectedAt: deps.clock(), lastError: null, webhookId, triggerId, signingSecret });
         description = `Connected as ${me.name}. Webhook ${webhookId} and trigger ${triggerId} created.`;
       } else {
         await deps.sunshine.check();
-        settings.saveState('messaging', { connected: true, connectedAt: deps.clock(), lastError: null });
+        await settings.saveState('messaging', { connected: true, connectedAt: deps.clock(), lastError: null });
         description = 'Connected: the app answered and its switchboard has the integration.';
       }
       return c.json({ ok: true, description, integration: view(id) }, 200);
     } catch (err) {
       if (!(err instanceof RemoteCallError)) throw err;
-      settings.saveState(id, { connected: false, lastError: `${deps.clock()}: ${err.description}` });
+      await settings.saveState(id, { connected: false, lastError: `${deps.clock()}: ${err.description}` });
       return c.json({ ok: false, description: err.description, integration: view(id) }, 200);
     }
   });
 
-  router.openapi(disconnectRoute, (c) => {
+  router.openapi(disconnectRoute, async (c) => {
     const { id } = c.req.valid('param');
-    settings.saveState(id, { connected: false, connectedAt: null });
+    await settings.saveState(id, { connected: false, connectedAt: null });
     return c.json({ integration: view(id) }, 200);
   });
 
-  router.openapi(contactHandOffsRoute, (c) => {
+  router.openapi(contactHandOffsRoute, async (c) => {
     const subdomain = settings.values('support').subdomain ?? null;
-    const handoffs = deps.repo.forContact(c.req.valid('param').id).map((h) => ({
+    const handoffs = (await deps.repo.forContact(c.req.valid('param').id)).map((h) => ({
       id: h.id,
       destination: h.destination,
       state: h.state,
@@ -160,7 +160,7 @@ export function zendeskRoutes(deps: ZendeskRoutesDeps) {
     const body = parseJsonBody(new TextDecoder().decode(raw)) as { ticket_id?: unknown } | null;
     const ticketId = Number(body?.ticket_id);
     if (!Number.isSafeInteger(ticketId) || ticketId <= 0) throw invalid('The body needs a ticket_id.');
-    deps.handOffs.poke(ticketId);
+    await deps.handOffs.poke(ticketId);
     return c.json({ ok: true as const }, 200);
   });
 
@@ -169,7 +169,7 @@ export function zendeskRoutes(deps: ZendeskRoutesDeps) {
     if (!secret) throw notFound('Zendesk messaging is not connected.');
     const check = checkSecretHeader(c.req.header('x-api-key'), secret);
     if (check !== 'ok') throw unauthenticated('The X-API-Key webhook secret is missing or wrong.');
-    deps.handOffs.sunshineEvents(parseJsonBody(await c.req.text()));
+    await deps.handOffs.sunshineEvents(parseJsonBody(await c.req.text()));
     return c.json({ ok: true as const }, 200);
   });
 

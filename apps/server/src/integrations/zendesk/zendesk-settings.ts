@@ -71,6 +71,7 @@ export interface MessagingCredentials {
  */
 export class ZendeskSettings {
   private readonly fields: ChannelSettings<ZendeskIntegrationId>;
+  private readonly states = new Map<ZendeskIntegrationId, ZendeskCardState>();
 
   constructor(
     private readonly db: Db,
@@ -79,13 +80,22 @@ export class ZendeskSettings {
     this.fields = new ChannelSettings(db, config, SPEC);
   }
 
-  state(id: ZendeskIntegrationId): ZendeskCardState {
-    return { ...DEFAULT_STATE[id], ...readJsonSetting<Partial<ZendeskCardState>>(this.db, `zendesk_state.${id}`) };
+  /** Reads the cards' credentials and states into memory (see `ChannelSettings.load`). */
+  async load(): Promise<void> {
+    await this.fields.load();
+    for (const id of ['support', 'messaging'] as const) {
+      this.states.set(id, { ...DEFAULT_STATE[id], ...(await readJsonSetting<Partial<ZendeskCardState>>(this.db, `zendesk_state.${id}`)) });
+    }
   }
 
-  saveState(id: ZendeskIntegrationId, patch: Partial<ZendeskCardState>): ZendeskCardState {
+  state(id: ZendeskIntegrationId): ZendeskCardState {
+    return this.states.get(id) ?? { ...DEFAULT_STATE[id] };
+  }
+
+  async saveState(id: ZendeskIntegrationId, patch: Partial<ZendeskCardState>): Promise<ZendeskCardState> {
     const next = { ...this.state(id), ...patch };
-    writeJsonSetting(this.db, `zendesk_state.${id}`, next);
+    await writeJsonSetting(this.db, `zendesk_state.${id}`, next);
+    this.states.set(id, next);
     return next;
   }
 
@@ -107,10 +117,10 @@ export class ZendeskSettings {
   }
 
   /** Stores new credentials; any change of them needs a new Connect. */
-  updateValues(id: ZendeskIntegrationId, values: Record<string, string | null>): void {
+  async updateValues(id: ZendeskIntegrationId, values: Record<string, string | null>): Promise<void> {
     const before = JSON.stringify(this.values(id));
-    this.fields.update(id, { values });
-    if (JSON.stringify(this.values(id)) !== before) this.saveState(id, { connected: false, connectedAt: null });
+    await this.fields.update(id, { values });
+    if (JSON.stringify(this.values(id)) !== before) await this.saveState(id, { connected: false, connectedAt: null });
   }
 
   support(): SupportCredentials | null {

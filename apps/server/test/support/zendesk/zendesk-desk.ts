@@ -56,7 +56,7 @@ export async function connectMessaging(desk: ChannelDesk, sunshine: FakeSunshine
 
 /** Points the sample "Talk to a person" intent at a destination, as the intent editor does. */
 export async function routeTalkToAPerson(desk: ChannelDesk, destination: HandOffDestination, extra: Record<string, unknown> = {}): Promise<Intent> {
-  const intent = desk.services.intents.list().find((i) => i.name === 'Talk to a person') as Intent;
+  const intent = (await desk.services.intents.list()).find((i) => i.name === 'Talk to a person') as Intent;
   const res = await desk.request(`/api/intents/${intent.id}`, {
     method: 'PATCH',
     token: desk.admin.token,
