@@ -299,6 +299,12 @@ export class Nlu {
     return this.model?.stats ?? null;
   }
 
+  /** The language a text is clearly written in, as the bot in use reads it, or null. */
+  languageOf(text: string): BotLanguage | null {
+    const detected = this.model?.detector.detect(text);
+    return detected?.confident ? detected.language : null;
+  }
+
   /** The intent's answer that reads most like `language` (for a choice the user pressed). */
   answerFor(intentId: string, language: BotLanguage): string | null {
     const trained = this.model?.intents.get(intentId);
