@@ -67,10 +67,18 @@ const TIME_QUESTIONS: readonly (readonly [readonly string[], readonly string[]])
   [['a', 'que', 'hora'], ['cuando']], [['que', 'hora'], ['cuando']], [['que', 'dia'], ['cuando']], [['que', 'dias'], ['cuando']], [['cual', 'dia'], ['cuando']], [['cuales', 'dias'], ['cuando']],
 ];
 
+/** TIME_QUESTIONS by their first word, longest first. */
+const TIME_QUESTIONS_BY_FIRST_WORD = new Map<string, (typeof TIME_QUESTIONS)[number][]>();
+for (const entry of TIME_QUESTIONS) {
+  const first = entry[0][0] as string;
+  TIME_QUESTIONS_BY_FIRST_WORD.set(first, [...(TIME_QUESTIONS_BY_FIRST_WORD.get(first) ?? []), entry]);
+}
+
 function foldTimeQuestions(tokens: Token[]): Token[] {
   const folded: Token[] = [];
   for (let i = 0; i < tokens.length; ) {
-    const phrase = TIME_QUESTIONS.find(([words]) => words.every((word, k) => tokens[i + k]?.text === word));
+    const candidates = TIME_QUESTIONS_BY_FIRST_WORD.get((tokens[i] as Token).text);
+    const phrase = candidates?.find(([words]) => words.every((word, k) => tokens[i + k]?.text === word));
     if (phrase) {
       for (const text of phrase[1]) folded.push({ text: collapseRepeats(text), nameLike: false });
       i += phrase[0].length;
