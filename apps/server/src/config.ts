@@ -9,6 +9,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseFile: string;
+  /** Where the files users send are kept (`MEDIA_DIR`); every instance mounts the same directory. */
+  mediaDir: string;
   publicUrl: string;
   adminEmail: string;
   adminPassword: string | null;
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseFile: resolve(dataDir, 'desk.sqlite'),
     publicUrl,
     adminEmail: (env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase(),
+    mediaDir: env.MEDIA_DIR?.trim() ? resolve(env.MEDIA_DIR.trim()) : resolve(dataDir, 'media'),
     adminPassword: env.ADMIN_PASSWORD && env.ADMIN_PASSWORD.length > 0 ? env.ADMIN_PASSWORD : null,
     demo: env.DEMO === '1' || env.DEMO === 'true',
     webDist: resolve(env.WEB_DIST ?? new URL('../../web/dist', import.meta.url).pathname),
