@@ -75,7 +75,7 @@ export function createApp(services: Services): Hono<AppEnv> {
 
   app.route('/', authRoutes({ ...services, secureCookies: services.config.secureCookies, sessionDays: services.config.sessionDays }));
   app.route('/', agentsRoutes({ ...services, publicUrl: services.config.publicUrl }));
-  app.route('/', createSync(services, { trackStream: () => services.metrics.trackStream('sync') }).routes());
+  app.route('/', createSync(services, { trackStream: () => services.metrics.trackStream('sync'), pokes: services.syncPokes }).routes());
   app.route('/', ticketsRoutes(services));
   app.route('/', intentTryRoutes(services));
   app.route('/', intentsRoutes(services));

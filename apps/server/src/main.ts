@@ -7,6 +7,7 @@ import { loadConfig } from './config.ts';
 import { startCheckpointer } from './db/checkpointer.ts';
 import { openDatabase } from './db/database.ts';
 import { DEMO_AGENTS, seedDemo } from './demo/seed.ts';
+import { selectFanout } from './fanout/select-fanout.ts';
 import { createServices } from './services.ts';
 import { guardAgainstRestore } from './sync/restore-guard.ts';
 
@@ -26,7 +27,10 @@ async function main() {
   const db = openDatabase(config.databaseFile);
   // WAL checkpoints (and their fsync) run in a worker thread, never in a webhook's commit.
   const checkpointer = startCheckpointer(db, config.databaseFile);
-  const services = createServices(db, config);
+  // DATABASE_URL=postgres://…: the streams' pokes reach the other instances through LISTEN/NOTIFY.
+  const fanout = selectFanout();
+  await fanout.start();
+  const services = createServices(db, config, fanout);
   // A database restored from a backup is behind what clients have seen: they must re-bootstrap.
   const restore = guardAgainstRestore(db, services.changes, config.dataDir);
   if (restore.rotated) console.log('  The database is older than the last change served: clients will re-sync from scratch.');
@@ -70,6 +74,7 @@ async function main() {
       services.inboxProcessor.idle(), services.outbox.idle(), services.channels.mediaWorker.idle(), services.zendesk.idle(),
     ]).catch(() => {});
     await Promise.race([underWay, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    await fanout.close();
     await checkpointer.stop();
     db.close();
     process.exit(0);
