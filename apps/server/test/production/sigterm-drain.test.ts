@@ -2,8 +2,11 @@ import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildForTest, type TestBuild } from '../support/built-server.ts';
+import { loadFixture } from '../support/channel-fixtures.ts';
+import { type StandIn, startTelegramStandIn } from '../support/platform-stand-ins.ts';
 import { killServerProcess, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import { SseReader } from '../support/sse-reader.ts';
 
@@ -15,11 +18,14 @@ beforeAll(async () => {
 afterAll(() => build?.remove());
 
 const started: { server: ServerProcess; dataDir: string }[] = [];
+let telegram: StandIn | undefined;
 afterEach(async () => {
   for (const { server, dataDir } of started.splice(0)) {
     await killServerProcess(server.child);
     rmSync(dataDir, { recursive: true, force: true });
   }
+  await telegram?.close();
+  telegram = undefined;
 });
 
 /** The production build as its own process (`node dist/main.js`, no wrapper: SIGTERM reaches the server). */
@@ -34,7 +40,7 @@ async function startBuilt(env: Record<string, string> = {}) {
   const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
     server.child.once('exit', (code) => resolve({ code, at: performance.now() })),
   );
-  return { ...server, exited, log: () => log };
+  return { ...server, dataDir, exited, log: () => log };
 }
 
 async function signIn(url: string): Promise<string> {
@@ -119,6 +125,37 @@ describe('SIGTERM on the built server', () => {
     expect(code).toBe(0);
     expect(at - signalled).toBeLessThan(10_000);
     expect(server.log()).toMatch(/Drained in \d+ ms\n/);
+  });
+
+  it('lets a reply being sent to a platform finish, and records it sent, before exiting 0', async () => {
+    const token = '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+    const secret = 'drain-test-secret';
+    telegram = await startTelegramStandIn(token);
+    const standIn = telegram;
+    const sendPath = `/bot${token}/sendMessage`;
+    // A slow platform: the bot's reply is on its way when SIGTERM arrives.
+    standIn.failNext((req) => req.path === sendPath, { status: 200, delayMs: 1_500, json: { ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: 'private' } } } });
+    const sending = new Promise<void>((resolve) => standIn.onRequest((req) => req.path === sendPath && resolve()));
+    const server = await startBuilt({ TELEGRAM_API_URL: standIn.url, TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: secret });
+
+    const ack = await fetch(`${server.url}/channels/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+      body: JSON.stringify(loadFixture('telegram-text.json').body),
+    });
+    expect(ack.status).toBe(200);
+    await sending;
+    process.kill(server.child.pid as number, 'SIGTERM');
+
+    expect((await server.exited).code).toBe(0);
+    expect(server.log()).not.toMatch(/cut short/);
+    const db = new Database(join(server.dataDir, 'desk.sqlite'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT state FROM outbox').all()).toEqual([{ state: 'sent' }]);
+    } finally {
+      db.close();
+    }
+    expect(standIn.received((req) => req.path === sendPath)).toHaveLength(1);
   });
 
   it('gives a request that never finishes SHUTDOWN_GRACE_MS, then exits 0 anyway', async () => {
