@@ -1,25 +1,17 @@
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FanoutPoke } from '../../src/fanout/fanout-bus.ts';
 import { type FanoutConnectionState, PostgresFanout } from '../../src/fanout/postgres-fanout.ts';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/test-database.ts';
 
 let database: TestDatabase;
-let admin: pg.Client;
 beforeAll(async () => {
-  if (!postgresUrl()) return;
-  database = await createTestDatabase('fanout');
-  admin = new pg.Client({ connectionString: postgresUrl() as string });
-  await admin.connect();
+  if (postgresUrl()) database = await createTestDatabase('fanout');
 });
-afterAll(async () => {
-  await admin?.end();
-  await database?.drop();
-});
+afterAll(() => database?.drop());
 
 const buses: PostgresFanout[] = [];
 afterEach(async () => {
-  await admin?.query(`ALTER DATABASE "${database.name}" WITH ALLOW_CONNECTIONS true`);
+  await database?.allowConnections(true);
   for (const bus of buses.splice(0)) await bus.close();
 });
 
@@ -98,10 +90,9 @@ describe.skipIf(!postgresUrl())('the PostgreSQL fan-out bus (LISTEN/NOTIFY)', ()
     const onTwo = heard(two, 'sync');
 
     // Keep instance one away for a while: its connection killed, new connections refused.
-    await admin.query(`ALTER DATABASE "${database.name}" WITH ALLOW_CONNECTIONS false`);
+    await database.allowConnections(false);
     const lost = state(one, 'connecting');
-    const killed = await admin.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1', [one.applicationName]);
-    expect(killed.rows).toEqual([{ ok: true }]);
+    expect(await database.terminate(one.applicationName)).toBe(1);
     await lost;
 
     two.publish('sync', '100'); // never reaches instance one
@@ -109,7 +100,7 @@ describe.skipIf(!postgresUrl())('the PostgreSQL fan-out bus (LISTEN/NOTIFY)', ()
     expect(onOne.pokes).toEqual([{ kind: 'published', payload: '101', origin: 'here' }]);
 
     const back = state(one, 'listening');
-    await admin.query(`ALTER DATABASE "${database.name}" WITH ALLOW_CONNECTIONS true`);
+    await database.allowConnections(true);
     await back;
     // Instance one's streams look for themselves (what two published meanwhile is in the database).
     expect(await onOne.next((poke) => poke.kind === 'catch-up')).toEqual({ kind: 'catch-up' });

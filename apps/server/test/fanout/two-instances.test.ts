@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WebchatMessage } from '@desk/core';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { PostgresFanout } from '../../src/fanout/postgres-fanout.ts';
@@ -16,17 +15,10 @@ import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/t
  * it, neither instance's streams would hear of the other's commits.
  */
 let database: TestDatabase;
-let admin: pg.Client;
 beforeAll(async () => {
-  if (!postgresUrl()) return;
-  database = await createTestDatabase('two instances');
-  admin = new pg.Client({ connectionString: postgresUrl() as string });
-  await admin.connect();
+  if (postgresUrl()) database = await createTestDatabase('two instances');
 });
-afterAll(async () => {
-  await admin?.end();
-  await database?.drop();
-});
+afterAll(() => database?.drop());
 
 type Instance = Awaited<ReturnType<typeof startInstance>>;
 let dataDir: string;
@@ -61,7 +53,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   if (!postgresUrl()) return;
-  await admin.query(`ALTER DATABASE "${database.name}" WITH ALLOW_CONNECTIONS true`);
+  await database.allowConnections(true);
   for (const reader of readers.splice(0)) await reader.cancel();
   for (const instance of [one, two]) {
     await instance.fanout.close();
@@ -107,9 +99,9 @@ describe.skipIf(!postgresUrl())('two instances, poked through PostgreSQL', () =>
     const stream = read(await one.request('/api/sync/stream', { token: ana.token }));
     const hello = cursorOf(await stream.nextOf('hello'));
 
-    await admin.query(`ALTER DATABASE "${database.name}" WITH ALLOW_CONNECTIONS false`);
+    await database.allowConnections(false);
     const lost = new Promise<void>((resolve) => one.fanout.onState((state) => state === 'connecting' && resolve()));
-    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [one.fanout.applicationName]);
+    expect(await database.terminate(one.fanout.applicationName)).toBe(1);
     await lost;
 
     // Committed on instance two while instance one cannot hear it.
@@ -118,7 +110,7 @@ describe.skipIf(!postgresUrl())('two instances, poked through PostgreSQL', () =>
     expect(missed).toBeGreaterThan(hello);
     expect(stream.events.filter((event) => event.event === 'poke' && cursorOf(event) > hello)).toEqual([]);
 
-    await admin.query(`ALTER DATABASE "${database.name}" WITH ALLOW_CONNECTIONS true`);
+    await database.allowConnections(true);
     expect(cursorOf(await pokePast(stream, hello))).toBe(missed);
   });
 });
