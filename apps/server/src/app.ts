@@ -16,6 +16,7 @@ import { createSync } from './sync/sync-module.ts';
 import { webchatRoutes } from './channels/webchat/webchat-routes.ts';
 import { contactsRoutes } from './contacts/contacts-routes.ts';
 import { intentTryRoutes } from './intents/intent-try-routes.ts';
+import { intentWarningsRoutes } from './intents/intent-warnings-routes.ts';
 import { intentsRoutes } from './intents/intents-routes.ts';
 import { deskIntegrationRoutes } from './integrations/desk-integration-routes.ts';
 import { mediaRoutes } from './media/media-routes.ts';
@@ -82,6 +83,7 @@ export function createApp(services: Services, options: { outermost?: MiddlewareH
   app.route('/', createSync(services, { trackStream: () => services.metrics.trackStream('sync'), pokes: services.syncPokes }).routes());
   app.route('/', ticketsRoutes(services));
   app.route('/', intentTryRoutes(services));
+  app.route('/', intentWarningsRoutes(services));
   app.route('/', intentsRoutes(services));
   app.route('/', contactsRoutes(services));
   app.route('/', deskIntegrationRoutes(services));

@@ -1,3 +1,4 @@
+import type { Intent } from '@desk/core';
 import { AgentsRepo } from './accounts/agents-repo.ts';
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import { PasswordTokens } from './accounts/password-tokens.ts';
@@ -9,6 +10,7 @@ import { createMessagingChannels } from './channels/messaging-channels.ts';
 import type { Config } from './config.ts';
 import { ContactsRepo } from './contacts/contacts-repo.ts';
 import { Nlu } from './conversations/bot/nlu.ts';
+import { IntentChecks } from './intents/intent-checks.ts';
 import { ConversationsRepo } from './conversations/conversations-repo.ts';
 import { ConversationEngine } from './conversations/engine.ts';
 import { MessagesRepo } from './conversations/messages-repo.ts';
@@ -62,6 +64,13 @@ export function createServices(db: Db, config: Config, fanout: FanoutBus = new I
   const peers = new ChannelPeers(db);
   const metrics = new DeskMetrics({ inboxDepth: () => inboxRepo.depth(), outboxByChannel: () => outboxRepo.countsByChannel() });
   const nlu = new Nlu({ threshold: config.botThreshold });
+  const intentChecks = new IntentChecks(nlu);
+  // The Intents page's warnings are checked again after every retraining.
+  const retrainBot = (list: Intent[]) => {
+    const trained = nlu.train(list);
+    intentChecks.changed(list);
+    return trained;
+  };
   const engine = new ConversationEngine({
     db, clock, events, nlu, agents, contacts, conversations, messages, tickets, intents, integration, media, outbox: outboxRepo,
     downloads: mediaJobs, peers, onReading: (seconds) => metrics.nluSeconds.observe(seconds),
@@ -91,7 +100,7 @@ export function createServices(db: Db, config: Config, fanout: FanoutBus = new I
   const channels = createMessagingChannels({
     db, clock, events, changes, messages, media, outbox, inbox, mediaJobs, peers, config, sunshineEvents: (body) => zendesk.handOffs.sunshineEvents(body),
   });
-  void nlu.train(intents.list());
+  void retrainBot(intents.list());
   const pushSubscriptions = new PushSubscriptionsRepo(db);
   const vapid = loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
   const push = new PushNotifier({
@@ -126,6 +135,7 @@ export function createServices(db: Db, config: Config, fanout: FanoutBus = new I
     /** Off unless MEDIA_RETENTION_DAYS is set. */
     mediaRetention,
     nlu,
+    intentChecks,
     engine,
     ticketService,
     outbox,
@@ -138,7 +148,7 @@ export function createServices(db: Db, config: Config, fanout: FanoutBus = new I
     vapidPublicKey: vapid.publicKey,
     push,
     /** Retrains the bot after intents changed; requests keep using the previous model meanwhile. */
-    retrainBot: () => nlu.train(intents.list()),
+    retrainBot: () => retrainBot(intents.list()),
     sessions: new Sessions(db, config.sessionDays),
     passwordTokens: new PasswordTokens(db),
     throttle: new LoginThrottle(),
