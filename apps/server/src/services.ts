@@ -18,6 +18,10 @@ import { OutboxRepo } from './conversations/outbox-repo.ts';
 import { OutboxWorker } from './conversations/outbox-worker.ts';
 import type { Db } from './db/database.ts';
 import { EventBus } from './events/domain-events.ts';
+import type { FanoutBus } from './fanout/fanout-bus.ts';
+import { InProcessFanout } from './fanout/in-process-fanout.ts';
+import { SyncPokes } from './fanout/sync-pokes.ts';
+import { WebchatPokes } from './fanout/webchat-pokes.ts';
 import { InboxIntake } from './inbox/inbox-intake.ts';
 import { InboxProcessor } from './inbox/inbox-processor.ts';
 import { InboxRepo } from './inbox/inbox-repo.ts';
@@ -38,8 +42,11 @@ import { ChangeFeed } from './sync/change-feed.ts';
 import { TicketService } from './tickets/ticket-service.ts';
 import { TicketsRepo } from './tickets/tickets-repo.ts';
 
-/** Everything the routes need, built once per server from the database and the config. */
-export function createServices(db: Db, config: Config) {
+/**
+ * Everything the routes need, built once per server from the database and the config. `fanout`
+ * carries the streams' pokes to the other instances (see fanout/select-fanout.ts); in-process by default.
+ */
+export function createServices(db: Db, config: Config, fanout: FanoutBus = new InProcessFanout()) {
   const clock = monotonicClock();
   const changes = new ChangeFeed(db);
   const events = new EventBus();
@@ -73,7 +80,7 @@ export function createServices(db: Db, config: Config) {
   events.on('message.created', ({ message }) => {
     if (message.delivery?.state === 'pending') outbox.kick();
   });
-  const mediaStore = new MediaStore(config.dataDir);
+  const mediaStore = new MediaStore(config.mediaDir);
   // Zendesk Support and Zendesk messaging hand-offs (the engine asks them where an intent goes).
   const zendesk = createZendesk({ db, clock, events, config: config.zendesk, publicUrl: config.publicUrl, conversations, messages, contacts, mediaStore, engine });
   // Webhook → inbox → processor → engine → outbox: the webhooks only fill the inbox; the processor
@@ -107,6 +114,11 @@ export function createServices(db: Db, config: Config) {
   return {
     db,
     config,
+    fanout,
+    /** The sync streams' pokes: this instance's commits and, through the bus, the other instances'. */
+    syncPokes: new SyncPokes(changes, fanout),
+    /** The web chat streams' pokes from the other instances. */
+    webchatPokes: new WebchatPokes(events, fanout),
     clock,
     changes,
     events,
