@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureChromium } from './ensure-chromium.mjs';
+import { ensurePostgres } from './ensure-postgres.mjs';
 import { build, install, pnpm, root, step } from './lib.mjs';
 
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -10,18 +11,22 @@ mkdirSync(tmp, { recursive: true });
 
 install();
 ensureChromium();
+// The server tests start a throwaway PostgreSQL cluster (apps/server/test/support/postgres-global-setup.ts).
+ensurePostgres();
+process.env.DESK_REQUIRE_POSTGRES = '1';
 
 const packages = ['packages/core', 'apps/server', 'apps/web', 'apps/widget', 'e2e'].filter((dir) => existsSync(join(root, dir, 'tsconfig.json')));
 for (const dir of packages) step(`Type-check ${dir}`, bin('tsc'), ['--noEmit', '-p', join(dir, 'tsconfig.json')]);
 step('Lint (Biome)', bin('biome'), ['lint', '.']);
 
+// Built first: the server's tests check that the production build finds the PWA and the widget.
+build();
 const vitestReport = join(tmp, 'vitest.json');
 rmSync(vitestReport, { force: true });
 const unitOk = step('Unit and integration tests (Vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], {
   allowFailure: true,
 });
 
-build();
 const e2eReport = join(tmp, 'playwright.json');
 rmSync(e2eReport, { force: true });
 const e2eOk = pnpm('Browser tests (Playwright, headless Chromium)', ['--filter', '@desk/e2e', 'exec', 'playwright', 'test'], { allowFailure: true });

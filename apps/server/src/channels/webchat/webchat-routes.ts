@@ -24,6 +24,7 @@ import { receiveMultipart } from './multipart-upload.ts';
 import type { WebchatInboxEvent } from './webchat-inbox.ts';
 import { acceptedWebchatMessage, toWebchatMessage } from './webchat-view.ts';
 import type { WebchatVisitors } from './webchat-visitors.ts';
+import type { WebchatPokes } from '../../fanout/webchat-pokes.ts';
 
 export interface WebchatDeps {
   /** Where a visitor's message goes first; answers when it was received. */
@@ -46,6 +47,8 @@ export interface WebchatDeps {
   heartbeatMs?: number;
   /** Counts an open stream (the SSE clients metric); answers the function that uncounts it. */
   trackStream?: () => () => void;
+  /** Messages another instance stored for a visitor (fanout/webchat-pokes.ts): the stream reads them from the database. */
+  webchatPokes?: Pick<WebchatPokes, 'onElsewhere'>;
 }
 
 /** The header carrying the visitor's secret; the stream may take it from `?visitorToken=` or this cookie. */
@@ -309,13 +312,19 @@ export function webchatRoutes(deps: WebchatDeps) {
       const names = agentNames();
       // Messages in the order they came; each is written once its agent's name is known.
       const queue: Promise<string>[] = [];
+      // Ids queued on this stream: a message heard of twice (event and catch-up) is sent once.
+      const queued = new Set<string>();
       let wake: (() => void) | null = null;
       const render = async (message: Message) => {
         await names.load([message]);
         return JSON.stringify(toWebchatMessage(message, names.known));
       };
-      const push = (message: Message) => {
-        queue.push(render(message));
+      const push = (message: Message, first = false) => {
+        if (queued.has(message.id)) return;
+        queued.add(message.id);
+        const data = render(message);
+        if (first) queue.unshift(data);
+        else queue.push(data);
         wake?.();
       };
       const unsubscribe = deps.events.on('message.created', ({ message, channel, externalId }) => {
@@ -323,15 +332,31 @@ export function webchatRoutes(deps: WebchatDeps) {
       });
       let open = true;
       const untrack = deps.trackStream?.() ?? (() => {});
+      // Another instance stored messages for this visitor (or pokes may have been lost): send
+      // those after the last one this stream has read from the database.
+      let readUpTo = lastEventId ?? null;
+      const catchUp = async () => {
+        const conversation = await deps.conversations.findByIdentity('webchat', visitorId);
+        if (!conversation || !open) return;
+        const missed = await deps.messages.listByConversation(conversation.id, readUpTo ? { afterId: readUpTo } : {});
+        for (const m of missed) push(m);
+        readUpTo = missed.at(-1)?.id ?? readUpTo;
+      };
+      const offElsewhere =
+        deps.webchatPokes?.onElsewhere(visitorId, () => void catchUp().catch((err) => console.error('[desk] web chat catch-up failed', err))) ??
+        (() => {});
       stream.onAbort(() => {
         open = false;
         unsubscribe();
+        offElsewhere();
         wake?.();
       });
-      const conversation = lastEventId ? await deps.conversations.findByIdentity('webchat', visitorId) : null;
+      const conversation = deps.webchatPokes || lastEventId ? await deps.conversations.findByIdentity('webchat', visitorId) : null;
       if (conversation && lastEventId) {
-        const missed = await deps.messages.listByConversation(conversation.id, { afterId: lastEventId });
-        queue.unshift(...missed.map(render));
+        for (const m of (await deps.messages.listByConversation(conversation.id, { afterId: lastEventId })).reverse()) push(m, true);
+      } else if (conversation) {
+        // What the visitor has is listed by the widget itself; catch-ups start after it.
+        readUpTo = (await deps.messages.latest(conversation.id))?.message.id ?? null;
       }
       await stream.write(': connected\n\n');
       try {
@@ -349,11 +374,12 @@ export function webchatRoutes(deps: WebchatDeps) {
           });
           wake = null;
           // A rotated token ends the streams opened with the old one.
-          if (open && (await deps.visitors.resolve(token)) !== visitorId) open = false;
+          if (open && (await deps.visitors.resolve(token).catch(() => null)) !== visitorId) open = false;
           if (timedOut && open) await stream.write(': heartbeat\n\n');
         }
       } finally {
         unsubscribe();
+        offElsewhere();
         release();
         untrack();
       }
