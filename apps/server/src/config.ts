@@ -9,6 +9,10 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseFile: string;
+  /** `DATABASE_URL`: a postgres:// URL selects PostgreSQL (15+); unset, SQLite in `databaseFile`. */
+  databaseUrl: string | null;
+  /** How long a job (a send, a download, a Zendesk call) stays claimed by an instance before another may take it. */
+  jobLeaseMs: number | null;
   /** Where the files users send are kept (`MEDIA_DIR`); every instance mounts the same directory. */
   mediaDir: string;
   publicUrl: string;
@@ -70,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     dataDir,
     databaseFile: resolve(dataDir, 'desk.sqlite'),
+    databaseUrl: env.DATABASE_URL?.trim() ? env.DATABASE_URL.trim() : null,
+    jobLeaseMs: env.JOB_LEASE_MS?.trim() ? numberFrom(env.JOB_LEASE_MS, 60_000) : null,
     mediaDir: env.MEDIA_DIR?.trim() ? resolve(env.MEDIA_DIR.trim()) : resolve(dataDir, 'media'),
     publicUrl,
     adminEmail: (env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase(),

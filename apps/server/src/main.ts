@@ -6,7 +6,7 @@ import { ensureFirstAdmin, generatePassword } from './accounts/bootstrap-admin.t
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { startCheckpointer } from './db/checkpointer.ts';
-import { openDatabase } from './db/database.ts';
+import { openConfiguredDatabase } from './db/database.ts';
 import { DEMO_AGENTS, seedDemo } from './demo/seed.ts';
 import { selectFanout } from './fanout/select-fanout.ts';
 import { type DrainableJob, drainServer } from './lifecycle/graceful-shutdown.ts';
@@ -28,7 +28,8 @@ function demoPassword(dataDir: string, fromEnv: string | null): string {
 
 async function main() {
   const config = loadConfig();
-  const db = openDatabase(config.databaseFile);
+  // DATABASE_URL=postgres://…: PostgreSQL (several instances may share it); otherwise SQLite in DATA_DIR.
+  const db = await openConfiguredDatabase(config);
   // WAL checkpoints (and their fsync) run in a worker thread, never in a webhook's commit.
   const checkpointer = db.sqlite ? startCheckpointer(db.sqlite, config.databaseFile) : null;
   // DATABASE_URL=postgres://…: the streams' pokes reach the other instances through LISTEN/NOTIFY.

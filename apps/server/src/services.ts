@@ -23,6 +23,7 @@ import { InProcessFanout } from './fanout/in-process-fanout.ts';
 import { SyncPokes } from './fanout/sync-pokes.ts';
 import { WebchatPokes } from './fanout/webchat-pokes.ts';
 import { InboxIntake } from './inbox/inbox-intake.ts';
+import { LeaderLease } from './jobs/leader-lease.ts';
 import { InboxProcessor } from './inbox/inbox-processor.ts';
 import { InboxRepo } from './inbox/inbox-repo.ts';
 import { IntentsRepo } from './intents/intents-repo.ts';
@@ -76,17 +77,22 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     downloads: mediaJobs, peers, onReading: (seconds) => metrics.nluSeconds.observe(seconds),
   });
   const ticketService = new TicketService({ db, clock, events, agents, tickets, conversations, messages, engine });
-  const outbox = new OutboxWorker({ db, clock, events, outbox: outboxRepo, messages, conversations });
+  const outbox = new OutboxWorker({ db, clock, events, outbox: outboxRepo, messages, conversations }, config.jobLeaseMs ? { leaseMs: config.jobLeaseMs } : {});
   events.on('message.created', ({ message }) => {
     if (message.delivery?.state === 'pending') outbox.kick();
   });
   const mediaStore = new MediaStore(config.mediaDir);
   // Zendesk Support and Zendesk messaging hand-offs (the engine asks them where an intent goes).
-  const zendesk = createZendesk({ db, clock, events, config: config.zendesk, publicUrl: config.publicUrl, conversations, messages, contacts, mediaStore, engine });
+  const zendesk = createZendesk({
+    db, clock, events, config: config.zendesk, publicUrl: config.publicUrl, conversations, messages, contacts, mediaStore, engine,
+    ...(config.jobLeaseMs && { leaseMs: config.jobLeaseMs }),
+  });
   // Webhook → inbox → processor → engine → outbox: the webhooks only fill the inbox; the processor
   // stores its events in batches through the engine, whose outbound messages the outbox delivers.
   const inboxProcessor = new InboxProcessor({
     db, clock, events, engine, messages, inbox: inboxRepo,
+    // One instance at a time takes batches (conversations stay in order); another takes over if it dies.
+    lease: new LeaderLease(db, 'inbox-processor', config.jobLeaseMs ?? 15_000),
     decode: decodeInboxEvent,
     beforeStore: (input) => channels.wantsProfile(input),
     afterCommit: (outcome) => channels.afterInbound(outcome),
@@ -95,7 +101,11 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
       if (setAside > 0) metrics.setAsideEvents.inc(setAside);
     },
   });
-  const inbox = new InboxIntake({ inbox: inboxRepo, clock, arrived: () => inboxProcessor.kick() });
+  // A webhook that arrives on any instance wakes the processor of the instance holding the inbox.
+  const inbox = new InboxIntake({ inbox: inboxRepo, clock, arrived: () => fanout.publish('jobs', 'inbox') });
+  fanout.subscribe('jobs', (poke) => {
+    if (poke.kind === 'catch-up' || poke.payload === 'inbox') inboxProcessor.kick();
+  });
   // Telegram, WhatsApp, Messenger, Instagram, Sunshine: webhooks, outbound adapters, file downloads.
   const channels = createMessagingChannels({
     db, clock, events, changes, messages, media, outbox, inbox, mediaJobs, peers, config, sunshineEvents: (body) => zendesk.handOffs.sunshineEvents(body),
@@ -160,7 +170,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     },
     sessions: new Sessions(db, config.sessionDays),
     passwordTokens: new PasswordTokens(db),
-    throttle: new LoginThrottle(),
+    throttle: new LoginThrottle(db),
     visitors: new WebchatVisitors(db),
     uploadQuota: new UploadQuota(db, { globalBytes: config.mediaQuotaBytes, perAddressBytes: config.mediaQuotaPerAddressBytes }),
   };

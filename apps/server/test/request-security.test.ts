@@ -39,16 +39,16 @@ describe('cross-site request forgery', () => {
 
 describe('login throttle', () => {
   it('delays an account more after each failure instead of locking it, up to a minute', async () => {
-    const throttle = new LoginThrottle();
+    const throttle = new LoginThrottle(t.services.db);
     const now = 1_000_000;
     const waits: number[] = [];
     for (let i = 0; i < 12; i++) {
-      throttle.fail('admin@desk.local', `10.0.0.${i}`, now + i);
-      waits.push(throttle.retryAfter('admin@desk.local', '203.0.113.9', now + i));
+      await throttle.fail('admin@desk.local', `10.0.0.${i}`, now + i);
+      waits.push(await throttle.retryAfter('admin@desk.local', '203.0.113.9', now + i));
     }
     expect(waits).toEqual([0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60]);
     // Once the delay has passed, the owner may try again.
-    expect(throttle.retryAfter('admin@desk.local', '203.0.113.9', now + 11 + 60_000)).toBe(0);
+    expect(await throttle.retryAfter('admin@desk.local', '203.0.113.9', now + 11 + 60_000)).toBe(0);
   });
 
   it("does not reset an address's count when someone signs in to their own account from it", async () => {
@@ -57,11 +57,11 @@ describe('login throttle', () => {
     const attempt = (email: string, password: string) => t.request('/api/auth/login', { method: 'POST', json: { email, password } });
     for (let i = 0; i < 10; i++) await attempt(`user${i}@test.local`, 'guess');
     expect((await attempt('mallory@test.local', TEST_PASSWORD)).status).toBe(429);
-    const throttle = new LoginThrottle();
-    for (let i = 0; i < 4; i++) throttle.fail('boss@test.local', 'attacker');
-    throttle.succeed('mallory@test.local');
-    throttle.fail('boss@test.local', 'attacker');
-    expect(throttle.retryAfter('boss@test.local', 'elsewhere')).toBeGreaterThan(0);
+    const throttle = new LoginThrottle(t.services.db);
+    for (let i = 0; i < 4; i++) await throttle.fail('boss@test.local', 'attacker');
+    await throttle.succeed('mallory@test.local');
+    await throttle.fail('boss@test.local', 'attacker');
+    expect(await throttle.retryAfter('boss@test.local', 'elsewhere')).toBeGreaterThan(0);
   });
 
   it('reads X-Forwarded-For only through a trusted proxy (TRUST_PROXY)', async () => {

@@ -99,7 +99,7 @@ export function authRoutes(deps: AuthDeps) {
   router.openapi(loginRoute, async (c) => {
     const { email, password } = c.req.valid('json');
     const address = clientAddress(c);
-    const wait = deps.throttle.retryAfter(email, address);
+    const wait = await deps.throttle.retryAfter(email, address);
     if (wait > 0) {
       c.header('Retry-After', String(wait));
       const when = wait < 60 ? `${wait} s` : `${Math.ceil(wait / 60)} min`;
@@ -108,13 +108,13 @@ export function authRoutes(deps: AuthDeps) {
     const found = await deps.agents.findCredentials(email);
     const ok = await verifyPassword(password, found?.passwordHash ?? (await dummyPasswordHash()));
     if (!found || !ok || !found.passwordHash) {
-      deps.throttle.fail(email, address);
+      await deps.throttle.fail(email, address);
       throw new DeskError(ErrorCode.unauthenticated, 'Wrong e-mail or password.');
     }
     if (!found.agent.active) {
       throw new DeskError(ErrorCode.unauthenticated, 'This account has been deactivated.');
     }
-    deps.throttle.succeed(email);
+    await deps.throttle.succeed(email);
     const token = await startSession(c, found.agent.id);
     return c.json({ token, user: found.agent }, 200);
   });

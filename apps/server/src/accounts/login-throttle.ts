@@ -1,3 +1,5 @@
+import type { Db } from '../db/database.ts';
+
 /**
  * Slows down password guessing without letting anyone lock an account:
  * - per address (the client's, see TRUST_PROXY): after `maxFailures` failures in the window, that
@@ -7,9 +9,8 @@
  * A success clears only that account's count (never an address's, nor another account's).
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-
   constructor(
+    private readonly db: Db,
     private readonly options: { maxFailures?: number; windowMs?: number; freeFailures?: number; maxDelayMs?: number } = {},
   ) {}
 
@@ -18,28 +19,35 @@ export class LoginThrottle {
   }
 
   /** Seconds to wait before trying again, or 0 when an attempt is allowed. */
-  retryAfter(account: string, address: string, now = Date.now()): number {
-    return Math.max(this.addressWait(address, now), this.accountWait(account, now));
+  async retryAfter(account: string, address: string, now = Date.now()): Promise<number> {
+    const [byAddress, byAccount] = await Promise.all([this.recent(`address:${address}`, now), this.recent(`account:${account}`, now)]);
+    return Math.max(this.addressWait(byAddress, now), this.accountWait(byAccount, now));
   }
 
-  fail(account: string, address: string, now = Date.now()): void {
-    for (const key of [`account:${account}`, `address:${address}`]) this.failures.set(key, [...this.recent(key, now), now]);
+  /**
+   * Kept in the database, so every instance behind the load balancer counts the same failures: a
+   * guesser spreading attempts over instances is slowed as if there were one.
+   */
+  async fail(account: string, address: string, now = Date.now()): Promise<void> {
+    await this.db.transaction(async (q) => {
+      await q.insertInto('login_failures').values([{ key: `account:${account}`, at: now }, { key: `address:${address}`, at: now }]).execute();
+      // Failures older than the window no longer count anywhere.
+      await q.deleteFrom('login_failures').where('at', '<=', now - this.windowMs).execute();
+    });
   }
 
-  succeed(account: string): void {
-    this.failures.delete(`account:${account}`);
+  async succeed(account: string): Promise<void> {
+    await this.db.q.deleteFrom('login_failures').where('key', '=', `account:${account}`).execute();
   }
 
-  private addressWait(address: string, now: number): number {
+  private addressWait(recent: number[], now: number): number {
     const max = this.options.maxFailures ?? 10;
-    const recent = this.recent(`address:${address}`, now);
     if (recent.length < max) return 0;
     const oldest = recent[recent.length - max] ?? now;
     return Math.ceil((oldest + this.windowMs - now) / 1000);
   }
 
-  private accountWait(account: string, now: number): number {
-    const recent = this.recent(`account:${account}`, now);
+  private accountWait(recent: number[], now: number): number {
     const over = recent.length - (this.options.freeFailures ?? 5);
     if (over < 0) return 0;
     const delay = Math.min(this.options.maxDelayMs ?? 60_000, 1000 * 2 ** over);
@@ -47,7 +55,15 @@ export class LoginThrottle {
     return Math.max(0, Math.ceil((last + delay - now) / 1000));
   }
 
-  private recent(key: string, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
+  /** The key's failures within the window, oldest first (ms). */
+  private async recent(key: string, now: number): Promise<number[]> {
+    const rows = await this.db.q
+      .selectFrom('login_failures')
+      .select('at')
+      .where('key', '=', key)
+      .where('at', '>', now - this.windowMs)
+      .orderBy('at')
+      .execute();
+    return rows.map((r) => Number(r.at));
   }
 }

@@ -72,7 +72,7 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
       maxBytes: config.mediaMaxBytes,
       storageLeft: () => quota.globalLeft(),
     },
-    { baseDelayMs: channelsConfig.retryBaseMs },
+    { baseDelayMs: channelsConfig.retryBaseMs, ...(config.jobLeaseMs && { leaseMs: config.jobLeaseMs }) },
   );
   const platform = { settings, config: channelsConfig, fetch, peers };
   // Messenger and Instagram webhooks carry no name: new contacts get it from the Graph API.

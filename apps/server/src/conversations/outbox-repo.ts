@@ -1,6 +1,10 @@
 import type { Channel } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { sql } from 'kysely';
+import { type JobLease, leaseEnd } from '../jobs/job-lease.ts';
+
+/** A job done (or put back to wait for its retry): no instance holds it any more. */
+const NO_LEASE = { lease_owner: null, lease_until: null };
 
 export interface OutboxRow {
   id: number;
@@ -39,29 +43,44 @@ export class OutboxRepo {
   }
 
   /**
-   * Pending rows that are due and first in line in their conversation: a later message waits
-   * while an earlier one of the same conversation is pending (being sent, or waiting for a
-   * retry); a failed one no longer holds it back.
+   * Claims pending rows that are due, not leased by an instance, and first in line in their
+   * conversation: a later message waits while an earlier one of the same conversation is pending
+   * (being sent by any instance, or waiting for a retry); a failed one no longer holds it back.
+   * Two instances never claim the same row (FOR UPDATE SKIP LOCKED on PostgreSQL).
    */
-  async due(now: string, limit = 50): Promise<OutboxRow[]> {
-    const rows = await this.db.q
-      .selectFrom('outbox as o')
-      .selectAll()
-      .where('state', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .where(FIRST_IN_LINE)
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows as OutboxRow[];
+  async claim(now: string, limit: number, lease: JobLease): Promise<OutboxRow[]> {
+    return this.db.transaction(
+      async (q) => {
+        let due = q
+          .selectFrom('outbox as o')
+          .select('o.id')
+          .where('o.state', '=', 'pending')
+          .where('o.next_attempt_at', '<=', now)
+          .where((eb) => eb.or([eb('o.lease_until', 'is', null), eb('o.lease_until', '<=', now)]))
+          .where(FIRST_IN_LINE)
+          .orderBy('o.next_attempt_at')
+          .orderBy('o.id')
+          .limit(limit);
+        if (this.db.dialect === 'postgres') due = due.forUpdate().skipLocked();
+        const ids = (await due.execute()).map((r) => r.id);
+        if (ids.length === 0) return [];
+        const rows = await q
+          .updateTable('outbox')
+          .set({ lease_owner: lease.owner, lease_until: leaseEnd(now, lease) })
+          .where('id', 'in', ids)
+          .returningAll()
+          .execute();
+        return (rows as OutboxRow[]).sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at) || a.id - b.id);
+      },
+      { lock: false },
+    );
   }
 
-  /** When the earliest row `due` can answer becomes due. */
+  /** When the earliest row `claim` can answer becomes due (or its lease runs out). */
   async nextDueAt(): Promise<string | null> {
     const row = await this.db.q
       .selectFrom('outbox as o')
-      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .select(sql<string | null>`MIN(CASE WHEN o.lease_until > o.next_attempt_at THEN o.lease_until ELSE o.next_attempt_at END)`.as('at'))
       .where('state', '=', 'pending')
       .where(FIRST_IN_LINE)
       .executeTakeFirst();
@@ -84,14 +103,23 @@ export class OutboxRepo {
   }
 
   async markSent(id: number, attempts: number, now: string): Promise<void> {
-    await this.db.q.updateTable('outbox').set({ state: 'sent', attempts, last_error: null, updated_at: now }).where('id', '=', id).execute();
+    await this.db.q.updateTable('outbox').set({ state: 'sent', attempts, last_error: null, updated_at: now, ...NO_LEASE }).where('id', '=', id).execute();
   }
 
   async retryLater(id: number, attempts: number, error: string, nextAttemptAt: string, now: string): Promise<void> {
-    await this.db.q.updateTable('outbox').set({ attempts, last_error: error, next_attempt_at: nextAttemptAt, updated_at: now }).where('id', '=', id).execute();
+    await this.db.q
+      .updateTable('outbox')
+      .set({ attempts, last_error: error, next_attempt_at: nextAttemptAt, updated_at: now, ...NO_LEASE })
+      .where('id', '=', id)
+      .execute();
   }
 
   async markFailed(id: number, attempts: number, error: string, now: string): Promise<void> {
-    await this.db.q.updateTable('outbox').set({ state: 'failed', attempts, last_error: error, updated_at: now }).where('id', '=', id).execute();
+    await this.db.q.updateTable('outbox').set({ state: 'failed', attempts, last_error: error, updated_at: now, ...NO_LEASE }).where('id', '=', id).execute();
+  }
+
+  /** Gives a claimed job back (its attempt threw before recording an outcome): it is due again at once. */
+  async release(id: number): Promise<void> {
+    await this.db.q.updateTable('outbox').set(NO_LEASE).where('id', '=', id).execute();
   }
 }

@@ -4,6 +4,7 @@ import type { MessagesRepo } from './messages-repo.ts';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events/domain-events.ts';
 import { DueJobRunner, type RetryPolicy, retryAt } from '../jobs/due-job-runner.ts';
+import { leaseFor } from '../jobs/job-lease.ts';
 import type { Clock } from '../shared/clock.ts';
 import { type ChannelAdapter, ChannelSendError } from '../channels/channel-adapter.ts';
 import type { OutboxRepo, OutboxRow } from './outbox-repo.ts';
@@ -16,6 +17,8 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   /** How many conversations are sent to at once (each one still gets its messages in order). */
   concurrency?: number;
+  /** How long a claimed message stays this instance's before another instance may send it (see job-lease.ts). */
+  leaseMs?: number;
 }
 
 interface Deps {
@@ -42,10 +45,13 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
     private readonly deps: Deps,
     options: OutboxWorkerOptions = {},
   ) {
+    // A send is abandoned after CHANNEL_REQUEST_TIMEOUT_MS (15 s): two minutes outlast any attempt.
+    const lease = leaseFor(options.leaseMs ?? 120_000);
     super({
       name: 'outbox',
       clock: deps.clock,
-      due: (now, limit) => deps.outbox.due(now, limit),
+      due: (now, limit) => deps.outbox.claim(now, limit, lease),
+      release: (row) => deps.outbox.release(row.id),
       nextDueAt: () => deps.outbox.nextDueAt(),
       handle: (row) => this.deliver(row),
       keyOf: (row) => row.conversation_id ?? `outbox:${row.id}`,

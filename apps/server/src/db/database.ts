@@ -2,8 +2,21 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, SqliteDriver, type SqliteDialectConfig, sql, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type SqliteDialectConfig,
+  sql,
+  type Transaction,
+} from 'kysely';
+import pg from 'pg';
 import { type Migration, migrations as allMigrations } from './migrations.ts';
+import { isPostgresUrl } from '../fanout/select-fanout.ts';
+import { type PostgresMigration, postgresMigrations } from './postgres-migrations.ts';
 import type { DB } from './schema.ts';
 import { statement } from './statements.ts';
 
@@ -23,8 +36,20 @@ interface Scope {
   depth: number;
 }
 
-/** The advisory lock that serialises change-log writers on PostgreSQL (any fixed number). */
-const CHANGE_LOG_LOCK = 0x6465736b; // "desk"
+/** The advisory lock that serialises writers on PostgreSQL (any fixed number). */
+const WRITERS_LOCK = 0x6465736b; // "desk"
+/** Held while an instance migrates PostgreSQL, so two starting together don't both migrate. */
+const MIGRATION_LOCK = 0x6d696772; // "migr"
+
+export interface TransactionOptions {
+  /**
+   * Default true: on PostgreSQL the transaction takes the writers' lock at its start, so write
+   * transactions run one at a time across every instance, as SQLite's BEGIN IMMEDIATE does in one
+   * process (see sync/CONTEXT.md). False for reads and for job claims, which lock only their rows
+   * (FOR UPDATE SKIP LOCKED); one that appends to the change log takes the lock then.
+   */
+  lock?: boolean;
+}
 
 
 /**
@@ -66,14 +91,22 @@ export class Database {
    * Runs `work` in one transaction (SQLite: `BEGIN IMMEDIATE`): all of it is stored or none. Nested,
    * it is a savepoint. Functions given to `afterCommit` meanwhile run once the outermost commit is done.
    */
-  async transaction<T>(work: (trx: Executor) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (trx: Executor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const outer = this.scope.getStore();
-    if (outer?.open) return this.savepoint(outer, work);
+    if (outer?.open) {
+      if (options.lock !== false) await this.serialiseLogWriters();
+      return this.savepoint(outer, work);
+    }
     let scope: Scope | undefined;
     try {
-      const result = await this.kysely.transaction().execute((trx) => {
-        scope = { trx, open: true, afterCommit: [], savepoints: 0, logLockDepth: -1, depth: 0 };
-        return this.scope.run(scope, () => work(trx));
+      const result = await this.kysely.transaction().execute(async (trx) => {
+        const own: Scope = { trx, open: true, afterCommit: [], savepoints: 0, logLockDepth: -1, depth: 0 };
+        scope = own;
+        if (this.dialect === 'postgres' && options.lock !== false) {
+          await sql`SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`.execute(trx);
+          own.logLockDepth = 0;
+        }
+        return this.scope.run(own, () => work(trx));
       });
       if (scope) {
         scope.open = false;
@@ -94,17 +127,17 @@ export class Database {
   }
 
   /**
-   * Called before a transaction appends to the change log. On PostgreSQL it takes the change-log
-   * writers' lock until the transaction ends, so rows commit in `seq` order and a reader's cursor
-   * never passes a row that commits later with a lower number (sync/CONTEXT.md). SQLite has one
-   * writer at a time already.
+   * Called before a transaction appends to the change log (and by writes outside one that need the
+   * writers' turn). On PostgreSQL it takes the writers' lock until the transaction ends, so rows
+   * commit in `seq` order and a reader's cursor never passes a row that commits later with a lower
+   * number (sync/CONTEXT.md). SQLite has one writer at a time already.
    */
   async serialiseLogWriters(): Promise<void> {
     if (this.dialect !== 'postgres') return;
     const scope = this.scope.getStore();
     if (!scope?.open) throw new Error('The change log is written inside a transaction.');
     if (scope.logLockDepth >= 0) return;
-    await sql`SELECT pg_advisory_xact_lock(${CHANGE_LOG_LOCK})`.execute(scope.trx);
+    await sql`SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`.execute(scope.trx);
     scope.logLockDepth = scope.depth;
   }
 
@@ -194,6 +227,65 @@ export function openDatabase(file: string, migrations: Migration[] = allMigratio
     dialect: new DeskSqliteDialect({ database: { prepare: (text: string) => statement(raw, text), close: () => raw.close() } }),
   });
   return new Database(kysely, 'sqlite', raw);
+}
+
+/** The database the configuration names: PostgreSQL when `databaseUrl` is one, else the SQLite file. */
+export async function openConfiguredDatabase(config: { databaseUrl: string | null; databaseFile: string }): Promise<Database> {
+  const url = config.databaseUrl ?? undefined;
+  return isPostgresUrl(url) ? openPostgres(url) : openDatabase(config.databaseFile);
+}
+
+/** A pool on PostgreSQL (15 or later), migrated. BIGINT columns and counts read back as numbers. */
+export async function openPostgres(url: string, options: { max?: number; applicationName?: string } = {}): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url.trim(),
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'desk',
+    // int8 (ids, counts, sums of sizes) as numbers: every value Desk stores is far below 2^53.
+    types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format ?? 'text')) },
+  } as pg.PoolConfig);
+  // A connection the server drops (restart, failover) must not crash the process: the pool replaces it.
+  pool.on('error', (err) => console.error('[desk] an idle PostgreSQL connection failed', err.message));
+  try {
+    await migratePostgres(pool);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return new Database(new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), 'postgres', null);
+}
+
+/**
+ * PostgreSQL's migrations, applied in order under an advisory lock (instances starting together
+ * migrate once); the versions applied are kept in `schema_migrations`.
+ */
+export async function migratePostgres(pool: pg.Pool, migrations: PostgresMigration[] = postgresMigrations): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+    const pending = migrations.filter((m) => !applied.has(m.version)).sort((a, b) => a.version - b.version);
+    for (const migration of pending) {
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          new Date().toISOString(),
+        ]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+    }
+    return pending.length;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
 }
 
 /** The better-sqlite3 connection the query layer runs on, opened and migrated. */

@@ -389,4 +389,32 @@ CREATE TABLE upload_ledger (
 CREATE INDEX upload_ledger_address ON upload_ledger(address, created_at);
 `,
   },
+  {
+    version: 11,
+    name: 'jobs claimed with leases; the login throttle in the database (several instances)',
+    sql: `
+-- A job an instance is working on: others leave it alone until the lease ends (then it was
+-- abandoned, e.g. the instance died, and another takes it).
+ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
+ALTER TABLE channel_media_jobs ADD COLUMN lease_until TEXT;
+ALTER TABLE channel_media_jobs ADD COLUMN lease_owner TEXT;
+ALTER TABLE handoff_jobs ADD COLUMN lease_until TEXT;
+ALTER TABLE handoff_jobs ADD COLUMN lease_owner TEXT;
+
+-- Work only one instance does at a time (the inbox processor, which keeps each conversation in order).
+CREATE TABLE job_leases (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  until TEXT NOT NULL
+);
+
+-- Failed sign-ins by account and by address (ms since the epoch): the throttle holds across instances.
+CREATE TABLE login_failures (
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures(key, at);
+`,
+  },
 ];

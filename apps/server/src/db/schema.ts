@@ -33,7 +33,14 @@ export interface DB {
   inbox: InboxTable;
   webchat_visitors: WebchatVisitorsTable;
   upload_ledger: UploadLedgerTable;
-  rate_limits: RateLimitsTable;
+  job_leases: JobLeasesTable;
+  login_failures: LoginFailuresTable;
+}
+
+/** A job row an instance has claimed until `lease_until` (outbox, media downloads, Zendesk calls). */
+interface Leased {
+  lease_until: string | null;
+  lease_owner: string | null;
 }
 
 export interface AgentsTable {
@@ -175,7 +182,7 @@ export interface SyncMutationsTable {
   applied_at: string;
 }
 
-export interface OutboxTable {
+export interface OutboxTable extends Leased {
   id: Generated<number>;
   message_id: string;
   channel: string;
@@ -207,7 +214,7 @@ export interface MediaTable {
   created_at: string;
 }
 
-export interface ChannelMediaJobsTable {
+export interface ChannelMediaJobsTable extends Leased {
   id: Generated<number>;
   message_id: string;
   position: number;
@@ -251,7 +258,7 @@ export interface ExternalHandoffsTable {
   updated_at: string;
 }
 
-export interface HandoffJobsTable {
+export interface HandoffJobsTable extends Leased {
   id: Generated<number>;
   handoff_id: string;
   kind: 'open' | 'forward' | 'sync';
@@ -301,9 +308,15 @@ export interface UploadLedgerTable {
   created_at: string;
 }
 
-/** Counters shared by every instance: the login throttle and the per-address rate limits. */
-export interface RateLimitsTable {
-  bucket: string;
-  window_start: number;
-  hits: number;
+/** Work one instance does at a time (the inbox processor), held until `until`. */
+export interface JobLeasesTable {
+  name: string;
+  owner: string;
+  until: string;
+}
+
+/** Failed sign-ins (`account:<email>` or `address:<ip>`), ms since the epoch. */
+export interface LoginFailuresTable {
+  key: string;
+  at: number;
 }

@@ -1,8 +1,9 @@
 /**
  * What a poke is about. `sync`: the change log grew (payload: the newest cursor). `webchat`: a
- * web chat visitor has a new message (payload: the visitor's id).
+ * web chat visitor has a new message (payload: the visitor's id). `jobs`: a durable queue has new
+ * work (payload: the queue, `inbox`), for the instance that holds it.
  */
-export const FANOUT_TOPICS = ['sync', 'webchat'] as const;
+export const FANOUT_TOPICS = ['sync', 'webchat', 'jobs'] as const;
 export type FanoutTopic = (typeof FANOUT_TOPICS)[number];
 
 export function isFanoutTopic(value: string): value is FanoutTopic {

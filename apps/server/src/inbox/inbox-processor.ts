@@ -5,6 +5,7 @@ import type { MessagesRepo } from '../conversations/messages-repo.ts';
 import type { Db } from '../db/database.ts';
 import type { DomainEvent, EventBus } from '../events/domain-events.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { LeaderLease } from '../jobs/leader-lease.ts';
 import type { InboxRepo, InboxRow } from './inbox-repo.ts';
 
 /** What one inbox row holds, decoded: the messages in arrival order and the delivery reports. */
@@ -28,6 +29,8 @@ export interface InboxProcessorDeps {
   afterCommit?(outcome: { stored: { input: InboundMessage; contactId: string; flagged: boolean }[]; hasMedia: boolean }): Promise<void>;
   /** Metrics: messages stored or found already stored, and rows set aside. */
   onBatch?(counts: { messages: number; setAside: number; rows: number }): void;
+  /** Several instances: only the one holding this lease takes batches (see jobs/leader-lease.ts). */
+  lease?: LeaderLease;
 }
 
 export interface InboxProcessorOptions {
@@ -163,6 +166,9 @@ export class InboxProcessor {
   }
 
   private async batch(): Promise<number> {
+    // Another instance is processing the inbox: it keeps the conversations in order. This one looks
+    // again while rows wait (loop()), and takes over once that instance's lease has run out.
+    if (this.deps.lease && !(await this.deps.lease.hold())) return 0;
     const limit = Math.max(8, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerRow)));
     const rows = await this.deps.inbox.takePending(limit);
     if (rows.length === 0) return 0;

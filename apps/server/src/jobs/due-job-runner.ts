@@ -5,14 +5,18 @@ export interface DueJobRunnerOptions<Row> {
   name: string;
   clock: Clock;
   /**
-   * The rows to handle now, in the order they should start, at most `limit` (the runner asks for no
-   * more than it could start plus those it will skip). Rows still being handled may be listed again.
+   * Claims the rows to handle now, in the order they should start, at most `limit` (the runner asks
+   * for no more than it could start plus those it will skip). A claimed row is leased to this
+   * instance (see jobs/job-lease.ts): no other instance gets it until its lease ends, and `handle`
+   * ends the lease when it records the outcome.
    */
   due(now: string, limit: number): Promise<Row[]>;
   /** When the earliest row that `due` will list becomes due (ISO), or null when nothing is queued. */
   nextDueAt(): Promise<string | null>;
-  /** Handles one row and records the outcome (done, failed, or retry later) itself. */
+  /** Handles one row and records the outcome (done, failed, or retry later) itself, which ends its lease. */
   handle(row: Row): Promise<void>;
+  /** A handler threw before recording an outcome: give the row's lease back so it is tried again. */
+  release?(row: Row): Promise<void>;
   /**
    * Rows with the same key never run at the same time (a row being handled is not started again
    * when `due` lists it once more). The outbox keys by conversation; a per-row queue by its id.
@@ -118,10 +122,11 @@ export class DueJobRunner<Row> {
           if (active.has(key) || broken.has(key)) continue;
           active.add(key);
           new Promise<void>((resolve) => resolve(handle(row)))
-            .catch((err) => {
+            .catch(async (err) => {
               broken.add(key);
               run.broken = true;
               console.error(`[desk] ${name} failed`, err);
+              await this.options.release?.(row).catch((releaseErr: unknown) => console.error(`[desk] ${name}: releasing a job failed`, releaseErr));
             })
             .finally(() => {
               active.delete(key);

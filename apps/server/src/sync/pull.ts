@@ -93,6 +93,6 @@ export class SyncPull {
       const clients = await q.selectFrom('sync_clients').select(['client_id', 'last_mutation_id']).where('agent_id', '=', agent.id).execute();
       for (const client of clients) lastMutationIds[client.client_id] = Number(client.last_mutation_id);
       return { cursor, changes, lastMutationIds, hasMore, epoch };
-    });
+    }, { lock: false });
   }
 }

@@ -103,7 +103,7 @@ export class SyncSnapshot {
         default:
           return exhaustiveSwitchError(query.part, 'snapshot part');
       }
-    });
+    }, { lock: false });
   }
 }
 

@@ -3,6 +3,7 @@ import { attachmentKindOf, type Channel, type Message } from '@desk/core';
 import type { MessagesRepo } from '../../conversations/messages-repo.ts';
 import type { Db } from '../../db/database.ts';
 import type { EventBus } from '../../events/domain-events.ts';
+import { leaseFor } from '../../jobs/job-lease.ts';
 import { DueJobRunner, type RetryPolicy, retryAt } from '../../jobs/due-job-runner.ts';
 import type { MediaRepo } from '../../media/media-repo.ts';
 import type { MediaStore } from '../../media/media-store.ts';
@@ -25,6 +26,8 @@ export interface MediaWorkerOptions {
   maxAttempts?: number;
   /** How many files are fetched at once. */
   concurrency?: number;
+  /** How long a claimed download stays this instance's before another may take it (see job-lease.ts). */
+  leaseMs?: number;
 }
 
 interface Deps {
@@ -59,10 +62,13 @@ export class MediaDownloadWorker extends DueJobRunner<MediaJob> {
     private readonly deps: Deps,
     options: MediaWorkerOptions = {},
   ) {
+    // A 25 MB file on a slow link takes a while: ten minutes before another instance takes it over.
+    const lease = leaseFor(options.leaseMs ?? 600_000);
     super({
       name: 'media downloads',
       clock: deps.clock,
-      due: (now, limit) => deps.jobs.due(now, limit),
+      due: (now, limit) => deps.jobs.claim(now, limit, lease),
+      release: (job) => deps.jobs.release(job.id),
       nextDueAt: () => deps.jobs.nextDueAt(),
       handle: (job) => this.download(job),
       // Each job stands alone (a message's attachments are patched one by one, in transactions).

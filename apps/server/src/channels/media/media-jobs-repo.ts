@@ -1,5 +1,9 @@
 import type { Channel } from '@desk/core';
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { type JobLease, leaseEnd } from '../../jobs/job-lease.ts';
+
+const NO_LEASE = { lease_owner: null, lease_until: null };
 import type { MediaSource } from '../inbound/channel-inbound.ts';
 
 export interface MediaJob {
@@ -70,41 +74,62 @@ export class MediaJobsRepo {
     return (rows as Row[]).map(fromRow);
   }
 
-  async due(now: string, limit = 20): Promise<MediaJob[]> {
-    const rows = await this.db.q
-      .selectFrom('channel_media_jobs')
-      .selectAll()
-      .where('state', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return (rows as Row[]).map(fromRow);
+  /** Claims due downloads no instance holds (FOR UPDATE SKIP LOCKED on PostgreSQL; see jobs/job-lease.ts). */
+  async claim(now: string, limit: number, lease: JobLease): Promise<MediaJob[]> {
+    return this.db.transaction(
+      async (q) => {
+        let due = q
+          .selectFrom('channel_media_jobs')
+          .select('id')
+          .where('state', '=', 'pending')
+          .where('next_attempt_at', '<=', now)
+          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+          .orderBy('next_attempt_at')
+          .orderBy('id')
+          .limit(limit);
+        if (this.db.dialect === 'postgres') due = due.forUpdate().skipLocked();
+        const ids = (await due.execute()).map((r) => r.id);
+        if (ids.length === 0) return [];
+        const rows = await q
+          .updateTable('channel_media_jobs')
+          .set({ lease_owner: lease.owner, lease_until: leaseEnd(now, lease) })
+          .where('id', 'in', ids)
+          .returningAll()
+          .execute();
+        return (rows as Row[]).map(fromRow).sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || a.id - b.id);
+      },
+      { lock: false },
+    );
   }
 
+  /** When the earliest pending download becomes due (or its lease runs out). */
   async nextDueAt(): Promise<string | null> {
     const row = await this.db.q
       .selectFrom('channel_media_jobs')
-      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .select(sql<string | null>`MIN(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END)`.as('at'))
       .where('state', '=', 'pending')
       .executeTakeFirst();
     return row?.at ?? null;
   }
 
   async markStored(id: number, attempts: number, now: string): Promise<void> {
-    await this.db.q.updateTable('channel_media_jobs').set({ state: 'stored', attempts, last_error: null, updated_at: now }).where('id', '=', id).execute();
+    await this.db.q.updateTable('channel_media_jobs').set({ state: 'stored', attempts, last_error: null, updated_at: now, ...NO_LEASE }).where('id', '=', id).execute();
   }
 
   async retryLater(id: number, attempts: number, error: string, nextAttemptAt: string, now: string): Promise<void> {
     await this.db.q
       .updateTable('channel_media_jobs')
-      .set({ attempts, last_error: error, next_attempt_at: nextAttemptAt, updated_at: now })
+      .set({ attempts, last_error: error, next_attempt_at: nextAttemptAt, updated_at: now, ...NO_LEASE })
       .where('id', '=', id)
       .execute();
   }
 
   async markFailed(id: number, attempts: number, error: string, now: string): Promise<void> {
-    await this.db.q.updateTable('channel_media_jobs').set({ state: 'failed', attempts, last_error: error, updated_at: now }).where('id', '=', id).execute();
+    await this.db.q.updateTable('channel_media_jobs').set({ state: 'failed', attempts, last_error: error, updated_at: now, ...NO_LEASE }).where('id', '=', id).execute();
+  }
+
+  /** Gives a claimed job back (its attempt threw before recording an outcome): it is due again at once. */
+  async release(id: number): Promise<void> {
+    await this.db.q.updateTable('channel_media_jobs').set(NO_LEASE).where('id', '=', id).execute();
   }
 }

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { ExternalDestination, IntentTicketStatus, TicketPriority } from '@desk/core';
 import type { Db } from '../../db/database.ts';
 import { sql } from 'kysely';
+import { type JobLease, leaseEnd } from '../../jobs/job-lease.ts';
+
+const NO_LEASE = { lease_owner: null, lease_until: null };
 
 export interface HandOff {
   id: string;
@@ -214,24 +217,42 @@ export class HandOffsRepo {
       .execute();
   }
 
-  async due(now: string, limit = 50): Promise<HandOffJob[]> {
-    const rows = await this.db.q
-      .selectFrom('handoff_jobs as j')
-      .select(['id', 'handoff_id', 'kind', 'lane', 'message_id', 'state', 'attempts', 'next_attempt_at', 'last_error'])
-      .where('state', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .where(FIRST_IN_LINE)
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map(jobOf);
+  /**
+   * Claims due jobs no instance holds that are first in line in their hand-off and lane (FOR UPDATE
+   * SKIP LOCKED on PostgreSQL; see jobs/job-lease.ts).
+   */
+  async claim(now: string, limit: number, lease: JobLease): Promise<HandOffJob[]> {
+    return this.db.transaction(
+      async (q) => {
+        let due = q
+          .selectFrom('handoff_jobs as j')
+          .select('j.id')
+          .where('j.state', '=', 'pending')
+          .where('j.next_attempt_at', '<=', now)
+          .where((eb) => eb.or([eb('j.lease_until', 'is', null), eb('j.lease_until', '<=', now)]))
+          .where(FIRST_IN_LINE)
+          .orderBy('j.next_attempt_at')
+          .orderBy('j.id')
+          .limit(limit);
+        if (this.db.dialect === 'postgres') due = due.forUpdate().skipLocked();
+        const ids = (await due.execute()).map((r) => r.id);
+        if (ids.length === 0) return [];
+        const rows = await q
+          .updateTable('handoff_jobs')
+          .set({ lease_owner: lease.owner, lease_until: leaseEnd(now, lease) })
+          .where('id', 'in', ids)
+          .returning(['id', 'handoff_id', 'kind', 'lane', 'message_id', 'state', 'attempts', 'next_attempt_at', 'last_error'])
+          .execute();
+        return rows.map(jobOf).sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at) || a.id - b.id);
+      },
+      { lock: false },
+    );
   }
 
   async nextDueAt(): Promise<string | null> {
     const row = await this.db.q
       .selectFrom('handoff_jobs as j')
-      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .select(sql<string | null>`MIN(CASE WHEN j.lease_until > j.next_attempt_at THEN j.lease_until ELSE j.next_attempt_at END)`.as('at'))
       .where('state', '=', 'pending')
       .where(FIRST_IN_LINE)
       .executeTakeFirst();
@@ -255,20 +276,20 @@ export class HandOffsRepo {
     if (ids.length === 0) return;
     await this.db.q
       .updateTable('handoff_jobs')
-      .set((eb) => ({ state: 'done', attempts: eb('attempts', '+', 1), last_error: null, updated_at: now }))
+      .set((eb) => ({ state: 'done', attempts: eb('attempts', '+', 1), last_error: null, updated_at: now, ...NO_LEASE }))
       .where('id', 'in', ids)
       .execute();
   }
 
   async retryLater(id: number, attempts: number, error: string, at: string, now: string): Promise<void> {
-    await this.db.q.updateTable('handoff_jobs').set({ attempts, last_error: error, next_attempt_at: at, updated_at: now }).where('id', '=', id).execute();
+    await this.db.q.updateTable('handoff_jobs').set({ attempts, last_error: error, next_attempt_at: at, updated_at: now, ...NO_LEASE }).where('id', '=', id).execute();
   }
 
   async markFailed(ids: number[], error: string, now: string): Promise<void> {
     if (ids.length === 0) return;
     await this.db.q
       .updateTable('handoff_jobs')
-      .set((eb) => ({ state: 'failed', attempts: eb('attempts', '+', 1), last_error: error, updated_at: now }))
+      .set((eb) => ({ state: 'failed', attempts: eb('attempts', '+', 1), last_error: error, updated_at: now, ...NO_LEASE }))
       .where('id', 'in', ids)
       .execute();
   }
@@ -277,7 +298,7 @@ export class HandOffsRepo {
   async dropPending(handoffId: string, kind: HandOffJobKind, now: string): Promise<void> {
     await this.db.q
       .updateTable('handoff_jobs')
-      .set({ state: 'done', last_error: 'The hand-off ended.', updated_at: now })
+      .set({ state: 'done', last_error: 'The hand-off ended.', updated_at: now, ...NO_LEASE })
       .where('handoff_id', '=', handoffId)
       .where('kind', '=', kind)
       .where('state', '=', 'pending')
@@ -306,5 +327,10 @@ export class HandOffsRepo {
 
   async rememberRelayed(handoffId: string, remoteId: string, messageId: string): Promise<void> {
     await this.db.q.insertInto('handoff_relayed').values({ handoff_id: handoffId, remote_id: remoteId, message_id: messageId }).execute();
+  }
+
+  /** Gives a claimed job back (its attempt threw before recording an outcome): it is due again at once. */
+  async release(id: number): Promise<void> {
+    await this.db.q.updateTable('handoff_jobs').set(NO_LEASE).where('id', '=', id).execute();
   }
 }

@@ -19,6 +19,7 @@ import type { MessagesRepo } from '../../conversations/messages-repo.ts';
 import type { Db } from '../../db/database.ts';
 import type { DomainEvent, EventBus } from '../../events/domain-events.ts';
 import { DueJobRunner, type RetryPolicy, retryAt } from '../../jobs/due-job-runner.ts';
+import { leaseFor } from '../../jobs/job-lease.ts';
 import type { MediaStore } from '../../media/media-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { handOffNotes } from './handoff-notes.ts';
@@ -43,6 +44,8 @@ export interface ZendeskHandOffsDeps {
   contacts: ContactsRepo;
   mediaStore: MediaStore;
   engine: ConversationEngine;
+  /** How long a claimed call stays this instance's (see jobs/job-lease.ts). */
+  leaseMs?: number;
 }
 
 /** A job that can't run yet (a file still downloading, the ticket's update window full): later, without counting an attempt. */
@@ -69,11 +72,14 @@ export class ZendeskHandOffs implements ExternalHandOffs {
   private readonly retryPolicy: RetryPolicy;
 
   constructor(private readonly deps: ZendeskHandOffsDeps) {
+    // A forward may upload several files before its comment: five minutes before another instance takes it over.
+    const lease = leaseFor(deps.leaseMs ?? 300_000);
     this.retryPolicy = { baseDelayMs: deps.config.retryBaseMs, maxDelayMs: 15 * 60_000, maxAttempts: 12 };
     this.worker = new DueJobRunner<HandOffJob>({
       name: 'zendesk hand-offs',
       clock: deps.clock,
-      due: (now) => deps.repo.due(now),
+      due: (now, limit) => deps.repo.claim(now, limit, lease),
+      release: (job) => deps.repo.release(job.id),
       nextDueAt: () => deps.repo.nextDueAt(),
       handle: (job) => this.run(job),
       keyOf: (job) => `${job.handoff_id}:${job.lane}`,

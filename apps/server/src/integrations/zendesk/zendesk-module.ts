@@ -25,6 +25,8 @@ export interface ZendeskModuleDeps {
   contacts: ContactsRepo;
   mediaStore: MediaStore;
   engine: ConversationEngine;
+  /** JOB_LEASE_MS, when set (see jobs/job-lease.ts). */
+  leaseMs?: number;
 }
 
 /** Zendesk Support and Zendesk messaging: settings, clients, the hand-off jobs and the routes. */
