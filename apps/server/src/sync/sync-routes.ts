@@ -5,6 +5,7 @@ import { revocationEnds, type Sessions } from '../accounts/sessions.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { createRouter } from '../http/router.ts';
 import { StreamCaps } from '../http/stream-caps.ts';
+import type { PresenceHub } from '../presence/presence-hub.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { SyncPull } from './pull.ts';
 import type { SyncPush } from './push.ts';
@@ -23,6 +24,8 @@ export interface SyncDeps {
   streamsPerAddress?: number;
   /** Counts an open stream (the SSE clients metric); answers the function that uncounts it. */
   trackStream?: () => () => void;
+  /** Who is on which ticket: sent as `presence` events (never in the log), each agent's own entry left out. */
+  presence?: PresenceHub;
 }
 
 const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
@@ -73,7 +76,8 @@ const streamRoute = createRoute({
   description:
     'Each `poke` has the cursor as its event id, so a reconnecting client (Last-Event-ID) is poked at once if it missed one. ' +
     'Connect with `cursor` (and `epoch`): while what changed since the cursor is small, a poke carries it as a pull page (`from`, `page`); ' +
-    'otherwise it says `more` and the client pulls. A `heartbeat` keeps idle connections open.',
+    'otherwise it says `more` and the client pulls. A `heartbeat` keeps idle connections open. ' +
+    '`presence` (`{entries: [{agentId, name, ticketId, typing}]}`) says who else has which ticket open, at connection and on every change; it is ephemeral.',
   security,
   request: { query: StreamQuery },
   responses: { 200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'Event stream' }, 401: errors },
@@ -114,6 +118,14 @@ export function syncRoutes(deps: SyncDeps) {
         latest = Math.max(latest, cursor);
         wake?.();
       });
+      // Presence: the latest list for this agent, sent when it differs from the one sent before.
+      let presenceSent = '';
+      let presenceDue = deps.presence !== undefined;
+      const offPresence = deps.presence?.onChange(() => {
+        presenceDue = true;
+        wake?.();
+      });
+      const presenceData = () => JSON.stringify({ entries: deps.presence?.entries().filter((entry) => entry.agentId !== agent.id) ?? [] });
       const end = () => {
         closed = true;
         wake?.();
@@ -131,9 +143,17 @@ export function syncRoutes(deps: SyncDeps) {
             sent = Math.max(latest, poke.id);
             await stream.writeSSE({ event: 'poke', id: String(poke.id), data: poke.data });
           }
+          if (presenceDue) {
+            presenceDue = false;
+            const data = presenceData();
+            if (data !== presenceSent) {
+              presenceSent = data;
+              await stream.writeSSE({ event: 'presence', data });
+            }
+          }
           const woke = await new Promise<boolean>((resolve) => {
             // A poke may have come while the last write was waiting for the reader.
-            if (latest > sent || closed) return resolve(true);
+            if (latest > sent || presenceDue || closed) return resolve(true);
             const timer = setTimeout(() => resolve(false), heartbeatMs);
             wake = () => {
               clearTimeout(timer);
@@ -146,6 +166,7 @@ export function syncRoutes(deps: SyncDeps) {
         }
       } finally {
         off();
+        offPresence?.();
         offRevoked();
         release();
         untrack();

@@ -22,7 +22,7 @@ import type { InboxIntake } from '../../inbox/inbox-intake.ts';
 import type { UploadQuota } from '../../media/upload-quota.ts';
 import { receiveMultipart } from './multipart-upload.ts';
 import type { WebchatInboxEvent } from './webchat-inbox.ts';
-import { acceptedWebchatMessage, toWebchatMessage } from './webchat-view.ts';
+import { acceptedWebchatMessage, toWebchatMessage, toWebchatMessages } from './webchat-view.ts';
 import type { WebchatVisitors } from './webchat-visitors.ts';
 
 export interface WebchatDeps {
@@ -287,7 +287,7 @@ export function webchatRoutes(deps: WebchatDeps) {
     const conversation = deps.conversations.findByIdentity('webchat', visitorId);
     if (!conversation) throw notFound('No conversation for this visitor.');
     const names = agentNames();
-    const messages = deps.messages.listByConversation(conversation.id).map((m) => toWebchatMessage(m, names));
+    const messages = toWebchatMessages(deps.messages.listByConversation(conversation.id), names);
     return c.json({ messages }, 200);
   });
 
@@ -307,7 +307,8 @@ export function webchatRoutes(deps: WebchatDeps) {
         wake?.();
       };
       const unsubscribe = deps.events.on('message.created', ({ message, channel, externalId }) => {
-        if (channel === 'webchat' && externalId === visitorId) push(JSON.stringify(toWebchatMessage(message, names)));
+        const view = channel === 'webchat' && externalId === visitorId ? toWebchatMessage(message, names) : null;
+        if (view) push(JSON.stringify(view));
       });
       let open = true;
       const untrack = deps.trackStream?.() ?? (() => {});
@@ -318,8 +319,8 @@ export function webchatRoutes(deps: WebchatDeps) {
       });
       const conversation = lastEventId ? deps.conversations.findByIdentity('webchat', visitorId) : null;
       if (conversation && lastEventId) {
-        for (const m of deps.messages.listByConversation(conversation.id, { afterId: lastEventId })) {
-          queue.unshift(JSON.stringify(toWebchatMessage(m, names)));
+        for (const view of toWebchatMessages(deps.messages.listByConversation(conversation.id, { afterId: lastEventId }), names)) {
+          queue.unshift(JSON.stringify(view));
         }
       }
       await stream.write(': connected\n\n');
