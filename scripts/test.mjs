@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureChromium } from './ensure-chromium.mjs';
+import { ensurePostgres } from './ensure-postgres.mjs';
 import { build, install, pnpm, root, step } from './lib.mjs';
 
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -10,6 +11,9 @@ mkdirSync(tmp, { recursive: true });
 
 install();
 ensureChromium();
+// The server tests start a throwaway PostgreSQL cluster (apps/server/test/support/postgres-global-setup.ts).
+ensurePostgres();
+process.env.DESK_REQUIRE_POSTGRES = '1';
 
 const packages = ['packages/core', 'apps/server', 'apps/web', 'apps/widget', 'e2e'].filter((dir) => existsSync(join(root, dir, 'tsconfig.json')));
 for (const dir of packages) step(`Type-check ${dir}`, bin('tsc'), ['--noEmit', '-p', join(dir, 'tsconfig.json')]);
