@@ -78,6 +78,8 @@ describe('canned replies', () => {
 describe('presence', () => {
   it('sends a heartbeat only on a change, every 15 s while viewing, and refreshes typing inside its TTL', () => {
     const schedule = new PresenceSchedule();
+    // On the list from the start: the server never heard of us, nothing to say.
+    expect(schedule.next({ ticketId: null, typing: false }, 0)).toBeNull();
     const viewing = { ticketId: 't-1', typing: false };
     expect(schedule.next(viewing, 0)).toEqual(viewing);
     expect(schedule.next(viewing, 14_999)).toBeNull();
@@ -85,8 +87,13 @@ describe('presence', () => {
     const typing = { ticketId: 't-1', typing: true };
     expect(schedule.next(typing, 16_000)).toEqual(typing);
     expect(schedule.next(typing, 18_000)).toBeNull();
-    expect(schedule.next(typing, 20_000)).toEqual(typing);
-    expect(schedule.next({ ticketId: null, typing: false }, 21_000)).toEqual({ ticketId: null, typing: false });
+    expect(schedule.next(typing, 20_000, 19_000)).toEqual(typing);
+    // No keystroke since that beat: nothing to refresh.
+    expect(schedule.next(typing, 24_500, 19_500)).toBeNull();
+    // Stopping is told by the TTL, not by a beat; the next heartbeat says it.
+    expect(schedule.next(viewing, 25_000)).toBeNull();
+    expect(schedule.next(viewing, 35_000)).toEqual(viewing);
+    expect(schedule.next({ ticketId: null, typing: false }, 36_000)).toEqual({ ticketId: null, typing: false });
     expect(schedule.next({ ticketId: null, typing: false }, 60_000)).toBeNull();
   });
   it('shows initials', () => {

@@ -83,6 +83,9 @@ const streamRoute = createRoute({
   responses: { 200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'Event stream' }, 401: errors },
 });
 
+/** At most one `presence` event per stream per this many milliseconds. */
+const PRESENCE_EVENT_GAP_MS = 1000;
+
 export function syncRoutes(deps: SyncDeps) {
   const router = createRouter();
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
@@ -118,9 +121,12 @@ export function syncRoutes(deps: SyncDeps) {
         latest = Math.max(latest, cursor);
         wake?.();
       });
-      // Presence: the latest list for this agent, sent when it differs from the one sent before.
+      // Presence: the latest list for this agent, sent when it differs from the one sent before, at most
+      // one event per PRESENCE_EVENT_GAP_MS (changes in between are folded into the next one).
       let presenceSent = '';
       let presenceDue = deps.presence !== undefined;
+      let presenceAt = 0;
+      const presenceWait = () => Math.max(0, PRESENCE_EVENT_GAP_MS - (Date.now() - presenceAt));
       const offPresence = deps.presence?.onChange(() => {
         presenceDue = true;
         wake?.();
@@ -143,26 +149,29 @@ export function syncRoutes(deps: SyncDeps) {
             sent = Math.max(latest, poke.id);
             await stream.writeSSE({ event: 'poke', id: String(poke.id), data: poke.data });
           }
-          if (presenceDue) {
+          if (presenceDue && presenceWait() === 0) {
             presenceDue = false;
             const data = presenceData();
             if (data !== presenceSent) {
               presenceSent = data;
+              presenceAt = Date.now();
               await stream.writeSSE({ event: 'presence', data });
             }
           }
-          const woke = await new Promise<boolean>((resolve) => {
+          const woke = await new Promise<'woke' | 'presence' | 'idle'>((resolve) => {
             // A poke may have come while the last write was waiting for the reader.
-            if (latest > sent || presenceDue || closed) return resolve(true);
-            const timer = setTimeout(() => resolve(false), heartbeatMs);
+            if (latest > sent || closed) return resolve('woke');
+            const pace = presenceDue ? presenceWait() : heartbeatMs;
+            if (presenceDue && pace === 0) return resolve('presence');
+            const timer = setTimeout(() => resolve(presenceDue ? 'presence' : 'idle'), pace);
             wake = () => {
               clearTimeout(timer);
-              resolve(true);
+              resolve('woke');
             };
           });
           wake = null;
           if (!closed && !deps.sessions.isLive(session.tokenHash)) closed = true;
-          if (!woke && !closed) await stream.writeSSE({ event: 'heartbeat', data: String(Date.now()) });
+          if (woke === 'idle' && !closed) await stream.writeSSE({ event: 'heartbeat', data: String(Date.now()) });
         }
       } finally {
         off();

@@ -45,7 +45,7 @@ export class PresenceReporter {
     }
     const now = this.now();
     const wanted = { ticketId: this.ticketId, typing: this.ticketId !== null && now - this.lastKeystroke < TYPING_TTL_MS };
-    const beat = this.schedule.next(wanted, now);
+    const beat = this.schedule.next(wanted, now, this.lastKeystroke);
     if (beat) void this.send(beat).catch(() => this.schedule.reset());
     if (this.ticketId === null && this.timer !== null) {
       clearInterval(this.timer);

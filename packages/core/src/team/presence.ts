@@ -50,12 +50,17 @@ export class PresenceSchedule {
   private sent: PresenceBeat | null = null;
   private sentAt = -Infinity;
 
-  /** What to send now given the wanted state, or null to stay quiet. */
-  next(wanted: PresenceBeat, now: number): PresenceBeat | null {
-    const changed = !this.sent || this.sent.ticketId !== wanted.ticketId || this.sent.typing !== wanted.typing;
-    const typingStale = wanted.typing && now - this.sentAt >= TYPING_REFRESH_MS;
+  /**
+   * What to send now given the wanted state, or null to stay quiet. `lastKeystroke`: when the agent
+   * last typed (typing is refreshed only when they typed since the last beat).
+   */
+  next(wanted: PresenceBeat, now: number, lastKeystroke = now): PresenceBeat | null {
+    // "Stopped typing" is no news: typing expires on the server by itself (its TTL).
+    const changed = !this.sent || this.sent.ticketId !== wanted.ticketId || (wanted.typing && !this.sent.typing);
+    const typingStale = wanted.typing && lastKeystroke > this.sentAt && now - this.sentAt >= TYPING_REFRESH_MS;
     const heartbeatDue = wanted.ticketId !== null && now - this.sentAt >= HEARTBEAT_MS;
-    // Nobody to tell: on no ticket, the server forgets us by itself once told.
+    // Nobody to tell: on no ticket, the server forgets us by itself once told (or never knew of us).
+    if (!this.sent && wanted.ticketId === null) return null;
     if (!changed && !typingStale && !heartbeatDue) return null;
     if (!changed && wanted.ticketId === null) return null;
     this.sent = { ...wanted };
