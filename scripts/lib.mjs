@@ -33,5 +33,5 @@ export function install() {
 }
 
 export function build() {
-  pnpm('Build the PWA and the web chat widget', ['-r', '--if-present', 'run', 'build']);
+  pnpm('Build the server, the PWA and the web chat widget', ['-r', '--if-present', 'run', 'build']);
 }

@@ -6,7 +6,8 @@ import { build, install, root } from './lib.mjs';
 install();
 build();
 console.log('\n▶ Start the server');
-const server = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'apps/server/src/main.ts')], {
+// The build (apps/server/build.mjs): plain JavaScript, no TypeScript runner at run time.
+const server = spawn(process.execPath, [join(root, 'apps/server/dist/main.js')], {
   cwd: root,
   stdio: 'inherit',
   env: { DEMO: '1', ...process.env },

@@ -19,13 +19,14 @@ const packages = ['packages/core', 'apps/server', 'apps/web', 'apps/widget', 'e2
 for (const dir of packages) step(`Type-check ${dir}`, bin('tsc'), ['--noEmit', '-p', join(dir, 'tsconfig.json')]);
 step('Lint (Biome)', bin('biome'), ['lint', '.']);
 
+// Built first: the server's tests check that the production build finds the PWA and the widget.
+build();
 const vitestReport = join(tmp, 'vitest.json');
 rmSync(vitestReport, { force: true });
 const unitOk = step('Unit and integration tests (Vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], {
   allowFailure: true,
 });
 
-build();
 const e2eReport = join(tmp, 'playwright.json');
 rmSync(e2eReport, { force: true });
 const e2eOk = pnpm('Browser tests (Playwright, headless Chromium)', ['--filter', '@desk/e2e', 'exec', 'playwright', 'test'], { allowFailure: true });

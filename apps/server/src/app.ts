@@ -1,5 +1,5 @@
 import { DeskError, ErrorCode } from '@desk/core';
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { agentsRoutes } from './accounts/agents-routes.ts';
 import { requireSession } from './accounts/auth-middleware.ts';
 import { authRoutes } from './accounts/auth-routes.ts';
@@ -16,6 +16,7 @@ import { createSync } from './sync/sync-module.ts';
 import { webchatRoutes } from './channels/webchat/webchat-routes.ts';
 import { contactsRoutes } from './contacts/contacts-routes.ts';
 import { intentTryRoutes } from './intents/intent-try-routes.ts';
+import { intentWarningsRoutes } from './intents/intent-warnings-routes.ts';
 import { intentsRoutes } from './intents/intents-routes.ts';
 import { deskIntegrationRoutes } from './integrations/desk-integration-routes.ts';
 import { mediaRoutes } from './media/media-routes.ts';
@@ -35,10 +36,14 @@ function isPublicApi(path: string): boolean {
   return PUBLIC_API.has(path) || path.startsWith('/api/docs/');
 }
 
-/** Joins one router per domain. Order matters: API and channels first, the PWA last. */
-export function createApp(services: Services): Hono<AppEnv> {
+/**
+ * Joins one router per domain. Order matters: API and channels first, the PWA last. `outermost`
+ * runs before everything (main.ts: the shutdown's request gate and stream hang-ups).
+ */
+export function createApp(services: Services, options: { outermost?: MiddlewareHandler[] } = {}): Hono<AppEnv> {
   const app = createRouter();
   app.onError(handleError);
+  for (const middleware of options.outermost ?? []) app.use('*', middleware);
 
   // CSP on every page, no framing, no referrer, unused browser features off (see security-headers.ts).
   app.use('*', securityHeaders());
@@ -79,10 +84,11 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/', agentsRoutes({ ...services, publicUrl: services.config.publicUrl }));
   // Presence is in memory only (one hub per process): beats come in over POST, go out on the sync streams.
   const presence = new PresenceHub();
-  app.route('/', createSync(services, { trackStream: () => services.metrics.trackStream('sync'), presence }).routes());
+  app.route('/', createSync(services, { trackStream: () => services.metrics.trackStream('sync'), pokes: services.syncPokes, presence }).routes());
   app.route('/', presenceRoutes({ presence }));
   app.route('/', ticketsRoutes(services));
   app.route('/', intentTryRoutes(services));
+  app.route('/', intentWarningsRoutes(services));
   app.route('/', intentsRoutes(services));
   app.route('/', contactsRoutes(services));
   app.route('/', deskIntegrationRoutes(services));

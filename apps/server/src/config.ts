@@ -9,6 +9,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseFile: string;
+  /** Where the files users send are kept (`MEDIA_DIR`); every instance mounts the same directory. */
+  mediaDir: string;
   publicUrl: string;
   adminEmail: string;
   adminPassword: string | null;
@@ -30,6 +32,8 @@ export interface Config {
   /** Secure cookies when served over https. */
   secureCookies: boolean;
   logRequests: boolean;
+  /** On SIGTERM, how long requests in flight and jobs under way get to finish (`SHUTDOWN_GRACE_MS`). */
+  shutdownGraceMs: number;
   /** Web Push (VAPID): generated and kept in the database when not given. */
   vapidPublicKey: string | null;
   vapidPrivateKey: string | null;
@@ -66,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     dataDir,
     databaseFile: resolve(dataDir, 'desk.sqlite'),
+    mediaDir: env.MEDIA_DIR?.trim() ? resolve(env.MEDIA_DIR.trim()) : resolve(dataDir, 'media'),
     publicUrl,
     adminEmail: (env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase(),
     adminPassword: env.ADMIN_PASSWORD && env.ADMIN_PASSWORD.length > 0 ? env.ADMIN_PASSWORD : null,
@@ -80,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: numberFrom(env.SESSION_DAYS, 30),
     secureCookies: publicUrl.startsWith('https://'),
     logRequests: env.LOG_REQUESTS === '1',
+    shutdownGraceMs: numberFrom(env.SHUTDOWN_GRACE_MS, 10_000),
     vapidPublicKey: env.VAPID_PUBLIC_KEY || null,
     vapidPrivateKey: env.VAPID_PRIVATE_KEY || null,
     vapidSubject: env.VAPID_SUBJECT ?? `mailto:${(env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase()}`,

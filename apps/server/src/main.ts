@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { ensureFirstAdmin, generatePassword } from './accounts/bootstrap-admin.ts';
@@ -7,6 +8,10 @@ import { loadConfig } from './config.ts';
 import { startCheckpointer } from './db/checkpointer.ts';
 import { openDatabase } from './db/database.ts';
 import { DEMO_AGENTS, seedDemo } from './demo/seed.ts';
+import { selectFanout } from './fanout/select-fanout.ts';
+import { type DrainableJob, drainServer } from './lifecycle/graceful-shutdown.ts';
+import { RequestGate } from './lifecycle/request-gate.ts';
+import { StreamHangups } from './lifecycle/stream-hangups.ts';
 import { createServices } from './services.ts';
 import { guardAgainstRestore } from './sync/restore-guard.ts';
 
@@ -26,7 +31,10 @@ async function main() {
   const db = openDatabase(config.databaseFile);
   // WAL checkpoints (and their fsync) run in a worker thread, never in a webhook's commit.
   const checkpointer = startCheckpointer(db, config.databaseFile);
-  const services = createServices(db, config);
+  // DATABASE_URL=postgres://…: the streams' pokes reach the other instances through LISTEN/NOTIFY.
+  const fanout = selectFanout();
+  await fanout.start();
+  const services = createServices(db, config, fanout);
   // A database restored from a backup is behind what clients have seen: they must re-bootstrap.
   const restore = guardAgainstRestore(db, services.changes, config.dataDir);
   if (restore.rotated) console.log('  The database is older than the last change served: clients will re-sync from scratch.');
@@ -44,7 +52,9 @@ async function main() {
   services.zendesk.start();
   // MEDIA_RETENTION_DAYS: files of long-solved tickets are deleted every hour.
   const stopRetention = services.mediaRetention?.start();
-  const app = createApp(services);
+  const gate = new RequestGate();
+  const streams = new StreamHangups();
+  const app = createApp(services, { outermost: [gate.middleware(), streams.middleware()] });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl;
     console.log(`\n  Desk is running at ${url}  (listening on ${info.address}:${info.port})`);
@@ -57,25 +67,36 @@ async function main() {
     }
   });
 
-  const stop = async () => {
-    services.inboxProcessor.stop();
-    services.outbox.stop();
-    services.channels.stop();
-    services.zendesk.stop();
+  // Stopped, the work under way finishes (a send or download cut off would be repeated after a restart).
+  const jobs: DrainableJob[] = [
+    { name: 'inbox processor', stop: () => services.inboxProcessor.stop(), idle: () => services.inboxProcessor.idle() },
+    { name: 'outbox', stop: () => services.outbox.stop(), idle: () => services.outbox.idle() },
+    { name: 'media downloads', stop: () => services.channels.stop(), idle: () => services.channels.mediaWorker.idle() },
+    { name: 'Zendesk calls', stop: () => services.zendesk.stop(), idle: () => services.zendesk.idle() },
+  ];
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`  ${signal}: draining (requests, streams and jobs; ${config.shutdownGraceMs / 1000} s at most)`);
     stopRetention?.();
-    server.close();
     restore.stop();
-    // Let the sends and downloads under way finish (they would be repeated after a restart), a few seconds at most.
-    const underWay = Promise.all([
-      services.inboxProcessor.idle(), services.outbox.idle(), services.channels.mediaWorker.idle(), services.zendesk.idle(),
-    ]).catch(() => {});
-    await Promise.race([underWay, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    await checkpointer.stop();
-    db.close();
+    try {
+      // serve() gives an http.Server here: no TLS or HTTP/2 options are passed to it.
+      const drained = await drainServer({ server: server as Server, gate, streams, jobs, boundMs: config.shutdownGraceMs });
+      const cut = drained.cutShort.length > 0 ? `; cut short: ${drained.cutShort.join(', ')}` : '';
+      console.log(`  Drained in ${drained.ms} ms${cut}`);
+      await fanout.close();
+      await checkpointer.stop();
+      db.close();
+    } catch (error) {
+      console.error('[desk] the shutdown failed', error);
+      process.exit(1);
+    }
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((err) => {

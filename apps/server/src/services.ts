@@ -1,3 +1,4 @@
+import type { Intent } from '@desk/core';
 import { AgentsRepo } from './accounts/agents-repo.ts';
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import { PasswordTokens } from './accounts/password-tokens.ts';
@@ -9,6 +10,7 @@ import { createMessagingChannels } from './channels/messaging-channels.ts';
 import type { Config } from './config.ts';
 import { ContactsRepo } from './contacts/contacts-repo.ts';
 import { Nlu } from './conversations/bot/nlu.ts';
+import { IntentChecks } from './intents/intent-checks.ts';
 import { ConversationsRepo } from './conversations/conversations-repo.ts';
 import { ConversationEngine } from './conversations/engine.ts';
 import { MessagesRepo } from './conversations/messages-repo.ts';
@@ -16,6 +18,10 @@ import { OutboxRepo } from './conversations/outbox-repo.ts';
 import { OutboxWorker } from './conversations/outbox-worker.ts';
 import type { Db } from './db/database.ts';
 import { EventBus } from './events/domain-events.ts';
+import type { FanoutBus } from './fanout/fanout-bus.ts';
+import { InProcessFanout } from './fanout/in-process-fanout.ts';
+import { SyncPokes } from './fanout/sync-pokes.ts';
+import { WebchatPokes } from './fanout/webchat-pokes.ts';
 import { InboxIntake } from './inbox/inbox-intake.ts';
 import { InboxProcessor } from './inbox/inbox-processor.ts';
 import { InboxRepo } from './inbox/inbox-repo.ts';
@@ -36,8 +42,11 @@ import { ChangeFeed } from './sync/change-feed.ts';
 import { TicketService } from './tickets/ticket-service.ts';
 import { TicketsRepo } from './tickets/tickets-repo.ts';
 
-/** Everything the routes need, built once per server from the database and the config. */
-export function createServices(db: Db, config: Config) {
+/**
+ * Everything the routes need, built once per server from the database and the config. `fanout`
+ * carries the streams' pokes to the other instances (see fanout/select-fanout.ts); in-process by default.
+ */
+export function createServices(db: Db, config: Config, fanout: FanoutBus = new InProcessFanout()) {
   const clock = monotonicClock();
   const changes = new ChangeFeed(db);
   const events = new EventBus();
@@ -55,6 +64,13 @@ export function createServices(db: Db, config: Config) {
   const peers = new ChannelPeers(db);
   const metrics = new DeskMetrics({ inboxDepth: () => inboxRepo.depth(), outboxByChannel: () => outboxRepo.countsByChannel() });
   const nlu = new Nlu({ threshold: config.botThreshold });
+  const intentChecks = new IntentChecks(nlu);
+  // The Intents page's warnings are checked again after every retraining.
+  const retrainBot = (list: Intent[]) => {
+    const trained = nlu.train(list);
+    intentChecks.changed(list);
+    return trained;
+  };
   const engine = new ConversationEngine({
     db, clock, events, nlu, agents, contacts, conversations, messages, tickets, intents, integration, media, outbox: outboxRepo,
     downloads: mediaJobs, peers, onReading: (seconds) => metrics.nluSeconds.observe(seconds),
@@ -64,7 +80,7 @@ export function createServices(db: Db, config: Config) {
   events.on('message.created', ({ message }) => {
     if (message.delivery?.state === 'pending') outbox.kick();
   });
-  const mediaStore = new MediaStore(config.dataDir);
+  const mediaStore = new MediaStore(config.mediaDir);
   // Zendesk Support and Zendesk messaging hand-offs (the engine asks them where an intent goes).
   const zendesk = createZendesk({ db, clock, events, config: config.zendesk, publicUrl: config.publicUrl, conversations, messages, contacts, mediaStore, engine });
   // Webhook → inbox → processor → engine → outbox: the webhooks only fill the inbox; the processor
@@ -84,7 +100,7 @@ export function createServices(db: Db, config: Config) {
   const channels = createMessagingChannels({
     db, clock, events, changes, messages, media, outbox, inbox, mediaJobs, peers, config, sunshineEvents: (body) => zendesk.handOffs.sunshineEvents(body),
   });
-  void nlu.train(intents.list());
+  void retrainBot(intents.list());
   const pushSubscriptions = new PushSubscriptionsRepo(db);
   const vapid = loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
   const push = new PushNotifier({
@@ -98,6 +114,11 @@ export function createServices(db: Db, config: Config) {
   return {
     db,
     config,
+    fanout,
+    /** The sync streams' pokes: this instance's commits and, through the bus, the other instances'. */
+    syncPokes: new SyncPokes(changes, fanout),
+    /** The web chat streams' pokes from the other instances. */
+    webchatPokes: new WebchatPokes(events, fanout),
     clock,
     changes,
     events,
@@ -114,6 +135,7 @@ export function createServices(db: Db, config: Config) {
     /** Off unless MEDIA_RETENTION_DAYS is set. */
     mediaRetention,
     nlu,
+    intentChecks,
     engine,
     ticketService,
     outbox,
@@ -126,7 +148,7 @@ export function createServices(db: Db, config: Config) {
     vapidPublicKey: vapid.publicKey,
     push,
     /** Retrains the bot after intents changed; requests keep using the previous model meanwhile. */
-    retrainBot: () => nlu.train(intents.list()),
+    retrainBot: () => retrainBot(intents.list()),
     sessions: new Sessions(db, config.sessionDays),
     passwordTokens: new PasswordTokens(db),
     throttle: new LoginThrottle(),

@@ -146,6 +146,23 @@ describe('nlu, out of domain', () => {
     expect(nameOf((await bot.read('¿cuál es el horario?')).intent)).toBe('Opening hours');
   });
 
+  it('tells asking the business its hours from asking the time or a date somewhere', async () => {
+    for (const text of ['what time is it in Tokyo?', '¿qué hora es en Tokio?', 'que horas são em Lisboa agora?', 'que dia é hoje?', 'what time does the sun set today?', 'how many hours are in a year?']) {
+      expect(nameOf((await bot.read(text)).intent), text).toBeNull();
+    }
+    for (const text of ['what time do you open on Saturday?', '¿a qué hora abren mañana?', 'que horas vocês fecham hoje?', 'until what time can I call you?', 'até que horas vocês atendem?']) {
+      expect(nameOf((await bot.read(text)).intent), text).toBe('Opening hours');
+    }
+  });
+
+  it('reads a word in the language of the sentence: pt "time" is a team, es "fecha" a date', async () => {
+    expect((await bot.read('qual o melhor time do Brasil?')).intent).toBeNull();
+    expect((await bot.read('¿qué fecha es hoy?')).intent).toBeNull();
+    // The same words still carry their meaning where they have it.
+    expect(nameOf((await bot.read('opening times on sunday?')).intent)).toBe('Opening hours');
+    expect(nameOf((await bot.read('a loja fecha que horas?')).intent)).toBe('Opening hours');
+  });
+
   it('keeps intents whose phrases are made only of stopwords', async () => {
     const local = new Nlu();
     const base = must(demo[0]);

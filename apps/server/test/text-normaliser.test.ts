@@ -19,6 +19,15 @@ describe('text normaliser', () => {
     expect(canonical('you charged me 2 times')).toBe('you charged me twice');
   });
 
+  it('reads questions about time as the interrogative they are', () => {
+    expect(canonical('What time do you open?')).toBe('when do you open');
+    expect(canonical('¿A qué hora abren?')).toBe('cuando abren');
+    expect(canonical('que horas vcs fecham')).toBe('quando voces fecham');
+    expect(canonical('how many hours are in a year')).toBe('how are in a year');
+    // Until what time = when something closes.
+    expect(canonical('até que horas vocês atendem?')).toBe('ate fecha voces atendem');
+  });
+
   it('marks order numbers and names inside a sentence, not the first word', () => {
     const tokens = tokenise('Meu pedido 48213 da loja Iguatemi não chegou');
     expect(tokens.filter((t) => t.nameLike).map((t) => t.text)).toEqual(['48213', 'iguatemi']);

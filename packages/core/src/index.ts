@@ -24,6 +24,14 @@ export { DeskError, ErrorCode, type ErrorBody, exhaustiveSwitchError, type Field
 export { DEFAULT_OFFER_PERSON, DeskIntegration, DeskIntegrationInput, OfferPerson, type OfferPersonInput, ticketSubject } from './integrations/desk-integration.ts';
 export { DEFAULT_INTENT_DESK, Intent, IntentDesk, IntentInput, IntentPatch, intentDeskOf, intentDestination } from './intents/intent.ts';
 export {
+  ConfusedIntentsWarning,
+  FewPhrasesWarning,
+  IntentLanguage,
+  IntentWarning,
+  IntentWarnings,
+  MIN_PHRASES_PER_LANGUAGE,
+} from './intents/intent-warnings.ts';
+export {
   type ConnectedIntegrations,
   type DestinationChoice,
   effectiveDestination,

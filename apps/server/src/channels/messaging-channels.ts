@@ -67,7 +67,7 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
       events,
       jobs,
       media: deps.media,
-      mediaStore: new MediaStore(config.dataDir),
+      mediaStore: new MediaStore(config.mediaDir),
       messages: deps.messages,
       maxBytes: config.mediaMaxBytes,
       storageLeft: () => quota.globalLeft(),

@@ -4,12 +4,12 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 
-/** Files under DATA_DIR/media/<uuid>: names never come from the user, so no path tricks. */
+/**
+ * Files under MEDIA_DIR/<uuid> (default DATA_DIR/media; several instances mount one shared
+ * directory): names never come from the user, so no path tricks.
+ */
 export class MediaStore {
-  readonly dir: string;
-
-  constructor(dataDir: string) {
-    this.dir = join(dataDir, 'media');
+  constructor(readonly dir: string) {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 

@@ -9,7 +9,7 @@ import { SyncPush } from './push.ts';
 import { createServerMutators, type SyncDomain } from './server-mutators.ts';
 import { SyncSnapshot } from './snapshot.ts';
 import { snapshotRoutes } from './snapshot-routes.ts';
-import { syncRoutes } from './sync-routes.ts';
+import { type SyncDeps, syncRoutes } from './sync-routes.ts';
 
 /**
  * Builds the sync service from the domains: the mutators call the ticket service, the
@@ -18,7 +18,7 @@ import { syncRoutes } from './sync-routes.ts';
  */
 export function createSync(
   services: Services,
-  options: { heartbeatMs?: number; streamsPerAgent?: number; streamsPerAddress?: number; trackStream?: () => () => void; presence?: PresenceHub } = {},
+  options: Pick<SyncDeps, 'heartbeatMs' | 'streamsPerAgent' | 'streamsPerAddress' | 'trackStream' | 'pokes' | 'presence'> = {},
 ) {
   const { db, changes, tickets, ticketService, engine, contacts, events, messages, agents } = services;
   const notes = new NotesRepo(db, changes);

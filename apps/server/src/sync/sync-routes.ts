@@ -24,6 +24,8 @@ export interface SyncDeps {
   streamsPerAddress?: number;
   /** Counts an open stream (the SSE clients metric); answers the function that uncounts it. */
   trackStream?: () => () => void;
+  /** Where the streams hear of commits: every instance's through the fan-out bus (fanout/sync-pokes.ts); default this one's change log. */
+  pokes?: Pick<ChangeFeed, 'onPoke'>;
   /** Who is on which ticket: sent as `presence` events (never in the log), each agent's own entry left out. */
   presence?: PresenceHub;
 }
@@ -117,7 +119,7 @@ export function syncRoutes(deps: SyncDeps) {
       let closed = false;
       let wake: (() => void) | null = null;
       const untrack = deps.trackStream?.() ?? (() => {});
-      const off = deps.changes.onPoke((cursor) => {
+      const off = (deps.pokes ?? deps.changes).onPoke((cursor) => {
         latest = Math.max(latest, cursor);
         wake?.();
       });

@@ -12,10 +12,14 @@ import {
   WHATSAPP_TOKEN,
   PAGE_TOKEN,
   INSTAGRAM_TOKEN,
+  SMOOCH_APP_ID,
+  SMOOCH_KEY_ID,
+  SMOOCH_KEY_SECRET,
+  smoochSecret,
 } from '../support/channel-desk.ts';
 import { loadFixture, type Json } from '../support/channel-fixtures.ts';
 import { sampleIntents } from '../support/desk-fixture.ts';
-import { type StandIn, startGraphStandIn, startTelegramStandIn } from '../support/platform-stand-ins.ts';
+import { type StandIn, startGraphStandIn, startSmoochStandIn, startTelegramStandIn } from '../support/platform-stand-ins.ts';
 
 const quiet = { enabled: false, agentId: null, status: 'new', priority: 'normal' } as const;
 // Two intents one sentence can't tell apart, so the bot asks which one.
@@ -26,17 +30,19 @@ const twins: IntentInput[] = [
 
 let telegram: StandIn;
 let graph: StandIn;
+let smooch: StandIn;
 let desk: ChannelDesk;
 
 beforeAll(async () => {
   telegram = await startTelegramStandIn(TELEGRAM_TOKEN);
   graph = await startGraphStandIn({ phoneNumberId: WHATSAPP_PHONE_NUMBER_ID, whatsapp: WHATSAPP_TOKEN, page: PAGE_TOKEN, instagram: INSTAGRAM_TOKEN });
+  smooch = await startSmoochStandIn(SMOOCH_APP_ID, SMOOCH_KEY_ID, SMOOCH_KEY_SECRET);
 });
 afterAll(async () => {
-  await Promise.all([telegram.close(), graph.close()]);
+  await Promise.all([telegram.close(), graph.close(), smooch.close()]);
 });
 beforeEach(async () => {
-  desk = await startChannelDesk({ env: channelEnv({ telegram, graph }), intents: false });
+  desk = await startChannelDesk({ env: channelEnv({ telegram, graph, smooch }), intents: false });
   for (const input of [...sampleIntents(), ...twins]) desk.services.intents.create(input);
   await desk.services.retrainBot();
 });
@@ -44,6 +50,7 @@ afterEach(async () => {
   await desk?.close({ remove: true });
   telegram.clear();
   graph.clear();
+  smooch.clear();
 });
 
 describe('Telegram', () => {
@@ -134,5 +141,39 @@ describe('Messenger', () => {
     await post('mid.choices-2', { text: locked?.title, quick_reply: { payload: locked?.payload } });
     const answer = await eventually(() => sends()[1], 'the answer sent');
     expect(answer.json.message).toEqual({ text: 'Your account unlocks itself after 15 minutes.' });
+  });
+});
+
+describe('Sunshine Conversations', () => {
+  const fixture = loadFixture<Json>('smooch-message-whatsapp.json').body;
+  const conversationId = fixture.events[0].payload.conversation.id as string;
+  /** A `conversation:message` webhook from the user, as Sunshine Conversations v2 posts it. */
+  const post = async (id: string, content: Record<string, unknown>) => {
+    const body = structuredClone(fixture);
+    body.events[0].id = `event-${id}`;
+    body.events[0].payload.message.id = id;
+    body.events[0].payload.message.content = content;
+    expect((await desk.webhook('/channels/smooch/webhook', JSON.stringify(body), smoochSecret())).status).toBe(200);
+  };
+  const sends = () => smooch.received((r) => r.method === 'POST' && r.path === `/v2/apps/${SMOOCH_APP_ID}/conversations/${conversationId}/messages`);
+
+  it('asks with reply actions; a tapped reply (its text and payload) is read as the choice', async () => {
+    await post('smooch-choices-1', { type: 'text', text: 'I forgot my password' });
+    const question = await eventually(() => sends()[0], 'the question sent');
+    expect(question.json.author).toEqual({ type: 'business' });
+    expect(question.json.content.type).toBe('text');
+    expect(question.json.content.text).toBe('Just to be sure: do you mean…');
+    const actions = question.json.content.actions as { type: string; text: string; payload: string }[];
+    expect(actions.map((a) => a.type)).toEqual(['reply', 'reply']);
+    expect(actions.map((a) => a.text).sort()).toEqual(['Account locked', 'Reset password']);
+    const reset = actions.find((a) => a.text === 'Reset password');
+    expect(reset?.payload).toBeTruthy();
+
+    // A tap on a reply action, as Sunshine Conversations delivers it: the action's text as a text message, its payload beside it.
+    await post('smooch-choices-2', { type: 'text', text: reset?.text, payload: reset?.payload });
+    const answer = await eventually(() => sends()[1], 'the answer sent');
+    expect(answer.json.content).toEqual({ type: 'text', text: 'Use "Forgot password" on the sign-in page.' });
+    // The transcript shows what the user chose.
+    expect(desk.messagesOf('smooch', conversationId).filter((m) => m.authorKind === 'user').map((m) => m.text)).toEqual(['I forgot my password', 'Reset password']);
   });
 });

@@ -5,6 +5,7 @@ import type { IntentInput, Role } from '@desk/core';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
+import type { FanoutBus } from '../../src/fanout/fanout-bus.ts';
 import { createServices, type Services } from '../../src/services.ts';
 
 export interface TestDesk {
@@ -20,11 +21,11 @@ export interface TestDesk {
 }
 
 /** A real server's parts on a file-backed SQLite in a temp dir (or in `dataDir`, for a restart). */
-export function openTestServices(options: { env?: Record<string, string>; dataDir?: string; prefix?: string } = {}) {
+export function openTestServices(options: { env?: Record<string, string>; dataDir?: string; prefix?: string; fanout?: FanoutBus } = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), options.prefix ?? 'desk-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, WEB_DIST: join(dataDir, 'no-web'), ...options.env });
   const db = openDatabase(config.databaseFile);
-  const services = createServices(db, config);
+  const services = createServices(db, config, options.fanout);
   return { dataDir, config, db, services };
 }
 

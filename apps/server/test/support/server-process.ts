@@ -11,10 +11,14 @@ export interface ServerProcess {
 
 /**
  * The real server as its own process group (`tsx src/main.ts`), so a test can SIGKILL it — the
- * runner's wrapper and the node process under it together — like a machine losing power.
+ * runner's wrapper and the node process under it together — like a machine losing power. With
+ * `built`, the production build instead: `node <built>` (see support/built-server.ts).
  */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'apps/server/src/main.ts')], {
+export async function startServerProcess(env: Record<string, string>, options: { built?: string } = {}): Promise<ServerProcess> {
+  const [command, args] = options.built
+    ? [process.execPath, [options.built]]
+    : [join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'apps/server/src/main.ts')]];
+  const child = spawn(command, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DEMO: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

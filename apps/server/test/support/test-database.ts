@@ -13,6 +13,10 @@ export interface TestDatabase {
   name: string;
   /** Drops the database, disconnecting whoever is still on it. */
   drop(): Promise<void>;
+  /** Lets new connections in, or refuses them (as a database that is down would). */
+  allowConnections(allowed: boolean): Promise<void>;
+  /** Kills the connections opened with this `application_name`; answers how many. */
+  terminate(applicationName: string): Promise<number>;
 }
 
 /**
@@ -30,6 +34,12 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     url: url.toString(),
     name,
     drop: () => onAdmin(base, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    allowConnections: (allowed) =>
+      onAdmin(base, (client) => client.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS ${allowed}`)).then(() => undefined),
+    terminate: (applicationName) =>
+      onAdmin(base, (client) =>
+        client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [name, applicationName]),
+      ).then((result) => result.rowCount ?? 0),
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeskError, ErrorBodySchema, ErrorCode, MESSAGE_TEXT_MAX, WebchatMessage } from '@desk/core';
+import { DeskError, ErrorBodySchema, ErrorCode, MESSAGE_TEXT_MAX, type Message, WebchatMessage } from '@desk/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -24,6 +24,7 @@ import { receiveMultipart } from './multipart-upload.ts';
 import type { WebchatInboxEvent } from './webchat-inbox.ts';
 import { acceptedWebchatMessage, toWebchatMessage, toWebchatMessages } from './webchat-view.ts';
 import type { WebchatVisitors } from './webchat-visitors.ts';
+import type { WebchatPokes } from '../../fanout/webchat-pokes.ts';
 
 export interface WebchatDeps {
   /** Where a visitor's message goes first; answers when it was received. */
@@ -46,6 +47,8 @@ export interface WebchatDeps {
   heartbeatMs?: number;
   /** Counts an open stream (the SSE clients metric); answers the function that uncounts it. */
   trackStream?: () => () => void;
+  /** Messages another instance stored for a visitor (fanout/webchat-pokes.ts): the stream reads them from the database. */
+  webchatPokes?: Pick<WebchatPokes, 'onElsewhere'>;
 }
 
 /** The header carrying the visitor's secret; the stream may take it from `?visitorToken=` or this cookie. */
@@ -301,27 +304,48 @@ export function webchatRoutes(deps: WebchatDeps) {
     return streamSSE(c, async (stream) => {
       const names = agentNames();
       const queue: string[] = [];
+      // Ids queued on this stream: a message heard of twice (event and catch-up) is sent once.
+      const queued = new Set<string>();
       let wake: (() => void) | null = null;
-      const push = (data: string) => {
-        queue.push(data);
+      const push = (message: Message, first = false) => {
+        if (queued.has(message.id)) return;
+        queued.add(message.id);
+        // An internal note never reaches the visitor (toWebchatMessage answers null for it).
+        const view = toWebchatMessage(message, names);
+        if (!view) return;
+        const data = JSON.stringify(view);
+        if (first) queue.unshift(data);
+        else queue.push(data);
         wake?.();
       };
       const unsubscribe = deps.events.on('message.created', ({ message, channel, externalId }) => {
-        const view = channel === 'webchat' && externalId === visitorId ? toWebchatMessage(message, names) : null;
-        if (view) push(JSON.stringify(view));
+        if (channel === 'webchat' && externalId === visitorId) push(message);
       });
       let open = true;
       const untrack = deps.trackStream?.() ?? (() => {});
+      // Another instance stored messages for this visitor (or pokes may have been lost): send
+      // those after the last one this stream has read from the database.
+      let readUpTo = lastEventId ?? null;
+      const catchUp = () => {
+        const conversation = deps.conversations.findByIdentity('webchat', visitorId);
+        if (!conversation || !open) return;
+        const missed = deps.messages.listByConversation(conversation.id, readUpTo ? { afterId: readUpTo } : {});
+        for (const m of missed) push(m);
+        readUpTo = missed.at(-1)?.id ?? readUpTo;
+      };
+      const offElsewhere = deps.webchatPokes?.onElsewhere(visitorId, catchUp) ?? (() => {});
       stream.onAbort(() => {
         open = false;
         unsubscribe();
+        offElsewhere();
         wake?.();
       });
-      const conversation = lastEventId ? deps.conversations.findByIdentity('webchat', visitorId) : null;
+      const conversation = deps.webchatPokes || lastEventId ? deps.conversations.findByIdentity('webchat', visitorId) : null;
       if (conversation && lastEventId) {
-        for (const view of toWebchatMessages(deps.messages.listByConversation(conversation.id, { afterId: lastEventId }), names)) {
-          queue.unshift(JSON.stringify(view));
-        }
+        for (const m of deps.messages.listByConversation(conversation.id, { afterId: lastEventId }).reverse()) push(m, true);
+      } else if (conversation) {
+        // What the visitor has is listed by the widget itself; catch-ups start after it.
+        readUpTo = deps.messages.latest(conversation.id)?.message.id ?? null;
       }
       await stream.write(': connected\n\n');
       try {
@@ -344,6 +368,7 @@ export function webchatRoutes(deps: WebchatDeps) {
         }
       } finally {
         unsubscribe();
+        offElsewhere();
         release();
         untrack();
       }

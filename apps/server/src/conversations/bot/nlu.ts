@@ -6,7 +6,7 @@ import { LanguageDetector, type TrigramGuesser } from './language-detector.ts';
 import { createNetworkEngine } from './network-engine.mjs';
 import { BOT_LANGUAGES, type BotLanguage, FALLBACK_ANSWERS } from './languages.ts';
 import { PhraseMatcher, type Stem } from './phrase-matcher.ts';
-import { SYNONYM_GROUPS } from './synonyms.ts';
+import { FALSE_FRIENDS, SYNONYM_GROUPS } from './synonyms.ts';
 import { canonical, fold, type Token, tokenise } from './text-normaliser.ts';
 
 /** The slice of nlp.js's Nlp object Desk uses. */
@@ -100,6 +100,7 @@ const ASK_MARGIN = 0.25;
 const EXTRA_FUNCTION_WORDS = [
   'pra', 'pro', 'ta', 'to', 'tou', 'estou', 'esta', 'e', 'eh', 'sao', 'ser', 'tem', 'ter', 'voce', 'voces', 'vcs', 'aqui', 'ai', 'agora', 'isso',
   'es', 'son', 'estoy', 'estan', 'hay', 'yo', 'usted', 'ustedes', 'mis', 'tu', 'tus', 'le', 'les', 'aqui', 'eso', 'esto', 'ahora',
+  'quanto', 'quanta', 'quantos', 'quantas', 'cuanto', 'cuanta', 'cuantos', 'cuantas', 'ate',
   'algum', 'alguma', 'alguns', 'algumas', 'algun', 'alguna', 'algunos', 'algunas', 'algo', 'some', 'any',
   'i', 'im', 'a', 'the', 'is', 'are', 'am', 'it', 'its', 'there', 'theres', 'whats', 'this', 'that', 'just', 'please', 'por', 'favor',
 ];
@@ -215,6 +216,11 @@ async function buildModel(intents: readonly Intent[]): Promise<Model> {
     stemmers: BOT_LANGUAGES.map((language) => stemmerOf(container, language)),
     functionWords,
     synonymGroups: SYNONYM_GROUPS,
+    falseFriends: FALSE_FRIENDS,
+    languageOf: (phrase) => {
+      const detected = detector.detect(phrase);
+      return detected?.confident ? detected.language : null;
+    },
     pause,
   });
   const { nlp, inWorker } = await networkTraining;
@@ -293,6 +299,12 @@ export class Nlu {
     return this.model?.stats ?? null;
   }
 
+  /** The language a text is clearly written in, as the bot in use reads it, or null. */
+  languageOf(text: string): BotLanguage | null {
+    const detected = this.model?.detector.detect(text);
+    return detected?.confident ? detected.language : null;
+  }
+
   /** The intent's answer that reads most like `language` (for a choice the user pressed). */
   answerFor(intentId: string, language: BotLanguage): string | null {
     const trained = this.model?.intents.get(intentId);
@@ -312,15 +324,17 @@ export class Nlu {
     const tokens = tokenise(text);
     // nlp.js's network of the message's language; of all three when the language is unclear.
     const networks = detected?.confident ? model.nlpLanguages.filter((l) => l === detected.language) : model.nlpLanguages;
-    const ranking = await this.rank(model, tokens, networks);
+    // A word of another language means something else in the message's, when that is clear (pt "time" is a team).
+    const meaningLanguage = detected?.confident ? detected.language : null;
+    const ranking = await this.rank(model, tokens, networks, meaningLanguage);
     let best = ranking[0];
     // Small talk and a request for a person in one message ("oi, quero falar com um
     // atendente"): read what the small talk's phrases don't account for; a hand-off there wins.
     for (const smallTalk of ranking.slice(0, 2).filter((candidate) => !handsOff(candidate.intent.intent))) {
       if (best && handsOff(best.intent.intent) && best.confidence >= this.threshold) break;
-      const rest = tokens.filter((token) => !model.matcher.explains(smallTalk.intent.intent.id, token));
+      const rest = tokens.filter((token) => !model.matcher.explains(smallTalk.intent.intent.id, token, meaningLanguage));
       if (rest.length === 0 || rest.length === tokens.length) continue;
-      const request = (await this.rank(model, rest, networks))[0];
+      const request = (await this.rank(model, rest, networks, meaningLanguage))[0];
       if (request && handsOff(request.intent.intent) && request.confidence >= this.threshold * REQUEST_BESIDE_SMALL_TALK) best = request;
     }
     const top = ranking.slice(0, RANKING_SIZE).map(({ intent, confidence, similarity, network }) => ({ intent: intent.intent, confidence, similarity, network }));
@@ -333,8 +347,8 @@ export class Nlu {
   }
 
   /** The intents the message matches, most confident first; the network's best score over `networks` counts. */
-  private async rank(model: Model, tokens: readonly Token[], networks: readonly BotLanguage[]) {
-    const { matches } = model.matcher.readTokens(tokens);
+  private async rank(model: Model, tokens: readonly Token[], networks: readonly BotLanguage[], language: BotLanguage | null) {
+    const { matches } = model.matcher.readTokens(tokens, language);
     if (matches.length === 0) return [];
     const network = new Map<string, number>();
     const utterance = tokens.map((token) => token.text).join(' ');

@@ -4,6 +4,9 @@ import { collapseRepeats, fold, tokenise } from './text-normaliser.ts';
 /** Reduces a folded word to its stem in one language (nlp.js's stemmers). */
 export type Stem = (word: string) => string;
 
+/** A text's language when it is clear, else null. */
+export type LanguageOf = (text: string) => string | null;
+
 export interface MatcherIntent {
   id: string;
   phrases: readonly string[];
@@ -95,6 +98,8 @@ export class PhraseMatcher {
   private readonly tokenCache = new Map<string, Features>();
   /** Word or stem → the synonym groups it belongs to. */
   private readonly meanings = new Map<string, Set<string>>();
+  /** Language → the words that lend no meaning in a text of that language. */
+  private readonly falseFriends = new Map<string, Set<string>>();
 
   /**
    * Indexes the intents' phrases. `pause` is awaited every few hundred phrases, so a large
@@ -102,15 +107,24 @@ export class PhraseMatcher {
    */
   static async build(
     intents: readonly MatcherIntent[],
-    options: { stemmers: readonly Stem[]; functionWords: ReadonlySet<string>; synonymGroups?: Readonly<Record<string, readonly string[]>>; pause?: () => Promise<void> },
+    options: {
+      stemmers: readonly Stem[];
+      functionWords: ReadonlySet<string>;
+      synonymGroups?: Readonly<Record<string, readonly string[]>>;
+      /** Language → words of the groups that, in a text of that language, mean something else. */
+      falseFriends?: Readonly<Record<string, readonly string[]>>;
+      languageOf?: LanguageOf;
+      pause?: () => Promise<void>;
+    },
   ): Promise<PhraseMatcher> {
-    const matcher = new PhraseMatcher(options.stemmers, options.functionWords, options.synonymGroups ?? {});
+    const matcher = new PhraseMatcher(options.stemmers, options.functionWords, options.synonymGroups ?? {}, options.falseFriends ?? {});
     const pause = options.pause ?? (async () => {});
+    const languageOf = options.languageOf ?? (() => null);
     const raw: Features[] = [];
     for (const intent of intents) {
       for (const phrase of intent.phrases) {
         matcher.phraseIntent.push(intent.id);
-        raw.push(matcher.featuresOf(tokenise(phrase)));
+        raw.push(matcher.featuresOf(tokenise(phrase), languageOf(phrase)));
         if (raw.length % PHRASES_PER_PAUSE === 0) await pause();
       }
     }
@@ -144,6 +158,7 @@ export class PhraseMatcher {
     private readonly stemmers: readonly Stem[],
     private readonly functionWords: ReadonlySet<string>,
     synonymGroups: Readonly<Record<string, readonly string[]>>,
+    falseFriends: Readonly<Record<string, readonly string[]>>,
   ) {
     for (const [group, words] of Object.entries(synonymGroups)) {
       for (const word of words.map((entry) => collapseRepeats(fold(entry)))) {
@@ -156,18 +171,20 @@ export class PhraseMatcher {
         }
       }
     }
+    for (const [language, words] of Object.entries(falseFriends)) this.falseFriends.set(language, new Set(words.map((word) => collapseRepeats(fold(word)))));
   }
 
   get phraseCount(): number {
     return this.phraseIntent.length;
   }
 
-  read(text: string): MatcherReading {
-    return this.readTokens(tokenise(text));
+  read(text: string, language: string | null = null): MatcherReading {
+    return this.readTokens(tokenise(text), language);
   }
 
-  readTokens(tokens: readonly Token[]): MatcherReading {
-    const { features, coverage } = this.knownFeaturesOf(tokens);
+  /** `language`: the message's, when clear (its false friends then lend no meaning), else null. */
+  readTokens(tokens: readonly Token[], language: string | null = null): MatcherReading {
+    const { features, coverage } = this.knownFeaturesOf(tokens, language);
     let norm = 0;
     for (const weight of features.values()) norm += weight * weight;
     norm = Math.sqrt(norm);
@@ -175,7 +192,7 @@ export class PhraseMatcher {
     const best = new Map<string, IntentMatch>();
     const penalty = coverage ** COVERAGE_EXPONENT;
     const message = this.vectorOf(features);
-    for (const phrase of this.candidatesFor(this.searchKeys(tokens, features))) {
+    for (const phrase of this.candidatesFor(this.searchKeys(tokens, features, language))) {
       const dot = dotProduct(message, this.phraseVectors[phrase] as SparseVector);
       if (dot <= 0) continue;
       const intent = this.phraseIntent[phrase] as string;
@@ -214,27 +231,27 @@ export class PhraseMatcher {
    * grams only of words the bot doesn't know as such (typos, inflections). Grams of known words
    * are shared with too many unrelated words to be worth searching by.
    */
-  private searchKeys(tokens: readonly Token[], features: Features): string[] {
+  private searchKeys(tokens: readonly Token[], features: Features, language: string | null): string[] {
     const keys = [...features.keys()].filter((key) => !key.startsWith('c:') && !(key.startsWith('w:') && this.functionWords.has(key.slice(2))));
     for (const token of tokens) {
       if (this.idf.has(`w:${token.text}`) || this.functionWords.has(token.text)) continue;
-      for (const key of this.tokenFeatures(token.text, false).keys()) if (key.startsWith('c:') && features.has(key)) keys.push(key);
+      for (const key of this.tokenFeatures(token.text, false, language).keys()) if (key.startsWith('c:') && features.has(key)) keys.push(key);
     }
     return keys;
   }
 
   /** Whether a message word appears (as word, stem or meaning) in one of the intent's phrases: the words that intent accounts for. */
-  explains(intent: string, token: Token): boolean {
+  explains(intent: string, token: Token, language: string | null = null): boolean {
     const vocabulary = this.intentVocabulary.get(intent);
     if (!vocabulary) return false;
     if (vocabulary.has(`w:${token.text}`)) return true;
-    for (const key of this.tokenFeatures(token.text, false).keys()) if ((key.startsWith('s:') || key.startsWith('g:')) && vocabulary.has(key)) return true;
+    for (const key of this.tokenFeatures(token.text, false, language).keys()) if ((key.startsWith('s:') || key.startsWith('g:')) && vocabulary.has(key)) return true;
     return false;
   }
 
   /** The message's features the bot knows, weighted, and the share of its content words it knows. */
-  private knownFeaturesOf(tokens: readonly Token[]): { features: Features; coverage: number } {
-    const all = this.featuresOf(tokens);
+  private knownFeaturesOf(tokens: readonly Token[], language: string | null): { features: Features; coverage: number } {
+    const all = this.featuresOf(tokens, language);
     const features: Features = new Map();
     for (const [key, weight] of all) {
       const idf = this.idf.get(key);
@@ -244,7 +261,7 @@ export class PhraseMatcher {
     let known = 0;
     for (const token of tokens) {
       if (this.functionWords.has(token.text)) continue;
-      const tokenFeatures = this.tokenFeatures(token.text, false);
+      const tokenFeatures = this.tokenFeatures(token.text, false, language);
       let total = 0;
       let knownWeight = 0;
       for (const [key, weight] of tokenFeatures) {
@@ -261,13 +278,13 @@ export class PhraseMatcher {
     return { features, coverage: content === 0 ? 1 : known / content };
   }
 
-  private featuresOf(tokens: readonly Token[]): Features {
+  private featuresOf(tokens: readonly Token[], language: string | null): Features {
     const onlyFunctionWords = tokens.every((token) => this.functionWords.has(token.text));
     const features: Features = new Map();
     for (const token of tokens) {
       if (token.nameLike && !this.idf.has(`w:${token.text}`) && this.idf.size > 0) continue;
       const asFunctionWord = !onlyFunctionWords && this.functionWords.has(token.text);
-      for (const [key, weight] of this.tokenFeatures(token.text, asFunctionWord)) features.set(key, (features.get(key) ?? 0) + weight);
+      for (const [key, weight] of this.tokenFeatures(token.text, asFunctionWord, language)) features.set(key, (features.get(key) ?? 0) + weight);
     }
     return features;
   }
@@ -293,8 +310,8 @@ export class PhraseMatcher {
     return weighted;
   }
 
-  private tokenFeatures(word: string, functionWord: boolean): Features {
-    const cacheKey = `${functionWord ? 'f' : 'c'}${word}`;
+  private tokenFeatures(word: string, functionWord: boolean, language: string | null): Features {
+    const cacheKey = `${functionWord ? 'f' : 'c'}${language ?? '*'}:${word}`;
     const cached = this.tokenCache.get(cacheKey);
     if (cached) return cached;
     const features: Features = new Map();
@@ -305,7 +322,9 @@ export class PhraseMatcher {
       const stems = this.stemsOf(word);
       for (const stem of stems) features.set(`s:${stem}`, (features.get(`s:${stem}`) ?? 0) + STEM_WEIGHT / stems.length);
       const meanings = new Set<string>();
-      for (const form of [word, ...stems.filter((stem) => stem.length >= MIN_SYNONYM_STEM)]) for (const group of this.meanings.get(form) ?? []) meanings.add(group);
+      const falseFriend = language !== null && this.falseFriends.get(language)?.has(word) === true;
+      const forms = falseFriend ? [] : [word, ...stems.filter((stem) => stem.length >= MIN_SYNONYM_STEM)];
+      for (const form of forms) for (const group of this.meanings.get(form) ?? []) meanings.add(group);
       for (const group of meanings) features.set(`g:${group}`, SYNONYM_WEIGHT);
       const grams = charGrams(word);
       for (const gram of grams) features.set(`c:${gram}`, (features.get(`c:${gram}`) ?? 0) + CHAR_GRAMS_WEIGHT / Math.sqrt(grams.length));

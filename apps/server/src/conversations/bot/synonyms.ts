@@ -6,6 +6,8 @@
  * "atendente" also matches a message with "asesor". Words are folded (no accents, repeated
  * letters collapsed), as `tokenise` leaves them; each also matches through its stems.
  */
+import type { BotLanguage } from './languages.ts';
+
 export const SYNONYM_GROUPS: Readonly<Record<string, readonly string[]>> = {
   greeting: [
     'oi', 'oie', 'ola', 'opa', 'eae', 'eai', 'salve', 'hola', 'holi', 'buenas', 'saludos', 'hello', 'helo', 'hi', 'hey', 'hiya', 'howdy', 'yo',
@@ -44,4 +46,16 @@ export const SYNONYM_GROUPS: Readonly<Record<string, readonly string[]>> = {
     'viernes', 'festivo', 'festivos', 'sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sundays', 'saturdays',
     'holiday', 'holidays', 'weekend', 'weekends',
   ],
+};
+
+/**
+ * Words of the groups above that mean something else in another of the bot's languages: in a
+ * text clearly written in that language they lend no meaning (pt "time" is a team, not the
+ * hour; es "fecha" is a date, not pt "fecha", closes; pt and en "cargo" is a job or freight,
+ * not es "cargo", a charge).
+ */
+export const FALSE_FRIENDS: Readonly<Record<BotLanguage, readonly string[]>> = {
+  pt: ['time', 'times', 'cargo'],
+  es: ['fecha'],
+  en: ['cargo'],
 };

@@ -48,7 +48,49 @@ export function collapseRepeats(word: string): string {
 
 const WORD = /[\p{L}\p{N}]+(?:['’\-_./#][\p{L}\p{N}]+)*/gu;
 
-/** The message's words in canonical form, abbreviations spelled out. */
+/**
+ * "What time", "que horas", "a qué hora", "what day", "qué día" ask *when*: they are one
+ * interrogative, not a mention of time, so they are read as "when" ("quando", "cuando"), a
+ * function word. The sentence's meaning is then carried by its other words: "what time do you
+ * open" is about opening, "what time is it in Tokyo" about nothing the business does. Asking
+ * until what time ("até que horas", "hasta qué hora") is asking when something closes, and is
+ * read so. Likewise "how many hours", "quantas horas", "cuánto tiempo" ask *how long*, read
+ * as "how" ("quanto", "cuanto"). Longest first; words as `tokenise` folds them.
+ */
+const TIME_QUESTIONS: readonly (readonly [readonly string[], readonly string[]])[] = [
+  [['until', 'what', 'time'], ['until', 'close']], [['till', 'what', 'time'], ['until', 'close']],
+  [['ate', 'que', 'horas'], ['ate', 'fecha']], [['ate', 'que', 'hora'], ['ate', 'fecha']], [['hasta', 'que', 'hora'], ['hasta', 'cierra']], [['hasta', 'que', 'horas'], ['hasta', 'cierra']],
+  [['how', 'many', 'hours'], ['how']], [['how', 'long'], ['how']], [['quantas', 'horas'], ['quanto']], [['quanto', 'tempo'], ['quanto']],
+  [['cuantas', 'horas'], ['cuanto']], [['cuanto', 'tiempo'], ['cuanto']],
+  [['at', 'what', 'time'], ['when']], [['what', 'time'], ['when']], [['what', 'day'], ['when']], [['which', 'day'], ['when']], [['what', 'days'], ['when']], [['which', 'days'], ['when']],
+  [['a', 'que', 'horas'], ['quando']], [['as', 'que', 'horas'], ['quando']], [['que', 'horas'], ['quando']], [['qual', 'dia'], ['quando']], [['quais', 'dias'], ['quando']],
+  [['a', 'que', 'hora'], ['cuando']], [['que', 'hora'], ['cuando']], [['que', 'dia'], ['cuando']], [['que', 'dias'], ['cuando']], [['cual', 'dia'], ['cuando']], [['cuales', 'dias'], ['cuando']],
+];
+
+/** TIME_QUESTIONS by their first word, longest first. */
+const TIME_QUESTIONS_BY_FIRST_WORD = new Map<string, (typeof TIME_QUESTIONS)[number][]>();
+for (const entry of TIME_QUESTIONS) {
+  const first = entry[0][0] as string;
+  TIME_QUESTIONS_BY_FIRST_WORD.set(first, [...(TIME_QUESTIONS_BY_FIRST_WORD.get(first) ?? []), entry]);
+}
+
+function foldTimeQuestions(tokens: Token[]): Token[] {
+  const folded: Token[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    const candidates = TIME_QUESTIONS_BY_FIRST_WORD.get((tokens[i] as Token).text);
+    const phrase = candidates?.find(([words]) => words.every((word, k) => tokens[i + k]?.text === word));
+    if (phrase) {
+      for (const text of phrase[1]) folded.push({ text: collapseRepeats(text), nameLike: false });
+      i += phrase[0].length;
+    } else {
+      folded.push(tokens[i] as Token);
+      i += 1;
+    }
+  }
+  return folded;
+}
+
+/** The message's words in canonical form, abbreviations spelled out, time questions read as interrogatives (see TIME_QUESTIONS). */
 export function tokenise(text: string): Token[] {
   const tokens: Token[] = [];
   // "e aí" is one word in Brazilian chat (a greeting); "two times" is "twice".
@@ -68,7 +110,7 @@ export function tokenise(text: string): Token[] {
       if (word !== '') tokens.push({ text: collapseRepeats(word), nameLike });
     }
   }
-  return tokens;
+  return foldTimeQuestions(tokens);
 }
 
 /** The canonical form of a whole text, words joined by spaces (what nlp.js is trained on and asked). */

@@ -9,6 +9,7 @@ import { agentsByName } from '../../local/admin-queries.ts';
 import { localSync } from '../../local/solid.ts';
 import { EmptyState, PageHeader } from '../../shell/Page.tsx';
 import { IntentEditor } from './IntentEditor.tsx';
+import { IntentWarningsPanel } from './IntentWarnings.tsx';
 import { languagesOf } from './intent-languages.ts';
 import { TryIt } from './TryIt.tsx';
 
@@ -53,6 +54,7 @@ export default function IntentsPage() {
           <Show when={intents()} fallback={<p class="hint">{t('app.loading')}</p>}>
             {(list) => (
               <Show when={list().length > 0} fallback={<EmptyState message={t('intents.empty')} />}>
+                <IntentWarningsPanel intents={list()} onOpen={(id) => setParams({ intent: id })} />
                 <div class="table-wrap">
                   <table class="data-table intents-table">
                     <caption class="visually-hidden">{t('intents.listLabel')}</caption>
