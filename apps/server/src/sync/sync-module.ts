@@ -2,7 +2,6 @@ import { mentionedAgents } from '@desk/core';
 import { CannedRepliesRepo } from '../canned-replies/canned-replies-repo.ts';
 import type { DomainEvent } from '../events/domain-events.ts';
 import { NotesRepo } from '../notes/notes-repo.ts';
-import type { PresenceHub } from '../presence/presence-hub.ts';
 import type { Services } from '../services.ts';
 import { SyncPull } from './pull.ts';
 import { SyncPush } from './push.ts';
