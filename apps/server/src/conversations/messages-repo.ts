@@ -83,6 +83,9 @@ export class MessagesRepo {
 
   /** Stores the message, or answers the one already stored under the same channel message id. */
   async append(input: NewMessage): Promise<{ message: Message; created: boolean }> {
+    const authorKind = input.authorKind;
+    // Internal notes live in their own table (notes/notes-repo.ts), never among the messages users may see.
+    if (authorKind === 'note') throw new Error('A note is not a message: store it with NotesRepo.');
     if (input.channelMessageId) {
       const existing = await this.findByChannelId(input.channel, input.channelMessageId);
       if (existing) return { message: existing, created: false };
@@ -106,7 +109,7 @@ export class MessagesRepo {
         id: message.id,
         conversation_id: message.conversationId,
         ticket_id: message.ticketId,
-        author_kind: message.authorKind,
+        author_kind: authorKind,
         agent_id: message.agentId,
         text: message.text,
         attachments: JSON.stringify(message.attachments),

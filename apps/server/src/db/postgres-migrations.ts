@@ -1,6 +1,6 @@
 /**
  * PostgreSQL's schema, versioned apart from SQLite's (db/migrations.ts): version 1 is the whole
- * SQLite schema as of its version 11, written for PostgreSQL. A migration runs once, in a
+ * SQLite schema as of its version 12, written for PostgreSQL. A migration runs once, in a
  * transaction, in order; the applied versions are kept in `schema_migrations`. Never edit a
  * migration that has shipped: add one (and its SQLite twin).
  *
@@ -23,7 +23,7 @@ export interface PostgresMigration {
 export const postgresMigrations: PostgresMigration[] = [
   {
     version: 1,
-    name: 'the schema of SQLite version 11',
+    name: 'the schema of SQLite version 12',
     sql: `
 CREATE TABLE agents (
   id TEXT PRIMARY KEY,
@@ -328,6 +328,27 @@ CREATE TABLE upload_ledger (
   created_at TEXT NOT NULL
 );
 CREATE INDEX upload_ledger_address ON upload_ledger(address, created_at);
+
+CREATE TABLE notes (
+  id TEXT PRIMARY KEY,
+  ticket_id TEXT NOT NULL REFERENCES tickets(id),
+  conversation_id TEXT NOT NULL REFERENCES conversations(id),
+  agent_id TEXT NOT NULL REFERENCES agents(id),
+  text TEXT NOT NULL,
+  mentions TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT NOT NULL
+);
+CREATE INDEX notes_ticket ON notes(ticket_id, created_at);
+
+CREATE TABLE canned_replies (
+  id TEXT PRIMARY KEY,
+  owner_id TEXT REFERENCES agents(id) ON DELETE CASCADE,
+  shortcut TEXT NOT NULL,
+  title TEXT NOT NULL,
+  texts TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX canned_replies_owner ON canned_replies(owner_id);
 
 CREATE TABLE job_leases (
   name TEXT PRIMARY KEY,

@@ -33,6 +33,8 @@ export interface DB {
   inbox: InboxTable;
   webchat_visitors: WebchatVisitorsTable;
   upload_ledger: UploadLedgerTable;
+  notes: NotesTable;
+  canned_replies: CannedRepliesTable;
   job_leases: JobLeasesTable;
   login_failures: LoginFailuresTable;
 }
@@ -319,4 +321,25 @@ export interface JobLeasesTable {
 export interface LoginFailuresTable {
   key: string;
   at: number;
+}
+
+/** Internal notes between agents (never on a user's path); synced as messages with authorKind 'note'. */
+export interface NotesTable {
+  id: string;
+  ticket_id: string;
+  conversation_id: string;
+  agent_id: string;
+  text: string;
+  mentions: string;
+  created_at: string;
+}
+
+/** Canned replies: `owner_id` null = shared, else that agent's own; `texts` is JSON per language. */
+export interface CannedRepliesTable {
+  id: string;
+  owner_id: string | null;
+  shortcut: string;
+  title: string;
+  texts: string;
+  updated_at: string;
 }

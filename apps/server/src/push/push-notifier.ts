@@ -18,7 +18,7 @@ export interface PushNotifierDeps {
   insecureTls: boolean;
 }
 
-const WATCHED: DomainEventName[] = ['ticket.created', 'ticket.updated', 'message.created'];
+const WATCHED: DomainEventName[] = ['ticket.created', 'ticket.updated', 'message.created', 'note.created'];
 
 /**
  * Listens to domain events (after commit) and sends Web Push notifications to the agents they
@@ -44,12 +44,14 @@ export class PushNotifier {
   }
 
   private async handle(event: DomainEvent): Promise<void> {
-    const activeAgentIds = (await this.deps.agents.list()).filter((a) => a.active).map((a) => a.id);
+    const agents = await this.deps.agents.list();
+    const activeAgentIds = agents.filter((a) => a.active).map((a) => a.id);
     // planPush is pure: the one ticket it may ask about (a user message's) is read first.
     const ticketId = event.name === 'message.created' ? event.payload.message.ticketId : null;
     const ticket = ticketId ? await this.deps.tickets.get(ticketId) : null;
     const plans = planPush(event, {
       activeAgentIds,
+      agentName: (id) => agents.find((a) => a.id === id)?.name,
       ticketOf: (message) => (message.ticketId && message.ticketId === ticket?.id ? ticket : null),
     });
     for (const plan of plans) {

@@ -1,11 +1,19 @@
 import {
   type Agent,
+  applyMutation,
+  type CannedReply,
+  collidingReplies,
   DeskError,
   dispatchMutation,
   ErrorCode,
   mayRun,
+  type Message,
   type Mutation,
   type MutationHandlers,
+  type MutationOf,
+  REPLY_COLLISION_MESSAGE,
+  REPLY_COLLISION_RULE,
+  type RowReader,
   type Ticket,
   type TicketChange,
   type TicketFieldMutation,
@@ -29,6 +37,19 @@ export interface SyncDomain {
    * checks the reply rules itself, after the idempotency check.
    */
   reply(input: { ticketId: string; messageId: string; text: string; agentId: string }, ctx: MutatorContext): Promise<void>;
+  /** Whether a message (reply, user message, note) is stored under this id. */
+  messageExists(id: string): Promise<boolean>;
+  /** The ticket's stored messages (the collision check reads the replies). */
+  ticketMessages(ticketId: string): Promise<Message[]>;
+  /** A stored note (its retried mutation is answered with it). */
+  getNote(id: string): Promise<Message | null>;
+  /** Stores a note and, after the commit, tells the agents it mentions. */
+  addNote(note: Message & { ticketId: string; agentId: string }, ctx: MutatorContext): Promise<void>;
+  /** Reads the agents once; answers who `@name` in a note's text mentions (active ones, the author left out). */
+  mentionsOf(authorId: string): Promise<(text: string) => string[]>;
+  getCannedReply(id: string): Promise<CannedReply | null>;
+  saveCannedReply(reply: CannedReply): Promise<void>;
+  deleteCannedReply(reply: CannedReply): Promise<void>;
   createContact(input: { id: string; name: string; phone?: string | null; email?: string | null; designatedAgentId?: string | null }): Promise<void>;
   updateContact(
     id: string,
@@ -66,6 +87,31 @@ export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDo
     await domain.changeTicket(ticket.id, ticketChangeOf(mutation, ticket), ctx.agent.id, ctx);
   }
 
+  /**
+   * Runs core's own definition of the mutation on the stored rows (the same rules the PWA ran):
+   * for notes and canned replies the shared `apply` is the whole rule. `rows` are the stored rows it
+   * may read, read beforehand (core's rules are pure).
+   */
+  async function sharedOutcome(mutation: Mutation, ctx: MutatorContext, rows: { entity: string; id: string; row: unknown }[]) {
+    const mentionsIn = await domain.mentionsOf(ctx.agent.id);
+    const read: RowReader = (entity, id) => rows.find((r) => r.entity === entity && r.id === id)?.row as never;
+    const outcome = applyMutation(mutation, read, { agentId: ctx.agent.id, now: ctx.now, mentionsIn });
+    if (!outcome.ok) throw new DeskError(outcome.error.code as ErrorCode, outcome.error.message, outcome.error.rule ? { rule: outcome.error.rule } : {});
+    return outcome.rows;
+  }
+
+  async function cannedReply(
+    mutation: MutationOf<'cannedReply.saveShared' | 'cannedReply.savePersonal' | 'cannedReply.deleteShared' | 'cannedReply.deletePersonal'>,
+    ctx: MutatorContext,
+  ): Promise<void> {
+    const stored = await domain.getCannedReply(mutation.args.id);
+    const rows = stored ? [{ entity: 'cannedReply', id: stored.id, row: stored }] : [];
+    for (const { row } of await sharedOutcome(mutation, ctx, rows)) {
+      if (row) await domain.saveCannedReply(row as CannedReply);
+      else if (stored) await domain.deleteCannedReply(stored);
+    }
+  }
+
   /** One handler per mutation of core's registry (the type makes a missing one a compile error). */
   const handlers: MutationHandlers<MutatorContext, Promise<void>> = {
     'ticket.setStatus': changeField,
@@ -74,9 +120,33 @@ export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDo
     'ticket.addTag': changeField,
     'ticket.removeTag': changeField,
     'ticket.reply': async (mutation, ctx) => {
-      await ticketOrThrow(mutation.args.ticketId);
-      await domain.reply({ ...mutation.args, agentId: ctx.agent.id }, ctx);
+      const { ticketId, messageId, text, seenAt, force } = mutation.args;
+      await ticketOrThrow(ticketId);
+      // A reply written while another agent replied is held (rejected, kept by the PWA) unless sent anyway;
+      // a retried reply already stored is answered as before.
+      if (
+        seenAt !== undefined &&
+        !force &&
+        !(await domain.messageExists(messageId)) &&
+        collidingReplies(await domain.ticketMessages(ticketId), ctx.agent.id, seenAt).length > 0
+      ) {
+        throw new DeskError(ErrorCode.conflict, REPLY_COLLISION_MESSAGE, { rule: REPLY_COLLISION_RULE });
+      }
+      await domain.reply({ ticketId, messageId, text, agentId: ctx.agent.id }, ctx);
     },
+    'ticket.note': async (mutation, ctx) => {
+      const { ticketId, messageId } = mutation.args;
+      if (await domain.getNote(messageId)) return; // stored by an earlier copy of this mutation
+      if (await domain.messageExists(messageId)) throw new DeskError(ErrorCode.conflict, 'This message id is already used by another message.');
+      const ticket = await ticketOrThrow(ticketId);
+      for (const { row } of await sharedOutcome(mutation, ctx, [{ entity: 'ticket', id: ticket.id, row: ticket }])) {
+        await domain.addNote(row as Message & { ticketId: string; agentId: string }, ctx);
+      }
+    },
+    'cannedReply.saveShared': cannedReply,
+    'cannedReply.savePersonal': cannedReply,
+    'cannedReply.deleteShared': cannedReply,
+    'cannedReply.deletePersonal': cannedReply,
     'ticket.markRead': async (mutation, ctx) => {
       const ticket = await ticketOrThrow(mutation.args.ticketId);
       await db.q

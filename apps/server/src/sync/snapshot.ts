@@ -14,7 +14,7 @@ interface LogRow {
   at?: string | null;
 }
 
-const OTHER_ENTITIES: readonly SyncEntity[] = ['contact', 'agent', 'intent', 'integration', 'ticketRead'];
+const OTHER_ENTITIES: readonly SyncEntity[] = ['contact', 'agent', 'intent', 'integration', 'ticketRead', 'cannedReply'];
 
 /**
  * A new device's first download, read from the change log like a bootstrap pull (same rows, same
@@ -83,7 +83,10 @@ export class SyncSnapshot {
         case 'message': {
           if (!allowed('message')) return empty;
           if (query.ticketId) {
-            const ids = (await q.selectFrom('messages').select('id').where('ticket_id', '=', query.ticketId).execute()).map((m) => m.id);
+            const ids = [
+              ...(await q.selectFrom('messages').select('id').where('ticket_id', '=', query.ticketId).execute()),
+              ...(await q.selectFrom('notes').select('id').where('ticket_id', '=', query.ticketId).execute()),
+            ].map((m) => m.id);
             if (ids.length === 0) return empty;
             const rows = await this.latest(agent, head).where('c.entity', '=', 'message').where('c.entity_id', 'in', ids).orderBy('c.seq').execute();
             return { changes: rows.map(toChange), next: null, head, epoch };

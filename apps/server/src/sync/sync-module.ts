@@ -1,4 +1,7 @@
+import { mentionedAgents } from '@desk/core';
+import { CannedRepliesRepo } from '../canned-replies/canned-replies-repo.ts';
 import type { DomainEvent } from '../events/domain-events.ts';
+import { NotesRepo } from '../notes/notes-repo.ts';
 import type { Services } from '../services.ts';
 import { SyncPull } from './pull.ts';
 import { SyncPush } from './push.ts';
@@ -14,9 +17,11 @@ import { type SyncDeps, syncRoutes } from './sync-routes.ts';
  */
 export function createSync(
   services: Services,
-  options: Pick<SyncDeps, 'heartbeatMs' | 'streamsPerAgent' | 'streamsPerAddress' | 'trackStream' | 'pokes'> = {},
+  options: Pick<SyncDeps, 'heartbeatMs' | 'streamsPerAgent' | 'streamsPerAddress' | 'trackStream' | 'pokes' | 'presence'> = {},
 ) {
-  const { db, changes, tickets, ticketService, engine, contacts, events } = services;
+  const { db, changes, tickets, ticketService, engine, contacts, events, messages, agents } = services;
+  const notes = new NotesRepo(db, changes);
+  const cannedReplies = new CannedRepliesRepo(db, changes);
   const emitAfterCommit = (list: DomainEvent[], afterCommit: (effect: () => void) => void) => afterCommit(() => events.emitAll(list));
   const domain: SyncDomain = {
     getTicket: (id) => tickets.get(id),
@@ -30,6 +35,21 @@ export function createSync(
       await engine.replyInTransaction(input, list);
       emitAfterCommit(list, ctx.afterCommit);
     },
+    messageExists: async (id) => (await messages.get(id)) !== null || (await notes.get(id)) !== null,
+    ticketMessages: (ticketId) => messages.listByTicket(ticketId),
+    getNote: (id) => notes.get(id),
+    addNote: async (note, ctx) => {
+      await notes.insert(note);
+      const ticket = await tickets.get(note.ticketId);
+      if (ticket) emitAfterCommit([{ name: 'note.created', payload: { note, ticket } }], ctx.afterCommit);
+    },
+    mentionsOf: async (authorId) => {
+      const list = await agents.list();
+      return (text) => mentionedAgents(text, list, authorId);
+    },
+    getCannedReply: (id) => cannedReplies.get(id),
+    saveCannedReply: (reply) => cannedReplies.save(reply),
+    deleteCannedReply: (reply) => cannedReplies.delete(reply),
     createContact: async (input) => void (await contacts.create(input)),
     updateContact: async (id, changesOf) => void (await contacts.update(id, changesOf)),
     contactExists: async (id) => (await contacts.get(id, { includeDeleted: true })) !== null,

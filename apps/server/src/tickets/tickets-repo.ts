@@ -22,6 +22,8 @@ interface TicketRow {
   created_at: string;
   updated_at: string;
   solved_at: string | null;
+  /** The conversation's language, where the query joins it (a single ticket's read). */
+  language?: string | null;
 }
 
 interface ListRow extends TicketRow {
@@ -68,6 +70,7 @@ function fromRow(row: TicketRow): Ticket {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     solvedAt: row.solved_at,
+    ...(row.language !== undefined && { language: row.language }),
   };
 }
 
@@ -78,8 +81,14 @@ export class TicketsRepo {
     private readonly clock: Clock,
   ) {}
 
+  /** With the conversation's language: the PWA inserts canned replies in it. */
   async get(id: string): Promise<Ticket | null> {
-    const row = await this.db.q.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.q
+      .selectFrom('tickets as t')
+      .selectAll('t')
+      .select((eb) => eb.selectFrom('conversations').select('language').whereRef('conversations.id', '=', 't.conversation_id').as('language'))
+      .where('t.id', '=', id)
+      .executeTakeFirst();
     return row ? fromRow(row as TicketRow) : null;
   }
 

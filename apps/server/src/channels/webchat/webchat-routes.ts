@@ -22,7 +22,7 @@ import type { InboxIntake } from '../../inbox/inbox-intake.ts';
 import type { UploadQuota } from '../../media/upload-quota.ts';
 import { receiveMultipart } from './multipart-upload.ts';
 import type { WebchatInboxEvent } from './webchat-inbox.ts';
-import { acceptedWebchatMessage, toWebchatMessage } from './webchat-view.ts';
+import { acceptedWebchatMessage, toWebchatMessage, toWebchatMessages } from './webchat-view.ts';
 import type { WebchatVisitors } from './webchat-visitors.ts';
 import type { WebchatPokes } from '../../fanout/webchat-pokes.ts';
 
@@ -297,7 +297,7 @@ export function webchatRoutes(deps: WebchatDeps) {
     const names = agentNames();
     const stored = await deps.messages.listByConversation(conversation.id);
     await names.load(stored);
-    const messages = stored.map((m) => toWebchatMessage(m, names.known));
+    const messages = toWebchatMessages(stored, names.known);
     return c.json({ messages }, 200);
   });
 
@@ -317,11 +317,13 @@ export function webchatRoutes(deps: WebchatDeps) {
       let wake: (() => void) | null = null;
       const render = async (message: Message) => {
         await names.load([message]);
-        return JSON.stringify(toWebchatMessage(message, names.known));
+        return JSON.stringify(toWebchatMessage(message, names.known) as WebchatMessage);
       };
       const push = (message: Message, first = false) => {
         if (queued.has(message.id)) return;
         queued.add(message.id);
+        // An internal note never reaches the visitor (toWebchatMessage answers null for it).
+        if (!toWebchatMessage(message, () => undefined)) return;
         const data = render(message);
         if (first) queue.unshift(data);
         else queue.push(data);
