@@ -23,6 +23,7 @@ import { InProcessFanout } from './fanout/in-process-fanout.ts';
 import { SyncPokes } from './fanout/sync-pokes.ts';
 import { WebchatPokes } from './fanout/webchat-pokes.ts';
 import { InboxIntake } from './inbox/inbox-intake.ts';
+import { releaseLeasesOfDeadProcess } from './jobs/job-lease.ts';
 import { LeaderLease } from './jobs/leader-lease.ts';
 import { InboxProcessor } from './inbox/inbox-processor.ts';
 import { InboxRepo } from './inbox/inbox-repo.ts';
@@ -48,6 +49,8 @@ import { TicketsRepo } from './tickets/tickets-repo.ts';
  * carries the streams' pokes to the other instances (see fanout/select-fanout.ts); in-process by default.
  */
 export async function createServices(db: Db, config: Config, fanout: FanoutBus = new InProcessFanout()) {
+  // SQLite: whatever a previous (killed) run had claimed is due again now.
+  await releaseLeasesOfDeadProcess(db);
   const clock = monotonicClock();
   const changes = new ChangeFeed(db);
   const events = new EventBus();

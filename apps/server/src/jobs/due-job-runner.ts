@@ -47,6 +47,8 @@ export class DueJobRunner<Row> {
   private wake: (() => void) | null = null;
   /** A kick arrived during a run: look at the queue again right after it. */
   private kicked = false;
+  /** A row finished (or a kick came) while the run was not waiting: it must not wait for that. */
+  private missedWake = false;
 
   constructor(private readonly options: DueJobRunnerOptions<Row>) {
     this.concurrency = Math.max(1, options.concurrency ?? 1);
@@ -104,7 +106,9 @@ export class DueJobRunner<Row> {
   private notify(): void {
     const wake = this.wake;
     this.wake = null;
-    wake?.();
+    // Nobody waiting (the run is claiming rows): it looks again before it waits.
+    if (wake) wake();
+    else this.missedWake = true;
   }
 
   private async drain(run: { handled: number; broken: boolean }): Promise<number> {
@@ -114,12 +118,17 @@ export class DueJobRunner<Row> {
     const broken = new Set<string | number>();
     for (;;) {
       this.kicked = false;
+      this.missedWake = false;
       if (!this.halted && active.size < this.concurrency) {
-        // Enough rows to fill the free slots after skipping the keys running or broken.
-        for (const row of await due(clock(), this.concurrency + active.size + broken.size)) {
-          if (active.size >= this.concurrency) break;
+        // Claims as many rows as there are free slots (a claimed row is leased to this instance).
+        const claimed = await due(clock(), this.concurrency - active.size + broken.size);
+        const skipped: Row[] = [];
+        for (const row of claimed) {
           const key = keyOf(row);
-          if (active.has(key) || broken.has(key)) continue;
+          if (active.size >= this.concurrency || active.has(key) || broken.has(key)) {
+            skipped.push(row);
+            continue;
+          }
           active.add(key);
           new Promise<void>((resolve) => resolve(handle(row)))
             .catch(async (err) => {
@@ -134,7 +143,11 @@ export class DueJobRunner<Row> {
               this.notify();
             });
         }
+        // Claimed but not started (a key already running or broken this run): others may take them.
+        for (const row of skipped) await this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${name}: releasing a job failed`, err));
       }
+      // A row finished (or a kick came) while claiming: what it freed may be claimable now.
+      if (this.missedWake) continue;
       // Nothing running and nothing could start: the queue is drained (for now), or the runner stopped.
       if (active.size === 0) return run.handled;
       await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import type { Db } from '../db/database.ts';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 
@@ -22,4 +23,19 @@ export function leaseFor(ms: number, owner = INSTANCE_ID): JobLease {
 /** When a lease taken now ends (ISO). */
 export function leaseEnd(now: string, lease: JobLease): string {
   return new Date(Date.parse(now) + lease.ms).toISOString();
+}
+
+/**
+ * SQLite: one process uses the file, so a lease found when the server starts belongs to a process
+ * that died (SIGKILL, power loss). Its jobs are due again at once instead of after their lease.
+ * (PostgreSQL: another live instance may hold it; it runs out by itself.)
+ */
+export async function releaseLeasesOfDeadProcess(db: Db): Promise<void> {
+  if (db.dialect !== 'sqlite') return;
+  await db.transaction(async (q) => {
+    for (const table of ['outbox', 'channel_media_jobs', 'handoff_jobs'] as const) {
+      await q.updateTable(table).set({ lease_owner: null, lease_until: null }).where('lease_until', 'is not', null).execute();
+    }
+    await q.deleteFrom('job_leases').execute();
+  });
 }
