@@ -71,6 +71,8 @@ export class Database {
     readonly dialect: DialectName,
     /** The better-sqlite3 handle on SQLite (checkpoints, backups, tests); null on PostgreSQL. */
     readonly sqlite: BetterSqlite3.Database | null,
+    /** PostgreSQL: ends the pool (Kysely ends only a pool it has used). */
+    private readonly release: () => Promise<void> = async () => {},
   ) {}
 
   /** The executor for a query: the transaction this call chain runs in, or the database. */
@@ -145,6 +147,7 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     await this.kysely.destroy();
+    await this.release();
   }
 
   private async savepoint<T>(scope: Scope, work: (trx: Executor) => Promise<T>): Promise<T> {
@@ -252,7 +255,9 @@ export async function openPostgres(url: string, options: { max?: number; applica
     await pool.end();
     throw err;
   }
-  return new Database(new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), 'postgres', null);
+  return new Database(new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), 'postgres', null, async () => {
+    if (!pool.ended) await pool.end();
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { dropTestDatabase } from './test-db.ts';
 import type { AddressInfo } from 'node:net';
 import type { Message, Ticket } from '@desk/core';
 import { type ServerType, serve } from '@hono/node-server';
@@ -150,7 +151,10 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
     },
     async close({ remove = false } = {}) {
       if (!closed) await shutdown();
-      if (remove) rmSync(dataDir, { recursive: true, force: true });
+      if (remove) {
+        await dropTestDatabase(dataDir);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 

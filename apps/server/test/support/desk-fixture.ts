@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { IntentInput, Role } from '@desk/core';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/db/database.ts';
+import { dropTestDatabase, openTestDatabase } from './test-db.ts';
 import type { FanoutBus } from '../../src/fanout/fanout-bus.ts';
 import { createServices, type Services } from '../../src/services.ts';
 
@@ -20,11 +20,14 @@ export interface TestDesk {
   close(): Promise<void>;
 }
 
-/** A real server's parts on a file-backed SQLite in a temp dir (or in `dataDir`, for a restart). */
+/**
+ * A real server's parts on a file-backed SQLite in a temp dir, or on a fresh PostgreSQL database
+ * (DESK_TEST_DB=postgres; see test-db.ts). Again with the same `dataDir`: a restart on the same data.
+ */
 export async function openTestServices(options: { env?: Record<string, string>; dataDir?: string; prefix?: string; fanout?: FanoutBus } = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), options.prefix ?? 'desk-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, WEB_DIST: join(dataDir, 'no-web'), ...options.env });
-  const db = openDatabase(config.databaseFile);
+  const db = await openTestDatabase(dataDir, config.databaseFile);
   const services = await createServices(db, config, options.fanout);
   return { dataDir, config, db, services };
 }
@@ -80,6 +83,7 @@ export async function createTestDesk(env: Record<string, string> = {}): Promise<
       await services.outbox.idle();
       await services.push.flush();
       await db.close();
+      await dropTestDatabase(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
