@@ -16,6 +16,9 @@ export interface OutboxRow {
   attempts: number;
   next_attempt_at: string;
   last_error: string | null;
+  /** The instance that claimed it, until when (see jobs/job-lease.ts). */
+  lease_owner: string | null;
+  lease_until: string | null;
 }
 
 /** No earlier pending row of the same conversation (uses the partial index outbox_pending_conversation). */
