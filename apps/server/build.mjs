@@ -15,8 +15,12 @@ const pkg = JSON.parse(readFileSync(resolve(here, 'package.json'), 'utf8'));
 /** Installed beside the server: imported at run time, not bundled. */
 const installed = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@desk/'));
 
-/** The programs dist/ holds: the server, and the online SQLite backup command. */
-export const ENTRY_POINTS = { main: 'src/main.ts', backup: 'src/backup/backup-command.ts' };
+/** The programs dist/ holds: the server, the online SQLite backup command, and the copy to PostgreSQL. */
+export const ENTRY_POINTS = {
+  main: 'src/main.ts',
+  backup: 'src/backup/backup-command.ts',
+  'migrate-to-postgres': 'src/db/migrate-to-postgres-command.ts',
+};
 
 const ASSET_URL = /new URL\((['"])(\.{1,2}\/[^'"]+)\1,\s*import\.meta\.url\)/g;
 
