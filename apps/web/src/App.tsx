@@ -16,6 +16,7 @@ const IntentsPage = lazy(() => import('./features/intents/IntentsPage.tsx'));
 const IntegrationsPage = lazy(() => import('./features/integrations/IntegrationsPage.tsx'));
 const TeamPage = lazy(() => import('./features/team/TeamPage.tsx'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
+const CannedRepliesPage = lazy(() => import('./features/canned-replies/CannedRepliesPage.tsx'));
 
 function Root(props: RouteSectionProps) {
   onMount(startSession);
@@ -48,6 +49,7 @@ function Routes() {
         <Route path="/intents" component={guarded('intents', IntentsPage)} />
         <Route path="/integrations" component={guarded('integrations', IntegrationsPage)} />
         <Route path="/team" component={guarded('team', TeamPage)} />
+        <Route path="/replies" component={guarded('replies', CannedRepliesPage)} />
         <Route path="/settings" component={guarded('settings', SettingsPage)} />
         <Route path="*404" component={NotFound} />
       </Route>

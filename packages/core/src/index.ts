@@ -145,3 +145,28 @@ export {
 export { Ticket, ticketLabel, TicketPatch } from './tickets/ticket.ts';
 export { NOTIFICATION_LANGUAGES, PushSubscriptionInput } from './notifications/push-subscription.ts';
 export { validateWithoutEval } from './api/strict-csp.ts';
+export { mentionedAgents, noteMessage, visibleToEndUser } from './team/notes.ts';
+export { collidingReplies, REPLY_COLLISION_MESSAGE, REPLY_COLLISION_RULE, replySeenAt } from './team/collision.ts';
+export {
+  CANNED_LANGUAGES,
+  CANNED_PLACEHOLDERS,
+  CannedLanguage,
+  cannedLanguageOf,
+  CannedReply,
+  CannedReplyInput,
+  cannedText,
+  fillPlaceholders,
+  matchCannedReplies,
+  type PlaceholderValues,
+} from './team/canned-reply.ts';
+export {
+  HEARTBEAT_MS,
+  initialsOf,
+  PresenceBeat,
+  PresenceEntry,
+  PresenceEvent,
+  PresenceSchedule,
+  TYPING_REFRESH_MS,
+  TYPING_TTL_MS,
+  VIEWING_TTL_MS,
+} from './team/presence.ts';

@@ -16,6 +16,7 @@ export const NAV_PATHS: Record<NavItemId, string> = {
   intents: '/intents',
   integrations: '/integrations',
   team: '/team',
+  replies: '/replies',
   settings: '/settings',
 };
 

@@ -13,6 +13,7 @@ export const PERMISSIONS = {
   'integrations.manage': ['admin'],
   'agents.read': ['agent', 'admin'],
   'agents.manage': ['admin'],
+  'cannedReplies.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -27,6 +28,7 @@ export const NAV_ITEMS = [
   { id: 'intents', permission: 'intents.read' },
   { id: 'integrations', permission: 'integrations.manage' },
   { id: 'team', permission: 'agents.manage' },
+  { id: 'replies', permission: 'tickets.work' },
   { id: 'settings', permission: 'tickets.work' },
 ] as const satisfies readonly { id: string; permission: Permission }[];
 export type NavItemId = (typeof NAV_ITEMS)[number]['id'];
