@@ -149,8 +149,8 @@ export function buildReport(db: Db, query: ReportQuery, viewer: Viewer, settings
   ).all(startIso, endIso, ...channelArgs, ...intentArgs) as { seconds: number; agent: string | null }[];
   const firstResponses = created.flatMap((r) => (r.seconds === null ? [] : [r.seconds])).sort((a, b) => a - b);
   const resolutions = solved.map((r) => r.seconds).sort((a, b) => a - b);
-  const agents = agentRows(db, created, solved).filter((row) => isAdmin || row.agentId === viewer.id);
-  if (!isAdmin && agents.length === 0) agents.push({ agentId: viewer.id, name: agentName(db, viewer.id), solved: 0, medianFirstResponse: null });
+  const agents = agentRows(agentNames(db), created, solved).filter((row) => isAdmin || row.agentId === viewer.id);
+  if (!isAdmin && agents.length === 0) agents.push({ agentId: viewer.id, name: agentNames(db).get(viewer.id) ?? viewer.id, solved: 0, medianFirstResponse: null });
 
   return {
     generatedAt: new Date(now).toISOString(),
@@ -192,36 +192,48 @@ export function backlogByDay(
   current: { status: string; count: number }[],
   deltas: { metric: string; hour: string; value: number }[],
 ): BacklogRow[] {
-  return days.map((day) => {
+  // Walk the days newest first, taking away the changes made after each day's end.
+  const sorted = [...deltas].sort((a, b) => (a.hour < b.hour ? 1 : a.hour > b.hour ? -1 : 0));
+  const level = new Map<string, number>(BACKLOG_STATUSES.map((s) => [s, current.find((c) => c.status === s)?.count ?? 0]));
+  let next = 0;
+  const rows: BacklogRow[] = [];
+  for (const day of [...days].reverse()) {
     const endHour = hourOf(new Date(localMidnight(nextDate(day), timeZone)).toISOString());
-    const row: BacklogRow = { day, new: 0, open: 0, pending: 0, 'on-hold': 0 };
-    for (const status of BACKLOG_STATUSES) {
-      const now = current.find((c) => c.status === status)?.count ?? 0;
-      const later = deltas.filter((d) => d.metric === `status:${status}` && d.hour >= endHour).reduce((n, d) => n + d.value, 0);
-      row[status] = Math.max(0, now - later);
+    for (; next < sorted.length && (sorted[next] as { hour: string }).hour >= endHour; next += 1) {
+      const delta = sorted[next] as { metric: string; value: number };
+      const status = delta.metric.slice('status:'.length);
+      level.set(status, (level.get(status) ?? 0) - delta.value);
     }
-    return row;
-  });
+    const row: BacklogRow = { day, new: 0, open: 0, pending: 0, 'on-hold': 0 };
+    for (const status of BACKLOG_STATUSES) row[status] = Math.max(0, level.get(status) ?? 0);
+    rows.push(row);
+  }
+  return rows.reverse();
 }
 
-function agentRows(db: Db, created: { seconds: number | null; agent: string | null }[], solved: { agent: string | null }[]): AgentRow[] {
+function agentRows(names: Map<string, string>, created: { seconds: number | null; agent: string | null }[], solved: { agent: string | null }[]): AgentRow[] {
   const responses = new Map<string, number[]>();
-  for (const r of created) if (r.agent && r.seconds !== null) responses.set(r.agent, [...(responses.get(r.agent) ?? []), r.seconds]);
+  for (const r of created) {
+    if (!r.agent || r.seconds === null) continue;
+    const list = responses.get(r.agent);
+    if (list) list.push(r.seconds);
+    else responses.set(r.agent, [r.seconds]);
+  }
   const solvedBy = new Map<string, number>();
   for (const r of solved) if (r.agent) solvedBy.set(r.agent, (solvedBy.get(r.agent) ?? 0) + 1);
   const ids = new Set([...responses.keys(), ...solvedBy.keys()]);
   return [...ids]
     .map((agentId) => ({
       agentId,
-      name: agentName(db, agentId),
+      name: names.get(agentId) ?? agentId,
       solved: solvedBy.get(agentId) ?? 0,
       medianFirstResponse: percentiles((responses.get(agentId) ?? []).sort((a, b) => a - b)).median,
     }))
     .sort((a, b) => b.solved - a.solved || a.name.localeCompare(b.name));
 }
 
-function agentName(db: Db, id: string): string {
-  return (statement(db, 'SELECT name FROM agents WHERE id = ?').get(id) as { name: string } | undefined)?.name ?? id;
+function agentNames(db: Db): Map<string, string> {
+  return new Map((statement(db, 'SELECT id, name FROM agents').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
 }
 
 function intentNames(db: Db): Map<string, string> {
