@@ -18,6 +18,8 @@ import { CHANNELS, type Channel, type HandOffDestination, type ReportQuery, type
 import { openDatabase } from '../src/db/database.ts';
 import { buildReport } from '../src/reports/report-queries.ts';
 import { ReportRecorder, type TurnKind } from '../src/reports/report-recorder.ts';
+import { ReportZone } from '../src/reports/report-zone.ts';
+import { writeReportSettings } from '../src/reports/report-settings.ts';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const TICKETS = arg('tickets', 100_000);
@@ -27,13 +29,17 @@ const CONVERSATIONS = Math.round(TICKETS * 1.5);
 const INTENTS = 12;
 const AGENTS = 10;
 
-// BENCH_REPORTS_DB=<file> keeps the seeded database and reuses it on the next run (profiling).
-const kept = process.env.BENCH_REPORTS_DB;
+// BENCH_REPORTS_DIR=<a directory of its own> keeps the seeded database there and reuses it on the next
+// run (profiling). Its own directory: opening a database makes its directory owner-only (0700).
+const kept = process.env.BENCH_REPORTS_DIR ? join(process.env.BENCH_REPORTS_DIR, 'desk.sqlite') : undefined;
 const dir = kept ? null : mkdtempSync(join(tmpdir(), 'desk-bench-reports-'));
 const reuse = kept !== undefined && existsSync(kept);
 const db = openDatabase(kept ?? join(dir as string, 'desk.sqlite'));
 db.pragma('foreign_keys = OFF');
-const recorder = new ReportRecorder(db);
+// The workspace counts its days in São Paulo time (the recorder's daily roll-ups follow the setting).
+const settings = { timeZone: 'America/Sao_Paulo', missesRetentionDays: 90 };
+if (!reuse) writeReportSettings(db, settings);
+const recorder = new ReportRecorder(db, new ReportZone(db));
 
 // mulberry32: a seeded generator, so every run seeds the same data.
 let seed = 42;
@@ -44,7 +50,7 @@ const random = () => {
   return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
 };
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-// A kept database (BENCH_REPORTS_DB) holds 90 days back from when it was seeded: reuse it the same day.
+// A kept database (BENCH_REPORTS_DIR) holds 90 days back from when it was seeded: reuse it the same day.
 const now = Date.now();
 const start = now - DAYS * 86_400_000;
 const iso = (t: number) => new Date(t).toISOString();
@@ -164,7 +170,6 @@ const time = (work: () => unknown) => {
 };
 
 const baseline = time(() => db.prepare('SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM tickets) AS n').get());
-const settings = { timeZone: 'America/Sao_Paulo', missesRetentionDays: 90 };
 const admin = { id: 'admin', role: 'admin' } as const;
 const today = new Date(now).toISOString().slice(0, 10);
 const ninetyAgo = new Date(now - 89 * 86_400_000).toISOString().slice(0, 10);
@@ -189,10 +194,11 @@ if (process.env.EXPLAIN) {
   const from = new Date(now - 30 * 86_400_000).toISOString();
   const to = new Date(now).toISOString();
   for (const [name, sql, args] of [
-    ['counters', "SELECT metric, hour, channel, SUM(value) FROM report_hourly WHERE hour >= ? AND hour < ? GROUP BY metric, hour, channel", [from.slice(0, 13), to.slice(0, 13)]],
+    ['counters', 'SELECT metric, day, channel, SUM(value) FROM report_daily WHERE day >= ? AND day <= ? GROUP BY metric, day, channel', [from.slice(0, 10), to.slice(0, 10)]],
     ['conversations', 'SELECT COUNT(*), SUM(handled_alone) FROM report_conversations WHERE started_at >= ? AND started_at < ?', [from, to]],
-    ['created', 'SELECT first_response_seconds, first_response_agent_id FROM report_tickets WHERE created_at >= ? AND created_at < ?', [from, to]],
-    ['solved', 'SELECT resolution_seconds, solved_by FROM report_tickets WHERE solved_at >= ? AND solved_at < ?', [from, to]],
+    ['created count', 'SELECT COUNT(*) FROM report_tickets WHERE created_at >= ? AND created_at < ?', [from, to]],
+    ['first resp. p90', 'SELECT first_response_seconds FROM report_tickets WHERE created_at >= ? AND created_at < ? AND first_response_seconds IS NOT NULL ORDER BY first_response_seconds LIMIT 1 OFFSET 20000', [from, to]],
+    ['solved by', 'SELECT solved_by, COUNT(*) FROM report_tickets WHERE solved_at >= ? AND solved_at < ? GROUP BY solved_by', [from, to]],
     ['backlog now', "SELECT status, COUNT(*) FROM tickets WHERE status IN ('new','open','pending','on-hold') GROUP BY status", []],
   ] as const) {
     const stmt = db.prepare(sql);

@@ -92,7 +92,7 @@ export function createApp(services: Services, options: { outermost?: MiddlewareH
   app.route('/', mediaRoutes(services));
   app.route('/', pushRoutes(services));
   app.route('/', inboxRoutes(services));
-  app.route('/', reportRoutes({ db: services.db, onSettingsChanged: () => services.missesRetention.runOnce() }));
+  app.route('/', reportRoutes({ db: services.db, reportZone: services.reportZone, onSettingsChanged: () => services.missesRetention.runOnce() }));
   app.route('/', missesRoutes(services));
   app.route('/', webchatRoutes({
     ...services,

@@ -42,6 +42,7 @@ import { ChangeFeed } from './sync/change-feed.ts';
 import { TicketService } from './tickets/ticket-service.ts';
 import { TicketsRepo } from './tickets/tickets-repo.ts';
 import { ReportRecorder } from './reports/report-recorder.ts';
+import { ReportZone } from './reports/report-zone.ts';
 import { MissesRepo } from './bot-misses/misses-repo.ts';
 import { MissesRetention } from './bot-misses/misses-retention.ts';
 
@@ -75,7 +76,8 @@ export function createServices(db: Db, config: Config, fanout: FanoutBus = new I
     return trained;
   };
   // What the Reports page and the misses inbox read, written as the engine and the tickets change.
-  const reports = new ReportRecorder(db);
+  const reportZone = new ReportZone(db);
+  const reports = new ReportRecorder(db, reportZone);
   reports.listen(events);
   const misses = new MissesRepo(db);
   const engine = new ConversationEngine({
@@ -140,6 +142,8 @@ export function createServices(db: Db, config: Config, fanout: FanoutBus = new I
     mediaStore,
     zendesk,
     misses,
+    /** The workspace time zone the daily roll-ups are counted in. */
+    reportZone,
     /** Deletes misses older than the retention setting; started by main.ts. */
     missesRetention: new MissesRetention({ db, misses }),
     /** Off unless MEDIA_RETENTION_DAYS is set. */

@@ -422,6 +422,17 @@ CREATE TABLE report_hourly (
   PRIMARY KEY (metric, hour, channel, intent_id)
 );
 
+-- The same counters per local day in the workspace's time zone (what the Reports page reads: a
+-- 30-day range is a few thousand rows). Rebuilt from report_hourly when the time zone changes.
+CREATE TABLE report_daily (
+  metric TEXT NOT NULL,
+  day TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  intent_id TEXT NOT NULL DEFAULT '',
+  value INTEGER NOT NULL,
+  PRIMARY KEY (metric, day, channel, intent_id)
+);
+
 -- One row per conversation the bot read: when it started, its first intent, and whether the bot
 -- handled it alone (a bot answer and no hand-off within 24 h of the last one; kept up to date on write).
 CREATE TABLE report_conversations (
@@ -451,6 +462,7 @@ CREATE TABLE report_tickets (
 );
 CREATE INDEX report_tickets_created ON report_tickets(created_at, channel, intent_id, first_response_seconds, first_response_agent_id);
 CREATE INDEX report_tickets_solved ON report_tickets(solved_at, channel, intent_id, resolution_seconds, solved_by);
+CREATE INDEX report_tickets_responder ON report_tickets(first_response_agent_id, created_at, channel, intent_id, first_response_seconds);
 
 -- The misses inbox: user messages the bot did not understand (a copy of the text: entries are deleted
 -- after the retention setting, default 90 days). resolved_at: added to an intent or dismissed.

@@ -1,12 +1,12 @@
 import {
   type AgentRow,
+  type DurationFigures,
   BACKLOG_STATUSES,
   type BacklogRow,
   type BotFigures,
   datesOf,
   HAND_OFF_DESTINATIONS_REPORTED,
   type IntentHandOffRow,
-  percentiles,
   rangeDates,
   type Report,
   type ReportQuery,
@@ -16,7 +16,6 @@ import {
 } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { statement } from '../db/statements.ts';
-import { hourOf } from './report-recorder.ts';
 import { localDate, localMidnight } from './time-zone.ts';
 
 export interface Viewer {
@@ -33,33 +32,30 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 
 /**
  * The Reports page's figures for a range of local days in the workspace's time zone. Bot counters
- * and the backlog come from the hourly roll-ups (re-bucketed into local days here); durations from
- * the per-ticket timings. Plain SQL both SQLite and PostgreSQL run (no date functions).
+ * and the backlog come from the daily roll-ups; durations from the per-ticket timings, ranked by the
+ * database. Plain SQL both SQLite and PostgreSQL run (no date functions).
  */
 export function buildReport(db: Db, query: ReportQuery, viewer: Viewer, settings: ReportSettings, now: number): Report {
   const { timeZone } = settings;
   const { from, to } = rangeDates(query, localDate(now, timeZone));
   const days = datesOf(from, to);
-  const start = localMidnight(from, timeZone);
-  const end = localMidnight(nextDate(to), timeZone);
-  const startIso = new Date(start).toISOString();
-  const endIso = new Date(end).toISOString();
-  const dayOfHour = hourToDay(days, timeZone);
+  const startIso = new Date(localMidnight(from, timeZone)).toISOString();
+  const endIso = new Date(localMidnight(nextDate(to), timeZone)).toISOString();
   const channelSql = query.channel ? ' AND channel = ?' : '';
   const channelArgs = query.channel ? [query.channel] : [];
   const intentSql = query.intentId ? ' AND intent_id = ?' : '';
   const intentArgs = query.intentId ? [query.intentId] : [];
 
-  // 1. Counters per metric, hour and channel.
+  // 1. Counters per metric, local day and channel (the daily roll-ups).
   const counters = statement(
     db,
-    `SELECT metric, hour, channel, SUM(value) AS value FROM report_hourly
-      WHERE hour >= ? AND hour < ? AND (metric IN (${placeholders(BOT_METRICS.length)})
+    `SELECT metric, day, channel, SUM(value) AS value FROM report_daily
+      WHERE day >= ? AND day <= ? AND (metric IN (${placeholders(BOT_METRICS.length)})
         OR (metric IN (${placeholders(INTENT_METRICS.length)})${intentSql}))${channelSql}
-      GROUP BY metric, hour, channel`,
-  ).all(hourOf(startIso), hourOf(endIso), ...BOT_METRICS, ...INTENT_METRICS, ...intentArgs, ...channelArgs) as {
+      GROUP BY metric, day, channel`,
+  ).all(from, to, ...BOT_METRICS, ...INTENT_METRICS, ...intentArgs, ...channelArgs) as {
     metric: string;
-    hour: string;
+    day: string;
     channel: string;
     value: number;
   }[];
@@ -68,7 +64,7 @@ export function buildReport(db: Db, query: ReportQuery, viewer: Viewer, settings
   for (const row of counters) {
     total.set(row.metric, (total.get(row.metric) ?? 0) + row.value);
     if (row.metric !== 'conversation') continue;
-    const volume = volumes.get(dayOfHour.get(row.hour) ?? '');
+    const volume = volumes.get(row.day);
     if (!volume) continue;
     volume.byChannel[row.channel] = (volume.byChannel[row.channel] ?? 0) + row.value;
     volume.total += row.value;
@@ -109,10 +105,10 @@ export function buildReport(db: Db, query: ReportQuery, viewer: Viewer, settings
     const handOffMetrics = ['answer', ...HAND_OFF_DESTINATIONS_REPORTED.map((d) => `handoff:${d}`)];
     const rows = statement(
       db,
-      `SELECT metric, intent_id, SUM(value) AS value FROM report_hourly
-        WHERE metric IN (${placeholders(handOffMetrics.length)}) AND hour >= ? AND hour < ? AND intent_id <> ''${intentSql}${channelSql}
+      `SELECT metric, intent_id, SUM(value) AS value FROM report_daily
+        WHERE metric IN (${placeholders(handOffMetrics.length)}) AND day >= ? AND day <= ? AND intent_id <> ''${intentSql}${channelSql}
         GROUP BY metric, intent_id`,
-    ).all(...handOffMetrics, hourOf(startIso), hourOf(endIso), ...intentArgs, ...channelArgs) as { metric: string; intent_id: string; value: number }[];
+    ).all(...handOffMetrics, from, to, ...intentArgs, ...channelArgs) as { metric: string; intent_id: string; value: number }[];
     const names = intentNames(db);
     const byIntent = new Map<string, IntentHandOffRow>();
     for (const row of rows) {
@@ -126,31 +122,52 @@ export function buildReport(db: Db, query: ReportQuery, viewer: Viewer, settings
       .sort((a, b) => (b.rate ?? 0) - (a.rate ?? 0) || a.name.localeCompare(b.name));
   }
 
-  // 4. Backlog at the end of each day: today's counts minus the status changes after that day.
+  // 4. Backlog at the end of each day: today's counts minus the status changes of the days after.
   const current = statement(
     db,
     `SELECT status, COUNT(*) AS count FROM tickets WHERE status IN (${placeholders(BACKLOG_STATUSES.length)})${channelSql}${intentSql} GROUP BY status`,
   ).all(...BACKLOG_STATUSES, ...channelArgs, ...intentArgs) as { status: string; count: number }[];
   const deltas = statement(
     db,
-    `SELECT metric, hour, SUM(value) AS value FROM report_hourly
-      WHERE metric IN (${placeholders(STATUS_METRICS.length)}) AND hour >= ?${channelSql}${intentSql} GROUP BY metric, hour`,
-  ).all(...STATUS_METRICS, hourOf(startIso), ...channelArgs, ...intentArgs) as { metric: string; hour: string; value: number }[];
-  const backlog = backlogByDay(days, timeZone, current, deltas);
+    `SELECT metric, day, SUM(value) AS value FROM report_daily
+      WHERE metric IN (${placeholders(STATUS_METRICS.length)}) AND day > ?${channelSql}${intentSql} GROUP BY metric, day`,
+  ).all(...STATUS_METRICS, from, ...channelArgs, ...intentArgs) as { metric: string; day: string; value: number }[];
+  const backlog = backlogByDay(days, current, deltas);
 
-  // 5. Team: tickets created and solved, first response and resolution times, per agent.
-  const created = statement(
+  // 5. Team: tickets created and solved, first response and resolution times (median and p90
+  //    picked by the database: no range's rows cross into JavaScript), per agent.
+  const range = (column: string) => `${column} >= ? AND ${column} < ?${channelSql}${intentSql}`;
+  const rangeArgs = [startIso, endIso, ...channelArgs, ...intentArgs];
+  const created = (statement(db, `SELECT COUNT(*) AS n FROM report_tickets WHERE ${range('created_at')}`).get(...rangeArgs) as { n: number }).n;
+  const firstResponse = percentilesOf(db, 'first_response_seconds', `${range('created_at')} AND first_response_seconds IS NOT NULL`, rangeArgs);
+  const resolution = percentilesOf(db, 'resolution_seconds', range('solved_at'), rangeArgs);
+  const solvedBy = statement(db, `SELECT solved_by AS agent, COUNT(*) AS n FROM report_tickets WHERE ${range('solved_at')} GROUP BY solved_by`).all(...rangeArgs) as {
+    agent: string | null;
+    n: number;
+  }[];
+  const responders = statement(
     db,
-    `SELECT first_response_seconds AS seconds, first_response_agent_id AS agent FROM report_tickets WHERE created_at >= ? AND created_at < ?${channelSql}${intentSql}`,
-  ).all(startIso, endIso, ...channelArgs, ...intentArgs) as { seconds: number | null; agent: string | null }[];
-  const solved = statement(
-    db,
-    `SELECT resolution_seconds AS seconds, solved_by AS agent FROM report_tickets WHERE solved_at >= ? AND solved_at < ?${channelSql}${intentSql}`,
-  ).all(startIso, endIso, ...channelArgs, ...intentArgs) as { seconds: number; agent: string | null }[];
-  const firstResponses = created.flatMap((r) => (r.seconds === null ? [] : [r.seconds])).sort((a, b) => a - b);
-  const resolutions = solved.map((r) => r.seconds).sort((a, b) => a - b);
-  const agents = agentRows(agentNames(db), created, solved).filter((row) => isAdmin || row.agentId === viewer.id);
-  if (!isAdmin && agents.length === 0) agents.push({ agentId: viewer.id, name: agentNames(db).get(viewer.id) ?? viewer.id, solved: 0, medianFirstResponse: null });
+    `SELECT DISTINCT first_response_agent_id AS agent FROM report_tickets WHERE ${range('created_at')} AND first_response_agent_id IS NOT NULL`,
+  ).all(...rangeArgs) as { agent: string }[];
+  const names = agentNames(db);
+  const agentIds = new Set([...solvedBy.flatMap((r) => (r.agent ? [r.agent] : [])), ...responders.map((r) => r.agent)]);
+  if (!isAdmin) {
+    for (const id of [...agentIds]) if (id !== viewer.id) agentIds.delete(id);
+    agentIds.add(viewer.id);
+  }
+  const agents: AgentRow[] = [...agentIds]
+    .map((agentId) => ({
+      agentId,
+      name: names.get(agentId) ?? agentId,
+      solved: solvedBy.find((r) => r.agent === agentId)?.n ?? 0,
+      medianFirstResponse: percentilesOf(
+        db,
+        'first_response_seconds',
+        `first_response_agent_id = ? AND ${range('created_at')} AND first_response_seconds IS NOT NULL`,
+        [agentId, ...rangeArgs],
+      ).median,
+    }))
+    .sort((a, b) => b.solved - a.solved || a.name.localeCompare(b.name));
 
   return {
     generatedAt: new Date(now).toISOString(),
@@ -160,10 +177,10 @@ export function buildReport(db: Db, query: ReportQuery, viewer: Viewer, settings
     bot,
     handOffsByIntent,
     team: {
-      ticketsCreated: created.length,
-      ticketsSolved: solved.length,
-      firstResponse: percentiles(firstResponses),
-      resolution: percentiles(resolutions),
+      ticketsCreated: created,
+      ticketsSolved: solvedBy.reduce((n, r) => n + r.n, 0),
+      firstResponse,
+      resolution,
       agents,
     },
     volumes: [...volumes.values()],
@@ -171,35 +188,32 @@ export function buildReport(db: Db, query: ReportQuery, viewer: Viewer, settings
   };
 }
 
+/** Median and p90 (nearest rank) of a column over the rows `where` picks: a count, then two ranked reads. */
+function percentilesOf(db: Db, column: string, where: string, args: readonly unknown[]): DurationFigures {
+  const count = (statement(db, `SELECT COUNT(*) AS n FROM report_tickets WHERE ${where}`).get(...args) as { n: number }).n;
+  if (count === 0) return { median: null, p90: null, count: 0 };
+  const at = (p: number) =>
+    (
+      statement(db, `SELECT ${column} AS value FROM report_tickets WHERE ${where} ORDER BY ${column} LIMIT 1 OFFSET ?`).get(
+        ...args,
+        Math.min(count - 1, Math.max(0, Math.ceil(p * count) - 1)),
+      ) as { value: number }
+    ).value;
+  return { median: at(0.5), p90: at(0.9), count };
+}
+
 function nextDate(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Which local day each UTC hour of the range belongs to. */
-function hourToDay(days: string[], timeZone: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const day of days) {
-    const start = localMidnight(day, timeZone);
-    const end = localMidnight(nextDate(day), timeZone);
-    for (let t = start; t < end; t += 3_600_000) map.set(hourOf(new Date(t).toISOString()), day);
-  }
-  return map;
-}
-
-export function backlogByDay(
-  days: string[],
-  timeZone: string,
-  current: { status: string; count: number }[],
-  deltas: { metric: string; hour: string; value: number }[],
-): BacklogRow[] {
-  // Walk the days newest first, taking away the changes made after each day's end.
-  const sorted = [...deltas].sort((a, b) => (a.hour < b.hour ? 1 : a.hour > b.hour ? -1 : 0));
+export function backlogByDay(days: string[], current: { status: string; count: number }[], deltas: { metric: string; day: string; value: number }[]): BacklogRow[] {
+  // Walk the days newest first, taking away the changes made on the days after each one.
+  const sorted = [...deltas].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
   const level = new Map<string, number>(BACKLOG_STATUSES.map((s) => [s, current.find((c) => c.status === s)?.count ?? 0]));
   let next = 0;
   const rows: BacklogRow[] = [];
   for (const day of [...days].reverse()) {
-    const endHour = hourOf(new Date(localMidnight(nextDate(day), timeZone)).toISOString());
-    for (; next < sorted.length && (sorted[next] as { hour: string }).hour >= endHour; next += 1) {
+    for (; next < sorted.length && (sorted[next] as { day: string }).day > day; next += 1) {
       const delta = sorted[next] as { metric: string; value: number };
       const status = delta.metric.slice('status:'.length);
       level.set(status, (level.get(status) ?? 0) - delta.value);
@@ -209,27 +223,6 @@ export function backlogByDay(
     rows.push(row);
   }
   return rows.reverse();
-}
-
-function agentRows(names: Map<string, string>, created: { seconds: number | null; agent: string | null }[], solved: { agent: string | null }[]): AgentRow[] {
-  const responses = new Map<string, number[]>();
-  for (const r of created) {
-    if (!r.agent || r.seconds === null) continue;
-    const list = responses.get(r.agent);
-    if (list) list.push(r.seconds);
-    else responses.set(r.agent, [r.seconds]);
-  }
-  const solvedBy = new Map<string, number>();
-  for (const r of solved) if (r.agent) solvedBy.set(r.agent, (solvedBy.get(r.agent) ?? 0) + 1);
-  const ids = new Set([...responses.keys(), ...solvedBy.keys()]);
-  return [...ids]
-    .map((agentId) => ({
-      agentId,
-      name: names.get(agentId) ?? agentId,
-      solved: solvedBy.get(agentId) ?? 0,
-      medianFirstResponse: percentiles((responses.get(agentId) ?? []).sort((a, b) => a - b)).median,
-    }))
-    .sort((a, b) => b.solved - a.solved || a.name.localeCompare(b.name));
 }
 
 function agentNames(db: Db): Map<string, string> {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Db, inTransaction } from '../db/database.ts';
 import { statement } from '../db/statements.ts';
 import type { EventBus } from '../events/domain-events.ts';
+import type { ReportZone } from './report-zone.ts';
 
 /** What the bot did with one user message, as the engine played it. */
 export type TurnKind = 'answer' | 'ask' | 'fallback' | 'offer' | 'accept_person' | 'decline_person';
@@ -34,7 +35,10 @@ export const hourOf = (iso: string) => iso.slice(0, 13);
  * transaction of their own right after the change committed).
  */
 export class ReportRecorder {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly zone: ReportZone,
+  ) {}
 
   /** Inside the engine's transaction. */
   botTurn(turn: RecordedTurn): void {
@@ -180,10 +184,16 @@ export class ReportRecorder {
     ).run(randomUUID(), messageId, turn.conversationId, turn.channel, turn.language, text, reason, turn.at);
   }
 
+  /** Adds to the hour's counter (kept for a change of time zone) and to the local day's (what reports read). */
   private add(metric: string, at: string, channel: string, intentId: string | null, value: number): void {
+    const hour = hourOf(at);
     statement(
       this.db,
       'INSERT INTO report_hourly (metric, hour, channel, intent_id, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT (metric, hour, channel, intent_id) DO UPDATE SET value = report_hourly.value + excluded.value',
-    ).run(metric, hourOf(at), channel, intentId ?? '', value);
+    ).run(metric, hour, channel, intentId ?? '', value);
+    statement(
+      this.db,
+      'INSERT INTO report_daily (metric, day, channel, intent_id, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT (metric, day, channel, intent_id) DO UPDATE SET value = report_daily.value + excluded.value',
+    ).run(metric, this.zone.dayOfHour(hour), channel, intentId ?? '', value);
   }
 }

@@ -6,6 +6,7 @@ import { bearer, errorResponse as errors, jsonBody, jsonResponse } from '../http
 import { createRouter } from '../http/router.ts';
 import { buildReport } from './report-queries.ts';
 import { readReportSettings, writeReportSettings } from './report-settings.ts';
+import type { ReportZone } from './report-zone.ts';
 
 const reportRoute = createRoute({
   method: 'get', path: '/api/reports', tags: ['reports'], summary: 'The Reports page: bot and team figures for a range of days',
@@ -28,7 +29,7 @@ const putSettingsRoute = createRoute({
   responses: { 200: jsonResponse(ReportSettings), 400: errors, 401: errors, 403: errors },
 });
 
-export function reportRoutes(deps: { db: Db; onSettingsChanged?: () => void }) {
+export function reportRoutes(deps: { db: Db; reportZone: ReportZone; onSettingsChanged?: () => void }) {
   const router = createRouter();
   router.openapi(reportRoute, (c) => {
     const agent = c.var.agent;
@@ -37,7 +38,13 @@ export function reportRoutes(deps: { db: Db; onSettingsChanged?: () => void }) {
   });
   router.openapi(settingsRoute, (c) => c.json(readReportSettings(deps.db), 200));
   router.openapi(putSettingsRoute, (c) => {
-    const settings = inTransaction(deps.db, () => writeReportSettings(deps.db, c.req.valid('json')));
+    const settings = inTransaction(deps.db, () => {
+      const before = readReportSettings(deps.db);
+      const after = writeReportSettings(deps.db, c.req.valid('json'));
+      // The daily roll-ups are counted again in the new zone, in the same transaction.
+      if (after.timeZone !== before.timeZone) deps.reportZone.changed();
+      return after;
+    });
     deps.onSettingsChanged?.();
     return c.json(settings, 200);
   });
