@@ -36,7 +36,7 @@ test('the ticket opens at its newest message, the composer pinned at the bottom 
   await expect(view.getByText('Message number 12 about my order')).toBeInViewport();
   await expect(view.getByText('Message number 1 about my order', { exact: true })).not.toBeInViewport();
   await expect(view.getByLabel('Status', { exact: true })).toHaveCount(0);
-  const reply = view.getByLabel('Reply');
+  const reply = view.getByLabel('Reply', { exact: true });
   await expect(reply).toBeInViewport();
   expect(await bottomOf(page, '.reply-form')).toBeGreaterThan(667 - 2);
 

@@ -47,7 +47,7 @@ test('offline actions survive a reload, sync exactly once, and reach the other a
   await a.page.getByLabel('New tag').fill('train');
   await a.page.getByRole('button', { name: 'Add tag' }).click();
   for (const text of ['First offline reply', 'Second offline reply']) {
-    await a.page.getByLabel('Reply').fill(text);
+    await a.page.getByLabel('Reply', { exact: true }).fill(text);
     await a.page.getByRole('button', { name: 'Send' }).click();
     await expect(view(a.page).getByText(text)).toBeVisible();
   }

@@ -85,9 +85,9 @@ test('keyboard: j/k move through the list, r focuses the reply, Esc goes back', 
   await page.keyboard.press('k');
   await expect(page).toHaveURL(new RegExp(`ticket=${first}`));
   await expect(ticketView(page).getByRole('heading', { level: 2 })).toContainText(`#${ticket.number}`);
-  await expect(page.getByLabel('Reply')).toBeEnabled();
+  await expect(page.getByLabel('Reply', { exact: true })).toBeEnabled();
   await page.keyboard.press('r');
-  await expect(page.getByLabel('Reply')).toBeFocused();
+  await expect(page.getByLabel('Reply', { exact: true })).toBeFocused();
   // Typing j in the reply is text, not navigation.
   await page.keyboard.type('jk');
   await expect(page).toHaveURL(new RegExp(`ticket=${first}`));
@@ -122,7 +122,7 @@ test.describe('on a 375 px phone', () => {
     await row.click();
     await expect(ticketView(page).getByRole('heading', { level: 2 })).toContainText(`#${ticket.number}`);
     await expect(rows(page).first()).toBeHidden();
-    await expect(page.getByLabel('Reply')).toBeVisible();
+    await expect(page.getByLabel('Reply', { exact: true })).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await ticketView(page).getByRole('button', { name: 'Back to the list' }).click();
     await expect(row).toBeVisible();

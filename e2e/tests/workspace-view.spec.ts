@@ -44,19 +44,19 @@ test('assign, status, priority and tags change the ticket, on screen and on the 
 
   // Solved: the composer is closed, with the reason.
   await view.getByLabel('Status', { exact: true }).selectOption('solved');
-  await expect(view.getByLabel('Reply')).toBeDisabled();
+  await expect(view.getByLabel('Reply', { exact: true })).toBeDisabled();
   await expect(view.getByText('Reopen the ticket to reply.')).toBeVisible();
   await view.getByLabel('Status', { exact: true }).selectOption('open');
-  await expect(view.getByLabel('Reply')).toBeEnabled();
+  await expect(view.getByLabel('Reply', { exact: true })).toBeEnabled();
   await expect(view.getByText("Media can't be sent from the Desk.")).toBeVisible();
 
   // Enter sends, Shift+Enter adds a line.
-  await view.getByLabel('Reply').fill('Hello');
-  await view.getByLabel('Reply').press('Shift+Enter');
-  await view.getByLabel('Reply').pressSequentially('there');
-  await view.getByLabel('Reply').press('Enter');
+  await view.getByLabel('Reply', { exact: true }).fill('Hello');
+  await view.getByLabel('Reply', { exact: true }).press('Shift+Enter');
+  await view.getByLabel('Reply', { exact: true }).pressSequentially('there');
+  await view.getByLabel('Reply', { exact: true }).press('Enter');
   await expect(view.locator('.message-agent .text').last()).toHaveText('Hello\nthere');
-  await expect(view.getByLabel('Reply')).toHaveValue('');
+  await expect(view.getByLabel('Reply', { exact: true })).toHaveValue('');
 });
 
 test('images, audio and files sent by the user render in the ticket', async ({ page }) => {

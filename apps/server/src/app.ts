@@ -29,6 +29,8 @@ import { missesRoutes } from './bot-misses/misses-routes.ts';
 import { webhookSourceOf } from './inbox/webhook-sources.ts';
 import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { widgetAssetRoutes } from './channels/webchat/widget-assets.ts';
+import { PresenceHub } from './presence/presence-hub.ts';
+import { presenceRoutes } from './presence/presence-routes.ts';
 
 const PUBLIC_API = new Set(['/api/auth/login', '/api/auth/set-password', '/api/auth/set-password/check', '/api/openapi.json', '/api/docs']);
 
@@ -82,7 +84,10 @@ export function createApp(services: Services, options: { outermost?: MiddlewareH
 
   app.route('/', authRoutes({ ...services, secureCookies: services.config.secureCookies, sessionDays: services.config.sessionDays }));
   app.route('/', agentsRoutes({ ...services, publicUrl: services.config.publicUrl }));
-  app.route('/', createSync(services, { trackStream: () => services.metrics.trackStream('sync'), pokes: services.syncPokes }).routes());
+  // Presence is in memory only (one hub per process): beats come in over POST, go out on the sync streams.
+  const presence = new PresenceHub();
+  app.route('/', createSync(services, { trackStream: () => services.metrics.trackStream('sync'), pokes: services.syncPokes, presence }).routes());
+  app.route('/', presenceRoutes({ presence }));
   app.route('/', ticketsRoutes(services));
   app.route('/', intentTryRoutes(services));
   app.route('/', intentWarningsRoutes(services));

@@ -18,6 +18,7 @@ const TeamPage = lazy(() => import('./features/team/TeamPage.tsx'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
 const ReportsPage = lazy(() => import('./features/reports/ReportsPage.tsx'));
 const MissesPage = lazy(() => import('./features/misses/MissesPage.tsx'));
+const CannedRepliesPage = lazy(() => import('./features/canned-replies/CannedRepliesPage.tsx'));
 
 function Root(props: RouteSectionProps) {
   onMount(startSession);
@@ -52,6 +53,7 @@ function Routes() {
         <Route path="/reports" component={guarded('reports', ReportsPage)} />
         <Route path="/misses" component={guarded('misses', MissesPage)} />
         <Route path="/team" component={guarded('team', TeamPage)} />
+        <Route path="/replies" component={guarded('replies', CannedRepliesPage)} />
         <Route path="/settings" component={guarded('settings', SettingsPage)} />
         <Route path="*404" component={NotFound} />
       </Route>

@@ -169,3 +169,28 @@ export {
   VolumeRow,
 } from './reports/report.ts';
 export { MISS_REASONS, MissAction, MissActionResult, MissEntry, MissGroup, MissGroups, MissReason } from './reports/misses.ts';
+export { mentionedAgents, noteMessage, visibleToEndUser } from './team/notes.ts';
+export { collidingReplies, REPLY_COLLISION_MESSAGE, REPLY_COLLISION_RULE, replySeenAt } from './team/collision.ts';
+export {
+  CANNED_LANGUAGES,
+  CANNED_PLACEHOLDERS,
+  CannedLanguage,
+  cannedLanguageOf,
+  CannedReply,
+  CannedReplyInput,
+  cannedText,
+  fillPlaceholders,
+  matchCannedReplies,
+  type PlaceholderValues,
+} from './team/canned-reply.ts';
+export {
+  HEARTBEAT_MS,
+  initialsOf,
+  PresenceBeat,
+  PresenceEntry,
+  PresenceEvent,
+  PresenceSchedule,
+  TYPING_REFRESH_MS,
+  TYPING_TTL_MS,
+  VIEWING_TTL_MS,
+} from './team/presence.ts';

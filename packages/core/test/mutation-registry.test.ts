@@ -42,6 +42,11 @@ const EXAMPLES: { [N in MutationName]: MutationArgsOf<N> } = {
   'ticket.removeTag': { ticketId: 't-1', tag: 'vip' },
   'ticket.reply': { ticketId: 't-1', messageId: '0b9f6a8e-4a2a-4c53-9a55-0f2f0a3c8e01', text: 'Hello' },
   'ticket.markRead': { ticketId: 't-1' },
+  'ticket.note': { ticketId: 't-1', messageId: '0b9f6a8e-4a2a-4c53-9a55-0f2f0a3c8e03', text: 'Ask @bruno' },
+  'cannedReply.saveShared': { id: '0b9f6a8e-4a2a-4c53-9a55-0f2f0a3c8e04', shortcut: 'hi', title: 'Hello', texts: { 'pt-BR': 'Olá', es: 'Hola', en: 'Hello' } },
+  'cannedReply.savePersonal': { id: '0b9f6a8e-4a2a-4c53-9a55-0f2f0a3c8e05', shortcut: 'bye', title: 'Bye', texts: { 'pt-BR': '', es: '', en: 'Bye' } },
+  'cannedReply.deleteShared': { id: '0b9f6a8e-4a2a-4c53-9a55-0f2f0a3c8e04' },
+  'cannedReply.deletePersonal': { id: '0b9f6a8e-4a2a-4c53-9a55-0f2f0a3c8e05' },
   'contact.create': { id: '0b9f6a8e-4a2a-4c53-9a55-0f2f0a3c8e02', name: 'Bia' },
   'contact.update': { id: 'c-1', name: 'Rita Lee' },
 };
@@ -62,7 +67,7 @@ describe('the mutation registry', () => {
     const applied = applyMutation(parsed.mutation, read, { agentId: 'agent-1', now: '2026-02-02T00:00:00.000Z', isActiveAgent: () => true });
     if (!applied.ok) throw new Error(applied.error.message);
     expect(applied.rows.map((row) => [row.entity, row.id])).toEqual(writes.map((key) => [...key]));
-    for (const key of mutationReads(parsed.mutation, 'agent-1')) expect(['ticket', 'message', 'contact', 'ticketRead']).toContain(key[0]);
+    for (const key of mutationReads(parsed.mutation, 'agent-1')) expect(['ticket', 'message', 'contact', 'ticketRead', 'cannedReply']).toContain(key[0]);
   });
 
   it('gives every mutation a permission some role has, and keeps contact changes from agents', () => {
@@ -82,6 +87,25 @@ describe('the mutation registry', () => {
     const tagged = applyMutation(tag.mutation, read, { agentId: 'agent-1', now: ticket.updatedAt });
     if (!tagged.ok) throw new Error(tagged.error.message);
     expect((tagged.rows[0]?.row as Ticket | undefined)?.tags).toEqual(['vip', 'billing']);
+  });
+
+  it('keeps canned replies apart: shared ones need an admin, a personal one only its owner may change', () => {
+    expect(can('agent', MUTATIONS['cannedReply.saveShared'].permission)).toBe(false);
+    expect(can('agent', MUTATIONS['cannedReply.savePersonal'].permission)).toBe(true);
+    const theirs = new Map<string, unknown>([['cannedReply:0b9f6a8e-4a2a-4c53-9a55-0f2f0a3c8e05', { id: 'x', ownerId: 'agent-2' }]]);
+    const save = parseMutation('cannedReply.savePersonal', EXAMPLES['cannedReply.savePersonal']);
+    if (!save.ok) throw new Error('parse');
+    const refused = applyMutation(save.mutation, (e, id) => theirs.get(`${e}:${id}`), { agentId: 'agent-1', now: ticket.updatedAt });
+    expect(refused.ok === false && refused.error.code).toBe('forbidden');
+  });
+
+  it('makes a note an internal message with its mentions, allowed on a solved ticket', () => {
+    const solved = new Map<string, unknown>([['ticket:t-1', { ...ticket, status: 'solved' }]]);
+    const note = parseMutation('ticket.note', EXAMPLES['ticket.note']);
+    if (!note.ok) throw new Error('parse');
+    const applied = applyMutation(note.mutation, (e, id) => solved.get(`${e}:${id}`), { agentId: 'agent-1', now: ticket.updatedAt, mentionsIn: () => ['agent-2'] });
+    if (!applied.ok) throw new Error(applied.error.message);
+    expect(applied.rows[0]?.row).toMatchObject({ authorKind: 'note', agentId: 'agent-1', mentions: ['agent-2'], delivery: null });
   });
 
   it('refuses a name it does not know and bad arguments with the field named', () => {

@@ -391,6 +391,36 @@ CREATE INDEX upload_ledger_address ON upload_ledger(address, created_at);
   },
   {
     version: 11,
+    name: 'team: internal notes, canned replies',
+    sql: `
+-- Internal notes between agents. Kept apart from messages on purpose: nothing that reads messages
+-- (the web chat, the channels' outbox, Zendesk, bot transcripts) can ever reach a note. Synced to
+-- agents as 'message' rows with authorKind 'note'.
+CREATE TABLE notes (
+  id TEXT PRIMARY KEY,
+  ticket_id TEXT NOT NULL REFERENCES tickets(id),
+  conversation_id TEXT NOT NULL REFERENCES conversations(id),
+  agent_id TEXT NOT NULL REFERENCES agents(id),
+  text TEXT NOT NULL,
+  mentions TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT NOT NULL
+);
+CREATE INDEX notes_ticket ON notes(ticket_id, created_at);
+
+-- Canned replies: owner_id NULL = shared (admins manage them), otherwise that agent's own.
+CREATE TABLE canned_replies (
+  id TEXT PRIMARY KEY,
+  owner_id TEXT REFERENCES agents(id) ON DELETE CASCADE,
+  shortcut TEXT NOT NULL,
+  title TEXT NOT NULL,
+  texts TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX canned_replies_owner ON canned_replies(owner_id);
+`,
+  },
+  {
+    version: 12,
     name: 'reports: bot turns, hourly roll-ups, ticket timings; the misses inbox',
     sql: `
 -- What the bot did with each user message it read (one row per message): reports and the misses inbox

@@ -6,6 +6,8 @@ export interface DomainEvents {
   'ticket.updated': { ticket: Ticket; previous: Ticket; actorId: string | null };
   'message.created': { message: Message; channel: string; externalId: string };
   'message.updated': { message: Message };
+  /** An internal note: only agents hear of it (never the web chat, the channels or Zendesk). */
+  'note.created': { note: Message; ticket: Ticket };
 }
 export type DomainEventName = keyof DomainEvents;
 export type DomainEvent = { [N in DomainEventName]: { name: N; payload: DomainEvents[N] } }[DomainEventName];

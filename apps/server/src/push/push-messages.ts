@@ -30,6 +30,7 @@ const TEXTS = {
     status: (n: number, s: string) => `#${n} is now ${s}`,
     message: (n: number) => `New message on #${n}`,
     attachment: 'Sent a file',
+    mention: (n: number, who: string) => `${who} mentioned you on #${n}`,
   },
   'pt-BR': {
     created: (n: number) => `Novo ticket #${n}`,
@@ -37,6 +38,7 @@ const TEXTS = {
     status: (n: number, s: string) => `#${n} agora está ${s}`,
     message: (n: number) => `Nova mensagem em #${n}`,
     attachment: 'Enviou um arquivo',
+    mention: (n: number, who: string) => `${who} mencionou você em #${n}`,
   },
   es: {
     created: (n: number) => `Nuevo ticket #${n}`,
@@ -44,6 +46,7 @@ const TEXTS = {
     status: (n: number, s: string) => `#${n} ahora está ${s}`,
     message: (n: number) => `Nuevo mensaje en #${n}`,
     attachment: 'Envió un archivo',
+    mention: (n: number, who: string) => `${who} te mencionó en #${n}`,
   },
 } satisfies Record<PushLang, unknown>;
 
@@ -63,7 +66,7 @@ function audience(ticket: Ticket, activeAgentIds: readonly string[], exclude: st
  */
 export function planPush(
   event: DomainEvent,
-  context: { activeAgentIds: readonly string[]; ticketOf: (message: Message) => Ticket | null },
+  context: { activeAgentIds: readonly string[]; ticketOf: (message: Message) => Ticket | null; agentName?: (agentId: string) => string | undefined },
 ): PushPlan[] {
   switch (event.name) {
     case 'ticket.created': {
@@ -97,6 +100,14 @@ export function planPush(
     }
     case 'message.updated':
       return [];
+    case 'note.created': {
+      // A mention reaches the agent even when the ticket isn't theirs; the author is never told.
+      const { note, ticket } = event.payload;
+      const mentioned = (note.mentions ?? []).filter((id) => id !== note.agentId && context.activeAgentIds.includes(id));
+      if (mentioned.length === 0) return [];
+      const who = (note.agentId && context.agentName?.(note.agentId)) || '@';
+      return [{ agentIds: mentioned, render: (lang) => ({ title: TEXTS[lang].mention(ticket.number, who), body: clip(note.text), ...link(ticket) }) }];
+    }
     default:
       return exhaustiveSwitchError(event, 'domain event');
   }

@@ -18,7 +18,7 @@ export interface PushNotifierDeps {
   insecureTls: boolean;
 }
 
-const WATCHED: DomainEventName[] = ['ticket.created', 'ticket.updated', 'message.created'];
+const WATCHED: DomainEventName[] = ['ticket.created', 'ticket.updated', 'message.created', 'note.created'];
 
 /**
  * Listens to domain events (after commit) and sends Web Push notifications to the agents they
@@ -42,12 +42,11 @@ export class PushNotifier {
   }
 
   private handle(event: DomainEvent): void {
-    const activeAgentIds = this.deps.agents
-      .list()
-      .filter((a) => a.active)
-      .map((a) => a.id);
+    const agents = this.deps.agents.list();
+    const activeAgentIds = agents.filter((a) => a.active).map((a) => a.id);
     const plans = planPush(event, {
       activeAgentIds,
+      agentName: (id) => agents.find((a) => a.id === id)?.name,
       ticketOf: (message) => (message.ticketId ? this.deps.tickets.get(message.ticketId) : null),
     });
     for (const plan of plans) {

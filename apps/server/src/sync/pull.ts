@@ -13,6 +13,7 @@ export const ENTITY_PERMISSION: Record<SyncEntity, Permission> = {
   agent: 'agents.read',
   intent: 'intents.read',
   integration: 'tickets.work',
+  cannedReply: 'tickets.work',
 };
 
 export interface PullInput {

@@ -1,11 +1,19 @@
 import {
   type Agent,
+  applyMutation,
+  type CannedReply,
+  collidingReplies,
   DeskError,
   dispatchMutation,
   ErrorCode,
   mayRun,
+  type Message,
   type Mutation,
   type MutationHandlers,
+  type MutationOf,
+  REPLY_COLLISION_MESSAGE,
+  REPLY_COLLISION_RULE,
+  type RowReader,
   type Ticket,
   type TicketChange,
   type TicketFieldMutation,
@@ -30,6 +38,19 @@ export interface SyncDomain {
    * checks the reply rules itself, after the idempotency check.
    */
   reply(input: { ticketId: string; messageId: string; text: string; agentId: string }, ctx: MutatorContext): void;
+  /** Whether a message (reply, user message, note) is stored under this id. */
+  messageExists(id: string): boolean;
+  /** The ticket's stored messages (the collision check reads the replies). */
+  ticketMessages(ticketId: string): Message[];
+  /** A stored note (its retried mutation is answered with it). */
+  getNote(id: string): Message | null;
+  /** Stores a note and, after the commit, tells the agents it mentions. */
+  addNote(note: Message & { ticketId: string; agentId: string }, ctx: MutatorContext): void;
+  /** The agents `@name` in a note's text mentions (active ones, the author left out). */
+  mentionsIn(text: string, authorId: string): string[];
+  getCannedReply(id: string): CannedReply | null;
+  saveCannedReply(reply: CannedReply): void;
+  deleteCannedReply(reply: CannedReply): void;
   createContact(input: { id: string; name: string; phone?: string | null; email?: string | null; designatedAgentId?: string | null }): void;
   updateContact(
     id: string,
@@ -73,6 +94,24 @@ export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDo
     domain.changeTicket(ticket.id, ticketChangeOf(mutation, ticket), ctx.agent.id, ctx);
   }
 
+  /**
+   * Runs core's own definition of the mutation on the stored rows (the same rules the PWA ran):
+   * for notes and canned replies the shared `apply` is the whole rule.
+   */
+  function sharedOutcome(mutation: Mutation, ctx: MutatorContext, read: RowReader) {
+    const outcome = applyMutation(mutation, read, { agentId: ctx.agent.id, now: ctx.now, mentionsIn: (text) => domain.mentionsIn(text, ctx.agent.id) });
+    if (!outcome.ok) throw new DeskError(outcome.error.code as ErrorCode, outcome.error.message, outcome.error.rule ? { rule: outcome.error.rule } : {});
+    return outcome.rows;
+  }
+
+  function cannedReply(mutation: MutationOf<'cannedReply.saveShared' | 'cannedReply.savePersonal' | 'cannedReply.deleteShared' | 'cannedReply.deletePersonal'>, ctx: MutatorContext): void {
+    const stored = domain.getCannedReply(mutation.args.id);
+    for (const { row } of sharedOutcome(mutation, ctx, (entity, id) => (entity === 'cannedReply' ? (domain.getCannedReply(id) ?? undefined) : undefined))) {
+      if (row) domain.saveCannedReply(row as CannedReply);
+      else if (stored) domain.deleteCannedReply(stored);
+    }
+  }
+
   /** One handler per mutation of core's registry (the type makes a missing one a compile error). */
   const handlers: MutationHandlers<MutatorContext, void> = {
     'ticket.setStatus': changeField,
@@ -81,9 +120,28 @@ export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDo
     'ticket.addTag': changeField,
     'ticket.removeTag': changeField,
     'ticket.reply': (mutation, ctx) => {
-      ticketOrThrow(mutation.args.ticketId);
-      domain.reply({ ...mutation.args, agentId: ctx.agent.id }, ctx);
+      const { ticketId, messageId, text, seenAt, force } = mutation.args;
+      ticketOrThrow(ticketId);
+      // A reply written while another agent replied is held (rejected, kept by the PWA) unless sent anyway;
+      // a retried reply already stored is answered as before.
+      if (seenAt !== undefined && !force && !domain.messageExists(messageId) && collidingReplies(domain.ticketMessages(ticketId), ctx.agent.id, seenAt).length > 0) {
+        throw new DeskError(ErrorCode.conflict, REPLY_COLLISION_MESSAGE, { rule: REPLY_COLLISION_RULE });
+      }
+      domain.reply({ ticketId, messageId, text, agentId: ctx.agent.id }, ctx);
     },
+    'ticket.note': (mutation, ctx) => {
+      const { ticketId, messageId } = mutation.args;
+      if (domain.getNote(messageId)) return; // stored by an earlier copy of this mutation
+      if (domain.messageExists(messageId)) throw new DeskError(ErrorCode.conflict, 'This message id is already used by another message.');
+      ticketOrThrow(ticketId);
+      for (const { row } of sharedOutcome(mutation, ctx, (entity, id) => (entity === 'ticket' ? (domain.getTicket(id) ?? undefined) : undefined))) {
+        domain.addNote(row as Message & { ticketId: string; agentId: string }, ctx);
+      }
+    },
+    'cannedReply.saveShared': cannedReply,
+    'cannedReply.savePersonal': cannedReply,
+    'cannedReply.deleteShared': cannedReply,
+    'cannedReply.deletePersonal': cannedReply,
     'ticket.markRead': (mutation, ctx) => {
       const ticket = ticketOrThrow(mutation.args.ticketId);
       upsertRead.run(ticket.id, ctx.agent.id, ctx.now);

@@ -12,7 +12,7 @@ interface LogRow {
   at?: string;
 }
 
-const OTHER_ENTITIES: readonly SyncEntity[] = ['contact', 'agent', 'intent', 'integration', 'ticketRead'];
+const OTHER_ENTITIES: readonly SyncEntity[] = ['contact', 'agent', 'intent', 'integration', 'ticketRead', 'cannedReply'];
 /** The latest row of its entity, still present, visible to the agent. */
 const LATEST = `op = 'put' AND (audience IS NULL OR audience = @agent)
   AND NOT EXISTS (SELECT 1 FROM change_log d WHERE d.entity = c.entity AND d.entity_id = c.entity_id AND d.seq > c.seq)`;
@@ -77,7 +77,7 @@ export class SyncSnapshot {
         case 'message': {
           if (!allowed('message')) return empty;
           if (query.ticketId) {
-            const ids = (statement(this.db, 'SELECT id FROM messages WHERE ticket_id = ?').all(query.ticketId) as { id: string }[]).map((m) => m.id);
+            const ids = (statement(this.db, 'SELECT id FROM messages WHERE ticket_id = @id UNION ALL SELECT id FROM notes WHERE ticket_id = @id').all({ id: query.ticketId }) as { id: string }[]).map((m) => m.id);
             if (ids.length === 0) return empty;
             const rows = statement(
               this.db,

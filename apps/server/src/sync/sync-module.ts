@@ -1,4 +1,7 @@
+import { mentionedAgents } from '@desk/core';
+import { CannedRepliesRepo } from '../canned-replies/canned-replies-repo.ts';
 import type { DomainEvent } from '../events/domain-events.ts';
+import { NotesRepo } from '../notes/notes-repo.ts';
 import type { Services } from '../services.ts';
 import { SyncPull } from './pull.ts';
 import { SyncPush } from './push.ts';
@@ -14,9 +17,11 @@ import { type SyncDeps, syncRoutes } from './sync-routes.ts';
  */
 export function createSync(
   services: Services,
-  options: Pick<SyncDeps, 'heartbeatMs' | 'streamsPerAgent' | 'streamsPerAddress' | 'trackStream' | 'pokes'> = {},
+  options: Pick<SyncDeps, 'heartbeatMs' | 'streamsPerAgent' | 'streamsPerAddress' | 'trackStream' | 'pokes' | 'presence'> = {},
 ) {
-  const { db, changes, tickets, ticketService, engine, contacts, events } = services;
+  const { db, changes, tickets, ticketService, engine, contacts, events, messages, agents } = services;
+  const notes = new NotesRepo(db, changes);
+  const cannedReplies = new CannedRepliesRepo(db, changes);
   const emitAfterCommit = (list: DomainEvent[], afterCommit: (effect: () => void) => void) => afterCommit(() => events.emitAll(list));
   const domain: SyncDomain = {
     getTicket: (id) => tickets.get(id),
@@ -30,6 +35,18 @@ export function createSync(
       engine.replyInTransaction(input, list);
       emitAfterCommit(list, ctx.afterCommit);
     },
+    messageExists: (id) => messages.get(id) !== null || notes.get(id) !== null,
+    ticketMessages: (ticketId) => messages.listByTicket(ticketId),
+    getNote: (id) => notes.get(id),
+    addNote: (note, ctx) => {
+      notes.insert(note);
+      const ticket = tickets.get(note.ticketId);
+      if (ticket) emitAfterCommit([{ name: 'note.created', payload: { note, ticket } }], ctx.afterCommit);
+    },
+    mentionsIn: (text, authorId) => mentionedAgents(text, agents.list(), authorId),
+    getCannedReply: (id) => cannedReplies.get(id),
+    saveCannedReply: (reply) => cannedReplies.save(reply),
+    deleteCannedReply: (reply) => cannedReplies.delete(reply),
     createContact: (input) => void contacts.create(input),
     updateContact: (id, changesOf) => void contacts.update(id, changesOf),
     contactExists: (id) => contacts.get(id, { includeDeleted: true }) !== null,

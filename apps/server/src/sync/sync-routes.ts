@@ -5,6 +5,7 @@ import { revocationEnds, type Sessions } from '../accounts/sessions.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { createRouter } from '../http/router.ts';
 import { StreamCaps } from '../http/stream-caps.ts';
+import type { PresenceHub } from '../presence/presence-hub.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { SyncPull } from './pull.ts';
 import type { SyncPush } from './push.ts';
@@ -25,6 +26,8 @@ export interface SyncDeps {
   trackStream?: () => () => void;
   /** Where the streams hear of commits: every instance's through the fan-out bus (fanout/sync-pokes.ts); default this one's change log. */
   pokes?: Pick<ChangeFeed, 'onPoke'>;
+  /** Who is on which ticket: sent as `presence` events (never in the log), each agent's own entry left out. */
+  presence?: PresenceHub;
 }
 
 const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
@@ -75,11 +78,15 @@ const streamRoute = createRoute({
   description:
     'Each `poke` has the cursor as its event id, so a reconnecting client (Last-Event-ID) is poked at once if it missed one. ' +
     'Connect with `cursor` (and `epoch`): while what changed since the cursor is small, a poke carries it as a pull page (`from`, `page`); ' +
-    'otherwise it says `more` and the client pulls. A `heartbeat` keeps idle connections open.',
+    'otherwise it says `more` and the client pulls. A `heartbeat` keeps idle connections open. ' +
+    '`presence` (`{entries: [{agentId, name, ticketId, typing}]}`) says who else has which ticket open, at connection and on every change; it is ephemeral.',
   security,
   request: { query: StreamQuery },
   responses: { 200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'Event stream' }, 401: errors },
 });
+
+/** At most one `presence` event per stream per this many milliseconds. */
+const PRESENCE_EVENT_GAP_MS = 1000;
 
 export function syncRoutes(deps: SyncDeps) {
   const router = createRouter();
@@ -116,6 +123,17 @@ export function syncRoutes(deps: SyncDeps) {
         latest = Math.max(latest, cursor);
         wake?.();
       });
+      // Presence: the latest list for this agent, sent when it differs from the one sent before, at most
+      // one event per PRESENCE_EVENT_GAP_MS (changes in between are folded into the next one).
+      let presenceSent = '';
+      let presenceDue = deps.presence !== undefined;
+      let presenceAt = 0;
+      const presenceWait = () => Math.max(0, PRESENCE_EVENT_GAP_MS - (Date.now() - presenceAt));
+      const offPresence = deps.presence?.onChange(() => {
+        presenceDue = true;
+        wake?.();
+      });
+      const presenceData = () => JSON.stringify({ entries: deps.presence?.entries().filter((entry) => entry.agentId !== agent.id) ?? [] });
       const end = () => {
         closed = true;
         wake?.();
@@ -133,21 +151,33 @@ export function syncRoutes(deps: SyncDeps) {
             sent = Math.max(latest, poke.id);
             await stream.writeSSE({ event: 'poke', id: String(poke.id), data: poke.data });
           }
-          const woke = await new Promise<boolean>((resolve) => {
+          if (presenceDue && presenceWait() === 0) {
+            presenceDue = false;
+            const data = presenceData();
+            if (data !== presenceSent) {
+              presenceSent = data;
+              presenceAt = Date.now();
+              await stream.writeSSE({ event: 'presence', data });
+            }
+          }
+          const woke = await new Promise<'woke' | 'presence' | 'idle'>((resolve) => {
             // A poke may have come while the last write was waiting for the reader.
-            if (latest > sent || closed) return resolve(true);
-            const timer = setTimeout(() => resolve(false), heartbeatMs);
+            if (latest > sent || closed) return resolve('woke');
+            const pace = presenceDue ? presenceWait() : heartbeatMs;
+            if (presenceDue && pace === 0) return resolve('presence');
+            const timer = setTimeout(() => resolve(presenceDue ? 'presence' : 'idle'), pace);
             wake = () => {
               clearTimeout(timer);
-              resolve(true);
+              resolve('woke');
             };
           });
           wake = null;
           if (!closed && !deps.sessions.isLive(session.tokenHash)) closed = true;
-          if (!woke && !closed) await stream.writeSSE({ event: 'heartbeat', data: String(Date.now()) });
+          if (woke === 'idle' && !closed) await stream.writeSSE({ event: 'heartbeat', data: String(Date.now()) });
         }
       } finally {
         off();
+        offPresence?.();
         offRevoked();
         release();
         untrack();

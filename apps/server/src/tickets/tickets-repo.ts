@@ -21,6 +21,8 @@ interface TicketRow {
   created_at: string;
   updated_at: string;
   solved_at: string | null;
+  /** The conversation's language, where the query joins it (a single ticket's read). */
+  language?: string | null;
 }
 
 interface ListRow extends TicketRow {
@@ -67,6 +69,7 @@ function fromRow(row: TicketRow): Ticket {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     solvedAt: row.solved_at,
+    ...(row.language !== undefined && { language: row.language }),
   };
 }
 
@@ -80,7 +83,8 @@ export class TicketsRepo {
     private readonly changes: ChangeFeed,
     private readonly clock: Clock,
   ) {
-    this.byId = statement(db, 'SELECT * FROM tickets WHERE id = ?');
+    // With the conversation's language: the PWA inserts canned replies in it.
+    this.byId = statement(db, 'SELECT t.*, (SELECT language FROM conversations WHERE id = t.conversation_id) AS language FROM tickets t WHERE t.id = ?');
   }
 
   get(id: string): Ticket | null {

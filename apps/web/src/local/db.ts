@@ -1,4 +1,4 @@
-import { type Agent, type Contact, type DeskIntegration, exhaustiveSwitchError, type Intent, type Message, type MutationError, type MutationName, type SyncEntity, type Ticket, type TicketRead } from '@desk/core';
+import { type Agent, type CannedReply, type Contact, type DeskIntegration, exhaustiveSwitchError, type Intent, type Message, type MutationError, type MutationName, type SyncEntity, type Ticket, type TicketRead } from '@desk/core';
 import { Dexie, type EntityTable } from 'dexie';
 
 /**
@@ -44,6 +44,8 @@ export interface Notice {
   ticketId: string | null;
   error: MutationError;
   createdAt: string;
+  /** The refused mutation's arguments: a held reply (collision) keeps its text here until sent anyway or discarded. */
+  args?: unknown;
 }
 
 export interface MetaRow {
@@ -60,6 +62,7 @@ export interface EntityRows {
   intent: Intent;
   integration: LocalIntegration;
   ticketRead: LocalRead;
+  cannedReply: CannedReply;
 }
 
 export const ENTITY_TABLES = {
@@ -70,6 +73,7 @@ export const ENTITY_TABLES = {
   intent: 'intents',
   integration: 'integration',
   ticketRead: 'reads',
+  cannedReply: 'cannedReplies',
 } as const satisfies Record<SyncEntity, string>;
 
 export class DeskDb extends Dexie {
@@ -80,6 +84,7 @@ export class DeskDb extends Dexie {
   intents!: EntityTable<Intent, 'id'>;
   integration!: EntityTable<LocalIntegration, 'id'>;
   reads!: EntityTable<LocalRead, 'id'>;
+  cannedReplies!: EntityTable<CannedReply, 'id'>;
   outbox!: EntityTable<OutboxEntry, 'id'>;
   base!: Dexie.Table<BaseRow, [string, string]>;
   notices!: EntityTable<Notice, 'id'>;
@@ -108,7 +113,9 @@ export class DeskDb extends Dexie {
       notices: '++id, createdAt',
       meta: 'key',
     });
-    // Upgrades go here as `this.version(2).stores({...}).upgrade(tx => ...)`; never edit version 1.
+    // Upgrades go here as `this.version(n).stores({...}).upgrade(tx => ...)`; never edit an older version.
+    // Version 2: canned replies (shared and the agent's own), matched in memory: few rows.
+    this.version(2).stores({ cannedReplies: 'id, shortcut' });
   }
 
   private serverCopy: DeskDb | null = null;
@@ -145,6 +152,7 @@ export function toLocal(entity: SyncEntity, id: string, data: unknown): unknown 
     case 'ticketRead':
       return { ...(data as TicketRead), id };
     case 'message':
+    case 'cannedReply':
     case 'contact':
     case 'agent':
     case 'intent':

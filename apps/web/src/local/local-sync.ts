@@ -1,4 +1,4 @@
-import { type MutationArgsOf, type MutationName, StreamPoke } from '@desk/core';
+import { type MutationArgsOf, type MutationName, type PresenceEntry, PresenceEvent, StreamPoke } from '@desk/core';
 import { liveQuery } from 'dexie';
 import { isNetworkError } from '../api/client.ts';
 import { DeskDb, getMeta, META, type OutboxEntry } from './db.ts';
@@ -39,6 +39,8 @@ export interface LocalSyncOptions {
    * poke is followed by a pull: the protocol before issue 16, kept as the sync benchmark's baseline.
    */
   carriedChanges?: boolean;
+  /** Who else has which ticket open, from the stream's `presence` events (null: unknown, e.g. offline). */
+  onPresence?: (entries: PresenceEntry[] | null) => void;
 }
 
 /** The first eviction waits for the start-up sync; then one every few hours. */
@@ -72,7 +74,10 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
   cleanups.push(() => waiting.unsubscribe());
 
   if (channel) {
-    channel.onmessage = (event: MessageEvent<{ kind: 'status'; status: SyncStatus } | { kind: 'sync' } | { kind: 'messages' | 'ticket'; ticketId: string }>) => {
+    channel.onmessage = (
+      event: MessageEvent<{ kind: 'status'; status: SyncStatus } | { kind: 'sync' } | { kind: 'messages' | 'ticket'; ticketId: string } | { kind: 'presence'; entries: PresenceEntry[] | null }>,
+    ) => {
+      if (event.data.kind === 'presence' && !leader) options.onPresence?.(event.data.entries);
       if (event.data.kind === 'messages' && leader) engine.ensureMessages(event.data.ticketId);
       if (event.data.kind === 'ticket' && leader) engine.ensureTicket(event.data.ticketId);
       if (event.data.kind === 'status' && !leader) status.set({ syncing: event.data.status.syncing, online: event.data.status.online, error: event.data.status.error });
@@ -85,7 +90,15 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
     status.set({ online: true });
     if (leader) engine.requestSync();
   };
-  const offline = () => status.set({ online: false });
+  // Presence: the leader's stream hears it and tells the other tabs; nothing is shown while offline.
+  const presence = (entries: PresenceEntry[] | null) => {
+    options.onPresence?.(entries);
+    channel?.postMessage({ kind: 'presence', entries });
+  };
+  const offline = () => {
+    status.set({ online: false });
+    options.onPresence?.(null);
+  };
   window.addEventListener('online', online);
   window.addEventListener('offline', offline);
   cleanups.push(() => {
@@ -128,6 +141,11 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
         if (!parsed.success) engine.requestSync();
         else engine.offer(options.carriedChanges === false ? { cursor: parsed.data.cursor, more: true } : parsed.data);
       });
+      stream.addEventListener('presence', (event) => {
+        const data = (event as MessageEvent<string>).data;
+        const parsed = PresenceEvent.safeParse(data ? JSON.parse(data) : null);
+        if (parsed.success) presence(navigator.onLine ? parsed.data.entries : null);
+      });
       stream.addEventListener('open', () => {
         streamOpen = true;
         status.set({ online: true });
@@ -135,6 +153,7 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
       });
       stream.addEventListener('error', () => {
         streamOpen = false;
+        presence(null);
       });
     });
     engine.requestSync();
@@ -153,6 +172,7 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
       pending.unsubscribe();
       closed = true;
       stream?.close();
+      presence(null);
       engine.stop();
       leader = false;
     };

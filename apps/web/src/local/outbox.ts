@@ -1,4 +1,4 @@
-import { type Mutation, type MutationArgsOf, type MutationError, type MutationName, type MutationResult, parseMutation, type PullResponse, type SyncEntity, ticketIdOf } from '@desk/core';
+import { mentionedAgents, type Mutation, type MutationArgsOf, type MutationError, type MutationName, type MutationResult, parseMutation, type PullResponse, type SyncEntity, ticketIdOf } from '@desk/core';
 import { type Applied, applyMutation, type Key, keyString, keysOf, readsOf } from './apply.ts';
 import { type BaseRow, type DeskDb, getMeta, META, type OutboxEntry, setMeta, tableOf, toLocal } from './db.ts';
 
@@ -10,7 +10,7 @@ import { type BaseRow, type DeskDb, getMeta, META, type OutboxEntry, setMeta, ta
  */
 
 function syncTables(db: DeskDb) {
-  return [db.tickets, db.messages, db.contacts, db.agents, db.intents, db.integration, db.reads, db.outbox, db.base, db.notices, db.meta];
+  return [db.tickets, db.messages, db.contacts, db.agents, db.intents, db.integration, db.reads, db.cannedReplies, db.outbox, db.base, db.notices, db.meta];
 }
 
 /** `alone`: the new outbox entry, when no other entry was waiting to be pushed (it can go out at once, by itself). */
@@ -53,6 +53,8 @@ export async function mutate<N extends MutationName>(db: DeskDb, agentId: string
       agentId,
       now,
       isActiveAgent: (id) => activeAgents.size === 0 || activeAgents.has(id),
+      // A note's `@name`s, shown at once; the server works them out again from its own team list.
+      mentionsIn: (text) => mentionedAgents(text, agents, agentId),
     });
     if (!applied.ok) return applied;
     const writes: Promise<unknown>[] = [];
@@ -219,6 +221,7 @@ export async function applyPushResults(db: DeskDb, agentId: string, results: rea
         ticketId: mutation ? ticketIdOf(mutation) : null,
         error: result.error ?? { code: 'rejected', message: 'The server refused this change.' },
         createdAt: now,
+        args: entry.args,
       });
     }
     await rebase(db, agentId, dirty.values());
@@ -233,7 +236,7 @@ export async function applyPushResults(db: DeskDb, agentId: string, results: rea
 export async function resetLocal(db: DeskDb, agentId: string, options: { newClientId?: string } = {}): Promise<void> {
   await db.transaction('rw', syncTables(db), async () => {
     const pending = await db.outbox.orderBy('id').toArray();
-    await Promise.all([db.tickets, db.messages, db.contacts, db.agents, db.intents, db.integration, db.reads, db.base].map((t) => t.clear()));
+    await Promise.all([db.tickets, db.messages, db.contacts, db.agents, db.intents, db.integration, db.reads, db.cannedReplies, db.base].map((t) => t.clear()));
     await setMeta(db, META.cursor, 0);
     await db.meta.delete(META.epoch);
     if (options.newClientId) {

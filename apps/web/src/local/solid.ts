@@ -1,6 +1,7 @@
 import { liveQuery } from 'dexie';
 import { type Accessor, createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
 import { currentUser } from '../auth/session.ts';
+import { setPresence } from '../presence/presence-store.ts';
 import { type LocalSync, startLocalSync } from './local-sync.ts';
 import { observedTransport, onPulledPage } from './pull-observer.ts';
 import { indexPulled, searchDbFor } from './search-index.ts';
@@ -33,7 +34,7 @@ const root = createRoot(() => {
     if (!agentId || typeof window === 'undefined') return;
     // Pulled pages pass through `onPulledPage` listeners (alerts, search) before they are applied.
     const transport = BEFORE_ISSUE_16 ? { pull: httpTransport.pull, push: httpTransport.push } : httpTransport;
-    const local: LocalSync = startLocalSync(agentId, { transport: observedTransport(transport, () => ({ db: local.db, agentId })), carriedChanges: !BEFORE_ISSUE_16 });
+    const local: LocalSync = startLocalSync(agentId, { transport: observedTransport(transport, () => ({ db: local.db, agentId })), carriedChanges: !BEFORE_ISSUE_16, onPresence: setPresence });
     const off = local.status.subscribe(setStatus);
     setSync(local);
     onCleanup(() => {

@@ -18,6 +18,7 @@ export const NAV_PATHS: Record<NavItemId, string> = {
   reports: '/reports',
   misses: '/misses',
   team: '/team',
+  replies: '/replies',
   settings: '/settings',
 };
 

@@ -26,6 +26,7 @@ const PATHS: Record<NavItemId, JSX.Element> = {
       <path d="M2 20c0-3.5 3-5.5 7-5.5s7 2 7 5.5M16 14.5c3 0 6 1.5 6 4.5" />
     </>
   ),
+  replies: <path d="M4 5h16v11H9l-5 4zM8 9h8M8 12h5" />,
   settings: (
     <>
       <path d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0" />

@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'reports.read': ['agent', 'admin'],
   /** The misses inbox holds end users' messages: admins only, like the conversation view it links to. */
   'misses.manage': ['admin'],
+  'cannedReplies.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -32,6 +33,7 @@ export const NAV_ITEMS = [
   { id: 'reports', permission: 'reports.read' },
   { id: 'misses', permission: 'misses.manage' },
   { id: 'team', permission: 'agents.manage' },
+  { id: 'replies', permission: 'tickets.work' },
   { id: 'settings', permission: 'tickets.work' },
 ] as const satisfies readonly { id: string; permission: Permission }[];
 export type NavItemId = (typeof NAV_ITEMS)[number]['id'];

@@ -23,7 +23,8 @@ export const Attachment = z.object({
 });
 export type Attachment = z.infer<typeof Attachment>;
 
-export const AUTHOR_KINDS = ['user', 'bot', 'agent', 'system'] as const;
+/** `note`: an internal note between agents, never shown to the end user (see team/notes.ts). */
+export const AUTHOR_KINDS = ['user', 'bot', 'agent', 'system', 'note'] as const;
 export const AuthorKind = z.enum(AUTHOR_KINDS);
 export type AuthorKind = z.infer<typeof AuthorKind>;
 
@@ -54,6 +55,8 @@ export const Message = z.object({
   createdAt: z.string(),
   /** The choices a bot message offers (see QuickReply); absent on all other messages. */
   quickReplies: z.array(QuickReply).optional(),
+  /** The agents an internal note mentions (`@name`); absent on all other messages. */
+  mentions: z.array(z.string()).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -7,6 +7,8 @@ import { TicketPriority } from '../tickets/priority.ts';
 import { addTag, applyTicketChange, checkReply, removeTag, type TicketChange, type TicketState } from '../tickets/rules.ts';
 import { TicketStatus } from '../tickets/status.ts';
 import type { Ticket } from '../tickets/ticket.ts';
+import { type CannedReply, CannedReplyInput } from '../team/canned-reply.ts';
+import { noteMessage } from '../team/notes.ts';
 import { type MutationError, type SyncEntity, type TicketRead, ticketReadId } from './protocol.ts';
 
 /**
@@ -28,6 +30,8 @@ export interface MutationContext {
   now: string;
   /** Active agents, for the assignee rule; omitted on replay. */
   isActiveAgent?: (agentId: string) => boolean;
+  /** The agents a note's `@name` mentions (the PWA and the server each know the team); none when omitted. */
+  mentionsIn?: (text: string) => string[];
 }
 export type RowWrite = { entity: SyncEntity; id: string; row: unknown };
 export type MutationOutcome = { ok: true; rows: RowWrite[] } | { ok: false; error: MutationError };
@@ -91,6 +95,32 @@ export function replyMessage(args: { ticketId: string; messageId: string; text: 
   };
 }
 
+const replyText = z.string().trim().min(1, 'Write a reply.').max(MESSAGE_TEXT_MAX);
+
+const CannedSaveArgs = CannedReplyInput.extend({ id: z.uuid() });
+const forbidden = (message: string): MutationOutcome => ({ ok: false, error: { code: ErrorCode.forbidden, message } });
+
+/** A canned reply saved by `ctx.agentId`: shared (`ownerId` null) or that agent's own. */
+function savedCannedReply(args: z.output<typeof CannedSaveArgs>, ownerId: string | null, now: string): CannedReply {
+  return { id: args.id, ownerId, shortcut: args.shortcut, title: args.title, texts: args.texts, updatedAt: now };
+}
+
+/** Saving or deleting a canned reply: shared ones by admins (the permission), personal ones by their owner only. */
+function cannedReplyMutation<S extends z.ZodType<{ id: string }>>(args: S, scope: 'shared' | 'personal', change: (a: z.output<S>, owner: string | null, now: string) => CannedReply | null) {
+  return define({
+    args,
+    permission: scope === 'shared' ? 'cannedReplies.manage' : 'tickets.work',
+    writes: (a) => [['cannedReply', a.id]],
+    reads: () => [],
+    apply(a, read, ctx) {
+      const stored = read('cannedReply', a.id) as CannedReply | undefined;
+      const owner = scope === 'shared' ? null : ctx.agentId;
+      if (stored && stored.ownerId !== owner) return forbidden(scope === 'shared' ? 'This is a personal canned reply.' : 'This canned reply is not yours.');
+      return { ok: true, rows: [{ entity: 'cannedReply', id: a.id, row: change(a, owner, ctx.now) }] };
+    },
+  });
+}
+
 const ContactCreateArgs = ContactInput.extend({ id: z.uuid() });
 const ContactUpdateArgs = ContactPatch.extend({ id: z.string().min(1) });
 
@@ -125,7 +155,18 @@ export const MUTATIONS = {
   'ticket.addTag': ticketField(z.object({ ticketId, tag }), (a, ticket) => ({ tags: addTag(ticket.tags, a.tag) })),
   'ticket.removeTag': ticketField(z.object({ ticketId, tag }), (a, ticket) => ({ tags: removeTag(ticket.tags, a.tag) })),
   'ticket.reply': define({
-    args: z.object({ ticketId, messageId: z.uuid(), text: z.string().trim().min(1, 'Write a reply.').max(MESSAGE_TEXT_MAX) }),
+    args: z.object({
+      ticketId,
+      messageId: z.uuid(),
+      text: replyText,
+      /**
+       * Collision check (team/collision.ts): the newest reply by another agent the ticket had when the
+       * agent opened it (null: none). The server holds the reply when another agent replied since,
+       * unless `force` (the agent chose "send anyway"). Absent: no check (API clients, older PWAs).
+       */
+      seenAt: z.string().max(40).nullable().optional(),
+      force: z.boolean().optional(),
+    }),
     permission: 'tickets.work',
     writes: (a) => [['message', a.messageId]],
     reads: (a) => [['ticket', a.ticketId]],
@@ -141,6 +182,25 @@ export const MUTATIONS = {
       return { ok: true, rows: [{ entity: 'message', id: message.id, row: message }] };
     },
   }),
+  'ticket.note': define({
+    args: z.object({ ticketId, messageId: z.uuid(), text: z.string().trim().min(1, 'Write a note.').max(MESSAGE_TEXT_MAX) }),
+    permission: 'tickets.work',
+    writes: (a) => [['message', a.messageId]],
+    reads: (a) => [['ticket', a.ticketId]],
+    apply(a, read, ctx) {
+      const stored = read('message', a.messageId) as Message | undefined;
+      if (stored) return { ok: true, rows: [{ entity: 'message', id: stored.id, row: stored }] };
+      const ticket = read('ticket', a.ticketId) as Ticket | undefined;
+      if (!ticket) return missing('This ticket');
+      // Notes are for agents only, so they are allowed on a solved ticket too.
+      const note = noteMessage(a, ticket, ctx.agentId, ctx.mentionsIn?.(a.text) ?? [], ctx.now);
+      return { ok: true, rows: [{ entity: 'message', id: note.id, row: note }] };
+    },
+  }),
+  'cannedReply.saveShared': cannedReplyMutation(CannedSaveArgs, 'shared', savedCannedReply),
+  'cannedReply.savePersonal': cannedReplyMutation(CannedSaveArgs, 'personal', savedCannedReply),
+  'cannedReply.deleteShared': cannedReplyMutation(z.object({ id: z.string().min(1) }), 'shared', () => null),
+  'cannedReply.deletePersonal': cannedReplyMutation(z.object({ id: z.string().min(1) }), 'personal', () => null),
   'ticket.markRead': define({
     args: z.object({ ticketId }),
     permission: 'tickets.work',

@@ -11,8 +11,8 @@ import { z } from 'zod';
  *   restored database) or a cursor the server can no longer serve answers 409 `reset_required`.
  */
 
-/** Synced entity kinds. `ticketRead` rows are visible only to the agent they belong to. */
-export const SYNC_ENTITIES = ['ticket', 'message', 'contact', 'agent', 'intent', 'integration', 'ticketRead'] as const;
+/** Synced entity kinds. `ticketRead` rows and personal `cannedReply` rows are visible only to the agent they belong to. */
+export const SYNC_ENTITIES = ['ticket', 'message', 'contact', 'agent', 'intent', 'integration', 'ticketRead', 'cannedReply'] as const;
 export const SyncEntity = z.enum(SYNC_ENTITIES);
 export type SyncEntity = z.infer<typeof SyncEntity>;
 

@@ -20,6 +20,8 @@ export const Ticket = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   solvedAt: z.string().nullable(),
+  /** The language the user writes in, as the bot detected it ('pt', 'es', 'en'); absent or null when unknown. */
+  language: z.string().nullable().optional(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 

@@ -22,7 +22,7 @@ import type { InboxIntake } from '../../inbox/inbox-intake.ts';
 import type { UploadQuota } from '../../media/upload-quota.ts';
 import { receiveMultipart } from './multipart-upload.ts';
 import type { WebchatInboxEvent } from './webchat-inbox.ts';
-import { acceptedWebchatMessage, toWebchatMessage } from './webchat-view.ts';
+import { acceptedWebchatMessage, toWebchatMessage, toWebchatMessages } from './webchat-view.ts';
 import type { WebchatVisitors } from './webchat-visitors.ts';
 import type { WebchatPokes } from '../../fanout/webchat-pokes.ts';
 
@@ -290,7 +290,7 @@ export function webchatRoutes(deps: WebchatDeps) {
     const conversation = deps.conversations.findByIdentity('webchat', visitorId);
     if (!conversation) throw notFound('No conversation for this visitor.');
     const names = agentNames();
-    const messages = deps.messages.listByConversation(conversation.id).map((m) => toWebchatMessage(m, names));
+    const messages = toWebchatMessages(deps.messages.listByConversation(conversation.id), names);
     return c.json({ messages }, 200);
   });
 
@@ -310,7 +310,10 @@ export function webchatRoutes(deps: WebchatDeps) {
       const push = (message: Message, first = false) => {
         if (queued.has(message.id)) return;
         queued.add(message.id);
-        const data = JSON.stringify(toWebchatMessage(message, names));
+        // An internal note never reaches the visitor (toWebchatMessage answers null for it).
+        const view = toWebchatMessage(message, names);
+        if (!view) return;
+        const data = JSON.stringify(view);
         if (first) queue.unshift(data);
         else queue.push(data);
         wake?.();

@@ -62,6 +62,8 @@ function ToastText(props: { summary: AlertSummary; agentName: (id: string | null
         return event.assigneeId ? t('alerts.assigned', { number, name: props.agentName(event.assigneeId) }) : t('alerts.unassigned', { number });
       case 'status':
         return t('alerts.status', { number, status: t(`status.${event.status}`) });
+      case 'mention':
+        return t('alerts.mention', { number, name: props.agentName(event.authorId), text: event.text.slice(0, 120) });
       default:
         return exhaustiveSwitchError(event, 'alert event');
     }

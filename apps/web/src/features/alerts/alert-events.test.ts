@@ -38,6 +38,16 @@ const put = (entity: SyncChange['entity'], data: { id: string }): SyncChange => 
 const none = { tickets: new Map(), messages: new Set<string>() };
 
 describe('detectAlerts', () => {
+  it('alerts the agent a colleague’s note mentions, on a ticket not theirs; other notes stay quiet', () => {
+    const before = { tickets: new Map([['t1', ticket({ assigneeId: 'someone-else' })]]), messages: new Set<string>() };
+    const mention = put('message', message({ id: 'n1', authorKind: 'note', agentId: 'bruno', text: '@ana look', mentions: ['ana'] }));
+    const quiet = put('message', message({ id: 'n2', authorKind: 'note', agentId: 'bruno', text: 'just a note', mentions: [] }));
+    const own = put('message', message({ id: 'n3', authorKind: 'note', agentId: 'ana', text: 'me @ana', mentions: ['ana'] }));
+    expect(detectAlerts([mention, quiet, own], before, 'ana')).toEqual([
+      { kind: 'mention', ticketId: 't1', number: 42, authorId: 'bruno', text: '@ana look', at: '2026-01-01T10:01:00Z' },
+    ]);
+  });
+
   it('a ticket the device did not have is new; its messages come with it', () => {
     const changes = [put('ticket', ticket()), put('message', message())];
     expect(idsToCompare(changes)).toEqual({ tickets: ['t1'], messages: ['m1'] });

@@ -10,7 +10,9 @@ export type AlertEvent =
   | { kind: 'created'; ticketId: string; number: number; subject: string; at: string }
   | { kind: 'message'; ticketId: string; number: number | null; author: 'user' | 'agent'; text: string; at: string }
   | { kind: 'assigned'; ticketId: string; number: number; assigneeId: string | null; at: string }
-  | { kind: 'status'; ticketId: string; number: number; status: TicketStatus; at: string };
+  | { kind: 'status'; ticketId: string; number: number; status: TicketStatus; at: string }
+  /** A colleague's internal note mentions this agent (on any ticket, theirs or not). */
+  | { kind: 'mention'; ticketId: string; number: number | null; authorId: string | null; text: string; at: string };
 
 export interface BeforePage {
   /** The tickets of the page as the device showed them (undefined: not on the device). */
@@ -62,6 +64,12 @@ export function detectAlerts(changes: readonly SyncChange[], before: BeforePage,
     } else if (change.entity === 'message') {
       const message = change.data as Message;
       if (!message.ticketId || before.messages.has(message.id)) continue;
+      if (message.authorKind === 'note') {
+        if (message.agentId !== me && message.mentions?.includes(me)) {
+          events.push({ kind: 'mention', ticketId: message.ticketId, number: numbers.get(message.ticketId) ?? null, authorId: message.agentId, text: message.text, at: message.createdAt });
+        }
+        continue;
+      }
       const fromUser = message.authorKind === 'user';
       const fromColleague = message.authorKind === 'agent' && message.agentId !== me;
       if (!fromUser && !fromColleague) continue;

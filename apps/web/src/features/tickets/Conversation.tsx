@@ -12,7 +12,8 @@ function MessageItem(props: { message: Message; pending: boolean; contact: Conta
     switch (kind) {
       case 'user':
         return props.contact?.name ?? t('author.user');
-      case 'agent': {
+      case 'agent':
+      case 'note': {
         const name = props.agents.find((a) => a.id === m().agentId)?.name;
         return name ?? t('author.agent');
       }
@@ -27,8 +28,11 @@ function MessageItem(props: { message: Message; pending: boolean; contact: Conta
     <li class={`message message-${m().authorKind}`} data-author={m().authorKind} data-pending={props.pending ? 'true' : undefined} data-message-id={m().id}>
       <p class="message-meta">
         <span class="author">
+          <Show when={m().authorKind === 'note'}>
+            <LockIcon />
+          </Show>
           <span class="author-kind">{t(`author.${m().authorKind}`)}</span>
-          <Show when={m().authorKind === 'user' || m().authorKind === 'agent'}>
+          <Show when={m().authorKind === 'user' || m().authorKind === 'agent' || m().authorKind === 'note'}>
             {' · '}
             {author()}
           </Show>
@@ -51,6 +55,16 @@ function MessageItem(props: { message: Message; pending: boolean; contact: Conta
         )}
       </Show>
     </li>
+  );
+}
+
+/** The lock beside an internal note's label (the label itself says "Internal note"). */
+function LockIcon() {
+  return (
+    <svg class="note-lock" viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
+      <rect x="5" y="11" width="14" height="10" rx="2" />
+      <path d="M8 11V8a4 4 0 0 1 8 0v3" />
+    </svg>
   );
 }
 

@@ -1,5 +1,7 @@
+import { initialsOf } from '@desk/core';
 import { For, Show } from 'solid-js';
 import { language, t } from '../../i18n/index.ts';
+import { openTickets } from '../../presence/presence-store.ts';
 import { preview, relativeTime, subjectParts } from './format.ts';
 import type { RowData } from './list-data.ts';
 import { isUnread } from './unread.ts';
@@ -19,6 +21,7 @@ export function TicketRow(props: {
   const unread = () => isUnread(props.row.read, props.row.othersAt);
   const requester = () => props.row.contact?.name ?? '';
   const subject = () => subjectParts(ticket().subject, props.row.intentName);
+  const openBy = () => openTickets().get(ticket().id) ?? [];
   return (
     <a
       class="ticket-row"
@@ -39,6 +42,12 @@ export function TicketRow(props: {
           <span class="unread-dot" role="img" aria-label={t('ws.unread')} />
         </Show>
         <span class="ticket-number">#{ticket().number}</span>
+        <Show when={openBy().length > 0}>
+          <span class="presence-marker" role="img" aria-label={t('presence.openBy', { names: openBy().map((e) => e.name).join(', ') })} data-testid="presence-marker">
+            {initialsOf(openBy()[0]?.name ?? '')}
+            {openBy().length > 1 ? `+${openBy().length - 1}` : ''}
+          </span>
+        </Show>
         <span class="ticket-subject">
           <Show when={subject().prefix}>
             <span class="subject-prefix">{subject().prefix} — </span>

@@ -1,7 +1,11 @@
-import type { MutationArgsOf, MutationName } from '@desk/core';
-import { createEffect, createMemo, createSignal, Show } from 'solid-js';
+import { cannedLanguageOf, collidingReplies, type MutationArgsOf, type MutationName, replySeenAt } from '@desk/core';
+import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
-import { t } from '../../i18n/index.ts';
+import { language, t } from '../../i18n/index.ts';
+import { presenceReporter } from '../../presence/presence-reporter.ts';
+import { cannedReplies } from '../../local/team-data.ts';
+import { HeldReplies } from './HeldReplies.tsx';
+import { PresenceBar } from './PresenceBar.tsx';
 import type { LocalTicket } from '../../local/index.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
 import { otherTicketsOf, pendingOnTicket, readTicketBundle, type TicketBundle, ticketById } from '../../local/ticket-data.ts';
@@ -65,6 +69,25 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     const id = props.ticketId;
     return sync ? () => pendingOnTicket(sync.db, id) : null;
   }, []);
+
+  // Collision: the newest reply by another agent when this agent opened the ticket. A reply sent
+  // after others replied since asks "send anyway?" (and the server holds one that was offline).
+  const [seenAt, setSeenAt] = createSignal<{ ticketId: string; at: string | null } | null>(null);
+  createEffect(() => {
+    const id = props.ticketId;
+    if (live() === undefined || seenAt()?.ticketId === id) return;
+    setSeenAt({ ticketId: id, at: replySeenAt(messages(), me()) });
+  });
+  const seen = () => (seenAt()?.ticketId === props.ticketId ? (seenAt()?.at ?? null) : null);
+  const acknowledge = () => setSeenAt({ ticketId: props.ticketId, at: replySeenAt(messages(), me()) });
+  const collisions = createMemo(() => (seenAt()?.ticketId === props.ticketId ? collidingReplies(messages(), me(), seen()) : []));
+  const canned = useLiveQuery(() => {
+    const sync = localSync();
+    return sync ? () => cannedReplies(sync.db) : null;
+  }, []);
+  // Presence: this tab tells the server which ticket it shows; leaving it says so.
+  createEffect(() => presenceReporter.view(props.ticketId));
+  onCleanup(() => presenceReporter.view(null));
 
   async function act<N extends MutationName>(name: N, args: MutationArgsOf<N>): Promise<boolean> {
     const sync = localSync();
@@ -138,6 +161,8 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
               {error()}
             </p>
           </Show>
+          <PresenceBar ticketId={current().id} />
+          <HeldReplies ticketId={current().id} />
           <Show when={!current().assigneeId}>
             <p class="unassigned-banner">
               <strong>{t('ws.unassignedNotice')}</strong>
@@ -156,7 +181,26 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
             </Show>
             <div class="view-thread">
               <Conversation messages={messages()} handoffAt={current().createdAt} pendingIds={pendingIds()} contact={contact()} agents={agents()} />
-              <Composer status={current().status} onSend={(text) => act('ticket.reply', { ticketId: current().id, messageId: crypto.randomUUID(), text })} />
+              <Composer
+                status={current().status}
+                onSend={async (text, { force }) => {
+                  const sent = await act('ticket.reply', { ticketId: current().id, messageId: crypto.randomUUID(), text, seenAt: seen(), ...(force && { force: true }) });
+                  if (sent) {
+                    presenceReporter.sent();
+                    if (force) acknowledge();
+                  }
+                  return sent;
+                }}
+                onNote={(text) => act('ticket.note', { ticketId: current().id, messageId: crypto.randomUUID(), text })}
+                collisions={collisions()}
+                onAcknowledge={acknowledge}
+                agentName={(id) => agents().find((a) => a.id === id)?.name ?? t('author.agent')}
+                cannedReplies={canned()}
+                cannedLanguage={cannedLanguageOf(current().language)}
+                fallbackLanguage={language()}
+                placeholders={{ userName: contact()?.name ?? '', agentName: agents().find((a) => a.id === me())?.name ?? currentUser()?.name ?? '', ticketNumber: current().number }}
+                onTyping={() => presenceReporter.typed()}
+              />
             </div>
           </div>
         </article>
