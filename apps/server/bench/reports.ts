@@ -197,8 +197,8 @@ if (process.env.EXPLAIN) {
     ['counters', 'SELECT metric, day, channel, SUM(value) FROM report_daily WHERE day >= ? AND day <= ? GROUP BY metric, day, channel', [from.slice(0, 10), to.slice(0, 10)]],
     ['conversations', 'SELECT COUNT(*), SUM(handled_alone) FROM report_conversations WHERE started_at >= ? AND started_at < ?', [from, to]],
     ['created count', 'SELECT COUNT(*) FROM report_tickets WHERE created_at >= ? AND created_at < ?', [from, to]],
-    ['first resp. p90', 'SELECT first_response_seconds FROM report_tickets WHERE created_at >= ? AND created_at < ? AND first_response_seconds IS NOT NULL ORDER BY first_response_seconds LIMIT 1 OFFSET 20000', [from, to]],
-    ['solved by', 'SELECT solved_by, COUNT(*) FROM report_tickets WHERE solved_at >= ? AND solved_at < ? GROUP BY solved_by', [from, to]],
+    ['first responses', 'SELECT first_response_agent_id, first_response_seconds FROM report_tickets WHERE created_at >= ? AND created_at < ? AND first_response_seconds IS NOT NULL', [from, to]],
+    ['resolutions', 'SELECT solved_by, resolution_seconds FROM report_tickets WHERE solved_at >= ? AND solved_at < ?', [from, to]],
     ['backlog now', "SELECT status, COUNT(*) FROM tickets WHERE status IN ('new','open','pending','on-hold') GROUP BY status", []],
   ] as const) {
     const stmt = db.prepare(sql);

@@ -151,7 +151,7 @@ export function isTimeZone(zone: string): boolean {
 }
 
 /** Median and p90 (nearest rank) of values sorted ascending. */
-export function percentiles(sorted: readonly number[]): DurationFigures {
+export function percentiles(sorted: ArrayLike<number>): DurationFigures {
   if (sorted.length === 0) return { median: null, p90: null, count: 0 };
   const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number;
   return { median: rank(0.5), p90: rank(0.9), count: sorted.length };

@@ -20,7 +20,7 @@ export function DataTable(props: {
   return (
     <div class="report-table">
       {/* Scrolls sideways on a phone: focusable, so keyboard users can scroll it too. */}
-      <div class="table-wrap" tabindex="0" role="region" aria-label={props.caption}>
+      <section class="table-wrap" tabindex="0" aria-label={props.caption}>
         <table class="data-table" id={props.id}>
           <caption>{props.caption}</caption>
           <thead>
@@ -38,7 +38,7 @@ export function DataTable(props: {
             </For>
           </tbody>
         </table>
-      </div>
+      </section>
       <button
         type="button"
         class="button small"
