@@ -18,6 +18,7 @@ export default defineConfig({
       'test/request-security.test.ts',
       'test/sessions-security.test.ts',
       'test/team-notes.test.ts',
+      'test/reports.test.ts',
       'test/sync/sync.test.ts',
       'test/sync/push-batch.test.ts',
       'test/sync/snapshot.test.ts',

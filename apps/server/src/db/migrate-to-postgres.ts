@@ -36,6 +36,12 @@ export const COPIED_TABLES = [
   'webchat_visitors',
   'upload_ledger',
   'login_failures',
+  'bot_turns',
+  'report_hourly',
+  'report_daily',
+  'report_conversations',
+  'report_tickets',
+  'bot_misses',
 ] as const satisfies readonly (keyof DB)[];
 
 /** Tables whose numbers come from a sequence on PostgreSQL: it continues after the copied rows. */

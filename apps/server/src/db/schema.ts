@@ -35,6 +35,12 @@ export interface DB {
   upload_ledger: UploadLedgerTable;
   notes: NotesTable;
   canned_replies: CannedRepliesTable;
+  bot_turns: BotTurnsTable;
+  report_hourly: ReportCountersTable & { hour: string };
+  report_daily: ReportCountersTable & { day: string };
+  report_conversations: ReportConversationsTable;
+  report_tickets: ReportTicketsTable;
+  bot_misses: BotMissesTable;
   job_leases: JobLeasesTable;
   login_failures: LoginFailuresTable;
 }
@@ -342,4 +348,61 @@ export interface CannedRepliesTable {
   title: string;
   texts: string;
   updated_at: string;
+}
+
+/** Reports (reports/): what the bot did with each user message. */
+export interface BotTurnsTable {
+  message_id: string;
+  conversation_id: string;
+  channel: string;
+  language: string | null;
+  kind: string;
+  intent_id: string | null;
+  chosen: number;
+  hand_off: string | null;
+  created_at: string;
+}
+
+/** Report counters per hour (`hour`) or local day (`day`), metric, channel and intent. */
+export interface ReportCountersTable {
+  metric: string;
+  channel: string;
+  intent_id: string;
+  value: number;
+}
+
+export interface ReportConversationsTable {
+  conversation_id: string;
+  channel: string;
+  intent_id: string;
+  started_at: string;
+  last_answer_at: string | null;
+  handed_off_at: string | null;
+  handled_alone: number;
+}
+
+export interface ReportTicketsTable {
+  ticket_id: string;
+  channel: string;
+  intent_id: string;
+  created_at: string;
+  first_response_at: string | null;
+  first_response_seconds: number | null;
+  first_response_agent_id: string | null;
+  solved_at: string | null;
+  resolution_seconds: number | null;
+  solved_by: string | null;
+}
+
+/** The misses inbox: user messages the bot did not understand. */
+export interface BotMissesTable {
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  channel: string;
+  language: string | null;
+  text: string;
+  reason: 'fallback' | 'unanswered_ask' | 'asked_person';
+  created_at: string;
+  resolved_at: string | null;
 }

@@ -1,0 +1,66 @@
+import type { Channel, MissEntry, MissReason } from '@desk/core';
+import type { Db } from '../db/database.ts';
+import { rawAll, rawGet, rawRun } from '../db/raw-sql.ts';
+
+/** How many open misses the inbox groups at once (the newest). */
+export const MISSES_SHOWN = 2000;
+
+interface MissRow {
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  ticket_id: string | null;
+  text: string;
+  language: string | null;
+  channel: Channel;
+  reason: MissReason;
+  created_at: string;
+}
+
+const toEntry = (r: MissRow): MissEntry => ({
+  id: r.id,
+  messageId: r.message_id,
+  conversationId: r.conversation_id,
+  ticketId: r.ticket_id,
+  text: r.text,
+  language: r.language,
+  channel: r.channel,
+  reason: r.reason,
+  createdAt: r.created_at,
+});
+
+/** The misses inbox's rows (written by the report recorder as the bot misses). */
+export class MissesRepo {
+  constructor(private readonly db: Db) {}
+
+  async open(limit = MISSES_SHOWN): Promise<{ entries: MissEntry[]; total: number }> {
+    const rows = (await rawAll(
+      this.db,
+      `SELECT b.id, b.message_id, b.conversation_id, b.text, b.language, b.channel, b.reason, b.created_at,
+              (SELECT t.id FROM tickets t WHERE t.conversation_id = b.conversation_id ORDER BY t.created_at DESC LIMIT 1) AS ticket_id
+         FROM bot_misses b WHERE b.resolved_at IS NULL ORDER BY b.created_at DESC LIMIT ?`, limit)) as MissRow[];
+    const { total } = (await rawGet(this.db, 'SELECT COUNT(*) AS total FROM bot_misses WHERE resolved_at IS NULL')) as { total: number };
+    return { entries: rows.map(toEntry), total: Number(total) };
+  }
+
+  /** The open entries among `ids` (texts to add as phrases). */
+  async openTexts(ids: readonly string[]): Promise<{ id: string; text: string }[]> {
+    const found: { id: string; text: string }[] = [];
+    for (const id of ids) {
+      const row = await rawGet<{ id: string; text: string }>(this.db, 'SELECT id, text FROM bot_misses WHERE id = ? AND resolved_at IS NULL', id);
+      if (row) found.push(row);
+    }
+    return found;
+  }
+
+  async resolve(ids: readonly string[], now: string): Promise<number> {
+    let resolved = 0;
+    for (const id of ids) resolved += (await rawRun(this.db, 'UPDATE bot_misses SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL', now, id)).changes;
+    return resolved;
+  }
+
+  /** Deletes entries older than `before` (the retention setting). */
+  async deleteOlderThan(before: string): Promise<number> {
+    return (await rawRun(this.db, 'DELETE FROM bot_misses WHERE created_at < ?', before)).changes;
+  }
+}
