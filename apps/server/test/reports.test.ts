@@ -158,7 +158,7 @@ describe('the misses inbox', () => {
     await say(1, 'my parcel never arrived');
     await say(2, 'zxqv wqzz');
     await rawRun(t.services.db, "UPDATE bot_misses SET created_at = '2020-01-01T00:00:00.000Z' WHERE text = 'zxqv wqzz'");
-    expect(t.services.missesRetention.runOnce()).toBe(1);
+    expect(await t.services.missesRetention.runOnce()).toBe(1);
     expect((await groups()).groups.map((g) => g.label)).toEqual(['my parcel never arrived']);
   });
 

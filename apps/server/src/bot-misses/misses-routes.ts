@@ -31,7 +31,7 @@ const actionRoute = createRoute({
   responses: { 200: jsonResponse(MissActionResult), 400: errors, 401: errors, 403: errors, 404: errors, 409: errors },
 });
 
-export function missesRoutes(deps: { db: Db; clock: Clock; misses: MissesRepo; intents: IntentsRepo; retrainBot: () => Promise<unknown> }) {
+export function missesRoutes(deps: { db: Db; clock: Clock; misses: MissesRepo; intents: IntentsRepo; startRetrainBot: () => Promise<void> }) {
   const router = createRouter();
 
   router.openapi(listRoute, async (c) => {
@@ -77,7 +77,8 @@ export function missesRoutes(deps: { db: Db; clock: Clock; misses: MissesRepo; i
       const resolved = await deps.misses.resolve(texts.map((t) => t.id), deps.clock());
       return { resolved, intentId: intent?.id ?? null };
     });
-    if (result.intentId) void deps.retrainBot();
+    // Answers once the bot's new training has started (requests keep the previous model meanwhile).
+    if (result.intentId) await deps.startRetrainBot();
     return c.json(MissActionResult.parse(result), 200);
   });
 
