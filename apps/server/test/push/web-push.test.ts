@@ -151,14 +151,15 @@ describe('web push', () => {
     const bia = await t.signIn('agent');
     const visitorId = randomUUID();
     await handOff(visitorId);
-    const ticketId = t.services.conversations.findByIdentity('webchat', visitorId)?.activeTicketId as string;
-    t.services.db.prepare('UPDATE tickets SET assignee_id = ? WHERE id = ?').run(ana.agentId, ticketId);
+    const ticketId = (await t.services.conversations.findByIdentity('webchat', visitorId))?.activeTicketId as string;
+    const assigned = await t.request(`/api/tickets/${ticketId}`, { method: 'PATCH', token: ana.token, json: { assigneeId: ana.agentId } });
+    expect(assigned.status).toBe(200);
     const anaDevice = await subscribe(ana.token);
     const biaDevice = await subscribe(bia.token, 'es');
     await t.services.push.flush();
     pushService.received.length = 0;
 
-    const biaName = t.services.agents.get(bia.agentId)?.name as string;
+    const biaName = (await t.services.agents.get(bia.agentId))?.name as string;
     const text = `@${biaName.replace(' ', '.')} can you call this customer?`;
     const pushed = await t.request('/api/sync/push', {
       method: 'POST',
@@ -169,8 +170,8 @@ describe('web push', () => {
     await t.services.push.flush();
 
     const toBia = pushService.received.filter((p) => biaDevice.endpoint.endsWith(p.path)).map((p) => decrypt(p.body, biaDevice.keys));
-    const anaName = t.services.agents.get(ana.agentId)?.name as string;
-    const number = t.services.tickets.get(ticketId)?.number;
+    const anaName = (await t.services.agents.get(ana.agentId))?.name as string;
+    const number = (await t.services.tickets.get(ticketId))?.number;
     expect(toBia).toEqual([{ title: `${anaName} te mencionó en #${number}`, body: text, url: `/tickets?ticket=${encodeURIComponent(ticketId)}`, tag: `ticket-${ticketId}` }]);
     expect(pushService.received.filter((p) => anaDevice.endpoint.endsWith(p.path))).toEqual([]);
   });

@@ -52,13 +52,13 @@ describe('Zendesk Support and internal notes', () => {
     await routeTalkToAPerson(desk, 'zendesk_support');
     await user.say('I want to talk to a person again');
     const ticket = await eventually(() => zendesk.ticketList()[0], 'the Zendesk ticket');
-    await eventually(() => desk.services.conversations.findByIdentity('telegram', '5353')?.mode === 'zendesk', 'zendesk mode');
+    await eventually(async () => (await desk.services.conversations.findByIdentity('telegram', '5353'))?.mode === 'zendesk', 'zendesk mode');
 
     // A note on the earlier Desk ticket while Zendesk holds the conversation; then the user writes.
     await act('ticket.note', { ticketId: deskTicket.id, messageId: randomUUID(), text: 'SECRET-NOTE-2: still suspicious' });
     await user.say('any news about my order?');
     await eventually(() => ticket.comments.some((c) => c.body.includes('any news about my order?')), 'the follow-up comment');
-    await eventually(() => desk.count("SELECT COUNT(*) FROM handoff_jobs WHERE state = 'pending'") === 0, 'the jobs done');
+    await eventually(async () => (await desk.count("SELECT COUNT(*) FROM handoff_jobs WHERE state = 'pending'")) === 0, 'the jobs done');
 
     const sentToZendesk = zendesk.received(() => true).map((r) => JSON.stringify(r.json ?? ''));
     expect(sentToZendesk.filter((body) => body.includes('SECRET-NOTE'))).toEqual([]);
