@@ -91,11 +91,14 @@ function startServer(port) {
       log += chunk;
       if (log.includes('database system is ready to accept connections')) {
         child.stderr.off('data', onData);
-        // Keep draining the log so the server never blocks on a full pipe.
-        child.stderr.resume();
+        // Keep draining the log (the server must never block on a full pipe), its tail for a post-mortem.
+        let tail = log.slice(-8_000);
+        child.stderr.on('data', (more) => {
+          tail = (tail + more).slice(-8_000);
+        });
         server = child;
         child.once('exit', (code, signal) => {
-          if (!stopping) fail(`postgres exited on its own (${code ?? signal})`);
+          if (!stopping) fail(`postgres exited on its own (${code ?? signal}); its log ends:\n${tail}`);
         });
         resolve({ ok: true, log });
       }

@@ -40,10 +40,11 @@ export function startThrowawayCluster({ timeoutMs = 60_000 } = {}) {
           stopped ??= (async () => {
             keeper.stdin.end();
             const late = setTimeout(() => killGroup(keeper.pid, 'SIGKILL'), graceMs);
-            await exited;
+            const code = await exited;
             clearTimeout(late);
-            // Whatever is left of the group (a postgres child after a SIGKILLed keeper).
-            killGroup(keeper.pid, 'SIGKILL');
+            // A keeper that did not stop its cluster itself may have left postgres in its group. (After
+            // a clean exit the group is empty, and its number may already belong to someone else.)
+            if (code !== 0) killGroup(keeper.pid, 'SIGKILL');
           })();
           return stopped;
         },

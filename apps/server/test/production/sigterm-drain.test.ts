@@ -21,7 +21,8 @@ const started: { server: ServerProcess; dataDir: string }[] = [];
 let telegram: StandIn | undefined;
 afterEach(async () => {
   for (const { server, dataDir } of started.splice(0)) {
-    await killServerProcess(server.child);
+    // A server that exited on its own has no group left to kill (and its number may be reused already).
+    if (server.child.exitCode === null && server.child.signalCode === null) await killServerProcess(server.child);
     rmSync(dataDir, { recursive: true, force: true });
   }
   await telegram?.close();
