@@ -24,6 +24,8 @@ import { replyCarriesFile, ticketsRoutes } from './tickets/tickets-routes.ts';
 import { pushRoutes } from './push/push-routes.ts';
 import { pwaRoutes } from './web/serve-pwa.ts';
 import { inboxRoutes } from './inbox/inbox-routes.ts';
+import { reportRoutes } from './reports/report-routes.ts';
+import { missesRoutes } from './bot-misses/misses-routes.ts';
 import { webhookSourceOf } from './inbox/webhook-sources.ts';
 import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { widgetAssetRoutes } from './channels/webchat/widget-assets.ts';
@@ -95,6 +97,8 @@ export function createApp(services: Services, options: { outermost?: MiddlewareH
   app.route('/', mediaRoutes(services));
   app.route('/', pushRoutes(services));
   app.route('/', inboxRoutes(services));
+  app.route('/', reportRoutes({ db: services.db, reportZone: services.reportZone, onSettingsChanged: () => services.missesRetention.runOnce() }));
+  app.route('/', missesRoutes(services));
   app.route('/', webchatRoutes({
     ...services,
     mediaMaxBytes: services.config.mediaMaxBytes,

@@ -52,6 +52,8 @@ async function main() {
   services.zendesk.start();
   // MEDIA_RETENTION_DAYS: files of long-solved tickets are deleted every hour.
   const stopRetention = services.mediaRetention?.start();
+  // The misses inbox keeps entries for the retention setting (default 90 days), checked every hour.
+  services.missesRetention.start();
   const gate = new RequestGate();
   const streams = new StreamHangups();
   const app = createApp(services, { outermost: [gate.middleware(), streams.middleware()] });

@@ -41,6 +41,10 @@ import { loadVapidKeys } from './push/vapid-keys.ts';
 import { ChangeFeed } from './sync/change-feed.ts';
 import { TicketService } from './tickets/ticket-service.ts';
 import { TicketsRepo } from './tickets/tickets-repo.ts';
+import { ReportRecorder } from './reports/report-recorder.ts';
+import { ReportZone } from './reports/report-zone.ts';
+import { MissesRepo } from './bot-misses/misses-repo.ts';
+import { MissesRetention } from './bot-misses/misses-retention.ts';
 
 /**
  * Everything the routes need, built once per server from the database and the config. `fanout`
@@ -71,8 +75,13 @@ export function createServices(db: Db, config: Config, fanout: FanoutBus = new I
     intentChecks.changed(list);
     return trained;
   };
+  // What the Reports page and the misses inbox read, written as the engine and the tickets change.
+  const reportZone = new ReportZone(db);
+  const reports = new ReportRecorder(db, reportZone);
+  reports.listen(events);
+  const misses = new MissesRepo(db);
   const engine = new ConversationEngine({
-    db, clock, events, nlu, agents, contacts, conversations, messages, tickets, intents, integration, media, outbox: outboxRepo,
+    db, clock, reports, events, nlu, agents, contacts, conversations, messages, tickets, intents, integration, media, outbox: outboxRepo,
     downloads: mediaJobs, peers, onReading: (seconds) => metrics.nluSeconds.observe(seconds),
   });
   const ticketService = new TicketService({ db, clock, events, agents, tickets, conversations, messages, engine });
@@ -132,6 +141,11 @@ export function createServices(db: Db, config: Config, fanout: FanoutBus = new I
     media,
     mediaStore,
     zendesk,
+    misses,
+    /** The workspace time zone the daily roll-ups are counted in. */
+    reportZone,
+    /** Deletes misses older than the retention setting; started by main.ts. */
+    missesRetention: new MissesRetention({ db, misses }),
     /** Off unless MEDIA_RETENTION_DAYS is set. */
     mediaRetention,
     nlu,

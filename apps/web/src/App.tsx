@@ -16,6 +16,8 @@ const IntentsPage = lazy(() => import('./features/intents/IntentsPage.tsx'));
 const IntegrationsPage = lazy(() => import('./features/integrations/IntegrationsPage.tsx'));
 const TeamPage = lazy(() => import('./features/team/TeamPage.tsx'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
+const ReportsPage = lazy(() => import('./features/reports/ReportsPage.tsx'));
+const MissesPage = lazy(() => import('./features/misses/MissesPage.tsx'));
 const CannedRepliesPage = lazy(() => import('./features/canned-replies/CannedRepliesPage.tsx'));
 
 function Root(props: RouteSectionProps) {
@@ -48,6 +50,8 @@ function Routes() {
         <Route path="/users" component={guarded('users', UsersPage)} />
         <Route path="/intents" component={guarded('intents', IntentsPage)} />
         <Route path="/integrations" component={guarded('integrations', IntegrationsPage)} />
+        <Route path="/reports" component={guarded('reports', ReportsPage)} />
+        <Route path="/misses" component={guarded('misses', MissesPage)} />
         <Route path="/team" component={guarded('team', TeamPage)} />
         <Route path="/replies" component={guarded('replies', CannedRepliesPage)} />
         <Route path="/settings" component={guarded('settings', SettingsPage)} />

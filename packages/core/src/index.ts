@@ -145,6 +145,30 @@ export {
 export { Ticket, ticketLabel, TicketPatch } from './tickets/ticket.ts';
 export { NOTIFICATION_LANGUAGES, PushSubscriptionInput } from './notifications/push-subscription.ts';
 export { validateWithoutEval } from './api/strict-csp.ts';
+export {
+  AgentRow,
+  BACKLOG_STATUSES,
+  BacklogRow,
+  BotFigures,
+  datesOf,
+  daysBetween,
+  DEFAULT_MISSES_RETENTION_DAYS,
+  DurationFigures,
+  HAND_OFF_DESTINATIONS_REPORTED,
+  IntentHandOffRow,
+  isTimeZone,
+  percentiles,
+  rangeDates,
+  Report,
+  REPORT_MAX_DAYS,
+  REPORT_RANGES,
+  ReportQuery,
+  ReportRange,
+  ReportSettings,
+  TeamFigures,
+  VolumeRow,
+} from './reports/report.ts';
+export { MISS_REASONS, MissAction, MissActionResult, MissEntry, MissGroup, MissGroups, MissReason } from './reports/misses.ts';
 export { mentionedAgents, noteMessage, visibleToEndUser } from './team/notes.ts';
 export { collidingReplies, REPLY_COLLISION_MESSAGE, REPLY_COLLISION_RULE, replySeenAt } from './team/collision.ts';
 export {

@@ -28,6 +28,8 @@ import type { IntentsRepo } from '../intents/intents-repo.ts';
 import type { DeskIntegrationRepo } from '../integrations/desk-integration-repo.ts';
 import type { MediaRepo } from '../media/media-repo.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { ReportRecorder } from '../reports/report-recorder.ts';
+import { turnKindOf } from '../reports/turn-kind.ts';
 import type { TicketsRepo } from '../tickets/tickets-repo.ts';
 import { botTexts } from './bot/bot-texts.ts';
 import { isCancelRequest } from './bot/cancel-request.ts';
@@ -116,6 +118,8 @@ export interface EngineDeps {
   outbox: OutboxRepo;
   downloads: DownloadQueue;
   peers: PeerDetails;
+  /** Records each bot turn for the reports and the misses inbox, inside the message's transaction. */
+  reports?: ReportRecorder;
   /** Told how long each bot reading took (the NLU time metric). */
   onReading?: (seconds: number) => void;
 }
@@ -289,6 +293,19 @@ export class ConversationEngine {
       });
       const knownContact = contact;
       const outcome = this.playTurn(turn, reading, conversation, () => knownContact ?? this.contactFor(input), events);
+      this.deps.reports?.botTurn({
+        messageId: message.id,
+        conversationId: conversation.id,
+        channel: input.channel,
+        language: reading.language,
+        text: message.text,
+        kind: turnKindOf(turn),
+        intentId: turn.kind === 'answer' ? turn.intentId : null,
+        chosen: (turn.kind === 'answer' || turn.kind === 'accept-person' || turn.kind === 'decline-person') && turn.chosen !== null,
+        answersAsk: pendingChoices?.kind === 'ask',
+        handOff: outcome.handOffTo,
+        at: now,
+      });
       reply = outcome.reply;
       ticket = outcome.ticket;
       handedOff = outcome.handedOff;
@@ -315,13 +332,14 @@ export class ConversationEngine {
     const integration = this.deps.integration.get();
     const say = (text: string, botKind: BotKind, quickReplies?: QuickReply[]) =>
       this.appendOutbound(conversation, { authorKind: 'bot', text, ticketId: null, botKind, ...(quickReplies ? { quickReplies } : {}) });
-    type Outcome = { reply: Message | null; ticket: Ticket | null; created: Message[]; handedOff: boolean };
-    const only = (reply: Message | null): Outcome => ({ reply, ticket: null, created: reply ? [reply] : [], handedOff: false });
+    type Outcome = { reply: Message | null; ticket: Ticket | null; created: Message[]; handedOff: boolean; handOffTo: HandOffDestination | null };
+    const only = (reply: Message | null): Outcome => ({ reply, ticket: null, created: reply ? [reply] : [], handedOff: false, handOffTo: null });
     const withTicket = (reply: Message | null, handOff: { ticket: Ticket; createdMessageIds: string[] }): Outcome => ({
       reply,
       ticket: handOff.ticket,
       created: [...(reply ? [reply] : []), ...handOff.createdMessageIds.map((id) => this.deps.messages.get(id) as Message)],
       handedOff: false,
+      handOffTo: 'desk',
     });
     const fallback = () => only(reading.answer ? say(reading.answer, 'fallback') : null);
     switch (turn.kind) {
@@ -334,7 +352,7 @@ export class ConversationEngine {
         const destination = request ? (this.external?.destinationFor(request.destination) ?? 'desk') : null;
         if (request && this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
           this.external.begin({ conversation, contact: contactOf(), request, destination, language }, events);
-          return { ...only(answer), handedOff: true };
+          return { ...only(answer), handedOff: true, handOffTo: destination };
         }
         if (destination !== 'desk' || !integration.enabled) return only(answer);
         return withTicket(answer, this.handOff(conversation, contactOf(), intent, turn.confidence, language));
@@ -350,7 +368,7 @@ export class ConversationEngine {
         const answer = say(botTexts.personAccepted(language), 'answer');
         if (this.external && (destination === 'zendesk_support' || destination === 'zendesk_messaging')) {
           this.external.begin({ conversation, contact: contactOf(), request, destination, language }, events);
-          return { ...only(answer), handedOff: true };
+          return { ...only(answer), handedOff: true, handOffTo: destination };
         }
         return withTicket(
           answer,

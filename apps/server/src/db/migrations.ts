@@ -419,4 +419,95 @@ CREATE TABLE canned_replies (
 CREATE INDEX canned_replies_owner ON canned_replies(owner_id);
 `,
   },
+  {
+    version: 12,
+    name: 'reports: bot turns, hourly roll-ups, ticket timings; the misses inbox',
+    sql: `
+-- What the bot did with each user message it read (one row per message): reports and the misses inbox
+-- read these instead of reconstructing the turns from the transcript.
+-- kind: answer, ask, fallback, offer, accept_person, decline_person; hand_off: desk, zendesk_support,
+-- zendesk_messaging when the turn handed the conversation off.
+CREATE TABLE bot_turns (
+  message_id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  language TEXT,
+  kind TEXT NOT NULL,
+  intent_id TEXT,
+  chosen INTEGER NOT NULL DEFAULT 0,
+  hand_off TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX bot_turns_conversation ON bot_turns(conversation_id, created_at);
+
+-- Counters per UTC hour (YYYY-MM-DDTHH), metric, channel and intent ('' when none), added to in the
+-- transaction that did the counted thing. Hours, not days, so the workspace's time zone can change.
+-- status:<s> rows are +1/-1 as tickets enter and leave a status (the backlog over time).
+CREATE TABLE report_hourly (
+  metric TEXT NOT NULL,
+  hour TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  intent_id TEXT NOT NULL DEFAULT '',
+  value INTEGER NOT NULL,
+  PRIMARY KEY (metric, hour, channel, intent_id)
+);
+
+-- The same counters per local day in the workspace's time zone (what the Reports page reads: a
+-- 30-day range is a few thousand rows). Rebuilt from report_hourly when the time zone changes.
+CREATE TABLE report_daily (
+  metric TEXT NOT NULL,
+  day TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  intent_id TEXT NOT NULL DEFAULT '',
+  value INTEGER NOT NULL,
+  PRIMARY KEY (metric, day, channel, intent_id)
+);
+
+-- One row per conversation the bot read: when it started, its first intent, and whether the bot
+-- handled it alone (a bot answer and no hand-off within 24 h of the last one; kept up to date on write).
+CREATE TABLE report_conversations (
+  conversation_id TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  intent_id TEXT NOT NULL DEFAULT '',
+  started_at TEXT NOT NULL,
+  last_answer_at TEXT,
+  handed_off_at TEXT,
+  handled_alone INTEGER NOT NULL DEFAULT 0
+);
+-- Covering indexes: the report reads a range of days without touching the rows.
+CREATE INDEX report_conversations_started ON report_conversations(started_at, channel, handled_alone);
+
+-- Per ticket: when the first agent reply came and who wrote it, when it was solved and by whom.
+CREATE TABLE report_tickets (
+  ticket_id TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  intent_id TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  first_response_at TEXT,
+  first_response_seconds REAL,
+  first_response_agent_id TEXT,
+  solved_at TEXT,
+  resolution_seconds REAL,
+  solved_by TEXT
+);
+CREATE INDEX report_tickets_created ON report_tickets(created_at, channel, intent_id, first_response_seconds, first_response_agent_id);
+CREATE INDEX report_tickets_solved ON report_tickets(solved_at, channel, intent_id, resolution_seconds, solved_by);
+CREATE INDEX report_tickets_responder ON report_tickets(first_response_agent_id, created_at, channel, intent_id, first_response_seconds);
+
+-- The misses inbox: user messages the bot did not understand (a copy of the text: entries are deleted
+-- after the retention setting, default 90 days). resolved_at: added to an intent or dismissed.
+CREATE TABLE bot_misses (
+  id TEXT PRIMARY KEY,
+  message_id TEXT NOT NULL UNIQUE,
+  conversation_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  language TEXT,
+  text TEXT NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('fallback', 'unanswered_ask', 'asked_person')),
+  created_at TEXT NOT NULL,
+  resolved_at TEXT
+);
+CREATE INDEX bot_misses_created ON bot_misses(created_at);
+`,
+  },
 ];

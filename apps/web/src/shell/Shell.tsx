@@ -15,6 +15,8 @@ export const NAV_PATHS: Record<NavItemId, string> = {
   users: '/users',
   intents: '/intents',
   integrations: '/integrations',
+  reports: '/reports',
+  misses: '/misses',
   team: '/team',
   replies: '/replies',
   settings: '/settings',

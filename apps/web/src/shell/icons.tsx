@@ -12,6 +12,13 @@ const PATHS: Record<NavItemId, JSX.Element> = {
   ),
   intents: <path d="M9 18h6M10 21h4M12 3a6 6 0 0 0-4 10.5V16h8v-2.5A6 6 0 0 0 12 3z" />,
   integrations: <path d="M9 2v6M15 2v6M6 8h12v3a6 6 0 0 1-12 0zM12 17v5" />,
+  reports: <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />,
+  misses: (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .8-1 1.5V14M12 17.5v.01" />
+    </>
+  ),
   team: (
     <>
       <circle cx="9" cy="8" r="3.5" />

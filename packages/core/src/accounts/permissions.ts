@@ -13,6 +13,9 @@ export const PERMISSIONS = {
   'integrations.manage': ['admin'],
   'agents.read': ['agent', 'admin'],
   'agents.manage': ['admin'],
+  'reports.read': ['agent', 'admin'],
+  /** The misses inbox holds end users' messages: admins only, like the conversation view it links to. */
+  'misses.manage': ['admin'],
   'cannedReplies.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
@@ -27,6 +30,8 @@ export const NAV_ITEMS = [
   { id: 'users', permission: 'contacts.read' },
   { id: 'intents', permission: 'intents.read' },
   { id: 'integrations', permission: 'integrations.manage' },
+  { id: 'reports', permission: 'reports.read' },
+  { id: 'misses', permission: 'misses.manage' },
   { id: 'team', permission: 'agents.manage' },
   { id: 'replies', permission: 'tickets.work' },
   { id: 'settings', permission: 'tickets.work' },
