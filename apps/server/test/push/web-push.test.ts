@@ -139,4 +139,40 @@ describe('web push', () => {
     expect(await res.json()).toMatchObject({ error: { fields: { endpoint: expect.any(String) } } });
     expect((await t.request('/api/push/public-key')).status).toBe(401);
   });
+  it('tells an agent an internal note mentions them, on a ticket assigned to someone else; the author hears nothing of it', async () => {
+    await t.services.intents.create({
+      name: 'Human',
+      phrases: ['I need to talk to a person'],
+      answers: ['Calling an agent.'],
+      desk: { enabled: true, agentId: null, status: 'new', priority: 'normal' },
+    });
+    await t.services.retrainBot();
+    const ana = await t.signIn('agent');
+    const bia = await t.signIn('agent');
+    const visitorId = randomUUID();
+    await handOff(visitorId);
+    const ticketId = (await t.services.conversations.findByIdentity('webchat', visitorId))?.activeTicketId as string;
+    const assigned = await t.request(`/api/tickets/${ticketId}`, { method: 'PATCH', token: ana.token, json: { assigneeId: ana.agentId } });
+    expect(assigned.status).toBe(200);
+    const anaDevice = await subscribe(ana.token);
+    const biaDevice = await subscribe(bia.token, 'es');
+    await t.services.push.flush();
+    pushService.received.length = 0;
+
+    const biaName = (await t.services.agents.get(bia.agentId))?.name as string;
+    const text = `@${biaName.replace(' ', '.')} can you call this customer?`;
+    const pushed = await t.request('/api/sync/push', {
+      method: 'POST',
+      token: ana.token,
+      json: { clientId: randomUUID(), mutations: [{ id: 1, name: 'ticket.note', args: { ticketId, messageId: randomUUID(), text } }] },
+    });
+    expect(((await pushed.json()) as { results: { status: string }[] }).results[0]?.status).toBe('applied');
+    await t.services.push.flush();
+
+    const toBia = pushService.received.filter((p) => biaDevice.endpoint.endsWith(p.path)).map((p) => decrypt(p.body, biaDevice.keys));
+    const anaName = (await t.services.agents.get(ana.agentId))?.name as string;
+    const number = (await t.services.tickets.get(ticketId))?.number;
+    expect(toBia).toEqual([{ title: `${anaName} te mencionó en #${number}`, body: text, url: `/tickets?ticket=${encodeURIComponent(ticketId)}`, tag: `ticket-${ticketId}` }]);
+    expect(pushService.received.filter((p) => anaDevice.endpoint.endsWith(p.path))).toEqual([]);
+  });
 });

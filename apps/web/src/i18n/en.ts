@@ -161,6 +161,7 @@ export const en = {
   'replies.scope': "Who can use it",
   'replies.empty': "No canned replies yet.",
   'replies.saved': "Saved.",
+  'replies.editTitle': "Edit canned reply",
   'replies.remove': "Delete",
 
   // ---- administration (users, team, intents, integrations) ----

@@ -162,6 +162,7 @@ export const es: Dictionary = {
   'replies.scope': "Quién puede usarla",
   'replies.empty': "Aún no hay respuestas rápidas.",
   'replies.saved': "Guardada.",
+  'replies.editTitle': "Editar respuesta rápida",
   'replies.remove': "Eliminar",
 
   // ---- administración (usuarios, equipo, intenciones, integraciones) ----

@@ -162,6 +162,7 @@ export const ptBR: Dictionary = {
   'replies.scope': "Quem pode usar",
   'replies.empty': "Nenhuma resposta pronta ainda.",
   'replies.saved': "Salva.",
+  'replies.editTitle': "Editar resposta pronta",
   'replies.remove': "Excluir",
 
   // ---- administração (usuários, equipe, intenções, integrações) ----

@@ -121,6 +121,21 @@ function cannedReplyMutation<S extends z.ZodType<{ id: string }>>(args: S, scope
   });
 }
 
+/**
+ * A message a mutation adds to a ticket (a reply, a note). The server's copy wins once it exists
+ * (delivery state, server time): a message is shown once. Otherwise `make` builds it from the
+ * ticket, or refuses.
+ */
+function addedToTicket(a: { ticketId: string; messageId: string }, read: RowReader, make: (ticket: Ticket) => Message | MutationOutcome): MutationOutcome {
+  const stored = read('message', a.messageId) as Message | undefined;
+  if (stored) return { ok: true, rows: [{ entity: 'message', id: stored.id, row: stored }] };
+  const ticket = read('ticket', a.ticketId) as Ticket | undefined;
+  if (!ticket) return missing('This ticket');
+  const made = make(ticket);
+  if ('ok' in made) return made;
+  return { ok: true, rows: [{ entity: 'message', id: made.id, row: made }] };
+}
+
 const ContactCreateArgs = ContactInput.extend({ id: z.uuid() });
 const ContactUpdateArgs = ContactPatch.extend({ id: z.string().min(1) });
 
@@ -171,15 +186,11 @@ export const MUTATIONS = {
     writes: (a) => [['message', a.messageId]],
     reads: (a) => [['ticket', a.ticketId]],
     apply(a, read, ctx) {
-      const stored = read('message', a.messageId) as Message | undefined;
-      // The server's copy wins once it exists (delivery state, server time): a reply is shown once.
-      if (stored) return { ok: true, rows: [{ entity: 'message', id: stored.id, row: stored }] };
-      const ticket = read('ticket', a.ticketId) as Ticket | undefined;
-      if (!ticket) return missing('This ticket');
-      const check = checkReply(ticket.status, false);
-      if (!check.ok) return { ok: false, error: { code: ErrorCode.ruleViolated, message: check.message, rule: check.rule } };
-      const message = replyMessage(a, ticket, ctx.agentId, ctx.now);
-      return { ok: true, rows: [{ entity: 'message', id: message.id, row: message }] };
+      return addedToTicket(a, read, (ticket) => {
+        const check = checkReply(ticket.status, false);
+        if (!check.ok) return { ok: false, error: { code: ErrorCode.ruleViolated, message: check.message, rule: check.rule } };
+        return replyMessage(a, ticket, ctx.agentId, ctx.now);
+      });
     },
   }),
   'ticket.note': define({
@@ -188,13 +199,8 @@ export const MUTATIONS = {
     writes: (a) => [['message', a.messageId]],
     reads: (a) => [['ticket', a.ticketId]],
     apply(a, read, ctx) {
-      const stored = read('message', a.messageId) as Message | undefined;
-      if (stored) return { ok: true, rows: [{ entity: 'message', id: stored.id, row: stored }] };
-      const ticket = read('ticket', a.ticketId) as Ticket | undefined;
-      if (!ticket) return missing('This ticket');
       // Notes are for agents only, so they are allowed on a solved ticket too.
-      const note = noteMessage(a, ticket, ctx.agentId, ctx.mentionsIn?.(a.text) ?? [], ctx.now);
-      return { ok: true, rows: [{ entity: 'message', id: note.id, row: note }] };
+      return addedToTicket(a, read, (ticket) => noteMessage(a, ticket, ctx.agentId, ctx.mentionsIn?.(a.text) ?? [], ctx.now));
     },
   }),
   'cannedReply.saveShared': cannedReplyMutation(CannedSaveArgs, 'shared', savedCannedReply),

@@ -9,7 +9,7 @@ import { cannedReplies } from '../../local/team-data.ts';
 import { EmptyState, PageHeader } from '../../shell/Page.tsx';
 
 type Scope = 'shared' | 'personal';
-type Draft = { id: string; scope: Scope; shortcut: string; title: string; texts: Record<CannedLanguage, string> };
+type Draft = { id: string; isNew: boolean; scope: Scope; shortcut: string; title: string; texts: Record<CannedLanguage, string> };
 
 const emptyTexts = (): Record<CannedLanguage, string> => ({ 'pt-BR': '', es: '', en: '' });
 
@@ -37,12 +37,12 @@ export default function CannedRepliesPage() {
   const startNew = () => {
     setErrors({});
     setError('');
-    setDraft({ id: crypto.randomUUID(), scope: isAdmin() ? 'shared' : 'personal', shortcut: '', title: '', texts: emptyTexts() });
+    setDraft({ id: crypto.randomUUID(), isNew: true, scope: isAdmin() ? 'shared' : 'personal', shortcut: '', title: '', texts: emptyTexts() });
   };
   const edit = (reply: CannedReply) => {
     setErrors({});
     setError('');
-    setDraft({ id: reply.id, scope: reply.ownerId === null ? 'shared' : 'personal', shortcut: reply.shortcut, title: reply.title, texts: { ...reply.texts } });
+    setDraft({ id: reply.id, isNew: false, scope: reply.ownerId === null ? 'shared' : 'personal', shortcut: reply.shortcut, title: reply.title, texts: { ...reply.texts } });
   };
   const save = async () => {
     const current = draft();
@@ -115,7 +115,7 @@ export default function CannedRepliesPage() {
       {section(t('replies.shared'), shared, 'canned-shared')}
       {section(t('replies.personal'), personal, 'canned-personal')}
 
-      <Dialog open={draft() !== null} title={t('replies.new')} onClose={() => setDraft(null)} wide>
+      <Dialog open={draft() !== null} title={draft()?.isNew === false ? t('replies.editTitle') : t('replies.new')} onClose={() => setDraft(null)} wide>
         <Show when={draft()}>
           {(current) => (
             <form
@@ -135,13 +135,13 @@ export default function CannedRepliesPage() {
                     name="canned-scope"
                     value="shared"
                     checked={current().scope === 'shared'}
-                    disabled={!isAdmin()}
+                    disabled={!isAdmin() || !current().isNew}
                     onChange={() => setDraft({ ...current(), scope: 'shared' })}
                   />{' '}
                   {t('replies.shared')}
                 </label>{' '}
                 <label>
-                  <input type="radio" name="canned-scope" value="personal" checked={current().scope === 'personal'} onChange={() => setDraft({ ...current(), scope: 'personal' })} />{' '}
+                  <input type="radio" name="canned-scope" value="personal" checked={current().scope === 'personal'} disabled={!current().isNew} onChange={() => setDraft({ ...current(), scope: 'personal' })} />{' '}
                   {t('replies.personal')}
                 </label>
               </fieldset>
