@@ -12,7 +12,6 @@ export default defineConfig({
     root: import.meta.dirname,
     include: [
       'test/engine.test.ts',
-      'test/webchat.test.ts',
       'test/agent-api.test.ts',
       'test/accounts.test.ts',
       'test/request-security.test.ts',

@@ -173,7 +173,7 @@ describe('GET /api/sync/pull', () => {
     expect((await pull(desk, body.cursor + 50, { epoch: body.epoch })).body.error?.code).toBe('reset_required');
 
     await seedTicket(desk);
-    compactLog(desk.services.db, await desk.services.changes.latestSeq());
+    await compactLog(desk.services.db, await desk.services.changes.latestSeq());
     const old = await pull(desk, 1, { epoch: body.epoch });
     expect(old.status).toBe(409);
     expect(old.body.error?.code).toBe('reset_required');
