@@ -1,12 +1,11 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { seriousAxeFindings } from '../support/axe.ts';
 import { ADMIN, AGENT } from '../support/env.ts';
 import { agentAt, namedHandOff, openTicket } from '../support/team.ts';
 import { serverData } from '../support/tickets.ts';
 import { settled } from '../support/workspace.ts';
 
-const serious = async (page: Page, selector: string) =>
-  (await new AxeBuilder({ page }).include(selector).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+const serious = seriousAxeFindings;
 
 test('an admin writes a canned reply; offline, an agent inserts it with / in the conversation’s language, placeholders filled, edits and sends it', async ({ browser }) => {
   const admin = await agentAt(browser, ADMIN);

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { seriousAxeFindings } from '../support/axe.ts';
 import { AGENT } from '../support/env.ts';
 import { agentAt, BRUNO, namedHandOff, openTicket } from '../support/team.ts';
 import { settled } from '../support/workspace.ts';
@@ -22,6 +23,7 @@ test('collision: a reply after another agent replied asks "send anyway?"; both c
   await expect(prompt).toContainText('Bruno Díaz replied after you opened this ticket:');
   await expect(prompt).toContainText('Bruno here, checking your invoice.');
   await expect(prompt).toContainText('Send your reply anyway?');
+  expect(await seriousAxeFindings(ana.page, '.collision')).toEqual([]);
 
   // "Not yet": nothing is sent, the text stays to edit; sending again goes through (Ana has seen it).
   await prompt.getByRole('button', { name: 'Not yet' }).click();
@@ -57,6 +59,7 @@ test('collision: a reply after another agent replied asks "send anyway?"; both c
   await ana.context.setOffline(false);
   const held = anaView.getByRole('alert').filter({ hasText: 'Your reply was held' });
   await expect(held).toContainText('Ana (offline): anything else I can do?');
+  expect(await seriousAxeFindings(ana.page, '.held-replies')).toEqual([]);
   await expect(anaView.locator('.message-agent', { hasText: 'Bruno: done, closing soon.' })).toBeVisible();
   expect(await visitorTexts()).not.toContain('Ana (offline): anything else I can do?');
   await held.getByRole('button', { name: 'Send anyway' }).click();

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { seriousAxeFindings } from '../support/axe.ts';
 import { AGENT } from '../support/env.ts';
 import { agentAt, BRUNO, namedHandOff, openTicket } from '../support/team.ts';
 
@@ -25,6 +26,8 @@ test('presence: who views and who replies shows on the ticket and as a marker in
   // Ana's list marks the ticket Bruno has open.
   const row = ana.page.locator(`.ticket-row[data-ticket-id="${ticket.id}"]`);
   await expect(row.getByRole('img', { name: 'Open by Bruno Díaz' })).toBeVisible();
+  expect(await seriousAxeFindings(ana.page, '.presence-bar')).toEqual([]);
+  expect(await seriousAxeFindings(ana.page, `.ticket-row[data-ticket-id="${ticket.id}"]`)).toEqual([]);
 
   // Ana offline: no stale presence, nothing at all; back online, it is there again.
   await ana.context.setOffline(true);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,5 +27,15 @@ describe('files on disk', () => {
     } finally {
       process.umask(previous);
     }
+  });
+
+  it('leaves a shared sticky directory such as /tmp open to others when the database file sits directly in it', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'desk-shared-'));
+    dirs.push(shared);
+    chmodSync(shared, 0o1777);
+    const file = join(shared, 'desk.sqlite');
+    const db = openDatabase(file);
+    expect([(statSync(shared).mode & 0o7777).toString(8), mode(file)]).toEqual(['1777', '600']);
+    await db.close();
   });
 });

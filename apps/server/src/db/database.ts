@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
@@ -314,9 +314,15 @@ export function openSqlite(file: string, migrations: Migration[] = allMigrations
 function createOwnerOnly(file: string): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  // A shared sticky directory such as /tmp is not ours to lock down: closing it to everyone else
+  // breaks every other program on the machine. The file itself is still the owner's only.
+  if (!isSharedStickyDirectory(dir)) chmodSync(dir, 0o700);
   closeSync(openSync(file, 'a', 0o600));
   chmodSync(file, 0o600);
+}
+
+function isSharedStickyDirectory(dir: string): boolean {
+  return (statSync(dir).mode & 0o1000) !== 0;
 }
 
 /** SQLite's migrations: the applied version is kept in `PRAGMA user_version`, so old files upgrade in place. */
