@@ -178,7 +178,7 @@ describe('GET /api/sync/pull', () => {
     expect(old.status).toBe(409);
     expect(old.body.error?.code).toBe('reset_required');
 
-    rotateEpoch(desk.services.db);
+    await rotateEpoch(desk.services.db);
     const restored = await pull(desk, body.cursor, { epoch: body.epoch });
     expect(restored.status).toBe(409);
     expect(restored.body.error?.code).toBe('reset_required');
