@@ -77,6 +77,8 @@ export class IntentChecks {
     await this.nlu.whenIdle();
     if (stale()) return;
     const few = fewPhrases(intents, (text) => this.nlu.languageOf(text));
+    // Counting phrases is cheap: show those warnings at once, and the pairs when the cross-validation ends.
+    this.warnings = [...few, ...this.warnings.filter((warning) => warning.kind !== 'fewPhrases')];
     const pairs = await confusedIntents(intents, { folds: this.options.folds, pause, cancelled: stale });
     if (!pairs || stale()) return;
     this.warnings = [...few, ...pairs.map(({ intentIds, misread, phrases }): IntentWarning => ({ kind: 'confused', intentIds, misread, phrases }))];
