@@ -24,6 +24,13 @@ test('collision: a reply after another agent replied asks "send anyway?"; both c
   await expect(prompt).toContainText('Bruno here, checking your invoice.');
   await expect(prompt).toContainText('Send your reply anyway?');
   expect(await seriousAxeFindings(ana.page, '.collision')).toEqual([]);
+  // On a 375 px phone the prompt and both its choices fit the screen.
+  const desktop = ana.page.viewportSize();
+  await ana.page.setViewportSize({ width: 375, height: 667 });
+  await expect(prompt.getByRole('button', { name: 'Send anyway' })).toBeInViewport();
+  await expect(prompt.getByRole('button', { name: 'Not yet' })).toBeInViewport();
+  expect(await ana.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  if (desktop) await ana.page.setViewportSize(desktop);
 
   // "Not yet": nothing is sent, the text stays to edit; sending again goes through (Ana has seen it).
   await prompt.getByRole('button', { name: 'Not yet' }).click();

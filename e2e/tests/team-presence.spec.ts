@@ -28,6 +28,12 @@ test('presence: who views and who replies shows on the ticket and as a marker in
   await expect(row.getByRole('img', { name: 'Open by Bruno Díaz' })).toBeVisible();
   expect(await seriousAxeFindings(ana.page, '.presence-bar')).toEqual([]);
   expect(await seriousAxeFindings(ana.page, `.ticket-row[data-ticket-id="${ticket.id}"]`)).toEqual([]);
+  // On a 375 px phone the ticket view still says who else is here, within the screen.
+  const desktop = ana.page.viewportSize();
+  await ana.page.setViewportSize({ width: 375, height: 667 });
+  await expect(presence.getByRole('listitem')).toBeInViewport();
+  expect(await ana.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  if (desktop) await ana.page.setViewportSize(desktop);
 
   // Ana offline: no stale presence, nothing at all; back online, it is there again.
   await ana.context.setOffline(true);
