@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Locator, test } from '@playwright/test';
 import { AGENT } from '../support/env.ts';
 import { agentAt, BRUNO, openTicket } from '../support/team.ts';
 import { ticketOfVisitor } from '../support/tickets.ts';
@@ -29,7 +29,7 @@ test('an internal note stays with the agents: not delivered to the widget while 
   await expect(note).toBeVisible();
   await expect(note).toContainText('Internal note');
   await expect(note.locator('svg.note-lock')).toHaveCount(1);
-  const colours = await note.evaluate((el) => getComputedStyle(el).backgroundColor);
+  const colours = await backgroundOf(note);
   const reply = view.locator('.message-agent').first();
 
   // Then the reply to the user.
@@ -37,7 +37,7 @@ test('an internal note stays with the agents: not delivered to the widget while 
   await view.getByLabel('Reply', { exact: true }).fill('Hi! Ana here, let me check.');
   await view.getByLabel('Reply', { exact: true }).press('Enter');
   await expect(reply).toContainText('Hi! Ana here, let me check.');
-  expect(await reply.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(colours);
+  expect(await backgroundOf(reply)).not.toBe(colours);
 
   // The widget gets the reply, never the note.
   await expect(chat.log.getByText('Hi! Ana here, let me check.')).toBeVisible();
@@ -55,3 +55,13 @@ test('an internal note stays with the agents: not delivered to the widget while 
   await expect(bruno.page.locator('.message-note', { hasText: 'did we refund this customer' })).toBeVisible();
   await Promise.all([ana.context.close(), bruno.context.close(), visitorContext.close()]);
 });
+
+/**
+ * A message row's background. The row is re-rendered when its push is confirmed, and a detached row
+ * has no computed style (""), so this waits until the row is in the page.
+ */
+async function backgroundOf(row: Locator): Promise<string> {
+  let colour = '';
+  await expect.poll(async () => (colour = await row.evaluate((el) => (el.isConnected ? getComputedStyle(el).backgroundColor : '')))).not.toBe('');
+  return colour;
+}

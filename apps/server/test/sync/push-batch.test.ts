@@ -28,17 +28,19 @@ interface Seen {
 async function pushWith(onTag: (tag: string) => Promise<void> | void = () => {}) {
   const { db } = desk.services;
   const seen: Seen[] = [];
-  // What the effects read, in the order they ran (reads on one connection answer in order).
+  // The reads the effects started; `send` waits for them.
   const reads: Promise<void>[] = [];
   const run: RunMutation = async (ctx, mutation) => {
     if (mutation.name !== 'ticket.addTag') throw new Error('unexpected mutation');
     const { tag } = mutation.args;
     await rawRun(db, 'INSERT INTO settings (key, value) VALUES (?, ?)', `test:${tag}`, ctx.now);
     ctx.afterCommit(() => {
-      const inTransaction = db.inTransaction;
+      // Recorded when the effect runs, so the order is the effects' order even where reads answer out of order (a PostgreSQL pool).
+      const effect: Seen = { tag, inTransaction: db.inTransaction, lastMutationId: Number.NaN };
+      seen.push(effect);
       reads.push(
         rawRow<{ last_mutation_id: number }>(db, 'SELECT last_mutation_id FROM sync_clients WHERE client_id = ?', clientId).then((row) => {
-          seen.push({ tag, inTransaction, lastMutationId: Number(row?.last_mutation_id) });
+          effect.lastMutationId = Number(row?.last_mutation_id);
         }),
       );
     });
