@@ -25,6 +25,7 @@ import { WebchatPokes } from './fanout/webchat-pokes.ts';
 import { InboxIntake } from './inbox/inbox-intake.ts';
 import { releaseLeasesOfDeadProcess } from './jobs/job-lease.ts';
 import { LeaderLease } from './jobs/leader-lease.ts';
+import { coalescedPerTick } from './shared/coalesced-per-tick.ts';
 import { InboxProcessor } from './inbox/inbox-processor.ts';
 import { InboxRepo } from './inbox/inbox-repo.ts';
 import { IntentsRepo } from './intents/intents-repo.ts';
@@ -90,8 +91,13 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   });
   const ticketService = new TicketService({ db, clock, events, agents, tickets, conversations, messages, engine });
   const outbox = new OutboxWorker({ db, clock, events, outbox: outboxRepo, messages, conversations }, config.jobLeaseMs ? { leaseMs: config.jobLeaseMs } : {});
+  // The other instances hear of new outbox work too: should this instance die with the messages
+  // claimed, theirs then know to take them over when the leases run out (see jobs/job-lease.ts).
+  const announceOutboxWork = coalescedPerTick(() => fanout.publish('jobs', 'outbox'));
   events.on('message.created', ({ message }) => {
-    if (message.delivery?.state === 'pending') outbox.kick();
+    if (message.delivery?.state !== 'pending') return;
+    outbox.kick();
+    announceOutboxWork();
   });
   const mediaStore = new MediaStore(config.mediaDir);
   // Zendesk Support and Zendesk messaging hand-offs (the engine asks them where an intent goes).
@@ -117,6 +123,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   const inbox = new InboxIntake({ inbox: inboxRepo, clock, arrived: () => fanout.publish('jobs', 'inbox') });
   fanout.subscribe('jobs', (poke) => {
     if (poke.kind === 'catch-up' || poke.payload === 'inbox') inboxProcessor.kick();
+    if (poke.kind === 'catch-up' || (poke.payload === 'outbox' && poke.origin === 'elsewhere')) outbox.kick();
   });
   // Telegram, WhatsApp, Messenger, Instagram, Sunshine: webhooks, outbound adapters, file downloads.
   const channels = createMessagingChannels({
