@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildForTest, type TestBuild } from '../support/built-server.ts';
@@ -48,7 +48,8 @@ const readers: SseReader[] = [];
 async function startInstance(name: string, telegramMessageIds: number): Promise<Instance> {
   // One Telegram seen through two doors: the message ids it gives out stay unique across both.
   const telegram = await startTelegramStandIn(TOKEN, {}, { firstMessageId: telegramMessageIds });
-  const dataDir = mkdtempSync(join(tmpdir(), `desk-${name}-`));
+  // Each instance's DATA_DIR does not exist yet, as on a fresh machine: the server makes it.
+  const dataDir = join(mkdtempSync(join(tmpdir(), `desk-${name}-`)), 'data');
   const process = await startServerProcess({
     DATABASE_URL: database.url,
     DATA_DIR: dataDir,
@@ -86,7 +87,7 @@ afterAll(async () => {
     if (!instance) continue;
     await killServerProcess(instance.process.child);
     await instance.telegram.close();
-    rmSync(instance.dataDir, { recursive: true, force: true });
+    rmSync(dirname(instance.dataDir), { recursive: true, force: true });
   }
   if (mediaDir) rmSync(mediaDir, { recursive: true, force: true });
   build?.remove();
