@@ -137,7 +137,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   const pushSubscriptions = new PushSubscriptionsRepo(db);
   const vapid = await loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
   const push = new PushNotifier({
-    events, agents, tickets, subscriptions: pushSubscriptions, vapid, subject: config.vapidSubject, insecureTls: config.pushInsecureTls,
+    db, events, agents, tickets, subscriptions: pushSubscriptions, vapid, subject: config.vapidSubject, insecureTls: config.pushInsecureTls,
   });
 
   const mediaRetention = config.mediaRetentionDays

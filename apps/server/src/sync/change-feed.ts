@@ -1,6 +1,7 @@
 import { SYNC_ENTITIES, type SyncEntity } from '@desk/core';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 
 export { SYNC_ENTITIES, type SyncEntity };
 
@@ -41,6 +42,10 @@ export async function logHead(db: Db): Promise<number> {
   }
 }
 
+const appendChange = prepared((q, row: { entity: SyncEntity; entity_id: string; op: 'put' | 'delete'; data: string | null; created_at: string; audience: string | null }) =>
+  q.insertInto('change_log').values({ entity: row.entity, entity_id: row.entity_id, op: row.op, data: row.data, created_at: row.created_at, audience: row.audience }).returning('seq'),
+);
+
 /**
  * The change log. Every write to synced data calls `record` inside its transaction, so the
  * log and the data commit together. Listeners are poked once that transaction has committed,
@@ -60,11 +65,9 @@ export class ChangeFeed {
     const payload = op === 'delete' ? null : JSON.stringify(redactSecrets(data));
     const insert = async () => {
       await this.db.serialiseLogWriters();
-      return this.db.q
-        .insertInto('change_log')
-        .values({ entity, entity_id: id, op, data: payload, created_at: new Date().toISOString(), audience })
-        .returning('seq')
-        .executeTakeFirstOrThrow();
+      const appended = await appendChange.first(this.db, { entity, entity_id: id, op, data: payload, created_at: new Date().toISOString(), audience });
+      if (!appended) throw new Error('The change log answered no sequence number.');
+      return appended;
     };
     // A writer outside a transaction still takes the writers' turn (PostgreSQL): see sync/CONTEXT.md.
     const row = this.db.inTransaction ? await insert() : await this.db.transaction(insert);
