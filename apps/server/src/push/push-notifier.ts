@@ -3,7 +3,7 @@ import webpush from 'web-push';
 import type { AgentsRepo } from '../accounts/agents-repo.ts';
 import type { DomainEvent, DomainEventName, EventBus } from '../events/domain-events.ts';
 import type { TicketsRepo } from '../tickets/tickets-repo.ts';
-import { planPush } from './push-messages.ts';
+import { mayNotify, planPush } from './push-messages.ts';
 import type { PushSubscriptionsRepo, StoredSubscription } from './push-subscriptions-repo.ts';
 import type { VapidKeys } from './vapid-keys.ts';
 
@@ -44,6 +44,8 @@ export class PushNotifier {
   }
 
   private async handle(event: DomainEvent): Promise<void> {
+    // Most events (every bot answer) concern no agent: no reads for them.
+    if (!mayNotify(event)) return;
     const agents = await this.deps.agents.list();
     const activeAgentIds = agents.filter((a) => a.active).map((a) => a.id);
     // planPush is pure: the one ticket it may ask about (a user message's) is read first.
