@@ -113,6 +113,7 @@ export class InboxProcessor {
 
   /** Something arrived: process soon (coalesced; the webhook's answer goes out first). */
   kick(): void {
+    this.share.arrived();
     if (!this.started || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -171,7 +172,8 @@ export class InboxProcessor {
     // Another instance is processing the inbox: it keeps the conversations in order. This one looks
     // again while rows wait (loop()), and takes over once that instance's lease has run out.
     if (this.deps.lease && !(await this.deps.lease.hold())) return 0;
-    const limit = Math.max(8, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerRow)));
+    // Slow rows (a busy machine, hand-offs) shrink the batch to a few: the slice bounds the stall.
+    const limit = Math.max(4, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerRow)));
     const rows = await this.deps.inbox.takePending(limit);
     if (rows.length === 0) return 0;
     const work: Work[] = [];

@@ -12,13 +12,20 @@ const BACKGROUND_SHARE = 0.25;
  * batches the loop always serves the requests that arrived (the processor resumes after the I/O
  * phase), so an acknowledgement waits one batch at most. What's left is the split: while the rest of
  * the loop (requests) keeps more than half of it busy, the processor takes a quarter of the time and
- * pauses for the rest; otherwise it runs at full pace, using whatever the requests leave idle.
+ * pauses for the rest; otherwise (or while no event arrives) it runs at full pace, using whatever the
+ * requests leave idle.
  */
 export class LoopShare {
   private windowStart = performance.now();
   private windowElu = performance.eventLoopUtilization();
   private backgroundMs = 0;
+  private arrivals = 0;
   private saturated = false;
+
+  /** An event came in (a webhook): the loop has requests to serve. */
+  arrived(): void {
+    this.arrivals += 1;
+  }
 
   /** A batch ran for `ms`: how long to pause before the next one. */
   pauseAfter(ms: number): number {
@@ -28,7 +35,9 @@ export class LoopShare {
     if (length >= WINDOW_MS) {
       const elu = performance.eventLoopUtilization(this.windowElu);
       const othersMs = Math.max(0, elu.active - this.backgroundMs);
-      this.saturated = othersMs / length > OTHERS_SATURATED;
+      // Only requests count: with none arriving, the rest is the processor's own aftermath (the replies).
+      this.saturated = this.arrivals > 0 && othersMs / length > OTHERS_SATURATED;
+      this.arrivals = 0;
       this.windowStart = now;
       this.windowElu = performance.eventLoopUtilization();
       this.backgroundMs = 0;
