@@ -538,4 +538,14 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_key ON login_failures(key, at);
 `,
   },
+  {
+    version: 14,
+    name: "a conversation's messages in insertion order, without a sort",
+    sql: `
+-- Every SQLite index ends in the rowid: this one lists a conversation's messages in insertion order,
+-- so "its latest message" and "its latest bot kinds" (read for every inbound message) stop sorting
+-- the whole conversation. PostgreSQL has messages(conversation_id, rowid) already.
+CREATE INDEX messages_conversation_order ON messages(conversation_id);
+`,
+  },
 ];

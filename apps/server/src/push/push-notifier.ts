@@ -4,7 +4,7 @@ import type { AgentsRepo } from '../accounts/agents-repo.ts';
 import type { Db } from '../db/database.ts';
 import type { DomainEvent, DomainEventName, EventBus } from '../events/domain-events.ts';
 import type { TicketsRepo } from '../tickets/tickets-repo.ts';
-import { type PushPlan, planPush } from './push-messages.ts';
+import { mayNotify, type PushPlan, planPush } from './push-messages.ts';
 import type { PushSubscriptionsRepo, StoredSubscription } from './push-subscriptions-repo.ts';
 import type { VapidKeys } from './vapid-keys.ts';
 
@@ -65,7 +65,10 @@ export class PushNotifier {
     this.deps.db.track(planning);
   }
 
-  private async handle(events: DomainEvent[]): Promise<void> {
+  private async handle(batch: DomainEvent[]): Promise<void> {
+    // Most events (every bot answer) concern no agent: no reads for them.
+    const events = batch.filter(mayNotify);
+    if (events.length === 0) return;
     const agents = await this.deps.agents.list();
     const activeAgentIds = agents.filter((a) => a.active).map((a) => a.id);
     const planned: PushPlan[] = [];
