@@ -26,6 +26,7 @@ import { pwaRoutes } from './web/serve-pwa.ts';
 import { inboxRoutes } from './inbox/inbox-routes.ts';
 import { reportRoutes } from './reports/report-routes.ts';
 import { missesRoutes } from './bot-misses/misses-routes.ts';
+import { testClockRoutes } from './testing/test-clock-routes.ts';
 import { webhookSourceOf } from './inbox/webhook-sources.ts';
 import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { widgetAssetRoutes } from './channels/webchat/widget-assets.ts';
@@ -99,6 +100,7 @@ export function createApp(services: Services, options: { outermost?: MiddlewareH
   app.route('/', inboxRoutes(services));
   app.route('/', reportRoutes({ db: services.db, reportZone: services.reportZone, onSettingsChanged: () => void services.missesRetention.runOnce().catch((err) => console.error('[desk] misses retention failed', err)) }));
   app.route('/', missesRoutes(services));
+  if (services.testClock) app.route('/', testClockRoutes({ testClock: services.testClock, clock: services.clock }));
   app.route('/', webchatRoutes({
     ...services,
     mediaMaxBytes: services.config.mediaMaxBytes,

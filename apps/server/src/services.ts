@@ -47,6 +47,7 @@ import { ReportRecorder } from './reports/report-recorder.ts';
 import { ReportZone } from './reports/report-zone.ts';
 import { MissesRepo } from './bot-misses/misses-repo.ts';
 import { MissesRetention } from './bot-misses/misses-retention.ts';
+import { TestClock } from './testing/test-clock.ts';
 
 /**
  * Everything the routes need, built once per server from the database and the config. `fanout`
@@ -55,7 +56,9 @@ import { MissesRetention } from './bot-misses/misses-retention.ts';
 export async function createServices(db: Db, config: Config, fanout: FanoutBus = new InProcessFanout()) {
   // SQLite: whatever a previous (killed) run had claimed is due again now.
   await releaseLeasesOfDeadProcess(db);
-  const clock = monotonicClock();
+  // Test-only: browser tests stamp traffic on past days (testing/test-clock.ts).
+  const testClock = config.testClock ? new TestClock() : null;
+  const clock = monotonicClock(testClock?.now);
   const changes = new ChangeFeed(db);
   const events = new EventBus();
   const agents = new AgentsRepo(db, changes);
@@ -146,6 +149,8 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     /** The web chat streams' pokes from the other instances. */
     webchatPokes: new WebchatPokes(events, fanout),
     clock,
+    /** Null unless DESK_TEST_CLOCK=1. */
+    testClock,
     changes,
     events,
     agents,
