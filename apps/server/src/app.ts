@@ -98,9 +98,9 @@ export function createApp(services: Services, options: { outermost?: MiddlewareH
   app.route('/', mediaRoutes(services));
   app.route('/', pushRoutes(services));
   app.route('/', inboxRoutes(services));
-  app.route('/', reportRoutes({ db: services.db, reportZone: services.reportZone, onSettingsChanged: () => void services.missesRetention.runOnce().catch((err) => console.error('[desk] misses retention failed', err)) }));
+  app.route('/', reportRoutes({ db: services.db, reportZone: services.reportZone, reports: services.reports, onSettingsChanged: () => void services.missesRetention.runOnce().catch((err) => console.error('[desk] misses retention failed', err)) }));
   app.route('/', missesRoutes(services));
-  if (services.testClock) app.route('/', testClockRoutes({ testClock: services.testClock, clock: services.clock }));
+  if (services.testClock) app.route('/', testClockRoutes({ testClock: services.testClock }));
   app.route('/', webchatRoutes({
     ...services,
     mediaMaxBytes: services.config.mediaMaxBytes,

@@ -43,10 +43,11 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
   const endIso = new Date(localMidnight(nextDate(to), timeZone)).toISOString();
   const { channel, intentId } = query;
 
-  // 1. Counters per metric, local day and channel (the daily roll-ups).
-  const counters = await db.q
+  // 1. The range's total per metric, and conversations per local day and channel (the daily roll-ups,
+  //    summed by the database: a handful of rows come back, not one per day, channel and intent).
+  const totals = await db.q
     .selectFrom('report_daily')
-    .select(['metric', 'day', 'channel', (eb) => eb.fn.sum<number>('value').as('value')])
+    .select(['metric', (eb) => eb.fn.sum<number>('value').as('value')])
     .where('day', '>=', from)
     .where('day', '<=', to)
     .where((eb) =>
@@ -56,13 +57,20 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
       ]),
     )
     .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
-    .groupBy(['metric', 'day', 'channel'])
+    .groupBy('metric')
     .execute();
-  const total = new Map<string, number>();
+  const total = new Map(totals.map((row) => [row.metric, Number(row.value)]));
+  const conversationsPerDay = await db.q
+    .selectFrom('report_daily')
+    .select(['day', 'channel', (eb) => eb.fn.sum<number>('value').as('value')])
+    .where('metric', '=', 'conversation')
+    .where('day', '>=', from)
+    .where('day', '<=', to)
+    .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+    .groupBy(['day', 'channel'])
+    .execute();
   const volumes = new Map<string, VolumeRow>(days.map((day) => [day, { day, byChannel: {}, total: 0 }]));
-  for (const row of counters) {
-    total.set(row.metric, (total.get(row.metric) ?? 0) + Number(row.value));
-    if (row.metric !== 'conversation') continue;
+  for (const row of conversationsPerDay) {
     const volume = volumes.get(row.day);
     if (!volume) continue;
     volume.byChannel[row.channel] = (volume.byChannel[row.channel] ?? 0) + Number(row.value);

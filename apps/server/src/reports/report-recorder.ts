@@ -124,9 +124,18 @@ export class ReportRecorder {
     }
   }
 
+  /** Ticket events being recorded (reports wait for them: see `settled`). */
+  private readonly recording = new Set<Promise<void>>();
+
   /** Listens to ticket events; each is recorded in its own transaction right after the change committed. */
   listen(events: EventBus): void {
-    const record = (work: () => Promise<void>) => void this.db.transaction(work).catch((err) => console.error('[desk] recording a report figure failed', err));
+    const record = (work: () => Promise<void>) => {
+      const done: Promise<void> = this.db
+        .transaction(work)
+        .catch((err) => console.error('[desk] recording a report figure failed', err))
+        .finally(() => this.recording.delete(done));
+      this.recording.add(done);
+    };
     events.on('ticket.created', ({ ticket }) => record(() => this.ticketCreated(ticket)));
     events.on('ticket.updated', ({ ticket, previous, actorId }) => {
       if (ticket.status !== previous.status) record(() => this.ticketStatusChanged(previous, ticket, actorId));
@@ -134,6 +143,15 @@ export class ReportRecorder {
     events.on('message.created', ({ message }) => {
       if (message.authorKind === 'agent' && message.ticketId) record(() => this.agentReplied(message));
     });
+  }
+
+  /**
+   * Resolves once the ticket events this instance has seen are recorded: a report read after a change
+   * (e.g. a solve) counts it. On SQLite the one connection orders them anyway; a PostgreSQL pool
+   * would otherwise let the report's reads pass a recording still in flight.
+   */
+  async settled(): Promise<void> {
+    while (this.recording.size > 0) await Promise.all([...this.recording]);
   }
 
   async ticketCreated(ticket: Ticket): Promise<void> {
