@@ -58,7 +58,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   await releaseLeasesOfDeadProcess(db);
   // Test-only: browser tests stamp traffic on past days (testing/test-clock.ts).
   const testClock = config.testClock ? new TestClock() : null;
-  const clock = monotonicClock(testClock?.now);
+  const clock = testClock ? testClock.clock : monotonicClock();
   const changes = new ChangeFeed(db);
   const events = new EventBus();
   const agents = new AgentsRepo(db, changes);
@@ -166,6 +166,8 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     misses,
     /** The workspace time zone the daily roll-ups are counted in. */
     reportZone,
+    /** Records what reports and the misses inbox read. */
+    reports,
     /** Deletes misses older than the retention setting; started by main.ts. */
     missesRetention: new MissesRetention({ db, misses }),
     /** Off unless MEDIA_RETENTION_DAYS is set. */

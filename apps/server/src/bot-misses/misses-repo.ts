@@ -66,6 +66,18 @@ export class MissesRepo {
     return Number(result.numUpdatedRows);
   }
 
+  /** Whether the inbox holds (or held, until retention deletes them) entries from this conversation. */
+  async cameFrom(conversationId: string): Promise<boolean> {
+    const row = await this.db.q.selectFrom('bot_misses').select('id').where('conversation_id', '=', conversationId).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The newest ticket the conversation went to (the link from an entry to the ticket view). */
+  async latestTicketOf(conversationId: string): Promise<string | null> {
+    const row = await this.db.q.selectFrom('tickets').select('id').where('conversation_id', '=', conversationId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    return row?.id ?? null;
+  }
+
   /** Deletes entries older than `before` (the retention setting). */
   async deleteOlderThan(before: string): Promise<number> {
     return Number((await this.db.q.deleteFrom('bot_misses').where('created_at', '<', before).executeTakeFirst()).numDeletedRows);
