@@ -43,32 +43,104 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
   const endIso = new Date(localMidnight(nextDate(to), timeZone)).toISOString();
   const { channel, intentId } = query;
 
-  // 1. The range's total per metric, and conversations per local day and channel (the daily roll-ups,
-  //    summed by the database: a handful of rows come back, not one per day, channel and intent).
-  const totals = await db.q
-    .selectFrom('report_daily')
-    .select(['metric', (eb) => eb.fn.sum<number>('value').as('value')])
-    .where('day', '>=', from)
-    .where('day', '<=', to)
-    .where((eb) =>
-      eb.or([
-        eb('metric', 'in', BOT_METRICS),
-        intentId === undefined ? eb('metric', 'in', INTENT_METRICS) : eb.and([eb('metric', 'in', INTENT_METRICS), eb('intent_id', '=', intentId)]),
-      ]),
-    )
-    .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
-    .groupBy('metric')
-    .execute();
+  const isAdmin = viewer.role === 'admin';
+  const handOffMetrics = ['answer', ...HAND_OFF_DESTINATIONS_REPORTED.map((d) => `handoff:${d}`)];
+  const ticketsIn = (column: 'created_at' | 'solved_at') =>
+    db.q
+      .selectFrom('report_tickets')
+      .where(column, '>=', startIso)
+      .where(column, '<', endIso)
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+      .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string));
+
+  // Every statement at once: none depends on another, and a PostgreSQL pool answers them side by side
+  // (SQLite's one connection takes them in turn).
+  const [totals, conversationsPerDay, aloneRow, handOffRows, intents, current, deltas, createdRow, responseRows, solvedRows, names] = await Promise.all([
+    // 1. The range's total per metric, and conversations per local day and channel (the daily
+    //    roll-ups, summed by the database: a handful of rows, not one per day, channel and intent).
+    db.q
+      .selectFrom('report_daily')
+      .select(['metric', (eb) => eb.fn.sum<number>('value').as('value')])
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .where((eb) =>
+        eb.or([
+          eb('metric', 'in', BOT_METRICS),
+          intentId === undefined ? eb('metric', 'in', INTENT_METRICS) : eb.and([eb('metric', 'in', INTENT_METRICS), eb('intent_id', '=', intentId)]),
+        ]),
+      )
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+      .groupBy('metric')
+      .execute(),
+    db.q
+      .selectFrom('report_daily')
+      .select(['day', 'channel', (eb) => eb.fn.sum<number>('value').as('value')])
+      .where('metric', '=', 'conversation')
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+      .groupBy(['day', 'channel'])
+      .execute(),
+    // 2. Conversations the bot handled alone.
+    db.q
+      .selectFrom('report_conversations')
+      .select((eb) => [eb.fn.countAll<number>().as('conversations'), eb.fn.coalesce(eb.fn.sum<number>('handled_alone'), eb.lit(0)).as('alone')])
+      .where('started_at', '>=', startIso)
+      .where('started_at', '<', endIso)
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+      .executeTakeFirstOrThrow(),
+    // 3. Hand-off rate per intent (admins).
+    isAdmin
+      ? db.q
+          .selectFrom('report_daily')
+          .select(['metric', 'intent_id', (eb) => eb.fn.sum<number>('value').as('value')])
+          .where('metric', 'in', handOffMetrics)
+          .where('day', '>=', from)
+          .where('day', '<=', to)
+          .where('intent_id', '<>', '')
+          .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string))
+          .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+          .groupBy(['metric', 'intent_id'])
+          .execute()
+      : [],
+    isAdmin ? intentNames(db) : new Map<string, string>(),
+    // 4. Backlog at the end of each day: today's counts minus the status changes of the days after.
+    db.q
+      .selectFrom('tickets')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('status', 'in', BACKLOG_STATUSES)
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as Channel))
+      .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string))
+      .groupBy('status')
+      .execute(),
+    db.q
+      .selectFrom('report_daily')
+      .select(['metric', 'day', (eb) => eb.fn.sum<number>('value').as('value')])
+      .where('metric', 'in', STATUS_METRICS)
+      .where('day', '>', from)
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+      .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string))
+      .groupBy(['metric', 'day'])
+      .execute(),
+    // 5. Team: tickets created and solved, first response and resolution times, per agent. Exact
+    //    percentiles need every duration of the range: each agent's come as one list (one row per
+    //    agent rather than one per ticket), sorted here as numbers.
+    ticketsIn('created_at').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ticketsIn('created_at')
+      .select((eb) => ['first_response_agent_id as agent', numberList(db.dialect, eb.ref('first_response_seconds')).as('seconds')])
+      .where('first_response_seconds', 'is not', null)
+      .groupBy('first_response_agent_id')
+      .execute(),
+    ticketsIn('solved_at')
+      .select((eb) => ['solved_by as agent', numberList(db.dialect, eb.ref('resolution_seconds')).as('seconds')])
+      .where('resolution_seconds', 'is not', null)
+      .groupBy('solved_by')
+      .execute(),
+    agentNames(db),
+  ]);
+
   const total = new Map(totals.map((row) => [row.metric, Number(row.value)]));
-  const conversationsPerDay = await db.q
-    .selectFrom('report_daily')
-    .select(['day', 'channel', (eb) => eb.fn.sum<number>('value').as('value')])
-    .where('metric', '=', 'conversation')
-    .where('day', '>=', from)
-    .where('day', '<=', to)
-    .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
-    .groupBy(['day', 'channel'])
-    .execute();
+  const sum = (metric: string) => total.get(metric) ?? 0;
   const volumes = new Map<string, VolumeRow>(days.map((day) => [day, { day, byChannel: {}, total: 0 }]));
   for (const row of conversationsPerDay) {
     const volume = volumes.get(row.day);
@@ -76,19 +148,8 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
     volume.byChannel[row.channel] = (volume.byChannel[row.channel] ?? 0) + Number(row.value);
     volume.total += Number(row.value);
   }
-  const sum = (metric: string) => total.get(metric) ?? 0;
 
-  // 2. Conversations the bot handled alone.
-  const aloneRow = await db.q
-    .selectFrom('report_conversations')
-    .select((eb) => [eb.fn.countAll<number>().as('conversations'), eb.fn.coalesce(eb.fn.sum<number>('handled_alone'), eb.lit(0)).as('alone')])
-    .where('started_at', '>=', startIso)
-    .where('started_at', '<', endIso)
-    .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
-    .executeTakeFirstOrThrow();
   const alone = { conversations: Number(aloneRow.conversations), alone: Number(aloneRow.alone) };
-
-  const isAdmin = viewer.role === 'admin';
   const bot: BotFigures | null = isAdmin
     ? {
         conversations: alone.conversations,
@@ -110,25 +171,11 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
       }
     : null;
 
-  // 3. Hand-off rate per intent.
   let handOffsByIntent: IntentHandOffRow[] | null = null;
   if (isAdmin) {
-    const handOffMetrics = ['answer', ...HAND_OFF_DESTINATIONS_REPORTED.map((d) => `handoff:${d}`)];
-    const rows = await db.q
-      .selectFrom('report_daily')
-      .select(['metric', 'intent_id', (eb) => eb.fn.sum<number>('value').as('value')])
-      .where('metric', 'in', handOffMetrics)
-      .where('day', '>=', from)
-      .where('day', '<=', to)
-      .where('intent_id', '<>', '')
-      .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string))
-      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
-      .groupBy(['metric', 'intent_id'])
-      .execute();
-    const names = await intentNames(db);
     const byIntent = new Map<string, IntentHandOffRow>();
-    for (const row of rows) {
-      const entry = byIntent.get(row.intent_id) ?? { intentId: row.intent_id, name: names.get(row.intent_id) ?? row.intent_id, answers: 0, handOffs: 0, rate: null };
+    for (const row of handOffRows) {
+      const entry = byIntent.get(row.intent_id) ?? { intentId: row.intent_id, name: intents.get(row.intent_id) ?? row.intent_id, answers: 0, handOffs: 0, rate: null };
       if (row.metric === 'answer') entry.answers += Number(row.value);
       else entry.handOffs += Number(row.value);
       byIntent.set(row.intent_id, entry);
@@ -138,56 +185,15 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
       .sort((a, b) => (b.rate ?? 0) - (a.rate ?? 0) || a.name.localeCompare(b.name));
   }
 
-  // 4. Backlog at the end of each day: today's counts minus the status changes of the days after.
-  const current = await db.q
-    .selectFrom('tickets')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
-    .where('status', 'in', BACKLOG_STATUSES)
-    .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as Channel))
-    .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string))
-    .groupBy('status')
-    .execute();
-  const deltas = await db.q
-    .selectFrom('report_daily')
-    .select(['metric', 'day', (eb) => eb.fn.sum<number>('value').as('value')])
-    .where('metric', 'in', STATUS_METRICS)
-    .where('day', '>', from)
-    .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
-    .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string))
-    .groupBy(['metric', 'day'])
-    .execute();
   const backlog = backlogByDay(
     days,
     current.map((c) => ({ status: c.status, count: Number(c.count) })),
     deltas.map((d) => ({ ...d, value: Number(d.value) })),
   );
 
-  // 5. Team: tickets created and solved, first response and resolution times, per agent. Exact
-  //    percentiles need every duration of the range: each agent's come as one list (one row per
-  //    agent rather than one per ticket), sorted here as numbers.
-  const ticketsIn = (column: 'created_at' | 'solved_at') =>
-    db.q
-      .selectFrom('report_tickets')
-      .where(column, '>=', startIso)
-      .where(column, '<', endIso)
-      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
-      .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string));
-  const created = Number((await ticketsIn('created_at').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const responsesByAgent = secondsByAgent(
-    await ticketsIn('created_at')
-      .select((eb) => ['first_response_agent_id as agent', numberList(db.dialect, eb.ref('first_response_seconds')).as('seconds')])
-      .where('first_response_seconds', 'is not', null)
-      .groupBy('first_response_agent_id')
-      .execute(),
-  );
-  const solvedByAgent = secondsByAgent(
-    await ticketsIn('solved_at')
-      .select((eb) => ['solved_by as agent', numberList(db.dialect, eb.ref('resolution_seconds')).as('seconds')])
-      .where('resolution_seconds', 'is not', null)
-      .groupBy('solved_by')
-      .execute(),
-  );
-  const names = await agentNames(db);
+  const created = Number(createdRow.n);
+  const responsesByAgent = secondsByAgent(responseRows);
+  const solvedByAgent = secondsByAgent(solvedRows);
   const agentIds = new Set([...responsesByAgent.keys(), ...solvedByAgent.keys()]);
   agentIds.delete(null);
   if (!isAdmin) {
