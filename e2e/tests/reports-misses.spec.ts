@@ -12,7 +12,8 @@ import { startTelegramStandIn, type TelegramStandIn } from '../support/telegram-
  * hand-off, fallbacks and an offer of a person, an agent's reply and solve; then the Reports page,
  * its tables and CSV, and the misses inbox turning a group of fallbacks into phrases the bot answers.
  */
-test.describe.configure({ timeout: 180_000 });
+// Ten steps on past days, each awaited before the clock moves on, then two pages and their checks.
+test.describe.configure({ timeout: 300_000 });
 
 const SECRET = 'reports-telegram-secret';
 const quiet = { enabled: false, agentId: null, status: 'new', priority: 'normal' };
