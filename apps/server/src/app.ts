@@ -27,6 +27,7 @@ import { inboxRoutes } from './inbox/inbox-routes.ts';
 import { reportRoutes } from './reports/report-routes.ts';
 import { missesRoutes } from './bot-misses/misses-routes.ts';
 import { PLATFORM_WEBHOOKS } from './inbox/webhook-sources.ts';
+import { testClockRoutes } from './testing/test-clock-routes.ts';
 import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { widgetAssetRoutes } from './channels/webchat/widget-assets.ts';
 import { PresenceHub } from './presence/presence-hub.ts';
@@ -114,8 +115,9 @@ export function createApp(services: Services, options: { outermost?: MiddlewareH
   app.route('/', mediaRoutes(services));
   app.route('/', pushRoutes(services));
   app.route('/', inboxRoutes(services));
-  app.route('/', reportRoutes({ db: services.db, reportZone: services.reportZone, onSettingsChanged: () => void services.missesRetention.runOnce().catch((err) => console.error('[desk] misses retention failed', err)) }));
+  app.route('/', reportRoutes({ db: services.db, reportZone: services.reportZone, reports: services.reports, onSettingsChanged: () => void services.missesRetention.runOnce().catch((err) => console.error('[desk] misses retention failed', err)) }));
   app.route('/', missesRoutes(services));
+  if (services.testClock) app.route('/', testClockRoutes({ testClock: services.testClock }));
   app.route('/', webchatRoutes({
     ...services,
     mediaMaxBytes: services.config.mediaMaxBytes,

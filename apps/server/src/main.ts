@@ -63,6 +63,7 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl;
     console.log(`\n  Desk is running at ${url}  (listening on ${info.address}:${info.port})`);
+    if (config.testClock) console.warn('  DESK_TEST_CLOCK=1: the test clock is on (PUT /api/test/clock). Never in production.');
     if (config.demo) {
       console.log(`  Admin login: ${config.adminEmail} / ${password}`);
       console.log(`  Demo agents: ${DEMO_AGENTS.map((a) => a.email).join(', ')} (same password)`);

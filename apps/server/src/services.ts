@@ -48,6 +48,7 @@ import { ReportRecorder } from './reports/report-recorder.ts';
 import { ReportZone } from './reports/report-zone.ts';
 import { MissesRepo } from './bot-misses/misses-repo.ts';
 import { MissesRetention } from './bot-misses/misses-retention.ts';
+import { TestClock } from './testing/test-clock.ts';
 
 /**
  * Everything the routes need, built once per server from the database and the config. `fanout`
@@ -56,7 +57,9 @@ import { MissesRetention } from './bot-misses/misses-retention.ts';
 export async function createServices(db: Db, config: Config, fanout: FanoutBus = new InProcessFanout()) {
   // SQLite: whatever a previous (killed) run had claimed is due again now.
   await releaseLeasesOfDeadProcess(db);
-  const clock = monotonicClock();
+  // Test-only: browser tests stamp traffic on past days (testing/test-clock.ts).
+  const testClock = config.testClock ? new TestClock() : null;
+  const clock = testClock ? testClock.clock : monotonicClock();
   const changes = new ChangeFeed(db);
   const events = new EventBus();
   const agents = new AgentsRepo(db, changes);
@@ -153,6 +156,8 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     /** The web chat streams' pokes from the other instances. */
     webchatPokes: new WebchatPokes(events, fanout),
     clock,
+    /** Null unless DESK_TEST_CLOCK=1. */
+    testClock,
     changes,
     events,
     agents,
@@ -168,6 +173,8 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     misses,
     /** The workspace time zone the daily roll-ups are counted in. */
     reportZone,
+    /** Records what reports and the misses inbox read. */
+    reports,
     /** Deletes misses older than the retention setting; started by main.ts. */
     missesRetention: new MissesRetention({ db, misses }),
     /** Off unless MEDIA_RETENTION_DAYS is set. */

@@ -2,6 +2,8 @@
  * Versioned schema. A migration is applied once, in a transaction, in order; the applied
  * version is kept in `PRAGMA user_version`. Never edit a migration that has shipped: add one.
  */
+import { REPORT_INDEXES_SQL } from '../reports/report-indexes.ts';
+
 export interface Migration {
   version: number;
   name: string;
@@ -547,5 +549,10 @@ CREATE INDEX login_failures_key ON login_failures(key, at);
 -- the whole conversation. PostgreSQL has messages(conversation_id, rowid) already.
 CREATE INDEX messages_conversation_order ON messages(conversation_id);
 `,
+  },
+  {
+    version: 15,
+    name: 'the Reports page reads its roll-ups and timings from covering indexes',
+    sql: REPORT_INDEXES_SQL,
   },
 ];
