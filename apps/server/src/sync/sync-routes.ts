@@ -109,7 +109,8 @@ export function syncRoutes(deps: SyncDeps) {
     const query = c.req.valid('query');
     const fromQuery = query.lastEventId ?? query.cursor;
     let sent = Number.isFinite(fromHeader) && c.req.header('last-event-id') ? fromHeader : (fromQuery ?? -1);
-    const agent = c.var.agent;
+    // Re-read after every wake (below): a role changed mid-stream applies to the next poke.
+    let agent = c.var.agent;
     const session = { agentId: c.var.agent.id, tokenHash: c.var.sessionTokenHash };
     const release = caps.acquire([['agent', session.agentId], ['address', clientAddress(c)]]);
     c.header('Cache-Control', 'no-cache, no-transform');
@@ -172,8 +173,13 @@ export function syncRoutes(deps: SyncDeps) {
             };
           });
           wake = null;
-          // A database that went away (shutdown) ends the stream too.
-          if (!closed && !(await deps.sessions.isLive(session.tokenHash).catch(() => false))) closed = true;
+          // The session and the agent as they are now: a revoked session or a database that went away
+          // (shutdown) ends the stream; a changed role applies to the pokes from here on.
+          if (!closed) {
+            const now = await deps.sessions.liveAgent(session.tokenHash).catch(() => null);
+            if (now) agent = now;
+            else closed = true;
+          }
           if (woke === 'idle' && !closed) await stream.writeSSE({ event: 'heartbeat', data: String(Date.now()) });
         }
       } finally {

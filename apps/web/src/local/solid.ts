@@ -1,6 +1,6 @@
 import { liveQuery } from 'dexie';
-import { type Accessor, createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
-import { currentUser } from '../auth/session.ts';
+import { type Accessor, createEffect, createMemo, createRoot, createSignal, onCleanup } from 'solid-js';
+import { adoptChangedSelf, currentUser } from '../auth/session.ts';
 import { setPresence } from '../presence/presence-store.ts';
 import { type LocalSync, startLocalSync } from './local-sync.ts';
 import { observedTransport, onPulledPage } from './pull-observer.ts';
@@ -16,6 +16,11 @@ onPulledPage(({ page, db }) => {
   indexing = indexing.then(() => indexPulled(searchDbFor(db), page.changes)).catch((error: unknown) => console.error('[desk] search indexing failed', error));
 });
 
+// The agent's own row (a role changed by an admin) updates the signed-in agent; other tabs follow through storage.
+onPulledPage(({ page, agentId }) => {
+  for (const change of page.changes) if (change.entity === 'agent' && change.id === agentId && change.op === 'put') adoptChangedSelf(change.data);
+});
+
 /**
  * `?bench-pull` on the first page load (sync benchmark only): the protocol before issue 16 (every
  * poke followed by a pull; a new device pulls everything from 0), as the same-run baseline.
@@ -29,8 +34,10 @@ const BEFORE_ISSUE_16 = typeof window !== 'undefined' && new URLSearchParams(win
 const root = createRoot(() => {
   const [sync, setSync] = createSignal<LocalSync | null>(null);
   const [status, setStatus] = createSignal<SyncStatus>({ online: true, syncing: false, waiting: 0, error: null });
+  // Keyed on the id: the agent's own row changing (a new role) must not restart the sync.
+  const signedInId = createMemo(() => currentUser()?.id);
   createEffect(() => {
-    const agentId = currentUser()?.id;
+    const agentId = signedInId();
     if (!agentId || typeof window === 'undefined') return;
     // Pulled pages pass through `onPulledPage` listeners (alerts, search) before they are applied.
     const transport = BEFORE_ISSUE_16 ? { pull: httpTransport.pull, push: httpTransport.push } : httpTransport;
