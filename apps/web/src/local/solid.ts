@@ -4,16 +4,13 @@ import { adoptChangedSelf, currentUser } from '../auth/session.ts';
 import { setPresence } from '../presence/presence-store.ts';
 import { type LocalSync, startLocalSync } from './local-sync.ts';
 import { observedTransport, onPulledPage } from './pull-observer.ts';
-import { indexPulled, searchDbFor } from './search-index.ts';
+import { indexPulled, queueIndexing, searchDbFor } from './search-index.ts';
 import type { SyncStatus } from './status.ts';
 import { httpTransport } from './transport.ts';
 
-// The ticket search's word index follows every pulled page.
-// Chained (pages are indexed in the order they came) but not awaited: indexing is not on the path from
-// a change's arrival to the screen.
-let indexing: Promise<void> = Promise.resolve();
+// The ticket search's word index follows every pulled page, in the order the pages came (not awaited).
 onPulledPage(({ page, db }) => {
-  indexing = indexing.then(() => indexPulled(searchDbFor(db), page.changes)).catch((error: unknown) => console.error('[desk] search indexing failed', error));
+  void queueIndexing(() => indexPulled(searchDbFor(db), page.changes));
 });
 
 // The agent's own row (a role changed by an admin) updates the signed-in agent; other tabs follow through storage.
