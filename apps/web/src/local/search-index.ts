@@ -157,7 +157,7 @@ export async function forgetTickets(sdb: SearchDb, db: DeskDb, ids: readonly str
   const stillGone = new Set(await absent());
   const back = gone.filter((id) => !stillGone.has(id));
   if (back.length > 0) {
-    const tickets = (await db.tickets.bulkGet(back)).filter((t): t is Ticket => t !== undefined);
+    const tickets = (await db.tickets.bulkGet(back)).filter((t) => t !== undefined);
     const messages = (
       await Promise.all(back.map((id) => db.messages.where('[ticketId+createdAt]').between([id, Dexie.minKey], [id, Dexie.maxKey]).toArray()))
     ).flat();
