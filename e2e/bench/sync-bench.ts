@@ -208,6 +208,16 @@ interface NetEvent {
   t1: number;
 }
 const netEvents = (page: Page) => page.evaluate(() => (window as unknown as { __benchNet: NetEvent[] }).__benchNet.splice(0));
+/** The sync engine's User Timing marks (`desk:*`, absolute times), taken and cleared. */
+const syncMarks = (page: Page) =>
+  page.evaluate(() => {
+    const marks = performance
+      .getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('desk:'))
+      .map((m) => ({ name: m.name, at: performance.timeOrigin + m.startTime }));
+    performance.clearMarks();
+    return marks;
+  });
 
 async function agentPage(browser: Browser, url: string, account: { email: string; password: string }, ticketId: string | null, flags = '') {
   const context = await newContext(browser, url);
@@ -417,7 +427,16 @@ async function main(): Promise<void> {
       const live: number[] = [];
       const dom: number[] = [];
       const changes = Math.max(RUNS, 20);
-      const stages = { pushStart: [] as number[], pushDone: [] as number[], poke: [] as number[], pullStart: [] as number[], pullDone: [] as number[] };
+      const stages = {
+        pushStart: [] as number[],
+        pushDone: [] as number[],
+        poke: [] as number[],
+        pullStart: [] as number[],
+        pullDone: [] as number[],
+        offered: [] as number[],
+        listened: [] as number[],
+        applied: [] as number[],
+      };
       const seenOn = (page: Page, after: number, value: string) =>
         page
           .waitForFunction(
@@ -445,8 +464,17 @@ async function main(): Promise<void> {
         const [seen, seenByPull] = await Promise.all([seenOn(b.page, sent.at, next), seenOn(c.page, sent.at, next)]);
         if (!seen || !seenByPull) throw new Error('agent B never saw the change');
         await idle();
-        const [netA, netB] = await Promise.all([netEvents(a.page), netEvents(b.page), netEvents(c.page)]);
+        const [netA, netB, , marksB] = await Promise.all([netEvents(a.page), netEvents(b.page), netEvents(c.page), syncMarks(b.page)]);
         if (i >= 2) {
+          const markAt = (name: string) => marksB.find((m) => m.name === name && m.at >= sent.at)?.at;
+          for (const [stage, name] of [
+            ['offered', 'desk:offered'],
+            ['listened', 'desk:carried-listened'],
+            ['applied', 'desk:carried-applied'],
+          ] as const) {
+            const at = markAt(name);
+            if (at !== undefined) stages[stage].push(at - sent.at);
+          }
           live.push(seen.live);
           dom.push(seen.dom);
           pullDom.push(seenByPull.dom);
@@ -475,7 +503,8 @@ async function main(): Promise<void> {
           `   where the time goes (p50 after A's act): A's push sent ${ms(median(stages.pushStart))}, answered ${ms(median(stages.pushDone))}; ` +
           `B poked ${ms(median(stages.poke))}; B pulled after the poke in ${stages.pullStart.length} of ${dom.length} changes` +
           (stages.pullStart.length > 0 ? ` (sent ${ms(median(stages.pullStart))}, answered ${ms(median(stages.pullDone))})` : '') +
-          `; B's Dexie ${ms(median(live))}, B's screen ${ms(median(dom))}\n` +
+          `; B's engine offered the page ${ms(median(stages.offered))}, listeners done ${ms(median(stages.listened))}, ` +
+          `applyPull committed ${ms(median(stages.applied))}; B's Dexie (liveQuery) ${ms(median(live))}, B's screen ${ms(median(dom))}\n` +
           `   baseline, same changes: poke then pull (before issue 16) to screen p50 ${ms(median(pullDom))}, p95 ${ms(p95(pullDom))}; ` +
           `loopback fetch('/healthz') round trip p50 ${ms(median(rtt))}, p95 ${ms(p95(rtt))}`,
       );
