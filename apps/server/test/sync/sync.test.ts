@@ -258,6 +258,45 @@ describe('GET /api/sync/stream', () => {
     await reader.cancel();
   });
 
+  it("builds the pages it carries from this instance's commits, equal to a pull from the same cursor, without reading the log", async () => {
+    const ticket = await seedTicket(desk);
+    const other = await signedInMember(desk.services, 'Bia', 'bia@example.com', 'agent');
+    const start = await desk.services.changes.latestSeq();
+    const stream = new SseReader((await desk.request(`/api/sync/stream?cursor=${start}`)).body as ReadableStream<Uint8Array>);
+    await stream.nextOf('hello');
+    const nextPoke = async () => StreamPoke.parse(JSON.parse((await stream.nextOf('poke')).data));
+    // The first poke of a stream reads the log (it learns the epoch and the client ids there).
+    await push(desk, clientId, [{ id: 1, name: 'ticket.setPriority', args: { ticketId: ticket.id, priority: 'urgent' } }]);
+    expect((await nextPoke()).more).toBe(false);
+
+    const reads = vi.spyOn(SyncPull.prototype, 'pull');
+    try {
+      const steps = [
+        () => push(desk, clientId, [
+          { id: 2, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'vip' } },
+          { id: 3, name: 'ticket.note', args: { ticketId: ticket.id, messageId: randomUUID(), text: 'Call her back' } },
+          { id: 4, name: 'ticket.markRead', args: { ticketId: ticket.id } },
+        ]),
+        // Another agent's read mark is not for us; their client's ids are not ours either.
+        () => push(desk, 'client-bbbbbbbb', [{ id: 1, name: 'ticket.markRead', args: { ticketId: ticket.id } }], { token: other.token }),
+        () => push(desk, clientId, [{ id: 5, name: 'ticket.removeTag', args: { ticketId: ticket.id, tag: 'vip' } }]),
+      ];
+      for (const step of steps) {
+        const readsBefore = reads.mock.calls.length;
+        expect((await step()).status).toBe(200);
+        const poke = await nextPoke();
+        expect(poke.more).toBe(false);
+        expect(reads.mock.calls.length).toBe(readsBefore);
+        const { body } = await pull(desk, poke.from as number);
+        expect(poke.page).toEqual(body);
+      }
+      expect((await pull(desk, start)).body.lastMutationIds[clientId]).toBe(5);
+    } finally {
+      reads.mockRestore();
+      await stream.cancel();
+    }
+  });
+
   it('builds its pokes for the agent as they are now: a role changed mid-stream applies at once', async () => {
     const admin = await signedInMember(desk.services, 'Rui', 'rui@example.com', 'admin');
     const start = await desk.services.changes.latestSeq();
