@@ -57,10 +57,12 @@ for (let i = 1; i <= ROUNDS + 10; i++) {
   await (await app.request('/healthz')).text();
   const bareMs = performance.now() - b0;
   const t0 = performance.now();
-  const pushed = request('/api/sync/push', actor, {
-    method: 'POST',
-    body: JSON.stringify({ clientId: 'client-bench-poke', mutations: [{ id: i, name: 'ticket.setPriority', args: { ticketId, priority: priorities[i % 4] } }] }),
-  }).then(async (res) => {
+  const pushed = Promise.resolve(
+    request('/api/sync/push', actor, {
+      method: 'POST',
+      body: JSON.stringify({ clientId: 'client-bench-poke', mutations: [{ id: i, name: 'ticket.setPriority', args: { ticketId, priority: priorities[i % 4] } }] }),
+    }),
+  ).then(async (res: Response) => {
     await res.text();
     return performance.now() - t0;
   });
