@@ -107,6 +107,16 @@ interface NetEvent {
   t1: number;
 }
 const netEvents = (page: Page) => page.evaluate(() => (window as unknown as { __benchNet: NetEvent[] }).__benchNet.splice(0));
+/** The sync engine's User Timing marks (`desk:*`, absolute times), taken and cleared. */
+const syncMarks = (page: Page) =>
+  page.evaluate(() => {
+    const marks = performance
+      .getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('desk:'))
+      .map((m) => ({ name: m.name, at: performance.timeOrigin + m.startTime }));
+    performance.clearMarks();
+    return marks;
+  });
 
 async function agentPage(browser: Browser, url: string, account: { email: string; password: string }, ticketId: string | null, flags = '') {
   const context = await newContext(browser, url);
@@ -422,7 +432,35 @@ async function main(): Promise<void> {
       const live: number[] = [];
       const dom: number[] = [];
       const changes = Math.max(RUNS, 20);
-      const stages = { pushStart: [] as number[], pushDone: [] as number[], poke: [] as number[], pullStart: [] as number[], pullDone: [] as number[] };
+      const stages = {
+        pushStart: [] as number[],
+        pushDone: [] as number[],
+        poke: [] as number[],
+        pullStart: [] as number[],
+        pullDone: [] as number[],
+        offered: [] as number[],
+        listened: [] as number[],
+        applied: [] as number[],
+      };
+      const seenOn = (page: Page, after: number, value: string) =>
+        page
+          .waitForFunction(
+            ({ value, after }) => {
+              const s = (window as unknown as { __benchSeen: { live: { value: string; at: number }[]; dom: { value: string; at: number }[] } }).__benchSeen;
+              const l = s.live.find((e) => e.value === value && e.at >= after);
+              const d = s.dom.find((e) => e.at >= after);
+              return l && d ? { live: l.at - after, dom: d.at - after } : null;
+            },
+            { value, after },
+            { polling: 50, timeout: 5000 },
+          )
+          .then((handle) => handle.jsonValue());
+      const forget = (page: Page) =>
+        page.evaluate(() => {
+          const s = (window as unknown as { __benchSeen: { live: unknown[]; dom: unknown[] } }).__benchSeen;
+          s.live.length = 0;
+          s.dom.length = 0;
+        });
       for (let i = 0; i < changes + 2; i++) {
         const current = await a.page.evaluate((id) => window.__deskBench?.localSync()?.db.tickets.get(id).then((t) => t?.priority), ticketId);
         const next = priorities[(priorities.indexOf(current ?? 'low') + 1) % priorities.length] as string;
@@ -431,8 +469,17 @@ async function main(): Promise<void> {
         const [seen, seenByPull] = await Promise.all([seenOn(b.page, sent.at, next), seenOn(c.page, sent.at, next)]);
         if (!seen || !seenByPull) throw new Error('agent B never saw the change');
         await idle();
-        const [netA, netB] = await Promise.all([netEvents(a.page), netEvents(b.page), netEvents(c.page)]);
+        const [netA, netB, , marksB] = await Promise.all([netEvents(a.page), netEvents(b.page), netEvents(c.page), syncMarks(b.page)]);
         if (i >= 2) {
+          const markAt = (name: string) => marksB.find((m) => m.name === name && m.at >= sent.at)?.at;
+          for (const [stage, name] of [
+            ['offered', 'desk:offered'],
+            ['listened', 'desk:carried-listened'],
+            ['applied', 'desk:carried-applied'],
+          ] as const) {
+            const at = markAt(name);
+            if (at !== undefined) stages[stage].push(at - sent.at);
+          }
           live.push(seen.live);
           dom.push(seen.dom);
           pullDom.push(seenByPull.dom);
@@ -461,7 +508,8 @@ async function main(): Promise<void> {
           `   where the time goes (p50 after A's act): A's push sent ${ms(median(stages.pushStart))}, answered ${ms(median(stages.pushDone))}; ` +
           `B poked ${ms(median(stages.poke))}; B pulled after the poke in ${stages.pullStart.length} of ${dom.length} changes` +
           (stages.pullStart.length > 0 ? ` (sent ${ms(median(stages.pullStart))}, answered ${ms(median(stages.pullDone))})` : '') +
-          `; B's Dexie ${ms(median(live))}, B's screen ${ms(median(dom))}\n` +
+          `; B's engine offered the page ${ms(median(stages.offered))}, listeners done ${ms(median(stages.listened))}, ` +
+          `applyPull committed ${ms(median(stages.applied))}; B's Dexie (liveQuery) ${ms(median(live))}, B's screen ${ms(median(dom))}\n` +
           `   baseline, same changes: poke then pull (before issue 16) to screen p50 ${ms(median(pullDom))}, p95 ${ms(p95(pullDom))}; ` +
           `loopback fetch('/healthz') round trip p50 ${ms(median(rtt))}, p95 ${ms(p95(rtt))}`,
       );

@@ -11,6 +11,7 @@ import {
 import { type Db, TransactionAborted } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import { forbidden } from '../http/api-error.ts';
+import type { ChangeFeed } from './change-feed.ts';
 import type { MutatorContext, RunMutation } from './server-mutators.ts';
 
 const recordMutation = prepared(
@@ -48,8 +49,16 @@ export class SyncPush {
   constructor(
     private readonly db: Db,
     private readonly run: RunMutation,
-    private readonly now: () => string = () => new Date().toISOString(),
+    private readonly options: {
+      now?: () => string;
+      /** Told of each client's new last id, so the streams' carried pages confirm the push without reading it back. */
+      changes?: Pick<ChangeFeed, 'clientAdvanced'>;
+    } = {},
   ) {}
+
+  private now(): string {
+    return this.options.now?.() ?? new Date().toISOString();
+  }
 
   async push(agent: Agent, request: PushRequest): Promise<PushResponse> {
     if (request.mutations.length === 0) return { results: [] };
@@ -98,6 +107,7 @@ export class SyncPush {
           })),
         )
         .execute();
+      this.options.changes?.clientAdvanced({ agentId: agent.id, clientId, lastMutationId: last });
     }
     return results;
   }

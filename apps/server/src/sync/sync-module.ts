@@ -59,7 +59,7 @@ export function createSync(
     },
   };
   const pull = new SyncPull(db);
-  const push = new SyncPush(db, createServerMutators(db, changes, domain));
+  const push = new SyncPush(db, createServerMutators(db, changes, domain), { changes });
   const snapshot = new SyncSnapshot(db, pull);
   return {
     pull,

@@ -1,8 +1,9 @@
 import { type MutationArgsOf, type MutationName, type PresenceEntry, PresenceEvent, StreamPoke } from '@desk/core';
 import { liveQuery } from 'dexie';
 import { isNetworkError } from '../api/client.ts';
-import { DeskDb, getMeta, META, type OutboxEntry } from './db.ts';
+import { DeskDb, getMeta, type LocalTicket, META, type OutboxEntry } from './db.ts';
 import { type ActionResult, mutate } from './outbox.ts';
+import { showPending } from './optimistic.ts';
 import { StatusStore, type SyncStatus } from './status.ts';
 import { evictOld } from './eviction.ts';
 import { SyncEngine } from './sync-engine.ts';
@@ -197,7 +198,19 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
     agentId,
     status,
     act: async (name, args) => {
-      const result = await mutate(db, agentId, name, args);
+      // The tickets it changes are on screen before its `strict` commit ends (local/optimistic.ts).
+      let settle: ((committed: boolean) => void) | undefined;
+      const onRows = (rows: readonly { entity: string; row: unknown }[]) => {
+        settle = showPending(rows.flatMap((written) => (written.entity === 'ticket' && written.row ? [written.row as LocalTicket] : [])));
+      };
+      let result: ActionResult;
+      try {
+        result = await mutate(db, agentId, name, args, { onRows });
+      } catch (error) {
+        settle?.(false);
+        throw error;
+      }
+      settle?.(result.ok);
       if (result.ok) {
         // Pushed the moment its transaction commits (the outbox liveQuery would see it a little later).
         if (leader) pushNow(result.alone);
