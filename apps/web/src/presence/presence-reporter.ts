@@ -25,11 +25,13 @@ export class PresenceReporter {
     this.tick();
   }
 
-  /** A keystroke in the reply box. */
+  /** A keystroke in the reply box: the beat it may start goes out after the keystroke has painted. */
   typed(): void {
     const wasTyping = this.now() - this.lastKeystroke < TYPING_TTL_MS;
     this.lastKeystroke = this.now();
-    if (!wasTyping) this.tick();
+    if (wasTyping) return;
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(() => this.tick()));
+    else this.tick();
   }
 
   /** The reply went out: no longer typing. */

@@ -1,4 +1,4 @@
-import { cannedLanguageOf, collidingReplies, type MutationArgsOf, type MutationName, replySeenAt } from '@desk/core';
+import { type Agent, cannedLanguageOf, collidingReplies, type MutationArgsOf, type MutationName, replySeenAt } from '@desk/core';
 import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
 import { language, t } from '../../i18n/index.ts';
@@ -12,14 +12,22 @@ import { otherTicketsOf, pendingOnTicket, readTicketBundle, type TicketBundle, t
 import { Composer } from './Composer.tsx';
 import { Conversation } from './Conversation.tsx';
 import { isPhone } from '../../shell/viewport.ts';
-import { useAgents } from './list-data.ts';
 import { PropertiesSheet } from './PropertiesSheet.tsx';
 import { reuseUnchanged, takePrefetched } from './ticket-bundle.ts';
 import { TicketProperties } from './TicketProperties.tsx';
 import { isUnread, needsMarkRead } from './unread.ts';
 
-/** One ticket: details and controls, the user, the conversation and the reply box. Every control is a sync mutation. */
-export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf: (id: string) => string; onOpen: (id: string) => void }) {
+/**
+ * One ticket: details and controls, the user, the conversation and the reply box. Every control is a
+ * sync mutation. What the first paint of the newest messages doesn't need (the pending marks, canned
+ * replies, held replies, telling the server the agent is here) starts once the view has painted.
+ */
+export function TicketView(props: {
+  ticketId: string;
+  agents: readonly Agent[];
+  /** The view has painted its ticket (or that it is not on this device). */
+  onPainted?: () => void;
+  onBack: () => void; hrefOf: (id: string) => string; onOpen: (id: string) => void }) {
   const [error, setError] = createSignal<string | null>(null);
   const [sheetOpen, setSheetOpen] = createSignal(false);
   const me = () => currentUser()?.id ?? '';
@@ -46,13 +54,23 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     const current = bundle();
     return { loaded: current !== undefined && live() !== undefined, read: current?.read, othersAt: current?.othersAt };
   };
-  const agents = useAgents();
+  const agents = () => props.agents;
+  const [painted, setPainted] = createSignal(false);
+  createEffect(() => {
+    if (painted() || bundle() === undefined) return;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        setPainted(true);
+        props.onPainted?.();
+      }),
+    );
+  });
   // A new device downloads messages in the background: this ticket's come first. A ticket this
   // device dropped (eviction) comes back from the server.
   createEffect(() => {
     const sync = localSync();
     const id = props.ticketId;
-    if (!sync) return;
+    if (!sync || !painted()) return;
     sync.ensureMessages(id);
     void ticketById(sync.db, id).then((found) => (found ? undefined : sync.ensureTicket(id)));
   });
@@ -67,7 +85,7 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
   const pendingIds = useLiveQuery(() => {
     const sync = localSync();
     const id = props.ticketId;
-    return sync ? () => pendingOnTicket(sync.db, id) : null;
+    return sync && painted() ? () => pendingOnTicket(sync.db, id) : null;
   }, []);
 
   // Collision: the newest reply by another agent when this agent opened the ticket. A reply sent
@@ -83,10 +101,12 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
   const collisions = createMemo(() => (seenAt()?.ticketId === props.ticketId ? collidingReplies(messages(), me(), seen()) : []));
   const canned = useLiveQuery(() => {
     const sync = localSync();
-    return sync ? () => cannedReplies(sync.db) : null;
+    return sync && painted() ? () => cannedReplies(sync.db) : null;
   }, []);
   // Presence: this tab tells the server which ticket it shows; leaving it says so.
-  createEffect(() => presenceReporter.view(props.ticketId));
+  createEffect(() => {
+    if (painted()) presenceReporter.view(props.ticketId);
+  });
   onCleanup(() => presenceReporter.view(null));
 
   async function act<N extends MutationName>(name: N, args: MutationArgsOf<N>): Promise<boolean> {
@@ -162,7 +182,9 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
             </p>
           </Show>
           <PresenceBar ticketId={current().id} />
-          <HeldReplies ticketId={current().id} />
+          <Show when={painted()}>
+            <HeldReplies ticketId={current().id} />
+          </Show>
           <Show when={!current().assigneeId}>
             <p class="unassigned-banner">
               <strong>{t('ws.unassignedNotice')}</strong>
