@@ -1,7 +1,8 @@
 import type { Agent } from '@desk/core';
 import { createVirtualizer } from '@tanstack/solid-virtual';
-import { createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
+import { firstScreenShown } from '../../shell/first-screen.ts';
 import type { ListIds } from './list-data.ts';
 import { useRowPages } from './list-data.ts';
 import { TicketRow } from './TicketRow.tsx';
@@ -47,6 +48,10 @@ export function TicketList(props: {
       return indexes.length > 0 ? { from: indexes[0] as number, to: indexes[indexes.length - 1] as number } : null;
     },
   );
+
+  createEffect(() => {
+    if (rows().size > 0 || (props.list.ready && props.list.ids.length === 0)) firstScreenShown();
+  });
 
   const [now, setNow] = createSignal(Date.now());
   const clock = setInterval(() => setNow(Date.now()), 30_000);
