@@ -1,5 +1,6 @@
 import { type PresenceBeat, PresenceSchedule, TYPING_TTL_MS } from '@desk/core';
 import { api } from '../api/client.ts';
+import { afterPaint } from '../shell/after-paint.ts';
 
 /**
  * Tells the server which ticket this tab shows and whether the agent is typing a reply, following
@@ -29,9 +30,7 @@ export class PresenceReporter {
   typed(): void {
     const wasTyping = this.now() - this.lastKeystroke < TYPING_TTL_MS;
     this.lastKeystroke = this.now();
-    if (wasTyping) return;
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(() => this.tick()));
-    else this.tick();
+    if (!wasTyping) afterPaint(() => this.tick());
   }
 
   /** The reply went out: no longer typing. */

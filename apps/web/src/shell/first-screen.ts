@@ -1,4 +1,5 @@
 import { type Accessor, createRoot, createSignal } from 'solid-js';
+import { afterPaint } from './after-paint.ts';
 
 /** However the app started, what waits for the first screen starts after this long at most. */
 const AT_MOST_MS = 1000;
@@ -20,7 +21,7 @@ let scheduled = false;
 export function firstScreenShown(): void {
   if (scheduled) return;
   scheduled = true;
-  requestAnimationFrame(() => setTimeout(() => state.setPainted(true)));
+  afterPaint(() => state.setPainted(true));
 }
 
 if (typeof window !== 'undefined') setTimeout(() => state.setPainted(true), AT_MOST_MS);

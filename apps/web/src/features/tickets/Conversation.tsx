@@ -1,5 +1,5 @@
 import { type Agent, type Attachment, type Contact, exhaustiveSwitchError, type Message } from '@desk/core';
-import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { language, t } from '../../i18n/index.ts';
 import { AttachmentView } from './Attachment.tsx';
 import { dateTime } from './format.ts';
@@ -111,6 +111,9 @@ export function Conversation(props: {
   const toEnd = () => {
     if (scroller && atEnd) scroller.scrollTop = scroller.scrollHeight;
   };
+  // At the end in the frame the messages first paint (the observer below would only move there after
+  // that frame's layout), and whenever the messages change.
+  createEffect(on(split, toEnd));
   onMount(() => {
     if (!content || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(toEnd);

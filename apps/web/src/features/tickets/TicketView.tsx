@@ -11,6 +11,7 @@ import { localSync, useLiveQuery } from '../../local/solid.ts';
 import { otherTicketsOf, pendingOnTicket, readTicketBundle, type TicketBundle, ticketById } from '../../local/ticket-data.ts';
 import { Composer } from './Composer.tsx';
 import { Conversation } from './Conversation.tsx';
+import { afterPaint } from '../../shell/after-paint.ts';
 import { isPhone } from '../../shell/viewport.ts';
 import { PropertiesSheet } from './PropertiesSheet.tsx';
 import { reuseUnchanged, takePrefetched } from './ticket-bundle.ts';
@@ -31,16 +32,21 @@ export function TicketView(props: {
   const [error, setError] = createSignal<string | null>(null);
   const [sheetOpen, setSheetOpen] = createSignal(false);
   const me = () => currentUser()?.id ?? '';
-  // The ticket, its messages, requester, intent and read state: one live query, one render. Until it
-  // answers, the reads a touch on the list row started (prefetchTicket) paint the view.
+  const [painted, setPainted] = createSignal(false);
+  // The ticket, its messages, requester, intent and read state: one live query, one render. The reads
+  // a touch on the list row started (prefetchTicket) paint the view first; then the live query,
+  // started once that has painted (reading the same again meanwhile would only delay it), follows changes.
+  const prefetched = takePrefetched(props.ticketId);
+  const [early, setEarly] = createSignal<TicketBundle | undefined>(undefined);
+  const [fromPrefetch, setFromPrefetch] = createSignal(prefetched !== undefined);
+  prefetched?.then(setEarly, () => setFromPrefetch(false));
   const live = useLiveQuery<TicketBundle | undefined>(() => {
     const sync = localSync();
     const id = props.ticketId;
     const agentId = me();
+    if (fromPrefetch() && !painted()) return null;
     return sync ? () => readTicketBundle(sync.db, id, agentId) : null;
   }, undefined);
-  const [early, setEarly] = createSignal<TicketBundle | undefined>(undefined);
-  void takePrefetched(props.ticketId)?.then((bundle) => live() === undefined && setEarly(bundle));
   const bundle = createMemo<TicketBundle | undefined>((previous) => {
     const next = live() ?? early();
     return next && previous ? { ...next, messages: reuseUnchanged(previous.messages, next.messages) } : next;
@@ -55,15 +61,11 @@ export function TicketView(props: {
     return { loaded: current !== undefined && live() !== undefined, read: current?.read, othersAt: current?.othersAt };
   };
   const agents = () => props.agents;
-  const [painted, setPainted] = createSignal(false);
   createEffect(() => {
     if (painted() || bundle() === undefined) return;
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        setPainted(true);
-        props.onPainted?.();
-      }),
-    );
+    // The history entry right after the paint (back must find it); the rest behind other work.
+    requestAnimationFrame(() => setTimeout(() => props.onPainted?.()));
+    afterPaint(() => setPainted(true));
   });
   // A new device downloads messages in the background: this ticket's come first. A ticket this
   // device dropped (eviction) comes back from the server.
@@ -139,7 +141,7 @@ export function TicketView(props: {
     if (marked === key) return;
     marked = key;
     // After the view has painted: the mutation's writes and the list's re-reads wait for the frame.
-    requestAnimationFrame(() => setTimeout(() => void localSync()?.act('ticket.markRead', { ticketId: id })));
+    afterPaint(() => void localSync()?.act('ticket.markRead', { ticketId: id }));
   });
 
   return (

@@ -37,7 +37,13 @@ export default function TicketsPage() {
     clearTimeout(commitTimer);
     setOpening(null);
   };
-  onCleanup(() => clearTimeout(commitTimer));
+  // Back (or forward) before that entry was added leaves the ticket being opened too.
+  const onHistory = () => opening() !== null && cancelOpening();
+  window.addEventListener('popstate', onHistory);
+  onCleanup(() => {
+    clearTimeout(commitTimer);
+    window.removeEventListener('popstate', onHistory);
+  });
   /** Adds the history entry of the ticket being opened (when its view has painted, or soon anyway). */
   const commitOpening = () => {
     const id = opening();
@@ -63,7 +69,8 @@ export default function TicketsPage() {
   // The ticket whose history entry sits right above the list it was opened from: for it, "back" (the
   // button, Esc, the browser's or Android's back) is one history step, and the list comes back as it was.
   let listBelowFor: string | null = null;
-  const open = (id: string | null) => {
+  /** Opens a ticket (null: back to the list); `reveal` scrolls the list to its row (j/k), not needed for a row just tapped. */
+  const open = (id: string | null, reveal = true) => {
     if (id === null) {
       setParams({ ticket: undefined });
       return;
@@ -77,6 +84,7 @@ export default function TicketsPage() {
       setOpening(id);
       commitTimer = setTimeout(commitOpening, 500);
     } else setParams({ ticket: id }, { replace: true });
+    if (!reveal) return;
     const index = list().ids.indexOf(id);
     if (index >= 0) scrollTo?.(index);
   };
@@ -148,7 +156,7 @@ export default function TicketsPage() {
       </PageHeader>
       <SyncNotices />
       <div class="tickets-layout" classList={{ 'has-selection': selected() !== null }}>
-        <TicketList list={list()} selectedId={selected()} hrefOf={hrefOf} onOpen={open} onPress={prefetch} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
+        <TicketList list={list()} selectedId={selected()} hrefOf={hrefOf} onOpen={(id) => open(id, false)} onPress={prefetch} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
           <ListFilters query={query()} onChange={setQuery} agents={agents()} counts={list().counts} total={list().ids.length} />
           <ServerResults text={query().q} hrefOf={hrefOf} onOpen={open} />
         </TicketList>
