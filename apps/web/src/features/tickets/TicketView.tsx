@@ -28,7 +28,10 @@ export function TicketView(props: {
   agents: readonly Agent[];
   /** The view has painted its ticket (or that it is not on this device). */
   onPainted?: () => void;
-  onBack: () => void; hrefOf: (id: string) => string; onOpen: (id: string) => void }) {
+  onBack: () => void;
+  hrefOf: (id: string) => string;
+  onOpen: (id: string) => void;
+}) {
   const [error, setError] = createSignal<string | null>(null);
   const [sheetOpen, setSheetOpen] = createSignal(false);
   const me = () => currentUser()?.id ?? '';
