@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
+import { preloadLandingPage } from './build/preload-landing-page.ts';
 import { SERVER_PATHS } from './src/server-paths.ts';
 
 const SERVER = 'http://127.0.0.1:8080';
@@ -8,6 +9,7 @@ const SERVER = 'http://127.0.0.1:8080';
 export default defineConfig({
   plugins: [
     solid(),
+    preloadLandingPage(/[\\/]features[\\/]tickets[\\/]TicketsPage\.tsx$/),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',

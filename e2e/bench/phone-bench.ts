@@ -199,6 +199,8 @@ async function tapTicket(page: Page, run: number): Promise<number> {
     await page.screenshot({ path: `/tmp/phone-bench-tap-${run}.png` });
     throw new Error(`run ${run}, ticket ${id}: ${String(error)}`);
   });
+  // As a person would, only after the ticket's history entry is there (added once the view painted).
+  await page.waitForURL((url) => url.searchParams.get('ticket') === id);
   await page.goBack();
   await page.waitForSelector('.ticket-row[data-ticket-id]');
   return millis;

@@ -420,6 +420,7 @@ export const en = {
   'ws.userUnknown': 'This user is not on this device.',
   'ws.botPart': 'With the bot, before the hand-off',
   'ws.handoff': 'Handed off to the Desk',
+  'ws.olderMessages': 'Show older messages ({count})',
   'ws.delivery.pending': 'Sending',
   'ws.delivery.sent': 'Sent',
   'ws.delivery.delivered': 'Delivered',

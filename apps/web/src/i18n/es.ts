@@ -421,6 +421,7 @@ export const es: Dictionary = {
   'ws.userUnknown': 'Este usuario no está en este dispositivo.',
   'ws.botPart': 'Con el bot, antes de la transferencia',
   'ws.handoff': 'Transferido al Desk',
+  'ws.olderMessages': 'Mostrar mensajes anteriores ({count})',
   'ws.delivery.pending': 'Enviando',
   'ws.delivery.sent': 'Enviado',
   'ws.delivery.delivered': 'Entregado',

@@ -421,6 +421,7 @@ export const ptBR: Dictionary = {
   'ws.userUnknown': 'Este usuário não está neste dispositivo.',
   'ws.botPart': 'Com o bot, antes da transferência',
   'ws.handoff': 'Transferido para o Desk',
+  'ws.olderMessages': 'Mostrar mensagens anteriores ({count})',
   'ws.delivery.pending': 'Enviando',
   'ws.delivery.sent': 'Enviada',
   'ws.delivery.delivered': 'Entregue',

@@ -57,8 +57,12 @@ async function otherFilter(db: DeskDb, priorities: readonly string[], assignees:
  * `updatedAt` order, so 50,000 tickets cost a few counts and a key range, not every key of the table.
  * Other shapes (a search, several values in a large list) fall back to `ticketIdsByScan`.
  */
-export async function ticketIds(db: DeskDb, query: TicketIdQuery): Promise<TicketIdList> {
-  if (query.matching) return ticketIdsByScan(db, query);
+export function ticketIds(db: DeskDb, query: TicketIdQuery): Promise<TicketIdList> {
+  // One read transaction for the counts and the keys (a transaction per read costs a phone-class CPU).
+  return db.transaction('r', db.tickets, () => (query.matching ? ticketIdsByScan(db, query) : ticketIdsByIndex(db, query)));
+}
+
+async function ticketIdsByIndex(db: DeskDb, query: TicketIdQuery): Promise<TicketIdList> {
   const dims: (readonly string[])[] = [];
   if (query.priorities.length > 0) dims.push(query.priorities);
   if (query.assignees.length > 0) dims.push(query.assignees);

@@ -1,5 +1,6 @@
 import { type PresenceBeat, PresenceSchedule, TYPING_TTL_MS } from '@desk/core';
 import { api } from '../api/client.ts';
+import { afterPaint } from '../shell/after-paint.ts';
 
 /**
  * Tells the server which ticket this tab shows and whether the agent is typing a reply, following
@@ -25,11 +26,11 @@ export class PresenceReporter {
     this.tick();
   }
 
-  /** A keystroke in the reply box. */
+  /** A keystroke in the reply box: the beat it may start goes out after the keystroke has painted. */
   typed(): void {
     const wasTyping = this.now() - this.lastKeystroke < TYPING_TTL_MS;
     this.lastKeystroke = this.now();
-    if (!wasTyping) this.tick();
+    if (!wasTyping) afterPaint(() => this.tick());
   }
 
   /** The reply went out: no longer typing. */

@@ -4,6 +4,7 @@ import { createEffect, For, Match, onCleanup, onMount, Switch } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import { readsOfTickets } from '../../local/activity-data.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
+import { firstScreenPainted } from '../../shell/first-screen.ts';
 import { allAgents } from '../../local/ticket-data.ts';
 import { isUnread } from '../tickets/unread.ts';
 import type { AlertEvent, AlertSummary } from './alert-events.ts';
@@ -15,7 +16,7 @@ import './alerts.css';
 export function useUnreadCount() {
   return useLiveQuery(() => {
     const sync = localSync();
-    return sync
+    return sync && firstScreenPainted()
       ? async () => {
           const activity = await othersActivity(sync.db);
           const ids = Object.keys(activity);
@@ -103,7 +104,7 @@ export function AlertsHost() {
   });
   const agents = useLiveQuery(() => {
     const sync = localSync();
-    return sync ? () => allAgents(sync.db) : null;
+    return sync && firstScreenPainted() ? () => allAgents(sync.db) : null;
   }, []);
   const agentName = (id: string | null) => agents().find((a) => a.id === id)?.name ?? '?';
   useTitleCount(useUnreadCount());

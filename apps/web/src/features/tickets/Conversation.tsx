@@ -1,5 +1,5 @@
 import { type Agent, type Attachment, type Contact, exhaustiveSwitchError, type Message } from '@desk/core';
-import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { language, t } from '../../i18n/index.ts';
 import { AttachmentView } from './Attachment.tsx';
 import { dateTime } from './format.ts';
@@ -68,9 +68,14 @@ function LockIcon() {
   );
 }
 
+/** Messages rendered when a ticket opens, and added each time the agent reaches the oldest shown. */
+const MESSAGES_STEP = 30;
+
 /**
  * The ticket's conversation, oldest first. What came before the hand-off (up to the ticket's
- * creation: the user with the bot) is grouped and marked as the bot conversation.
+ * creation: the user with the bot) is grouped and marked as the bot conversation. Only the newest
+ * messages are rendered when it opens (that is where it opens, and a long conversation would hold up
+ * the first paint); older ones are added when the agent scrolls up to them or asks for them.
  */
 export function Conversation(props: {
   messages: readonly Message[];
@@ -79,12 +84,15 @@ export function Conversation(props: {
   contact: Contact | undefined;
   agents: readonly Agent[];
 }) {
+  const [limit, setLimit] = createSignal(MESSAGES_STEP);
+  const older = () => Math.max(0, props.messages.length - limit());
   const split = createMemo(() => {
     const bot: Message[] = [];
     const desk: Message[] = [];
-    for (const message of props.messages) (message.createdAt <= props.handoffAt ? bot : desk).push(message);
+    for (const message of props.messages.slice(older())) (message.createdAt <= props.handoffAt ? bot : desk).push(message);
     return { bot, desk };
   });
+  const showOlder = () => setLimit((n) => n + MESSAGES_STEP);
   // The viewer swipes through every image of the conversation, in order.
   const images = createMemo(() => props.messages.flatMap((m) => m.attachments.filter((a) => a.kind === 'image' && (a.download?.state ?? 'stored') === 'stored')));
   const [viewing, setViewing] = createSignal<number | null>(null);
@@ -103,6 +111,9 @@ export function Conversation(props: {
   const toEnd = () => {
     if (scroller && atEnd) scroller.scrollTop = scroller.scrollHeight;
   };
+  // At the end in the frame the messages first paint (the observer below would only move there after
+  // that frame's layout), and whenever the messages change.
+  createEffect(on(split, toEnd));
   onMount(() => {
     if (!content || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(toEnd);
@@ -110,6 +121,14 @@ export function Conversation(props: {
     if (scroller) observer.observe(scroller);
     onCleanup(() => observer.disconnect());
   });
+  // Scrolled up to the oldest message shown: the older ones come in above it (scroll anchoring keeps
+  // what the agent reads in place).
+  const watchOlder = (button: HTMLButtonElement) => {
+    if (typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && !atEnd && showOlder(), { root: scroller ?? null });
+    observer.observe(button);
+    onCleanup(() => observer.disconnect());
+  };
   return (
     <section
       ref={scroller}
@@ -124,6 +143,11 @@ export function Conversation(props: {
     >
       <div ref={content} class="conversation-content">
         <Show when={props.messages.length > 0} fallback={<p class="hint">{t('ticket.noMessages')}</p>}>
+          <Show when={older() > 0}>
+            <button type="button" class="button ghost older-messages" ref={watchOlder} onClick={showOlder}>
+              {t('ws.olderMessages', { count: older() })}
+            </button>
+          </Show>
           <Show when={split().bot.length > 0}>
             <section class="bot-part" aria-label={t('ws.botPart')}>
               <h3 class="part-title">{t('ws.botPart')}</h3>

@@ -10,9 +10,11 @@ import { createServerTicketSearch } from '../../server-data/ticket-search.ts';
  * what it finds that this device doesn't have is listed apart, saying so. Opening one fetches it.
  */
 export function ServerResults(props: { text: string; hrefOf: (id: string) => string; onOpen: (id: string) => void }) {
+  const searching = () => props.text.trim().length >= 2;
+  // Asked only while searching: nothing else needs it.
   const evicted = useLiveQuery(() => {
     const sync = localSync();
-    return sync ? () => hasEvicted(sync.db) : null;
+    return sync && searching() ? () => hasEvicted(sync.db) : null;
   }, false);
   const search = createServerTicketSearch(() => props.text, evicted);
   // What the server found that is not on this device (asked of the store, not of the search index).
@@ -23,7 +25,7 @@ export function ServerResults(props: { text: string; hrefOf: (id: string) => str
   }, new Set<string>());
   const missing = () => (search.data ?? []).filter((ticket) => !here().has(ticket.id));
   return (
-    <Show when={evicted() && props.text.trim().length >= 2}>
+    <Show when={evicted() && searching()}>
       <section class="server-results" aria-label={t('ws.serverResults')} aria-busy={search.isFetching}>
         <h3>{t('ws.serverResults')}</h3>
         <Show when={!search.isError} fallback={<p role="alert">{t('ws.serverSearchFailed')} <button type="button" class="button" onClick={() => void search.refetch()}>{t('common.retry')}</button></p>}>

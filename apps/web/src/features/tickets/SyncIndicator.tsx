@@ -3,6 +3,7 @@ import { t } from '../../i18n/index.ts';
 import { statusKind } from '../../local/status.ts';
 import { localSync, syncStatus, useLiveQuery } from '../../local/solid.ts';
 import { dismissNotice, notices as noticesOf, ticketsByIds } from '../../local/ticket-data.ts';
+import { firstScreenPainted } from '../../shell/first-screen.ts';
 
 /** online / offline / syncing / N changes waiting, announced politely to screen readers. */
 export function SyncIndicator() {
@@ -21,12 +22,12 @@ export function SyncIndicator() {
 export function SyncNotices() {
   const notices = useLiveQuery(() => {
     const sync = localSync();
-    return sync ? () => noticesOf(sync.db) : null;
+    return sync && firstScreenPainted() ? () => noticesOf(sync.db) : null;
   }, []);
   const tickets = useLiveQuery(() => {
     const sync = localSync();
     const ids = notices().flatMap((n) => (n.ticketId ? [n.ticketId] : []));
-    return sync ? () => ticketsByIds(sync.db, ids) : null;
+    return sync && ids.length > 0 ? () => ticketsByIds(sync.db, ids) : null;
   }, []);
   const label = (ticketId: string | null) => {
     const ticket = tickets().find((candidate) => candidate?.id === ticketId);

@@ -1,13 +1,13 @@
 import type { Agent } from '@desk/core';
 import { createVirtualizer } from '@tanstack/solid-virtual';
-import { createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
+import { firstScreenShown } from '../../shell/first-screen.ts';
 import type { ListIds } from './list-data.ts';
-import { useRows } from './list-data.ts';
+import { useRowPages } from './list-data.ts';
 import { TicketRow } from './TicketRow.tsx';
 
 export const ROW_HEIGHT = 104;
-const WINDOW_STEP = 20;
 
 /**
  * The virtual ticket list: only the rows in view (plus a margin) exist in the DOM and are read
@@ -32,26 +32,25 @@ export function TicketList(props: {
     },
     getScrollElement: () => scroller ?? null,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
+    overscan: 5,
   });
   props.scrollRef?.((index) => virtualizer.scrollToIndex(index, { align: 'auto' }));
 
-  // The ids to read: the visible window rounded to steps, so small scrolls reuse the same query.
-  const windowIds = createMemo(
-    () => {
-      const items = virtualizer.getVirtualItems();
-      const ids = props.list.ids;
-      if (items.length === 0) return [] as string[];
-      const from = Math.max(0, Math.floor((items[0]?.index ?? 0) / WINDOW_STEP) * WINDOW_STEP - WINDOW_STEP);
-      const to = Math.min(ids.length, Math.ceil(((items[items.length - 1]?.index ?? 0) + 1) / WINDOW_STEP) * WINDOW_STEP + WINDOW_STEP);
-      return ids.slice(from, to);
-    },
-    [],
-    { equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]) },
-  );
-  const rows = useRows(windowIds);
   const visibleIndexes = createMemo(() => virtualizer.getVirtualItems().map((item) => item.index), [], {
     equals: (a, b) => a.length === b.length && a.every((index, i) => index === b[i]),
+  });
+
+  // The rows read are the pages under the rows in the DOM (those in view and the overscan).
+  const rows = useRowPages(
+    () => props.list.ids,
+    () => {
+      const indexes = visibleIndexes();
+      return indexes.length > 0 ? { from: indexes[0] as number, to: indexes[indexes.length - 1] as number } : null;
+    },
+  );
+
+  createEffect(() => {
+    if (rows().size > 0 || (props.list.ready && props.list.ids.length === 0)) firstScreenShown();
   });
 
   const [now, setNow] = createSignal(Date.now());

@@ -1,4 +1,4 @@
-import { cannedLanguageOf, collidingReplies, type MutationArgsOf, type MutationName, replySeenAt } from '@desk/core';
+import { type Agent, cannedLanguageOf, collidingReplies, type MutationArgsOf, type MutationName, replySeenAt } from '@desk/core';
 import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
 import { language, t } from '../../i18n/index.ts';
@@ -12,28 +12,45 @@ import { localSync, useLiveQuery } from '../../local/solid.ts';
 import { otherTicketsOf, pendingOnTicket, readTicketBundle, type TicketBundle, ticketById } from '../../local/ticket-data.ts';
 import { Composer } from './Composer.tsx';
 import { Conversation } from './Conversation.tsx';
+import { afterPaint } from '../../shell/after-paint.ts';
 import { isPhone } from '../../shell/viewport.ts';
-import { useAgents } from './list-data.ts';
 import { PropertiesSheet } from './PropertiesSheet.tsx';
 import { reuseUnchanged, takePrefetched } from './ticket-bundle.ts';
 import { TicketProperties } from './TicketProperties.tsx';
 import { isUnread, needsMarkRead } from './unread.ts';
 
-/** One ticket: details and controls, the user, the conversation and the reply box. Every control is a sync mutation. */
-export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf: (id: string) => string; onOpen: (id: string) => void }) {
+/**
+ * One ticket: details and controls, the user, the conversation and the reply box. Every control is a
+ * sync mutation. What the first paint of the newest messages doesn't need (the pending marks, canned
+ * replies, held replies, telling the server the agent is here) starts once the view has painted.
+ */
+export function TicketView(props: {
+  ticketId: string;
+  agents: readonly Agent[];
+  /** The view has painted its ticket (or that it is not on this device). */
+  onPainted?: () => void;
+  onBack: () => void;
+  hrefOf: (id: string) => string;
+  onOpen: (id: string) => void;
+}) {
   const [error, setError] = createSignal<string | null>(null);
   const [sheetOpen, setSheetOpen] = createSignal(false);
   const me = () => currentUser()?.id ?? '';
-  // The ticket, its messages, requester, intent and read state: one live query, one render. Until it
-  // answers, the reads a touch on the list row started (prefetchTicket) paint the view.
+  const [painted, setPainted] = createSignal(false);
+  // The ticket, its messages, requester, intent and read state: one live query, one render. The reads
+  // a touch on the list row started (prefetchTicket) paint the view first; then the live query,
+  // started once that has painted (reading the same again meanwhile would only delay it), follows changes.
+  const prefetched = takePrefetched(props.ticketId);
+  const [early, setEarly] = createSignal<TicketBundle | undefined>(undefined);
+  const [fromPrefetch, setFromPrefetch] = createSignal(prefetched !== undefined);
+  prefetched?.then(setEarly, () => setFromPrefetch(false));
   const live = useLiveQuery<TicketBundle | undefined>(() => {
     const sync = localSync();
     const id = props.ticketId;
     const agentId = me();
+    if (fromPrefetch() && !painted()) return null;
     return sync ? () => readTicketBundle(sync.db, id, agentId) : null;
   }, undefined);
-  const [early, setEarly] = createSignal<TicketBundle | undefined>(undefined);
-  void takePrefetched(props.ticketId)?.then((bundle) => live() === undefined && setEarly(bundle));
   const bundle = createMemo<TicketBundle | undefined>((previous) => {
     const next = live() ?? early();
     return next && previous ? { ...next, messages: reuseUnchanged(previous.messages, next.messages) } : next;
@@ -47,13 +64,19 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     const current = bundle();
     return { loaded: current !== undefined && live() !== undefined, read: current?.read, othersAt: current?.othersAt };
   };
-  const agents = useAgents();
+  const agents = () => props.agents;
+  createEffect(() => {
+    if (painted() || bundle() === undefined) return;
+    // The history entry right after the paint (back must find it); the rest behind other work.
+    requestAnimationFrame(() => setTimeout(() => props.onPainted?.()));
+    afterPaint(() => setPainted(true));
+  });
   // A new device downloads messages in the background: this ticket's come first. A ticket this
   // device dropped (eviction) comes back from the server.
   createEffect(() => {
     const sync = localSync();
     const id = props.ticketId;
-    if (!sync) return;
+    if (!sync || !painted()) return;
     sync.ensureMessages(id);
     void ticketById(sync.db, id).then((found) => (found ? undefined : sync.ensureTicket(id)));
   });
@@ -68,7 +91,7 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
   const pendingIds = useLiveQuery(() => {
     const sync = localSync();
     const id = props.ticketId;
-    return sync ? () => pendingOnTicket(sync.db, id) : null;
+    return sync && painted() ? () => pendingOnTicket(sync.db, id) : null;
   }, []);
 
   // Collision: the newest reply by another agent when this agent opened the ticket. A reply sent
@@ -84,10 +107,12 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
   const collisions = createMemo(() => (seenAt()?.ticketId === props.ticketId ? collidingReplies(messages(), me(), seen()) : []));
   const canned = useLiveQuery(() => {
     const sync = localSync();
-    return sync ? () => cannedReplies(sync.db) : null;
+    return sync && painted() ? () => cannedReplies(sync.db) : null;
   }, []);
   // Presence: this tab tells the server which ticket it shows; leaving it says so.
-  createEffect(() => presenceReporter.view(props.ticketId));
+  createEffect(() => {
+    if (painted()) presenceReporter.view(props.ticketId);
+  });
   onCleanup(() => presenceReporter.view(null));
 
   async function act<N extends MutationName>(name: N, args: MutationArgsOf<N>): Promise<boolean> {
@@ -120,7 +145,7 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
     if (marked === key) return;
     marked = key;
     // After the view has painted: the mutation's writes and the list's re-reads wait for the frame.
-    requestAnimationFrame(() => setTimeout(() => void localSync()?.act('ticket.markRead', { ticketId: id })));
+    afterPaint(() => void localSync()?.act('ticket.markRead', { ticketId: id }));
   });
 
   return (
@@ -163,7 +188,9 @@ export function TicketView(props: { ticketId: string; onBack: () => void; hrefOf
             </p>
           </Show>
           <PresenceBar ticketId={current().id} />
-          <HeldReplies ticketId={current().id} />
+          <Show when={painted()}>
+            <HeldReplies ticketId={current().id} />
+          </Show>
           <Show when={!current().assigneeId}>
             <p class="unassigned-banner">
               <strong>{t('ws.unassignedNotice')}</strong>

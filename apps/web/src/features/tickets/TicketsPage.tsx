@@ -1,5 +1,5 @@
 import { useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, on, onCleanup, onMount, Show } from 'solid-js';
+import { batch, createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
 import { t } from '../../i18n/index.ts';
 import { localSync } from '../../local/solid.ts';
@@ -29,7 +29,32 @@ function typingIn(target: EventTarget | null): boolean {
 export default function TicketsPage() {
   const [params, setParams] = useSearchParams<ListParams & { ticket?: string }>();
   const query = createMemo(() => parseListParams(params), undefined, { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) });
-  const selected = () => (typeof params.ticket === 'string' && params.ticket ? params.ticket : null);
+  // A ticket opened from the list shows at once; its history entry is added once it has painted (the
+  // router's pushState costs a phone-class CPU tens of milliseconds between the tap and the messages).
+  const [opening, setOpening] = createSignal<string | null>(null);
+  let commitTimer: ReturnType<typeof setTimeout> | undefined;
+  const cancelOpening = () => {
+    clearTimeout(commitTimer);
+    setOpening(null);
+  };
+  // Back (or forward) before that entry was added leaves the ticket being opened too.
+  const onHistory = () => opening() !== null && cancelOpening();
+  window.addEventListener('popstate', onHistory);
+  onCleanup(() => {
+    clearTimeout(commitTimer);
+    window.removeEventListener('popstate', onHistory);
+  });
+  /** Adds the history entry of the ticket being opened (when its view has painted, or soon anyway). */
+  const commitOpening = () => {
+    const id = opening();
+    if (id === null) return;
+    clearTimeout(commitTimer);
+    batch(() => {
+      setParams({ ticket: id });
+      setOpening(null);
+    });
+  };
+  const selected = () => opening() ?? (typeof params.ticket === 'string' && params.ticket ? params.ticket : null);
   const list = useTicketIds(query);
   const agents = useAgents();
   const unread = useUnreadCount();
@@ -44,16 +69,22 @@ export default function TicketsPage() {
   // The ticket whose history entry sits right above the list it was opened from: for it, "back" (the
   // button, Esc, the browser's or Android's back) is one history step, and the list comes back as it was.
   let listBelowFor: string | null = null;
-  const open = (id: string | null) => {
+  /** Opens a ticket (null: back to the list); `reveal` scrolls the list to its row (j/k), not needed for a row just tapped. */
+  const open = (id: string | null, reveal = true) => {
     if (id === null) {
       setParams({ ticket: undefined });
       return;
     }
-    const fromList = selected() === null;
+    const fromList = selected() === null || opening() !== null;
     // Moving from ticket to ticket (j/k, the user's other tickets) replaces the entry: back is the list.
     if (fromList) listBelowFor = id;
     else if (listBelowFor === selected()) listBelowFor = id;
-    setParams({ ticket: id }, { replace: !fromList });
+    if (fromList) {
+      cancelOpening();
+      setOpening(id);
+      commitTimer = setTimeout(commitOpening, 500);
+    } else setParams({ ticket: id }, { replace: true });
+    if (!reveal) return;
     const index = list().ids.indexOf(id);
     if (index >= 0) scrollTo?.(index);
   };
@@ -70,7 +101,11 @@ export default function TicketsPage() {
   };
 
   const back = () => {
-    if (listBelowFor !== null && listBelowFor === selected()) history.back();
+    if (opening() !== null) {
+      // Its history entry isn't there yet: there is nothing to go back through.
+      cancelOpening();
+      listBelowFor = null;
+    } else if (listBelowFor !== null && listBelowFor === selected()) history.back();
     else open(null);
   };
   // Back in the list, on the row the agent came from (the list kept its scroll position).
@@ -121,13 +156,13 @@ export default function TicketsPage() {
       </PageHeader>
       <SyncNotices />
       <div class="tickets-layout" classList={{ 'has-selection': selected() !== null }}>
-        <TicketList list={list()} selectedId={selected()} hrefOf={hrefOf} onOpen={open} onPress={prefetch} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
+        <TicketList list={list()} selectedId={selected()} hrefOf={hrefOf} onOpen={(id) => open(id, false)} onPress={prefetch} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
           <ListFilters query={query()} onChange={setQuery} agents={agents()} counts={list().counts} total={list().ids.length} />
           <ServerResults text={query().q} hrefOf={hrefOf} onOpen={open} />
         </TicketList>
         <div class="ticket-pane">
           <Show when={selected()} fallback={<p class="ticket-placeholder">{t('ticket.select')} {t('ws.keys')}</p>} keyed>
-            {(id) => <TicketView ticketId={id} onBack={back} hrefOf={hrefOf} onOpen={open} />}
+            {(id) => <TicketView ticketId={id} agents={agents()} onPainted={commitOpening} onBack={back} hrefOf={hrefOf} onOpen={open} />}
           </Show>
         </div>
       </div>

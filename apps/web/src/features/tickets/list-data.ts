@@ -1,5 +1,5 @@
 import { type Agent, TICKET_STATUSES, type TicketStatus } from '@desk/core';
-import { type Accessor, createEffect, createMemo, createSignal } from 'solid-js';
+import { type Accessor, createEffect, createMemo, createSignal, mapArray } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
 import type { DeskDb } from '../../local/index.ts';
 import { searchDbFor, ensureIndex, searchTicketIds } from '../../local/search-index.ts';
@@ -47,7 +47,7 @@ export function useTicketIds(query: Accessor<ListQuery>): Accessor<ListIds> {
 
 export type { RowData } from '../../local/ticket-data.ts';
 
-/** The rows of a window of ids (what the virtual list shows, plus a margin). */
+/** The rows of a few ids (a page of the virtual list). */
 export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, RowData>> {
   const key = createMemo(() => ids().join(','));
   // Two live queries: the tickets (one bulkGet, re-read on every ticket change) and the rest of the
@@ -77,6 +77,38 @@ export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, 
   }, new Map());
   // An action's tickets show before its commit ends (local/optimistic.ts).
   return createMemo(() => joinRows(tickets().map(withPending), decorations()));
+}
+
+/** Rows are read in pages of this many ids: a page is one pair of live queries. */
+export const ROW_PAGE = 10;
+
+/**
+ * The rows of the list's pages that overlap `range` (indexes into `ids`, the virtual list's rows in
+ * view plus its overscan). Each page has its own live queries, kept while the page is in range: while
+ * scrolling, only a page coming into range is read (ten rows, not the whole window again), and the
+ * rows already on screen keep their objects, so they don't re-render.
+ */
+export function useRowPages(ids: Accessor<readonly string[]>, range: Accessor<{ from: number; to: number } | null>): Accessor<Map<string, RowData>> {
+  const pageKeys = createMemo(
+    () => {
+      const current = range();
+      const all = ids();
+      if (!current || all.length === 0) return [] as string[];
+      const keys: string[] = [];
+      for (let page = Math.floor(current.from / ROW_PAGE); page * ROW_PAGE <= Math.min(current.to, all.length - 1); page++) {
+        keys.push(all.slice(page * ROW_PAGE, (page + 1) * ROW_PAGE).join(','));
+      }
+      return keys;
+    },
+    [],
+    { equals: (a, b) => a.length === b.length && a.every((key, i) => key === b[i]) },
+  );
+  const pages = mapArray(pageKeys, (key) => useRows(() => key.split(',')));
+  return createMemo(() => {
+    const rows = new Map<string, RowData>();
+    for (const page of pages()) for (const [id, row] of page()) rows.set(id, row);
+    return rows;
+  });
 }
 
 /** Every agent (for names), sorted by name. */
