@@ -97,7 +97,7 @@ export function createApp(services: Services, options: { outermost?: MiddlewareH
   app.route('/', mediaRoutes(services));
   app.route('/', pushRoutes(services));
   app.route('/', inboxRoutes(services));
-  app.route('/', reportRoutes({ db: services.db, reportZone: services.reportZone, recorded: () => services.reports.recorded(), onSettingsChanged: () => void services.missesRetention.runOnce().catch((err) => console.error('[desk] misses retention failed', err)) }));
+  app.route('/', reportRoutes({ db: services.db, reportZone: services.reportZone, onSettingsChanged: () => void services.missesRetention.runOnce().catch((err) => console.error('[desk] misses retention failed', err)) }));
   app.route('/', missesRoutes(services));
   app.route('/', webchatRoutes({
     ...services,

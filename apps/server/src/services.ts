@@ -168,8 +168,6 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     misses,
     /** The workspace time zone the daily roll-ups are counted in. */
     reportZone,
-    /** The report figures the ticket events record after their commit. */
-    reports,
     /** Deletes misses older than the retention setting; started by main.ts. */
     missesRetention: new MissesRetention({ db, misses }),
     /** Off unless MEDIA_RETENTION_DAYS is set. */

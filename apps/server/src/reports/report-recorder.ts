@@ -109,18 +109,9 @@ export class ReportRecorder {
     }
   }
 
-  /** The ticket figures recorded so far, one after the other (see `listen`). */
-  private recording: Promise<void> = Promise.resolve();
-
-  /**
-   * Listens to ticket events; each is recorded in its own transaction right after the change
-   * committed, in the order the events came: on PostgreSQL two transactions started together may
-   * commit in either order, and a ticket's "solved" must not be recorded before its creation.
-   */
+  /** Listens to ticket events; each is recorded in its own transaction right after the change committed. */
   listen(events: EventBus): void {
-    const record = (work: () => Promise<void>) => {
-      this.recording = this.recording.then(() => this.db.transaction(work)).catch((err) => console.error('[desk] recording a report figure failed', err));
-    };
+    const record = (work: () => Promise<void>) => void this.db.transaction(work).catch((err) => console.error('[desk] recording a report figure failed', err));
     events.on('ticket.created', ({ ticket }) => record(() => this.ticketCreated(ticket)));
     events.on('ticket.updated', ({ ticket, previous, actorId }) => {
       if (ticket.status !== previous.status) record(() => this.ticketStatusChanged(previous, ticket, actorId));
@@ -128,11 +119,6 @@ export class ReportRecorder {
     events.on('message.created', ({ message }) => {
       if (message.authorKind === 'agent' && message.ticketId) record(() => this.agentReplied(message));
     });
-  }
-
-  /** Settles once the ticket figures of every event heard so far are committed (a report reads them after). */
-  recorded(): Promise<void> {
-    return this.recording;
   }
 
   async ticketCreated(ticket: Ticket): Promise<void> {
