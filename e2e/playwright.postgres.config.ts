@@ -10,6 +10,8 @@ import { BASE_URL, SECOND_INSTANCE_URL } from './support/env.ts';
 export default defineConfig({
   ...base,
   testDir: './postgres',
+  // Its own artifacts folder: starting this run must not clear the SQLite run's traces, nor the other way round.
+  outputDir: './test-results/postgres',
   // Two agents' browsers, a visitor's and two servers on one machine: the story takes longer than alone.
   timeout: 90_000,
   reporter: [['list'], ['json', { outputFile: '../.tmp/playwright-postgres.json' }]],
