@@ -1,5 +1,5 @@
 import { liveQuery } from 'dexie';
-import { type Accessor, createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
+import { type Accessor, createEffect, createMemo, createRoot, createSignal, onCleanup } from 'solid-js';
 import { adoptChangedSelf, currentUser } from '../auth/session.ts';
 import { setPresence } from '../presence/presence-store.ts';
 import { type LocalSync, startLocalSync } from './local-sync.ts';
@@ -31,10 +31,10 @@ const BEFORE_ISSUE_16 = typeof window !== 'undefined' && new URLSearchParams(win
 const root = createRoot(() => {
   const [sync, setSync] = createSignal<LocalSync | null>(null);
   const [status, setStatus] = createSignal<SyncStatus>({ online: true, syncing: false, waiting: 0, error: null });
-  // Runs again whenever the signed-in agent is set again (sign-in, coming back online, a changed role):
-  // the sync restarts, which also opens a new event stream (EventSource gives up after a failed reconnect).
+  // Keyed on the id: the agent's own row changing (a new role) must not restart the sync.
+  const signedInId = createMemo(() => currentUser()?.id);
   createEffect(() => {
-    const agentId = currentUser()?.id;
+    const agentId = signedInId();
     if (!agentId || typeof window === 'undefined') return;
     // Pulled pages pass through `onPulledPage` listeners (alerts, search) before they are applied.
     const transport = BEFORE_ISSUE_16 ? { pull: httpTransport.pull, push: httpTransport.push } : httpTransport;
