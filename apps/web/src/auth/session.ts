@@ -115,7 +115,9 @@ export async function signOut(): Promise<void> {
  */
 export function adoptChangedSelf(value: unknown): void {
   const changed = toAgent(value);
-  if (changed && changed.id === state.user()?.id) remember(changed);
+  const current = state.user();
+  // The same row again (every first download brings it) changes nothing: setting the user restarts the sync.
+  if (changed && current && changed.id === current.id && JSON.stringify(changed) !== JSON.stringify(current)) remember(changed);
 }
 
 let started = false;

@@ -28,17 +28,21 @@ export function onPulledPage(listener: PullListener): () => void {
 
 /** Wraps a transport so that pulled pages, and pages the event stream carried, go through the listeners before the engine applies them. */
 export function observedTransport(inner: SyncTransport, target: () => { db: DeskDb; agentId: string } | null): SyncTransport {
+  // Every listener is called at once, in the same turn: the reads each one starts (the alerts' look at the
+  // screen) are IndexedDB transactions created before the page's write, which IndexedDB runs first.
   const notify = async (page: PullResponse, from: number) => {
     const current = target();
     if (!current || page.changes.length === 0) return;
-    for (const listener of listeners) {
-      try {
-        await listener({ page, from, db: current.db, agentId: current.agentId });
-      } catch (error) {
-        // A feature's failure must never stop the sync.
-        console.error('[desk] pull listener failed', error);
-      }
-    }
+    await Promise.all(
+      [...listeners].map(async (listener) => {
+        try {
+          await listener({ page, from, db: current.db, agentId: current.agentId });
+        } catch (error) {
+          // A feature's failure must never stop the sync.
+          console.error('[desk] pull listener failed', error);
+        }
+      }),
+    );
   };
   return {
     push: (request, epoch) => inner.push(request, epoch),

@@ -259,12 +259,16 @@ export class SyncEngine {
     if (this.knownCursor !== null && page.cursor <= this.knownCursor) return true;
     const local = this.knownCursor ?? (await getMeta<number>(this.db, META.cursor)) ?? 0;
     if (local !== from) return false;
-    // Listeners (alerts, search) see it before it is applied, like a pulled page.
+    // Listeners (alerts, search) see it before it is applied, like a pulled page. On the agent-to-agent path
+    // the write does not wait for them: their reads are transactions created now, before the write's, and
+    // IndexedDB runs an earlier transaction on the same rows first (the alerts still compare with the screen
+    // as it was). Their end is awaited before the run goes on (the alerts flush when the run ends).
     mark('desk:carried-start');
-    await this.options.transport.received?.(page, from);
-    mark('desk:carried-listened');
+    const listened = Promise.resolve(this.options.transport.received?.(page, from)).then(() => mark('desk:carried-listened'));
     const clientId = await this.clientId();
-    if (!(await applyPull(this.db.forServerData(), this.options.agentId, clientId, page, { from }))) return false;
+    const applied = await applyPull(this.db.forServerData(), this.options.agentId, clientId, page, { from });
+    await listened;
+    if (!applied) return false;
     mark('desk:carried-applied');
     this.applied(clientId, page);
     return true;

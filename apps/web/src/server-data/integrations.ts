@@ -6,10 +6,14 @@ import type { CredentialView } from '../features/integrations/CredentialField.ts
 
 /**
  * The integration settings (server-only, admins): the Desk card, the messaging channels and the two
- * Zendesk cards. Cached, refetched on focus and reconnect; list items keep their identity across a
+ * Zendesk cards. Cached, and asked again whenever the window regains focus or the network comes back
+ * (another admin may have changed them, and they are small); list items keep their identity across a
  * refetch (`reconcile` by id), so a form an admin is typing in is not rebuilt when the window regains
  * focus. Each write is a mutation that puts the server's answer in the cache.
  */
+
+/** Settings another admin may change meanwhile: never taken as fresh on focus or reconnect. */
+const SETTINGS_STALE_MS = 0;
 
 /** `GET /api/integrations/channels`: one entry per settings group, secrets masked. */
 export interface ChannelGroupView {
@@ -36,6 +40,7 @@ export function createDeskIntegration() {
   return createQuery(() => ({
     queryKey: DESK,
     queryFn: async () => (await api<{ integration: DeskIntegration }>('/api/integrations/desk')).integration,
+    staleTime: SETTINGS_STALE_MS,
   }));
 }
 
@@ -53,6 +58,7 @@ export function createChannelSettings() {
     queryKey: CHANNELS,
     queryFn: async () => (await api<{ channels: ChannelGroupView[] }>('/api/integrations/channels')).channels,
     reconcile: 'id',
+    staleTime: SETTINGS_STALE_MS,
   }));
 }
 
@@ -82,6 +88,7 @@ export function createZendeskCards(enabled: Accessor<boolean> = () => true) {
     queryKey: ZENDESK,
     queryFn: () => api<ZendeskCards>('/api/integrations/zendesk'),
     enabled: enabled(),
+    staleTime: SETTINGS_STALE_MS,
   }));
 }
 
