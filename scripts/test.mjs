@@ -30,6 +30,14 @@ const unitOk = step('Unit and integration tests (Vitest)', bin('vitest'), ['run'
 const e2eReport = join(tmp, 'playwright.json');
 rmSync(e2eReport, { force: true });
 const e2eOk = pnpm('Browser tests (Playwright, headless Chromium)', ['--filter', '@desk/e2e', 'exec', 'playwright', 'test'], { allowFailure: true });
+// The conversation stories again on two instances sharing a throwaway PostgreSQL cluster.
+const e2ePostgresReport = join(tmp, 'playwright-postgres.json');
+rmSync(e2ePostgresReport, { force: true });
+const e2ePostgresOk = pnpm(
+  'Browser tests on two instances and PostgreSQL (Playwright)',
+  ['--filter', '@desk/e2e', 'exec', 'playwright', 'test', '-c', 'playwright.postgres.config.ts'],
+  { allowFailure: true },
+);
 
 function counts(file, read) {
   try {
@@ -39,11 +47,16 @@ function counts(file, read) {
   }
 }
 const unit = counts(vitestReport, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests }));
-const e2e = counts(e2eReport, (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + (r.stats.flaky ?? 0) }));
-const passed = unit.passed + e2e.passed;
+const playwrightCounts = (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + (r.stats.flaky ?? 0) });
+const e2e = counts(e2eReport, playwrightCounts);
+const e2ePostgres = counts(e2ePostgresReport, playwrightCounts);
+const passed = unit.passed + e2e.passed + e2ePostgres.passed;
 // A runner that crashed reports no failed test: count it as one so the closing line never lies.
-const crashed = (!unitOk && unit.failed === 0 ? 1 : 0) + (!e2eOk && e2e.failed === 0 ? 1 : 0);
-const failed = unit.failed + e2e.failed + crashed;
-console.log(`\nVitest: ${unit.passed} passed, ${unit.failed} failed; Playwright: ${e2e.passed} passed, ${e2e.failed} failed`);
+const crashed = (!unitOk && unit.failed === 0 ? 1 : 0) + (!e2eOk && e2e.failed === 0 ? 1 : 0) + (!e2ePostgresOk && e2ePostgres.failed === 0 ? 1 : 0);
+const failed = unit.failed + e2e.failed + e2ePostgres.failed + crashed;
+console.log(
+  `\nVitest: ${unit.passed} passed, ${unit.failed} failed; Playwright: ${e2e.passed} passed, ${e2e.failed} failed; ` +
+    `Playwright on two instances and PostgreSQL: ${e2ePostgres.passed} passed, ${e2ePostgres.failed} failed`,
+);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

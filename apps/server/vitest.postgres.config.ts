@@ -32,6 +32,7 @@ export default defineConfig({
       'test/zendesk/support-story.test.ts',
       'test/zendesk/messaging-story.test.ts',
       'test/push/web-push.test.ts',
+      'test/db/*.test.ts',
       'test/postgres/*.test.ts',
     ],
     env: { DESK_TEST_DB: 'postgres' },

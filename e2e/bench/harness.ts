@@ -44,14 +44,25 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** The real server (apps/server/src/main.ts) with the demo workspace, like e2e/support/start-server.mjs. */
-export async function startServer(): Promise<Server> {
+export interface ServerOptions {
+  /** A DATA_DIR prepared beforehand (e.g. seeded); a fresh temporary one otherwise. Deleted by stop(). */
+  dataDir?: string;
+  /** More settings, e.g. DATABASE_URL to share a PostgreSQL database with other instances. */
+  env?: Record<string, string>;
+}
+
+/**
+ * The real server (apps/server/src/main.ts) with the demo workspace, like e2e/support/start-server.mjs,
+ * in its own process group: stop() ends the whole group (tsx is only a wrapper around the server).
+ */
+export async function startServer(options: ServerOptions = {}): Promise<Server> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'desk-bench-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'desk-bench-'));
   const webDist = copyWebDist(join(dataDir, 'web'));
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(TSX, [join(ROOT, 'apps/server/src/main.ts')], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
     env: {
       ...process.env,
       PORT: String(port),
@@ -62,6 +73,7 @@ export async function startServer(): Promise<Server> {
       DEMO: '1',
       ADMIN_EMAIL: 'admin@desk.local',
       ADMIN_PASSWORD: PASSWORD,
+      ...options.env,
     },
   });
   let output = '';
@@ -72,10 +84,19 @@ export async function startServer(): Promise<Server> {
     output += chunk.toString();
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
   const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    if (child.exitCode === null) signalGroup('SIGTERM');
     await Promise.race([exited, sleep(5000)]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    // Still up after the drain's bound: the whole group goes. (tsx exits only after the server under
+    // it; once it has, the group is empty and its number may belong to someone else: leave it.)
+    if (child.exitCode === null && child.signalCode === null) signalGroup('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   };
   for (let i = 0; i < 600; i++) {

@@ -7,6 +7,9 @@
  *   c) an action's time to show on screen (goal ≤ 8 ms median)
  *   d) server push of 100 mutations (goal ≤ 20 ms; apps/server/bench/sync-push.ts, plus over loopback HTTP)
  *   e) agent-to-agent propagation over loopback, the change carried by the stream's poke (goal p50 ≤ 30 ms, p95 ≤ 60 ms)
+ *   f) a new device on a server with 10,000 tickets
+ *   g) agent-to-agent propagation across two instances sharing PostgreSQL (a throwaway cluster started
+ *      here) against one instance on SQLite in the same run (goal p50 ≤ 150 ms; issue #14)
  *
  * Everything runs in headless Chromium (/usr/bin/chromium) on pages of the built PWA (apps/web/dist,
  * build it first), served by the real server started here on a free loopback port with a temporary
@@ -19,13 +22,12 @@
  *
  * The server serves a copy of apps/web/dist taken at start, so a rebuild during the run can't break it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
+import { startThrowawayCluster } from '../../scripts/postgres/throwaway-cluster.mjs';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/env.ts';
 import { signIn } from '../support/session.ts';
 import {
@@ -41,120 +43,17 @@ import {
   waitForHooks,
   watchTicket,
 } from './in-page.ts';
+import { median, ms, PASSWORD, p95, ROOT, type Server, sleep, startServer } from './harness.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const PASSWORD = 'bench-admin-password';
 const ANA = { email: 'ana@desk.local', password: PASSWORD };
 const BRUNO = { email: 'bruno@desk.local', password: PASSWORD };
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PAGED = process.env.BENCH_PAGED === '1';
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f,g').split(',').map((s) => s.trim()));
 const DEVICE_TICKETS = Number(process.env.BENCH_DEVICE_TICKETS ?? 10_000);
 const DEVICE_MESSAGES_PER_TICKET = Number(process.env.BENCH_DEVICE_MESSAGES ?? 10);
-
-// ---------- small helpers ----------
-
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
-}
-const median = (values: readonly number[]) => quantile(values, 0.5);
-const p95 = (values: readonly number[]) => quantile(values, 0.95);
-const ms = (value: number) => (Number.isFinite(value) ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms` : 'n/a');
-const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** The real server (apps/server/src/main.ts) with the demo workspace, like e2e/support/start-server.mjs. */
-async function startServer(seeded?: string): Promise<Server> {
-  const port = await freePort();
-  const dataDir = seeded ?? mkdtempSync(join(tmpdir(), 'desk-bench-'));
-  const webDist = copyWebDist(join(dataDir, 'web'));
-  const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(TSX, [join(ROOT, 'apps/server/src/main.ts')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: url,
-      DATA_DIR: dataDir,
-      WEB_DIST: webDist,
-      DEMO: '1',
-      ADMIN_EMAIL: 'admin@desk.local',
-      ADMIN_PASSWORD: PASSWORD,
-    },
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.race([exited, sleep(5000)]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, stop };
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  await stop();
-  throw new Error(`server did not start:\n${output}`);
-}
-
-/** A consistent copy of the built PWA (another build may be rewriting apps/web/dist meanwhile). */
-function copyWebDist(target: string): string {
-  const dist = join(ROOT, 'apps/web/dist');
-  for (let attempt = 0; attempt < 20; attempt++) {
-    rmSync(target, { recursive: true, force: true });
-    try {
-      cpSync(dist, target, { recursive: true });
-      const html = readFileSync(join(target, 'index.html'), 'utf8');
-      const assets = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1] as string);
-      if (assets.length > 0 && assets.every((asset) => existsSync(join(target, asset)))) {
-        if (!readFileSync(join(target, assets.find((a) => a.endsWith('.js')) ?? 'index.html'), 'utf8').includes('bench-hooks')) {
-          throw new Error('apps/web/dist has no bench hooks: rebuild it (npx -y pnpm@12.4.2 -r --if-present run build)');
-        }
-        return target;
-      }
-    } catch (error) {
-      if (error instanceof Error && error.message.includes('bench hooks')) throw error;
-    }
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
-  }
-  throw new Error('apps/web/dist is missing or incomplete: build it first (npx -y pnpm@12.4.2 -r --if-present run build)');
-}
 
 /** Runs a script and answers its standard output. */
 function run(command: string, args: string[], cwd: string): Promise<string> {
@@ -208,6 +107,16 @@ interface NetEvent {
   t1: number;
 }
 const netEvents = (page: Page) => page.evaluate(() => (window as unknown as { __benchNet: NetEvent[] }).__benchNet.splice(0));
+/** The sync engine's User Timing marks (`desk:*`, absolute times), taken and cleared. */
+const syncMarks = (page: Page) =>
+  page.evaluate(() => {
+    const marks = performance
+      .getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('desk:'))
+      .map((m) => ({ name: m.name, at: performance.timeOrigin + m.startTime }));
+    performance.clearMarks();
+    return marks;
+  });
 
 async function agentPage(browser: Browser, url: string, account: { email: string; password: string }, ticketId: string | null, flags = '') {
   const context = await newContext(browser, url);
@@ -229,6 +138,112 @@ async function pickTicket(page: Page): Promise<string> {
   const ticket = body.changes.find((c) => c.entity === 'ticket' && ['open', 'pending', 'new'].includes(String(c.data.status)));
   if (!ticket) throw new Error('no open demo ticket');
   return ticket.id;
+}
+
+/** When a page watching the ticket (watchTicket) had `value` in Dexie and on screen, in ms after `after`. */
+const seenOn = (page: Page, after: number, value: string) =>
+  page
+    .waitForFunction(
+      ({ value, after }) => {
+        const s = (window as unknown as { __benchSeen: { live: { value: string; at: number }[]; dom: { value: string; at: number }[] } }).__benchSeen;
+        const l = s.live.find((e) => e.value === value && e.at >= after);
+        const d = s.dom.find((e) => e.at >= after);
+        return l && d ? { live: l.at - after, dom: d.at - after } : null;
+      },
+      { value, after },
+      { polling: 50, timeout: 5000 },
+    )
+    .then((handle) => handle.jsonValue());
+const forget = (page: Page) =>
+  page.evaluate(() => {
+    const s = (window as unknown as { __benchSeen: { live: unknown[]; dom: unknown[] } }).__benchSeen;
+    s.live.length = 0;
+    s.dom.length = 0;
+  });
+
+/**
+ * Agent A (Ana, signed in at `urlA`) changes a ticket's priority `changes` times; agent B (Bruno at
+ * `urlB`) watches it: answers how long each change took to reach B's Dexie and B's screen.
+ */
+async function propagation(browser: Browser, urlA: string, urlB: string, changes: number): Promise<{ live: number[]; dom: number[] }> {
+  const probe = await newContext(browser, urlA);
+  const probePage = await probe.newPage();
+  await signIn(probePage, ANA);
+  const ticketId = await pickTicket(probePage);
+  await probe.close();
+  const a = await agentPage(browser, urlA, ANA, ticketId);
+  const b = await agentPage(browser, urlB, BRUNO, ticketId);
+  try {
+    await b.page.evaluate(watchTicket, ticketId);
+    const idle = () => Promise.all([a.page.evaluate(syncIdle), b.page.evaluate(syncIdle)]);
+    await idle();
+    const priorities = ['low', 'normal', 'high', 'urgent'];
+    const live: number[] = [];
+    const dom: number[] = [];
+    for (let i = 0; i < changes + 2; i++) {
+      const current = await a.page.evaluate((id) => window.__deskBench?.localSync()?.db.tickets.get(id).then((t) => t?.priority), ticketId);
+      const next = priorities[(priorities.indexOf(current ?? 'low') + 1) % priorities.length] as string;
+      const sent = await a.page.evaluate(actOnce, { ticketId, priority: next });
+      if (!sent.ok) throw new Error('agent A could not change the ticket');
+      const seen = await seenOn(b.page, sent.at, next);
+      if (!seen) throw new Error('agent B never saw the change');
+      await idle();
+      // The first two warm the path up.
+      if (i >= 2) {
+        live.push(seen.live);
+        dom.push(seen.dom);
+      }
+      await forget(b.page);
+      await sleep(50);
+    }
+    return { live, dom };
+  } finally {
+    await a.context.close();
+    await b.context.close();
+  }
+}
+
+/**
+ * g) Agent to agent across two instances sharing a throwaway PostgreSQL cluster (A on the first, B on
+ * the second: the change travels push → PostgreSQL → NOTIFY → B's instance → B's stream), against
+ * both agents on the one SQLite server of this run, measured the same way right before.
+ */
+async function scaleOutBench(browser: Browser, sqlite: Server): Promise<Row[]> {
+  const changes = Math.max(RUNS, 20);
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  const loadBefore = load();
+  const baseline = await propagation(browser, sqlite.url, sqlite.url, changes);
+  const cluster = await startThrowawayCluster();
+  const instances: Server[] = [];
+  try {
+    // The first instance migrates the database and seeds the demo; the second finds both done.
+    for (let i = 0; i < 2; i++) instances.push(await startServer({ env: { DATABASE_URL: cluster.url } }));
+    const [one, two] = instances as [Server, Server];
+    const across = await propagation(browser, one.url, two.url, changes);
+    const p50 = median(across.dom);
+    console.log(
+      `g) agent A → agent B across two instances on PostgreSQL (A on one, B on the other), ${across.dom.length} changes:
+` +
+        `   to B's Dexie: p50 ${ms(median(across.live))}, p95 ${ms(p95(across.live))}; to B's screen: p50 ${ms(p50)}, p95 ${ms(p95(across.dom))}
+` +
+        `   baseline, one instance on SQLite, same run: to B's screen p50 ${ms(median(baseline.dom))}, p95 ${ms(p95(baseline.dom))}
+` +
+        `   load average before ${loadBefore}, after ${load()} (2 cores)`,
+    );
+    return [
+      {
+        figure: 'g) agent → agent, 2 instances on PostgreSQL (p50 / p95)',
+        value: `${ms(p50)} / ${ms(p95(across.dom))}`,
+        baseline: `1 instance on SQLite ${ms(median(baseline.dom))} / ${ms(p95(baseline.dom))}`,
+        ratio: `${(p50 / median(baseline.dom)).toFixed(2)}× / ${(p95(across.dom) / p95(baseline.dom)).toFixed(2)}×`,
+        goal: 'p50 ≤ 150 ms',
+        met: p50 <= 150,
+      },
+    ];
+  } finally {
+    for (const instance of instances) await instance.stop();
+    await cluster.stop();
+  }
 }
 
 interface Row {
@@ -271,7 +286,7 @@ async function newDevice(browser: Browser, url: string, flags: string): Promise<
 async function newDeviceBench(browser: Browser): Promise<Row[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-bench-large-'));
   const seeded = await run(TSX, [join(ROOT, 'apps/server/bench/seed-large.ts'), dataDir, String(DEVICE_TICKETS), String(DEVICE_MESSAGES_PER_TICKET)], ROOT);
-  const server = await startServer(dataDir);
+  const server = await startServer({ dataDir });
   try {
     // The protocol before issue 16 first (pull everything from 0), then the snapshot: same server, fresh profiles.
     const before = await newDevice(browser, server.url, '&bench-pull');
@@ -417,7 +432,16 @@ async function main(): Promise<void> {
       const live: number[] = [];
       const dom: number[] = [];
       const changes = Math.max(RUNS, 20);
-      const stages = { pushStart: [] as number[], pushDone: [] as number[], poke: [] as number[], pullStart: [] as number[], pullDone: [] as number[] };
+      const stages = {
+        pushStart: [] as number[],
+        pushDone: [] as number[],
+        poke: [] as number[],
+        pullStart: [] as number[],
+        pullDone: [] as number[],
+        offered: [] as number[],
+        listened: [] as number[],
+        applied: [] as number[],
+      };
       const seenOn = (page: Page, after: number, value: string) =>
         page
           .waitForFunction(
@@ -445,8 +469,17 @@ async function main(): Promise<void> {
         const [seen, seenByPull] = await Promise.all([seenOn(b.page, sent.at, next), seenOn(c.page, sent.at, next)]);
         if (!seen || !seenByPull) throw new Error('agent B never saw the change');
         await idle();
-        const [netA, netB] = await Promise.all([netEvents(a.page), netEvents(b.page), netEvents(c.page)]);
+        const [netA, netB, , marksB] = await Promise.all([netEvents(a.page), netEvents(b.page), netEvents(c.page), syncMarks(b.page)]);
         if (i >= 2) {
+          const markAt = (name: string) => marksB.find((m) => m.name === name && m.at >= sent.at)?.at;
+          for (const [stage, name] of [
+            ['offered', 'desk:offered'],
+            ['listened', 'desk:carried-listened'],
+            ['applied', 'desk:carried-applied'],
+          ] as const) {
+            const at = markAt(name);
+            if (at !== undefined) stages[stage].push(at - sent.at);
+          }
           live.push(seen.live);
           dom.push(seen.dom);
           pullDom.push(seenByPull.dom);
@@ -475,7 +508,8 @@ async function main(): Promise<void> {
           `   where the time goes (p50 after A's act): A's push sent ${ms(median(stages.pushStart))}, answered ${ms(median(stages.pushDone))}; ` +
           `B poked ${ms(median(stages.poke))}; B pulled after the poke in ${stages.pullStart.length} of ${dom.length} changes` +
           (stages.pullStart.length > 0 ? ` (sent ${ms(median(stages.pullStart))}, answered ${ms(median(stages.pullDone))})` : '') +
-          `; B's Dexie ${ms(median(live))}, B's screen ${ms(median(dom))}\n` +
+          `; B's engine offered the page ${ms(median(stages.offered))}, listeners done ${ms(median(stages.listened))}, ` +
+          `applyPull committed ${ms(median(stages.applied))}; B's Dexie (liveQuery) ${ms(median(live))}, B's screen ${ms(median(dom))}\n` +
           `   baseline, same changes: poke then pull (before issue 16) to screen p50 ${ms(median(pullDom))}, p95 ${ms(p95(pullDom))}; ` +
           `loopback fetch('/healthz') round trip p50 ${ms(median(rtt))}, p95 ${ms(p95(rtt))}`,
       );
@@ -543,6 +577,7 @@ async function main(): Promise<void> {
     await b.context.close();
     await c?.context.close();
     if (ONLY.has('f')) rows.push(...(await newDeviceBench(browser)));
+    if (ONLY.has('g')) rows.push(...(await scaleOutBench(browser, server)));
   } finally {
     await browser.close();
     await server.stop();

@@ -18,3 +18,7 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+/** playwright.postgres.config.ts: the second Desk instance, sharing the first one's PostgreSQL (support/start-two-instances.mjs). */
+export const SECOND_INSTANCE_URL = `http://127.0.0.1:${E2E_PORT + 20_000}`;
+/** A second demo agent (same password), for stories with two agents. */
+export const SECOND_AGENT = { email: 'bruno@desk.local', password: ADMIN.password, name: 'Bruno Díaz' };

@@ -5,8 +5,9 @@
  * (bench/support/bare-insert-server.ts), started by this script as its own process. Desk runs as its
  * own process too (tsx src/main.ts, demo intents, a temp DATA_DIR). autocannon posts distinct,
  * correctly authenticated Telegram updates and signed WhatsApp webhooks over loopback to both, one
- * after the other, in the same run; this process also plays the Telegram and Graph APIs that take
- * the bot's answers. At the end Desk's inbox must drain and every acknowledged event be a stored
+ * after the other, in the same run. The Telegram and Graph APIs that take the bot's answers are
+ * played by a third process (answering Desk's replies must not slow the load generator: the
+ * baseline gets none). BENCH_CPU_PROF=<dir> writes Desk's CPU profile there. At the end Desk's inbox must drain and every acknowledged event be a stored
  * message. Every process group started here is killed at the end (tsx is only a wrapper).
  *
  *   npx -y pnpm@12.4.2 --filter @desk/server bench:webhooks      (BENCH_SECONDS=10 BENCH_CONNECTIONS=50)
@@ -17,8 +18,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { metaSignatureOf } from '../src/channels/webhook-auth.ts';
-import { startGraphStandIn, startTelegramStandIn } from '../test/support/platform-stand-ins.ts';
-import { killAll, killGroup, metricValue, startBareInsert, startDesk } from './support/processes.ts';
+import { killAll, killGroup, metricValue, startBareInsert, startDesk, startStandIns } from './support/processes.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -119,18 +119,18 @@ async function waitForDrain(url: string): Promise<number> {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-bench-webhooks-'));
-  const telegram = await startTelegramStandIn(TOKEN);
-  const graph = await startGraphStandIn({ phoneNumberId: PHONE_ID, whatsapp: WA_TOKEN, page: 'x', instagram: 'y' });
   try {
+    // The platforms Desk replies to, in a process of their own (not the load generator's).
+    const { urls } = await startStandIns({ TELEGRAM_TOKEN: TOKEN, PHONE_ID, WHATSAPP_TOKEN: WA_TOKEN });
     const bare = await startBareInsert(join(dataDir, 'bare.sqlite'));
     const desk = await startDesk({
       DATA_DIR: join(dataDir, 'desk'),
       DEMO: '1',
       METRICS_TOKEN,
-      TELEGRAM_API_URL: telegram.url,
+      TELEGRAM_API_URL: urls.telegram,
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
-      META_GRAPH_URL: graph.url,
+      META_GRAPH_URL: urls.graph,
       META_APP_SECRET: APP_SECRET,
       META_VERIFY_TOKEN: 'bench-verify',
       WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
@@ -196,7 +196,6 @@ async function main() {
     }
   } finally {
     await killAll();
-    await Promise.all([telegram.close(), graph.close()]);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,7 @@ import { requireSession } from './accounts/auth-middleware.ts';
 import { authRoutes } from './accounts/auth-routes.ts';
 import { docsRoutes } from './docs/docs-routes.ts';
 import type { AppEnv } from './http/app-env.ts';
-import { bodyLimits } from './http/body-limits.ts';
+import { bodyLimits, jsonBodyLimit } from './http/body-limits.ts';
 import { clientAddressMiddleware } from './http/client-address.ts';
 import { refuseCrossSiteRequests } from './http/csrf.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -13,7 +13,7 @@ import { handleError, handleNotFound } from './http/error-handler.ts';
 import { createRouter } from './http/router.ts';
 import type { Services } from './services.ts';
 import { createSync } from './sync/sync-module.ts';
-import { webchatRoutes } from './channels/webchat/webchat-routes.ts';
+import { WEBCHAT_MESSAGES_PATH, webchatRoutes } from './channels/webchat/webchat-routes.ts';
 import { contactsRoutes } from './contacts/contacts-routes.ts';
 import { intentTryRoutes } from './intents/intent-try-routes.ts';
 import { intentWarningsRoutes } from './intents/intent-warnings-routes.ts';
@@ -26,7 +26,8 @@ import { pwaRoutes } from './web/serve-pwa.ts';
 import { inboxRoutes } from './inbox/inbox-routes.ts';
 import { reportRoutes } from './reports/report-routes.ts';
 import { missesRoutes } from './bot-misses/misses-routes.ts';
-import { webhookSourceOf } from './inbox/webhook-sources.ts';
+import { PLATFORM_WEBHOOKS } from './inbox/webhook-sources.ts';
+import { testClockRoutes } from './testing/test-clock-routes.ts';
 import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { widgetAssetRoutes } from './channels/webchat/widget-assets.ts';
 import { PresenceHub } from './presence/presence-hub.ts';
@@ -47,18 +48,35 @@ export function createApp(services: Services, options: { outermost?: MiddlewareH
   app.onError(handleError);
   for (const middleware of options.outermost ?? []) app.use('*', middleware);
 
+  // The platforms' webhooks come first, on a short path: no page headers, client address or session
+  // (a platform is no browser, and each webhook checks its own secret or signature), only the body
+  // limit and the acknowledgement's latency. They answer here; nothing registered below runs for them.
+  const webhookLimit = jsonBodyLimit();
+  for (const [path, source] of PLATFORM_WEBHOOKS) {
+    app.use(path, async (c, next) => {
+      if (c.req.method !== 'POST') return next();
+      const started = performance.now();
+      try {
+        await webhookLimit(c, next);
+      } catch (err) {
+        c.res = handleError(err instanceof Error ? err : new Error(String(err)), c);
+      }
+      services.metrics.observeWebhook(source, c.res.status, (performance.now() - started) / 1000);
+    });
+  }
+  for (const routes of services.channels.webhookRoutes()) app.route('/', routes);
+
   // CSP on every page, no framing, no referrer, unused browser features off (see security-headers.ts).
   app.use('*', securityHeaders());
   app.get('/healthz', (c) => c.json({ ok: true }));
   // The client's address (X-Forwarded-For only through TRUST_PROXY), for throttles and caps.
   app.use('*', clientAddressMiddleware(services.config.trustProxy));
-  // How long the webhooks (and the web chat's POST) take to acknowledge, by source and status.
-  app.use('/channels/*', async (c, next) => {
-    const source = c.req.method === 'POST' ? webhookSourceOf(c.req.path) : null;
-    if (!source) return next();
+  // How long the web chat's POST takes to acknowledge (the platforms' webhooks are timed above).
+  app.use(WEBCHAT_MESSAGES_PATH, async (c, next) => {
+    if (c.req.method !== 'POST') return next();
     const started = performance.now();
     await next();
-    services.metrics.webhookLatency.observe({ source, status: String(c.res.status) }, (performance.now() - started) / 1000);
+    services.metrics.observeWebhook('webchat', c.res.status, (performance.now() - started) / 1000);
   });
   // Before anything reads a body (webhook signatures, multipart parsing, JSON validation).
   app.use('*', bodyLimits(services.config.mediaMaxBytes));
@@ -97,8 +115,9 @@ export function createApp(services: Services, options: { outermost?: MiddlewareH
   app.route('/', mediaRoutes(services));
   app.route('/', pushRoutes(services));
   app.route('/', inboxRoutes(services));
-  app.route('/', reportRoutes({ db: services.db, reportZone: services.reportZone, onSettingsChanged: () => void services.missesRetention.runOnce().catch((err) => console.error('[desk] misses retention failed', err)) }));
+  app.route('/', reportRoutes({ db: services.db, reportZone: services.reportZone, reports: services.reports, onSettingsChanged: () => void services.missesRetention.runOnce().catch((err) => console.error('[desk] misses retention failed', err)) }));
   app.route('/', missesRoutes(services));
+  if (services.testClock) app.route('/', testClockRoutes({ testClock: services.testClock }));
   app.route('/', webchatRoutes({
     ...services,
     mediaMaxBytes: services.config.mediaMaxBytes,

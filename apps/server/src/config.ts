@@ -50,6 +50,8 @@ export interface Config {
   pushSubscriptionsPerAgent: number;
   /** Test-only: accept a push service with a self-signed certificate. */
   pushInsecureTls: boolean;
+  /** Test-only (`DESK_TEST_CLOCK=1`): PUT /api/test/clock sets the time events are stamped with. */
+  testClock: boolean;
   /** Messaging channels (Telegram, Meta, Sunshine Conversations): base URLs and credentials from the environment. */
   channels: ChannelsConfig;
   /** Bearer token a Prometheus scraper sends to GET /metrics; without it the route is off. */
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vapidPrivateKey: env.VAPID_PRIVATE_KEY || null,
     vapidSubject: env.VAPID_SUBJECT ?? `mailto:${(env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase()}`,
     pushInsecureTls: env.PUSH_INSECURE_TLS_FOR_TESTS === '1',
+    testClock: env.DESK_TEST_CLOCK === '1',
     trustProxy: listFrom(env.TRUST_PROXY),
     pushServiceOrigins: listFrom(env.PUSH_SERVICE_ORIGINS).map(trimSlash),
     pushSubscriptionsPerAgent: numberFrom(env.PUSH_SUBSCRIPTIONS_PER_AGENT, 10),

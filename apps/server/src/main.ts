@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -28,6 +28,8 @@ function demoPassword(dataDir: string, fromEnv: string | null): string {
 
 async function main() {
   const config = loadConfig();
+  // On PostgreSQL no database file creates DATA_DIR, yet it still holds the restore guard's mark (and the demo password).
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // DATABASE_URL=postgres://…: PostgreSQL (several instances may share it); otherwise SQLite in DATA_DIR.
   const db = await openConfiguredDatabase(config);
   // WAL checkpoints (and their fsync) run in a worker thread, never in a webhook's commit.
@@ -61,6 +63,7 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl;
     console.log(`\n  Desk is running at ${url}  (listening on ${info.address}:${info.port})`);
+    if (config.testClock) console.warn('  DESK_TEST_CLOCK=1: the test clock is on (PUT /api/test/clock). Never in production.');
     if (config.demo) {
       console.log(`  Admin login: ${config.adminEmail} / ${password}`);
       console.log(`  Demo agents: ${DEMO_AGENTS.map((a) => a.email).join(', ')} (same password)`);

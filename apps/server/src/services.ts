@@ -25,6 +25,7 @@ import { WebchatPokes } from './fanout/webchat-pokes.ts';
 import { InboxIntake } from './inbox/inbox-intake.ts';
 import { releaseLeasesOfDeadProcess } from './jobs/job-lease.ts';
 import { LeaderLease } from './jobs/leader-lease.ts';
+import { coalescedPerTick } from './shared/coalesced-per-tick.ts';
 import { InboxProcessor } from './inbox/inbox-processor.ts';
 import { InboxRepo } from './inbox/inbox-repo.ts';
 import { IntentsRepo } from './intents/intents-repo.ts';
@@ -47,6 +48,7 @@ import { ReportRecorder } from './reports/report-recorder.ts';
 import { ReportZone } from './reports/report-zone.ts';
 import { MissesRepo } from './bot-misses/misses-repo.ts';
 import { MissesRetention } from './bot-misses/misses-retention.ts';
+import { TestClock } from './testing/test-clock.ts';
 
 /**
  * Everything the routes need, built once per server from the database and the config. `fanout`
@@ -55,7 +57,9 @@ import { MissesRetention } from './bot-misses/misses-retention.ts';
 export async function createServices(db: Db, config: Config, fanout: FanoutBus = new InProcessFanout()) {
   // SQLite: whatever a previous (killed) run had claimed is due again now.
   await releaseLeasesOfDeadProcess(db);
-  const clock = monotonicClock();
+  // Test-only: browser tests stamp traffic on past days (testing/test-clock.ts).
+  const testClock = config.testClock ? new TestClock() : null;
+  const clock = testClock ? testClock.clock : monotonicClock();
   const changes = new ChangeFeed(db);
   const events = new EventBus();
   const agents = new AgentsRepo(db, changes);
@@ -90,8 +94,13 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   });
   const ticketService = new TicketService({ db, clock, events, agents, tickets, conversations, messages, engine });
   const outbox = new OutboxWorker({ db, clock, events, outbox: outboxRepo, messages, conversations }, config.jobLeaseMs ? { leaseMs: config.jobLeaseMs } : {});
+  // The other instances hear of new outbox work too: should this instance die with the messages
+  // claimed, theirs then know to take them over when the leases run out (see jobs/job-lease.ts).
+  const announceOutboxWork = coalescedPerTick(() => fanout.publish('jobs', 'outbox'));
   events.on('message.created', ({ message }) => {
-    if (message.delivery?.state === 'pending') outbox.kick();
+    if (message.delivery?.state !== 'pending') return;
+    outbox.kick();
+    announceOutboxWork();
   });
   const mediaStore = new MediaStore(config.mediaDir);
   // Zendesk Support and Zendesk messaging hand-offs (the engine asks them where an intent goes).
@@ -117,6 +126,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   const inbox = new InboxIntake({ inbox: inboxRepo, clock, arrived: () => fanout.publish('jobs', 'inbox') });
   fanout.subscribe('jobs', (poke) => {
     if (poke.kind === 'catch-up' || poke.payload === 'inbox') inboxProcessor.kick();
+    if (poke.kind === 'catch-up' || (poke.payload === 'outbox' && poke.origin === 'elsewhere')) outbox.kick();
   });
   // Telegram, WhatsApp, Messenger, Instagram, Sunshine: webhooks, outbound adapters, file downloads.
   const channels = createMessagingChannels({
@@ -130,7 +140,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   const pushSubscriptions = new PushSubscriptionsRepo(db);
   const vapid = await loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
   const push = new PushNotifier({
-    events, agents, tickets, subscriptions: pushSubscriptions, vapid, subject: config.vapidSubject, insecureTls: config.pushInsecureTls,
+    db, events, agents, tickets, subscriptions: pushSubscriptions, vapid, subject: config.vapidSubject, insecureTls: config.pushInsecureTls,
   });
 
   const mediaRetention = config.mediaRetentionDays
@@ -146,6 +156,8 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     /** The web chat streams' pokes from the other instances. */
     webchatPokes: new WebchatPokes(events, fanout),
     clock,
+    /** Null unless DESK_TEST_CLOCK=1. */
+    testClock,
     changes,
     events,
     agents,
@@ -161,6 +173,8 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     misses,
     /** The workspace time zone the daily roll-ups are counted in. */
     reportZone,
+    /** Records what reports and the misses inbox read. */
+    reports,
     /** Deletes misses older than the retention setting; started by main.ts. */
     missesRetention: new MissesRetention({ db, misses }),
     /** Off unless MEDIA_RETENTION_DAYS is set. */

@@ -1,4 +1,4 @@
-import type { MissGroups, Report } from '@desk/core';
+import type { MissConversation, MissGroups, Report } from '@desk/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDesk, must, sampleIntents, type TestDesk, withIntents } from './support/desk-fixture.ts';
 import { rawRun } from './support/raw-sql.ts';
@@ -150,6 +150,28 @@ describe('the misses inbox', () => {
     expect(must(await t.services.intents.get(hours.id)).phrases).toEqual(expect.arrayContaining(['when do you guys start working', 'when do you start working']));
     await t.services.nlu.whenIdle();
     expect((await say(3, 'when do you start working?')).reply?.text).toBe('We are open Monday to Friday, 9am to 6pm.');
+  });
+
+  it('shows admins the bot-only conversation a miss came from, read-only; not to agents, and no other conversation', async () => {
+    await say(1, 'hello');
+    await say(1, 'do you sell gift cards');
+    await say(2, 'what are your opening hours'); // answered: not in the inbox
+    const entry = must(must((await groups()).groups[0]).examples[0]);
+    expect(entry.ticketId).toBeNull();
+    const res = await t.request(`/api/misses/conversations/${entry.conversationId}`, { token: t.admin.token });
+    expect(res.status).toBe(200);
+    const transcript = (await res.json()) as MissConversation;
+    expect(transcript).toMatchObject({ conversationId: entry.conversationId, channel: 'webchat', ticketId: null });
+    expect(transcript.messages.map((m) => [m.authorKind, m.text])).toEqual([
+      ['user', 'hello'],
+      ['bot', 'Hello! I am the virtual assistant. How can I help you?'],
+      ['user', 'do you sell gift cards'],
+      ['bot', expect.any(String)],
+    ]);
+    expect((await t.request(`/api/misses/conversations/${entry.conversationId}`, { token: t.agent.token })).status).toBe(403);
+    const answered = must((await t.services.conversations.findByIdentity('webchat', visitor(2))));
+    expect((await t.request(`/api/misses/conversations/${answered.id}`, { token: t.admin.token })).status).toBe(404);
+    expect((await t.request('/api/misses/conversations/no-such-conversation', { token: t.admin.token })).status).toBe(404);
   });
 
   it('is for admins only, and deletes entries older than the retention setting', async () => {

@@ -18,6 +18,7 @@ const TeamPage = lazy(() => import('./features/team/TeamPage.tsx'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
 const ReportsPage = lazy(() => import('./features/reports/ReportsPage.tsx'));
 const MissesPage = lazy(() => import('./features/misses/MissesPage.tsx'));
+const MissConversationPage = lazy(() => import('./features/misses/MissConversationPage.tsx'));
 const CannedRepliesPage = lazy(() => import('./features/canned-replies/CannedRepliesPage.tsx'));
 
 function Root(props: RouteSectionProps) {
@@ -52,6 +53,7 @@ function Routes() {
         <Route path="/integrations" component={guarded('integrations', IntegrationsPage)} />
         <Route path="/reports" component={guarded('reports', ReportsPage)} />
         <Route path="/misses" component={guarded('misses', MissesPage)} />
+        <Route path="/misses/conversations/:conversationId" component={guarded('misses', MissConversationPage)} />
         <Route path="/team" component={guarded('team', TeamPage)} />
         <Route path="/replies" component={guarded('replies', CannedRepliesPage)} />
         <Route path="/settings" component={guarded('settings', SettingsPage)} />

@@ -168,7 +168,7 @@ export {
   TeamFigures,
   VolumeRow,
 } from './reports/report.ts';
-export { MISS_REASONS, MissAction, MissActionResult, MissEntry, MissGroup, MissGroups, MissReason } from './reports/misses.ts';
+export { MISS_REASONS, MissAction, MissActionResult, MissConversation, MissEntry, MissGroup, MissGroups, MissReason } from './reports/misses.ts';
 export { mentionedAgents, noteMessage, visibleToEndUser } from './team/notes.ts';
 export { collidingReplies, REPLY_COLLISION_MESSAGE, REPLY_COLLISION_RULE, replySeenAt } from './team/collision.ts';
 export {

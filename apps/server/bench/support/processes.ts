@@ -46,8 +46,8 @@ process.once('exit', () => {
 });
 
 /** A TypeScript entry point as its own process group (so the whole group can be killed). */
-export function spawnGroup(script: string, env: Record<string, string>, options: { log?: boolean } = {}): ChildProcess {
-  const child = spawn(tsx, [script], {
+export function spawnGroup(script: string, env: Record<string, string>, options: { log?: boolean; nodeFlags?: string[] } = {}): ChildProcess {
+  const child = spawn(tsx, [...(options.nodeFlags ?? []), script], {
     cwd: serverDir,
     detached: true,
     stdio: ['ignore', 'pipe', options.log === false ? 'ignore' : 'inherit'],
@@ -83,7 +83,9 @@ export async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 
 /** Desk's server (`src/main.ts`) with a data dir and the given settings, in its own process group. */
 export async function startDesk(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; port: number }> {
   const port = await freePort();
-  const child = spawnGroup('src/main.ts', { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench-password-123', ...env });
+  // BENCH_CPU_PROF=<dir>: Desk writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const nodeFlags = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawnGroup('src/main.ts', { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench-password-123', ...env }, { nodeFlags });
   child.stdout?.resume();
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(`${url}/healthz`, child);
@@ -105,4 +107,19 @@ export async function metricValue(url: string, token: string, line: RegExp): Pro
   const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
   const match = line.exec(text);
   return match?.[1] ? Number(match[1]) : Number.NaN;
+}
+
+/** The platform stand-ins that take Desk's replies, in their own process group (stand-ins-process.ts). */
+export async function startStandIns(env: Record<string, string>): Promise<{ child: ChildProcess; urls: { telegram: string; graph: string } }> {
+  const child = spawnGroup('bench/support/stand-ins-process.ts', env);
+  const urls = await new Promise<{ telegram: string; graph: string }>((resolve, reject) => {
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const line = buffered.split('\n')[0];
+      if (buffered.includes('\n') && line) resolve(JSON.parse(line) as { telegram: string; graph: string });
+    });
+    child.once('exit', (code) => reject(new Error(`The stand-ins exited with ${code}`)));
+  });
+  return { child, urls };
 }

@@ -3,6 +3,7 @@ import type { Agent, Role } from '@desk/core';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { caseless } from '../db/dialect-sql.ts';
+import { prepared } from '../db/prepared.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
 interface AgentRow {
@@ -29,6 +30,9 @@ export function agentFromRow(row: AgentRow): Agent {
 }
 
 /** Agents and their credentials. Only public fields ever leave this module (and the change log). */
+const agentById = prepared((q, p: { id: string }) => q.selectFrom('agents').selectAll().where('id', '=', p.id));
+const agentActive = prepared((q, p: { id: string }) => q.selectFrom('agents').select('active').where('id', '=', p.id));
+
 export class AgentsRepo {
   constructor(
     private readonly db: Db,
@@ -41,12 +45,12 @@ export class AgentsRepo {
   }
 
   async get(id: string): Promise<Agent | null> {
-    const row = await this.db.q.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await agentById.first(this.db, { id });
     return row ? agentFromRow(row) : null;
   }
 
   async isActive(id: string): Promise<boolean> {
-    const row = await this.db.q.selectFrom('agents').select('active').where('id', '=', id).executeTakeFirst();
+    const row = await agentActive.first(this.db, { id });
     return Number(row?.active) === 1;
   }
 

@@ -50,9 +50,14 @@ export class Sessions {
     return row ? { agent: agentFromRow(row), tokenHash } : null;
   }
 
-  /** Whether the session behind this token hash is still usable (not revoked, expired or deactivated). */
-  async isLive(tokenHash: string): Promise<boolean> {
-    return (await this.live(tokenHash).select('s.token_hash').executeTakeFirst()) !== undefined;
+  /**
+   * The agent behind a live session as it is now (a role changed since sign-in shows), or null when
+   * the session is no longer usable: long-lived connections re-read it instead of trusting the agent
+   * they opened with.
+   */
+  async liveAgent(tokenHash: string): Promise<Agent | null> {
+    const row = await this.live(tokenHash).selectAll('a').executeTakeFirst();
+    return row ? agentFromRow(row) : null;
   }
 
   async revoke(tokenHash: string): Promise<void> {

@@ -1,11 +1,14 @@
-import { type Intent, MissAction, MissActionResult, MissGroups } from '@desk/core';
+import { type Intent, MissAction, MissActionResult, MissConversation, MissGroups } from '@desk/core';
 import { createRoute } from '@hono/zod-openapi';
 import { requirePermission } from '../accounts/auth-middleware.ts';
 import type { Db } from '../db/database.ts';
 import { conflict, invalid, notFound } from '../http/api-error.ts';
-import { bearer, errorResponse as errors, jsonBody, jsonResponse } from '../http/openapi-common.ts';
+import { bearer, errorResponse as errors, IdParam, jsonBody, jsonResponse } from '../http/openapi-common.ts';
 import { createRouter } from '../http/router.ts';
 import type { IntentsRepo } from '../intents/intents-repo.ts';
+import type { ContactsRepo } from '../contacts/contacts-repo.ts';
+import type { ConversationsRepo } from '../conversations/conversations-repo.ts';
+import type { MessagesRepo } from '../conversations/messages-repo.ts';
 import type { Clock } from '../shared/clock.ts';
 import { groupSimilar } from './miss-grouping.ts';
 import type { MissesRepo } from './misses-repo.ts';
@@ -31,7 +34,23 @@ const actionRoute = createRoute({
   responses: { 200: jsonResponse(MissActionResult), 400: errors, 401: errors, 403: errors, 404: errors, 409: errors },
 });
 
-export function missesRoutes(deps: { db: Db; clock: Clock; misses: MissesRepo; intents: IntentsRepo; startRetrainBot: () => Promise<void> }) {
+const conversationRoute = createRoute({
+  method: 'get', path: '/api/misses/conversations/{id}', tags: ['misses'], summary: 'The conversation a miss came from, read-only (admins)',
+  description: 'Its messages as the conversation view shows them, also when it never became a ticket (a bot-only conversation). Only conversations with entries in the inbox; 404 once retention has deleted them.',
+  security: bearer, middleware: manage, request: { params: IdParam },
+  responses: { 200: jsonResponse(MissConversation), 401: errors, 403: errors, 404: errors },
+});
+
+export function missesRoutes(deps: {
+  db: Db;
+  clock: Clock;
+  misses: MissesRepo;
+  intents: IntentsRepo;
+  conversations: ConversationsRepo;
+  messages: MessagesRepo;
+  contacts: ContactsRepo;
+  startRetrainBot: () => Promise<void>;
+}) {
   const router = createRouter();
 
   router.openapi(listRoute, async (c) => {
@@ -44,6 +63,22 @@ export function missesRoutes(deps: { db: Db; clock: Clock; misses: MissesRepo; i
       examples: members.slice(0, EXAMPLES),
     }));
     return c.json({ groups, total }, 200);
+  });
+
+  router.openapi(conversationRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    // Only what the inbox points at: the misses inbox is not a way to browse every conversation.
+    const conversation = (await deps.misses.cameFrom(id)) ? await deps.conversations.get(id) : null;
+    if (!conversation) throw notFound('No such conversation in the misses inbox.');
+    const [messages, contact, ticket] = await Promise.all([
+      deps.messages.listByConversation(id),
+      deps.contacts.get(conversation.contactId, { includeDeleted: true }),
+      deps.misses.latestTicketOf(id),
+    ]);
+    return c.json(
+      MissConversation.parse({ conversationId: id, channel: conversation.channel, language: conversation.language, contact, ticketId: ticket, messages }),
+      200,
+    );
   });
 
   router.openapi(actionRoute, async (c) => {

@@ -101,15 +101,18 @@ export function createMessagingChannels(deps: MessagingChannelsDeps) {
     mediaJobs: jobs,
     peers,
     telegram,
-    /** The webhooks (public, authenticated by each platform's secret) and the admin settings API. */
-    routes() {
+    /** The webhooks: public, authenticated by each platform's secret (app.ts mounts them ahead of the rest). */
+    webhookRoutes() {
       const hooks = { settings, inbox: deps.inbox };
       return [
         telegramRoutes({ ...hooks, telegram }),
         metaRoutes(hooks),
         smoochRoutes({ ...hooks, ...(deps.sunshineEvents && { events: deps.sunshineEvents }) }),
-        channelSettingsRoutes({ settings, telegram, publicUrl: config.publicUrl }),
       ] as const;
+    },
+    /** The admin settings API. */
+    routes() {
+      return [channelSettingsRoutes({ settings, telegram, publicUrl: config.publicUrl })] as const;
     },
     /** Before the inbox processor stores a message: will its sender's name be looked up afterwards? */
     wantsProfile(input: InboundMessage): Promise<boolean> {

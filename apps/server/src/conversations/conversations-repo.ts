@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, Conversation, ConversationMode } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { Clock } from '../shared/clock.ts';
 
 /** The server's view of a conversation: the public fields plus the language the user last wrote in. */
@@ -35,6 +36,19 @@ function fromRow(row: ConversationRow): ConversationRecord {
   };
 }
 
+const conversationById = prepared((q, p: { id: string }) => q.selectFrom('conversations').selectAll().where('id', '=', p.id));
+const conversationByIdentity = prepared((q, p: { channel: Channel; externalId: string }) =>
+  q.selectFrom('conversations').selectAll().where('channel', '=', p.channel).where('external_id', '=', p.externalId),
+);
+
+const setConversationLanguage = prepared((q, p: { id: string; language: string }) =>
+  q
+    .updateTable('conversations')
+    .set({ language: p.language })
+    .where('id', '=', p.id)
+    .where((eb) => eb.or([eb('language', 'is', null), eb('language', '!=', p.language)])),
+);
+
 /**
  * One conversation per channel identity. Not a synced entity on its own: agents see it through
  * its tickets and messages, so there is nothing to record in the change feed here.
@@ -46,34 +60,32 @@ export class ConversationsRepo {
   ) {}
 
   async get(id: string): Promise<ConversationRecord | null> {
-    const row = await this.db.q.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await conversationById.first(this.db, { id });
     return row ? fromRow(row as ConversationRow) : null;
   }
 
   async findByIdentity(channel: Channel, externalId: string): Promise<ConversationRecord | null> {
-    const row = await this.db.q.selectFrom('conversations').selectAll().where('channel', '=', channel).where('external_id', '=', externalId).executeTakeFirst();
+    const row = await conversationByIdentity.first(this.db, { channel, externalId });
     return row ? fromRow(row as ConversationRow) : null;
   }
 
   async create(input: { contactId: string; channel: Channel; externalId: string }): Promise<ConversationRecord> {
     const now = this.clock();
-    const id = randomUUID();
-    await this.db.q
-      .insertInto('conversations')
-      .values({
-        id,
-        contact_id: input.contactId,
-        channel: input.channel,
-        external_id: input.externalId,
-        mode: 'bot',
-        external_mode: null,
-        active_ticket_id: null,
-        language: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    return (await this.get(id)) as ConversationRecord;
+    const row: ConversationRow = {
+      id: randomUUID(),
+      contact_id: input.contactId,
+      channel: input.channel,
+      external_id: input.externalId,
+      mode: 'bot',
+      external_mode: null,
+      active_ticket_id: null,
+      language: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.q.insertInto('conversations').values(row).execute();
+    // As stored: nothing in the row is computed by the database.
+    return fromRow(row);
   }
 
   /** `zendesk` and `zendesk_messaging` keep no Desk ticket: the hand-off row remembers Zendesk's. */
@@ -87,11 +99,6 @@ export class ConversationsRepo {
   }
 
   async setLanguage(id: string, language: string): Promise<void> {
-    await this.db.q
-      .updateTable('conversations')
-      .set({ language })
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('language', 'is', null), eb('language', '!=', language)]))
-      .execute();
+    await setConversationLanguage.run(this.db, { id, language });
   }
 }

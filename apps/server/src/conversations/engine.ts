@@ -5,6 +5,7 @@ import {
   checkReply,
   type Contact,
   DeskError,
+  type DeskIntegration,
   ErrorCode,
   type HandOffDestination,
   type Intent,
@@ -100,6 +101,8 @@ export interface ReplyInput {
   /** Client-generated id: a retried reply is stored and sent once. */
   messageId?: string;
   hasAttachments?: boolean;
+  /** The ticket as the caller's transaction has just read it (`tickets.get`), to save reading it again. */
+  ticket?: Ticket;
 }
 
 export interface EngineDeps {
@@ -292,7 +295,7 @@ export class ConversationEngine {
         offerPerson: { enabled: integration.enabled && integration.offerPerson.enabled, afterMisses: integration.offerPerson.afterMisses },
       });
       const knownContact = contact;
-      const outcome = await this.playTurn(turn, reading, conversation, async () => knownContact ?? (await this.contactFor(input)), events);
+      const outcome = await this.playTurn(turn, reading, conversation, integration, async () => knownContact ?? (await this.contactFor(input)), events);
       await this.deps.reports?.botTurn({
         messageId: message.id,
         conversationId: conversation.id,
@@ -327,9 +330,15 @@ export class ConversationEngine {
   }
 
   /** Inside the transaction: the bot's answer to one message, as `planTurn` decided it. */
-  private async playTurn(turn: BotTurn, reading: BotReading, conversation: ConversationRecord, contactOf: () => Promise<Contact>, events: DomainEvent[]) {
+  private async playTurn(
+    turn: BotTurn,
+    reading: BotReading,
+    conversation: ConversationRecord,
+    integration: DeskIntegration,
+    contactOf: () => Promise<Contact>,
+    events: DomainEvent[],
+  ) {
     const { language } = reading;
-    const integration = await this.deps.integration.get();
     const say = (text: string, botKind: BotKind, quickReplies?: QuickReply[]) =>
       this.appendOutbound(conversation, { authorKind: 'bot', text, ticketId: null, botKind, ...(quickReplies ? { quickReplies } : {}) });
     type Outcome = { reply: Message | null; ticket: Ticket | null; created: Message[]; handedOff: boolean; handOffTo: HandOffDestination | null };
@@ -398,7 +407,7 @@ export class ConversationEngine {
     const previous = await this.requireTicket(ticketId);
     const result = applyTicketChange(previous, { status: 'solved' }, { now: this.deps.clock() });
     if (!result.ok) {
-      await this.deps.tickets.touch(ticketId);
+      await this.deps.tickets.touch(ticketId, previous);
       return { reply: null, created: [] as Message[] };
     }
     const ticket = await this.deps.tickets.save(result.value);
@@ -548,7 +557,7 @@ export class ConversationEngine {
         return { message: existing, created: false };
       }
     }
-    const ticket = await this.requireTicket(input.ticketId);
+    const ticket = input.ticket?.id === input.ticketId ? input.ticket : await this.requireTicket(input.ticketId);
     const check = checkReply(ticket.status, input.hasAttachments ?? false);
     if (!check.ok) throw new DeskError(ErrorCode.ruleViolated, check.message, { rule: check.rule });
     const conversation = (await conversations.get(ticket.conversationId)) as ConversationRecord;
@@ -559,7 +568,7 @@ export class ConversationEngine {
       ticketId: ticket.id,
       ...(input.messageId ? { id: input.messageId } : {}),
     });
-    await tickets.touch(ticket.id);
+    await tickets.touch(ticket.id, ticket);
     events.push({ name: 'message.created', payload: { message, channel: conversation.channel, externalId: conversation.externalId } });
     return { message, created: true };
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Attachment, AuthorKind, Channel, Delivery, Message, QuickReply } from '@desk/core';
 import type { BotKind } from './bot/dialogue.ts';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
@@ -58,6 +59,36 @@ export interface NewMessage {
   botKind?: BotKind;
 }
 
+const messageById = prepared((q, p: { id: string }) => q.selectFrom('messages').select(MESSAGE_COLUMNS).where('id', '=', p.id));
+const messageByChannelId = prepared((q, p: { channel: Channel; channelMessageId: string }) =>
+  q.selectFrom('messages').select(MESSAGE_COLUMNS).where('channel', '=', p.channel).where('channel_message_id', '=', p.channelMessageId),
+);
+// A message the channel sends again under the same id is not stored twice: the insert changes nothing.
+const insertMessage = prepared((q, row: Omit<MessageRow, 'author_kind'> & { author_kind: Exclude<AuthorKind, 'note'> }) =>
+  q
+    .insertInto('messages')
+    .values({
+      id: row.id,
+      conversation_id: row.conversation_id,
+      ticket_id: row.ticket_id,
+      author_kind: row.author_kind,
+      agent_id: row.agent_id,
+      text: row.text,
+      attachments: row.attachments,
+      channel: row.channel,
+      channel_message_id: row.channel_message_id,
+      delivery: row.delivery,
+      created_at: row.created_at,
+      quick_replies: row.quick_replies,
+      bot_kind: row.bot_kind,
+    })
+    .onConflict((oc) => oc.columns(['channel', 'channel_message_id']).doNothing()),
+);
+
+const latestMessage = prepared((q, p: { conversationId: string }) =>
+  q.selectFrom('messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', p.conversationId).orderBy('rowid', 'desc').limit(1),
+);
+
 /** Messages are append-only; only their ticket link and delivery state change afterwards. */
 export class MessagesRepo {
   constructor(
@@ -71,13 +102,13 @@ export class MessagesRepo {
   }
 
   async get(id: string): Promise<Message | null> {
-    const row = await this.select().where('id', '=', id).executeTakeFirst();
+    const row = await messageById.first(this.db, { id });
     return row ? fromRow(row as MessageRow) : null;
   }
 
   /** A message already received from the channel under this id (a redelivered webhook). */
   async findByChannelId(channel: Channel, channelMessageId: string): Promise<Message | null> {
-    const row = await this.select().where('channel', '=', channel).where('channel_message_id', '=', channelMessageId).executeTakeFirst();
+    const row = await messageByChannelId.first(this.db, { channel, channelMessageId });
     return row ? fromRow(row as MessageRow) : null;
   }
 
@@ -86,10 +117,6 @@ export class MessagesRepo {
     const authorKind = input.authorKind;
     // Internal notes live in their own table (notes/notes-repo.ts), never among the messages users may see.
     if (authorKind === 'note') throw new Error('A note is not a message: store it with NotesRepo.');
-    if (input.channelMessageId) {
-      const existing = await this.findByChannelId(input.channel, input.channelMessageId);
-      if (existing) return { message: existing, created: false };
-    }
     const message: Message = {
       id: input.id ?? randomUUID(),
       conversationId: input.conversationId,
@@ -103,24 +130,25 @@ export class MessagesRepo {
       createdAt: this.clock(),
       ...(input.quickReplies?.length ? { quickReplies: input.quickReplies } : {}),
     };
-    await this.db.q
-      .insertInto('messages')
-      .values({
-        id: message.id,
-        conversation_id: message.conversationId,
-        ticket_id: message.ticketId,
-        author_kind: authorKind,
-        agent_id: message.agentId,
-        text: message.text,
-        attachments: JSON.stringify(message.attachments),
-        channel: input.channel,
-        channel_message_id: message.channelMessageId,
-        delivery: message.delivery ? JSON.stringify(message.delivery) : null,
-        created_at: message.createdAt,
-        quick_replies: message.quickReplies ? JSON.stringify(message.quickReplies) : null,
-        bot_kind: input.botKind ?? null,
-      })
-      .execute();
+    const inserted = await insertMessage.run(this.db, {
+      id: message.id,
+      conversation_id: message.conversationId,
+      ticket_id: message.ticketId,
+      author_kind: authorKind,
+      agent_id: message.agentId,
+      text: message.text,
+      attachments: JSON.stringify(message.attachments),
+      channel: input.channel,
+      channel_message_id: message.channelMessageId,
+      delivery: message.delivery ? JSON.stringify(message.delivery) : null,
+      created_at: message.createdAt,
+      quick_replies: message.quickReplies ? JSON.stringify(message.quickReplies) : null,
+      bot_kind: input.botKind ?? null,
+    });
+    if (inserted === 0 && input.channelMessageId) {
+      const existing = await this.findByChannelId(input.channel, input.channelMessageId);
+      if (existing) return { message: existing, created: false };
+    }
     await this.changes.record('message', message.id, 'put', message);
     return { message, created: true };
   }
@@ -142,7 +170,7 @@ export class MessagesRepo {
 
   /** The conversation's latest message with its bot kind, if any: the question a reply may answer. */
   async latest(conversationId: string): Promise<{ message: Message; botKind: BotKind | null } | null> {
-    const row = (await this.select().where('conversation_id', '=', conversationId).orderBy('rowid', 'desc').limit(1).executeTakeFirst()) as
+    const row = (await latestMessage.first(this.db, { conversationId })) as
       | MessageRow
       | undefined;
     return row ? { message: fromRow(row), botKind: row.bot_kind } : null;

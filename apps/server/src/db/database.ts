@@ -2,22 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  SqliteDriver,
-  type SqliteDialectConfig,
-  sql,
-  type Transaction,
-} from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type Migration, migrations as allMigrations } from './migrations.ts';
 import { isPostgresUrl } from '../fanout/select-fanout.ts';
 import { type PostgresMigration, postgresMigrations } from './postgres-migrations.ts';
 import type { DB } from './schema.ts';
+import { SqliteConnectionTurns } from './sqlite-sync-executor.ts';
 import { statement } from './statements.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -26,11 +17,10 @@ export type Executor = Kysely<DB>;
 export type Db = Database;
 
 interface Scope {
-  trx: Transaction<DB>;
+  trx: Executor;
   /** False once the transaction has ended: work it started later runs outside it. */
   open: boolean;
   afterCommit: (() => void)[];
-  savepoints: number;
   /** How deep in savepoints the change-log writers' lock was taken (PostgreSQL), or -1. */
   logLockDepth: number;
   depth: number;
@@ -61,9 +51,13 @@ export interface TransactionOptions {
  * autocommit) and inside a caller's transaction, as it did with better-sqlite3's synchronous
  * transactions, without threading a `trx` through every signature. A `transaction` inside another
  * one is a savepoint: its failure undoes only its own writes (and drops its after-commit work).
+ *
+ * On SQLite the queries skip Kysely's asynchronous driver (see sqlite-sync-executor.ts): the one
+ * connection is taken in turns, a transaction holding it from BEGIN IMMEDIATE to COMMIT.
  */
 export class Database {
   private readonly scope = new AsyncLocalStorage<Scope>();
+  private readonly background = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor(
@@ -73,6 +67,8 @@ export class Database {
     readonly sqlite: BetterSqlite3.Database | null,
     /** PostgreSQL: ends the pool (Kysely ends only a pool it has used). */
     private readonly release: () => Promise<void> = async () => {},
+    /** SQLite: the connection's turns (transactions run on it directly); null on PostgreSQL. */
+    private readonly turns: SqliteConnectionTurns | null = null,
   ) {}
 
   /** The executor for a query: the transaction this call chain runs in, or the database. */
@@ -99,26 +95,16 @@ export class Database {
       if (options.lock !== false) await this.serialiseLogWriters();
       return this.savepoint(outer, work);
     }
-    let scope: Scope | undefined;
+    const scope: Scope = { trx: this.kysely, open: true, afterCommit: [], logLockDepth: -1, depth: 0 };
+    let result: T;
     try {
-      const result = await this.kysely.transaction().execute(async (trx) => {
-        const own: Scope = { trx, open: true, afterCommit: [], savepoints: 0, logLockDepth: -1, depth: 0 };
-        scope = own;
-        if (this.dialect === 'postgres' && options.lock !== false) {
-          await sql`SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`.execute(trx);
-          own.logLockDepth = 0;
-        }
-        return this.scope.run(own, () => work(trx));
-      });
-      if (scope) {
-        scope.open = false;
-        // Outside the transaction's scope: what these start runs on its own.
-        this.scope.exit(() => runAll(scope?.afterCommit ?? []));
-      }
-      return result;
+      result = this.turns ? await this.sqliteTransaction(this.turns, scope, work) : await this.kyselyTransaction(scope, work, options);
     } finally {
-      if (scope) scope.open = false;
+      scope.open = false;
     }
+    // Outside the transaction's scope: what these start runs on its own.
+    this.scope.exit(() => runAll(scope.afterCommit));
+    return result;
   }
 
   /** Runs `effect` once the current transaction has committed (at once when there is none). */
@@ -126,6 +112,16 @@ export class Database {
     const scope = this.scope.getStore();
     if (scope?.open) scope.afterCommit.push(effect);
     else effect();
+  }
+
+  /**
+   * Work started after a commit that still reads or writes (push planning, report figures): `close`
+   * waits for it, so it never meets a closed connection.
+   */
+  track(work: Promise<unknown>): void {
+    this.background.add(work);
+    const done = () => this.background.delete(work);
+    work.then(done, done);
   }
 
   /**
@@ -143,18 +139,68 @@ export class Database {
     scope.logLockDepth = scope.depth;
   }
 
+  /** Waits for the work tracked with `track` and for a transaction under way, then closes. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+    if (this.turns) {
+      await this.turns.acquire();
+      this.turns.raw.close();
+      return;
+    }
     await this.kysely.destroy();
     await this.release();
   }
 
+  /** SQLite: holds the connection from BEGIN IMMEDIATE to COMMIT; the queries run on it at once. */
+  private async sqliteTransaction<T>(turns: SqliteConnectionTurns, scope: Scope, work: (trx: Executor) => Promise<T>): Promise<T> {
+    const waiting = turns.acquire();
+    if (waiting) await waiting;
+    try {
+      statement(turns.raw, 'BEGIN IMMEDIATE').run();
+      scope.trx = turns.transactionExecutor(() => scope.open);
+      let result: T;
+      try {
+        result = await this.scope.run(scope, () => work(scope.trx));
+        scope.open = false;
+        statement(turns.raw, 'COMMIT').run();
+      } catch (err) {
+        scope.open = false;
+        // SQLite may have ended the transaction itself (an I/O error, a full disk).
+        if (turns.raw.inTransaction) statement(turns.raw, 'ROLLBACK').run();
+        throw err;
+      }
+      return result;
+    } finally {
+      turns.release();
+    }
+  }
+
+  /** PostgreSQL: Kysely's transaction on a pooled connection, with the writers' lock first. */
+  private async kyselyTransaction<T>(scope: Scope, work: (trx: Executor) => Promise<T>, options: TransactionOptions): Promise<T> {
+    return this.kysely.transaction().execute(async (trx) => {
+      scope.trx = trx;
+      if (this.dialect === 'postgres' && options.lock !== false) {
+        await sql`SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`.execute(trx);
+        scope.logLockDepth = 0;
+      }
+      return this.scope.run(scope, () => work(trx));
+    });
+  }
+
+  /** A transaction-control statement (savepoints) in the scope's transaction. */
+  private async command(scope: Scope, text: string): Promise<void> {
+    if (this.turns) statement(this.turns.raw, text).run();
+    else await sql.raw(text).execute(scope.trx);
+  }
+
   private async savepoint<T>(scope: Scope, work: (trx: Executor) => Promise<T>): Promise<T> {
-    scope.savepoints += 1;
-    const name = `desk_sp_${scope.savepoints}`;
+    // Named by depth: siblings reuse a name (each is released before the next), so the statement
+    // cache keeps a handful of texts instead of one per savepoint ever taken.
+    const name = `desk_sp_${scope.depth + 1}`;
     const mark = scope.afterCommit.length;
-    await sql.raw(`SAVEPOINT ${name}`).execute(scope.trx);
+    await this.command(scope, `SAVEPOINT ${name}`);
     scope.depth += 1;
     try {
       let result: T;
@@ -165,8 +211,8 @@ export class Database {
         // Rolling back to the savepoint releases the locks taken after it.
         if (scope.logLockDepth >= scope.depth) scope.logLockDepth = -1;
         try {
-          await sql.raw(`ROLLBACK TO SAVEPOINT ${name}`).execute(scope.trx);
-          await sql.raw(`RELEASE SAVEPOINT ${name}`).execute(scope.trx);
+          await this.command(scope, `ROLLBACK TO SAVEPOINT ${name}`);
+          await this.command(scope, `RELEASE SAVEPOINT ${name}`);
         } catch {
           // The database already ended the whole transaction (SQLite does on I/O errors): nothing of
           // it may be stored piecemeal, so the outer transaction fails too.
@@ -175,7 +221,7 @@ export class Database {
         throw err;
       }
       try {
-        await sql.raw(`RELEASE SAVEPOINT ${name}`).execute(scope.trx);
+        await this.command(scope, `RELEASE SAVEPOINT ${name}`);
       } catch (err) {
         throw new TransactionAborted(err);
       }
@@ -206,30 +252,11 @@ function runAll(effects: (() => void)[]): void {
   }
 }
 
-/** better-sqlite3 under Kysely, with `BEGIN IMMEDIATE` (a writer takes the lock up front, never halfway). */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
-  }
-}
-
-class DeskSqliteDialect extends SqliteDialect {
-  constructor(private readonly config: SqliteDialectConfig) {
-    super(config);
-  }
-  override createDriver() {
-    return new ImmediateSqliteDriver(this.config);
-  }
-}
-
 /** Opens (or creates) the SQLite file in WAL mode with foreign keys on, and migrates it. */
 export function openDatabase(file: string, migrations: Migration[] = allMigrations): Database {
   const raw = openSqlite(file, migrations);
-  // Kysely prepares every query it runs: the statement cache compiles each SQL text once.
-  const kysely = new Kysely<DB>({
-    dialect: new DeskSqliteDialect({ database: { prepare: (text: string) => statement(raw, text), close: () => raw.close() } }),
-  });
-  return new Database(kysely, 'sqlite', raw);
+  const turns = new SqliteConnectionTurns(raw);
+  return new Database(turns.outside, 'sqlite', raw, async () => {}, turns);
 }
 
 /** The database the configuration names: PostgreSQL when `databaseUrl` is one, else the SQLite file. */

@@ -89,11 +89,15 @@ export async function migrateToPostgres(sqliteFile: string, postgresUrl: string)
     const sqliteHead = (raw.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'").get() as { seq: number } | undefined)?.seq ?? 0;
     await into.transaction(async (q) => {
       for (const table of COPIED_TABLES) {
-        const select = `SELECT ${WITH_ROWID.has(table) ? 'rowid AS rowid, ' : ''}* FROM "${table}" ORDER BY rowid LIMIT ? OFFSET ?`;
+        // Read after the last rowid seen rather than at an OFFSET: each batch starts where the last one
+        // ended instead of stepping over every row before it again (a large table copies in linear time).
+        const select = `SELECT rowid AS desk_copy_rowid, ${WITH_ROWID.has(table) ? 'rowid AS rowid, ' : ''}* FROM "${table}" WHERE rowid > ? ORDER BY rowid LIMIT ?`;
         const read = raw.prepare(select);
-        for (let offset = 0; ; offset += BATCH) {
-          const rows = read.all(BATCH, offset) as Record<string, unknown>[];
+        for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+          const rows = read.all(after, BATCH) as Record<string, unknown>[];
           if (rows.length === 0) break;
+          after = Number((rows.at(-1) as Record<string, unknown>).desk_copy_rowid);
+          for (const row of rows) delete row.desk_copy_rowid;
           const columns = Object.keys(rows[0] as Record<string, unknown>);
           const values: unknown[] = [];
           const tuples = rows.map((row) => `(${columns.map((column) => `$${values.push(row[column])}`).join(', ')})`);

@@ -2,6 +2,8 @@
  * Versioned schema. A migration is applied once, in a transaction, in order; the applied
  * version is kept in `PRAGMA user_version`. Never edit a migration that has shipped: add one.
  */
+import { REPORT_INDEXES_SQL } from '../reports/report-indexes.ts';
+
 export interface Migration {
   version: number;
   name: string;
@@ -537,5 +539,20 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_key ON login_failures(key, at);
 `,
+  },
+  {
+    version: 14,
+    name: "a conversation's messages in insertion order, without a sort",
+    sql: `
+-- Every SQLite index ends in the rowid: this one lists a conversation's messages in insertion order,
+-- so "its latest message" and "its latest bot kinds" (read for every inbound message) stop sorting
+-- the whole conversation. PostgreSQL has messages(conversation_id, rowid) already.
+CREATE INDEX messages_conversation_order ON messages(conversation_id);
+`,
+  },
+  {
+    version: 15,
+    name: 'the Reports page reads its roll-ups and timings from covering indexes',
+    sql: REPORT_INDEXES_SQL,
   },
 ];

@@ -14,6 +14,8 @@
  * - Times stay ISO-8601 text, booleans 0/1 integers and JSON text, as on SQLite: the same rows read
  *   back the same, and `migrate-to-postgres` copies them as they are.
  */
+import { REPORT_INDEXES_SQL } from '../reports/report-indexes.ts';
+
 export interface PostgresMigration {
   version: number;
   name: string;
@@ -448,5 +450,10 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_key ON login_failures(key, at);
 `,
+  },
+  {
+    version: 2,
+    name: 'the Reports page reads its roll-ups and timings from covering indexes (SQLite version 15)',
+    sql: REPORT_INDEXES_SQL,
   },
 ];

@@ -1,11 +1,14 @@
 import type { Db } from './database.ts';
+import { prepared } from './prepared.ts';
+
+const settingByKey = prepared((q, p: { key: string }) => q.selectFrom('settings').select('value').where('key', '=', p.key));
 
 /**
  * The `settings` table: one text value per key (integrations, card states, sync epoch and horizon).
  * Every reader and writer of a setting goes through these, so its SQL lives in one place.
  */
 export async function readSetting(db: Db, key: string): Promise<string | undefined> {
-  const row = await db.q.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  const row = await settingByKey.first(db, { key });
   return row?.value;
 }
 

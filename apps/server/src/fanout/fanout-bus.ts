@@ -1,7 +1,7 @@
 /**
  * What a poke is about. `sync`: the change log grew (payload: the newest cursor). `webchat`: a
  * web chat visitor has a new message (payload: the visitor's id). `jobs`: a durable queue has new
- * work (payload: the queue, `inbox`), for the instance that holds it.
+ * work (payload: the queue, `inbox` or `outbox`), for the instance that holds it or takes it over.
  */
 export const FANOUT_TOPICS = ['sync', 'webchat', 'jobs'] as const;
 export type FanoutTopic = (typeof FANOUT_TOPICS)[number];

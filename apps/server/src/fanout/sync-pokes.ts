@@ -1,6 +1,5 @@
+import type { CommittedBatch, PokeListener } from '../sync/change-feed.ts';
 import type { FanoutBus, FanoutPoke } from './fanout-bus.ts';
-
-type PokeListener = (cursor: number) => void;
 
 /** What the bridge needs of the change log (the ChangeFeed). */
 export interface PokingChangeLog {
@@ -9,8 +8,9 @@ export interface PokingChangeLog {
 }
 
 /**
- * The sync streams' pokes across instances: this instance's commits go out on the bus with their
- * cursor, and every instance's come back in. A `catch-up` (pokes may have been lost) reads the
+ * The sync streams' pokes across instances: this instance's commits reach its own streams at once,
+ * with what they committed (the streams build carried pages from it without reading the log), and go
+ * out on the bus with their cursor; the other instances' come in from the bus. A `catch-up` (pokes may have been lost) reads the
  * newest cursor from the database, so each stream pokes its client if anything is newer than
  * what it sent.
  */
@@ -21,7 +21,10 @@ export class SyncPokes {
     private readonly changes: PokingChangeLog,
     bus: FanoutBus,
   ) {
-    changes.onPoke((cursor) => bus.publish('sync', String(cursor)));
+    changes.onPoke((cursor, batch) => {
+      this.emit(cursor, batch);
+      bus.publish('sync', String(cursor));
+    });
     bus.subscribe('sync', (poke) => this.heard(poke));
   }
 
@@ -33,6 +36,8 @@ export class SyncPokes {
   private heard(poke: FanoutPoke): void {
     switch (poke.kind) {
       case 'published': {
+        // This instance's own commits were told to its streams when they were made.
+        if (poke.origin === 'here') return;
         const cursor = Number(poke.payload);
         if (Number.isSafeInteger(cursor)) this.emit(cursor);
         return;
@@ -50,7 +55,7 @@ export class SyncPokes {
     }
   }
 
-  private emit(cursor: number): void {
-    for (const listener of [...this.listeners]) listener(cursor);
+  private emit(cursor: number, batch?: CommittedBatch): void {
+    for (const listener of [...this.listeners]) listener(cursor, batch);
   }
 }

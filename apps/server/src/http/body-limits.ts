@@ -50,9 +50,14 @@ export function streamingBodyLimit(maxSize: number, message: string): Middleware
   };
 }
 
+/** The 1 MB limit of JSON APIs and webhooks. */
+export function jsonBodyLimit(): MiddlewareHandler<AppEnv> {
+  return streamingBodyLimit(DEFAULT_BODY_LIMIT, `The request body is larger than ${mb(DEFAULT_BODY_LIMIT)}.`);
+}
+
 /** The limit of every route: 1 MB, and the largest file plus its envelope for web chat uploads. */
 export function bodyLimits(mediaMaxBytes: number): MiddlewareHandler<AppEnv> {
   const upload = streamingBodyLimit(mediaMaxBytes + MULTIPART_ENVELOPE, `Files may be up to ${mb(mediaMaxBytes)}.`);
-  const other = streamingBodyLimit(DEFAULT_BODY_LIMIT, `The request body is larger than ${mb(DEFAULT_BODY_LIMIT)}.`);
+  const other = jsonBodyLimit();
   return (c, next) => (c.req.path === '/channels/webchat/messages' ? upload(c, next) : other(c, next));
 }

@@ -7,6 +7,7 @@ import type { DomainEvent, EventBus } from '../events/domain-events.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { LeaderLease } from '../jobs/leader-lease.ts';
 import type { InboxRepo, InboxRow } from './inbox-repo.ts';
+import { LoopShare } from './loop-share.ts';
 
 /** What one inbox row holds, decoded: the messages in arrival order and the delivery reports. */
 export interface InboxEvent {
@@ -50,9 +51,6 @@ export interface InboxProcessorOptions {
 /** How soon rows left pending by a batch (a retry, a deferred row) are looked at again without a new arrival. */
 const RETRY_MS = 1_000;
 
-/** Past this many waiting rows the processor stops yielding half its time to incoming webhooks. */
-const BACKLOG_FULL_PACE = 2_000;
-
 /** A row that cannot be stored in this batch (its conversation went back to the bot meanwhile): the next batch takes it. */
 class Deferred extends Error {}
 
@@ -85,8 +83,10 @@ export class InboxProcessor {
   private scheduled = false;
   private running: Promise<void> | null = null;
   private lastPrune = 0;
-  /** Events that arrived (kicks): a batch during which more came yields to the webhooks. */
-  private arrivals = 0;
+  /** The event loop's split between the acknowledgements and the batches. */
+  private readonly share = new LoopShare();
+  /** How long the last batch held the loop since its last yield (its transaction included). */
+  private lastSliceMs = 0;
   /** Newest inbox ids noted once a minute: rows up to an expired mark are pruned. */
   private readonly marks: { at: number; id: number }[] = [];
   /** The batch before: the next one starts after it (rows are taken by one batch at a time). */
@@ -113,7 +113,7 @@ export class InboxProcessor {
 
   /** Something arrived: process soon (coalesced; the webhook's answer goes out first). */
   kick(): void {
-    this.arrivals += 1;
+    this.share.arrived();
     if (!this.started || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -138,14 +138,8 @@ export class InboxProcessor {
   private async loop(): Promise<void> {
     try {
       for (;;) {
-        const arrivalsBefore = this.arrivals;
-        const started = performance.now();
         if (!this.started || (await this.runBatch()) === 0) break;
-        // Webhooks kept arriving: while the backlog is short they get as much time as the batch took
-        // (acknowledgements first; the inbox holds the burst). A long backlog is worked off at full pace.
-        const pressed = this.arrivals > arrivalsBefore && (await this.deps.inbox.depth()).pending < BACKLOG_FULL_PACE;
-        const pause = pressed ? performance.now() - started : 0;
-        await new Promise((resolve) => (pause >= 1 ? setTimeout(resolve, pause) : setImmediate(resolve)));
+        await this.yieldLoop(this.lastSliceMs);
       }
     } catch (err) {
       console.error('[desk] inbox processor failed', err);
@@ -156,6 +150,15 @@ export class InboxProcessor {
     } catch (err) {
       if (this.deps.db.isOpen) console.error('[desk] inbox processor failed', err);
     }
+  }
+
+  /**
+   * Acknowledgements first: the requests that came in during a slice of processing are served before
+   * the next slice, and while they keep the loop busy the processor takes only its share (see LoopShare).
+   */
+  private async yieldLoop(busyMs: number): Promise<void> {
+    const pause = this.share.pauseAfter(busyMs);
+    await new Promise((resolve) => (pause >= 1 ? setTimeout(resolve, pause) : setImmediate(resolve)));
   }
 
   /** One batch: answers how many rows it finished (done or set aside). Batches never overlap. */
@@ -169,16 +172,18 @@ export class InboxProcessor {
     // Another instance is processing the inbox: it keeps the conversations in order. This one looks
     // again while rows wait (loop()), and takes over once that instance's lease has run out.
     if (this.deps.lease && !(await this.deps.lease.hold())) return 0;
-    const limit = Math.max(8, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerRow)));
+    // Slow rows (a busy machine, hand-offs) shrink the batch to a few: the slice bounds the stall.
+    const limit = Math.max(4, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerRow)));
     const rows = await this.deps.inbox.takePending(limit);
     if (rows.length === 0) return 0;
     const work: Work[] = [];
     let sliceStart = performance.now();
     for (const row of rows) {
       work.push(await this.prepare(row));
-      if (performance.now() - sliceStart > this.sliceMs) {
+      const busy = performance.now() - sliceStart;
+      if (busy > this.sliceMs) {
         // The bot reads synchronously under its promises: let waiting requests in.
-        await new Promise((resolve) => setImmediate(resolve));
+        await this.yieldLoop(busy);
         sliceStart = performance.now();
       }
     }
@@ -241,6 +246,7 @@ export class InboxProcessor {
       await this.prune(now);
     });
     this.msPerRow = 0.7 * this.msPerRow + 0.3 * Math.max(0.005, (performance.now() - transactionStart) / rows.length);
+    this.lastSliceMs = performance.now() - sliceStart;
     this.deps.events.emitAll(events);
     this.deps.onBatch?.({ messages, setAside, rows: rows.length });
     if (stored.length > 0 || hasMedia) {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { statement } from '../db/statements.ts';
 
 /** Where an inbox row came from: one webhook each, and the web chat's POST. */
 export const INBOX_SOURCES = ['telegram', 'meta', 'smooch', 'webchat'] as const;
@@ -30,6 +31,8 @@ interface Row {
   processed_at: string | null;
 }
 
+const INSERT_SQL = 'INSERT INTO inbox (source, event_id, payload, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, event_id) DO NOTHING';
+
 const fromRow = (r: Row): InboxRow => ({ id: Number(r.id), source: r.source, eventId: r.event_id, payload: r.payload, attempts: Number(r.attempts), receivedAt: r.received_at });
 
 /**
@@ -41,6 +44,11 @@ export class InboxRepo {
 
   /** Answers false when the event was already in the inbox (a redelivery). */
   async insert(source: InboxSource, eventId: string, payload: string, receivedAt: string): Promise<boolean> {
+    // SQLite with no transaction open: the one insert runs at once, as an autocommit statement (this is
+    // every webhook's write, the acknowledgement waits for it). Inside a transaction (a caller's, or the
+    // processor's batch holding the connection) it goes through the query layer, which waits its turn.
+    const sqlite = this.db.sqlite;
+    if (sqlite && !sqlite.inTransaction) return statement(sqlite, INSERT_SQL).run(source, eventId, payload, receivedAt).changes > 0;
     const result = await this.db.q
       .insertInto('inbox')
       .values({ source, event_id: eventId, payload, received_at: receivedAt })

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { type Intent, type IntentDesk, type IntentInput, type IntentPatch, intentDeskOf } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { caseless } from '../db/dialect-sql.ts';
+import { prepared } from '../db/prepared.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
@@ -28,6 +29,8 @@ function fromRow(row: IntentRow): Intent {
   };
 }
 
+const intentById = prepared((q, p: { id: string }) => q.selectFrom('intents').selectAll().where('id', '=', p.id));
+
 export class IntentsRepo {
   constructor(
     private readonly db: Db,
@@ -41,7 +44,7 @@ export class IntentsRepo {
   }
 
   async get(id: string): Promise<Intent | null> {
-    const row = await this.db.q.selectFrom('intents').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await intentById.first(this.db, { id });
     return row ? fromRow(row) : null;
   }
 

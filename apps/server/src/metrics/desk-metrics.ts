@@ -18,6 +18,8 @@ export class DeskMetrics {
   readonly webhookLatency: Histogram<'source' | 'status'>;
   readonly sseClients: Gauge<'stream'>;
   readonly nluSeconds: Histogram;
+  /** One histogram child per source and status, looked up once (labels are hashed on every lookup). */
+  private readonly webhookChildren = new Map<string, { observe(value: number): void }>();
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -89,5 +91,16 @@ export class DeskMetrics {
   /** The text a scrape answers, and its content type. */
   async scrape(): Promise<{ body: string; contentType: string }> {
     return { body: await this.registry.metrics(), contentType: this.registry.contentType };
+  }
+
+  /** A webhook's acknowledgement took `seconds` (called on every webhook: kept cheap). */
+  observeWebhook(source: string, status: number, seconds: number): void {
+    const key = `${source} ${status}`;
+    let child = this.webhookChildren.get(key);
+    if (!child) {
+      child = this.webhookLatency.labels(source, String(status));
+      this.webhookChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 }

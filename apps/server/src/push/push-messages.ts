@@ -61,6 +61,25 @@ function audience(ticket: Ticket, activeAgentIds: readonly string[], exclude: st
 }
 
 /**
+ * Whether `planPush` can find anyone to notify of this event: most events (the bot's answers, a user
+ * chatting with the bot, delivery reports) concern no agent, and the notifier skips its reads for them.
+ */
+export function mayNotify(event: DomainEvent): boolean {
+  switch (event.name) {
+    case 'message.created':
+      return event.payload.message.authorKind === 'user' && event.payload.message.ticketId !== null;
+    case 'message.updated':
+      return false;
+    case 'ticket.created':
+    case 'ticket.updated':
+    case 'note.created':
+      return true;
+    default:
+      return exhaustiveSwitchError(event, 'domain event');
+  }
+}
+
+/**
  * Turns a domain event into push notifications. Pure: the notifier feeds it the lookups.
  * Agents are never notified of their own actions.
  */

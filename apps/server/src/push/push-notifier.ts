@@ -1,13 +1,15 @@
 import { Agent as HttpsAgent } from 'node:https';
 import webpush from 'web-push';
 import type { AgentsRepo } from '../accounts/agents-repo.ts';
+import type { Db } from '../db/database.ts';
 import type { DomainEvent, DomainEventName, EventBus } from '../events/domain-events.ts';
 import type { TicketsRepo } from '../tickets/tickets-repo.ts';
-import { planPush } from './push-messages.ts';
+import { mayNotify, type PushPlan, planPush } from './push-messages.ts';
 import type { PushSubscriptionsRepo, StoredSubscription } from './push-subscriptions-repo.ts';
 import type { VapidKeys } from './vapid-keys.ts';
 
 export interface PushNotifierDeps {
+  db: Db;
   events: EventBus;
   agents: AgentsRepo;
   tickets: TicketsRepo;
@@ -28,14 +30,12 @@ const WATCHED: DomainEventName[] = ['ticket.created', 'ticket.updated', 'message
 export class PushNotifier {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly agent: HttpsAgent | undefined;
+  /** Events emitted since the last planning started (one commit's events arrive together). */
+  private batch: DomainEvent[] | null = null;
 
   constructor(private readonly deps: PushNotifierDeps) {
     this.agent = deps.insecureTls ? new HttpsAgent({ rejectUnauthorized: false }) : undefined;
-    for (const name of WATCHED) {
-      deps.events.on(name, (payload) =>
-        this.track(this.handle({ name, payload } as DomainEvent).catch((err) => console.error('[desk] planning push notifications failed', err))),
-      );
-    }
+    for (const name of WATCHED) deps.events.on(name, (payload) => this.plan({ name, payload } as DomainEvent));
   }
 
   /** Resolves when every notification started so far has been sent or has failed. */
@@ -43,19 +43,50 @@ export class PushNotifier {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  private async handle(event: DomainEvent): Promise<void> {
+  /**
+   * The events a commit emits together (a sync push of 100 mutations, a processor batch) are planned
+   * together, once the emitting code has run: the agents and their devices are read once, not per event.
+   */
+  private plan(event: DomainEvent): void {
+    if (this.batch) {
+      this.batch.push(event);
+      return;
+    }
+    const batch = [event];
+    this.batch = batch;
+    const planning = Promise.resolve()
+      .then(() => {
+        this.batch = null;
+        return this.handle(batch);
+      })
+      .catch((err) => console.error('[desk] planning push notifications failed', err));
+    this.track(planning);
+    // It reads the database: closing it waits for this.
+    this.deps.db.track(planning);
+  }
+
+  private async handle(batch: DomainEvent[]): Promise<void> {
+    // Most events (every bot answer) concern no agent: no reads for them.
+    const events = batch.filter(mayNotify);
+    if (events.length === 0) return;
     const agents = await this.deps.agents.list();
     const activeAgentIds = agents.filter((a) => a.active).map((a) => a.id);
-    // planPush is pure: the one ticket it may ask about (a user message's) is read first.
-    const ticketId = event.name === 'message.created' ? event.payload.message.ticketId : null;
-    const ticket = ticketId ? await this.deps.tickets.get(ticketId) : null;
-    const plans = planPush(event, {
-      activeAgentIds,
-      agentName: (id) => agents.find((a) => a.id === id)?.name,
-      ticketOf: (message) => (message.ticketId && message.ticketId === ticket?.id ? ticket : null),
-    });
-    for (const plan of plans) {
-      for (const subscription of await this.deps.subscriptions.forAgents(plan.agentIds)) {
+    const planned: PushPlan[] = [];
+    for (const event of events) {
+      // planPush is pure: the one ticket it may ask about (a user message's) is read first.
+      const message = event.name === 'message.created' ? event.payload.message : null;
+      const ticket = message?.authorKind === 'user' && message.ticketId ? await this.deps.tickets.get(message.ticketId) : null;
+      planned.push(
+        ...planPush(event, {
+          activeAgentIds,
+          agentName: (id) => agents.find((a) => a.id === id)?.name,
+          ticketOf: (m) => (m.ticketId && m.ticketId === ticket?.id ? ticket : null),
+        }),
+      );
+    }
+    const devices = await this.deps.subscriptions.forAgents([...new Set(planned.flatMap((plan) => plan.agentIds))]);
+    for (const plan of planned) {
+      for (const subscription of devices.filter((d) => plan.agentIds.includes(d.agentId))) {
         this.track(this.send(subscription, JSON.stringify(plan.render(subscription.lang))));
       }
     }

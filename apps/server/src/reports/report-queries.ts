@@ -1,5 +1,6 @@
 import {
   type AgentRow,
+  type Channel,
   BACKLOG_STATUSES,
   type BacklogRow,
   type BotFigures,
@@ -15,7 +16,7 @@ import {
   type VolumeRow,
 } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { rawAll, rawGet } from '../db/raw-sql.ts';
+import { numberList, numbersOf } from '../db/dialect-sql.ts';
 import { localDate, localMidnight } from './time-zone.ts';
 
 export interface Viewer {
@@ -28,12 +29,11 @@ const INTENT_METRICS = ['answer', 'ticket_created', 'ticket_solved', ...HAND_OFF
 const BOT_METRICS = ['conversation', 'turn', 'fallback', 'ask', 'ask_answered', 'offer', 'offer_accepted'];
 const STATUS_METRICS = BACKLOG_STATUSES.map((s) => `status:${s}`);
 
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-
 /**
  * The Reports page's figures for a range of local days in the workspace's time zone. Bot counters
- * and the backlog come from the daily roll-ups; durations from the per-ticket timings, ranked by the
- * database. Plain SQL both SQLite and PostgreSQL run (no date functions).
+ * and the backlog come from the daily roll-ups; durations from the per-ticket timings. The query
+ * builder's portable SQL (no date functions), the same on SQLite and PostgreSQL; the one spelling they
+ * don't share (a group's numbers as one list) is `numberList` in db/dialect-sql.ts.
  */
 export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, settings: ReportSettings, now: number): Promise<Report> {
   const { timeZone } = settings;
@@ -41,41 +41,115 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
   const days = datesOf(from, to);
   const startIso = new Date(localMidnight(from, timeZone)).toISOString();
   const endIso = new Date(localMidnight(nextDate(to), timeZone)).toISOString();
-  const channelSql = query.channel ? ' AND channel = ?' : '';
-  const channelArgs = query.channel ? [query.channel] : [];
-  const intentSql = query.intentId ? ' AND intent_id = ?' : '';
-  const intentArgs = query.intentId ? [query.intentId] : [];
-
-  // 1. Counters per metric, local day and channel (the daily roll-ups).
-  const counters = (await rawAll(
-    db,
-    `SELECT metric, day, channel, SUM(value) AS value FROM report_daily
-      WHERE day >= ? AND day <= ? AND (metric IN (${placeholders(BOT_METRICS.length)})
-        OR (metric IN (${placeholders(INTENT_METRICS.length)})${intentSql}))${channelSql}
-      GROUP BY metric, day, channel`, from, to, ...BOT_METRICS, ...INTENT_METRICS, ...intentArgs, ...channelArgs)) as {
-    metric: string;
-    day: string;
-    channel: string;
-    value: number;
-  }[];
-  const total = new Map<string, number>();
-  const volumes = new Map<string, VolumeRow>(days.map((day) => [day, { day, byChannel: {}, total: 0 }]));
-  for (const row of counters) {
-    total.set(row.metric, (total.get(row.metric) ?? 0) + row.value);
-    if (row.metric !== 'conversation') continue;
-    const volume = volumes.get(row.day);
-    if (!volume) continue;
-    volume.byChannel[row.channel] = (volume.byChannel[row.channel] ?? 0) + row.value;
-    volume.total += row.value;
-  }
-  const sum = (metric: string) => total.get(metric) ?? 0;
-
-  // 2. Conversations the bot handled alone.
-  const alone = (await rawGet(
-    db,
-    `SELECT COUNT(*) AS conversations, COALESCE(SUM(handled_alone), 0) AS alone FROM report_conversations WHERE started_at >= ? AND started_at < ?${channelSql}`, startIso, endIso, ...channelArgs)) as { conversations: number; alone: number };
+  const { channel, intentId } = query;
 
   const isAdmin = viewer.role === 'admin';
+  const handOffMetrics = ['answer', ...HAND_OFF_DESTINATIONS_REPORTED.map((d) => `handoff:${d}`)];
+  const ticketsIn = (column: 'created_at' | 'solved_at') =>
+    db.q
+      .selectFrom('report_tickets')
+      .where(column, '>=', startIso)
+      .where(column, '<', endIso)
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+      .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string));
+
+  // Every statement at once: none depends on another, and a PostgreSQL pool answers them side by side
+  // (SQLite's one connection takes them in turn).
+  const [totals, conversationsPerDay, aloneRow, handOffRows, intents, current, deltas, createdRow, responseRows, solvedRows, names] = await Promise.all([
+    // 1. The range's total per metric, and conversations per local day and channel (the daily
+    //    roll-ups, summed by the database: a handful of rows, not one per day, channel and intent).
+    db.q
+      .selectFrom('report_daily')
+      .select(['metric', (eb) => eb.fn.sum<number>('value').as('value')])
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .where((eb) =>
+        eb.or([
+          eb('metric', 'in', BOT_METRICS),
+          intentId === undefined ? eb('metric', 'in', INTENT_METRICS) : eb.and([eb('metric', 'in', INTENT_METRICS), eb('intent_id', '=', intentId)]),
+        ]),
+      )
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+      .groupBy('metric')
+      .execute(),
+    db.q
+      .selectFrom('report_daily')
+      .select(['day', 'channel', (eb) => eb.fn.sum<number>('value').as('value')])
+      .where('metric', '=', 'conversation')
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+      .groupBy(['day', 'channel'])
+      .execute(),
+    // 2. Conversations the bot handled alone.
+    db.q
+      .selectFrom('report_conversations')
+      .select((eb) => [eb.fn.countAll<number>().as('conversations'), eb.fn.coalesce(eb.fn.sum<number>('handled_alone'), eb.lit(0)).as('alone')])
+      .where('started_at', '>=', startIso)
+      .where('started_at', '<', endIso)
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+      .executeTakeFirstOrThrow(),
+    // 3. Hand-off rate per intent (admins).
+    isAdmin
+      ? db.q
+          .selectFrom('report_daily')
+          .select(['metric', 'intent_id', (eb) => eb.fn.sum<number>('value').as('value')])
+          .where('metric', 'in', handOffMetrics)
+          .where('day', '>=', from)
+          .where('day', '<=', to)
+          .where('intent_id', '<>', '')
+          .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string))
+          .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+          .groupBy(['metric', 'intent_id'])
+          .execute()
+      : [],
+    isAdmin ? intentNames(db) : new Map<string, string>(),
+    // 4. Backlog at the end of each day: today's counts minus the status changes of the days after.
+    db.q
+      .selectFrom('tickets')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('status', 'in', BACKLOG_STATUSES)
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as Channel))
+      .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string))
+      .groupBy('status')
+      .execute(),
+    db.q
+      .selectFrom('report_daily')
+      .select(['metric', 'day', (eb) => eb.fn.sum<number>('value').as('value')])
+      .where('metric', 'in', STATUS_METRICS)
+      .where('day', '>', from)
+      .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel as string))
+      .$if(intentId !== undefined, (qb) => qb.where('intent_id', '=', intentId as string))
+      .groupBy(['metric', 'day'])
+      .execute(),
+    // 5. Team: tickets created and solved, first response and resolution times, per agent. Exact
+    //    percentiles need every duration of the range: each agent's come as one list (one row per
+    //    agent rather than one per ticket), sorted here as numbers.
+    ticketsIn('created_at').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ticketsIn('created_at')
+      .select((eb) => ['first_response_agent_id as agent', numberList(db.dialect, eb.ref('first_response_seconds')).as('seconds')])
+      .where('first_response_seconds', 'is not', null)
+      .groupBy('first_response_agent_id')
+      .execute(),
+    ticketsIn('solved_at')
+      .select((eb) => ['solved_by as agent', numberList(db.dialect, eb.ref('resolution_seconds')).as('seconds')])
+      .where('resolution_seconds', 'is not', null)
+      .groupBy('solved_by')
+      .execute(),
+    agentNames(db),
+  ]);
+
+  const total = new Map(totals.map((row) => [row.metric, Number(row.value)]));
+  const sum = (metric: string) => total.get(metric) ?? 0;
+  const volumes = new Map<string, VolumeRow>(days.map((day) => [day, { day, byChannel: {}, total: 0 }]));
+  for (const row of conversationsPerDay) {
+    const volume = volumes.get(row.day);
+    if (!volume) continue;
+    volume.byChannel[row.channel] = (volume.byChannel[row.channel] ?? 0) + Number(row.value);
+    volume.total += Number(row.value);
+  }
+
+  const alone = { conversations: Number(aloneRow.conversations), alone: Number(aloneRow.alone) };
   const bot: BotFigures | null = isAdmin
     ? {
         conversations: alone.conversations,
@@ -97,21 +171,13 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
       }
     : null;
 
-  // 3. Hand-off rate per intent.
   let handOffsByIntent: IntentHandOffRow[] | null = null;
   if (isAdmin) {
-    const handOffMetrics = ['answer', ...HAND_OFF_DESTINATIONS_REPORTED.map((d) => `handoff:${d}`)];
-    const rows = (await rawAll(
-      db,
-      `SELECT metric, intent_id, SUM(value) AS value FROM report_daily
-        WHERE metric IN (${placeholders(handOffMetrics.length)}) AND day >= ? AND day <= ? AND intent_id <> ''${intentSql}${channelSql}
-        GROUP BY metric, intent_id`, ...handOffMetrics, from, to, ...intentArgs, ...channelArgs)) as { metric: string; intent_id: string; value: number }[];
-    const names = await intentNames(db);
     const byIntent = new Map<string, IntentHandOffRow>();
-    for (const row of rows) {
-      const entry = byIntent.get(row.intent_id) ?? { intentId: row.intent_id, name: names.get(row.intent_id) ?? row.intent_id, answers: 0, handOffs: 0, rate: null };
-      if (row.metric === 'answer') entry.answers += row.value;
-      else entry.handOffs += row.value;
+    for (const row of handOffRows) {
+      const entry = byIntent.get(row.intent_id) ?? { intentId: row.intent_id, name: intents.get(row.intent_id) ?? row.intent_id, answers: 0, handOffs: 0, rate: null };
+      if (row.metric === 'answer') entry.answers += Number(row.value);
+      else entry.handOffs += Number(row.value);
       byIntent.set(row.intent_id, entry);
     }
     handOffsByIntent = [...byIntent.values()]
@@ -119,26 +185,15 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
       .sort((a, b) => (b.rate ?? 0) - (a.rate ?? 0) || a.name.localeCompare(b.name));
   }
 
-  // 4. Backlog at the end of each day: today's counts minus the status changes of the days after.
-  const current = (await rawAll(
-    db,
-    `SELECT status, COUNT(*) AS count FROM tickets WHERE status IN (${placeholders(BACKLOG_STATUSES.length)})${channelSql}${intentSql} GROUP BY status`, ...BACKLOG_STATUSES, ...channelArgs, ...intentArgs)) as { status: string; count: number }[];
-  const deltas = (await rawAll(
-    db,
-    `SELECT metric, day, SUM(value) AS value FROM report_daily
-      WHERE metric IN (${placeholders(STATUS_METRICS.length)}) AND day > ?${channelSql}${intentSql} GROUP BY metric, day`, ...STATUS_METRICS, from, ...channelArgs, ...intentArgs)) as { metric: string; day: string; value: number }[];
-  const backlog = backlogByDay(days, current, deltas);
+  const backlog = backlogByDay(
+    days,
+    current.map((c) => ({ status: c.status, count: Number(c.count) })),
+    deltas.map((d) => ({ ...d, value: Number(d.value) })),
+  );
 
-  // 5. Team: tickets created and solved, first response and resolution times, per agent. The range's
-  //    durations come as bare rows (raw arrays) and are sorted as numbers: one pass per figure.
-  const range = (column: string) => `${column} >= ? AND ${column} < ?${channelSql}${intentSql}`;
-  const rangeArgs = [startIso, endIso, ...channelArgs, ...intentArgs];
-  const created = ((await rawGet(db, `SELECT COUNT(*) AS n FROM report_tickets WHERE ${range('created_at')}`, ...rangeArgs)) as { n: number }).n;
-  const responses = await secondsRows(db, `SELECT first_response_agent_id, first_response_seconds FROM report_tickets WHERE ${range('created_at')} AND first_response_seconds IS NOT NULL`, rangeArgs);
-  const solved = await secondsRows(db, `SELECT solved_by, resolution_seconds FROM report_tickets WHERE ${range('solved_at')}`, rangeArgs);
-  const responsesByAgent = groupSeconds(responses);
-  const solvedByAgent = groupSeconds(solved);
-  const names = await agentNames(db);
+  const created = Number(createdRow.n);
+  const responsesByAgent = secondsByAgent(responseRows);
+  const solvedByAgent = secondsByAgent(solvedRows);
   const agentIds = new Set([...responsesByAgent.keys(), ...solvedByAgent.keys()]);
   agentIds.delete(null);
   if (!isAdmin) {
@@ -154,8 +209,9 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
       medianFirstResponse: percentiles(sortedSeconds(responsesByAgent.get(agentId) ?? [])).median,
     }))
     .sort((a, b) => b.solved - a.solved || a.name.localeCompare(b.name));
-  const firstResponse = percentiles(sortedSeconds(responses.map((r) => r[1])));
-  const resolution = percentiles(sortedSeconds(solved.map((r) => r[1])));
+  const firstResponse = percentiles(sortedSeconds([...responsesByAgent.values()].flat()));
+  const resolutionSeconds = [...solvedByAgent.values()].flat();
+  const resolution = percentiles(sortedSeconds(resolutionSeconds));
 
   return {
     generatedAt: new Date(now).toISOString(),
@@ -166,7 +222,7 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
     handOffsByIntent,
     team: {
       ticketsCreated: created,
-      ticketsSolved: solved.length,
+      ticketsSolved: resolutionSeconds.length,
       firstResponse,
       resolution,
       agents,
@@ -176,23 +232,11 @@ export async function buildReport(db: Db, query: ReportQuery, viewer: Viewer, se
   };
 }
 
-type AgentSeconds = [agent: string | null, seconds: number];
-
-/** Rows as bare arrays: tens of thousands of them cost far less than as objects. */
-async function secondsRows(db: Db, sql: string, args: readonly unknown[]): Promise<AgentSeconds[]> {
-  const rows = await rawAll<Record<string, unknown>>(db, sql, ...args);
-  return rows.map((row) => {
-    const [agent, seconds] = Object.values(row);
-    return [(agent as string | null) ?? null, Number(seconds)];
-  });
-}
-
-function groupSeconds(rows: readonly AgentSeconds[]): Map<string | null, number[]> {
+function secondsByAgent(rows: readonly { agent: string | null; seconds: string | null }[]): Map<string | null, number[]> {
   const groups = new Map<string | null, number[]>();
-  for (const [agent, seconds] of rows) {
-    const list = groups.get(agent);
-    if (list) list.push(seconds);
-    else groups.set(agent, [seconds]);
+  for (const row of rows) {
+    // One row per agent (grouped by the database).
+    groups.set(row.agent ?? null, numbersOf(row.seconds));
   }
   return groups;
 }
@@ -226,9 +270,9 @@ export function backlogByDay(days: string[], current: { status: string; count: n
 }
 
 async function agentNames(db: Db): Promise<Map<string, string>> {
-  return new Map(((await rawAll(db, 'SELECT id, name FROM agents')) as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+  return new Map((await db.q.selectFrom('agents').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
 }
 
 async function intentNames(db: Db): Promise<Map<string, string>> {
-  return new Map(((await rawAll(db, 'SELECT id, name FROM intents')) as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+  return new Map((await db.q.selectFrom('intents').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
 }

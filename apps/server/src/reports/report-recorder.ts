@@ -1,7 +1,6 @@
 import type { Channel, HandOffDestination, Message, Ticket, TicketStatus } from '@desk/core';
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/database.ts';
-import { rawGet, rawRun } from '../db/raw-sql.ts';
+import { type Db, TransactionAborted } from '../db/database.ts';
 import type { EventBus } from '../events/domain-events.ts';
 import type { ReportZone } from './report-zone.ts';
 
@@ -43,24 +42,43 @@ export class ReportRecorder {
   /** Inside the engine's transaction. */
   async botTurn(turn: RecordedTurn): Promise<void> {
     const { db } = this;
-    const previous = (await rawGet(db, 'SELECT message_id, kind, intent_id, hand_off FROM bot_turns WHERE conversation_id = ? ORDER BY created_at DESC LIMIT 1', turn.conversationId)) as { message_id: string; kind: TurnKind; intent_id: string | null; hand_off: string | null } | undefined;
-    await rawRun(
-      db,
-      'INSERT INTO bot_turns (message_id, conversation_id, channel, language, kind, intent_id, chosen, hand_off, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING', turn.messageId, turn.conversationId, turn.channel, turn.language, turn.kind, turn.intentId, turn.chosen ? 1 : 0, turn.handOff, turn.at);
+    const previous = await db.q
+      .selectFrom('bot_turns')
+      .select(['message_id', 'kind', 'intent_id', 'hand_off'])
+      .where('conversation_id', '=', turn.conversationId)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    await db.q
+      .insertInto('bot_turns')
+      .values({
+        message_id: turn.messageId, conversation_id: turn.conversationId, channel: turn.channel, language: turn.language, kind: turn.kind,
+        intent_id: turn.intentId, chosen: turn.chosen ? 1 : 0, hand_off: turn.handOff, created_at: turn.at,
+      })
+      .onConflict((oc) => oc.column('message_id').doNothing())
+      .execute();
     const count = (metric: string, intentId: string | null = null) => this.add(metric, turn.at, turn.channel, intentId, 1);
 
-    const started = await rawRun(
-      db,
-      'INSERT INTO report_conversations (conversation_id, channel, intent_id, started_at) VALUES (?, ?, ?, ?) ON CONFLICT (conversation_id) DO NOTHING', turn.conversationId, turn.channel, '', turn.at);
-    if (started.changes > 0) await count('conversation');
+    const started = await db.q
+      .insertInto('report_conversations')
+      .values({ conversation_id: turn.conversationId, channel: turn.channel, intent_id: '', started_at: turn.at, handled_alone: 0 })
+      .onConflict((oc) => oc.column('conversation_id').doNothing())
+      .executeTakeFirst();
+    if (Number(started.numInsertedOrUpdatedRows ?? 0) > 0) await count('conversation');
     await count('turn');
     switch (turn.kind) {
       case 'answer':
         await count('answer', turn.intentId);
         if (turn.answersAsk && turn.chosen) await count('ask_answered');
-        await rawRun(db, "UPDATE report_conversations SET last_answer_at = ?, handled_alone = 1, intent_id = CASE WHEN intent_id = '' THEN ? ELSE intent_id END WHERE conversation_id = ?", turn.at,
-          turn.intentId ?? '',
-          turn.conversationId);
+        await db.q
+          .updateTable('report_conversations')
+          .set((eb) => ({
+            last_answer_at: turn.at,
+            handled_alone: 1,
+            intent_id: eb.case().when('intent_id', '=', '').then(turn.intentId ?? '').else(eb.ref('intent_id')).end(),
+          }))
+          .where('conversation_id', '=', turn.conversationId)
+          .execute();
         break;
       case 'ask':
         await count('ask');
@@ -86,32 +104,63 @@ export class ReportRecorder {
     }
     // The bot asked which intent was meant and the user went on without choosing: a miss.
     if (turn.answersAsk && !turn.chosen && previous?.kind === 'ask') {
-      const asked = (await rawGet(db, "SELECT m.id, m.text FROM messages m WHERE m.conversation_id = ? AND m.author_kind = 'user' AND m.id = ?", turn.conversationId,
-        previous.message_id)) as { id: string; text: string } | undefined;
+      const asked = await this.userMessage(previous.message_id, turn.conversationId);
       if (asked) await this.miss(turn, asked.id, asked.text, 'unanswered_ask');
     }
     if (turn.handOff) {
       await count(`handoff:${turn.handOff}`, turn.intentId);
-      const conversation = (await rawGet(db, 'SELECT last_answer_at FROM report_conversations WHERE conversation_id = ?', turn.conversationId)) as
-        | { last_answer_at: string | null }
-        | undefined;
+      const conversation = await db.q.selectFrom('report_conversations').select('last_answer_at').where('conversation_id', '=', turn.conversationId).executeTakeFirst();
       const within24h = conversation?.last_answer_at != null && Date.parse(turn.at) - Date.parse(conversation.last_answer_at) <= DAY_MS;
-      await rawRun(db, 'UPDATE report_conversations SET handed_off_at = ?, handled_alone = CASE WHEN ? THEN 0 ELSE handled_alone END WHERE conversation_id = ?', turn.at,
-        within24h ? 1 : 0,
-        turn.conversationId);
+      await db.q
+        .updateTable('report_conversations')
+        .set(within24h ? { handed_off_at: turn.at, handled_alone: 0 } : { handed_off_at: turn.at })
+        .where('conversation_id', '=', turn.conversationId)
+        .execute();
       // The user asked for a person right after an answer that did not hand off: that answer missed.
       if (previous?.kind === 'answer' && previous.hand_off === null && previous.intent_id !== turn.intentId) {
-        const answered = (await rawGet(db, "SELECT id, text FROM messages WHERE id = ? AND author_kind = 'user'", previous.message_id)) as
-          | { id: string; text: string }
-          | undefined;
+        const answered = await this.userMessage(previous.message_id, turn.conversationId);
         if (answered) await this.miss(turn, answered.id, answered.text, 'asked_person');
       }
     }
   }
 
-  /** Listens to ticket events; each is recorded in its own transaction right after the change committed. */
+  /** Ticket events being recorded (reports wait for them: see `settled`). */
+  private readonly recording = new Set<Promise<void>>();
+
+  /**
+   * Listens to ticket events, recorded right after the change committed. The events one commit emits
+   * (a sync push of 100 mutations) are recorded together in one transaction, each in its own
+   * savepoint: one commit instead of one per event, and a figure that fails loses only itself.
+   */
   listen(events: EventBus): void {
-    const record = (work: () => Promise<void>) => void this.db.transaction(work).catch((err) => console.error('[desk] recording a report figure failed', err));
+    let batch: (() => Promise<void>)[] | null = null;
+    const failed = (err: unknown) => console.error('[desk] recording a report figure failed', err);
+    const record = (work: () => Promise<void>) => {
+      if (batch) {
+        batch.push(work);
+        return;
+      }
+      const queued = [work];
+      batch = queued;
+      const recording: Promise<void> = Promise.resolve()
+        .then(() => {
+          batch = null;
+          return this.db.transaction(async () => {
+            for (const each of queued) {
+              await this.db.transaction(each).catch((err) => {
+                // The database ended the whole transaction: nothing more can be recorded in it.
+                if (err instanceof TransactionAborted) throw err;
+                failed(err);
+              });
+            }
+          });
+        })
+        .catch(failed)
+        .finally(() => this.recording.delete(recording));
+      this.recording.add(recording);
+      // Closing the database waits for these.
+      this.db.track(recording);
+    };
     events.on('ticket.created', ({ ticket }) => record(() => this.ticketCreated(ticket)));
     events.on('ticket.updated', ({ ticket, previous, actorId }) => {
       if (ticket.status !== previous.status) record(() => this.ticketStatusChanged(previous, ticket, actorId));
@@ -121,12 +170,22 @@ export class ReportRecorder {
     });
   }
 
+  /**
+   * Resolves once the ticket events this instance has seen are recorded: a report read after a change
+   * (e.g. a solve) counts it. On SQLite the one connection orders them anyway; a PostgreSQL pool
+   * would otherwise let the report's reads pass a recording still in flight.
+   */
+  async settled(): Promise<void> {
+    while (this.recording.size > 0) await Promise.all([...this.recording]);
+  }
+
   async ticketCreated(ticket: Ticket): Promise<void> {
-    const inserted = await rawRun(this.db, 'INSERT INTO report_tickets (ticket_id, channel, intent_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (ticket_id) DO NOTHING', ticket.id,
-      ticket.channel,
-      ticket.intentId ?? '',
-      ticket.createdAt);
-    if (inserted.changes === 0) return;
+    const inserted = await this.db.q
+      .insertInto('report_tickets')
+      .values({ ticket_id: ticket.id, channel: ticket.channel, intent_id: ticket.intentId ?? '', created_at: ticket.createdAt })
+      .onConflict((oc) => oc.column('ticket_id').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return;
     await this.add('ticket_created', ticket.createdAt, ticket.channel, ticket.intentId, 1);
     await this.enterStatus(ticket, ticket.status, ticket.createdAt, 1);
   }
@@ -138,23 +197,36 @@ export class ReportRecorder {
     await this.enterStatus(ticket, ticket.status, at, 1);
     if (ticket.status === 'solved') {
       await this.add('ticket_solved', at, ticket.channel, ticket.intentId, 1);
-      await rawRun(this.db, 'UPDATE report_tickets SET solved_at = ?, resolution_seconds = ?, solved_by = ? WHERE ticket_id = ?', at,
-        (Date.parse(at) - Date.parse(ticket.createdAt)) / 1000,
-        actorId ?? ticket.assigneeId,
-        ticket.id);
+      await this.db.q
+        .updateTable('report_tickets')
+        .set({ solved_at: at, resolution_seconds: (Date.parse(at) - Date.parse(ticket.createdAt)) / 1000, solved_by: actorId ?? ticket.assigneeId })
+        .where('ticket_id', '=', ticket.id)
+        .execute();
     }
   }
 
   async agentReplied(message: Message): Promise<void> {
-    await rawRun(
-      this.db,
-      `UPDATE report_tickets SET first_response_at = ?, first_response_agent_id = ?,
-         first_response_seconds = ? WHERE ticket_id = ? AND first_response_at IS NULL`, message.createdAt, message.agentId ?? null, await this.secondsSinceCreated(message), message.ticketId);
+    const ticketId = message.ticketId;
+    if (!ticketId) return;
+    const row = await this.db.q.selectFrom('report_tickets').select(['created_at', 'first_response_at']).where('ticket_id', '=', ticketId).executeTakeFirst();
+    if (!row || row.first_response_at !== null) return;
+    await this.db.q
+      .updateTable('report_tickets')
+      .set({ first_response_at: message.createdAt, first_response_agent_id: message.agentId ?? null, first_response_seconds: (Date.parse(message.createdAt) - Date.parse(row.created_at)) / 1000 })
+      .where('ticket_id', '=', ticketId)
+      .where('first_response_at', 'is', null)
+      .execute();
   }
 
-  private async secondsSinceCreated(message: Message): Promise<number | null> {
-    const row = (await rawGet(this.db, 'SELECT created_at FROM report_tickets WHERE ticket_id = ?', message.ticketId)) as { created_at: string } | undefined;
-    return row ? (Date.parse(message.createdAt) - Date.parse(row.created_at)) / 1000 : null;
+  /** A user message of the conversation (the one a miss is about). */
+  private async userMessage(messageId: string, conversationId: string): Promise<{ id: string; text: string } | undefined> {
+    return this.db.q
+      .selectFrom('messages')
+      .select(['id', 'text'])
+      .where('id', '=', messageId)
+      .where('conversation_id', '=', conversationId)
+      .where('author_kind', '=', 'user')
+      .executeTakeFirst();
   }
 
   private async enterStatus(ticket: Ticket, status: TicketStatus, at: string, delta: 1 | -1): Promise<void> {
@@ -164,19 +236,26 @@ export class ReportRecorder {
 
   private async miss(turn: RecordedTurn, messageId: string, text: string, reason: 'fallback' | 'unanswered_ask' | 'asked_person'): Promise<void> {
     if (text.trim() === '') return;
-    await rawRun(
-      this.db,
-      'INSERT INTO bot_misses (id, message_id, conversation_id, channel, language, text, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING', randomUUID(), messageId, turn.conversationId, turn.channel, turn.language, text, reason, turn.at);
+    await this.db.q
+      .insertInto('bot_misses')
+      .values({ id: randomUUID(), message_id: messageId, conversation_id: turn.conversationId, channel: turn.channel, language: turn.language, text, reason, created_at: turn.at })
+      .onConflict((oc) => oc.column('message_id').doNothing())
+      .execute();
   }
 
   /** Adds to the hour's counter (kept for a change of time zone) and to the local day's (what reports read). */
   private async add(metric: string, at: string, channel: string, intentId: string | null, value: number): Promise<void> {
     const hour = hourOf(at);
-    await rawRun(
-      this.db,
-      'INSERT INTO report_hourly (metric, hour, channel, intent_id, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT (metric, hour, channel, intent_id) DO UPDATE SET value = report_hourly.value + excluded.value', metric, hour, channel, intentId ?? '', value);
-    await rawRun(
-      this.db,
-      'INSERT INTO report_daily (metric, day, channel, intent_id, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT (metric, day, channel, intent_id) DO UPDATE SET value = report_daily.value + excluded.value', metric, await this.zone.dayOfHour(hour), channel, intentId ?? '', value);
+    const counter = { metric, channel, intent_id: intentId ?? '', value };
+    await this.db.q
+      .insertInto('report_hourly')
+      .values({ ...counter, hour })
+      .onConflict((oc) => oc.columns(['metric', 'hour', 'channel', 'intent_id']).doUpdateSet((eb) => ({ value: eb('report_hourly.value', '+', eb.ref('excluded.value')) })))
+      .execute();
+    await this.db.q
+      .insertInto('report_daily')
+      .values({ ...counter, day: await this.zone.dayOfHour(hour) })
+      .onConflict((oc) => oc.columns(['metric', 'day', 'channel', 'intent_id']).doUpdateSet((eb) => ({ value: eb('report_daily.value', '+', eb.ref('excluded.value')) })))
+      .execute();
   }
 }

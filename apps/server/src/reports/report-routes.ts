@@ -6,6 +6,7 @@ import { bearer, errorResponse as errors, jsonBody, jsonResponse } from '../http
 import { createRouter } from '../http/router.ts';
 import { buildReport } from './report-queries.ts';
 import { readReportSettings, writeReportSettings } from './report-settings.ts';
+import type { ReportRecorder } from './report-recorder.ts';
 import type { ReportZone } from './report-zone.ts';
 
 const reportRoute = createRoute({
@@ -29,10 +30,11 @@ const putSettingsRoute = createRoute({
   responses: { 200: jsonResponse(ReportSettings), 400: errors, 401: errors, 403: errors },
 });
 
-export function reportRoutes(deps: { db: Db; reportZone: ReportZone; onSettingsChanged?: () => void }) {
+export function reportRoutes(deps: { db: Db; reportZone: ReportZone; reports: ReportRecorder; onSettingsChanged?: () => void }) {
   const router = createRouter();
   router.openapi(reportRoute, async (c) => {
     const agent = c.var.agent;
+    await deps.reports.settled();
     const report = await buildReport(deps.db, c.req.valid('query'), { id: agent.id, role: agent.role }, await readReportSettings(deps.db), Date.now());
     return c.json(report, 200);
   });

@@ -1,10 +1,40 @@
 import { SYNC_ENTITIES, type SyncEntity } from '@desk/core';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 
 export { SYNC_ENTITIES, type SyncEntity };
 
-type PokeListener = (cursor: number) => void;
+/** A change as committed, kept in memory for the streams (`data`: the public shape, secrets removed). */
+export interface CommittedChange {
+  seq: number;
+  entity: SyncEntity;
+  id: string;
+  op: 'put' | 'delete';
+  data: unknown;
+  audience: string | null;
+}
+
+/** A sync client whose last applied mutation id moved in a committed push. */
+export interface AdvancedClient {
+  agentId: string;
+  clientId: string;
+  lastMutationId: number;
+}
+
+/**
+ * Everything this instance committed between two pokes, when it is the whole log after `from` up
+ * to `to` (every `seq` in between is here): a stream whose client holds `from` can build its
+ * carried page from it without reading the log (sync/carried-page.ts).
+ */
+export interface CommittedBatch {
+  from: number;
+  to: number;
+  changes: CommittedChange[];
+  clients: AdvancedClient[];
+}
+
+export type PokeListener = (cursor: number, batch?: CommittedBatch) => void;
 
 /** Keys that never enter the log, at any depth: credentials stay in their own tables. */
 const SECRET_KEY = /password|secret|token|api_?key|private_?key|(^|_)hash$|Hash$|^auth$/i;
@@ -41,6 +71,10 @@ export async function logHead(db: Db): Promise<number> {
   }
 }
 
+const appendChange = prepared((q, row: { entity: SyncEntity; entity_id: string; op: 'put' | 'delete'; data: string | null; created_at: string; audience: string | null }) =>
+  q.insertInto('change_log').values({ entity: row.entity, entity_id: row.entity_id, op: row.op, data: row.data, created_at: row.created_at, audience: row.audience }).returning('seq'),
+);
+
 /**
  * The change log. Every write to synced data calls `record` inside its transaction, so the
  * log and the data commit together. Listeners are poked once that transaction has committed,
@@ -49,6 +83,8 @@ export async function logHead(db: Db): Promise<number> {
 export class ChangeFeed {
   private readonly listeners = new Set<PokeListener>();
   private pokeScheduled = false;
+  private committed: CommittedChange[] = [];
+  private advanced: AdvancedClient[] = [];
 
   constructor(private readonly db: Db) {}
 
@@ -57,19 +93,27 @@ export class ChangeFeed {
    * `audience` limits the row to one agent (e.g. that agent's read marks).
    */
   async record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown, audience: string | null = null): Promise<number> {
-    const payload = op === 'delete' ? null : JSON.stringify(redactSecrets(data));
+    const shape = op === 'delete' ? null : redactSecrets(data);
+    const payload = shape === null ? null : JSON.stringify(shape);
     const insert = async () => {
       await this.db.serialiseLogWriters();
-      return this.db.q
-        .insertInto('change_log')
-        .values({ entity, entity_id: id, op, data: payload, created_at: new Date().toISOString(), audience })
-        .returning('seq')
-        .executeTakeFirstOrThrow();
+      const appended = await appendChange.first(this.db, { entity, entity_id: id, op, data: payload, created_at: new Date().toISOString(), audience });
+      if (!appended) throw new Error('The change log answered no sequence number.');
+      return appended;
     };
     // A writer outside a transaction still takes the writers' turn (PostgreSQL): see sync/CONTEXT.md.
     const row = this.db.inTransaction ? await insert() : await this.db.transaction(insert);
-    this.db.afterCommit(() => this.schedulePoke());
-    return Number(row.seq);
+    const seq = Number(row.seq);
+    this.db.afterCommit(() => {
+      this.committed.push({ seq, entity, id, op, data: shape, audience });
+      this.schedulePoke();
+    });
+    return seq;
+  }
+
+  /** A push moved a client's last mutation id (call inside the push's transaction): carried pages confirm it. */
+  clientAdvanced(client: AdvancedClient): void {
+    this.db.afterCommit(() => this.advanced.push(client));
   }
 
   latestSeq(): Promise<number> {
@@ -82,8 +126,8 @@ export class ChangeFeed {
   }
 
   /** Tells the listeners about `cursor` (a commit on this instance or, through the fan-out, on another). */
-  poke(cursor: number): void {
-    for (const listener of this.listeners) listener(cursor);
+  poke(cursor: number, batch?: CommittedBatch): void {
+    for (const listener of this.listeners) listener(cursor, batch);
   }
 
   private schedulePoke(): void {
@@ -93,6 +137,11 @@ export class ChangeFeed {
       this.pokeScheduled = false;
       // Closed right after the write (shutdown): nobody is listening any more.
       if (!this.db.isOpen) return;
+      const changes = this.committed.splice(0);
+      const clients = this.advanced.splice(0);
+      const batch = wholeBatch(changes, clients);
+      // The whole log between two cursors: poke at once, with the batch (no read of the log's head).
+      if (batch) return this.poke(batch.to, batch);
       this.latestSeq().then(
         (cursor) => this.poke(cursor),
         (err) => {
@@ -101,4 +150,18 @@ export class ChangeFeed {
       );
     });
   }
+}
+
+/**
+ * The batch when its changes are every `seq` from the first to the last (SQLite's writers are one at
+ * a time and a rollback gives its numbers back); a gap (another instance's rows, a PostgreSQL
+ * sequence that skipped) means the streams read the log instead.
+ */
+function wholeBatch(changes: CommittedChange[], clients: AdvancedClient[]): CommittedBatch | null {
+  if (changes.length === 0) return null;
+  const seqs = changes.map((change) => change.seq).sort((a, b) => a - b);
+  for (let i = 1; i < seqs.length; i++) if (seqs[i] !== (seqs[i - 1] as number) + 1) return null;
+  const from = (seqs[0] as number) - 1;
+  const to = seqs.at(-1) as number;
+  return { from, to, changes: [...changes].sort((a, b) => a.seq - b.seq), clients };
 }

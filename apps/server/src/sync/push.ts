@@ -9,8 +9,22 @@ import {
   type PushResponse,
 } from '@desk/core';
 import { type Db, TransactionAborted } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import { forbidden } from '../http/api-error.ts';
+import type { ChangeFeed } from './change-feed.ts';
 import type { MutatorContext, RunMutation } from './server-mutators.ts';
+
+const recordMutation = prepared(
+  (q, row: { client_id: string; mutation_id: number; name: string; status: 'applied' | 'rejected'; error: string | null; applied_at: string }) =>
+    q.insertInto('sync_mutations').values({
+      client_id: row.client_id,
+      mutation_id: row.mutation_id,
+      name: row.name,
+      status: row.status,
+      error: row.error,
+      applied_at: row.applied_at,
+    }),
+);
 
 interface RecordedRow {
   status: 'applied' | 'rejected';
@@ -35,8 +49,16 @@ export class SyncPush {
   constructor(
     private readonly db: Db,
     private readonly run: RunMutation,
-    private readonly now: () => string = () => new Date().toISOString(),
+    private readonly options: {
+      now?: () => string;
+      /** Told of each client's new last id, so the streams' carried pages confirm the push without reading it back. */
+      changes?: Pick<ChangeFeed, 'clientAdvanced'>;
+    } = {},
   ) {}
+
+  private now(): string {
+    return this.options.now?.() ?? new Date().toISOString();
+  }
 
   async push(agent: Agent, request: PushRequest): Promise<PushResponse> {
     if (request.mutations.length === 0) return { results: [] };
@@ -85,6 +107,7 @@ export class SyncPush {
           })),
         )
         .execute();
+      this.options.changes?.clientAdvanced({ agentId: agent.id, clientId, lastMutationId: last });
     }
     return results;
   }
@@ -123,17 +146,14 @@ export class SyncPush {
         if (error.code === 'internal_error') console.error('[desk] sync mutation failed', pushed.name, err);
       }
     }
-    await this.db.q
-      .insertInto('sync_mutations')
-      .values({
-        client_id: clientId,
-        mutation_id: pushed.id,
-        name: pushed.name,
-        status: error ? 'rejected' : 'applied',
-        error: error ? JSON.stringify(error) : null,
-        applied_at: now,
-      })
-      .execute();
+    await recordMutation.run(this.db, {
+      client_id: clientId,
+      mutation_id: pushed.id,
+      name: pushed.name,
+      status: error ? 'rejected' : 'applied',
+      error: error ? JSON.stringify(error) : null,
+      applied_at: now,
+    });
     return error ? { id: pushed.id, status: 'rejected', error } : { id: pushed.id, status: 'applied' };
   }
 }

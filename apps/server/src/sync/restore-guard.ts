@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../db/database.ts';
 import type { ChangeFeed } from './change-feed.ts';
@@ -19,7 +20,13 @@ export async function guardAgainstRestore(db: Db, changes: ChangeFeed, dataDir: 
   const latest = await changes.latestSeq();
   const rotated = latest < mark;
   if (rotated) await rotateEpoch(db);
-  const save = async () => writeFileSync(file, String(await changes.latestSeq()));
+  // Written asynchronously: on a busy disk a synchronous write stalls every request for its duration.
+  // One write at a time (two overlapping writes of the small file could interleave their bytes).
+  let writing: Promise<void> = Promise.resolve();
+  const save = () => {
+    writing = writing.catch(() => undefined).then(async () => writeFile(file, String(await changes.latestSeq())));
+    return writing;
+  };
   await save();
   let timer: NodeJS.Timeout | null = null;
   const unsubscribe = changes.onPoke(() => {

@@ -30,13 +30,16 @@ import type { ChangeFeed } from './change-feed.ts';
  */
 export interface SyncDomain {
   getTicket(ticketId: string): Promise<Ticket | null>;
-  /** Applies core's ticket rules to the stored ticket; throws a DeskError naming the broken rule. */
-  changeTicket(ticketId: string, change: TicketChange, actorAgentId: string, ctx: MutatorContext): Promise<void>;
+  /**
+   * Applies core's ticket rules to the stored ticket (`ticket`, as `getTicket` read it in this
+   * transaction); throws a DeskError naming the broken rule.
+   */
+  changeTicket(ticket: Ticket, change: TicketChange, actorAgentId: string, ctx: MutatorContext): Promise<void>;
   /**
    * An agent's text reply, idempotent on `messageId` (a retried reply is stored and sent once);
    * checks the reply rules itself, after the idempotency check.
    */
-  reply(input: { ticketId: string; messageId: string; text: string; agentId: string }, ctx: MutatorContext): Promise<void>;
+  reply(input: { ticket: Ticket; messageId: string; text: string; agentId: string }, ctx: MutatorContext): Promise<void>;
   /** Whether a message (reply, user message, note) is stored under this id. */
   messageExists(id: string): Promise<boolean>;
   /** The ticket's stored messages (the collision check reads the replies). */
@@ -84,7 +87,7 @@ export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDo
   async function changeField(mutation: TicketFieldMutation, ctx: MutatorContext): Promise<void> {
     const ticket = await ticketOrThrow(mutation.args.ticketId);
     // Tags are computed against the stored list inside this transaction: add/remove, never replace.
-    await domain.changeTicket(ticket.id, ticketChangeOf(mutation, ticket), ctx.agent.id, ctx);
+    await domain.changeTicket(ticket, ticketChangeOf(mutation, ticket), ctx.agent.id, ctx);
   }
 
   /**
@@ -121,7 +124,7 @@ export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDo
     'ticket.removeTag': changeField,
     'ticket.reply': async (mutation, ctx) => {
       const { ticketId, messageId, text, seenAt, force } = mutation.args;
-      await ticketOrThrow(ticketId);
+      const ticket = await ticketOrThrow(ticketId);
       // A reply written while another agent replied is held (rejected, kept by the PWA) unless sent anyway;
       // a retried reply already stored is answered as before.
       if (
@@ -132,7 +135,7 @@ export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDo
       ) {
         throw new DeskError(ErrorCode.conflict, REPLY_COLLISION_MESSAGE, { rule: REPLY_COLLISION_RULE });
       }
-      await domain.reply({ ticketId, messageId, text, agentId: ctx.agent.id }, ctx);
+      await domain.reply({ ticket, messageId, text, agentId: ctx.agent.id }, ctx);
     },
     'ticket.note': async (mutation, ctx) => {
       const { ticketId, messageId } = mutation.args;

@@ -25,14 +25,14 @@ export function createSync(
   const emitAfterCommit = (list: DomainEvent[], afterCommit: (effect: () => void) => void) => afterCommit(() => events.emitAll(list));
   const domain: SyncDomain = {
     getTicket: (id) => tickets.get(id),
-    changeTicket: async (id, change, actorAgentId, ctx) => {
+    changeTicket: async (ticket, change, actorAgentId, ctx) => {
       const list: DomainEvent[] = [];
-      await ticketService.changeTicketInTransaction(id, change, actorAgentId, list);
+      await ticketService.changeTicketInTransaction(ticket.id, change, actorAgentId, list, ticket);
       emitAfterCommit(list, ctx.afterCommit);
     },
-    reply: async (input, ctx) => {
+    reply: async ({ ticket, ...input }, ctx) => {
       const list: DomainEvent[] = [];
-      await engine.replyInTransaction(input, list);
+      await engine.replyInTransaction({ ...input, ticketId: ticket.id, ticket }, list);
       emitAfterCommit(list, ctx.afterCommit);
     },
     messageExists: async (id) => (await messages.get(id)) !== null || (await notes.get(id)) !== null,
@@ -59,7 +59,7 @@ export function createSync(
     },
   };
   const pull = new SyncPull(db);
-  const push = new SyncPush(db, createServerMutators(db, changes, domain));
+  const push = new SyncPush(db, createServerMutators(db, changes, domain), { changes });
   const snapshot = new SyncSnapshot(db, pull);
   return {
     pull,

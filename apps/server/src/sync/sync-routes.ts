@@ -6,7 +6,8 @@ import { clientAddress } from '../http/client-address.ts';
 import { createRouter } from '../http/router.ts';
 import { StreamCaps } from '../http/stream-caps.ts';
 import type { PresenceHub } from '../presence/presence-hub.ts';
-import type { ChangeFeed } from './change-feed.ts';
+import { carriedPage, type StreamMemory } from './carried-page.ts';
+import type { ChangeFeed, CommittedBatch } from './change-feed.ts';
 import type { SyncPull } from './pull.ts';
 import type { SyncPush } from './push.ts';
 import { streamPoke } from './stream-poke.ts';
@@ -87,6 +88,11 @@ const streamRoute = createRoute({
 
 /** At most one `presence` event per stream per this many milliseconds. */
 const PRESENCE_EVENT_GAP_MS = 1000;
+/**
+ * A stream re-reads its session at least this often while pokes are carried from this instance's
+ * commits (a revocation made on another instance shows within it; one made here ends the stream at once).
+ */
+const SESSION_RECHECK_MS = 1000;
 
 export function syncRoutes(deps: SyncDeps) {
   const router = createRouter();
@@ -109,7 +115,8 @@ export function syncRoutes(deps: SyncDeps) {
     const query = c.req.valid('query');
     const fromQuery = query.lastEventId ?? query.cursor;
     let sent = Number.isFinite(fromHeader) && c.req.header('last-event-id') ? fromHeader : (fromQuery ?? -1);
-    const agent = c.var.agent;
+    // Re-read after every wake (below): a role changed mid-stream applies to the next poke.
+    let agent = c.var.agent;
     const session = { agentId: c.var.agent.id, tokenHash: c.var.sessionTokenHash };
     const release = caps.acquire([['agent', session.agentId], ['address', clientAddress(c)]]);
     c.header('Cache-Control', 'no-cache, no-transform');
@@ -119,10 +126,27 @@ export function syncRoutes(deps: SyncDeps) {
       let closed = false;
       let wake: (() => void) | null = null;
       const untrack = deps.trackStream?.() ?? (() => {});
-      const off = (deps.pokes ?? deps.changes).onPoke((cursor) => {
+      // What this instance committed since the last poke: the next one is built from it, not read back.
+      let batches: CommittedBatch[] = [];
+      let memory: StreamMemory | null = null;
+      const off = (deps.pokes ?? deps.changes).onPoke((cursor, batch) => {
         latest = Math.max(latest, cursor);
+        if (batch) batches.push(batch);
         wake?.();
       });
+      // The session and the agent as they are now: a revoked session or a database that went away
+      // (shutdown) ends the stream; a changed role applies to the pokes from here on. Re-read before
+      // a poke that reads the log or carries the agent's own row, and at least every
+      // SESSION_RECHECK_MS (revocations on this instance end the stream at once, below).
+      let checkedAt = Date.now();
+      const recheck = async (): Promise<boolean> => {
+        const now = await deps.sessions.liveAgent(session.tokenHash).catch(() => null);
+        checkedAt = Date.now();
+        if (now) agent = now;
+        else closed = true;
+        return !closed;
+      };
+      const carried = () => (memory ? carriedPage(batches, sent, agent, memory) : null);
       // Presence: the latest list for this agent, sent when it differs from the one sent before, at most
       // one event per PRESENCE_EVENT_GAP_MS (changes in between are folded into the next one).
       let presenceSent = '';
@@ -147,8 +171,18 @@ export function syncRoutes(deps: SyncDeps) {
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ cursor: latest, epoch: await deps.pull.currentEpoch() }), retry: 2000 });
         while (!closed) {
           if (latest > sent) {
-            const poke = await streamPoke(deps.pull, agent, sent, latest, query.epoch);
+            let built = carried();
+            const ownRow = built?.changes.some((change) => change.entity === 'agent' && change.id === agent.id) ?? false;
+            if (built === null || ownRow || Date.now() - checkedAt >= SESSION_RECHECK_MS) {
+              if (!(await recheck())) break;
+              if (built !== null) built = carried();
+            }
+            const poke = await streamPoke(deps.pull, agent, sent, latest, query.epoch, built);
+            // Remember what the next carried page needs; a bare poke read nothing (the client pulls).
+            const page = poke.page ?? built;
+            memory = page ? { epoch: page.epoch, lastMutationIds: page.lastMutationIds } : null;
             sent = Math.max(latest, poke.id);
+            batches = batches.filter((batch) => batch.to > sent);
             await stream.writeSSE({ event: 'poke', id: String(poke.id), data: poke.data });
           }
           if (presenceDue && presenceWait() === 0) {
@@ -172,8 +206,7 @@ export function syncRoutes(deps: SyncDeps) {
             };
           });
           wake = null;
-          // A database that went away (shutdown) ends the stream too.
-          if (!closed && !(await deps.sessions.isLive(session.tokenHash).catch(() => false))) closed = true;
+          if (!closed && (woke !== 'woke' || Date.now() - checkedAt >= SESSION_RECHECK_MS)) await recheck();
           if (woke === 'idle' && !closed) await stream.writeSSE({ event: 'heartbeat', data: String(Date.now()) });
         }
       } finally {

@@ -1,4 +1,4 @@
-import { applyTicketChange, DeskError, ErrorCode, isActiveStatus, type Ticket, type TicketChange } from '@desk/core';
+import { applyTicketChange, DeskError, ErrorCode, isActiveStatus, type Message, type Ticket, type TicketChange } from '@desk/core';
 import type { AgentsRepo } from '../accounts/agents-repo.ts';
 import { isBotLanguage } from '../conversations/bot/languages.ts';
 import type { ConversationRecord, ConversationsRepo } from '../conversations/conversations-repo.ts';
@@ -35,20 +35,24 @@ export class TicketService {
     return ticket;
   }
 
-  /** The change's writes, for callers that already hold a transaction; they emit `events` after commit. */
-  async changeTicketInTransaction(ticketId: string, change: TicketChange, actorAgentId: string, events: DomainEvent[]): Promise<Ticket> {
+  /**
+   * The change's writes, for callers that already hold a transaction; they emit `events` after commit.
+   * `read`: the ticket as the caller's transaction has just read it (`tickets.get`), to save reading it again.
+   */
+  async changeTicketInTransaction(ticketId: string, change: TicketChange, actorAgentId: string, events: DomainEvent[], read?: Ticket): Promise<Ticket> {
     const { tickets, conversations, agents, engine, messages } = this.deps;
-    const previous = await engine.requireTicket(ticketId);
+    const previous = read?.id === ticketId ? read : await engine.requireTicket(ticketId);
     // Core's rules are pure: the one agent they may ask about (the new assignee) is read first.
     const assignee = change.assigneeId ?? null;
     const assigneeActive = assignee !== null && (await agents.isActive(assignee));
     const result = applyTicketChange(previous, change, { now: this.deps.clock(), isActiveAgent: (id) => id === assignee && assigneeActive });
     if (!result.ok) throw new DeskError(ErrorCode.ruleViolated, result.message, { rule: result.rule });
 
-    const conversation = (await conversations.get(previous.conversationId)) as ConversationRecord;
     const wasActive = isActiveStatus(previous.status);
     const isActive = isActiveStatus(result.value.status);
-    if (!wasActive && isActive && conversation.activeTicketId && conversation.activeTicketId !== ticketId) {
+    // Only a change between active and solved touches the conversation (a priority or a tag doesn't).
+    const conversation = wasActive !== isActive ? ((await conversations.get(previous.conversationId)) as ConversationRecord) : null;
+    if (conversation && !wasActive && conversation.activeTicketId && conversation.activeTicketId !== ticketId) {
       const other = await tickets.get(conversation.activeTicketId);
       throw new DeskError(
         ErrorCode.conflict,
@@ -56,18 +60,18 @@ export class TicketService {
       );
     }
     const ticket = await tickets.save(result.value);
-    const actorName = (await agents.get(actorAgentId))?.name ?? 'an agent';
-    const language = isBotLanguage(conversation.language) ? conversation.language : 'en';
-    let note = null;
-    if (wasActive && !isActive) {
-      if (conversation.activeTicketId === ticketId) await conversations.setMode(conversation.id, 'bot', null);
-      note = await engine.appendSystem(conversation, ticketId, systemText.solved(ticket.number, actorName, language));
-    } else if (!wasActive && isActive) {
-      await conversations.setMode(conversation.id, 'desk', ticketId);
-      note = await engine.appendSystem(conversation, ticketId, systemText.reopened(ticket.number, actorName, language));
-    }
     events.push({ name: 'ticket.updated', payload: { ticket, previous, actorId: actorAgentId } });
-    if (note) {
+    if (conversation) {
+      const actorName = (await agents.get(actorAgentId))?.name ?? 'an agent';
+      const language = isBotLanguage(conversation.language) ? conversation.language : 'en';
+      let note: Message;
+      if (wasActive) {
+        if (conversation.activeTicketId === ticketId) await conversations.setMode(conversation.id, 'bot', null);
+        note = await engine.appendSystem(conversation, ticketId, systemText.solved(ticket.number, actorName, language));
+      } else {
+        await conversations.setMode(conversation.id, 'desk', ticketId);
+        note = await engine.appendSystem(conversation, ticketId, systemText.reopened(ticket.number, actorName, language));
+      }
       events.push({
         name: 'message.created',
         payload: { message: (await messages.get(note.id)) ?? note, channel: conversation.channel, externalId: conversation.externalId },

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { AuthorKind, Channel, Ticket, TicketFilter, TicketPriority, TicketStatus } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { containsPattern, likeText } from '../db/dialect-sql.ts';
+import { prepared } from '../db/prepared.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
@@ -74,6 +75,21 @@ function fromRow(row: TicketRow): Ticket {
   };
 }
 
+const ticketById = prepared((q, p: { id: string }) =>
+  q
+    .selectFrom('tickets as t')
+    .selectAll('t')
+    .select((eb) => eb.selectFrom('conversations').select('language').whereRef('conversations.id', '=', 't.conversation_id').as('language'))
+    .where('t.id', '=', p.id),
+);
+const saveTicket = prepared((q, p: Pick<TicketRow, 'id' | 'status' | 'priority' | 'assignee_id' | 'tags' | 'solved_at' | 'updated_at'>) =>
+  q
+    .updateTable('tickets')
+    .set({ status: p.status, priority: p.priority, assignee_id: p.assignee_id, tags: p.tags, solved_at: p.solved_at, updated_at: p.updated_at })
+    .where('id', '=', p.id),
+);
+const touchTicket = prepared((q, p: { id: string; updatedAt: string }) => q.updateTable('tickets').set({ updated_at: p.updatedAt }).where('id', '=', p.id));
+
 export class TicketsRepo {
   constructor(
     private readonly db: Db,
@@ -83,12 +99,7 @@ export class TicketsRepo {
 
   /** With the conversation's language: the PWA inserts canned replies in it. */
   async get(id: string): Promise<Ticket | null> {
-    const row = await this.db.q
-      .selectFrom('tickets as t')
-      .selectAll('t')
-      .select((eb) => eb.selectFrom('conversations').select('language').whereRef('conversations.id', '=', 't.conversation_id').as('language'))
-      .where('t.id', '=', id)
-      .executeTakeFirst();
+    const row = await ticketById.first(this.db, { id });
     return row ? fromRow(row as TicketRow) : null;
   }
 
@@ -126,27 +137,30 @@ export class TicketsRepo {
     return this.recorded(id);
   }
 
-  /** Stores the fields agents change; the caller has checked them against the ticket rules. */
-  async save(ticket: Pick<Ticket, 'id' | 'status' | 'priority' | 'assigneeId' | 'tags' | 'solvedAt'>): Promise<Ticket> {
-    await this.db.q
-      .updateTable('tickets')
-      .set({
-        status: ticket.status,
-        priority: ticket.priority,
-        assignee_id: ticket.assigneeId,
-        tags: JSON.stringify(ticket.tags),
-        solved_at: ticket.solvedAt,
-        updated_at: this.clock(),
-      })
-      .where('id', '=', ticket.id)
-      .execute();
-    return this.recorded(ticket.id);
+  /**
+   * Stores the fields agents change; the caller has checked them against the ticket rules. `ticket` is
+   * the whole ticket as this transaction read it (`get`), changed: it is logged with its new time as it
+   * is, without reading it back.
+   */
+  async save(ticket: Ticket): Promise<Ticket> {
+    const updatedAt = this.clock();
+    await saveTicket.run(this.db, {
+      id: ticket.id,
+      status: ticket.status,
+      priority: ticket.priority,
+      assignee_id: ticket.assigneeId,
+      tags: JSON.stringify(ticket.tags),
+      solved_at: ticket.solvedAt,
+      updated_at: updatedAt,
+    });
+    return this.stored(ticket, updatedAt);
   }
 
-  /** A new message in the ticket moves it up the queue. */
-  async touch(id: string): Promise<Ticket> {
-    await this.db.q.updateTable('tickets').set({ updated_at: this.clock() }).where('id', '=', id).execute();
-    return this.recorded(id);
+  /** A new message in the ticket moves it up the queue. `current`: the ticket as this transaction read it. */
+  async touch(id: string, current?: Ticket): Promise<Ticket> {
+    const updatedAt = this.clock();
+    await touchTicket.run(this.db, { id, updatedAt });
+    return current ? this.stored(current, updatedAt) : this.recorded(id);
   }
 
   async list(filter: TicketFilter, page: { limit: number; offset: number }): Promise<{ tickets: TicketListItem[]; total: number }> {
@@ -201,6 +215,14 @@ export class TicketsRepo {
             : null,
       })),
     };
+  }
+
+  /** Logs a ticket this transaction read and has just written (a ticket read without its language is read again). */
+  private async stored(ticket: Ticket, updatedAt: string): Promise<Ticket> {
+    if (ticket.language === undefined) return this.recorded(ticket.id);
+    const written = { ...ticket, updatedAt };
+    await this.changes.record('ticket', written.id, 'put', written);
+    return written;
   }
 
   private async recorded(id: string): Promise<Ticket> {

@@ -17,9 +17,9 @@ type Outcome = 'ok' | 'retry' | 'fail';
 
 /**
  * A Telegram stand-in: records every send per chat, and keeps it open until the test releases it
- * (or answers at once with `auto`). `outcome` decides how a send of a given text ends.
+ * (or answers at once with `auto`, except the sends `hold` keeps open). `outcome` decides how a send of a given text ends.
  */
-function standIn(options: { auto?: boolean | (() => number); outcome?: (text: string) => Outcome } = {}) {
+function standIn(options: { auto?: boolean | (() => number); hold?: (text: string) => boolean; outcome?: (text: string) => Outcome } = {}) {
   const sent = new Map<string, string[]>();
   const open = new Map<string, () => void>();
   let inFlight = 0;
@@ -35,7 +35,8 @@ function standIn(options: { auto?: boolean | (() => number); outcome?: (text: st
       perChat.set(chat, (perChat.get(chat) ?? 0) + 1);
       if ((perChat.get(chat) ?? 0) > 1) overlapInChat = true;
       try {
-        if (typeof options.auto === 'function') await new Promise((resolve) => setTimeout(resolve, (options.auto as () => number)()));
+        if (options.hold?.(text)) await new Promise<void>((resolve) => open.set(text, resolve));
+        else if (typeof options.auto === 'function') await new Promise((resolve) => setTimeout(resolve, (options.auto as () => number)()));
         else if (!options.auto) await new Promise<void>((resolve) => open.set(text, resolve));
         const outcome = options.outcome?.(text) ?? 'ok';
         if (outcome === 'retry') throw new ChannelSendError('502 from Telegram', true);
@@ -81,7 +82,9 @@ describe('outbox: in order within a conversation, in parallel across conversatio
   it('sends each conversation’s messages in the order written while sending to several conversations at once', async () => {
     const chats = ['1', '2', '3', '4', '5'];
     const conversations = await Promise.all(chats.map(conversation));
-    const api = standIn({ auto: () => Math.floor(Math.random() * 8) });
+    // Each conversation's first send is held until all five are open at once: parallel across
+    // conversations, however fast the database hands the work out. The rest answer after 0–7 ms.
+    const api = standIn({ auto: () => Math.floor(Math.random() * 8), hold: (text) => text.endsWith('-0') });
     const written = new Map<string, string[]>();
     for (let i = 0; i < 8; i += 1) {
       for (const c of conversations) {
@@ -90,7 +93,10 @@ describe('outbox: in order within a conversation, in parallel across conversatio
         written.set(c.externalId, [...(written.get(c.externalId) ?? []), text]);
       }
     }
-    expect(await t.services.outbox.runDue()).toBe(40);
+    const running = t.services.outbox.runDue();
+    await eventually(() => api.inFlight().length === chats.length, 'the five first sends open at once');
+    for (const chat of chats) await api.release(`${chat}-0`);
+    expect(await running).toBe(40);
     for (const chat of chats) expect(api.sent(chat), chat).toEqual(written.get(chat));
     expect(api.overlapInChat).toBe(false);
     expect(api.maxInFlight).toBe(5);

@@ -11,6 +11,10 @@ export interface Recorded {
   raw: string;
   // biome-ignore lint/suspicious/noExplicitAny: test bodies are inspected freely
   json: any;
+  /** When the request arrived (Date.now()). */
+  receivedAt: number;
+  /** When the stand-in wrote its answer (Date.now()); unset while the request is still waiting for it. */
+  answeredAt?: number;
 }
 
 export interface Reply {
@@ -33,6 +37,8 @@ export class StandIn {
   private readonly listeners = new Set<(req: Recorded) => void>();
   private readonly scripted: { match: (req: Recorded) => boolean; reply: Reply | 'hang' }[] = [];
   url = '';
+  /** Every answer goes out this much later (a slow platform: Desk's calls stay in flight meanwhile). */
+  replyDelayMs = 0;
 
   /** Calls `listener` with every request as it arrives (benchmarks time the replies); answers the unsubscribe. */
   onRequest(listener: (req: Recorded) => void): () => void {
@@ -59,7 +65,7 @@ export class StandIn {
         } catch {
           json = null;
         }
-        const recorded: Recorded = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, raw, json };
+        const recorded: Recorded = { receivedAt: Date.now(), method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, raw, json };
         const self = standIn as StandIn;
         self.requests.push(recorded);
         for (const listener of self.listeners) listener(recorded);
@@ -76,7 +82,11 @@ export class StandIn {
           }
         }
         if (reply === 'hang') return;
-        if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+        const delayMs = (reply.delayMs ?? 0) + self.replyDelayMs;
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        res.once('finish', () => {
+          recorded.answeredAt = Date.now();
+        });
         if (reply.bytes) {
           res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/octet-stream', 'content-length': reply.bytes.byteLength });
           res.end(Buffer.from(reply.bytes));
@@ -126,9 +136,12 @@ export interface StandInFile {
   contentType: string;
 }
 
-/** Telegram Bot API: sendMessage, getFile + file download, setWebhook; unknown tokens get 401. */
-export async function startTelegramStandIn(token: string, files: Record<string, StandInFile> = {}) {
-  let nextMessageId = 5000;
+/**
+ * Telegram Bot API: sendMessage, getFile + file download, setWebhook; unknown tokens get 401.
+ * `firstMessageId`: where the ids of sent messages start (two stand-ins playing one Telegram must not repeat them).
+ */
+export async function startTelegramStandIn(token: string, files: Record<string, StandInFile> = {}, options: { firstMessageId?: number } = {}) {
+  let nextMessageId = (options.firstMessageId ?? 5001) - 1;
   const getFileTemplate = loadFixture<{ ok: boolean; result: Record<string, unknown> }>('telegram-getfile-response.json').body;
   const standIn = await StandIn.start((req) => {
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.path);

@@ -162,7 +162,10 @@ async function pullAll(base: string, client: Client, limit: number, cutAfterMs: 
  */
 async function listen(base: string, client: Client, ms: number): Promise<void> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), ms);
+  // The window starts once the stream is up (its `hello`): on a loaded machine, connecting alone can
+  // take longer than the window, and the scenario would never hear a poke.
+  let timer: NodeJS.Timeout | undefined;
+  const connectTimer = setTimeout(() => controller.abort(), 5000);
   const query = new URLSearchParams({ cursor: String(client.cursor) });
   if (client.epoch) query.set('epoch', client.epoch);
   try {
@@ -174,6 +177,10 @@ async function listen(base: string, client: Client, ms: number): Promise<void> {
       const { value, done } = await reader.read();
       if (done) return;
       text += decoder.decode(value);
+      if (!timer && text.includes('event: hello')) {
+        clearTimeout(connectTimer);
+        timer = setTimeout(() => controller.abort(), ms);
+      }
       for (let found = POKE.exec(text); found; found = POKE.exec(text)) {
         text = text.slice(found.index + found[0].length);
         const poke = JSON.parse(found[1] as string) as StreamPoke;
@@ -186,6 +193,7 @@ async function listen(base: string, client: Client, ms: number): Promise<void> {
   } catch (err) {
     if (!controller.signal.aborted) throw err;
   } finally {
+    clearTimeout(connectTimer);
     clearTimeout(timer);
   }
 }

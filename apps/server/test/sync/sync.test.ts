@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type StreamPoke, TicketRule } from '@desk/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StreamPoke, TicketRule } from '@desk/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SyncPull } from '../../src/sync/pull.ts';
 import { POKE_ROWS_MAX } from '../../src/sync/stream-poke.ts';
 import { compactLog, rotateEpoch } from '../../src/sync/sync-state.ts';
 import { createTestDesk, type TestDesk } from '../support/test-app.ts';
 import { pull, push, seedTicket } from './sync-helpers.ts';
 import { rawRow } from '../support/raw-sql.ts';
+import { signedInMember } from '../support/desk-fixture.ts';
+import { SseReader } from '../support/sse-reader.ts';
 
 let desk: TestDesk;
 beforeEach(async () => {
@@ -253,6 +256,71 @@ describe('GET /api/sync/stream', () => {
     const big = await nextPoke();
     expect(big).toEqual({ cursor: await desk.services.changes.latestSeq(), more: true });
     await reader.cancel();
+  });
+
+  it("builds the pages it carries from this instance's commits, equal to a pull from the same cursor, without reading the log", async () => {
+    const ticket = await seedTicket(desk);
+    const other = await signedInMember(desk.services, 'Bia', 'bia@example.com', 'agent');
+    const start = await desk.services.changes.latestSeq();
+    const stream = new SseReader((await desk.request(`/api/sync/stream?cursor=${start}`)).body as ReadableStream<Uint8Array>);
+    await stream.nextOf('hello');
+    const nextPoke = async () => StreamPoke.parse(JSON.parse((await stream.nextOf('poke')).data));
+    // The first poke of a stream reads the log (it learns the epoch and the client ids there).
+    await push(desk, clientId, [{ id: 1, name: 'ticket.setPriority', args: { ticketId: ticket.id, priority: 'urgent' } }]);
+    expect((await nextPoke()).more).toBe(false);
+
+    const reads = vi.spyOn(SyncPull.prototype, 'pull');
+    try {
+      const steps = [
+        () => push(desk, clientId, [
+          { id: 2, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'vip' } },
+          { id: 3, name: 'ticket.note', args: { ticketId: ticket.id, messageId: randomUUID(), text: 'Call her back' } },
+          { id: 4, name: 'ticket.markRead', args: { ticketId: ticket.id } },
+        ]),
+        // Another agent's read mark is not for us; their client's ids are not ours either.
+        () => push(desk, 'client-bbbbbbbb', [{ id: 1, name: 'ticket.markRead', args: { ticketId: ticket.id } }], { token: other.token }),
+        () => push(desk, clientId, [{ id: 5, name: 'ticket.removeTag', args: { ticketId: ticket.id, tag: 'vip' } }]),
+      ];
+      for (const step of steps) {
+        const readsBefore = reads.mock.calls.length;
+        expect((await step()).status).toBe(200);
+        const poke = await nextPoke();
+        expect(poke.more).toBe(false);
+        expect(reads.mock.calls.length).toBe(readsBefore);
+        const { body } = await pull(desk, poke.from as number);
+        expect(poke.page).toEqual(body);
+      }
+      expect((await pull(desk, start)).body.lastMutationIds[clientId]).toBe(5);
+    } finally {
+      reads.mockRestore();
+      await stream.cancel();
+    }
+  });
+
+  it('builds its pokes for the agent as they are now: a role changed mid-stream applies at once', async () => {
+    const admin = await signedInMember(desk.services, 'Rui', 'rui@example.com', 'admin');
+    const start = await desk.services.changes.latestSeq();
+    const builtFor: string[] = [];
+    const realPull = SyncPull.prototype.pull;
+    const spy = vi.spyOn(SyncPull.prototype, 'pull').mockImplementation(function (this: SyncPull, agent, input) {
+      if (agent.id === admin.id) builtFor.push(agent.role);
+      return realPull.call(this, agent, input);
+    });
+    try {
+      const res = await desk.request(`/api/sync/stream?cursor=${start}`, { token: admin.token });
+      const stream = new SseReader(res.body as ReadableStream<Uint8Array>);
+      await stream.nextOf('hello');
+      const demoted = await desk.request(`/api/agents/${admin.id}`, { method: 'PATCH', token: desk.admin.token, json: { role: 'agent' } });
+      expect(demoted.status).toBe(200);
+      const poke = StreamPoke.parse(JSON.parse((await stream.nextOf('poke')).data));
+      // The demotion itself is carried (the client learns its new role from it)…
+      expect(poke.page?.changes.find((c) => c.entity === 'agent' && c.id === admin.id)?.data).toMatchObject({ role: 'agent' });
+      // …and the poke was built for the agent as they are now, not as they were when the stream opened.
+      expect(builtFor).toEqual(['agent']);
+      await stream.cancel();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('is described in the OpenAPI document', async () => {

@@ -109,6 +109,15 @@ export async function signOut(): Promise<void> {
   remember(null);
 }
 
+/**
+ * The signed-in agent's own row changed on the server (an admin changed their role, name…) and sync
+ * brought it: the shell follows at once (navigation, admin pages), without signing in again.
+ */
+export function adoptChangedSelf(value: unknown): void {
+  const changed = toAgent(value);
+  if (changed && changed.id === state.user()?.id) remember(changed);
+}
+
 let started = false;
 /** Wires the session to the rest of the app once: 401 anywhere, other tabs, coming back online. */
 export function startSession(): void {

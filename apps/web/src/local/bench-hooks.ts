@@ -21,3 +21,5 @@ declare global {
 }
 
 window.__deskBench = deskBench;
+// Turns on the sync engine's User Timing marks (sync-engine.ts `mark`).
+(globalThis as { __deskTrace?: boolean }).__deskTrace = true;

@@ -1,6 +1,7 @@
 import { evictionCutoff, isEvictable, LOCAL_DAYS_DEFAULT } from '@desk/core';
 import { Dexie } from 'dexie';
 import { type DeskDb, getMeta, setMeta } from './db.ts';
+import { forgetTickets, queueIndexing, searchDbFor } from './search-index.ts';
 
 /** How many tickets this device has dropped (they are on the server: search says so). */
 export const EVICTED_KEY = 'evictedTickets';
@@ -11,11 +12,17 @@ export const EVICTED_IDS_KEY = 'evictedTicketIds';
  * Drops old solved tickets that are not the agent's (core's `isEvictable`) and their messages and
  * read marks, in one transaction that reads the rows it judges: a change that arrived just before
  * (the ticket updated, so recent again) keeps it; one that arrives after brings it back. Tickets
- * under a pending mutation stay. Answers how many were dropped.
+ * under a pending mutation stay. The search index forgets them too (in its queue, after the pages
+ * indexed before). Answers how many were dropped.
  */
 export async function evictOld(db: DeskDb, agentId: string, options: { now?: number; days?: number } = {}): Promise<number> {
-  const now = options.now ?? Date.now();
-  const days = options.days ?? LOCAL_DAYS_DEFAULT;
+  const ids = await dropOld(db, agentId, options.now ?? Date.now(), options.days ?? LOCAL_DAYS_DEFAULT);
+  if (ids.length > 0) await queueIndexing(() => forgetTickets(searchDbFor(db), db, ids));
+  return ids.length;
+}
+
+/** The eviction transaction; answers the ids it dropped. */
+function dropOld(db: DeskDb, agentId: string, now: number, days: number): Promise<string[]> {
   return db.transaction('rw', [db.tickets, db.messages, db.reads, db.outbox, db.base, db.meta], async () => {
     const [old, pending, bases, evictedBefore, evictedIds] = await Promise.all([
       db.tickets.where('[status+updatedAt]').between(['solved', Dexie.minKey], ['solved', evictionCutoff(now, days)]).toArray(),
@@ -29,7 +36,7 @@ export async function evictOld(db: DeskDb, agentId: string, options: { now?: num
       ...bases.filter((base) => base.entity === 'ticket').map((base) => base.id),
     ]);
     const ids = old.filter((ticket) => isEvictable(ticket, agentId, now, days) && !busy.has(ticket.id)).map((ticket) => ticket.id);
-    if (ids.length === 0) return 0;
+    if (ids.length === 0) return [];
     const [messageKeys, readKeys] = await Promise.all([
       Promise.all(ids.map((id) => db.messages.where('[ticketId+createdAt]').between([id, Dexie.minKey], [id, Dexie.maxKey]).primaryKeys())),
       db.reads.where('ticketId').anyOf(ids).primaryKeys(),
@@ -41,7 +48,7 @@ export async function evictOld(db: DeskDb, agentId: string, options: { now?: num
       setMeta(db, EVICTED_KEY, (evictedBefore ?? 0) + ids.length),
       setMeta(db, EVICTED_IDS_KEY, [...new Set([...(evictedIds ?? []), ...ids])]),
     ]);
-    return ids.length;
+    return ids;
   });
 }
 

@@ -1,8 +1,9 @@
 import { type MutationArgsOf, type MutationName, type PresenceEntry, PresenceEvent, StreamPoke } from '@desk/core';
 import { liveQuery } from 'dexie';
 import { isNetworkError } from '../api/client.ts';
-import { DeskDb, getMeta, META, type OutboxEntry } from './db.ts';
+import { DeskDb, getMeta, type LocalTicket, META, type OutboxEntry } from './db.ts';
 import { type ActionResult, mutate } from './outbox.ts';
+import { showPending } from './optimistic.ts';
 import { StatusStore, type SyncStatus } from './status.ts';
 import { evictOld } from './eviction.ts';
 import { SyncEngine } from './sync-engine.ts';
@@ -128,34 +129,43 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
     });
     let closed = false;
     // The stream starts from our cursor, so its pokes can carry the changes since then.
-    void Promise.all([getMeta<number>(db, META.cursor), getMeta<string>(db, META.epoch)]).then(([cursor, epoch]) => {
-      if (closed) return;
-      const query = new URLSearchParams();
-      if (cursor && options.carriedChanges !== false) query.set('cursor', String(cursor));
-      if (cursor && epoch) query.set('epoch', epoch);
-      const base = options.streamUrl ?? '/api/sync/stream';
-      stream = new EventSource(query.size > 0 ? `${base}${base.includes('?') ? '&' : '?'}${query}` : base, { withCredentials: true });
-      stream.addEventListener('poke', (event) => {
-        const data = (event as MessageEvent<string>).data;
-        const parsed = StreamPoke.safeParse(data ? JSON.parse(data) : null);
-        if (!parsed.success) engine.requestSync();
-        else engine.offer(options.carriedChanges === false ? { cursor: parsed.data.cursor, more: true } : parsed.data);
-      });
-      stream.addEventListener('presence', (event) => {
-        const data = (event as MessageEvent<string>).data;
-        const parsed = PresenceEvent.safeParse(data ? JSON.parse(data) : null);
-        if (parsed.success) presence(navigator.onLine ? parsed.data.entries : null);
-      });
-      stream.addEventListener('open', () => {
-        streamOpen = true;
-        status.set({ online: true });
-        engine.requestSync();
-      });
-      stream.addEventListener('error', () => {
+    function openStream(): void {
+      void Promise.all([getMeta<number>(db, META.cursor), getMeta<string>(db, META.epoch)]).then(([cursor, epoch]) => {
+        if (closed) return;
+        stream?.close();
         streamOpen = false;
-        presence(null);
+        const query = new URLSearchParams();
+        if (cursor && options.carriedChanges !== false) query.set('cursor', String(cursor));
+        if (cursor && epoch) query.set('epoch', epoch);
+        const base = options.streamUrl ?? '/api/sync/stream';
+        stream = new EventSource(query.size > 0 ? `${base}${base.includes('?') ? '&' : '?'}${query}` : base, { withCredentials: true });
+        stream.addEventListener('poke', (event) => {
+          const data = (event as MessageEvent<string>).data;
+          const parsed = StreamPoke.safeParse(data ? JSON.parse(data) : null);
+          if (!parsed.success) engine.requestSync();
+          else engine.offer(options.carriedChanges === false ? { cursor: parsed.data.cursor, more: true } : parsed.data);
+        });
+        stream.addEventListener('presence', (event) => {
+          const data = (event as MessageEvent<string>).data;
+          const parsed = PresenceEvent.safeParse(data ? JSON.parse(data) : null);
+          if (parsed.success) presence(navigator.onLine ? parsed.data.entries : null);
+        });
+        stream.addEventListener('open', () => {
+          streamOpen = true;
+          status.set({ online: true });
+          engine.requestSync();
+        });
+        stream.addEventListener('error', () => {
+          streamOpen = false;
+          presence(null);
+        });
       });
-    });
+    }
+    openStream();
+    // Back online: a new stream, whatever the browser made of the old one (it may have given it up, or
+    // kept a connection that missed events). It starts from today's cursor and, at connection, says
+    // who is here again (hidden while offline).
+    window.addEventListener('online', openStream);
     engine.requestSync();
     // The device keeps what the agent needs: once synced, and every few hours, old solved tickets go.
     const evict = () =>
@@ -171,6 +181,7 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
       off();
       pending.unsubscribe();
       closed = true;
+      window.removeEventListener('online', openStream);
       stream?.close();
       presence(null);
       engine.stop();
@@ -197,7 +208,19 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
     agentId,
     status,
     act: async (name, args) => {
-      const result = await mutate(db, agentId, name, args);
+      // The tickets it changes are on screen before its `strict` commit ends (local/optimistic.ts).
+      let settle: ((committed: boolean) => void) | undefined;
+      const onRows = (rows: readonly { entity: string; row: unknown }[]) => {
+        settle = showPending(rows.flatMap((written) => (written.entity === 'ticket' && written.row ? [written.row as LocalTicket] : [])));
+      };
+      let result: ActionResult;
+      try {
+        result = await mutate(db, agentId, name, args, { onRows });
+      } catch (error) {
+        settle?.(false);
+        throw error;
+      }
+      settle?.(result.ok);
       if (result.ok) {
         // Pushed the moment its transaction commits (the outbox liveQuery would see it a little later).
         if (leader) pushNow(result.alone);

@@ -32,7 +32,14 @@ async function writeRow(db: DeskDb, entity: Key[0], id: string, row: unknown): P
 }
 
 /** Runs an agent's action: checks the rules on the local copy, shows the result, queues it. */
-export async function mutate<N extends MutationName>(db: DeskDb, agentId: string, name: N, args: MutationArgsOf<N> | Record<string, unknown>): Promise<ActionResult> {
+export async function mutate<N extends MutationName>(
+  db: DeskDb,
+  agentId: string,
+  name: N,
+  args: MutationArgsOf<N> | Record<string, unknown>,
+  /** Told the rows the action writes as soon as they are known, before its transaction commits (optimistic screen). */
+  options: { onRows?: (rows: readonly { entity: Key[0]; id: string; row: unknown }[]) => void } = {},
+): Promise<ActionResult> {
   const parsed = parseMutation(name, args);
   if (!parsed.ok) return parsed;
   const mutation = parsed.mutation;
@@ -57,6 +64,7 @@ export async function mutate<N extends MutationName>(db: DeskDb, agentId: string
       mentionsIn: (text) => mentionedAgents(text, agents, agentId),
     });
     if (!applied.ok) return applied;
+    options.onRows?.(applied.rows);
     const writes: Promise<unknown>[] = [];
     keys.forEach((key, i) => {
       // First pending change to this row: what we have is the server's copy; keep it as the base.

@@ -129,6 +129,42 @@ export async function indexPulled(sdb: SearchDb, changes: readonly SyncChange[])
   if ((await sdb.meta.get(BUILT))?.value) await indexChanges(sdb, changes);
 }
 
+let queue: Promise<void> = Promise.resolve();
+/**
+ * Runs index work one task at a time, in the order it was asked for (pulled pages, evictions), so a
+ * page that brings a dropped ticket back is never undone by its older eviction. Not awaited by the
+ * sync: indexing is not on the path from a change's arrival to the screen. Answers the task's end.
+ */
+export function queueIndexing(task: () => Promise<void>): Promise<void> {
+  const done = queue.then(task);
+  queue = done.catch((error: unknown) => console.error('[desk] search indexing failed', error));
+  return queue;
+}
+
+/**
+ * Forgets tickets this device dropped (eviction): a search then neither finds nor counts them (the
+ * server search covers them). A ticket that is back in the store by then (a change arrived) keeps
+ * its words, and one that came back while this ran is indexed again from the store.
+ */
+export async function forgetTickets(sdb: SearchDb, db: DeskDb, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0 || !(await sdb.meta.get(BUILT))?.value) return;
+  const absent = async () => {
+    const rows = await db.tickets.bulkGet([...ids]);
+    return ids.filter((_, i) => rows[i] === undefined);
+  };
+  const gone = await absent();
+  await sdb.docs.bulkDelete(gone);
+  const stillGone = new Set(await absent());
+  const back = gone.filter((id) => !stillGone.has(id));
+  if (back.length > 0) {
+    const tickets = (await db.tickets.bulkGet(back)).filter((t) => t !== undefined);
+    const messages = (
+      await Promise.all(back.map((id) => db.messages.where('[ticketId+createdAt]').between([id, Dexie.minKey], [id, Dexie.maxKey]).toArray()))
+    ).flat();
+    await indexRows(sdb, tickets, messages, []);
+  }
+}
+
 /** Ticket ids whose words (or requester's words) start with every word of the query. */
 export async function searchTicketIds(sdb: SearchDb, query: string): Promise<Set<string>> {
   const terms = searchWords(query);

@@ -1,19 +1,21 @@
 import { liveQuery } from 'dexie';
-import { type Accessor, createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
-import { currentUser } from '../auth/session.ts';
+import { type Accessor, createEffect, createMemo, createRoot, createSignal, onCleanup } from 'solid-js';
+import { adoptChangedSelf, currentUser } from '../auth/session.ts';
 import { setPresence } from '../presence/presence-store.ts';
 import { type LocalSync, startLocalSync } from './local-sync.ts';
 import { observedTransport, onPulledPage } from './pull-observer.ts';
-import { indexPulled, searchDbFor } from './search-index.ts';
+import { indexPulled, queueIndexing, searchDbFor } from './search-index.ts';
 import type { SyncStatus } from './status.ts';
 import { httpTransport } from './transport.ts';
 
-// The ticket search's word index follows every pulled page.
-// Chained (pages are indexed in the order they came) but not awaited: indexing is not on the path from
-// a change's arrival to the screen.
-let indexing: Promise<void> = Promise.resolve();
+// The ticket search's word index follows every pulled page, in the order the pages came (not awaited).
 onPulledPage(({ page, db }) => {
-  indexing = indexing.then(() => indexPulled(searchDbFor(db), page.changes)).catch((error: unknown) => console.error('[desk] search indexing failed', error));
+  void queueIndexing(() => indexPulled(searchDbFor(db), page.changes));
+});
+
+// The agent's own row (a role changed by an admin) updates the signed-in agent; other tabs follow through storage.
+onPulledPage(({ page, agentId }) => {
+  for (const change of page.changes) if (change.entity === 'agent' && change.id === agentId && change.op === 'put') adoptChangedSelf(change.data);
 });
 
 /**
@@ -29,8 +31,10 @@ const BEFORE_ISSUE_16 = typeof window !== 'undefined' && new URLSearchParams(win
 const root = createRoot(() => {
   const [sync, setSync] = createSignal<LocalSync | null>(null);
   const [status, setStatus] = createSignal<SyncStatus>({ online: true, syncing: false, waiting: 0, error: null });
+  // Keyed on the id: the agent's own row changing (a new role) must not restart the sync.
+  const signedInId = createMemo(() => currentUser()?.id);
   createEffect(() => {
-    const agentId = currentUser()?.id;
+    const agentId = signedInId();
     if (!agentId || typeof window === 'undefined') return;
     // Pulled pages pass through `onPulledPage` listeners (alerts, search) before they are applied.
     const transport = BEFORE_ISSUE_16 ? { pull: httpTransport.pull, push: httpTransport.push } : httpTransport;

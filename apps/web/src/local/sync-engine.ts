@@ -157,6 +157,7 @@ export class SyncEngine {
    */
   offer(poke: StreamPoke): void {
     if (this.stopped) return;
+    mark('desk:offered');
     if (poke.more || !poke.page || poke.from === undefined) {
       if (this.knownCursor === null || poke.cursor > this.knownCursor) this.requestSync();
       return;
@@ -259,9 +260,12 @@ export class SyncEngine {
     const local = this.knownCursor ?? (await getMeta<number>(this.db, META.cursor)) ?? 0;
     if (local !== from) return false;
     // Listeners (alerts, search) see it before it is applied, like a pulled page.
+    mark('desk:carried-start');
     await this.options.transport.received?.(page, from);
+    mark('desk:carried-listened');
     const clientId = await this.clientId();
     if (!(await applyPull(this.db.forServerData(), this.options.agentId, clientId, page, { from }))) return false;
+    mark('desk:carried-applied');
     this.applied(clientId, page);
     return true;
   }
@@ -391,4 +395,12 @@ export class SyncEngine {
       if (!page.hasMore) return;
     }
   }
+}
+
+/**
+ * A User Timing mark on the agent-to-agent path, only while the sync benchmark's hooks are loaded
+ * (`?bench` sets `__deskTrace`): marks pile up in the performance timeline otherwise.
+ */
+export function mark(name: string): void {
+  if ((globalThis as { __deskTrace?: boolean }).__deskTrace) performance.mark(name);
 }

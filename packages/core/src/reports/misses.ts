@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { Contact } from '../contacts/contact.ts';
 import { Channel } from '../conversations/channel.ts';
+import { Message } from '../conversations/message.ts';
 import { IntentInput } from '../intents/intent.ts';
 
 /** Why a user message went to the misses inbox. */
@@ -46,3 +48,18 @@ export type MissAction = z.infer<typeof MissAction>;
 
 export const MissActionResult = z.object({ resolved: z.number().int(), intentId: z.string().nullable() });
 export type MissActionResult = z.infer<typeof MissActionResult>;
+
+/**
+ * The conversation a miss came from, read-only (admins, from the misses inbox): what the
+ * conversation view shows, also for a conversation that never became a ticket.
+ */
+export const MissConversation = z.object({
+  conversationId: z.string(),
+  channel: Channel,
+  language: z.string().nullable(),
+  contact: Contact.nullable(),
+  /** The ticket it went to, when there is one. */
+  ticketId: z.string().nullable(),
+  messages: z.array(Message),
+});
+export type MissConversation = z.infer<typeof MissConversation>;

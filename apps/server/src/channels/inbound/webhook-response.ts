@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ErrorBodySchema } from '@desk/core';
-import { z } from '@hono/zod-openapi';
+import { type RouteConfig, z } from '@hono/zod-openapi';
+import type { Handler } from 'hono';
+import type { AppEnv } from '../../http/app-env.ts';
+import type { Router } from '../../http/router.ts';
 import { forbidden, invalid, notFound, unauthenticated } from '../../http/api-error.ts';
 import type { SecretCheck } from '../webhook-auth.ts';
 import { MalformedPayload, type NormalizedWebhook } from './channel-inbound.ts';
@@ -17,6 +20,16 @@ export const webhookResponses = {
   403: { ...errors, description: 'The signature or secret is wrong' },
   404: { ...errors, description: 'The channel is not configured or is switched off' },
 } as const;
+
+/**
+ * A platform's webhook: in the OpenAPI document like every route, but answered by a plain handler.
+ * There is nothing for a schema to check in the headers (the handler checks the secret or the
+ * signature) and the body is the platform's, read raw; the acknowledgement path stays short.
+ */
+export function webhookRoute(router: Router, route: RouteConfig & { method: 'post' }, handler: Handler<AppEnv>): void {
+  router.openAPIRegistry.registerPath(route);
+  router.post(route.path, handler);
+}
 
 export const channelOff = (name: string) => notFound(`The ${name} channel is not configured.`);
 

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { forbidden } from '../../http/api-error.ts';
 import { createRouter } from '../../http/router.ts';
 import type { ChannelSettings } from '../channel-settings.ts';
-import { channelOff, type InboxIntake, parseJsonBody, refuseUnlessAuthentic, storeInInboxThenAcknowledge, webhookResponses } from '../inbound/webhook-response.ts';
+import { channelOff, type InboxIntake, parseJsonBody, refuseUnlessAuthentic, storeInInboxThenAcknowledge, webhookResponses, webhookRoute } from '../inbound/webhook-response.ts';
 import { metaSignatureValid, secretsEqual } from '../webhook-auth.ts';
 import { normalizeMetaWebhook } from './meta-normalize.ts';
 
@@ -11,6 +11,7 @@ export const META_WEBHOOK_PATH = '/channels/meta/webhook';
 export const META_SIGNATURE_HEADER = 'x-hub-signature-256';
 
 const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
+const utf8 = new TextDecoder();
 const CHANNEL_NAMES = { whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' } as const;
 
 const verifyRoute = createRoute({
@@ -33,7 +34,7 @@ const verifyRoute = createRoute({
   },
 });
 
-const webhookRoute = createRoute({
+const webhookDoc = createRoute({
   method: 'post',
   path: META_WEBHOOK_PATH,
   tags: ['channels'],
@@ -60,14 +61,14 @@ export function metaRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake
     return c.text(query['hub.challenge'] ?? '', 200);
   });
 
-  router.openapi(webhookRoute, async (c) => {
+  webhookRoute(router, webhookDoc, async (c) => {
     const appSecret = deps.settings.active('meta') ? deps.settings.value('meta', 'appSecret') : undefined;
     if (!appSecret) throw channelOff('Meta');
     const header = c.req.header(META_SIGNATURE_HEADER);
     // The signature covers the exact bytes Meta sent: read them before anything parses the body.
     const raw = new Uint8Array(await c.req.arrayBuffer());
     refuseUnlessAuthentic(header ? (metaSignatureValid(raw, header, appSecret) ? 'ok' : 'wrong') : 'missing', 'X-Hub-Signature-256 signature');
-    const text = new TextDecoder().decode(raw);
+    const text = utf8.decode(raw);
     const body = parseJsonBody(text);
     const result = await storeInInboxThenAcknowledge(deps.inbox, 'meta', text, () => {
       const normalized = normalizeMetaWebhook(body);

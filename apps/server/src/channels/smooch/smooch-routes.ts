@@ -1,14 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../../http/router.ts';
 import type { ChannelSettings } from '../channel-settings.ts';
-import { channelOff, type InboxIntake, parseJsonBody, refuseUnlessAuthentic, storeInInboxThenAcknowledge, webhookResponses } from '../inbound/webhook-response.ts';
+import { channelOff, type InboxIntake, parseJsonBody, refuseUnlessAuthentic, storeInInboxThenAcknowledge, webhookResponses, webhookRoute } from '../inbound/webhook-response.ts';
 import { checkSecretHeader } from '../webhook-auth.ts';
 import { normalizeSmoochWebhook } from './smooch-normalize.ts';
 
 export const SMOOCH_WEBHOOK_PATH = '/channels/smooch/webhook';
 export const SMOOCH_SECRET_HEADER = 'x-api-key';
 
-const webhookRoute = createRoute({
+const webhookDoc = createRoute({
   method: 'post',
   path: SMOOCH_WEBHOOK_PATH,
   tags: ['channels'],
@@ -22,7 +22,7 @@ const webhookRoute = createRoute({
 
 export function smoochRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake; events?: (body: unknown) => Promise<void> }) {
   const router = createRouter();
-  router.openapi(webhookRoute, async (c) => {
+  webhookRoute(router, webhookDoc, async (c) => {
     const secret = deps.settings.active('smooch') ? deps.settings.value('smooch', 'webhookSecret') : undefined;
     if (!secret) throw channelOff('Sunshine Conversations');
     refuseUnlessAuthentic(checkSecretHeader(c.req.header(SMOOCH_SECRET_HEADER), secret), 'X-API-Key webhook secret');

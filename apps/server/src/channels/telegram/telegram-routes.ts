@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../../http/router.ts';
 import type { ChannelSettings } from '../channel-settings.ts';
-import { channelOff, type InboxIntake, parseJsonBody, refuseUnlessAuthentic, storeInInboxThenAcknowledge, webhookResponses } from '../inbound/webhook-response.ts';
+import { channelOff, type InboxIntake, parseJsonBody, refuseUnlessAuthentic, storeInInboxThenAcknowledge, webhookResponses, webhookRoute } from '../inbound/webhook-response.ts';
 import { checkSecretHeader } from '../webhook-auth.ts';
 import type { TelegramClient } from './telegram-adapter.ts';
 import { normalizeTelegramUpdate } from './telegram-normalize.ts';
@@ -9,7 +9,7 @@ import { normalizeTelegramUpdate } from './telegram-normalize.ts';
 export const TELEGRAM_WEBHOOK_PATH = '/channels/telegram/webhook';
 export const TELEGRAM_SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
-const webhookRoute = createRoute({
+const webhookDoc = createRoute({
   method: 'post',
   path: TELEGRAM_WEBHOOK_PATH,
   tags: ['channels'],
@@ -23,7 +23,7 @@ const webhookRoute = createRoute({
 
 export function telegramRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake; telegram?: TelegramClient }) {
   const router = createRouter();
-  router.openapi(webhookRoute, async (c) => {
+  webhookRoute(router, webhookDoc, async (c) => {
     const secret = deps.settings.active('telegram') ? deps.settings.value('telegram', 'webhookSecret') : undefined;
     if (!secret) throw channelOff('Telegram');
     refuseUnlessAuthentic(checkSecretHeader(c.req.header(TELEGRAM_SECRET_HEADER), secret), 'Telegram secret token');

@@ -1,22 +1,12 @@
-import { createResource, createSignal, For, Show } from 'solid-js';
-import { api, isApiError } from '../../api/client.ts';
+import { createSignal, For, Show } from 'solid-js';
+import { isApiError } from '../../api/client.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { type MessageKey, t } from '../../i18n/index.ts';
 import type { FieldMessages } from '../../components/form-messages.ts';
-import { type CredentialView, CredentialField, changedCredentials, credentialFieldMessages } from './CredentialField.tsx';
+import { type ChannelGroupView, createChannelSave, createChannelSettings, createTelegramWebhookRegistration } from '../../server-data/integrations.ts';
+import { CredentialField, changedCredentials, credentialFieldMessages } from './CredentialField.tsx';
 
-/** `GET /api/integrations/channels`: one entry per settings group, secrets masked. */
-export type ChannelFieldView = CredentialView;
-export interface ChannelGroupView {
-  id: 'telegram' | 'meta' | 'whatsapp' | 'messenger' | 'instagram' | 'smooch';
-  configured: boolean;
-  enabled: boolean;
-  active: boolean;
-  envOverrides: string[];
-  requires: string | null;
-  webhookUrl: string;
-  fields: ChannelFieldView[];
-}
+export type { ChannelGroupView } from '../../server-data/integrations.ts';
 
 const GROUP_TITLES: Record<ChannelGroupView['id'], MessageKey> = {
   telegram: 'channels.group.telegram',
@@ -47,57 +37,48 @@ export function settingsUpdate(group: ChannelGroupView, typed: Record<string, st
   return { enabled, values: changedCredentials(group.fields, typed) };
 }
 
-function ChannelGroupForm(props: { group: ChannelGroupView; onSaved: (group: ChannelGroupView) => void }) {
+function ChannelGroupForm(props: { group: ChannelGroupView }) {
   const [typed, setTyped] = createSignal<Record<string, string>>({});
   const [enabled, setEnabled] = createSignal(props.group.enabled);
-  const [fieldErrors, setFieldErrors] = createSignal<FieldMessages>({});
-  const [error, setError] = createSignal('');
   const [status, setStatus] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
+  const saving = createChannelSave();
+  const registration = createTelegramWebhookRegistration();
+  const busy = () => saving.isPending || registration.isPending;
+  const fieldErrors = (): FieldMessages => (isApiError(saving.error) ? credentialFieldMessages(saving.error.fields) : {});
+  const error = () => {
+    if (saving.error) return requestErrorText(saving.error);
+    if (registration.error) return requestErrorText(registration.error);
+    const answer = registration.data;
+    return answer && !answer.ok ? t('channels.registerFailed', { reason: answer.description ?? '' }) : '';
+  };
   const id = (name: string) => `channel-${props.group.id}-${name}`;
   const title = () => t(GROUP_TITLES[props.group.id]);
 
-  const save = async (event: SubmitEvent) => {
+  const save = (event: SubmitEvent) => {
     event.preventDefault();
     if (busy()) return;
-    setBusy(true);
-    setError('');
     setStatus('');
-    setFieldErrors({});
-    try {
-      const answer = await api<{ channel: ChannelGroupView }>(`/api/integrations/channels/${props.group.id}`, {
-        method: 'PUT',
-        body: settingsUpdate(props.group, typed(), enabled()),
-      });
-      setTyped({});
-      props.onSaved(answer.channel);
-      setStatus(t('channels.saved', { channel: title() }));
-    } catch (err) {
-      if (isApiError(err)) {
-        setFieldErrors(credentialFieldMessages(err.fields));
-      }
-      setError(requestErrorText(err));
-    } finally {
-      setBusy(false);
-    }
+    registration.reset();
+    saving.mutate(
+      { id: props.group.id, body: settingsUpdate(props.group, typed(), enabled()) },
+      {
+        onSuccess: () => {
+          setTyped({});
+          setStatus(t('channels.saved', { channel: title() }));
+        },
+      },
+    );
   };
 
-  const registerWebhook = async () => {
+  const registerWebhook = () => {
     if (busy()) return;
-    setBusy(true);
-    setError('');
     setStatus('');
-    try {
-      const answer = await api<{ ok: boolean; url: string; description: string | null }>('/api/integrations/channels/telegram/register-webhook', {
-        method: 'POST',
-      });
-      if (answer.ok) setStatus(t('channels.registered', { url: answer.url }));
-      else setError(t('channels.registerFailed', { reason: answer.description ?? '' }));
-    } catch (err) {
-      setError(requestErrorText(err));
-    } finally {
-      setBusy(false);
-    }
+    saving.reset();
+    registration.mutate(undefined, {
+      onSuccess: (answer) => {
+        if (answer.ok) setStatus(t('channels.registered', { url: answer.url }));
+      },
+    });
   };
 
   return (
@@ -154,14 +135,7 @@ function ChannelGroupForm(props: { group: ChannelGroupView; onSaved: (group: Cha
 
 /** Messaging channels (Telegram, Meta, Sunshine Conversations): credentials, on/off, Telegram's webhook. Admins only. */
 export function ChannelSettingsCard() {
-  const [channels, { mutate, refetch }] = createResource(() =>
-    api<{ channels: ChannelGroupView[] }>('/api/integrations/channels').then((answer) => answer.channels),
-  );
-  const replace = (saved: ChannelGroupView) => {
-    // A saved Meta webhook changes whether WhatsApp, Messenger and Instagram are on: reload them all.
-    if (saved.id === 'meta') void refetch();
-    else mutate((list) => list?.map((group) => (group.id === saved.id ? saved : group)));
-  };
+  const channels = createChannelSettings();
   return (
     <section class="card integration-card" aria-labelledby="channel-settings-title">
       <header class="card-header">
@@ -169,20 +143,20 @@ export function ChannelSettingsCard() {
       </header>
       <p class="hint">{t('channels.description')}</p>
       <Show
-        when={!channels.error}
+        when={!channels.isError}
         fallback={
           <div>
             <p class="error" role="alert">
               {requestErrorText(channels.error)}
             </p>
-            <button type="button" class="button" onClick={() => void refetch()}>
+            <button type="button" class="button" onClick={() => void channels.refetch()}>
               {t('common.retry')}
             </button>
           </div>
         }
       >
-        <Show when={channels()} fallback={<p class="hint">{t('app.loading')}</p>}>
-          {(list) => <For each={list()}>{(group) => <ChannelGroupForm group={group} onSaved={replace} />}</For>}
+        <Show when={channels.data} fallback={<p class="hint">{t('app.loading')}</p>}>
+          {(list) => <For each={list()}>{(group) => <ChannelGroupForm group={group} />}</For>}
         </Show>
       </Show>
     </section>

@@ -1,13 +1,12 @@
 import { DEFAULT_OFFER_PERSON, type DeskIntegration, DeskIntegrationInput, type HandOffDestination, type OfferPerson } from '@desk/core';
-import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
-import { api } from '../../api/client.ts';
+import { createMemo, createSignal, For, Show } from 'solid-js';
 import { createFormState, FormError, SelectField, SubmitButton, TextField } from '../../components/Field.tsx';
 import { type FieldMessages, parseMessages } from '../../components/form-messages.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
+import { createDeskIntegration, createDeskIntegrationSave, createZendeskConnections } from '../../server-data/integrations.ts';
 import { destinationName, destinationOptions } from './destination-options.ts';
 import { joinTags, splitTags } from './tags.ts';
-import { createZendeskConnections } from './zendesk-connections.ts';
 
 /** The first message about the tags ("tags" or one tag, "tags.2"). */
 function tagsMessage(errors: FieldMessages) {
@@ -17,9 +16,9 @@ function tagsMessage(errors: FieldMessages) {
 
 /** The Desk integration: the subject that starts every ticket's subject and the tags every ticket gets. */
 export function DeskIntegrationCard() {
-  const [integration, { mutate, refetch }] = createResource(() =>
-    api<{ integration: DeskIntegration }>('/api/integrations/desk').then((answer) => answer.integration),
-  );
+  const query = createDeskIntegration();
+  const integration = (): DeskIntegration | undefined => query.data;
+  const save = createDeskIntegrationSave();
   const [editing, setEditing] = createSignal(false);
   const [subject, setSubject] = createSignal('');
   const [tags, setTags] = createSignal('');
@@ -51,8 +50,7 @@ export function DeskIntegrationCard() {
       event,
       () => parsed().success,
       async () => {
-        const answer = await api<{ integration: DeskIntegration }>('/api/integrations/desk', { method: 'PUT', body: body() });
-        mutate(answer.integration);
+        await save.mutateAsync(body());
         setEditing(false);
         setStatus(t('integrations.saved'));
       },
@@ -74,10 +72,10 @@ export function DeskIntegrationCard() {
       <p class="page-status" role="status">
         {status()}
       </p>
-      <Show when={!integration.error} fallback={
+      <Show when={!query.isError} fallback={
         <div>
-          <p class="error" role="alert">{requestErrorText(integration.error)}</p>
-          <button type="button" class="button" onClick={() => void refetch()}>{t('common.retry')}</button>
+          <p class="error" role="alert">{requestErrorText(query.error)}</p>
+          <button type="button" class="button" onClick={() => void query.refetch()}>{t('common.retry')}</button>
         </div>
       }>
         <Show

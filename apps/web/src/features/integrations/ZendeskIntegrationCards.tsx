@@ -1,13 +1,13 @@
 import { DeskIntegrationInput, type ZendeskIntegrationId, type ZendeskIntegrationView } from '@desk/core';
-import { createResource, createSignal, For, Show } from 'solid-js';
-import { api, isApiError } from '../../api/client.ts';
+import { createSignal, For, Show } from 'solid-js';
+import { isApiError } from '../../api/client.ts';
 import { TextField } from '../../components/Field.tsx';
 import { requestErrorText } from '../../components/online.ts';
 import { type MessageKey, t } from '../../i18n/index.ts';
 import { type FieldMessages, parseMessages } from '../../components/form-messages.ts';
 import { CredentialField, changedCredentials, credentialFieldMessages } from './CredentialField.tsx';
+import { createZendeskCards, createZendeskConnection } from '../../server-data/integrations.ts';
 import { joinTags, splitTags } from './tags.ts';
-import { loadZendeskCards } from './zendesk-connections.ts';
 
 const TITLES: Record<ZendeskIntegrationId, MessageKey> = { support: 'zendesk.supportTitle', messaging: 'zendesk.messagingTitle' };
 const DESCRIPTIONS: Record<ZendeskIntegrationId, MessageKey> = { support: 'zendesk.supportDescription', messaging: 'zendesk.messagingDescription' };
@@ -24,60 +24,49 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 };
 
 
-function ZendeskCard(props: { card: ZendeskIntegrationView; onChanged: (card: ZendeskIntegrationView) => void }) {
+function ZendeskCard(props: { card: ZendeskIntegrationView }) {
   const id = (name: string) => `zendesk-${props.card.id}-${name}`;
   const title = () => t(TITLES[props.card.id]);
   const [typed, setTyped] = createSignal<Record<string, string>>({});
   const [subject, setSubject] = createSignal(props.card.subject);
   const [tags, setTags] = createSignal(joinTags(props.card.tags));
-  const [fieldErrors, setFieldErrors] = createSignal<FieldMessages>({});
-  const [error, setError] = createSignal('');
+  // The subject and tags are checked here before anything is sent; the server's refusals come from the mutation.
+  const [localErrors, setLocalErrors] = createSignal<FieldMessages>({});
   const [status, setStatus] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
-
-  const run = async (work: () => Promise<void>) => {
-    if (busy()) return;
-    setBusy(true);
-    setError('');
-    setStatus('');
-    setFieldErrors({});
-    try {
-      await work();
-    } catch (err) {
-      if (isApiError(err)) setFieldErrors(credentialFieldMessages(err.fields));
-      setError(requestErrorText(err));
-    } finally {
-      setBusy(false);
-    }
+  const connection = createZendeskConnection();
+  const busy = () => connection.isPending;
+  const fieldErrors = (): FieldMessages => (isApiError(connection.error) ? credentialFieldMessages(connection.error.fields) : localErrors());
+  const error = () => {
+    if (connection.error) return requestErrorText(connection.error);
+    const answer = connection.data;
+    return answer && !answer.ok ? t('zendesk.connectFailed', { reason: answer.description ?? '' }) : '';
   };
 
   const connect = (event: SubmitEvent) => {
     event.preventDefault();
-    void run(async () => {
-      const card = DeskIntegrationInput.pick({ subject: true, tags: true }).safeParse({ subject: subject(), tags: splitTags(tags()) });
-      if (!card.success) {
-        setFieldErrors(parseMessages(card));
-        return;
-      }
-      const saved = await api<{ integration: ZendeskIntegrationView }>(`/api/integrations/zendesk/${props.card.id}`, {
-        method: 'PUT',
-        body: { ...card.data, values: changedCredentials(props.card.fields, typed()) },
-      });
-      setTyped({});
-      props.onChanged(saved.integration);
-      const answer = await api<{ ok: boolean; description: string; integration: ZendeskIntegrationView }>(`/api/integrations/zendesk/${props.card.id}/connect`, { method: 'POST' });
-      props.onChanged(answer.integration);
-      if (answer.ok) setStatus(answer.description);
-      else setError(t('zendesk.connectFailed', { reason: answer.description }));
-    });
+    if (busy()) return;
+    setStatus('');
+    connection.reset();
+    const card = DeskIntegrationInput.pick({ subject: true, tags: true }).safeParse({ subject: subject(), tags: splitTags(tags()) });
+    setLocalErrors(card.success ? {} : parseMessages(card));
+    if (!card.success) return;
+    connection.mutate(
+      { id: props.card.id, connect: { ...card.data, values: changedCredentials(props.card.fields, typed()) } },
+      {
+        onSuccess: (answer) => {
+          setTyped({});
+          if (answer.ok) setStatus(answer.description ?? '');
+        },
+      },
+    );
   };
 
-  const disconnect = () =>
-    void run(async () => {
-      const answer = await api<{ integration: ZendeskIntegrationView }>(`/api/integrations/zendesk/${props.card.id}/disconnect`, { method: 'POST' });
-      props.onChanged(answer.integration);
-      setStatus(t('zendesk.disconnected', { name: title() }));
-    });
+  const disconnect = () => {
+    if (busy()) return;
+    setStatus('');
+    setLocalErrors({});
+    connection.mutate({ id: props.card.id, disconnect: true }, { onSuccess: () => setStatus(t('zendesk.disconnected', { name: title() })) });
+  };
 
   return (
     <section class="card integration-card" aria-labelledby={id('title')}>
@@ -141,27 +130,26 @@ function ZendeskCard(props: { card: ZendeskIntegrationView; onChanged: (card: Ze
 
 /** The Zendesk Support and Zendesk messaging cards, beside the Desk card. Admins only. */
 export function ZendeskIntegrationCards() {
-  const [cards, { mutate, refetch }] = createResource(loadZendeskCards);
-  const replace = (card: ZendeskIntegrationView) => mutate((current) => (current ? { ...current, [card.id]: card } : current));
+  const cards = createZendeskCards();
   return (
     <Show
-      when={!cards.error}
+      when={!cards.isError}
       fallback={
         <section class="card integration-card">
           <p class="error" role="alert">
             {requestErrorText(cards.error)}
           </p>
-          <button type="button" class="button" onClick={() => void refetch()}>
+          <button type="button" class="button" onClick={() => void cards.refetch()}>
             {t('common.retry')}
           </button>
         </section>
       }
     >
-      <Show when={cards()} fallback={<p class="hint">{t('app.loading')}</p>}>
+      <Show when={cards.data} fallback={<p class="hint">{t('app.loading')}</p>}>
         {(current) => (
           <>
-            <ZendeskCard card={current().support} onChanged={replace} />
-            <ZendeskCard card={current().messaging} onChanged={replace} />
+            <ZendeskCard card={current().support} />
+            <ZendeskCard card={current().messaging} />
           </>
         )}
       </Show>

@@ -11,7 +11,6 @@ import {
   type TicketPriority,
 } from '@desk/core';
 import { createMemo, createSignal, Index, Show, untrack } from 'solid-js';
-import { api } from '../../api/client.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { destinationOptions } from '../integrations/destination-options.ts';
 import { createFormState, FormError, messageText, type Option, SelectField, SubmitButton, TextField } from '../../components/Field.tsx';
@@ -21,6 +20,7 @@ import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
 import type { DeskDb } from '../../local/db.ts';
 import { intentById } from '../../local/ticket-data.ts';
+import { createIntentDelete, createIntentSave } from '../../server-data/intents.ts';
 import { PageHeader } from '../../shell/Page.tsx';
 import { TryIt } from './TryIt.tsx';
 
@@ -90,8 +90,9 @@ function IntentForm(props: Props & { initial: Intent | null }) {
   });
   const [status, setStatus] = createSignal('');
   const [confirmDelete, setConfirmDelete] = createSignal(false);
-  const [deleteError, setDeleteError] = createSignal('');
-  const [deleting, setDeleting] = createSignal(false);
+  const save = createIntentSave();
+  const removal = createIntentDelete();
+  const deleteError = () => (removal.error ? requestErrorText(removal.error) : '');
 
   const touch = (field: string) => {
     state.touch(field);
@@ -128,14 +129,10 @@ function IntentForm(props: Props & { initial: Intent | null }) {
         return parsed().success && groupIdValid();
       },
       async () => {
-        const id = savedId();
-        const body = input();
-        if (id) {
-          await api(`/api/intents/${encodeURIComponent(id)}`, { method: 'PATCH', body });
-        } else {
-          const answer = await api<{ intent: Intent }>('/api/intents', { method: 'POST', body });
-          setSavedId(answer.intent.id);
-          props.onCreated(answer.intent.id);
+        const created = await save.mutateAsync({ id: savedId(), body: input() });
+        if (created) {
+          setSavedId(created.id);
+          props.onCreated(created.id);
         }
         state.setSubmitted(false);
         state.setTouched(new Set<string>());
@@ -144,20 +141,15 @@ function IntentForm(props: Props & { initial: Intent | null }) {
     );
   };
 
-  const onDelete = async () => {
+  const onDelete = () => {
     const id = savedId();
-    if (!id) return;
-    setDeleting(true);
-    setDeleteError('');
-    try {
-      await api<void>(`/api/intents/${encodeURIComponent(id)}`, { method: 'DELETE' });
-      setConfirmDelete(false);
-      props.onClose(t('intents.deleted', { name: name() }));
-    } catch (error) {
-      setDeleteError(requestErrorText(error));
-    } finally {
-      setDeleting(false);
-    }
+    if (!id || removal.isPending) return;
+    removal.mutate(id, {
+      onSuccess: () => {
+        setConfirmDelete(false);
+        props.onClose(t('intents.deleted', { name: name() }));
+      },
+    });
   };
 
   const title = () => (readOnly ? t('intents.viewTitle') : savedId() ? t('intents.editTitle') : t('intents.newTitle'));
@@ -319,7 +311,14 @@ function IntentForm(props: Props & { initial: Intent | null }) {
         <Show when={!readOnly}>
           <div class="form-actions">
             <Show when={savedId()}>
-              <button type="button" class="button danger" onClick={() => setConfirmDelete(true)}>
+              <button
+                type="button"
+                class="button danger"
+                onClick={() => {
+                  removal.reset();
+                  setConfirmDelete(true);
+                }}
+              >
                 {t('intents.delete')}
               </button>
             </Show>
@@ -336,9 +335,9 @@ function IntentForm(props: Props & { initial: Intent | null }) {
         title={t('intents.deleteTitle')}
         message={t('intents.deleteMessage', { name: name() })}
         confirmLabel={t('intents.delete')}
-        busy={deleting()}
+        busy={removal.isPending}
         error={deleteError()}
-        onConfirm={() => void onDelete()}
+        onConfirm={onDelete}
         onClose={() => setConfirmDelete(false)}
       />
     </section>

@@ -1,11 +1,7 @@
-import { exhaustiveSwitchError, type Intent, type IntentWarning, IntentWarnings } from '@desk/core';
-import { createQuery } from '@tanstack/solid-query';
+import { exhaustiveSwitchError, type Intent, type IntentWarning } from '@desk/core';
 import { createMemo, For, Show } from 'solid-js';
-import { api } from '../../api/client.ts';
 import { t } from '../../i18n/index.ts';
-
-/** While the server is still checking the current intents, ask again this often. */
-const CHECKING_POLL_MS = 1000;
+import { createIntentWarnings } from '../../server-data/intents.ts';
 
 /**
  * The Intents page's warnings (computed by the server after the bot trained): intents with too
@@ -14,11 +10,7 @@ const CHECKING_POLL_MS = 1000;
  */
 export function IntentWarningsPanel(props: { intents: readonly Intent[]; onOpen: (intentId: string) => void }) {
   const version = createMemo(() => props.intents.map((intent) => `${intent.id}@${intent.updatedAt}`).join(','));
-  const query = createQuery(() => ({
-    queryKey: ['intent-warnings', version()],
-    queryFn: async () => IntentWarnings.parse(await api<unknown>('/api/intents/warnings')),
-    refetchInterval: (q: { state: { data?: IntentWarnings } }) => (q.state.data?.state === 'checking' ? CHECKING_POLL_MS : false),
-  }));
+  const query = createIntentWarnings(version);
   const names = createMemo(() => new Map(props.intents.map((intent) => [intent.id, intent.name])));
   // Warnings about intents this device doesn't know yet (sync catching up) wait until it does.
   const shown = createMemo(() => (query.data?.warnings ?? []).filter((warning) => intentIdsOf(warning).every((id) => names().has(id))));

@@ -4,7 +4,7 @@ import { createMemo, createSignal, For, Show } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
 import { createLiveQuery } from '../../components/live-query.ts';
 import { t } from '../../i18n/index.ts';
-import { createZendeskConnections } from '../integrations/zendesk-connections.ts';
+import { createZendeskConnections } from '../../server-data/integrations.ts';
 import { agentsByName } from '../../local/admin-queries.ts';
 import { localSync } from '../../local/solid.ts';
 import { EmptyState, PageHeader } from '../../shell/Page.tsx';

@@ -1,38 +1,21 @@
 import { createSignal, For, Show } from 'solid-js';
-import { api } from '../../api/client.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
-
-interface TryResult {
-  intent: { id: string; name: string } | null;
-  confidence: number;
-  language: string;
-  answer: string | null;
-  ranking: { intent: { id: string; name: string }; confidence: number }[];
-  decision: 'answer' | 'ask' | 'fallback';
-}
+import { createIntentTry } from '../../server-data/intents.ts';
 
 /** "Try it": which intent the bot, as trained now, reads in a sentence, and how sure it is. */
 export function TryIt() {
   const [text, setText] = createSignal('');
-  const [result, setResult] = createSignal<TryResult | null>(null);
-  const [error, setError] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
+  const attempt = createIntentTry();
+  const busy = () => attempt.isPending;
+  const result = () => attempt.data ?? null;
+  const error = () => (attempt.error ? requestErrorText(attempt.error) : '');
 
-  const onSubmit = async (event: SubmitEvent) => {
+  const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const sentence = text().trim();
     if (!sentence || busy()) return;
-    setBusy(true);
-    setError('');
-    try {
-      setResult(await api<TryResult>('/api/intents/try', { method: 'POST', body: { text: sentence } }));
-    } catch (err) {
-      setResult(null);
-      setError(requestErrorText(err));
-    } finally {
-      setBusy(false);
-    }
+    attempt.mutate(sentence);
   };
 
   const percent = (value: number) => `${Math.round(value * 100)}%`;

@@ -82,13 +82,13 @@ function MissGroupCard(props: { group: MissGroup; intents: readonly Intent[]; ac
               <span class="hint">
                 {[entry.language ?? '—', t(`reports.channel.${entry.channel}`), t(`misses.reason.${entry.reason}`), when(entry.createdAt)].join(' · ')}
               </span>{' '}
-              <Show when={entry.ticketId}>
-                {(ticketId) => (
-                  <A href={`/tickets?ticket=${encodeURIComponent(ticketId())}`} aria-label={t('misses.openConversationOf', { text: entry.text.slice(0, 60) })}>
-                    {t('misses.openConversation')}
-                  </A>
-                )}
-              </Show>
+              {/* A ticket opens in the ticket view; a conversation the bot kept to itself, as a read-only transcript. */}
+              <A
+                href={entry.ticketId ? `/tickets?ticket=${encodeURIComponent(entry.ticketId)}` : `/misses/conversations/${encodeURIComponent(entry.conversationId)}`}
+                aria-label={t('misses.openConversationOf', { text: entry.text.slice(0, 60) })}
+              >
+                {t('misses.openConversation')}
+              </A>
             </li>
           )}
         </For>

@@ -1,10 +1,11 @@
 import { type Agent, AgentInput, AgentPatch, ROLES } from '@desk/core';
 import { createMemo, createSignal, Show } from 'solid-js';
-import { api, isApiError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
 import { createFormState, FormError, SelectField, SubmitButton, TextField } from '../../components/Field.tsx';
 import { parseMessages } from '../../components/form-messages.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
+import { createAgentSave } from '../../server-data/team.ts';
 
 /** The server refuses to remove or demote the last active admin (409 without field errors). */
 export function lastAdminText(error: unknown): string | null {
@@ -23,6 +24,7 @@ interface Values {
 /** Invite or create an agent (initial password or a one-time link), or edit one. */
 export function AgentForm(props: { agent?: Agent | undefined; onDone: (status?: string) => void }) {
   const state = createFormState();
+  const save = createAgentSave();
   const editing = props.agent;
   const [values, setValues] = createSignal<Values>({
     name: editing?.name ?? '',
@@ -54,10 +56,10 @@ export function AgentForm(props: { agent?: Agent | undefined; onDone: (status?: 
       () => parsed().success,
       async () => {
         if (editing) {
-          await api(`/api/agents/${encodeURIComponent(editing.id)}`, { method: 'PATCH', body: body() });
+          await save.mutateAsync({ id: editing.id, patch: body() });
           props.onDone(t('team.saved', { name: values().name }));
         } else {
-          const answer = await api<{ agent: Agent; setPasswordUrl: string | null }>('/api/agents', { method: 'POST', body: body() });
+          const answer = await save.mutateAsync({ create: body() });
           if (answer.setPasswordUrl) setInvite({ name: answer.agent.name, url: answer.setPasswordUrl });
           else props.onDone(t('team.created', { name: answer.agent.name }));
         }

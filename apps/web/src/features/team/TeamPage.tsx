@@ -1,6 +1,5 @@
 import type { Agent } from '@desk/core';
 import { createSignal, For, Show } from 'solid-js';
-import { api } from '../../api/client.ts';
 import { currentUser } from '../../auth/session.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
 import { FormError } from '../../components/Field.tsx';
@@ -9,6 +8,7 @@ import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
 import { agentsByName } from '../../local/admin-queries.ts';
 import { localSync } from '../../local/solid.ts';
+import { createAgentActivation } from '../../server-data/team.ts';
 import { EmptyState, PageHeader } from '../../shell/Page.tsx';
 import { AgentForm, lastAdminText } from './AgentForm.tsx';
 
@@ -17,24 +17,19 @@ export default function TeamPage() {
   const agents = createLiveQuery(() => localSync()?.db, agentsByName, null as Agent[] | null);
   const [editing, setEditing] = createSignal<Agent | 'new' | null>(null);
   const [deactivating, setDeactivating] = createSignal<Agent | null>(null);
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal('');
   const [status, setStatus] = createSignal('');
+  const activation = createAgentActivation();
+  const busy = () => activation.isPending;
+  const error = () => (activation.error ? (lastAdminText(activation.error) ?? requestErrorText(activation.error)) : '');
 
-  const setActive = async (agent: Agent, active: boolean) => {
-    setBusy(true);
-    setError('');
-    try {
-      await api(`/api/agents/${encodeURIComponent(agent.id)}`, { method: 'PATCH', body: { active } });
-      setDeactivating(null);
-      setStatus(active ? t('team.reactivated', { name: agent.name }) : t('team.deactivated', { name: agent.name }));
-    } catch (err) {
-      setError(lastAdminText(err) ?? requestErrorText(err));
-      setDeactivating(null);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const setActive = (agent: Agent, active: boolean) =>
+    activation.mutate(
+      { agent, active },
+      {
+        onSuccess: () => setStatus(active ? t('team.reactivated', { name: agent.name }) : t('team.deactivated', { name: agent.name })),
+        onSettled: () => setDeactivating(null),
+      },
+    );
 
   return (
     <section class="admin-page team-page">
@@ -79,7 +74,7 @@ export default function TeamPage() {
                             type="button"
                             class="button"
                             disabled={busy()}
-                            onClick={() => void setActive(agent, true)}
+                            onClick={() => setActive(agent, true)}
                             aria-label={t('team.reactivateNamed', { name: agent.name })}
                           >
                             {t('team.reactivate')}
@@ -91,7 +86,7 @@ export default function TeamPage() {
                           class="button danger"
                           disabled={busy()}
                           onClick={() => {
-                            setError('');
+                            activation.reset();
                             setDeactivating(agent);
                           }}
                           aria-label={t('team.deactivateNamed', { name: agent.name })}
@@ -130,7 +125,7 @@ export default function TeamPage() {
             message={t('team.deactivateMessage', { name: agent().name })}
             confirmLabel={t('team.deactivate')}
             busy={busy()}
-            onConfirm={() => void setActive(agent(), false)}
+            onConfirm={() => setActive(agent(), false)}
             onClose={() => setDeactivating(null)}
           />
         )}

@@ -7,6 +7,7 @@ import { cannedReplies } from '../../local/team-data.ts';
 import { HeldReplies } from './HeldReplies.tsx';
 import { PresenceBar } from './PresenceBar.tsx';
 import type { LocalTicket } from '../../local/index.ts';
+import { withPending } from '../../local/optimistic.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
 import { otherTicketsOf, pendingOnTicket, readTicketBundle, type TicketBundle, ticketById } from '../../local/ticket-data.ts';
 import { Composer } from './Composer.tsx';
@@ -54,7 +55,7 @@ export function TicketView(props: {
     const next = live() ?? early();
     return next && previous ? { ...next, messages: reuseUnchanged(previous.messages, next.messages) } : next;
   });
-  const ticket = () => bundle()?.ticket;
+  const ticket = () => withPending(bundle()?.ticket);
   const messages = () => bundle()?.messages ?? [];
   const contact = () => bundle()?.contact;
   const intent = () => bundle()?.intent;

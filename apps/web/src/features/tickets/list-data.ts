@@ -3,6 +3,7 @@ import { type Accessor, createEffect, createMemo, createSignal, mapArray } from 
 import { currentUser } from '../../auth/session.ts';
 import type { DeskDb } from '../../local/index.ts';
 import { searchDbFor, ensureIndex, searchTicketIds } from '../../local/search-index.ts';
+import { withPending } from '../../local/optimistic.ts';
 import { localSync, useLiveQuery } from '../../local/solid.ts';
 import { ticketIds } from '../../local/ticket-ids.ts';
 import { agentsByName, joinRows, type RowData, rowDecorations, ticketsByIds } from '../../local/ticket-data.ts';
@@ -74,7 +75,8 @@ export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, 
       : [];
     return sync ? () => rowDecorations(sync.db, wanted, me) : null;
   }, new Map());
-  return createMemo(() => joinRows(tickets(), decorations()));
+  // An action's tickets show before its commit ends (local/optimistic.ts).
+  return createMemo(() => joinRows(tickets().map(withPending), decorations()));
 }
 
 /** Rows are read in pages of this many ids: a page is one pair of live queries. */

@@ -4,6 +4,8 @@ import { DeskDb } from '../db.ts';
 import { evictOld, hasEvicted, wasEvicted } from '../eviction.ts';
 import { mutate } from '../outbox.ts';
 import { ticketMessages } from '../queries.ts';
+import { ensureIndex, forgetTickets, searchDbFor, searchTicketIds } from '../search-index.ts';
+import { ticketIds } from '../ticket-ids.ts';
 import { SyncEngine } from '../sync-engine.ts';
 import { FakeServer } from './fake-server.ts';
 
@@ -74,6 +76,27 @@ describe('eviction', () => {
     await engine.whenIdle();
     expect((await ticketMessages(db, old.id)).map((m) => m.text)).toEqual(['the first words']);
     expect(await wasEvicted(db, old.id)).toBe(false);
+  });
+
+  it('forgets dropped tickets in the search index: a search finds and counts only what the device keeps', async () => {
+    const old = server.addTicket({ subject: 'Kettle refund', status: 'solved', updatedAt: LONG_AGO, solvedAt: LONG_AGO });
+    const recent = server.addTicket({ subject: 'Kettle refund again', status: 'solved' });
+    server.addMessage(old.id, 'the spout leaks');
+    await sync();
+    const sdb = searchDbFor(db);
+    await ensureIndex(sdb, db);
+    expect(await searchTicketIds(sdb, 'kettle')).toEqual(new Set([old.id, recent.id]));
+    expect(await searchTicketIds(sdb, 'spout')).toEqual(new Set([old.id]));
+
+    expect(await evictOld(db.forServerData(), AGENT, { now: NOW })).toBe(1);
+    expect(await searchTicketIds(sdb, 'kettle')).toEqual(new Set([recent.id]));
+    expect(await searchTicketIds(sdb, 'spout')).toEqual(new Set());
+    const list = await ticketIds(db, { statuses: [], priorities: [], assignees: [], matching: await searchTicketIds(sdb, 'kettle'), newestFirst: true });
+    expect(list.ids).toEqual([recent.id]);
+    expect(list.counts.solved).toBe(1);
+    // A ticket still (or again) in the store keeps its words whatever the eviction said.
+    await forgetTickets(sdb, db, [recent.id]);
+    expect(await searchTicketIds(sdb, 'kettle')).toEqual(new Set([recent.id]));
   });
 
   it('fetches an evicted ticket and its messages when it is opened', async () => {
