@@ -103,7 +103,7 @@ const PROBES = () => {
 
   /** Scrolls the list through `rows` rows, a step a frame; long tasks and frame gaps meanwhile. */
   w.__scroll = (rows: number, rowHeight: number, step: number) =>
-    new Promise<{ longTasks: number[]; maxGap: number; frames: number; slowFrames: number }>((resolve) => {
+    new Promise<{ longTasks: number[]; maxGap: number; frames: number; slowFrames: number; stuckAt?: number }>((resolve) => {
       const el = document.querySelector<HTMLElement>('[data-testid="ticket-scroll"]');
       if (!el) throw new Error('no list');
       const longTasks: number[] = [];
@@ -116,16 +116,21 @@ const PROBES = () => {
       let maxGap = 0;
       let frames = 0;
       let slowFrames = 0;
+      // A list that stops moving (it got shorter, or the page changed under it) ends the run, saying so.
+      let lastTop = -1;
+      let still = 0;
       const tick = (now: number) => {
         const gap = now - last;
         last = now;
         frames += 1;
         if (frames > 1) maxGap = Math.max(maxGap, gap);
         if (gap > 34) slowFrames += 1;
-        if (el.scrollTop >= target) {
+        still = el.scrollTop === lastTop ? still + 1 : 0;
+        lastTop = el.scrollTop;
+        if (el.scrollTop >= target || still > 120) {
           setTimeout(() => {
             observer.disconnect();
-            resolve({ longTasks, maxGap, frames, slowFrames });
+            resolve({ longTasks, maxGap, frames, slowFrames, ...(still > 120 && { stuckAt: el.scrollTop }) });
           }, 200);
           return;
         }
@@ -241,14 +246,16 @@ async function profile(page: Page, cdp: CDPSession, rate: number): Promise<Figur
     await toList(page);
     const result = await page.evaluate(
       ([rows, step]) =>
-        (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; maxGap: number }> }).__scroll(rows, 104, step),
+        (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; maxGap: number; stuckAt?: number }> }).__scroll(rows, 104, step),
       [ROWS_TO_SCROLL, SCROLL_STEP] as const,
     );
+    if (result.stuckAt !== undefined) progress(`scroll run ${i}: the list stopped moving at ${result.stuckAt} px (figures of this run kept)`);
     figures.longest.push(Math.max(0, ...result.longTasks));
     figures.longTasks.push(result.longTasks.length);
     figures.maxGap.push(result.maxGap);
   }
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  progress(`CPU ${rate}×, median / p75: ${(Object.keys(figures) as (keyof Figures)[]).map((key) => `${key} ${stat(figures[key])}`).join(', ')}`);
   return figures;
 }
 

@@ -104,11 +104,18 @@ export function useRowPages(ids: Accessor<readonly string[]>, range: Accessor<{ 
     { equals: (a, b) => a.length === b.length && a.every((key, i) => key === b[i]) },
   );
   const pages = mapArray(pageKeys, (key) => useRows(() => key.split(',')));
-  return createMemo(() => {
+  return createMemo<Map<string, RowData>>((previous) => {
     const rows = new Map<string, RowData>();
     for (const page of pages()) for (const [id, row] of page()) rows.set(id, row);
+    // A page read anew (the list shifted: a ticket moved to the top) keeps showing its rows as they
+    // were until its query answers, instead of flashing placeholders.
+    for (const key of pageKeys())
+      for (const id of key.split(',')) {
+        const before = rows.has(id) ? undefined : previous.get(id);
+        if (before) rows.set(id, before);
+      }
     return rows;
-  });
+  }, new Map());
 }
 
 /** Every agent (for names), sorted by name. */
