@@ -130,10 +130,12 @@ export class ReportRecorder {
   /**
    * Listens to ticket events, recorded right after the change committed. The events one commit emits
    * (a sync push of 100 mutations) are recorded together in one transaction, each in its own
-   * savepoint: one commit instead of one per event, and a figure that fails loses only itself.
+   * savepoint: one commit instead of one per event, and a figure that fails loses only itself. Batches
+   * run one after the other, in the order of their events.
    */
   listen(events: EventBus): void {
     let batch: (() => Promise<void>)[] | null = null;
+    let tail: Promise<void> = Promise.resolve();
     const failed = (err: unknown) => console.error('[desk] recording a report figure failed', err);
     const record = (work: () => Promise<void>) => {
       if (batch) {
@@ -142,7 +144,9 @@ export class ReportRecorder {
       }
       const queued = [work];
       batch = queued;
-      const recording: Promise<void> = Promise.resolve()
+      // After the batch before it: a ticket's solve is never recorded before its creation (on a
+      // PostgreSQL pool two batches would otherwise run side by side).
+      const recording: Promise<void> = tail
         .then(() => {
           batch = null;
           return this.db.transaction(async () => {
@@ -157,6 +161,7 @@ export class ReportRecorder {
         })
         .catch(failed)
         .finally(() => this.recording.delete(recording));
+      tail = recording;
       this.recording.add(recording);
       // Closing the database waits for these.
       this.db.track(recording);
