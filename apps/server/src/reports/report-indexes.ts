@@ -1,5 +1,5 @@
 /**
- * Indexes the Reports page reads through, written once for both databases (SQLite migration 14,
+ * Indexes the Reports page reads through, written once for both databases (SQLite migration 15,
  * PostgreSQL migration 2). Measured with bench:reports (100,000 tickets over 90 days): without them the
  * counters fetched every roll-up row from the table, and the resolution times were sorted per solver.
  */
