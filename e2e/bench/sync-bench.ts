@@ -442,25 +442,6 @@ async function main(): Promise<void> {
         listened: [] as number[],
         applied: [] as number[],
       };
-      const seenOn = (page: Page, after: number, value: string) =>
-        page
-          .waitForFunction(
-            ({ value, after }) => {
-              const s = (window as unknown as { __benchSeen: { live: { value: string; at: number }[]; dom: { value: string; at: number }[] } }).__benchSeen;
-              const l = s.live.find((e) => e.value === value && e.at >= after);
-              const d = s.dom.find((e) => e.at >= after);
-              return l && d ? { live: l.at - after, dom: d.at - after } : null;
-            },
-            { value, after },
-            { polling: 50, timeout: 5000 },
-          )
-          .then((handle) => handle.jsonValue());
-      const forget = (page: Page) =>
-        page.evaluate(() => {
-          const s = (window as unknown as { __benchSeen: { live: unknown[]; dom: unknown[] } }).__benchSeen;
-          s.live.length = 0;
-          s.dom.length = 0;
-        });
       for (let i = 0; i < changes + 2; i++) {
         const current = await a.page.evaluate((id) => window.__deskBench?.localSync()?.db.tickets.get(id).then((t) => t?.priority), ticketId);
         const next = priorities[(priorities.indexOf(current ?? 'low') + 1) % priorities.length] as string;
