@@ -230,7 +230,7 @@ test('Reports show exactly the traffic of several days that went through the eng
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByRole('link', { name: 'Back to Misses' }).click();
   await giftCards.getByRole('button', { name: 'Dismiss' }).click();
-  await expect(page.getByRole('status').filter({ hasText: '1 messages dismissed.' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '1 message dismissed.' })).toBeVisible();
 
   // Today's three parcel messages are one group; added to "Track a package" as phrases.
   const group = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: /parcel never arrived/ }) });

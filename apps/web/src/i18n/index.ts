@@ -1,7 +1,7 @@
 import { createRoot, createSignal } from 'solid-js';
 import { type Dictionary, en, type MessageKey } from './en.ts';
 import { es } from './es.ts';
-import { chooseLanguage, interpolate, isLanguage, type Language } from './languages.ts';
+import { chooseLanguage, interpolate, isLanguage, type Language, textFor } from './languages.ts';
 import { ptBR } from './pt-BR.ts';
 
 export { LANGUAGE_NAMES, LANGUAGES, type Language } from './languages.ts';
@@ -45,7 +45,11 @@ export function setLanguage(lang: Language): void {
   }
 }
 
-/** Translates a key in the current language (reactive: call it inside JSX or an effect). */
+/**
+ * Translates a key in the current language (reactive: call it inside JSX or an effect). A plural
+ * message takes its form from `params.count`.
+ */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  return interpolate(DICTIONARIES[language()][key] ?? en[key], params);
+  const lang = language();
+  return interpolate(textFor(DICTIONARIES[lang][key] ?? en[key], lang, params?.count), params);
 }

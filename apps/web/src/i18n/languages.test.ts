@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en.ts';
 import { es } from './es.ts';
-import { chooseLanguage, interpolate } from './languages.ts';
+import { chooseLanguage, interpolate, textFor } from './languages.ts';
 import { ptBR } from './pt-BR.ts';
 
 describe('chooseLanguage', () => {
@@ -32,12 +32,38 @@ describe('interpolate', () => {
   });
 });
 
+describe('textFor', () => {
+  const tickets = { one: '{count} ticket', other: '{count} tickets' };
+
+  it('takes the singular for one and the plural otherwise, in each language', () => {
+    for (const lang of ['en', 'pt-BR', 'es'] as const) {
+      expect(textFor(tickets, lang, 1)).toBe('{count} ticket');
+      expect(textFor(tickets, lang, 0)).toBe(lang === 'pt-BR' ? '{count} ticket' : '{count} tickets');
+      expect(textFor(tickets, lang, 2)).toBe('{count} tickets');
+    }
+  });
+
+  it('falls back to other for a category the message leaves out, or without a count', () => {
+    expect(textFor(tickets, 'es', 1_000_000)).toBe('{count} tickets');
+    expect(textFor(tickets, 'en', undefined)).toBe('{count} tickets');
+    expect(textFor('plain', 'en', 1)).toBe('plain');
+  });
+
+  it('gives each dictionary a plural for counted messages', () => {
+    for (const dict of [en, ptBR, es]) {
+      expect(interpolate(textFor(dict['misses.dismissed'], 'en', 1), { count: 1 })).not.toMatch(/\b1 (messages|mensagens|mensajes)\b/);
+    }
+  });
+});
+
 describe('dictionaries', () => {
   it('have the same keys and no empty messages', () => {
     const keys = Object.keys(en).sort();
     for (const dict of [ptBR, es]) {
       expect(Object.keys(dict).sort()).toEqual(keys);
-      for (const value of Object.values(dict)) expect(value.trim()).not.toBe('');
+      for (const value of Object.values(dict)) {
+        for (const text of typeof value === 'string' ? [value] : Object.values(value)) expect(text.trim()).not.toBe('');
+      }
     }
   });
 });

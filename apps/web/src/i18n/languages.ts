@@ -25,3 +25,30 @@ export function interpolate(template: string, params?: Record<string, string | n
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
+
+/**
+ * A message whose words follow a number ("1 ticket", "2 tickets"): one text per CLDR plural
+ * category the language distinguishes. `other` is required; a category a message leaves out
+ * (Spanish and Portuguese say "1 millón de mensajes" with `many`) falls back to it.
+ */
+export interface PluralMessage {
+  readonly one?: string;
+  readonly many?: string;
+  readonly other: string;
+}
+export type Message = string | PluralMessage;
+
+const pluralRules = new Map<Language, Intl.PluralRules>();
+
+/** The text of `message` for `count` in `lang` (a plain string is the same for every count). */
+export function textFor(message: Message, lang: Language, count: unknown): string {
+  if (typeof message === 'string') return message;
+  if (typeof count !== 'number') return message.other;
+  let rules = pluralRules.get(lang);
+  if (!rules) {
+    rules = new Intl.PluralRules(lang);
+    pluralRules.set(lang, rules);
+  }
+  const category = rules.select(count);
+  return (category === 'one' || category === 'many' ? message[category] : undefined) ?? message.other;
+}

@@ -74,7 +74,9 @@ function ToastText(props: { summary: AlertSummary; agentName: (id: string | null
       <Match when={props.summary.kind === 'one' && props.summary}>{(s) => eventText(s().event)}</Match>
       <Match when={props.summary.kind === 'ticket' && props.summary}>{(s) => t('alerts.ticket', { number: s().number ?? '?', count: s().updates })}</Match>
       <Match when={props.summary.kind === 'many' && props.summary}>
-        {(s) => t(s().created > 0 ? 'alerts.manyCreated' : 'alerts.many', { count: s().tickets, updates: s().updates, created: s().created })}
+        {(s) => s().created > 0
+              ? t('alerts.manyCreated', { count: s().tickets, updates: s().updates, created: t('alerts.newOnes', { count: s().created }) })
+              : t('alerts.many', { count: s().tickets, updates: s().updates })}
       </Match>
     </Switch>
   );

@@ -44,7 +44,7 @@ export default function MissesPage() {
       <Show when={query.data} fallback={<p class="hint">{query.isError ? requestErrorText(query.error) : t('app.loading')}</p>}>
         {(data) => (
           <Show when={data().groups.length > 0} fallback={<EmptyState message={t('misses.empty')} />}>
-            <p class="hint">{t('misses.total', { count: data().total, groups: data().groups.length })}</p>
+            <p class="hint">{t('misses.total', { count: data().total, groups: t('misses.groups', { count: data().groups.length }) })}</p>
             <ul class="miss-groups">
               <For each={data().groups}>{(group) => <MissGroupCard group={group} intents={intents()} act={act} />}</For>
             </ul>
