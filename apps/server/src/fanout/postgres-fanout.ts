@@ -39,6 +39,9 @@ export class PostgresFanout implements FanoutBus {
   private started: Promise<void> | null = null;
   /** Topics published on while no connection could carry the NOTIFY. */
   private readonly unsent = new Set<FanoutTopic>();
+  /** NOTIFYs waiting for the one before them to answer. */
+  private readonly outgoing: { topic: FanoutTopic; text: string }[] = [];
+  private sending = false;
   private readonly retryFirstMs: number;
   private readonly retryMaxMs: number;
 
@@ -94,17 +97,39 @@ export class PostgresFanout implements FanoutBus {
   }
 
   private notify(topic: FanoutTopic, text: string): void {
-    const client = this.state === 'listening' ? this.client : null;
-    if (!client) {
+    if (this.state !== 'listening' || !this.client) {
       this.unsent.add(topic);
       return;
     }
-    client.query('SELECT pg_notify($1, $2)', [FANOUT_CHANNEL, text]).catch(() => {
-      // The connection broke under this NOTIFY. If a new one is already up, it was too late to
-      // carry the catch-up for this topic: send it now; otherwise the reconnect will.
-      this.unsent.add(topic);
-      if (this.state === 'listening' && this.client !== client) this.flushUnsent();
-    });
+    this.outgoing.push({ topic, text });
+    if (!this.sending) void this.sendOutgoing();
+  }
+
+  /**
+   * One query at a time on the LISTEN connection (pg queues a second one but warns, and pg 9 will
+   * refuse it): what was published while a NOTIFY was out goes in the next one, as a batch, in order.
+   */
+  private async sendOutgoing(): Promise<void> {
+    this.sending = true;
+    while (this.outgoing.length > 0) {
+      const client = this.state === 'listening' ? this.client : null;
+      const batch = this.outgoing.splice(0);
+      if (!client) {
+        for (const { topic } of batch) this.unsent.add(topic);
+        break;
+      }
+      try {
+        // In array order; PostgreSQL folds identical payloads of one statement into one, which are
+        // the same poke anyway.
+        await client.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [FANOUT_CHANNEL, batch.map(({ text }) => text)]);
+      } catch {
+        // The connection broke under these NOTIFYs. If a new one is already up, it was too late to
+        // carry the catch-up for their topics: send it now; otherwise the reconnect will.
+        for (const { topic } of batch) this.unsent.add(topic);
+        if (this.state === 'listening' && this.client !== client) this.flushUnsent();
+      }
+    }
+    this.sending = false;
   }
 
   private flushUnsent(): void {

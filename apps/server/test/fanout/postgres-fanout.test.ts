@@ -57,6 +57,23 @@ function state(bus: PostgresFanout, wanted: FanoutConnectionState): Promise<void
 }
 
 describe.skipIf(!postgresUrl())('the PostgreSQL fan-out bus (LISTEN/NOTIFY)', () => {
+  it('carries a burst of pokes in order, one query at a time on its connection', async () => {
+    const [one, two] = [await instance(), await instance()];
+    const onTwo = heard(two, 'sync');
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      for (let cursor = 1; cursor <= 200; cursor += 1) one.publish('sync', String(cursor));
+      await onTwo.next((poke) => poke.kind === 'published' && poke.payload === '200');
+    } finally {
+      process.off('warning', onWarning);
+    }
+    const payloads = onTwo.pokes.flatMap((poke) => (poke.kind === 'published' ? [poke.payload] : []));
+    expect(payloads).toEqual(Array.from({ length: 200 }, (_, i) => String(i + 1)));
+    expect(warnings.filter((message) => message.includes('already executing a query'))).toEqual([]);
+  });
+
   it("carries one instance's pokes to another, and to its own subscribers at once, once each", async () => {
     const [one, two] = [await instance(), await instance()];
     const onOne = heard(one, 'sync');
