@@ -30,6 +30,7 @@ import { PLATFORM_WEBHOOKS } from './inbox/webhook-sources.ts';
 import { testClockRoutes } from './testing/test-clock-routes.ts';
 import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { widgetAssetRoutes } from './channels/webchat/widget-assets.ts';
+import { PresenceRelay } from './fanout/presence-relay.ts';
 import { PresenceHub } from './presence/presence-hub.ts';
 import { presenceRoutes } from './presence/presence-routes.ts';
 
@@ -102,10 +103,11 @@ export function createApp(services: Services, options: { outermost?: MiddlewareH
 
   app.route('/', authRoutes({ ...services, secureCookies: services.config.secureCookies, sessionDays: services.config.sessionDays }));
   app.route('/', agentsRoutes({ ...services, publicUrl: services.config.publicUrl }));
-  // Presence is in memory only (one hub per process): beats come in over POST, go out on the sync streams.
+  // Presence is in memory only (a hub per process, beats relayed to the other instances): beats come
+  // in over POST, go out on the sync streams.
   const presence = new PresenceHub();
   app.route('/', createSync(services, { trackStream: () => services.metrics.trackStream('sync'), pokes: services.syncPokes, presence }).routes());
-  app.route('/', presenceRoutes({ presence }));
+  app.route('/', presenceRoutes({ presence: new PresenceRelay(presence, services.fanout) }));
   app.route('/', ticketsRoutes(services));
   app.route('/', intentTryRoutes(services));
   app.route('/', intentWarningsRoutes(services));

@@ -2,8 +2,10 @@
  * What a poke is about. `sync`: the change log grew (payload: the newest cursor). `webchat`: a
  * web chat visitor has a new message (payload: the visitor's id). `jobs`: a durable queue has new
  * work (payload: the queue, `inbox` or `outbox`), for the instance that holds it or takes it over.
+ * `presence`: an agent's presence beat (payload: the beat with their id and name; presence is
+ * ephemeral and never in the database, so it is the one topic that carries its data).
  */
-export const FANOUT_TOPICS = ['sync', 'webchat', 'jobs'] as const;
+export const FANOUT_TOPICS = ['sync', 'webchat', 'jobs', 'presence'] as const;
 export type FanoutTopic = (typeof FANOUT_TOPICS)[number];
 
 export function isFanoutTopic(value: string): value is FanoutTopic {
@@ -21,8 +23,8 @@ export type FanoutListener = (poke: FanoutPoke) => void;
 
 /**
  * Tells every Desk instance that something committed, so their open streams (agents' sync streams,
- * visitors' web chat streams) look. It carries cursors and ids, never data: a subscriber reads what
- * changed from the database. Publish after the commit.
+ * visitors' web chat streams) look. It carries cursors and ids, never stored data: a subscriber
+ * reads what changed from the database. Publish after the commit.
  */
 export interface FanoutBus {
   /** Delivers at once to this instance's subscribers, and to the other instances' when there are any. */

@@ -14,8 +14,8 @@ type Listener = () => void;
  * log or a device's store. A beat keeps an agent on a ticket for VIEWING_TTL_MS and "typing" for
  * TYPING_TTL_MS; past that they drop out by themselves (a closed laptop, a lost connection). One
  * entry per agent: the ticket of their latest beat. Listeners (the sync streams) hear of every
- * change, expiries included. One instance per server process; across instances the beats would
- * ride the fan-out bus (not wired yet).
+ * change, expiries included. One instance per server process; across instances the beats ride the
+ * fan-out bus (fanout/presence-relay.ts).
  */
 export class PresenceHub {
   private readonly held = new Map<string, Held>();

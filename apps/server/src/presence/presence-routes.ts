@@ -2,7 +2,7 @@ import { ErrorBodySchema, PresenceBeat } from '@desk/core';
 import { createRoute } from '@hono/zod-openapi';
 import { requirePermission } from '../accounts/auth-middleware.ts';
 import { createRouter } from '../http/router.ts';
-import type { PresenceHub } from './presence-hub.ts';
+import type { PresenceRelay } from '../fanout/presence-relay.ts';
 
 const errors = { content: { 'application/json': { schema: ErrorBodySchema } }, description: 'Error' };
 
@@ -20,10 +20,9 @@ const beatRoute = createRoute({
   responses: { 204: { description: 'Taken' }, 400: errors, 401: errors, 403: errors },
 });
 
-export function presenceRoutes(deps: { presence: PresenceHub; onBeat?: () => void }) {
+export function presenceRoutes(deps: { presence: PresenceRelay }) {
   const router = createRouter();
   router.openapi(beatRoute, (c) => {
-    deps.onBeat?.();
     deps.presence.beat(c.var.agent, c.req.valid('json'));
     return c.body(null, 204);
   });

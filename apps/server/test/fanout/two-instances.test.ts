@@ -93,6 +93,22 @@ describe.skipIf(!postgresUrl())('two instances, poked through PostgreSQL', () =>
     expect(stream.events.filter((event) => event.event === 'message').map((event) => (JSON.parse(event.data) as WebchatMessage).text)).not.toContain('hello');
   });
 
+  it('an agent on one instance sees who has a ticket open, and who is typing, through the other', async () => {
+    const ana = await signedInMember(one.services, 'Ana Agent', 'ana@test.local', 'agent');
+    const bruno = await signedInMember(one.services, 'Bruno Agent', 'bruno@test.local', 'agent');
+    const stream = read(await one.request('/api/sync/stream', { token: ana.token }));
+    const entriesOf = (event: SseEvent) => (JSON.parse(event.data) as { entries: { name: string; ticketId: string; typing: boolean }[] }).entries;
+    expect(entriesOf(await stream.nextOf('presence'))).toEqual([]);
+
+    const beat = (json: { ticketId: string | null; typing: boolean }) => two.request('/api/presence', { method: 'POST', token: bruno.token, json });
+    expect((await beat({ ticketId: 'ticket-42', typing: true })).status).toBe(204);
+    const typing = await stream.next((event) => event.event === 'presence' && entriesOf(event).length > 0);
+    expect(entriesOf(typing)).toEqual([{ agentId: bruno.id, name: 'Bruno Agent', ticketId: 'ticket-42', typing: true }]);
+
+    expect((await beat({ ticketId: null, typing: false })).status).toBe(204);
+    await stream.next((event) => event.event === 'presence' && entriesOf(event).length === 0);
+  });
+
   it('after its bus connection is killed, an instance reconnects and its streams catch up on what they missed', async () => {
     const carla = await signedInMember(one.services, 'Carla Admin', 'carla@test.local', 'admin');
     const ana = await signedInMember(one.services, 'Ana Agent', 'ana@test.local', 'agent');
