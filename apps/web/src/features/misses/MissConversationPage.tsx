@@ -1,12 +1,11 @@
-import { type Agent, MissConversation } from '@desk/core';
+import type { Agent } from '@desk/core';
 import { A, useParams } from '@solidjs/router';
-import { createQuery } from '@tanstack/solid-query';
 import { Show } from 'solid-js';
-import { api } from '../../api/client.ts';
 import { createLiveQuery } from '../../components/live-query.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
 import { localSync } from '../../local/solid.ts';
+import { createMissConversation } from '../../server-data/misses.ts';
 import { PageHeader } from '../../shell/Page.tsx';
 import { Conversation } from '../tickets/Conversation.tsx';
 import '../tickets/tickets.css';
@@ -20,11 +19,7 @@ export default function MissConversationPage() {
   const params = useParams<{ conversationId: string }>();
   const db = () => localSync()?.db;
   const agents = createLiveQuery(db, (database) => database.agents.toArray(), [] as Agent[]);
-  const query = createQuery(() => ({
-    queryKey: ['misses', 'conversation', params.conversationId],
-    queryFn: async () => MissConversation.parse(await api<unknown>(`/api/misses/conversations/${encodeURIComponent(params.conversationId)}`)),
-    staleTime: 0,
-  }));
+  const query = createMissConversation(() => params.conversationId);
 
   return (
     <section class="admin-page miss-conversation-page">

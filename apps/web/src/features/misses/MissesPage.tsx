@@ -1,13 +1,12 @@
-import { type Intent, INTENT_TICKET_STATUSES, type IntentTicketStatus, type MissAction, MissActionResult, type MissGroup, MissGroups, TICKET_PRIORITIES, type TicketPriority } from '@desk/core';
+import { type Intent, INTENT_TICKET_STATUSES, type IntentTicketStatus, type MissAction, type MissGroup, TICKET_PRIORITIES, type TicketPriority } from '@desk/core';
 import { A } from '@solidjs/router';
-import { createQuery, useQueryClient } from '@tanstack/solid-query';
 import { createSignal, For, Show } from 'solid-js';
-import { api } from '../../api/client.ts';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { createLiveQuery } from '../../components/live-query.ts';
 import { requestErrorText } from '../../components/online.ts';
 import { language, t } from '../../i18n/index.ts';
 import { localSync } from '../../local/solid.ts';
+import { createMissAction, createMissGroups } from '../../server-data/misses.ts';
 import { EmptyState, PageHeader } from '../../shell/Page.tsx';
 import { ReportSettingsCard } from './ReportSettingsCard.tsx';
 
@@ -19,15 +18,14 @@ import { ReportSettingsCard } from './ReportSettingsCard.tsx';
 export default function MissesPage() {
   const db = () => localSync()?.db;
   const intents = createLiveQuery(db, (database) => database.intents.orderBy('name').toArray(), [] as Intent[]);
-  const queryClient = useQueryClient();
-  const query = createQuery(() => ({ queryKey: ['misses'], queryFn: async () => MissGroups.parse(await api<unknown>('/api/misses')), staleTime: 0 }));
+  const query = createMissGroups();
+  const missAction = createMissAction();
   const [status, setStatus] = createSignal('');
 
   const act = async (action: MissAction, done: string) => {
     try {
-      MissActionResult.parse(await api<unknown>('/api/misses/actions', { method: 'POST', body: action }));
+      await missAction.mutateAsync(action);
       setStatus(done);
-      await queryClient.invalidateQueries({ queryKey: ['misses'] });
       return null;
     } catch (error) {
       return requestErrorText(error);

@@ -1,15 +1,14 @@
 import { ReportSettings } from '@desk/core';
-import { createQuery, useQueryClient } from '@tanstack/solid-query';
 import { createEffect, createSignal } from 'solid-js';
-import { api } from '../../api/client.ts';
 import { TextField } from '../../components/Field.tsx';
 import { requestErrorText } from '../../components/online.ts';
 import { t } from '../../i18n/index.ts';
+import { createReportSettings, createReportSettingsSave } from '../../server-data/reports.ts';
 
 /** The workspace's time zone (the days of Reports) and how long misses are kept (admins). */
 export function ReportSettingsCard() {
-  const queryClient = useQueryClient();
-  const query = createQuery(() => ({ queryKey: ['report-settings'], queryFn: async () => ReportSettings.parse(await api<unknown>('/api/reports/settings')) }));
+  const query = createReportSettings();
+  const saveSettings = createReportSettingsSave();
   const [zone, setZone] = createSignal('');
   const [days, setDays] = createSignal('');
   const [message, setMessage] = createSignal('');
@@ -27,10 +26,8 @@ export function ReportSettingsCard() {
       return;
     }
     try {
-      await api('/api/reports/settings', { method: 'PUT', body: input.data });
+      await saveSettings.mutateAsync(input.data);
       setMessage(t('settings.reportsSaved'));
-      await queryClient.invalidateQueries({ queryKey: ['report-settings'] });
-      await queryClient.invalidateQueries({ queryKey: ['misses'] });
     } catch (error) {
       setMessage(requestErrorText(error));
     }

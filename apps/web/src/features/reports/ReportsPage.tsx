@@ -3,17 +3,16 @@ import {
   CHANNELS,
   type Intent,
   REPORT_RANGES,
-  Report,
   type ReportRange,
 } from '@desk/core';
-import { createQuery } from '@tanstack/solid-query';
 import { createEffect, createMemo, createSignal, Show } from 'solid-js';
-import { api, isNetworkError } from '../../api/client.ts';
+import { isNetworkError } from '../../api/client.ts';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { createLiveQuery } from '../../components/live-query.ts';
 import { isOnline, requestErrorText } from '../../components/online.ts';
 import { language, t } from '../../i18n/index.ts';
 import { localSync } from '../../local/solid.ts';
+import { createReport } from '../../server-data/reports.ts';
 import { PageHeader } from '../../shell/Page.tsx';
 import { Chart } from './Chart.tsx';
 import { type Cell, DataTable } from './DataTable.tsx';
@@ -40,13 +39,7 @@ export default function ReportsPage() {
     return search.toString();
   });
   const ready = () => range() !== 'custom' || (from() !== '' && to() !== '');
-  const query = createQuery(() => ({
-    queryKey: ['report', params()],
-    queryFn: async () => Report.parse(await api<unknown>(`/api/reports?${params()}`)),
-    enabled: ready() && isOnline(),
-    staleTime: 0,
-    retry: false,
-  }));
+  const query = createReport(params, () => ready() && isOnline());
   createEffect(() => {
     if (query.data) saveReport(params(), query.data);
   });

@@ -1,19 +1,13 @@
-import type { ZendeskHandOffView } from '@desk/core';
-import { createResource, For, Show } from 'solid-js';
-import { api } from '../../api/client.ts';
+import { For, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
+import { createZendeskHandOffs } from '../../server-data/contacts.ts';
 
 /** The user's hand-offs to Zendesk, with each ticket's link (read online; nothing shows while offline). */
 export function ContactZendeskHandOffs(props: { contactId: string }) {
-  const [handoffs] = createResource(
-    () => props.contactId,
-    (id) =>
-      api<{ handoffs: ZendeskHandOffView[] }>(`/api/contacts/${encodeURIComponent(id)}/zendesk-handoffs`)
-        .then((answer) => answer.handoffs)
-        .catch(() => [] as ZendeskHandOffView[]),
-  );
+  const query = createZendeskHandOffs(() => props.contactId);
+  const handoffs = () => query.data ?? [];
   return (
-    <Show when={(handoffs() ?? []).length > 0}>
+    <Show when={handoffs().length > 0}>
       <section class="zendesk-handoffs" aria-labelledby="user-zendesk-title">
         <h3 id="user-zendesk-title">{t('users.zendeskHandOffs')}</h3>
         <ul>

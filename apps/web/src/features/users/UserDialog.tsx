@@ -1,7 +1,6 @@
 import { type Agent, type Contact, ContactInput, formatPhone, normalizePhone } from '@desk/core';
 import { A } from '@solidjs/router';
 import { createMemo, createSignal, Match, Show, Switch } from 'solid-js';
-import { api } from '../../api/client.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
 import { createFormState, FormError, type Option, SelectField, SubmitButton, TextField } from '../../components/Field.tsx';
 import { type FieldMessages, parseMessages } from '../../components/form-messages.ts';
@@ -11,6 +10,7 @@ import { t } from '../../i18n/index.ts';
 import { ContactZendeskHandOffs } from './ContactZendeskHandOffs.tsx';
 import { contactWithPhone, mutationOutcome, ticketCountOf } from '../../local/admin-queries.ts';
 import { localSync } from '../../local/solid.ts';
+import { createContactDelete } from '../../server-data/contacts.ts';
 import { contactById } from '../../local/ticket-data.ts';
 import type { DeskDb } from '../../local/db.ts';
 import { channelsOf } from './contact-search.ts';
@@ -180,13 +180,14 @@ function UserForm(props: { db: DeskDb; agents: readonly Agent[]; contact?: Conta
     ({ id }) => ticketCountOf(props.db, id),
     0,
   );
+  const contactDelete = createContactDelete();
   const onDelete = async () => {
     const contact = props.contact;
     if (!contact) return;
     setDeleting(true);
     setDeleteError('');
     try {
-      await api<void>(`/api/contacts/${encodeURIComponent(contact.id)}`, { method: 'DELETE' });
+      await contactDelete.mutateAsync(contact.id);
       setConfirmDelete(false);
       props.onDone(t('users.deleted', { name: contact.name }));
     } catch (error) {
