@@ -1,4 +1,4 @@
-import type { Message } from './languages.ts';
+import type { Message, PluralMessage } from './languages.ts';
 
 /** The English dictionary defines the keys; every other language must have the same ones. */
 export const en = {
@@ -613,4 +613,5 @@ export const en = {
 } as const satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;
-export type Dictionary = Record<MessageKey, Message>;
+/** Every language has the same keys, and a message counted in English is counted in each of them. */
+export type Dictionary = { readonly [K in MessageKey]: (typeof en)[K] extends string ? string : PluralMessage };
