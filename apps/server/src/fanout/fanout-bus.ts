@@ -2,8 +2,9 @@
  * What a poke is about. `sync`: the change log grew (payload: the newest cursor). `webchat`: a
  * web chat visitor has a new message (payload: the visitor's id). `jobs`: a durable queue has new
  * work (payload: the queue, `inbox` or `outbox`), for the instance that holds it or takes it over.
+ * `settings`: what instances keep in memory changed (payload: a `SettingsKind`), to be read again.
  */
-export const FANOUT_TOPICS = ['sync', 'webchat', 'jobs'] as const;
+export const FANOUT_TOPICS = ['sync', 'webchat', 'jobs', 'settings'] as const;
 export type FanoutTopic = (typeof FANOUT_TOPICS)[number];
 
 export function isFanoutTopic(value: string): value is FanoutTopic {
