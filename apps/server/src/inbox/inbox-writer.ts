@@ -83,9 +83,11 @@ export class InboxWriter {
           this.busySince = Date.now();
           this.waiting.enter();
         }
-        return this.schedule();
+        this.schedule();
+        return;
       }
-      return this.settle(this.queue.splice(0), error);
+      this.settle(this.queue.splice(0), error);
+      return;
     }
     const batch = this.queue.splice(0);
     try {
