@@ -105,7 +105,10 @@ export class InboxWriter {
       this.busySince = null;
       this.waiting.leave();
     }
-    batch.forEach((item, index) => (error === null ? item.resolve(added[index] ?? false) : item.reject(error)));
+    for (const [index, item] of batch.entries()) {
+      if (error === null) item.resolve(added[index] ?? false);
+      else item.reject(error);
+    }
     if (this.queue.length > 0) this.schedule();
   }
 }
