@@ -15,9 +15,13 @@ const pkg = JSON.parse(readFileSync(resolve(here, 'package.json'), 'utf8'));
 /** Installed beside the server: imported at run time, not bundled. */
 const installed = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@desk/'));
 
-/** The programs dist/ holds: the server, the online SQLite backup command, and the copy to PostgreSQL. */
+/**
+ * The programs dist/ holds: the server (and its processing thread's entry, which main.js starts as a
+ * worker), the online SQLite backup command, and the copy to PostgreSQL.
+ */
 export const ENTRY_POINTS = {
   main: 'src/main.ts',
+  'processing-thread': 'src/lifecycle/processing-thread-entry.ts',
   backup: 'src/backup/backup-command.ts',
   'migrate-to-postgres': 'src/db/migrate-to-postgres-command.ts',
 };

@@ -36,6 +36,11 @@ export interface Config {
   /** Secure cookies when served over https. */
   secureCookies: boolean;
   logRequests: boolean;
+  /**
+   * `PROCESSING_THREAD` (default on; `0` off): the inbox processor, the outbox and the other queues'
+   * runners work in a thread of their own, so the webhooks' acknowledgements keep the request thread.
+   */
+  processingThread: boolean;
   /** On SIGTERM, how long requests in flight and jobs under way get to finish (`SHUTDOWN_GRACE_MS`). */
   shutdownGraceMs: number;
   /** Web Push (VAPID): generated and kept in the database when not given. */
@@ -93,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: numberFrom(env.SESSION_DAYS, 30),
     secureCookies: publicUrl.startsWith('https://'),
     logRequests: env.LOG_REQUESTS === '1',
+    processingThread: env.PROCESSING_THREAD?.trim() !== '0',
     shutdownGraceMs: numberFrom(env.SHUTDOWN_GRACE_MS, 10_000),
     vapidPublicKey: env.VAPID_PUBLIC_KEY || null,
     vapidPrivateKey: env.VAPID_PRIVATE_KEY || null,

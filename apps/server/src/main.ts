@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
 import { ensureFirstAdmin, generatePassword } from './accounts/bootstrap-admin.ts';
 import { createApp } from './app.ts';
@@ -9,7 +10,11 @@ import { startCheckpointer } from './db/checkpointer.ts';
 import { openConfiguredDatabase } from './db/database.ts';
 import { DEMO_AGENTS, seedDemo } from './demo/seed.ts';
 import { selectFanout } from './fanout/select-fanout.ts';
+import { ThreadFanout } from './fanout/thread-fanout.ts';
+import { AcksWaiting } from './inbox/acks-waiting.ts';
+import { InboxWriter } from './inbox/inbox-writer.ts';
 import { type DrainableJob, drainServer } from './lifecycle/graceful-shutdown.ts';
+import { ProcessingThread } from './lifecycle/processing-thread.ts';
 import { RequestGate } from './lifecycle/request-gate.ts';
 import { StreamHangups } from './lifecycle/stream-hangups.ts';
 import { createServices } from './services.ts';
@@ -34,10 +39,17 @@ async function main() {
   const db = await openConfiguredDatabase(config);
   // WAL checkpoints (and their fsync) run in a worker thread, never in a webhook's commit.
   const checkpointer = db.sqlite ? startCheckpointer(db.sqlite, config.databaseFile) : null;
-  // DATABASE_URL=postgres://…: the streams' pokes reach the other instances through LISTEN/NOTIFY.
-  const fanout = selectFanout();
+  // The queues run in a processing thread of their own, except under the test clock: its setting is this thread's.
+  const threaded = config.processingThread && !config.testClock;
+  // SQLite: the processing thread is the one other instance, and the pokes cross a MessageChannel.
+  // DATABASE_URL=postgres://…: the streams' pokes reach the other instances (and that thread) through LISTEN/NOTIFY.
+  const threadChannel = threaded && db.dialect === 'sqlite' ? new MessageChannel() : null;
+  const fanout = threadChannel ? new ThreadFanout(threadChannel.port1) : selectFanout();
   await fanout.start();
-  const services = await createServices(db, config, fanout);
+  // SQLite shared with the processing thread: the webhooks' inserts never sleep on its write lock.
+  const acksWaiting = new AcksWaiting();
+  const inboxWriter = threadChannel ? new InboxWriter(config.databaseFile, acksWaiting) : null;
+  const services = await createServices(db, config, fanout, inboxWriter ? { inboxWriter } : {});
   // A database restored from a backup is behind what clients have seen: they must re-bootstrap.
   const restore = await guardAgainstRestore(db, services.changes, config.dataDir);
   if (restore.rotated) console.log('  The database is older than the last change served: clients will re-sync from scratch.');
@@ -45,11 +57,25 @@ async function main() {
   const admin = await ensureFirstAdmin(services.agents, config.adminEmail, password);
   if (config.demo) await seedDemo(services, password as string);
 
-  // Stores what the webhooks left in the inbox (a previous run's too), in batches through the engine.
-  services.inboxProcessor.start();
-  // Delivers what a previous run left queued, then whatever new messages queue.
-  services.outbox.start();
-  // Resumes the file downloads from messaging platforms that a previous run left queued.
+  // Stores what the webhooks left in the inbox (a previous run's too), in batches through the engine,
+  // and delivers what a previous run left queued, then whatever new messages queue: in the processing
+  // thread, or here (PROCESSING_THREAD=0, the test clock, or a thread that could not start or died).
+  const runQueuesHere = () => {
+    services.inboxProcessor.start();
+    services.outbox.start();
+  };
+  let thread: ProcessingThread | null = null;
+  if (threaded) {
+    thread = await ProcessingThread.start({ fanoutPort: threadChannel?.port2 ?? null, acksWaiting, fanout, metrics: services.metrics, onLost: runQueuesHere }).catch(
+      (error: unknown) => {
+        console.error('[desk] the processing thread could not start: the queues run on the request thread', error);
+        return null;
+      },
+    );
+  }
+  if (!thread) runQueuesHere();
+  // Resumes the file downloads from messaging platforms that a previous run left queued (both threads
+  // take them, as instances do: each runs what it queued, claims keep a job to one).
   services.channels.start();
   // Resumes the calls to Zendesk and Sunshine that a previous run left queued.
   services.zendesk.start();
@@ -75,6 +101,7 @@ async function main() {
 
   // Stopped, the work under way finishes (a send or download cut off would be repeated after a restart).
   const jobs: DrainableJob[] = [
+    ...(thread ? [{ name: 'processing thread', stop: () => thread.stop(), idle: () => thread.idle() }] : []),
     { name: 'inbox processor', stop: () => services.inboxProcessor.stop(), idle: () => services.inboxProcessor.idle() },
     { name: 'outbox', stop: () => services.outbox.stop(), idle: () => services.outbox.idle() },
     { name: 'media downloads', stop: () => services.channels.stop(), idle: () => services.channels.mediaWorker.idle() },
@@ -93,6 +120,7 @@ async function main() {
       const cut = drained.cutShort.length > 0 ? `; cut short: ${drained.cutShort.join(', ')}` : '';
       console.log(`  Drained in ${drained.ms} ms${cut}`);
       await fanout.close();
+      inboxWriter?.close();
       await checkpointer?.stop();
       await db.close();
     } catch (error) {

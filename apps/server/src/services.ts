@@ -27,6 +27,9 @@ import { releaseLeasesOfDeadProcess } from './jobs/job-lease.ts';
 import { LeaderLease } from './jobs/leader-lease.ts';
 import { coalescedPerTick } from './shared/coalesced-per-tick.ts';
 import { InboxProcessor } from './inbox/inbox-processor.ts';
+import type { ProcessorShare } from './inbox/loop-share.ts';
+import type { InboxWriter } from './inbox/inbox-writer.ts';
+import { SettingsPokes } from './fanout/settings-pokes.ts';
 import { InboxRepo } from './inbox/inbox-repo.ts';
 import { IntentsRepo } from './intents/intents-repo.ts';
 import { DeskIntegrationRepo } from './integrations/desk-integration-repo.ts';
@@ -50,13 +53,24 @@ import { MissesRepo } from './bot-misses/misses-repo.ts';
 import { MissesRetention } from './bot-misses/misses-retention.ts';
 import { TestClock } from './testing/test-clock.ts';
 
+export interface ServicesOptions {
+  /**
+   * SQLite: whatever a previous (killed) run had claimed is due again at once (default). Not in the
+   * processing thread, which starts while the request thread's own claims may be under way.
+   */
+  releaseDeadLeases?: boolean;
+  /** How the inbox processor gives way to the acknowledgements (default: on this event loop). */
+  processorShare?: ProcessorShare;
+  /** SQLite shared with the processing thread: the webhooks' inserts take their own connection. */
+  inboxWriter?: InboxWriter;
+}
+
 /**
  * Everything the routes need, built once per server from the database and the config. `fanout`
  * carries the streams' pokes to the other instances (see fanout/select-fanout.ts); in-process by default.
  */
-export async function createServices(db: Db, config: Config, fanout: FanoutBus = new InProcessFanout()) {
-  // SQLite: whatever a previous (killed) run had claimed is due again now.
-  await releaseLeasesOfDeadProcess(db);
+export async function createServices(db: Db, config: Config, fanout: FanoutBus = new InProcessFanout(), options: ServicesOptions = {}) {
+  if (options.releaseDeadLeases !== false) await releaseLeasesOfDeadProcess(db);
   // Test-only: browser tests stamp traffic on past days (testing/test-clock.ts).
   const testClock = config.testClock ? new TestClock() : null;
   const clock = testClock ? testClock.clock : monotonicClock();
@@ -71,7 +85,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   const integration = new DeskIntegrationRepo(db, changes);
   const media = new MediaRepo(db);
   const outboxRepo = new OutboxRepo(db);
-  const inboxRepo = new InboxRepo(db);
+  const inboxRepo = new InboxRepo(db, options.inboxWriter ?? null);
   const mediaJobs = new MediaJobsRepo(db);
   const peers = new ChannelPeers(db);
   const metrics = new DeskMetrics({ inboxDepth: () => inboxRepo.depth(), outboxByChannel: () => outboxRepo.countsByChannel() });
@@ -121,7 +135,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
       metrics.processedMessages.inc(count);
       if (setAside > 0) metrics.setAsideEvents.inc(setAside);
     },
-  });
+  }, options.processorShare ? { share: options.processorShare } : {});
   // A webhook that arrives on any instance wakes the processor of the instance holding the inbox.
   const inbox = new InboxIntake({ inbox: inboxRepo, clock, arrived: () => fanout.publish('jobs', 'inbox') });
   fanout.subscribe('jobs', (poke) => {
@@ -137,6 +151,16 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   await zendesk.settings.load();
   // Training runs off the main thread; the intents are read first so `nlu.whenIdle()` sees it under way.
   void retrainBot(await intents.list());
+  // What this instance keeps in memory of the admins' settings follows the other instances' (and threads') writes.
+  const settingsPokes = new SettingsPokes(fanout, {
+    channels: () => channels.settings.load(),
+    zendesk: () => zendesk.settings.load(),
+    'report-zone': () => void reportZone.forget(),
+    intents: async () => retrainBot(await intents.list()),
+  });
+  channels.settings.onChange(() => settingsPokes.changed('channels'));
+  zendesk.settings.onChange(() => settingsPokes.changed('zendesk'));
+  reportZone.onChange(() => settingsPokes.changed('report-zone'));
   const pushSubscriptions = new PushSubscriptionsRepo(db);
   const vapid = await loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
   const push = new PushNotifier({
@@ -193,11 +217,16 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     vapidPublicKey: vapid.publicKey,
     push,
     /** Retrains the bot after intents changed; requests keep using the previous model meanwhile. */
-    retrainBot: async () => retrainBot(await intents.list()),
+    retrainBot: async () => {
+      const trained = retrainBot(await intents.list());
+      settingsPokes.changed('intents');
+      return trained;
+    },
     /** Starts retraining and answers once the intents are read (`nlu.whenIdle()` then waits for the model). */
     startRetrainBot: async () => {
       const list = await intents.list();
       retrainBot(list).catch((err) => console.error('[desk] training the bot failed', err));
+      settingsPokes.changed('intents');
     },
     sessions: new Sessions(db, config.sessionDays),
     passwordTokens: new PasswordTokens(db),

@@ -85,7 +85,13 @@ export async function startDesk(env: Record<string, string>): Promise<{ child: C
   const port = await freePort();
   // BENCH_CPU_PROF=<dir>: Desk writes a V8 CPU profile there when it stops (node --cpu-prof).
   const nodeFlags = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawnGroup('src/main.ts', { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench-password-123', ...env }, { nodeFlags });
+  // PROCESSING_THREAD=0: the queues on the request thread, to compare with the processing thread (the default).
+  const thread: Record<string, string> = process.env.PROCESSING_THREAD ? { PROCESSING_THREAD: process.env.PROCESSING_THREAD } : {};
+  const child = spawnGroup(
+    'src/main.ts',
+    { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench-password-123', ...thread, ...env },
+    { nodeFlags },
+  );
   child.stdout?.resume();
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(`${url}/healthz`, child);

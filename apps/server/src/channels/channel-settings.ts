@@ -118,6 +118,7 @@ export type SettingsUpdate = { enabled?: boolean; values?: Record<string, string
 export class ChannelSettings<G extends string = ChannelSettingGroup> {
   private readonly spec: SettingsSpec<G>;
   private readonly known = new Map<G, StoredGroup>();
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(
     private readonly db: Db,
@@ -133,8 +134,8 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
 
   /**
    * Reads every group from the database. Webhooks check their secret on every request, so readers
-   * use this in-memory copy: loaded at start, replaced by this instance's updates, and reloaded by
-   * `refresh` (other instances' updates; see services.ts).
+   * use this in-memory copy: loaded at start, replaced by this instance's updates, and loaded again
+   * when another instance (or thread) announces its update (fanout/settings-pokes.ts, see services.ts).
    */
   async load(): Promise<void> {
     for (const group of Object.keys(this.spec.fields) as G[]) {
@@ -237,6 +238,12 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
     const next: StoredGroup = { enabled: update.enabled ?? current.enabled ?? true, values };
     await writeJsonSetting(this.db, this.keyOf(group), next);
     this.known.set(group, next);
+    for (const listener of this.changeListeners) listener();
     return this.view(group);
+  }
+
+  /** `listener` runs after each update this instance writes (not after `load`). */
+  onChange(listener: () => void): void {
+    this.changeListeners.add(listener);
   }
 }

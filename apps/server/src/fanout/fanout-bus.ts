@@ -2,10 +2,11 @@
  * What a poke is about. `sync`: the change log grew (payload: the newest cursor). `webchat`: a
  * web chat visitor has a new message (payload: the visitor's id). `jobs`: a durable queue has new
  * work (payload: the queue, `inbox` or `outbox`), for the instance that holds it or takes it over.
+ * `settings`: what instances keep in memory changed (payload: a `SettingsKind`), to be read again.
  * `presence`: an agent's presence beat (payload: the beat with their id and name; presence is
  * ephemeral and never in the database, so it is the one topic that carries its data).
  */
-export const FANOUT_TOPICS = ['sync', 'webchat', 'jobs', 'presence'] as const;
+export const FANOUT_TOPICS = ['sync', 'webchat', 'jobs', 'settings', 'presence'] as const;
 export type FanoutTopic = (typeof FANOUT_TOPICS)[number];
 
 export function isFanoutTopic(value: string): value is FanoutTopic {

@@ -17,4 +17,9 @@ export class InboxIntake {
     if (added) this.deps.arrived();
     return { added, receivedAt };
   }
+
+  /** A row is pending again (an admin's retry): the processor, wherever it runs, looks at the inbox. */
+  nudge(): void {
+    this.deps.arrived();
+  }
 }

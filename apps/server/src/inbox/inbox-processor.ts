@@ -7,7 +7,7 @@ import type { DomainEvent, EventBus } from '../events/domain-events.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { LeaderLease } from '../jobs/leader-lease.ts';
 import type { InboxRepo, InboxRow } from './inbox-repo.ts';
-import { LoopShare } from './loop-share.ts';
+import { LoopShare, type ProcessorShare } from './loop-share.ts';
 
 /** What one inbox row holds, decoded: the messages in arrival order and the delivery reports. */
 export interface InboxEvent {
@@ -46,10 +46,15 @@ export interface InboxProcessorOptions {
   maxAttempts?: number;
   /** How long processed rows are kept as the dedupe window for redeliveries. */
   keepDoneMs?: number;
+  /** When to pause for the acknowledgements; default: they share this event loop (LoopShare). */
+  share?: ProcessorShare;
 }
 
 /** How soon rows left pending by a batch (a retry, a deferred row) are looked at again without a new arrival. */
 const RETRY_MS = 1_000;
+
+/** How long a batch lets webhook inserts waiting for the write lock go first, at most. */
+const MAX_LOCK_WAIT_MS = 50;
 
 /** A row that cannot be stored in this batch (its conversation went back to the bot meanwhile): the next batch takes it. */
 class Deferred extends Error {}
@@ -83,8 +88,8 @@ export class InboxProcessor {
   private scheduled = false;
   private running: Promise<void> | null = null;
   private lastPrune = 0;
-  /** The event loop's split between the acknowledgements and the batches. */
-  private readonly share = new LoopShare();
+  /** The split of time between the acknowledgements and the batches. */
+  private readonly share: ProcessorShare;
   /** How long the last batch held the loop since its last yield (its transaction included). */
   private lastSliceMs = 0;
   /** Newest inbox ids noted once a minute: rows up to an expired mark are pruned. */
@@ -100,6 +105,7 @@ export class InboxProcessor {
     this.sliceMs = options.sliceMs ?? 5;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.keepDoneMs = options.keepDoneMs ?? 60 * 60_000;
+    this.share = options.share ?? new LoopShare();
   }
 
   start(): void {
@@ -187,6 +193,8 @@ export class InboxProcessor {
         sliceStart = performance.now();
       }
     }
+    // Webhook inserts waiting for the write lock (the processing thread's other work held it) go first.
+    for (let waited = 0; this.share.acksWaiting() && waited < MAX_LOCK_WAIT_MS; waited += 1) await new Promise((resolve) => setTimeout(resolve, 1));
     const transactionStart = performance.now();
 
     const events: DomainEvent[] = [];
@@ -200,6 +208,8 @@ export class InboxProcessor {
       // Conversations with a row left for a later batch: their later rows wait too, to keep the order.
       const held = new Set<string>();
       for (const item of work) {
+        // Webhook inserts wait for this transaction's lock: commit what is stored, the next batch takes the rest.
+        if (finished > 0 && this.share.acksWaiting()) break;
         if (item.conversations.some((key) => held.has(key))) {
           for (const key of item.conversations) held.add(key);
           continue;

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { statement } from '../db/statements.ts';
+import type { InboxWriter } from './inbox-writer.ts';
 
 /** Where an inbox row came from: one webhook each, and the web chat's POST. */
 export const INBOX_SOURCES = ['telegram', 'meta', 'smooch', 'webchat'] as const;
@@ -40,10 +41,15 @@ const fromRow = (r: Row): InboxRow => ({ id: Number(r.id), source: r.source, eve
  * platform's redelivery of an event already received is acknowledged without a second row.
  */
 export class InboxRepo {
-  constructor(private readonly db: Db) {}
+  /** `writer`: SQLite shared with the processing thread (lifecycle/processing-thread.ts), the webhooks' own connection. */
+  constructor(
+    private readonly db: Db,
+    private readonly writer: InboxWriter | null = null,
+  ) {}
 
   /** Answers false when the event was already in the inbox (a redelivery). */
   async insert(source: InboxSource, eventId: string, payload: string, receivedAt: string): Promise<boolean> {
+    if (this.writer && !this.db.inTransaction) return this.writer.insert(source, eventId, payload, receivedAt);
     // SQLite with no transaction open: the one insert runs at once, as an autocommit statement (this is
     // every webhook's write, the acknowledgement waits for it). Inside a transaction (a caller's, or the
     // processor's batch holding the connection) it goes through the query layer, which waits its turn.

@@ -52,7 +52,7 @@ const retryRoute = createRoute({
 });
 
 /** Admins see the poison events the inbox processor set aside, and can send one through again. */
-export function inboxRoutes(deps: { inboxRepo: InboxRepo; inboxProcessor: { kick(): void } }) {
+export function inboxRoutes(deps: { inboxRepo: InboxRepo; inbox: { nudge(): void } }) {
   const router = createRouter();
   router.openapi(listRoute, async (c) => {
     const events = (await deps.inboxRepo.setAside()).map(({ processedAt, ...row }) => ({ ...row, setAsideAt: processedAt }));
@@ -60,7 +60,7 @@ export function inboxRoutes(deps: { inboxRepo: InboxRepo; inboxProcessor: { kick
   });
   router.openapi(retryRoute, async (c) => {
     if (!(await deps.inboxRepo.requeue(c.req.valid('param').id))) throw notFound('No set-aside event with this id.');
-    deps.inboxProcessor.kick();
+    deps.inbox.nudge();
     return c.json({ ok: true as const }, 200);
   });
   return router;

@@ -1,4 +1,7 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, type MetricObjectWithValues, type MetricValue, Registry } from 'prom-client';
+
+/** Metrics as prom-client writes them out as JSON (what crosses from the processing thread). */
+export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 /** What the metrics read from the database at scrape time (never on the request path). */
 export interface MetricSources {
@@ -20,6 +23,8 @@ export class DeskMetrics {
   readonly nluSeconds: Histogram;
   /** One histogram child per source and status, looked up once (labels are hashed on every lookup). */
   private readonly webhookChildren = new Map<string, { observe(value: number): void }>();
+  /** Where the processing thread's counters are asked for at scrape time (see `countFrom`). */
+  private processing: (() => Promise<MetricsJson>) | null = null;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -90,7 +95,25 @@ export class DeskMetrics {
 
   /** The text a scrape answers, and its content type. */
   async scrape(): Promise<{ body: string; contentType: string }> {
-    return { body: await this.registry.metrics(), contentType: this.registry.contentType };
+    if (!this.processing) return { body: await this.registry.metrics(), contentType: this.registry.contentType };
+    const own = await this.registry.getMetricsAsJSON();
+    const theirs = await this.processing().catch((error: unknown) => {
+      console.error("[desk] the processing thread's metrics could not be read", error);
+      return [];
+    });
+    // Counters and histograms add up (prom-client's aggregation for cluster workers); the others are this thread's.
+    const merged = AggregatorRegistry.aggregate([own, theirs] as Parameters<typeof AggregatorRegistry.aggregate>[0]);
+    return { body: await merged.metrics(), contentType: this.registry.contentType };
+  }
+
+  /** The processing thread's side: what the processor and the bot counted there (lifecycle/processing-thread.ts). */
+  async processingCounts(): Promise<MetricsJson> {
+    return Promise.all([this.processedMessages, this.setAsideEvents, this.nluSeconds].map((metric) => metric.get())) as Promise<MetricsJson>;
+  }
+
+  /** The request thread's side: a scrape adds the processing thread's counts to this thread's. */
+  countFrom(processing: () => Promise<MetricsJson>): void {
+    this.processing = processing;
   }
 
   /** A webhook's acknowledgement took `seconds` (called on every webhook: kept cheap). */

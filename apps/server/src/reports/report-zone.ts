@@ -14,8 +14,20 @@ const DAILY_ROWS_PER_INSERT = 500;
 export class ReportZone {
   private zone: string | null = null;
   private readonly days = new Map<string, string>();
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(private readonly db: Db) {}
+
+  /** `listener` runs after the commit of a change made through `changed` (another instance then calls `forget`). */
+  onChange(listener: () => void): void {
+    this.changeListeners.add(listener);
+  }
+
+  /** Another instance changed the time zone (and counted the days again): read it again when next needed. */
+  forget(): void {
+    this.zone = null;
+    this.days.clear();
+  }
 
   async timeZone(): Promise<string> {
     this.zone ??= (await readReportSettings(this.db)).timeZone;
@@ -38,8 +50,10 @@ export class ReportZone {
    * caller's transaction). Seconds for months of traffic; an admin's rare change.
    */
   async changed(): Promise<void> {
-    this.zone = null;
-    this.days.clear();
+    this.forget();
+    this.db.afterCommit(() => {
+      for (const listener of this.changeListeners) listener();
+    });
     await rebuildDaily(this.db, (hour) => this.dayOfHour(hour));
   }
 }

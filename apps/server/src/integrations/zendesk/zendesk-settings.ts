@@ -72,6 +72,7 @@ export interface MessagingCredentials {
 export class ZendeskSettings {
   private readonly fields: ChannelSettings<ZendeskIntegrationId>;
   private readonly states = new Map<ZendeskIntegrationId, ZendeskCardState>();
+  private readonly stateListeners = new Set<() => void>();
 
   constructor(
     private readonly db: Db,
@@ -96,7 +97,14 @@ export class ZendeskSettings {
     const next = { ...this.state(id), ...patch };
     await writeJsonSetting(this.db, `zendesk_state.${id}`, next);
     this.states.set(id, next);
+    for (const listener of this.stateListeners) listener();
     return next;
+  }
+
+  /** `listener` runs after each change of credentials or card state this instance writes (not after `load`). */
+  onChange(listener: () => void): void {
+    this.fields.onChange(listener);
+    this.stateListeners.add(listener);
   }
 
   values(id: ZendeskIntegrationId): Record<string, string | undefined> {
