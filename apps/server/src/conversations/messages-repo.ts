@@ -89,6 +89,10 @@ const latestMessage = prepared((q, p: { conversationId: string }) =>
   q.selectFrom('messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', p.conversationId).orderBy('rowid', 'desc').limit(1),
 );
 
+const recentBotKindsOf = prepared((q, p: { conversationId: string; limit: number }) =>
+  q.selectFrom('messages').select('bot_kind').where('conversation_id', '=', p.conversationId).where('author_kind', '=', 'bot').orderBy('rowid', 'desc').limit(p.limit),
+);
+
 /** Messages are append-only; only their ticket link and delivery state change afterwards. */
 export class MessagesRepo {
   constructor(
@@ -178,14 +182,7 @@ export class MessagesRepo {
 
   /** The kinds of the conversation's latest bot messages, newest first. */
   async recentBotKinds(conversationId: string, limit: number): Promise<(BotKind | null)[]> {
-    const rows = await this.db.q
-      .selectFrom('messages')
-      .select('bot_kind')
-      .where('conversation_id', '=', conversationId)
-      .where('author_kind', '=', 'bot')
-      .orderBy('rowid', 'desc')
-      .limit(limit)
-      .execute();
+    const rows = await recentBotKindsOf.all(this.db, { conversationId, limit });
     return rows.map((row) => row.bot_kind as BotKind | null);
   }
 

@@ -1,5 +1,6 @@
 import type { Channel } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import { sql } from 'kysely';
 import { type JobLease, leaseEnd } from '../jobs/job-lease.ts';
 
@@ -24,12 +25,29 @@ export interface OutboxRow {
 /** No earlier pending row of the same conversation (uses the partial index outbox_pending_conversation). */
 const FIRST_IN_LINE = sql<boolean>`NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = o.conversation_id AND e.id < o.id)`;
 
+const enqueueForConversation = prepared((q, p: { messageId: string; conversationId: string; channel: Channel; now: string }) =>
+  q.insertInto('outbox').values({
+    message_id: p.messageId,
+    conversation_id: p.conversationId,
+    channel: p.channel,
+    state: 'pending',
+    attempts: 0,
+    next_attempt_at: p.now,
+    created_at: p.now,
+    updated_at: p.now,
+  }),
+);
+
 /** The durable queue of outbound messages: a row is written in the same transaction as its message. */
 export class OutboxRepo {
   constructor(private readonly db: Db) {}
 
   /** `conversationId` when the caller knows it (saves looking the message up again). */
   async enqueue(messageId: string, channel: Channel, now: string, conversationId?: string): Promise<void> {
+    if (conversationId) {
+      await enqueueForConversation.run(this.db, { messageId, conversationId, channel, now });
+      return;
+    }
     await this.db.q
       .insertInto('outbox')
       .values((eb) => ({
