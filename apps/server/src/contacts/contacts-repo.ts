@@ -120,7 +120,19 @@ export class ContactsRepo {
         })
         .execute();
       if (identity) await this.insertIdentity(id, identity);
-      return this.recorded(id);
+      // A new contact is exactly what was just written: not read back (a new conversation's first message).
+      const contact: Contact = {
+        id,
+        name: input.name,
+        phone: input.phone ?? null,
+        email: input.email ?? null,
+        designatedAgentId: input.designatedAgentId ?? null,
+        identities: identity ? [{ channel: identity.channel, externalId: identity.externalId }] : [],
+        createdAt: now,
+        updatedAt: now,
+      };
+      await this.changes.record('contact', id, 'put', contact);
+      return contact;
     });
   }
 

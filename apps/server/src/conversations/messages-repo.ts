@@ -93,6 +93,11 @@ const recentBotKindsOf = prepared((q, p: { conversationId: string; limit: number
   q.selectFrom('messages').select('bot_kind').where('conversation_id', '=', p.conversationId).where('author_kind', '=', 'bot').orderBy('rowid', 'desc').limit(p.limit),
 );
 
+const setDeliveryOf = prepared((q, p: { id: string; delivery: string }) => q.updateTable('messages').set({ delivery: p.delivery }).where('id', '=', p.id));
+const setDeliveryAndChannelId = prepared((q, p: { id: string; delivery: string; channelMessageId: string }) =>
+  q.updateTable('messages').set({ delivery: p.delivery, channel_message_id: p.channelMessageId }).where('id', '=', p.id),
+);
+
 /** Messages are append-only; only their ticket link and delivery state change afterwards. */
 export class MessagesRepo {
   constructor(
@@ -230,11 +235,8 @@ export class MessagesRepo {
   }
 
   async setDelivery(id: string, delivery: Delivery, channelMessageId?: string): Promise<Message> {
-    await this.db.q
-      .updateTable('messages')
-      .set(channelMessageId ? { delivery: JSON.stringify(delivery), channel_message_id: channelMessageId } : { delivery: JSON.stringify(delivery) })
-      .where('id', '=', id)
-      .execute();
+    if (channelMessageId) await setDeliveryAndChannelId.run(this.db, { id, delivery: JSON.stringify(delivery), channelMessageId });
+    else await setDeliveryOf.run(this.db, { id, delivery: JSON.stringify(delivery) });
     const message = (await this.get(id)) as Message;
     await this.changes.record('message', id, 'put', message);
     return message;
