@@ -8,7 +8,12 @@
  * and its per-address flood limit (600 a minute) refuses a single loopback client long before.
  * Load only over loopback; the number of requests is RATE x SECONDS.
  *
- *   npx -y pnpm@12.4.2 --filter @desk/server bench:end-to-end     (RATE=2000 SECONDS=30 HANDOFF=0.2)
+ * The same load first drives the bare pipeline for BASELINE_SECONDS (support/bare-relay-server.ts:
+ * Hono + a SQLite inbox, a batched outbox, one platform call and one mark per reply, no NLU): the
+ * machine's own limit for this path in the same run. Both print the rate replies reached the
+ * stand-ins, held for 5 s (what the pipeline sustains), and their ratio.
+ *
+ *   npx -y pnpm@12.4.2 --filter @desk/server bench:end-to-end     (RATE=2000 SECONDS=30 HANDOFF=0.2 BASELINE_SECONDS=10)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,10 +26,12 @@ import {
   startSmoochStandIn,
   startTelegramStandIn,
 } from '../test/support/platform-stand-ins.ts';
-import { killAll, killGroup, metricValue, startDesk } from './support/processes.ts';
+import { freePort, killAll, killGroup, metricValue, spawnGroup, startDesk, waitHealthy } from './support/processes.ts';
 
 const RATE = Number(process.env.RATE ?? 2000);
 const SECONDS = Number(process.env.SECONDS ?? 30);
+/** How long the bare pipeline (the baseline) is driven first. */
+const BASELINE_SECONDS = Number(process.env.BASELINE_SECONDS ?? Math.min(SECONDS, 10));
 const HANDOFF = Number(process.env.HANDOFF ?? 0.2);
 const MAX_IN_FLIGHT = 512;
 const POOL = 200;
@@ -117,6 +124,147 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
+/** What one run of the load measured. */
+interface RunFigures {
+  sent: number;
+  acked: number;
+  failed: number;
+  skipped: number;
+  handOffs: number;
+  sendSeconds: number;
+  drainSeconds: number;
+  latencies: number[];
+  replyBeforeAck: number;
+  unexpectedReplies: number;
+  missing: number;
+  /** Replies that reached the stand-ins in each second of the run. */
+  repliesPerSecond: number[];
+}
+
+/** Replies the stand-ins receive go to the run under way. */
+type ReplyListener = (key: string) => void;
+
+/**
+ * Sends RATE webhooks a second for `seconds` to `url`, expecting one bot reply at the stand-ins per
+ * message, and waits (bounded) for the replies. `sample` runs every second meanwhile.
+ */
+async function drive(url: string, seconds: number, listen: (listener: ReplyListener) => void, sample: () => void): Promise<RunFigures> {
+  const userOf = (channel: Channel, index: number) =>
+    channel === 'telegram' ? String(20_000_000 + index) : channel === 'whatsapp' ? `5511${900_000_000 + index}` : channel === 'instagram' ? `ig${index}` : `u${index}`;
+  // Pending replies per conversation, oldest first: when each message was acknowledged.
+  const waiting = new Map<string, (number | null)[]>();
+  const figures: RunFigures = {
+    sent: 0, acked: 0, failed: 0, skipped: 0, handOffs: 0, sendSeconds: 0, drainSeconds: 0,
+    latencies: [], replyBeforeAck: 0, unexpectedReplies: 0, missing: 0, repliesPerSecond: [],
+  };
+  let repliesThisSecond = 0;
+  listen((key) => {
+    repliesThisSecond += 1;
+    const ackedAt = waiting.get(key)?.shift();
+    if (ackedAt === undefined) figures.unexpectedReplies += 1;
+    else if (ackedAt === null) figures.replyBeforeAck += 1;
+    else figures.latencies.push(performance.now() - ackedAt);
+  });
+  let inFlight = 0;
+  const send = (n: number) => {
+    const channel = CHANNELS[n % CHANNELS.length] as Channel;
+    const handOff = (n * 7919) % 100 < HANDOFF * 100;
+    // A hand-off moves its conversation to an agent: it gets a conversation of its own, so every
+    // message of the run expects exactly one bot reply.
+    const user = handOff ? userOf(channel, 1_000_000 + n) : userOf(channel, n % POOL);
+    if (handOff) figures.handOffs += 1;
+    const text = handOff ? (HANDOFF_TEXTS[n % HANDOFF_TEXTS.length] as string) : (TEXTS[n % TEXTS.length] as string);
+    const hook = webhookFor(channel, user, n, text);
+    const key = `${channel}:${user}`;
+    const queue = waiting.get(key) ?? [];
+    waiting.set(key, queue);
+    queue.push(null);
+    const forget = () => {
+      const index = queue.indexOf(null);
+      if (index >= 0) queue.splice(index, 1);
+    };
+    inFlight += 1;
+    figures.sent += 1;
+    void fetch(`${url}${hook.path}`, { method: 'POST', body: hook.body, headers: { 'content-type': 'application/json', ...hook.headers } })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        const now = performance.now();
+        if (res.status !== 200) {
+          figures.failed += 1;
+          forget();
+          return;
+        }
+        figures.acked += 1;
+        // The oldest still-unacknowledged slot of this conversation is this message's.
+        const index = queue.indexOf(null);
+        if (index >= 0) queue[index] = now;
+      })
+      .catch(() => {
+        figures.failed += 1;
+        forget();
+      })
+      .finally(() => {
+        inFlight -= 1;
+      });
+  };
+
+  // Steady rate: every 5 ms, send what the elapsed time owes.
+  const sampler = setInterval(() => {
+    figures.repliesPerSecond.push(repliesThisSecond);
+    repliesThisSecond = 0;
+    sample();
+  }, 1000);
+  const started = performance.now();
+  let n = 0;
+  const total = RATE * seconds;
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const owed = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE));
+      while (n < owed) {
+        n += 1;
+        if (inFlight >= MAX_IN_FLIGHT) figures.skipped += 1;
+        else send(n);
+      }
+      if (n >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 5);
+  });
+  figures.sendSeconds = (performance.now() - started) / 1000;
+  while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  // Let the last replies arrive (bounded).
+  const deadline = performance.now() + 60_000;
+  const expected = () => figures.latencies.length + figures.replyBeforeAck;
+  while (expected() < figures.acked && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  clearInterval(sampler);
+  figures.drainSeconds = (performance.now() - started) / 1000 - figures.sendSeconds;
+  figures.missing = figures.acked - expected();
+  return figures;
+}
+
+/** The best rate replies reached the stand-ins, held for 5 s in a row (or the whole run if shorter): what the pipeline sustains. */
+function sustainedRate(perSecond: number[]): number {
+  const span = Math.min(5, perSecond.length);
+  let best = 0;
+  for (let i = 0; i + span <= perSecond.length; i += 1) best = Math.max(best, perSecond.slice(i, i + span).reduce((a, b) => a + b, 0) / span);
+  return Math.round(best);
+}
+
+function report(name: string, figures: RunFigures): number {
+  const sorted = [...figures.latencies].sort((a, b) => a - b);
+  const p99 = percentile(sorted, 99);
+  console.log(`  ${name}`);
+  console.log(
+    `    sent ${figures.sent} in ${figures.sendSeconds.toFixed(1)} s (${Math.round(figures.sent / figures.sendSeconds)}/s), acknowledged ${figures.acked}, failed ${figures.failed}, not sent (over ${MAX_IN_FLIGHT} in flight) ${figures.skipped}, hand-offs ${figures.handOffs}`,
+  );
+  console.log(`    ack -> reply at the stand-in: p50 ${percentile(sorted, 50).toFixed(1)} ms, p90 ${percentile(sorted, 90).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms`);
+  console.log(
+    `    replies: ${figures.latencies.length} timed, ${figures.replyBeforeAck} arrived before the client saw the ack, ${figures.missing} missing after ${figures.drainSeconds.toFixed(1)} s, ${figures.unexpectedReplies} unexpected; sustained ${sustainedRate(figures.repliesPerSecond)} replies/s (best 5 s)`,
+  );
+  return p99;
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-bench-e2e-'));
   // Messenger and Instagram look new contacts' names up: every id has a profile here.
@@ -126,138 +274,66 @@ async function main() {
   const telegram = await startTelegramStandIn(TG_TOKEN);
   const graph = await startGraphStandIn({ phoneNumberId: PHONE_ID, whatsapp: 'EAAG-wa', page: 'EAAG-page', instagram: 'IGQ-ig' }, {}, profiles);
   const smooch = await startSmoochStandIn(SMOOCH.appId, SMOOCH.keyId, SMOOCH.secret);
-  // Pending replies per conversation, oldest first: when each message was acknowledged.
-  const waiting = new Map<string, (number | null)[]>();
-  const latencies: number[] = [];
-  let replyBeforeAck = 0;
-  let unexpectedReplies = 0;
+  let current: ReplyListener = () => {};
   for (const standIn of [telegram, graph, smooch]) {
     standIn.onRequest((req) => {
       const key = replyKey(req);
-      if (!key) return;
-      const queue = waiting.get(key);
-      const ackedAt = queue?.shift();
-      if (ackedAt === undefined) unexpectedReplies += 1;
-      else if (ackedAt === null) replyBeforeAck += 1;
-      else latencies.push(performance.now() - ackedAt);
+      if (key) current(key);
     });
   }
+  const listen = (listener: ReplyListener) => {
+    current = listener;
+  };
+  const platforms = {
+    TELEGRAM_API_URL: telegram.url,
+    TELEGRAM_BOT_TOKEN: TG_TOKEN,
+    META_GRAPH_URL: graph.url,
+    WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
+    WHATSAPP_ACCESS_TOKEN: 'EAAG-wa',
+    MESSENGER_PAGE_ACCESS_TOKEN: 'EAAG-page',
+    INSTAGRAM_ACCESS_TOKEN: 'IGQ-ig',
+    SMOOCH_API_URL: smooch.url,
+    SMOOCH_APP_ID: SMOOCH.appId,
+    SMOOCH_KEY_ID: SMOOCH.keyId,
+    SMOOCH_KEY_SECRET: SMOOCH.secret,
+  };
   try {
+    // The baseline first, on the same machine in the same run: the bare pipeline (bare-relay-server.ts).
+    const port = await freePort();
+    const bare = spawnGroup('bench/support/bare-relay-server.ts', { PORT: String(port), DB_FILE: join(dataDir, 'bare.sqlite'), ...platforms });
+    bare.stdout?.resume();
+    const bareUrl = `http://127.0.0.1:${port}`;
+    await waitHealthy(`${bareUrl}/healthz`, bare);
+    const baseline = await drive(bareUrl, BASELINE_SECONDS, listen, () => {});
+    await killGroup(bare, 'SIGTERM');
+
     const desk = await startDesk({
       DATA_DIR: dataDir,
       DEMO: '1',
       METRICS_TOKEN,
-      TELEGRAM_API_URL: telegram.url,
-      TELEGRAM_BOT_TOKEN: TG_TOKEN,
+      ...platforms,
       TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-      META_GRAPH_URL: graph.url,
       META_APP_SECRET: APP_SECRET,
       META_VERIFY_TOKEN: 'e2e-verify',
-      WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
-      WHATSAPP_ACCESS_TOKEN: 'EAAG-wa',
-      MESSENGER_PAGE_ACCESS_TOKEN: 'EAAG-page',
-      INSTAGRAM_ACCESS_TOKEN: 'IGQ-ig',
-      SMOOCH_API_URL: smooch.url,
-      SMOOCH_APP_ID: SMOOCH.appId,
-      SMOOCH_KEY_ID: SMOOCH.keyId,
-      SMOOCH_KEY_SECRET: SMOOCH.secret,
       SMOOCH_WEBHOOK_SECRET: SMOOCH.webhookSecret,
     });
-
-    const userOf = (channel: Channel, index: number) =>
-      channel === 'telegram' ? String(20_000_000 + index) : channel === 'whatsapp' ? `5511${900_000_000 + index}` : channel === 'instagram' ? `ig${index}` : `u${index}`;
-    let sent = 0;
-    let acked = 0;
-    let failed = 0;
-    let skipped = 0;
-    let inFlight = 0;
-    let handOffs = 0;
-    const send = (n: number) => {
-      const channel = CHANNELS[n % CHANNELS.length] as Channel;
-      const handOff = (n * 7919) % 100 < HANDOFF * 100;
-      // A hand-off moves its conversation to an agent: it gets a conversation of its own, so every
-      // message of the run expects exactly one bot reply.
-      const user = handOff ? userOf(channel, 1_000_000 + n) : userOf(channel, n % POOL);
-      if (handOff) handOffs += 1;
-      const text = handOff ? (HANDOFF_TEXTS[n % HANDOFF_TEXTS.length] as string) : (TEXTS[n % TEXTS.length] as string);
-      const hook = webhookFor(channel, user, n, text);
-      const key = `${channel}:${user}`;
-      const queue = waiting.get(key) ?? [];
-      waiting.set(key, queue);
-      queue.push(null);
-      const forget = () => {
-        const index = queue.indexOf(null);
-        if (index >= 0) queue.splice(index, 1);
-      };
-      inFlight += 1;
-      sent += 1;
-      void fetch(`${desk.url}${hook.path}`, { method: 'POST', body: hook.body, headers: { 'content-type': 'application/json', ...hook.headers } })
-        .then(async (res) => {
-          await res.arrayBuffer();
-          const now = performance.now();
-          if (res.status !== 200) {
-            failed += 1;
-            forget();
-            return;
-          }
-          acked += 1;
-          // The oldest still-unacknowledged slot of this conversation is this message's.
-          const index = queue.indexOf(null);
-          if (index >= 0) queue[index] = now;
-        })
-        .catch(() => {
-          failed += 1;
-          forget();
-        })
-        .finally(() => {
-          inFlight -= 1;
-        });
-    };
-
-    // Steady rate: every 5 ms, send what the elapsed time owes.
     const depths: number[] = [];
-    const sampler = setInterval(() => {
+    const figures = await drive(desk.url, SECONDS, listen, () => {
       void metricValue(desk.url, METRICS_TOKEN, /^desk_inbox_depth (\S+)$/m).then((d) => depths.push(d));
-    }, 1000);
-    const started = performance.now();
-    let n = 0;
-    const total = RATE * SECONDS;
-    await new Promise<void>((resolve) => {
-      const tick = setInterval(() => {
-        const owed = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE));
-        while (n < owed) {
-          n += 1;
-          if (inFlight >= MAX_IN_FLIGHT) skipped += 1;
-          else send(n);
-        }
-        if (n >= total) {
-          clearInterval(tick);
-          resolve();
-        }
-      }, 5);
     });
-    const sendSeconds = (performance.now() - started) / 1000;
-    while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-    // Let the last replies arrive (bounded).
-    const deadline = performance.now() + 60_000;
-    const expected = () => latencies.length + replyBeforeAck;
-    while (expected() < acked && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    clearInterval(sampler);
-    const drainSeconds = (performance.now() - started) / 1000 - sendSeconds;
     await killGroup(desk.child, 'SIGTERM');
 
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const p99 = percentile(sorted, 99);
     const maxDepth = Math.max(0, ...depths.filter(Number.isFinite));
     const tail = depths.slice(-Math.min(5, depths.length));
-    console.log(`\nEnd to end: ${RATE} webhooks/s for ${SECONDS} s over Telegram, WhatsApp, Messenger, Instagram and Sunshine, ${Math.round(HANDOFF * 100)} % hand-offs`);
-    console.log(`(${process.platform}, Node ${process.version}; a shared 2-core machine; Desk in its own process, load and platform stand-ins in this one)`);
-    console.log(`  sent ${sent} in ${sendSeconds.toFixed(1)} s (${Math.round(sent / sendSeconds)}/s), acknowledged ${acked}, failed ${failed}, not sent (over ${MAX_IN_FLIGHT} in flight) ${skipped}, hand-offs ${handOffs}`);
-    console.log(
-      `  ack -> bot reply at the stand-in: p50 ${percentile(sorted, 50).toFixed(1)} ms, p90 ${percentile(sorted, 90).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms  (goal p99 < 250 ms) ${p99 < 250 ? 'OK' : 'MISSED'}`,
-    );
-    console.log(`  replies: ${latencies.length} timed, ${replyBeforeAck} arrived before the client saw the ack, ${acked - expected()} missing after ${drainSeconds.toFixed(1)} s, ${unexpectedReplies} unexpected`);
-    console.log(`  inbox depth sampled each second: max ${maxDepth}, last samples ${tail.join(', ')}  (goal: bounded)`);
+    console.log(`\nEnd to end: ${RATE} webhooks/s over Telegram, WhatsApp, Messenger, Instagram and Sunshine, ${Math.round(HANDOFF * 100)} % hand-offs`);
+    console.log(`(${process.platform}, Node ${process.version}; a shared 2-core machine; each server in its own process, load and platform stand-ins in this one)`);
+    report(`baseline, the bare pipeline (Hono + SQLite inbox, batched outbox, one send and one mark per reply; no NLU), ${BASELINE_SECONDS} s:`, baseline);
+    const p99 = report(`Desk, ${SECONDS} s:`, figures);
+    console.log(`    goal p99 < 250 ms at ${RATE}/s: ${p99 < 250 && figures.skipped === 0 ? 'OK' : 'MISSED'}`);
+    console.log(`    inbox depth sampled each second: max ${maxDepth}, last samples ${tail.join(', ')}  (goal: bounded)`);
+    const bareRate = sustainedRate(baseline.repliesPerSecond);
+    const deskRate = sustainedRate(figures.repliesPerSecond);
+    console.log(`  sustained replies/s, Desk / bare pipeline: ${deskRate} / ${bareRate} = ${bareRate > 0 ? (deskRate / bareRate).toFixed(2) : 'n/a'}x`);
   } finally {
     await killAll();
     await Promise.all([telegram.close(), graph.close(), smooch.close()]);

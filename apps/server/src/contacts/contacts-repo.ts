@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelIdentity, Contact } from '@desk/core';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import { caseless, containsPattern, likeText } from '../db/dialect-sql.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
@@ -27,6 +28,27 @@ export interface NewContact {
 
 export type ContactChanges = Partial<Omit<NewContact, 'id'>>;
 
+function contactOf(row: ContactRow, identities: ChannelIdentity[]): Contact {
+  return {
+    id: row.id,
+    name: row.name,
+    phone: row.phone,
+    email: row.email,
+    designatedAgentId: row.designated_agent_id,
+    identities,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+// The engine's reads of one contact (a new conversation, a hand-off), compiled once.
+const contactByIdentity = prepared((q, p: { channel: Channel; externalId: string }) =>
+  q.selectFrom('contacts as c').innerJoin('contact_identities as i', 'i.contact_id', 'c.id').selectAll('c').where('i.channel', '=', p.channel).where('i.external_id', '=', p.externalId),
+);
+const identitiesOf = prepared((q, p: { contactId: string }) =>
+  q.selectFrom('contact_identities').select(['contact_id', 'channel', 'external_id']).where('contact_id', '=', p.contactId).orderBy('channel').orderBy('external_id'),
+);
+
 /** End users and their channel identities. Deleting is soft: tickets keep their requester. */
 export class ContactsRepo {
   constructor(
@@ -51,20 +73,13 @@ export class ContactsRepo {
       list.push({ channel: r.channel as Channel, externalId: r.external_id });
       byContact.set(r.contact_id, list);
     }
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      phone: row.phone,
-      email: row.email,
-      designatedAgentId: row.designated_agent_id,
-      identities: byContact.get(row.id) ?? [],
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    }));
+    return rows.map((row) => contactOf(row, byContact.get(row.id) ?? []));
   }
 
   private async one(row: ContactRow | undefined): Promise<Contact | null> {
-    return row ? ((await this.withIdentities([row]))[0] ?? null) : null;
+    if (!row) return null;
+    const identities = await identitiesOf.all(this.db, { contactId: row.id });
+    return contactOf(row, identities.map((r) => ({ channel: r.channel as Channel, externalId: r.external_id })));
   }
 
   /** Live contacts only; `includeDeleted` for the engine, which still talks to a deleted contact's identities. */
@@ -92,13 +107,7 @@ export class ContactsRepo {
   }
 
   async findByIdentity(channel: Channel, externalId: string): Promise<Contact | null> {
-    const row = await this.db.q
-      .selectFrom('contacts as c')
-      .innerJoin('contact_identities as i', 'i.contact_id', 'c.id')
-      .selectAll('c')
-      .where('i.channel', '=', channel)
-      .where('i.external_id', '=', externalId)
-      .executeTakeFirst();
+    const row = (await contactByIdentity.first(this.db, { channel, externalId })) as ContactRow | undefined;
     return this.one(row);
   }
 
@@ -120,7 +129,19 @@ export class ContactsRepo {
         })
         .execute();
       if (identity) await this.insertIdentity(id, identity);
-      return this.recorded(id);
+      // A new contact is exactly what was just written: not read back (a new conversation's first message).
+      const contact: Contact = {
+        id,
+        name: input.name,
+        phone: input.phone ?? null,
+        email: input.email ?? null,
+        designatedAgentId: input.designatedAgentId ?? null,
+        identities: identity ? [{ channel: identity.channel, externalId: identity.externalId }] : [],
+        createdAt: now,
+        updatedAt: now,
+      };
+      await this.changes.record('contact', id, 'put', contact);
+      return contact;
     });
   }
 

@@ -291,7 +291,7 @@ export class ConversationEngine {
         choice: input.choice ?? null,
         reading,
         pending: pendingChoices,
-        missesBefore: missesInARow(await messages.recentBotKinds(conversation.id, 10)),
+        missesBefore: await this.missesBefore(conversation.id, latest),
         offerPerson: { enabled: integration.enabled && integration.offerPerson.enabled, afterMisses: integration.offerPerson.afterMisses },
       });
       const knownContact = contact;
@@ -327,6 +327,15 @@ export class ConversationEngine {
       reply: reply ? await current(reply) : null,
       ticket: ticket ? await tickets.get(ticket.id) : null,
     };
+  }
+
+  /**
+   * The bot's misses in a row before this message. The latest message is usually the bot's answer to
+   * the previous one: when it is a bot message and not a miss, the count is 0 without a query.
+   */
+  private async missesBefore(conversationId: string, latest: { message: Message; botKind: BotKind | null } | null): Promise<number> {
+    if (latest?.message.authorKind === 'bot' && latest.botKind !== 'fallback' && latest.botKind !== 'offer') return 0;
+    return missesInARow(await this.deps.messages.recentBotKinds(conversationId, 10));
   }
 
   /** Inside the transaction: the bot's answer to one message, as `planTurn` decided it. */

@@ -89,6 +89,15 @@ const latestMessage = prepared((q, p: { conversationId: string }) =>
   q.selectFrom('messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', p.conversationId).orderBy('rowid', 'desc').limit(1),
 );
 
+const recentBotKindsOf = prepared((q, p: { conversationId: string; limit: number }) =>
+  q.selectFrom('messages').select('bot_kind').where('conversation_id', '=', p.conversationId).where('author_kind', '=', 'bot').orderBy('rowid', 'desc').limit(p.limit),
+);
+
+const setDeliveryOf = prepared((q, p: { id: string; delivery: string }) => q.updateTable('messages').set({ delivery: p.delivery }).where('id', '=', p.id));
+const setDeliveryAndChannelId = prepared((q, p: { id: string; delivery: string; channelMessageId: string }) =>
+  q.updateTable('messages').set({ delivery: p.delivery, channel_message_id: p.channelMessageId }).where('id', '=', p.id),
+);
+
 /** Messages are append-only; only their ticket link and delivery state change afterwards. */
 export class MessagesRepo {
   constructor(
@@ -178,14 +187,7 @@ export class MessagesRepo {
 
   /** The kinds of the conversation's latest bot messages, newest first. */
   async recentBotKinds(conversationId: string, limit: number): Promise<(BotKind | null)[]> {
-    const rows = await this.db.q
-      .selectFrom('messages')
-      .select('bot_kind')
-      .where('conversation_id', '=', conversationId)
-      .where('author_kind', '=', 'bot')
-      .orderBy('rowid', 'desc')
-      .limit(limit)
-      .execute();
+    const rows = await recentBotKindsOf.all(this.db, { conversationId, limit });
     return rows.map((row) => row.bot_kind as BotKind | null);
   }
 
@@ -233,11 +235,8 @@ export class MessagesRepo {
   }
 
   async setDelivery(id: string, delivery: Delivery, channelMessageId?: string): Promise<Message> {
-    await this.db.q
-      .updateTable('messages')
-      .set(channelMessageId ? { delivery: JSON.stringify(delivery), channel_message_id: channelMessageId } : { delivery: JSON.stringify(delivery) })
-      .where('id', '=', id)
-      .execute();
+    if (channelMessageId) await setDeliveryAndChannelId.run(this.db, { id, delivery: JSON.stringify(delivery), channelMessageId });
+    else await setDeliveryOf.run(this.db, { id, delivery: JSON.stringify(delivery) });
     const message = (await this.get(id)) as Message;
     await this.changes.record('message', id, 'put', message);
     return message;

@@ -1,5 +1,6 @@
 import type { Channel } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import { sql } from 'kysely';
 import { type JobLease, leaseEnd } from '../jobs/job-lease.ts';
 
@@ -24,12 +25,51 @@ export interface OutboxRow {
 /** No earlier pending row of the same conversation (uses the partial index outbox_pending_conversation). */
 const FIRST_IN_LINE = sql<boolean>`NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = o.conversation_id AND e.id < o.id)`;
 
+const enqueueForConversation = prepared((q, p: { messageId: string; conversationId: string; channel: Channel; now: string }) =>
+  q.insertInto('outbox').values({
+    message_id: p.messageId,
+    conversation_id: p.conversationId,
+    channel: p.channel,
+    state: 'pending',
+    attempts: 0,
+    next_attempt_at: p.now,
+    created_at: p.now,
+    updated_at: p.now,
+  }),
+);
+
+/** Due rows first in line (`claim`); PostgreSQL locks them, skipping those another instance is claiming. */
+const dueRows = (lockRows: boolean) =>
+  prepared((q, p: { now: string; limit: number }) => {
+    const due = q
+      .selectFrom('outbox as o')
+      .select('o.id')
+      .where('o.state', '=', 'pending')
+      .where('o.next_attempt_at', '<=', p.now)
+      .where((eb) => eb.or([eb('o.lease_until', 'is', null), eb('o.lease_until', '<=', p.now)]))
+      .where(FIRST_IN_LINE)
+      .orderBy('o.next_attempt_at')
+      .orderBy('o.id')
+      .limit(p.limit);
+    return lockRows ? due.forUpdate().skipLocked() : due;
+  });
+const dueOnSqlite = dueRows(false);
+const dueOnPostgres = dueRows(true);
+
+const markSentRow = prepared((q, p: { id: number; attempts: number; now: string }) =>
+  q.updateTable('outbox').set({ state: 'sent', attempts: p.attempts, last_error: null, updated_at: p.now, lease_owner: null, lease_until: null }).where('id', '=', p.id),
+);
+
 /** The durable queue of outbound messages: a row is written in the same transaction as its message. */
 export class OutboxRepo {
   constructor(private readonly db: Db) {}
 
   /** `conversationId` when the caller knows it (saves looking the message up again). */
   async enqueue(messageId: string, channel: Channel, now: string, conversationId?: string): Promise<void> {
+    if (conversationId) {
+      await enqueueForConversation.run(this.db, { messageId, conversationId, channel, now });
+      return;
+    }
     await this.db.q
       .insertInto('outbox')
       .values((eb) => ({
@@ -54,18 +94,8 @@ export class OutboxRepo {
   async claim(now: string, limit: number, lease: JobLease): Promise<OutboxRow[]> {
     return this.db.transaction(
       async (q) => {
-        let due = q
-          .selectFrom('outbox as o')
-          .select('o.id')
-          .where('o.state', '=', 'pending')
-          .where('o.next_attempt_at', '<=', now)
-          .where((eb) => eb.or([eb('o.lease_until', 'is', null), eb('o.lease_until', '<=', now)]))
-          .where(FIRST_IN_LINE)
-          .orderBy('o.next_attempt_at')
-          .orderBy('o.id')
-          .limit(limit);
-        if (this.db.dialect === 'postgres') due = due.forUpdate().skipLocked();
-        const ids = (await due.execute()).map((r) => r.id);
+        const due = this.db.dialect === 'postgres' ? dueOnPostgres : dueOnSqlite;
+        const ids = (await due.all(this.db, { now, limit })).map((r) => r.id);
         if (ids.length === 0) return [];
         const rows = await q
           .updateTable('outbox')
@@ -106,7 +136,7 @@ export class OutboxRepo {
   }
 
   async markSent(id: number, attempts: number, now: string): Promise<void> {
-    await this.db.q.updateTable('outbox').set({ state: 'sent', attempts, last_error: null, updated_at: now, ...NO_LEASE }).where('id', '=', id).execute();
+    await markSentRow.run(this.db, { id, attempts, now });
   }
 
   async retryLater(id: number, attempts: number, error: string, nextAttemptAt: string, now: string): Promise<void> {

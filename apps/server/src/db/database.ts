@@ -21,9 +21,17 @@ interface Scope {
   /** False once the transaction has ended: work it started later runs outside it. */
   open: boolean;
   afterCommit: (() => void)[];
+  /** Writes gathered during the transaction and made once, right before its COMMIT (see `beforeCommit`). */
+  beforeCommit: Gathered[];
   /** How deep in savepoints the change-log writers' lock was taken (PostgreSQL), or -1. */
   logLockDepth: number;
   depth: number;
+}
+
+/** One entry of a write gathered until the commit, and the function that writes a transaction's entries. */
+interface Gathered {
+  write: (entries: never[]) => Promise<void>;
+  entry: unknown;
 }
 
 /** The advisory lock that serialises writers on PostgreSQL (any fixed number). */
@@ -95,7 +103,7 @@ export class Database {
       if (options.lock !== false) await this.serialiseLogWriters();
       return this.savepoint(outer, work);
     }
-    const scope: Scope = { trx: this.kysely, open: true, afterCommit: [], logLockDepth: -1, depth: 0 };
+    const scope: Scope = { trx: this.kysely, open: true, afterCommit: [], beforeCommit: [], logLockDepth: -1, depth: 0 };
     let result: T;
     try {
       result = this.turns ? await this.sqliteTransaction(this.turns, scope, work) : await this.kyselyTransaction(scope, work, options);
@@ -112,6 +120,20 @@ export class Database {
     const scope = this.scope.getStore();
     if (scope?.open) scope.afterCommit.push(effect);
     else effect();
+  }
+
+  /**
+   * Gathers `entry` for `write`, which runs once, inside the transaction right before its outermost
+   * COMMIT, with every entry the transaction gathered for it (in order): counters that many writes of
+   * one transaction add to (the report roll-ups of an inbox batch) are summed and written once. The
+   * entries of a savepoint that rolls back are dropped with it. A failing `write` fails the
+   * transaction. Outside a transaction `write` runs at once with this one entry.
+   */
+  beforeCommit<E>(write: (entries: E[]) => Promise<void>, entry: E): Promise<void> {
+    const scope = this.scope.getStore();
+    if (!scope?.open) return write([entry]);
+    scope.beforeCommit.push({ write: write as Gathered['write'], entry });
+    return Promise.resolve();
   }
 
   /**
@@ -162,7 +184,11 @@ export class Database {
       scope.trx = turns.transactionExecutor(() => scope.open);
       let result: T;
       try {
-        result = await this.scope.run(scope, () => work(scope.trx));
+        result = await this.scope.run(scope, async () => {
+          const value = await work(scope.trx);
+          await writeGathered(scope);
+          return value;
+        });
         scope.open = false;
         statement(turns.raw, 'COMMIT').run();
       } catch (err) {
@@ -185,7 +211,11 @@ export class Database {
         await sql`SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`.execute(trx);
         scope.logLockDepth = 0;
       }
-      return this.scope.run(scope, () => work(trx));
+      return this.scope.run(scope, async () => {
+        const value = await work(trx);
+        await writeGathered(scope);
+        return value;
+      });
     });
   }
 
@@ -200,6 +230,7 @@ export class Database {
     // cache keeps a handful of texts instead of one per savepoint ever taken.
     const name = `desk_sp_${scope.depth + 1}`;
     const mark = scope.afterCommit.length;
+    const gatheredMark = scope.beforeCommit.length;
     await this.command(scope, `SAVEPOINT ${name}`);
     scope.depth += 1;
     try {
@@ -208,6 +239,7 @@ export class Database {
         result = await work(scope.trx);
       } catch (err) {
         scope.afterCommit.length = mark;
+        scope.beforeCommit.length = gatheredMark;
         // Rolling back to the savepoint releases the locks taken after it.
         if (scope.logLockDepth >= scope.depth) scope.logLockDepth = -1;
         try {
@@ -239,6 +271,21 @@ export class TransactionAborted extends Error {
   constructor(readonly reason: unknown) {
     super(`The transaction was aborted: ${reason instanceof Error ? reason.message : String(reason)}`);
     this.name = 'TransactionAborted';
+  }
+}
+
+/** The gathered writes, each once with its entries (a write may gather more: those follow). */
+async function writeGathered(scope: Scope): Promise<void> {
+  while (scope.beforeCommit.length > 0) {
+    const gathered = scope.beforeCommit;
+    scope.beforeCommit = [];
+    const byWrite = new Map<Gathered['write'], unknown[]>();
+    for (const { write, entry } of gathered) {
+      const entries = byWrite.get(write);
+      if (entries) entries.push(entry);
+      else byWrite.set(write, [entry]);
+    }
+    for (const [write, entries] of byWrite) await write(entries as never[]);
   }
 }
 

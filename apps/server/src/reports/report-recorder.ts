@@ -1,6 +1,7 @@
 import type { Channel, HandOffDestination, Message, Ticket, TicketStatus } from '@desk/core';
 import { randomUUID } from 'node:crypto';
 import { type Db, TransactionAborted } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { EventBus } from '../events/domain-events.ts';
 import type { ReportZone } from './report-zone.ts';
 
@@ -28,6 +29,53 @@ const DAY_MS = 86_400_000;
 /** The roll-up bucket of an ISO timestamp: its UTC hour. */
 export const hourOf = (iso: string) => iso.slice(0, 13);
 
+/** One addition to a roll-up counter. */
+interface CounterDelta {
+  metric: string;
+  hour: string;
+  channel: string;
+  intentId: string;
+  value: number;
+}
+
+const previousTurn = prepared((q, p: { conversationId: string }) =>
+  q.selectFrom('bot_turns').select(['message_id', 'kind', 'intent_id', 'hand_off']).where('conversation_id', '=', p.conversationId).orderBy('created_at', 'desc').limit(1),
+);
+const insertTurn = prepared(
+  (q, p: { message_id: string; conversation_id: string; channel: string; language: string | null; kind: string; intent_id: string | null; chosen: number; hand_off: string | null; created_at: string }) =>
+    q
+      .insertInto('bot_turns')
+      .values({
+        message_id: p.message_id, conversation_id: p.conversation_id, channel: p.channel, language: p.language, kind: p.kind,
+        intent_id: p.intent_id, chosen: p.chosen, hand_off: p.hand_off, created_at: p.created_at,
+      })
+      .onConflict((oc) => oc.column('message_id').doNothing()),
+);
+const startConversation = prepared((q, p: { conversationId: string; channel: string; at: string }) =>
+  q
+    .insertInto('report_conversations')
+    .values({ conversation_id: p.conversationId, channel: p.channel, intent_id: '', started_at: p.at, handled_alone: 0 })
+    .onConflict((oc) => oc.column('conversation_id').doNothing()),
+);
+const conversationAnswered = prepared((q, p: { conversationId: string; at: string; intentId: string; empty: string }) =>
+  q
+    .updateTable('report_conversations')
+    .set((eb) => ({ last_answer_at: p.at, handled_alone: 1, intent_id: eb.case().when('intent_id', '=', p.empty).then(p.intentId).else(eb.ref('intent_id')).end() }))
+    .where('conversation_id', '=', p.conversationId),
+);
+const addHourly = prepared((q, p: { metric: string; hour: string; channel: string; intent_id: string; value: number }) =>
+  q
+    .insertInto('report_hourly')
+    .values({ metric: p.metric, channel: p.channel, intent_id: p.intent_id, value: p.value, hour: p.hour })
+    .onConflict((oc) => oc.columns(['metric', 'hour', 'channel', 'intent_id']).doUpdateSet((eb) => ({ value: eb('report_hourly.value', '+', eb.ref('excluded.value')) }))),
+);
+const addDaily = prepared((q, p: { metric: string; day: string; channel: string; intent_id: string; value: number }) =>
+  q
+    .insertInto('report_daily')
+    .values({ metric: p.metric, channel: p.channel, intent_id: p.intent_id, value: p.value, day: p.day })
+    .onConflict((oc) => oc.columns(['metric', 'day', 'channel', 'intent_id']).doUpdateSet((eb) => ({ value: eb('report_daily.value', '+', eb.ref('excluded.value')) }))),
+);
+
 /**
  * Writes what the Reports page and the misses inbox read, as things happen: bot turns (inside the
  * engine's transaction), ticket creations, status changes and first replies (from domain events, in a
@@ -42,43 +90,23 @@ export class ReportRecorder {
   /** Inside the engine's transaction. */
   async botTurn(turn: RecordedTurn): Promise<void> {
     const { db } = this;
-    const previous = await db.q
-      .selectFrom('bot_turns')
-      .select(['message_id', 'kind', 'intent_id', 'hand_off'])
-      .where('conversation_id', '=', turn.conversationId)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    await db.q
-      .insertInto('bot_turns')
-      .values({
-        message_id: turn.messageId, conversation_id: turn.conversationId, channel: turn.channel, language: turn.language, kind: turn.kind,
-        intent_id: turn.intentId, chosen: turn.chosen ? 1 : 0, hand_off: turn.handOff, created_at: turn.at,
-      })
-      .onConflict((oc) => oc.column('message_id').doNothing())
-      .execute();
+    // The turn before matters only to an unanswered question or a hand-off (misses it may reveal).
+    const needsPrevious = (turn.answersAsk && !turn.chosen) || turn.handOff !== null;
+    const previous = needsPrevious ? await previousTurn.first(db, { conversationId: turn.conversationId }) : undefined;
+    await insertTurn.run(db, {
+      message_id: turn.messageId, conversation_id: turn.conversationId, channel: turn.channel, language: turn.language, kind: turn.kind,
+      intent_id: turn.intentId, chosen: turn.chosen ? 1 : 0, hand_off: turn.handOff, created_at: turn.at,
+    });
     const count = (metric: string, intentId: string | null = null) => this.add(metric, turn.at, turn.channel, intentId, 1);
 
-    const started = await db.q
-      .insertInto('report_conversations')
-      .values({ conversation_id: turn.conversationId, channel: turn.channel, intent_id: '', started_at: turn.at, handled_alone: 0 })
-      .onConflict((oc) => oc.column('conversation_id').doNothing())
-      .executeTakeFirst();
-    if (Number(started.numInsertedOrUpdatedRows ?? 0) > 0) await count('conversation');
+    const started = await startConversation.run(db, { conversationId: turn.conversationId, channel: turn.channel, at: turn.at });
+    if (started > 0) await count('conversation');
     await count('turn');
     switch (turn.kind) {
       case 'answer':
         await count('answer', turn.intentId);
         if (turn.answersAsk && turn.chosen) await count('ask_answered');
-        await db.q
-          .updateTable('report_conversations')
-          .set((eb) => ({
-            last_answer_at: turn.at,
-            handled_alone: 1,
-            intent_id: eb.case().when('intent_id', '=', '').then(turn.intentId ?? '').else(eb.ref('intent_id')).end(),
-          }))
-          .where('conversation_id', '=', turn.conversationId)
-          .execute();
+        await conversationAnswered.run(db, { conversationId: turn.conversationId, at: turn.at, intentId: turn.intentId ?? '', empty: '' });
         break;
       case 'ask':
         await count('ask');
@@ -248,19 +276,33 @@ export class ReportRecorder {
       .execute();
   }
 
-  /** Adds to the hour's counter (kept for a change of time zone) and to the local day's (what reports read). */
-  private async add(metric: string, at: string, channel: string, intentId: string | null, value: number): Promise<void> {
-    const hour = hourOf(at);
-    const counter = { metric, channel, intent_id: intentId ?? '', value };
-    await this.db.q
-      .insertInto('report_hourly')
-      .values({ ...counter, hour })
-      .onConflict((oc) => oc.columns(['metric', 'hour', 'channel', 'intent_id']).doUpdateSet((eb) => ({ value: eb('report_hourly.value', '+', eb.ref('excluded.value')) })))
-      .execute();
-    await this.db.q
-      .insertInto('report_daily')
-      .values({ ...counter, day: await this.zone.dayOfHour(hour) })
-      .onConflict((oc) => oc.columns(['metric', 'day', 'channel', 'intent_id']).doUpdateSet((eb) => ({ value: eb('report_daily.value', '+', eb.ref('excluded.value')) })))
-      .execute();
+  /**
+   * Adds to the hour's counter (kept for a change of time zone) and to the local day's (what reports
+   * read). The additions of one transaction are summed and written once, before its commit: an inbox
+   * batch counts the same few counters for every message it stores.
+   */
+  private add(metric: string, at: string, channel: string, intentId: string | null, value: number): Promise<void> {
+    return this.db.beforeCommit(this.writeCounters, { metric, hour: hourOf(at), channel, intentId: intentId ?? '', value });
   }
+
+  private readonly writeCounters = async (deltas: CounterDelta[]): Promise<void> => {
+    const hourly = new Map<string, CounterDelta>();
+    for (const delta of deltas) {
+      const key = `${delta.metric}\u0000${delta.hour}\u0000${delta.channel}\u0000${delta.intentId}`;
+      const sum = hourly.get(key);
+      if (sum) sum.value += delta.value;
+      else hourly.set(key, { ...delta });
+    }
+    const daily = new Map<string, { metric: string; day: string; channel: string; intent_id: string; value: number }>();
+    for (const sum of hourly.values()) {
+      await addHourly.run(this.db, { metric: sum.metric, hour: sum.hour, channel: sum.channel, intent_id: sum.intentId, value: sum.value });
+      const day = await this.zone.dayOfHour(sum.hour);
+      const key = `${sum.metric}\u0000${day}\u0000${sum.channel}\u0000${sum.intentId}`;
+      const total = daily.get(key);
+      if (total) total.value += sum.value;
+      else daily.set(key, { metric: sum.metric, day, channel: sum.channel, intent_id: sum.intentId, value: sum.value });
+    }
+    for (const total of daily.values()) await addDaily.run(this.db, total);
+  };
+
 }

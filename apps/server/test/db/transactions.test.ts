@@ -95,6 +95,41 @@ describe('database transactions', () => {
     expect(await byKey.all(db, { key: 'missing' })).toEqual([]);
   });
 
+  it('writes what a transaction gathered once, inside it, before the commit; a rolled-back savepoint loses what it gathered', async () => {
+    const writes: string[][] = [];
+    const writeSum = async (parts: string[]) => {
+      writes.push(parts);
+      await writeSetting(db, 'sum', parts.join('+'));
+    };
+    await db.transaction(async () => {
+      await db.beforeCommit(writeSum, 'a');
+      await db.transaction(async () => db.beforeCommit(writeSum, 'b'));
+      await db.transaction(async () => {
+        await db.beforeCommit(writeSum, 'lost');
+        throw new Error('undo');
+      }).catch(() => undefined);
+      await db.beforeCommit(writeSum, 'c');
+      expect(writes).toEqual([]);
+    });
+    expect(writes).toEqual([['a', 'b', 'c']]);
+    expect(await readSetting(db, 'sum')).toBe('a+b+c');
+
+    // A failing write fails the whole transaction.
+    await expect(
+      db.transaction(async () => {
+        await writeSetting(db, 'sum', 'uncommitted');
+        await db.beforeCommit(async () => {
+          throw new Error('cannot write');
+        }, 'x');
+      }),
+    ).rejects.toThrow('cannot write');
+    expect(await readSetting(db, 'sum')).toBe('a+b+c');
+
+    // Outside a transaction the write happens at once.
+    await db.beforeCommit(writeSum, 'alone');
+    expect(await readSetting(db, 'sum')).toBe('alone');
+  });
+
   it('closes only after the work it tracks and a transaction under way have finished', async () => {
     let finish = () => {};
     const slow = new Promise<void>((resolve) => {

@@ -1,12 +1,18 @@
 import type { Channel } from '@desk/core';
 import type { Db } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
+
+// Read for every message of a channel that replies through peer details (the page, the real channel).
+const peerDetails = prepared((q, p: { channel: Channel; externalId: string }) =>
+  q.selectFrom('channel_peers').select('details').where('channel', '=', p.channel).where('external_id', '=', p.externalId),
+);
 
 /** What a platform told about the other end of a conversation that replying needs later. */
 export class ChannelPeers {
   constructor(private readonly db: Db) {}
 
   async get(channel: Channel, externalId: string): Promise<Record<string, string>> {
-    const row = await this.db.q.selectFrom('channel_peers').select('details').where('channel', '=', channel).where('external_id', '=', externalId).executeTakeFirst();
+    const row = await peerDetails.first(this.db, { channel, externalId });
     return row ? (JSON.parse(row.details) as Record<string, string>) : {};
   }
 
