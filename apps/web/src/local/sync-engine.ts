@@ -1,5 +1,5 @@
 import type { PullResponse, PushRequest, SnapshotResponse, StreamPoke } from '@desk/core';
-import { type DeskDb, getMeta, META, type OutboxEntry, setMeta } from './db.ts';
+import { type DeskDb, getMeta, type LocalTicket, META, type OutboxEntry, setMeta, toLocal } from './db.ts';
 import { restored, wasEvicted } from './eviction.ts';
 import { applyPull, applyPushResults, confirmPushed, resetLocal } from './outbox.ts';
 import { StatusStore } from './status.ts';
@@ -19,6 +19,11 @@ export interface SyncEngineOptions {
   backoff?: { minMs: number; maxMs: number };
   /** Whether a failure means "no network" (then the status says offline). */
   isOffline?: (error: unknown) => boolean;
+  /**
+   * Shows a stream-carried page's tickets before its commit (local/optimistic.ts `showPending`);
+   * answers what to call once it has ended (applied or not).
+   */
+  showCarried?: (tickets: readonly LocalTicket[]) => (applied: boolean) => void;
 }
 
 /**
@@ -264,13 +269,28 @@ export class SyncEngine {
     // IndexedDB runs an earlier transaction on the same rows first (the alerts still compare with the screen
     // as it was). Their end is awaited before the run goes on (the alerts flush when the run ends).
     mark('desk:carried-start');
+    // Its tickets go on screen before the write (as our own actions do): the look at what pending work shadows is a
+    // read-only transaction created first, so it runs before the listeners' reads and the write.
+    const shadowed = this.options.showCarried && carriedTickets(page).length > 0 ? shadowedTickets(this.db) : null;
     const listened = Promise.resolve(this.options.transport.received?.(page, from)).then(() => mark('desk:carried-listened'));
-    const clientId = await this.clientId();
-    const applied = await applyPull(this.db.forServerData(), this.options.agentId, clientId, page, { from });
+    let settle: ((applied: boolean) => void) | undefined;
+    let applied = false;
+    try {
+      if (shadowed && this.options.showCarried) {
+        const skip = await shadowed;
+        const shown = carriedTickets(page).filter((ticket) => !skip.has(ticket.id));
+        if (shown.length > 0) settle = this.options.showCarried(shown);
+        mark('desk:carried-shown');
+      }
+      const clientId = await this.clientId();
+      applied = await applyPull(this.db.forServerData(), this.options.agentId, clientId, page, { from });
+    } finally {
+      settle?.(applied);
+    }
     await listened;
     if (!applied) return false;
     mark('desk:carried-applied');
-    this.applied(clientId, page);
+    this.applied(await this.clientId(), page);
     return true;
   }
 
@@ -399,6 +419,24 @@ export class SyncEngine {
       if (!page.hasMore) return;
     }
   }
+}
+
+/** The tickets a page leaves as they come (the last change to each; a deletion shows nothing early). */
+function carriedTickets(page: PullResponse): LocalTicket[] {
+  const last = new Map<string, LocalTicket | null>();
+  for (const change of page.changes) {
+    if (change.entity !== 'ticket') continue;
+    last.delete(change.id);
+    last.set(change.id, change.op === 'put' ? (toLocal('ticket', change.id, change.data) as LocalTicket) : null);
+  }
+  return [...last.values()].filter((ticket): ticket is LocalTicket => ticket !== null);
+}
+
+/** Tickets under a pending action of this device: a page rebases them (server row + the action), so the screen keeps the action meanwhile. */
+async function shadowedTickets(db: DeskDb): Promise<Set<string>> {
+  // The base holds a handful of rows (those under pending mutations): its keys are read whole.
+  const keys = (await db.base.toCollection().primaryKeys()) as [string, string][];
+  return new Set(keys.flatMap(([entity, id]) => (entity === 'ticket' ? [id] : [])));
 }
 
 /**

@@ -1,0 +1,189 @@
+import 'fake-indexeddb/auto';
+import Dexie, { type Transaction } from 'dexie';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DeskDb, getMeta, type LocalTicket, META } from '../db.ts';
+import { armNextId, chooseId, EarlyPushes } from '../mutation-ids.ts';
+import { showPending, withPending } from '../optimistic.ts';
+import { type EarlyPush, mutate } from '../outbox.ts';
+import { SyncEngine } from '../sync-engine.ts';
+import { FakeServer } from './fake-server.ts';
+
+const AGENT = 'agent-ana';
+let db: DeskDb;
+let server: FakeServer;
+let engine: SyncEngine;
+let name: string;
+
+function newEngine(options: Partial<ConstructorParameters<typeof SyncEngine>[0]> = {}) {
+  return new SyncEngine({ db, agentId: AGENT, transport: server, backoff: { minMs: 5, maxMs: 20 }, isOffline: () => true, ...options });
+}
+
+/** The leader tab's early push, through this test's engine. */
+async function leaderPush(): Promise<EarlyPush & { sent: Promise<void>[] }> {
+  const pushes = new EarlyPushes();
+  await armNextId(db, pushes);
+  const sent: Promise<void>[] = [];
+  return { pushes, sent, push: (entry) => void sent.push(engine.pushFresh(entry).catch(() => undefined)) };
+}
+
+/** Options for `mutate` whose action's transaction is cut right after its early push left (a crash before the commit). */
+function crashingAfterPush(early: EarlyPush): Parameters<typeof mutate>[4] {
+  let transaction: Transaction | null = null;
+  return {
+    onRows: () => {
+      transaction = Dexie.currentTransaction;
+    },
+    early: {
+      ...early,
+      push: (entry) => {
+        early.push(entry);
+        transaction?.abort();
+      },
+    },
+  };
+}
+
+beforeEach(async () => {
+  name = `desk-test-${crypto.randomUUID()}`;
+  db = new DeskDb(name);
+  server = new FakeServer();
+  engine = newEngine();
+});
+afterEach(async () => {
+  engine.stop();
+  db.close();
+  await DeskDb.delete(name);
+});
+
+describe('early push (an action sent while its IndexedDB commit runs)', () => {
+  it('reaches the server before the action has committed, and is confirmed as usual', async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    const early = await leaderPush();
+    let serverHadItBeforeCommit = false;
+    const acted = await mutate(db, AGENT, 'ticket.setPriority', { ticketId: ticket.id, priority: 'low' }, {
+      early: {
+        ...early,
+        push: (entry) => {
+          early.push(entry);
+          // Called inside the action's transaction: the fake server applied the push synchronously.
+          serverHadItBeforeCommit = server.tickets.get(ticket.id)?.priority === 'low';
+        },
+      },
+    });
+    expect(acted).toMatchObject({ ok: true, mutationId: 1, pushedEarly: true });
+    expect(serverHadItBeforeCommit).toBe(true);
+    await Promise.all(early.sent);
+    await engine.syncOnce();
+    expect(await db.outbox.count()).toBe(0);
+    expect(server.pushes).toBe(1);
+
+    // The next action's id was armed by this one's commit: it goes early too, with the next id.
+    const next = await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'again' }, { early });
+    expect(next).toMatchObject({ ok: true, mutationId: 2, pushedEarly: true });
+    await Promise.all(early.sent);
+    await engine.syncOnce();
+    expect(server.tickets.get(ticket.id)).toMatchObject({ priority: 'low', tags: ['again'] });
+  });
+
+  it('never reuses the id of an action whose push left before a crash cut its commit: the next action still runs on the server', async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    const early = await leaderPush();
+    await expect(mutate(db, AGENT, 'ticket.setPriority', { ticketId: ticket.id, priority: 'low' }, crashingAfterPush(early))).rejects.toThrow();
+    await Promise.all(early.sent);
+    // The push got there; the device kept nothing of the action.
+    expect(server.tickets.get(ticket.id)?.priority).toBe('low');
+    expect(await db.outbox.count()).toBe(0);
+    expect(await getMeta<number>(db, META.nextMutationId)).toBe(1);
+
+    // The reload: another connection, a tab that is not (yet) the leader acts first.
+    engine.stop();
+    db.close();
+    db = new DeskDb(name);
+    engine = newEngine();
+    const after = await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'after' });
+    // Id 1 may be the lost action's: it is filled, and the new action takes 2.
+    expect(after).toMatchObject({ ok: true, mutationId: 2 });
+    expect((await db.outbox.toArray()).map((entry) => [entry.id, entry.name])).toEqual([
+      [1, 'sync.skipId'],
+      [2, 'ticket.addTag'],
+    ]);
+    await engine.syncOnce();
+    // With id 1 reused, the server would have answered the tag "applied" (its record of the lost action) without running it.
+    expect(server.tickets.get(ticket.id)).toMatchObject({ priority: 'low', tags: ['after'] });
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.notices.count()).toBe(0);
+    // The lost action's effect came back from the server, like another agent's change.
+    expect(await db.tickets.get(ticket.id)).toMatchObject({ priority: 'low', tags: ['after'] });
+  });
+
+  it('fills an id armed by a leader tab that is gone, when the next leader starts, whether or not its push got there', async () => {
+    const ticket = server.addTicket();
+    await engine.syncOnce();
+    server.offline = true; // the push never arrives this time
+    const early = await leaderPush();
+    await expect(mutate(db, AGENT, 'ticket.setPriority', { ticketId: ticket.id, priority: 'low' }, crashingAfterPush(early))).rejects.toThrow();
+    await Promise.all(early.sent);
+    server.offline = false;
+
+    const next = await leaderPush();
+    expect(await db.outbox.toArray()).toMatchObject([{ id: 1, name: 'sync.skipId' }]);
+    const acted = await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'kept' }, { early: next });
+    // The filler waits to be pushed before it: this one is not alone, so it goes after its commit.
+    expect(acted).toMatchObject({ ok: true, mutationId: 2 });
+    await engine.syncOnce();
+    expect(server.tickets.get(ticket.id)).toMatchObject({ priority: 'normal', tags: ['kept'] });
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.notices.count()).toBe(0);
+  });
+
+  it('chooses ids: the armed id is used only by the key that armed it, and filled otherwise', () => {
+    expect(chooseId(undefined, undefined, null, true)).toEqual({ id: 1, filler: null, early: false });
+    expect(chooseId(4, { id: 4, key: 'k' }, 'k', true)).toEqual({ id: 4, filler: null, early: true });
+    expect(chooseId(4, { id: 4, key: 'k' }, 'k', false)).toEqual({ id: 4, filler: null, early: false });
+    expect(chooseId(4, { id: 4, key: 'k' }, 'other', true)).toEqual({ id: 5, filler: 4, early: false });
+    expect(chooseId(4, { id: 4, key: 'k' }, null, true)).toEqual({ id: 5, filler: 4, early: false });
+    // A stale arm (its id was taken by a committed action) changes nothing.
+    expect(chooseId(5, { id: 4, key: 'k' }, null, true)).toEqual({ id: 5, filler: null, early: false });
+  });
+});
+
+describe("another agent's change carried by the stream", () => {
+  const carried = async (from: number) => {
+    const page = await server.pull(from, server.epoch);
+    return { cursor: page.cursor, more: false as const, from, page };
+  };
+
+  it('is on screen before its IndexedDB commit, the store then holds it, and a ticket under a pending action keeps showing the action', async () => {
+    const theirs = server.addTicket();
+    const mine = server.addTicket();
+    const shown: { tickets: LocalTicket[]; stored: Promise<LocalTicket | undefined>; screen: string | undefined }[] = [];
+    engine = newEngine({
+      showCarried: (tickets) => {
+        const settle = showPending(tickets);
+        // What the list shows for `theirs` now, and what the store holds now (a read created before the page's write runs before it).
+        shown.push({ tickets: [...tickets], stored: db.tickets.get(theirs.id), screen: withPending(storedTheirs)?.priority });
+        return settle;
+      },
+    });
+    await engine.syncOnce();
+    const storedTheirs = (await db.tickets.get(theirs.id)) as LocalTicket;
+    await mutate(db, AGENT, 'ticket.setStatus', { ticketId: mine.id, status: 'pending' });
+    const from = (await getMeta<number>(db, META.cursor)) ?? 0;
+    server.change(theirs.id, { priority: 'urgent' });
+    server.change(mine.id, { priority: 'high' });
+
+    engine.offer(await carried(from));
+    await engine.whenIdle();
+    expect(shown).toHaveLength(1);
+    // Only the ticket no pending action shadows: ours is rebased in the transaction (server row + our action).
+    expect(shown[0]?.tickets.map((t) => t.id)).toEqual([theirs.id]);
+    expect(shown[0]?.screen).toBe('urgent');
+    expect((await shown[0]?.stored)?.priority).toBe('normal');
+    const now = await db.tickets.get(theirs.id);
+    expect(now).toMatchObject({ priority: 'urgent' });
+    expect(withPending(now)).toBe(now);
+    expect(await db.tickets.get(mine.id)).toMatchObject({ status: 'pending', priority: 'high' });
+  });
+});
