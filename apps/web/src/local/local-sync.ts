@@ -2,6 +2,7 @@ import { type MutationArgsOf, type MutationName, type PresenceEntry, PresenceEve
 import { liveQuery } from 'dexie';
 import { isNetworkError } from '../api/client.ts';
 import { DeskDb, getMeta, type LocalTicket, META, type OutboxEntry } from './db.ts';
+import { carriedScreen } from './carried-screen.ts';
 import { armNextId, EarlyPushes } from './mutation-ids.ts';
 import { type ActionResult, type EarlyPush, mutate } from './outbox.ts';
 import { showPending } from './optimistic.ts';
@@ -56,6 +57,7 @@ export function databaseName(agentId: string): string {
 export function startLocalSync(agentId: string, options: LocalSyncOptions = {}): LocalSync {
   const db = new DeskDb(databaseName(agentId));
   const status = new StatusStore({ online: navigator.onLine });
+  const carried = carriedScreen(db);
   const engine = new SyncEngine({
     db,
     agentId,
@@ -63,9 +65,9 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
     transport: options.transport ?? httpTransport,
     isOffline: (error) => isNetworkError(error) || !navigator.onLine,
     // Another agent's change the stream carried is on screen before its IndexedDB commit, as our own actions are.
-    showCarried: showPending,
+    showCarried: (tickets) => carried.show(tickets),
   });
-  const cleanups: (() => void)[] = [];
+  const cleanups: (() => void)[] = [() => carried.stop()];
   const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`desk-sync-${agentId}`);
   let leader = false;
   /** The leader's push (set while this tab leads); `alone`: the new entry, when nothing else waited. */

@@ -85,6 +85,12 @@ export async function mutate<N extends MutationName>(
     if (!applied.ok) return applied;
     // From here this transaction owns the armed key: if it does not commit, nobody holds it any more.
     const held = early?.pushes.take() ?? null;
+    const alone = !pending.some((other) => !other.pushedAt);
+    const choice = chooseId(nextId, armed, held, alone);
+    const mutationId = choice.id;
+    const entry: OutboxEntry = { id: mutationId, name, args: mutation.args, createdAt: now };
+    // Sent first (the other agents wait for it), out of the transaction's zone: the push's own transactions are not part of this one.
+    if (choice.early && early) Dexie.ignoreTransaction(() => early.push(entry));
     options.onRows?.(applied.rows);
     const writes: Promise<unknown>[] = [];
     keys.forEach((key, i) => {
@@ -92,18 +98,12 @@ export async function mutate<N extends MutationName>(
       if (!bases[i]) writes.push(db.base.put({ entity: key[0], id: key[1], row: current.get(keyString(key)) ?? null }));
     });
     for (const { entity, id, row } of applied.rows) writes.push(writeRow(db, entity, id, row));
-    const alone = !pending.some((other) => !other.pushedAt);
-    const choice = chooseId(nextId, armed, held, alone);
-    const mutationId = choice.id;
-    const entry: OutboxEntry = { id: mutationId, name, args: mutation.args, createdAt: now };
     if (choice.filler !== null) writes.push(db.outbox.add(fillerEntry(choice.filler, now)));
     writes.push(setMeta(db, META.nextMutationId, mutationId + 1));
     // The leader arms the next id for itself; another tab's arm is spent (filled) or stale once an id is taken.
     if (rearm !== null) writes.push(setMeta(db, META.armedMutationId, { id: mutationId + 1, key: rearm } satisfies ArmedId));
     else if (armed) writes.push(db.meta.delete(META.armedMutationId));
     writes.push(db.outbox.add(entry));
-    // Out of the transaction's zone: the push's own transactions (its answer) are not part of this one.
-    if (choice.early && early) Dexie.ignoreTransaction(() => early.push(entry));
     await Promise.all(writes);
     if (choice.early) return { ok: true, mutationId, pushedEarly: true };
     return alone && choice.filler === null ? { ok: true, mutationId, alone: entry } : { ok: true, mutationId };

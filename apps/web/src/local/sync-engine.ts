@@ -20,8 +20,8 @@ export interface SyncEngineOptions {
   /** Whether a failure means "no network" (then the status says offline). */
   isOffline?: (error: unknown) => boolean;
   /**
-   * Shows a stream-carried page's tickets before its commit (local/optimistic.ts `showPending`);
-   * answers what to call once it has ended (applied or not).
+   * Shows a stream-carried page's tickets before its write (local/carried-screen.ts); answers what to
+   * call once the write has ended (applied or not).
    */
   showCarried?: (tickets: readonly LocalTicket[]) => (applied: boolean) => void;
 }
@@ -46,7 +46,8 @@ export class SyncEngine {
   private idleWaiters: (() => void)[] = [];
   private pushing: Promise<void> | null = null;
   private pushAgain = false;
-  private carried: { from: number; page: PullResponse }[] = [];
+  /** Stream-carried pages waiting to be written; `settle` ends their early showing (local/carried-screen.ts). */
+  private carried: { from: number; page: PullResponse; settle?: ((applied: boolean) => void) | undefined }[] = [];
   /** The local cursor as of the last page this engine applied (avoids a read per poke). */
   private knownCursor: number | null = null;
   /** Our client's last mutation id in the last final page applied. */
@@ -168,8 +169,23 @@ export class SyncEngine {
       return;
     }
     if (this.knownCursor !== null && poke.cursor <= this.knownCursor) return;
-    this.carried.push({ from: poke.from, page: poke.page });
+    // A page that follows on from what this device has is on screen now, before its write is even queued
+    // (local/carried-screen.ts); one behind others is shown when its turn comes.
+    const settle = this.carried.length === 0 && poke.from === this.knownCursor ? this.showCarried(poke.page) : undefined;
+    this.carried.push({ from: poke.from, page: poke.page, settle });
     if (!this.running) void this.run();
+  }
+
+  private showCarried(page: PullResponse): ((applied: boolean) => void) | undefined {
+    const tickets = this.options.showCarried ? carriedTickets(page) : [];
+    const settle = tickets.length > 0 ? this.options.showCarried?.(tickets) : undefined;
+    if (settle) mark('desk:carried-shown');
+    return settle;
+  }
+
+  /** Carried pages that will not be written (stopped, reset): off the screen. */
+  private dropCarried(): void {
+    for (const queued of this.carried.splice(0)) queued.settle?.(false);
   }
 
   private newClientId(): string {
@@ -198,6 +214,7 @@ export class SyncEngine {
 
   stop(): void {
     this.stopped = true;
+    this.dropCarried();
     clearTimeout(this.retryTimer);
   }
 
@@ -214,8 +231,8 @@ export class SyncEngine {
       }
       do {
         while (this.carried.length > 0 && !this.stopped) {
-          const next = this.carried.shift() as { from: number; page: PullResponse };
-          if (!(await this.applyCarried(next.from, next.page))) full = true;
+          const next = this.carried.shift() as (typeof this.carried)[number];
+          if (!(await this.applyCarried(next.from, next.page, next.settle))) full = true;
         }
         if (full || this.again) {
           this.again = false;
@@ -260,33 +277,32 @@ export class SyncEngine {
   }
 
   /** Applies a stream-carried page if our cursor is still where it starts; false means "pull". */
-  private async applyCarried(from: number, page: PullResponse): Promise<boolean> {
-    if (this.knownCursor !== null && page.cursor <= this.knownCursor) return true;
-    const local = this.knownCursor ?? (await getMeta<number>(this.db, META.cursor)) ?? 0;
-    if (local !== from) return false;
+  private async applyCarried(from: number, page: PullResponse, shown?: (applied: boolean) => void): Promise<boolean> {
+    let settle = shown;
+    let applied = false;
+    try {
+      if (this.knownCursor !== null && page.cursor <= this.knownCursor) {
+        applied = true;
+        return true;
+      }
+      const local = this.knownCursor ?? (await getMeta<number>(this.db, META.cursor)) ?? 0;
+      if (local !== from) return false;
+      settle ??= this.showCarried(page);
+      applied = await this.writeCarried(from, page);
+      return applied;
+    } finally {
+      settle?.(applied);
+    }
+  }
+
+  private async writeCarried(from: number, page: PullResponse): Promise<boolean> {
     // Listeners (alerts, search) see it before it is applied, like a pulled page. On the agent-to-agent path
     // the write does not wait for them: their reads are transactions created now, before the write's, and
     // IndexedDB runs an earlier transaction on the same rows first (the alerts still compare with the screen
     // as it was). Their end is awaited before the run goes on (the alerts flush when the run ends).
     mark('desk:carried-start');
-    // Its tickets go on screen before the write (as our own actions do): the look at what pending work shadows is a
-    // read-only transaction created first, so it runs before the listeners' reads and the write.
-    const shadowed = this.options.showCarried && carriedTickets(page).length > 0 ? shadowedTickets(this.db) : null;
     const listened = Promise.resolve(this.options.transport.received?.(page, from)).then(() => mark('desk:carried-listened'));
-    let settle: ((applied: boolean) => void) | undefined;
-    let applied = false;
-    try {
-      if (shadowed && this.options.showCarried) {
-        const skip = await shadowed;
-        const shown = carriedTickets(page).filter((ticket) => !skip.has(ticket.id));
-        if (shown.length > 0) settle = this.options.showCarried(shown);
-        mark('desk:carried-shown');
-      }
-      const clientId = await this.clientId();
-      applied = await applyPull(this.db.forServerData(), this.options.agentId, clientId, page, { from });
-    } finally {
-      settle?.(applied);
-    }
+    const applied = await applyPull(this.db.forServerData(), this.options.agentId, await this.clientId(), page, { from });
     await listened;
     if (!applied) return false;
     mark('desk:carried-applied');
@@ -370,7 +386,7 @@ export class SyncEngine {
       this.cachedEpoch = null;
       this.knownCursor = null;
       this.confirmed = 0;
-      this.carried.length = 0;
+      this.dropCarried();
       this.fetchedTickets.clear();
       await this.pushNow();
       await this.pullAll();
@@ -430,13 +446,6 @@ function carriedTickets(page: PullResponse): LocalTicket[] {
     last.set(change.id, change.op === 'put' ? (toLocal('ticket', change.id, change.data) as LocalTicket) : null);
   }
   return [...last.values()].filter((ticket): ticket is LocalTicket => ticket !== null);
-}
-
-/** Tickets under a pending action of this device: a page rebases them (server row + the action), so the screen keeps the action meanwhile. */
-async function shadowedTickets(db: DeskDb): Promise<Set<string>> {
-  // The base holds a handful of rows (those under pending mutations): its keys are read whole.
-  const keys = (await db.base.toCollection().primaryKeys()) as [string, string][];
-  return new Set(keys.flatMap(([entity, id]) => (entity === 'ticket' ? [id] : [])));
 }
 
 /**
