@@ -3,7 +3,7 @@ import { liveQuery } from 'dexie';
 import { isNetworkError } from '../api/client.ts';
 import { DeskDb, getMeta, type LocalTicket, META, type OutboxEntry } from './db.ts';
 import { carriedScreen } from './carried-screen.ts';
-import { armNextId, EarlyPushes } from './mutation-ids.ts';
+import { EarlyPushes, waitingChanges } from './mutation-ids.ts';
 import { type ActionResult, type EarlyPush, mutate } from './outbox.ts';
 import { showPending } from './optimistic.ts';
 import { StatusStore, type SyncStatus } from './status.ts';
@@ -78,7 +78,7 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
   // Ask the browser not to evict this origin's data: pending work lives here.
   void navigator.storage?.persist?.().catch(() => false);
 
-  const waiting = liveQuery(() => db.outbox.count()).subscribe({ next: (count) => status.set({ waiting: count }) });
+  const waiting = liveQuery(() => waitingChanges(db)).subscribe({ next: (count) => status.set({ waiting: count }) });
   cleanups.push(() => waiting.unsubscribe());
 
   if (channel) {
@@ -129,14 +129,9 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
         () => engine.requestSync(),
       );
     pushNow = (alone) => void push(alone);
-    // The first id this tab may push early is armed by a commit of its own (an id armed by a tab that is gone is filled first).
+    // Ids this tab may push early are armed by its own committed actions (an id armed by a tab that is gone is filled first).
     const pushes = new EarlyPushes();
-    void armNextId(db, pushes).then(
-      () => {
-        if (leader) early = { pushes, push: (entry) => void push(entry) };
-      },
-      (error: unknown) => console.error('[desk] could not arm the next mutation id', error),
-    );
+    early = { pushes, push: (entry) => void push(entry) };
     const pending = liveQuery(() => db.outbox.filter((entry) => !entry.pushedAt).count()).subscribe({
       next: (count) => {
         if (count > 0) void push();

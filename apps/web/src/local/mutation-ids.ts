@@ -1,5 +1,5 @@
 import type { MutationName } from '@desk/core';
-import { type DeskDb, getMeta, META, type OutboxEntry, setMeta } from './db.ts';
+import type { DeskDb, OutboxEntry } from './db.ts';
 
 /**
  * Mutation ids when an action is pushed before its own IndexedDB commit (the early push).
@@ -13,9 +13,10 @@ import { type DeskDb, getMeta, META, type OutboxEntry, setMeta } from './db.ts';
  * So an id is pushed early only when it was armed: an earlier, committed transaction stored
  * `armed = {id, key}`, and the tab pushing holds `key` in memory (the leader tab; a key is taken by
  * one transaction only). The action's transaction uses the id and arms the next one with a new key,
- * which the tab holds once that commit has succeeded. If the commit fails or the tab dies, what is
+ * which the tab holds once that commit has succeeded (so a leader's first action is pushed after its commit, and
+ * arms the ones after it). If the commit fails or the tab dies, what is
  * stored still reads `armed.id === nextMutationId` under a key nobody holds any more: whichever
- * transaction allocates next (this tab, another tab, the reloaded page) first fills that id with
+ * transaction allocates next (this tab, another tab, the reloaded page, the next leader) first fills that id with
  * `sync.skipId` and takes the one after. The lost action and the filler then share the id: whichever
  * reaches the server first takes it, the other gets its recorded answer. If the action did reach
  * it, its effect comes back with the next pull like anyone's change, and the server did nothing the
@@ -76,21 +77,7 @@ export class EarlyPushes {
   }
 }
 
-/**
- * The leader tab arms the next id for itself (at its start): an id armed by a tab that is gone is
- * filled first, since that tab may have pushed it early.
- */
-export async function armNextId(db: DeskDb, pushes: EarlyPushes): Promise<void> {
-  const key = pushes.newKey();
-  pushes.drop();
-  await db.transaction('rw', [db.outbox, db.meta], async () => {
-    const [next, armed] = await Promise.all([getMeta<number>(db, META.nextMutationId), getMeta<ArmedId>(db, META.armedMutationId)]);
-    const choice = chooseId(next, armed, null, false);
-    // chooseId gave the action's id: with a filler, the id after it is the next free one.
-    const free = choice.filler === null ? choice.id : choice.filler + 1;
-    const writes: Promise<unknown>[] = [setMeta(db, META.nextMutationId, free), setMeta(db, META.armedMutationId, { id: free, key } satisfies ArmedId)];
-    if (choice.filler !== null) writes.push(db.outbox.add(fillerEntry(choice.filler, new Date().toISOString())));
-    await Promise.all(writes);
-  });
-  pushes.hold(key);
+/** Changes waiting for the server, as the agent counts them: fillers are not the agent's. */
+export function waitingChanges(db: DeskDb): Promise<number> {
+  return db.outbox.filter((entry) => entry.name !== SKIP_ID_MUTATION).count();
 }

@@ -1,6 +1,7 @@
 import type { PullResponse, PushRequest, SnapshotResponse, StreamPoke } from '@desk/core';
 import { type DeskDb, getMeta, type LocalTicket, META, type OutboxEntry, setMeta, toLocal } from './db.ts';
 import { restored, wasEvicted } from './eviction.ts';
+import { waitingChanges } from './mutation-ids.ts';
 import { applyPull, applyPushResults, confirmPushed, resetLocal } from './outbox.ts';
 import { StatusStore } from './status.ts';
 import { ResetRequiredError, type SyncTransport } from './transport.ts';
@@ -271,7 +272,7 @@ export class SyncEngine {
       if (!this.stopped) this.retryTimer = setTimeout(() => this.requestSync(), delay);
     } finally {
       this.running = false;
-      this.status.set({ syncing: false, waiting: await this.db.outbox.count() });
+      this.status.set({ syncing: false, waiting: await waitingChanges(this.db) });
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }

@@ -3,7 +3,7 @@ import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { carriedScreen } from '../carried-screen.ts';
 import { DeskDb, getMeta, type LocalTicket, META } from '../db.ts';
-import { armNextId, chooseId, EarlyPushes } from '../mutation-ids.ts';
+import { chooseId, EarlyPushes, waitingChanges } from '../mutation-ids.ts';
 import { withPending } from '../optimistic.ts';
 import { type EarlyPush, mutate } from '../outbox.ts';
 import { SyncEngine } from '../sync-engine.ts';
@@ -19,12 +19,18 @@ function newEngine(options: Partial<ConstructorParameters<typeof SyncEngine>[0]>
   return new SyncEngine({ db, agentId: AGENT, transport: server, backoff: { minMs: 5, maxMs: 20 }, isOffline: () => true, ...options });
 }
 
-/** The leader tab's early push, through this test's engine. */
-async function leaderPush(): Promise<EarlyPush & { sent: Promise<void>[] }> {
-  const pushes = new EarlyPushes();
-  await armNextId(db, pushes);
+/**
+ * A new leader tab's early push, through this test's engine: its first action (marking the ticket read) is
+ * pushed after its commit and arms the next id for this tab.
+ */
+async function leaderPush(ticketId: string): Promise<EarlyPush & { sent: Promise<void>[] }> {
   const sent: Promise<void>[] = [];
-  return { pushes, sent, push: (entry) => void sent.push(engine.pushFresh(entry).catch(() => undefined)) };
+  const early: EarlyPush & { sent: Promise<void>[] } = { pushes: new EarlyPushes(), sent, push: (entry) => void sent.push(engine.pushFresh(entry).catch(() => undefined)) };
+  const first = await mutate(db, AGENT, 'ticket.markRead', { ticketId }, { early });
+  expect(first).toMatchObject({ ok: true });
+  expect(first.ok && first.pushedEarly).toBeFalsy();
+  await engine.syncOnce();
+  return early;
 }
 
 /** Options for `mutate` whose action's transaction is cut right after its early push left (a crash before the commit). */
@@ -61,7 +67,7 @@ describe('early push (an action sent while its IndexedDB commit runs)', () => {
   it('reaches the server before the action has committed, and is confirmed as usual', async () => {
     const ticket = server.addTicket();
     await engine.syncOnce();
-    const early = await leaderPush();
+    const early = await leaderPush(ticket.id);
     let serverHadItBeforeCommit = false;
     const acted = await mutate(db, AGENT, 'ticket.setPriority', { ticketId: ticket.id, priority: 'low' }, {
       early: {
@@ -73,16 +79,16 @@ describe('early push (an action sent while its IndexedDB commit runs)', () => {
         },
       },
     });
-    expect(acted).toMatchObject({ ok: true, mutationId: 1, pushedEarly: true });
+    expect(acted).toMatchObject({ ok: true, mutationId: 2, pushedEarly: true });
     expect(serverHadItBeforeCommit).toBe(true);
     await Promise.all(early.sent);
     await engine.syncOnce();
     expect(await db.outbox.count()).toBe(0);
-    expect(server.pushes).toBe(1);
+    expect(server.pushes).toBe(2);
 
     // The next action's id was armed by this one's commit: it goes early too, with the next id.
     const next = await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'again' }, { early });
-    expect(next).toMatchObject({ ok: true, mutationId: 2, pushedEarly: true });
+    expect(next).toMatchObject({ ok: true, mutationId: 3, pushedEarly: true });
     await Promise.all(early.sent);
     await engine.syncOnce();
     expect(server.tickets.get(ticket.id)).toMatchObject({ priority: 'low', tags: ['again'] });
@@ -91,13 +97,13 @@ describe('early push (an action sent while its IndexedDB commit runs)', () => {
   it('never reuses the id of an action whose push left before a crash cut its commit: the next action still runs on the server', async () => {
     const ticket = server.addTicket();
     await engine.syncOnce();
-    const early = await leaderPush();
+    const early = await leaderPush(ticket.id);
     await expect(mutate(db, AGENT, 'ticket.setPriority', { ticketId: ticket.id, priority: 'low' }, crashingAfterPush(early))).rejects.toThrow();
     await Promise.all(early.sent);
     // The push got there; the device kept nothing of the action.
     expect(server.tickets.get(ticket.id)?.priority).toBe('low');
     expect(await db.outbox.count()).toBe(0);
-    expect(await getMeta<number>(db, META.nextMutationId)).toBe(1);
+    expect(await getMeta<number>(db, META.nextMutationId)).toBe(2);
 
     // The reload: another connection, a tab that is not (yet) the leader acts first.
     engine.stop();
@@ -105,14 +111,16 @@ describe('early push (an action sent while its IndexedDB commit runs)', () => {
     db = new DeskDb(name);
     engine = newEngine();
     const after = await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'after' });
-    // Id 1 may be the lost action's: it is filled, and the new action takes 2.
-    expect(after).toMatchObject({ ok: true, mutationId: 2 });
+    // Id 2 may be the lost action's: it is filled, and the new action takes 3.
+    expect(after).toMatchObject({ ok: true, mutationId: 3 });
     expect((await db.outbox.toArray()).map((entry) => [entry.id, entry.name])).toEqual([
-      [1, 'sync.skipId'],
-      [2, 'ticket.addTag'],
+      [2, 'sync.skipId'],
+      [3, 'ticket.addTag'],
     ]);
+    // The agent did one thing: the filler is not counted as a change waiting.
+    expect(await waitingChanges(db)).toBe(1);
     await engine.syncOnce();
-    // With id 1 reused, the server would have answered the tag "applied" (its record of the lost action) without running it.
+    // With id 2 reused, the server would have answered the tag "applied" (its record of the lost action) without running it.
     expect(server.tickets.get(ticket.id)).toMatchObject({ priority: 'low', tags: ['after'] });
     expect(await db.outbox.count()).toBe(0);
     expect(await db.notices.count()).toBe(0);
@@ -120,24 +128,27 @@ describe('early push (an action sent while its IndexedDB commit runs)', () => {
     expect(await db.tickets.get(ticket.id)).toMatchObject({ priority: 'low', tags: ['after'] });
   });
 
-  it('fills an id armed by a leader tab that is gone, when the next leader starts, whether or not its push got there', async () => {
+  it('has the next leader fill an id armed by a leader tab that is gone, whether or not its push got there', async () => {
     const ticket = server.addTicket();
     await engine.syncOnce();
+    const early = await leaderPush(ticket.id);
     server.offline = true; // the push never arrives this time
-    const early = await leaderPush();
     await expect(mutate(db, AGENT, 'ticket.setPriority', { ticketId: ticket.id, priority: 'low' }, crashingAfterPush(early))).rejects.toThrow();
     await Promise.all(early.sent);
     server.offline = false;
 
-    const next = await leaderPush();
-    expect(await db.outbox.toArray()).toMatchObject([{ id: 1, name: 'sync.skipId' }]);
+    // A new leader holds no key: its first action fills the armed id, goes after its commit, and arms the next.
+    const next: EarlyPush = { pushes: new EarlyPushes(), push: (entry) => void engine.pushFresh(entry) };
     const acted = await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'kept' }, { early: next });
-    // The filler waits to be pushed before it: this one is not alone, so it goes after its commit.
-    expect(acted).toMatchObject({ ok: true, mutationId: 2 });
+    expect(acted).toMatchObject({ ok: true, mutationId: 3 });
+    expect(acted.ok && acted.pushedEarly).toBeFalsy();
+    expect((await db.outbox.toArray()).map((entry) => entry.name)).toEqual(['sync.skipId', 'ticket.addTag']);
     await engine.syncOnce();
     expect(server.tickets.get(ticket.id)).toMatchObject({ priority: 'normal', tags: ['kept'] });
     expect(await db.outbox.count()).toBe(0);
     expect(await db.notices.count()).toBe(0);
+    const then = await mutate(db, AGENT, 'ticket.addTag', { ticketId: ticket.id, tag: 'early' }, { early: next });
+    expect(then).toMatchObject({ ok: true, mutationId: 4, pushedEarly: true });
   });
 
   it('chooses ids: the armed id is used only by the key that armed it, and filled otherwise', () => {
