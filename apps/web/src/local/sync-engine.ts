@@ -49,6 +49,8 @@ export class SyncEngine {
   private pushAgain = false;
   /** Stream-carried pages waiting to be written; `settle` ends their early showing (local/carried-screen.ts). */
   private carried: { from: number; page: PullResponse; settle?: ((applied: boolean) => void) | undefined }[] = [];
+  /** A run that starts in the next task (a carried page already on screen). */
+  private runSoon: Promise<void> | null = null;
   /** The local cursor as of the last page this engine applied (avoids a read per poke). */
   private knownCursor: number | null = null;
   /** Our client's last mutation id in the last final page applied. */
@@ -174,7 +176,16 @@ export class SyncEngine {
     // (local/carried-screen.ts); one behind others is shown when its turn comes.
     const settle = this.carried.length === 0 && poke.from === this.knownCursor ? this.showCarried(poke.page) : undefined;
     this.carried.push({ from: poke.from, page: poke.page, settle });
-    if (!this.running) void this.run();
+    if (this.running || this.runSoon) return;
+    if (!settle) return void this.run();
+    // Shown: the write starts in the next task, so this one ends (and the frame can paint) without waiting for it.
+    this.runSoon = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        this.runSoon = null;
+        if (!this.running && this.carried.length > 0) void this.run();
+        resolve();
+      }),
+    );
   }
 
   private showCarried(page: PullResponse): ((applied: boolean) => void) | undefined {
@@ -207,7 +218,8 @@ export class SyncEngine {
 
   /** Resolves once no run is going on or scheduled right away (tests, benchmarks). */
   async whenIdle(): Promise<void> {
-    while (this.running || this.pushing) {
+    while (this.running || this.pushing || this.runSoon) {
+      if (this.runSoon) await this.runSoon;
       if (this.pushing) await this.pushing.catch(() => undefined);
       if (this.running) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
