@@ -440,6 +440,7 @@ async function main(): Promise<void> {
         pullDone: [] as number[],
         offered: [] as number[],
         listened: [] as number[],
+        shown: [] as number[],
         applied: [] as number[],
       };
       for (let i = 0; i < changes + 2; i++) {
@@ -456,6 +457,7 @@ async function main(): Promise<void> {
           for (const [stage, name] of [
             ['offered', 'desk:offered'],
             ['listened', 'desk:carried-listened'],
+            ['shown', 'desk:carried-shown'],
             ['applied', 'desk:carried-applied'],
           ] as const) {
             const at = markAt(name);
@@ -490,6 +492,7 @@ async function main(): Promise<void> {
           `B poked ${ms(median(stages.poke))}; B pulled after the poke in ${stages.pullStart.length} of ${dom.length} changes` +
           (stages.pullStart.length > 0 ? ` (sent ${ms(median(stages.pullStart))}, answered ${ms(median(stages.pullDone))})` : '') +
           `; B's engine offered the page ${ms(median(stages.offered))}, listeners done ${ms(median(stages.listened))}, ` +
+          `its tickets shown (before the commit) ${ms(median(stages.shown))}, ` +
           `applyPull committed ${ms(median(stages.applied))}; B's Dexie (liveQuery) ${ms(median(live))}, B's screen ${ms(median(dom))}\n` +
           `   baseline, same changes: poke then pull (before issue 16) to screen p50 ${ms(median(pullDom))}, p95 ${ms(p95(pullDom))}; ` +
           `loopback fetch('/healthz') round trip p50 ${ms(median(rtt))}, p95 ${ms(p95(rtt))}`,

@@ -160,6 +160,8 @@ export function createServerMutators(db: Db, changes: ChangeFeed, domain: SyncDo
       const read = { ticketId: ticket.id, agentId: ctx.agent.id, readAt: ctx.now };
       await changes.record('ticketRead', ticketReadId(ticket.id, ctx.agent.id), 'put', read, ctx.agent.id);
     },
+    // Nothing to do: the id is taken by this row in `sync_mutations` (push.ts).
+    'sync.skipId': async () => undefined,
     'contact.create': async (mutation) => {
       if (await domain.contactExists(mutation.args.id)) return; // created by an earlier copy of this mutation
       if (mutation.args.phone && (await domain.phoneTaken(mutation.args.phone))) throw phoneTaken();

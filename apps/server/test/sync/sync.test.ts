@@ -45,6 +45,27 @@ describe('POST /api/sync/push', () => {
     expect(await countMessages(messageId)).toBe(1);
   });
 
+  it('takes an id with sync.skipId and changes nothing; a filler for an id already used gets that record', async () => {
+    const ticket = await seedTicket(desk);
+    // Id 1 reached the server (an early push whose commit the device lost); the device fills 1 and acts as 2.
+    await push(desk, clientId, [{ id: 1, name: 'ticket.setPriority', args: { ticketId: ticket.id, priority: 'high' } }]);
+    const logSize = await desk.services.changes.latestSeq();
+    const fillers = await push(desk, clientId, [
+      { id: 1, name: 'sync.skipId', args: {} },
+      { id: 2, name: 'sync.skipId', args: {} },
+    ]);
+    expect(fillers.body.results).toEqual([
+      { id: 1, status: 'applied' },
+      { id: 2, status: 'applied' },
+    ]);
+    // The fillers wrote nothing but their ids.
+    expect(await desk.services.changes.latestSeq()).toBe(logSize);
+    const after = await push(desk, clientId, [{ id: 3, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'after' } }]);
+    expect(after.body.results).toEqual([{ id: 3, status: 'applied' }]);
+    expect(await desk.services.tickets.get(ticket.id)).toMatchObject({ priority: 'high', tags: ['after'] });
+    expect((await pull(desk, 0)).body.lastMutationIds[clientId]).toBe(3);
+  });
+
   it('stops the batch at a gap', async () => {
     const ticket = await seedTicket(desk);
     const res = await push(desk, clientId, [

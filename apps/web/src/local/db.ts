@@ -172,6 +172,8 @@ export const META = {
   epoch: 'epoch',
   agentId: 'agentId',
   nextMutationId: 'nextMutationId',
+  /** `{id, key}`: the id the leader tab may push before its commit (local/mutation-ids.ts). */
+  armedMutationId: 'armedMutationId',
   /** Where the background download of messages goes on (a snapshot `next`; '' = from the newest); absent when done. */
   messageBackfill: 'messageBackfill',
 } as const;

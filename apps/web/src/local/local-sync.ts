@@ -2,7 +2,9 @@ import { type MutationArgsOf, type MutationName, type PresenceEntry, PresenceEve
 import { liveQuery } from 'dexie';
 import { isNetworkError } from '../api/client.ts';
 import { DeskDb, getMeta, type LocalTicket, META, type OutboxEntry } from './db.ts';
-import { type ActionResult, mutate } from './outbox.ts';
+import { carriedScreen } from './carried-screen.ts';
+import { EarlyPushes, waitingChanges } from './mutation-ids.ts';
+import { type ActionResult, type EarlyPush, mutate } from './outbox.ts';
 import { showPending } from './optimistic.ts';
 import { StatusStore, type SyncStatus } from './status.ts';
 import { evictOld } from './eviction.ts';
@@ -55,23 +57,28 @@ export function databaseName(agentId: string): string {
 export function startLocalSync(agentId: string, options: LocalSyncOptions = {}): LocalSync {
   const db = new DeskDb(databaseName(agentId));
   const status = new StatusStore({ online: navigator.onLine });
+  const carried = carriedScreen(db);
   const engine = new SyncEngine({
     db,
     agentId,
     status,
     transport: options.transport ?? httpTransport,
     isOffline: (error) => isNetworkError(error) || !navigator.onLine,
+    // Another agent's change the stream carried is on screen before its IndexedDB commit, as our own actions are.
+    showCarried: (tickets) => carried.show(tickets),
   });
-  const cleanups: (() => void)[] = [];
+  const cleanups: (() => void)[] = [() => carried.stop()];
   const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`desk-sync-${agentId}`);
   let leader = false;
   /** The leader's push (set while this tab leads); `alone`: the new entry, when nothing else waited. */
   let pushNow: (alone?: OutboxEntry) => void = () => engine.requestSync();
+  /** While this tab leads: pushes an action alone in the outbox before its commit ends (local/mutation-ids.ts). */
+  let early: EarlyPush | undefined;
 
   // Ask the browser not to evict this origin's data: pending work lives here.
   void navigator.storage?.persist?.().catch(() => false);
 
-  const waiting = liveQuery(() => db.outbox.count()).subscribe({ next: (count) => status.set({ waiting: count }) });
+  const waiting = liveQuery(() => waitingChanges(db)).subscribe({ next: (count) => status.set({ waiting: count }) });
   cleanups.push(() => waiting.unsubscribe());
 
   if (channel) {
@@ -122,6 +129,9 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
         () => engine.requestSync(),
       );
     pushNow = (alone) => void push(alone);
+    // Ids this tab may push early are armed by its own committed actions (an id armed by a tab that is gone is filled first).
+    const pushes = new EarlyPushes();
+    early = { pushes, push: (entry) => void push(entry) };
     const pending = liveQuery(() => db.outbox.filter((entry) => !entry.pushedAt).count()).subscribe({
       next: (count) => {
         if (count > 0) void push();
@@ -186,6 +196,8 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
       presence(null);
       engine.stop();
       leader = false;
+      early = undefined;
+      pushes.drop();
     };
   }
 
@@ -215,13 +227,13 @@ export function startLocalSync(agentId: string, options: LocalSyncOptions = {}):
       };
       let result: ActionResult;
       try {
-        result = await mutate(db, agentId, name, args, { onRows });
+        result = await mutate(db, agentId, name, args, { onRows, ...(early && { early }) });
       } catch (error) {
         settle?.(false);
         throw error;
       }
       settle?.(result.ok);
-      if (result.ok) {
+      if (result.ok && !result.pushedEarly) {
         // Pushed the moment its transaction commits (the outbox liveQuery would see it a little later).
         if (leader) pushNow(result.alone);
         else channel?.postMessage({ kind: 'sync' });

@@ -11,7 +11,10 @@ import type { LocalTicket } from './db.ts';
 interface PendingTicket {
   row: LocalTicket;
   committed: boolean;
+  /** `action`: this device's own action; `carried`: another agent's change the event stream carried (carried-screen.ts). */
+  source: PendingSource;
 }
+export type PendingSource = 'action' | 'carried';
 
 /** After the commit, a pending row stays this long at most (the store shows the same row by then). */
 const KEEP_AFTER_COMMIT_MS = 2000;
@@ -19,11 +22,11 @@ const KEEP_AFTER_COMMIT_MS = 2000;
 const [pending, setPending] = createRoot(() => createSignal<ReadonlyMap<string, PendingTicket>>(new Map()));
 
 /** Shows an action's ticket rows now; answers what to call once its transaction has ended. */
-export function showPending(rows: readonly LocalTicket[]): (committed: boolean) => void {
+export function showPending(rows: readonly LocalTicket[], source: PendingSource = 'action'): (committed: boolean) => void {
   if (rows.length === 0) return () => undefined;
   setPending((current) => {
     const next = new Map(current);
-    for (const row of rows) next.set(row.id, { row, committed: false });
+    for (const row of rows) next.set(row.id, { row, committed: false, source });
     return next;
   });
   return (committed) => {
@@ -36,7 +39,7 @@ export function showPending(rows: readonly LocalTicket[]): (committed: boolean) 
     if (!committed) return drop();
     setPending((current) => {
       const next = new Map(current);
-      for (const row of rows) if (next.get(row.id)?.row === row) next.set(row.id, { row, committed: true });
+      for (const row of rows) if (next.get(row.id)?.row === row) next.set(row.id, { row, committed: true, source });
       return next;
     });
     setTimeout(drop, KEEP_AFTER_COMMIT_MS);
@@ -50,4 +53,9 @@ export function withPending(stored: LocalTicket | undefined): LocalTicket | unde
   if (!entry) return stored;
   // Committed: the stored row wins as soon as it is the same write or a newer one.
   return entry.committed && stored.updatedAt >= entry.row.updatedAt ? stored : entry.row;
+}
+
+/** Whether this device's own action on the ticket is on screen ahead of the store (not reactive). */
+export function actionPending(ticketId: string): boolean {
+  return pending().get(ticketId)?.source === 'action';
 }

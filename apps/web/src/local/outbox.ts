@@ -1,6 +1,8 @@
 import { mentionedAgents, type Mutation, type MutationArgsOf, type MutationError, type MutationName, type MutationResult, parseMutation, type PullResponse, type SyncEntity, ticketIdOf } from '@desk/core';
+import Dexie from 'dexie';
 import { type Applied, applyMutation, type Key, keyString, keysOf, readsOf } from './apply.ts';
 import { type BaseRow, type DeskDb, getMeta, META, type OutboxEntry, setMeta, tableOf, toLocal } from './db.ts';
+import { type ArmedId, chooseId, type EarlyPushes, fillerEntry, SKIP_ID_MUTATION } from './mutation-ids.ts';
 
 /**
  * The outbox and the rebase. Every action writes its optimistic rows and its outbox entry in one
@@ -13,8 +15,18 @@ function syncTables(db: DeskDb) {
   return [db.tickets, db.messages, db.contacts, db.agents, db.intents, db.integration, db.reads, db.cannedReplies, db.outbox, db.base, db.notices, db.meta];
 }
 
-/** `alone`: the new outbox entry, when no other entry was waiting to be pushed (it can go out at once, by itself). */
-export type ActionResult = { ok: true; mutationId: number; alone?: OutboxEntry } | { ok: false; error: MutationError };
+/**
+ * `alone`: the new outbox entry, when no other entry was waiting to be pushed (it can go out at once, by itself);
+ * `pushedEarly`: it was handed to `early.push` before its commit (nothing left to push for it).
+ */
+export type ActionResult = { ok: true; mutationId: number; alone?: OutboxEntry; pushedEarly?: true } | { ok: false; error: MutationError };
+
+/** The leader tab's early push (local/mutation-ids.ts): the key it holds, and what sends an entry. */
+export interface EarlyPush {
+  pushes: EarlyPushes;
+  /** Called inside the action's transaction, before its commit, with the entry to send alone. */
+  push: (entry: OutboxEntry) => void;
+}
 
 function entryMutation(entry: OutboxEntry): Mutation | null {
   const parsed = parseMutation(entry.name, entry.args);
@@ -38,21 +50,28 @@ export async function mutate<N extends MutationName>(
   name: N,
   args: MutationArgsOf<N> | Record<string, unknown>,
   /** Told the rows the action writes as soon as they are known, before its transaction commits (optimistic screen). */
-  options: { onRows?: (rows: readonly { entity: Key[0]; id: string; row: unknown }[]) => void } = {},
+  options: {
+    onRows?: (rows: readonly { entity: Key[0]; id: string; row: unknown }[]) => void;
+    /** The leader tab pushes an action alone in the outbox while its commit runs (mutation-ids.ts says why that is safe). */
+    early?: EarlyPush;
+  } = {},
 ): Promise<ActionResult> {
   const parsed = parseMutation(name, args);
   if (!parsed.ok) return parsed;
   const mutation = parsed.mutation;
   const now = new Date().toISOString();
-  return db.transaction('rw', syncTables(db), async (): Promise<ActionResult> => {
+  const early = options.early;
+  const rearm = early?.pushes.newKey() ?? null;
+  const result = await db.transaction('rw', syncTables(db), async (): Promise<ActionResult> => {
     const keys = keysOf(mutation, agentId);
     const reads = readsOf(mutation, agentId);
     // Every read at once (one round trip to IndexedDB, not one per read): the action's time to screen.
-    const [current, agents, bases, nextId, pending] = await Promise.all([
+    const [current, agents, bases, nextId, armed, pending] = await Promise.all([
       readRows(db, reads),
       db.agents.toArray(),
       db.base.bulkGet(keys.map((key): [string, string] => [key[0], key[1]])),
       getMeta<number>(db, META.nextMutationId),
+      getMeta<ArmedId>(db, META.armedMutationId),
       db.outbox.toArray(),
     ]);
     const activeAgents = new Set(agents.filter((a) => a.active).map((a) => a.id));
@@ -64,6 +83,14 @@ export async function mutate<N extends MutationName>(
       mentionsIn: (text) => mentionedAgents(text, agents, agentId),
     });
     if (!applied.ok) return applied;
+    // From here this transaction owns the armed key: if it does not commit, nobody holds it any more.
+    const held = early?.pushes.take() ?? null;
+    const alone = !pending.some((other) => !other.pushedAt);
+    const choice = chooseId(nextId, armed, held, alone);
+    const mutationId = choice.id;
+    const entry: OutboxEntry = { id: mutationId, name, args: mutation.args, createdAt: now };
+    // Sent first (the other agents wait for it), out of the transaction's zone: the push's own transactions are not part of this one.
+    if (choice.early && early) Dexie.ignoreTransaction(() => early.push(entry));
     options.onRows?.(applied.rows);
     const writes: Promise<unknown>[] = [];
     keys.forEach((key, i) => {
@@ -71,13 +98,19 @@ export async function mutate<N extends MutationName>(
       if (!bases[i]) writes.push(db.base.put({ entity: key[0], id: key[1], row: current.get(keyString(key)) ?? null }));
     });
     for (const { entity, id, row } of applied.rows) writes.push(writeRow(db, entity, id, row));
-    const mutationId = nextId ?? 1;
-    const entry: OutboxEntry = { id: mutationId, name, args: mutation.args, createdAt: now };
+    if (choice.filler !== null) writes.push(db.outbox.add(fillerEntry(choice.filler, now)));
     writes.push(setMeta(db, META.nextMutationId, mutationId + 1));
+    // The leader arms the next id for itself; another tab's arm is spent (filled) or stale once an id is taken.
+    if (rearm !== null) writes.push(setMeta(db, META.armedMutationId, { id: mutationId + 1, key: rearm } satisfies ArmedId));
+    else if (armed) writes.push(db.meta.delete(META.armedMutationId));
     writes.push(db.outbox.add(entry));
     await Promise.all(writes);
-    return pending.some((other) => !other.pushedAt) ? { ok: true, mutationId } : { ok: true, mutationId, alone: entry };
+    if (choice.early) return { ok: true, mutationId, pushedEarly: true };
+    return alone && choice.filler === null ? { ok: true, mutationId, alone: entry } : { ok: true, mutationId };
   });
+  // Committed: the next id is armed for this tab. (A refused action took no key and wrote nothing.)
+  if (result.ok && rearm !== null) early?.pushes.hold(rearm);
+  return result;
 }
 
 /**
@@ -216,7 +249,8 @@ export async function applyPushResults(db: DeskDb, agentId: string, results: rea
     for (const result of results) {
       const entry = await db.outbox.get(result.id);
       if (!entry) continue;
-      if (result.status === 'applied') {
+      // A filler's answer is that of the lost action whose id it fills, if that reached the server: nothing to undo or tell.
+      if (result.status === 'applied' || entry.name === SKIP_ID_MUTATION) {
         await db.outbox.update(entry.id, { pushedAt: now });
         continue;
       }
@@ -249,8 +283,10 @@ export async function resetLocal(db: DeskDb, agentId: string, options: { newClie
     await db.meta.delete(META.epoch);
     if (options.newClientId) {
       await db.outbox.clear();
+      await db.meta.delete(META.armedMutationId);
       let next = 1;
-      for (const entry of pending) {
+      // A new client has spent no id: fillers are dropped, the actions numbered from 1.
+      for (const entry of pending.filter((e) => e.name !== SKIP_ID_MUTATION)) {
         const { pushedAt: _pushed, ...rest } = entry;
         await db.outbox.add({ ...rest, id: next });
         next += 1;

@@ -1,6 +1,7 @@
 import type { PullResponse, PushRequest, SnapshotResponse, StreamPoke } from '@desk/core';
-import { type DeskDb, getMeta, META, type OutboxEntry, setMeta } from './db.ts';
+import { type DeskDb, getMeta, type LocalTicket, META, type OutboxEntry, setMeta, toLocal } from './db.ts';
 import { restored, wasEvicted } from './eviction.ts';
+import { waitingChanges } from './mutation-ids.ts';
 import { applyPull, applyPushResults, confirmPushed, resetLocal } from './outbox.ts';
 import { StatusStore } from './status.ts';
 import { ResetRequiredError, type SyncTransport } from './transport.ts';
@@ -19,6 +20,11 @@ export interface SyncEngineOptions {
   backoff?: { minMs: number; maxMs: number };
   /** Whether a failure means "no network" (then the status says offline). */
   isOffline?: (error: unknown) => boolean;
+  /**
+   * Shows a stream-carried page's tickets before its write (local/carried-screen.ts); answers what to
+   * call once the write has ended (applied or not).
+   */
+  showCarried?: (tickets: readonly LocalTicket[]) => (applied: boolean) => void;
 }
 
 /**
@@ -41,7 +47,10 @@ export class SyncEngine {
   private idleWaiters: (() => void)[] = [];
   private pushing: Promise<void> | null = null;
   private pushAgain = false;
-  private carried: { from: number; page: PullResponse }[] = [];
+  /** Stream-carried pages waiting to be written; `settle` ends their early showing (local/carried-screen.ts). */
+  private carried: { from: number; page: PullResponse; settle?: ((applied: boolean) => void) | undefined }[] = [];
+  /** A run that starts in the next task (a carried page already on screen). */
+  private runSoon: Promise<void> | null = null;
   /** The local cursor as of the last page this engine applied (avoids a read per poke). */
   private knownCursor: number | null = null;
   /** Our client's last mutation id in the last final page applied. */
@@ -163,8 +172,32 @@ export class SyncEngine {
       return;
     }
     if (this.knownCursor !== null && poke.cursor <= this.knownCursor) return;
-    this.carried.push({ from: poke.from, page: poke.page });
-    if (!this.running) void this.run();
+    // A page that follows on from what this device has is on screen now, before its write is even queued
+    // (local/carried-screen.ts); one behind others is shown when its turn comes.
+    const settle = this.carried.length === 0 && poke.from === this.knownCursor ? this.showCarried(poke.page) : undefined;
+    this.carried.push({ from: poke.from, page: poke.page, settle });
+    if (this.running || this.runSoon) return;
+    if (!settle) return void this.run();
+    // Shown: the write starts in the next task, so this one ends (and the frame can paint) without waiting for it.
+    this.runSoon = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        this.runSoon = null;
+        if (!this.running && this.carried.length > 0) void this.run();
+        resolve();
+      }),
+    );
+  }
+
+  private showCarried(page: PullResponse): ((applied: boolean) => void) | undefined {
+    const tickets = this.options.showCarried ? carriedTickets(page) : [];
+    const settle = tickets.length > 0 ? this.options.showCarried?.(tickets) : undefined;
+    if (settle) mark('desk:carried-shown');
+    return settle;
+  }
+
+  /** Carried pages that will not be written (stopped, reset): off the screen. */
+  private dropCarried(): void {
+    for (const queued of this.carried.splice(0)) queued.settle?.(false);
   }
 
   private newClientId(): string {
@@ -185,7 +218,8 @@ export class SyncEngine {
 
   /** Resolves once no run is going on or scheduled right away (tests, benchmarks). */
   async whenIdle(): Promise<void> {
-    while (this.running || this.pushing) {
+    while (this.running || this.pushing || this.runSoon) {
+      if (this.runSoon) await this.runSoon;
       if (this.pushing) await this.pushing.catch(() => undefined);
       if (this.running) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
@@ -193,6 +227,7 @@ export class SyncEngine {
 
   stop(): void {
     this.stopped = true;
+    this.dropCarried();
     clearTimeout(this.retryTimer);
   }
 
@@ -209,8 +244,8 @@ export class SyncEngine {
       }
       do {
         while (this.carried.length > 0 && !this.stopped) {
-          const next = this.carried.shift() as { from: number; page: PullResponse };
-          if (!(await this.applyCarried(next.from, next.page))) full = true;
+          const next = this.carried.shift() as (typeof this.carried)[number];
+          if (!(await this.applyCarried(next.from, next.page, next.settle))) full = true;
         }
         if (full || this.again) {
           this.again = false;
@@ -249,28 +284,42 @@ export class SyncEngine {
       if (!this.stopped) this.retryTimer = setTimeout(() => this.requestSync(), delay);
     } finally {
       this.running = false;
-      this.status.set({ syncing: false, waiting: await this.db.outbox.count() });
+      this.status.set({ syncing: false, waiting: await waitingChanges(this.db) });
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 
   /** Applies a stream-carried page if our cursor is still where it starts; false means "pull". */
-  private async applyCarried(from: number, page: PullResponse): Promise<boolean> {
-    if (this.knownCursor !== null && page.cursor <= this.knownCursor) return true;
-    const local = this.knownCursor ?? (await getMeta<number>(this.db, META.cursor)) ?? 0;
-    if (local !== from) return false;
+  private async applyCarried(from: number, page: PullResponse, shown?: (applied: boolean) => void): Promise<boolean> {
+    let settle = shown;
+    let applied = false;
+    try {
+      if (this.knownCursor !== null && page.cursor <= this.knownCursor) {
+        applied = true;
+        return true;
+      }
+      const local = this.knownCursor ?? (await getMeta<number>(this.db, META.cursor)) ?? 0;
+      if (local !== from) return false;
+      settle ??= this.showCarried(page);
+      applied = await this.writeCarried(from, page);
+      return applied;
+    } finally {
+      settle?.(applied);
+    }
+  }
+
+  private async writeCarried(from: number, page: PullResponse): Promise<boolean> {
     // Listeners (alerts, search) see it before it is applied, like a pulled page. On the agent-to-agent path
     // the write does not wait for them: their reads are transactions created now, before the write's, and
     // IndexedDB runs an earlier transaction on the same rows first (the alerts still compare with the screen
     // as it was). Their end is awaited before the run goes on (the alerts flush when the run ends).
     mark('desk:carried-start');
     const listened = Promise.resolve(this.options.transport.received?.(page, from)).then(() => mark('desk:carried-listened'));
-    const clientId = await this.clientId();
-    const applied = await applyPull(this.db.forServerData(), this.options.agentId, clientId, page, { from });
+    const applied = await applyPull(this.db.forServerData(), this.options.agentId, await this.clientId(), page, { from });
     await listened;
     if (!applied) return false;
     mark('desk:carried-applied');
-    this.applied(clientId, page);
+    this.applied(await this.clientId(), page);
     return true;
   }
 
@@ -350,7 +399,7 @@ export class SyncEngine {
       this.cachedEpoch = null;
       this.knownCursor = null;
       this.confirmed = 0;
-      this.carried.length = 0;
+      this.dropCarried();
       this.fetchedTickets.clear();
       await this.pushNow();
       await this.pullAll();
@@ -399,6 +448,17 @@ export class SyncEngine {
       if (!page.hasMore) return;
     }
   }
+}
+
+/** The tickets a page leaves as they come (the last change to each; a deletion shows nothing early). */
+function carriedTickets(page: PullResponse): LocalTicket[] {
+  const last = new Map<string, LocalTicket | null>();
+  for (const change of page.changes) {
+    if (change.entity !== 'ticket') continue;
+    last.delete(change.id);
+    last.set(change.id, change.op === 'put' ? (toLocal('ticket', change.id, change.data) as LocalTicket) : null);
+  }
+  return [...last.values()].filter((ticket): ticket is LocalTicket => ticket !== null);
 }
 
 /**

@@ -133,21 +133,31 @@ export async function listRows(db: DeskDb, ids: readonly string[], agentId: stri
 }
 
 /** Tickets with their decorations (a ticket whose decoration is not read yet shows without it). */
-export function joinRows(tickets: readonly (LocalTicket | undefined)[], decorations: Map<string, RowDecoration>): Map<string, RowData> {
+/**
+ * Rows from tickets and their decorations. With `previous` (the rows this list showed last), a row whose
+ * ticket and decoration are the very same objects keeps its object: only the rows that changed re-render.
+ */
+export function joinRows(tickets: readonly (LocalTicket | undefined)[], decorations: Map<string, RowDecoration>, previous?: ReadonlyMap<string, RowData>): Map<string, RowData> {
   const map = new Map<string, RowData>();
   for (const ticket of tickets) {
     if (!ticket) continue;
     const decoration = decorations.get(ticket.id);
-    map.set(ticket.id, {
+    const row: RowData = {
       ticket,
       contact: decoration?.contact,
       read: decoration?.read,
       last: decoration?.last,
       othersAt: decoration?.othersAt,
       intentName: decoration?.intentName,
-    });
+    };
+    const before = previous?.get(ticket.id);
+    map.set(ticket.id, before && sameRow(before, row) ? before : row);
   }
   return map;
+}
+
+function sameRow(a: RowData, b: RowData): boolean {
+  return a.ticket === b.ticket && a.contact === b.contact && a.read === b.read && a.last === b.last && a.othersAt === b.othersAt && a.intentName === b.intentName;
 }
 
 /** Changes the server refused, oldest first. */

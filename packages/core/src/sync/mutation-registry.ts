@@ -228,6 +228,19 @@ export const MUTATIONS = {
       return { ok: true, rows: [{ entity: 'contact', id: row.id, row }] };
     },
   }),
+  /**
+   * Fills a mutation id the device may have spent without keeping a record of it: an action pushed
+   * before its own IndexedDB commit, which then failed or was cut by a crash (the PWA's
+   * `local/mutation-ids.ts`). It changes nothing; if the lost action reached the server first, this
+   * one gets that action's recorded answer, and either way the id is taken, so it is never reused.
+   */
+  'sync.skipId': define({
+    args: z.object({}),
+    permission: 'tickets.work',
+    writes: () => [],
+    reads: () => [],
+    apply: () => ({ ok: true, rows: [] }),
+  }),
   'contact.update': define({
     args: ContactUpdateArgs,
     permission: 'contacts.manage',

@@ -75,8 +75,8 @@ export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, 
       : [];
     return sync ? () => rowDecorations(sync.db, wanted, me) : null;
   }, new Map());
-  // An action's tickets show before its commit ends (local/optimistic.ts).
-  return createMemo(() => joinRows(tickets().map(withPending), decorations()));
+  // An action's tickets show before its commit ends (local/optimistic.ts); unchanged rows keep their objects.
+  return createMemo<Map<string, RowData>>((previous) => joinRows(tickets().map(withPending), decorations(), previous), new Map());
 }
 
 /** Rows are read in pages of this many ids: a page is one pair of live queries. */

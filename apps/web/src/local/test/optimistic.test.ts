@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LocalTicket } from '../db.ts';
 import { showPending, withPending } from '../optimistic.ts';
+import { joinRows } from '../ticket-data.ts';
 
 const stored = { id: 't1', priority: 'normal', updatedAt: '2030-01-01T00:00:00.000Z' } as LocalTicket;
 const acted = { ...stored, priority: 'urgent', updatedAt: '2030-01-01T00:00:05.000Z' } as LocalTicket;
@@ -34,6 +35,17 @@ describe('optimistic tickets', () => {
     const other = { ...stored, id: 't2' } as LocalTicket;
     expect(withPending(other)).toBe(other);
     expect(withPending(undefined)).toBeUndefined();
+    settle(false);
+  });
+
+  it("keeps the list's unchanged rows as they were, so only the changed ticket's row re-renders", () => {
+    const other = { ...stored, id: 't2' } as LocalTicket;
+    const before = joinRows([stored, other], new Map());
+    const settle = showPending([acted]);
+    const after = joinRows([withPending(stored), withPending(other)], new Map(), before);
+    expect(after.get('t1')?.ticket.priority).toBe('urgent');
+    expect(after.get('t1')).not.toBe(before.get('t1'));
+    expect(after.get('t2')).toBe(before.get('t2'));
     settle(false);
   });
 });
