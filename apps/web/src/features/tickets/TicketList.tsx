@@ -3,7 +3,8 @@ import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createEffect, createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import { firstScreenShown } from '../../shell/first-screen.ts';
-import type { ListIds } from './list-data.ts';
+import type { ListIds, RowData } from './list-data.ts';
+import { SNAPSHOT_ROWS } from './list-snapshot.ts';
 import { useRowPages } from './list-data.ts';
 import { TicketRow } from './TicketRow.tsx';
 
@@ -21,6 +22,10 @@ export function TicketList(props: {
   /** A row is being pressed (see TicketRow). */
   onPress?: (id: string) => void;
   agents: readonly Agent[];
+  /** Rows (and their assignees' names) drawn until the list's own rows are read: the last session's first page. */
+  placeholder?: { rows: ReadonlyMap<string, RowData>; names: ReadonlyMap<string, string> };
+  /** The first rows of a list read from the store, whenever they change (kept for the next start). */
+  onFirstRows?: (rows: RowData[]) => void;
   /** Receives a function that scrolls a ticket into view (for j/k). */
   scrollRef?: (scrollTo: (index: number) => void) => void;
   children?: JSX.Element;
@@ -52,12 +57,21 @@ export function TicketList(props: {
   createEffect(() => {
     if (rows().size > 0 || (props.list.ready && props.list.ids.length === 0)) firstScreenShown();
   });
+  // The placeholder rows go as soon as any row has been read from the store.
+  const early = () => (rows().size === 0 ? props.placeholder : undefined);
+  createEffect(() => {
+    const { ready, ids } = props.list;
+    if (!ready || !props.onFirstRows) return;
+    const first = ids.slice(0, SNAPSHOT_ROWS).map((id) => rows().get(id));
+    if (first.every((row): row is RowData => row !== undefined)) props.onFirstRows(first);
+  });
 
   const [now, setNow] = createSignal(Date.now());
   const clock = setInterval(() => setNow(Date.now()), 30_000);
   onCleanup(() => clearInterval(clock));
 
   const agentById = createMemo(() => new Map(props.agents.map((a) => [a.id, a.name])));
+  const agentName = (id: string) => agentById().get(id) ?? props.placeholder?.names.get(id);
   return (
     <section class="ticket-list" aria-label={t('ticket.list')}>
       {props.children}
@@ -69,7 +83,7 @@ export function TicketList(props: {
             <For each={visibleIndexes()}>
               {(index) => {
                 const id = () => props.list.ids[index] ?? '';
-                const row = () => rows().get(id());
+                const row = () => rows().get(id()) ?? early()?.rows.get(id());
                 return (
                   <li class="ticket-item" style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, height: `${ROW_HEIGHT}px` }} aria-setsize={props.list.ids.length} aria-posinset={index + 1}>
                     <Show when={row()} fallback={<span class="ticket-row skeleton" aria-hidden="true" />}>
@@ -79,7 +93,7 @@ export function TicketList(props: {
                           href={props.hrefOf(id())}
                           selected={id() === props.selectedId}
                           now={now()}
-                          agentName={(agentId) => agentById().get(agentId)}
+                          agentName={agentName}
                           onOpen={() => props.onOpen(id())}
                           onPress={() => props.onPress?.(id())}
                         />
