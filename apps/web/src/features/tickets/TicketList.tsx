@@ -1,14 +1,17 @@
 import type { Agent } from '@desk/core';
-import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createEffect, createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import { firstScreenShown } from '../../shell/first-screen.ts';
 import type { ListIds, RowData } from './list-data.ts';
+import { createFixedRows } from './fixed-rows.ts';
 import { SNAPSHOT_ROWS } from './list-snapshot.ts';
 import { useRowPages } from './list-data.ts';
 import { TicketRow } from './TicketRow.tsx';
 
 export const ROW_HEIGHT = 104;
+/** Rows read beyond those in the DOM, above and below. */
+const READ_BEHIND = 5;
+const READ_AHEAD = 20;
 
 /**
  * The virtual ticket list: only the rows in view (plus a margin) exist in the DOM and are read
@@ -31,26 +34,28 @@ export function TicketList(props: {
   children?: JSX.Element;
 }) {
   let scroller: HTMLDivElement | undefined;
-  const virtualizer = createVirtualizer({
-    get count() {
-      return props.list.ids.length;
+  const rowWindow = createFixedRows({ count: () => props.list.ids.length, rowHeight: ROW_HEIGHT, overscan: 5, scroller: () => scroller });
+  props.scrollRef?.(rowWindow.scrollToIndex);
+
+  const visibleIndexes = createMemo(
+    () => {
+      const range = rowWindow.range();
+      if (!range) return [];
+      const indexes: number[] = [];
+      for (let index = range.from; index <= range.to; index++) indexes.push(index);
+      return indexes;
     },
-    getScrollElement: () => scroller ?? null,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 5,
-  });
-  props.scrollRef?.((index) => virtualizer.scrollToIndex(index, { align: 'auto' }));
+    [],
+    { equals: (a, b) => a.length === b.length && a.every((index, i) => index === b[i]) },
+  );
 
-  const visibleIndexes = createMemo(() => virtualizer.getVirtualItems().map((item) => item.index), [], {
-    equals: (a, b) => a.length === b.length && a.every((index, i) => index === b[i]),
-  });
-
-  // The rows read are the pages under the rows in the DOM (those in view and the overscan).
+  // The rows read are the pages under the rows in the DOM and a little further, more so below (where a
+  // list is scrolled to): a row that comes into view while scrolling has usually been read already.
   const rows = useRowPages(
     () => props.list.ids,
     () => {
-      const indexes = visibleIndexes();
-      return indexes.length > 0 ? { from: indexes[0] as number, to: indexes[indexes.length - 1] as number } : null;
+      const range = rowWindow.range();
+      return range ? { from: Math.max(0, range.from - READ_BEHIND), to: range.to + READ_AHEAD } : null;
     },
   );
 
@@ -77,7 +82,7 @@ export function TicketList(props: {
       {props.children}
       <div class="ticket-scroll" ref={scroller} data-testid="ticket-scroll">
         <Show when={!props.list.ready || props.list.ids.length > 0} fallback={<p class="empty-state">{t('ws.noMatch')}</p>}>
-          <ul class="ticket-rows" style={{ height: `${virtualizer.getTotalSize()}px` }} aria-label={t('ticket.list')}>
+          <ul class="ticket-rows" style={{ height: `${rowWindow.totalSize()}px` }} aria-label={t('ticket.list')}>
             {/* Keyed by position in the list: while scrolling, the rows still in view keep their
                 elements and only the rows coming into view are rendered (rows are all ROW_HEIGHT tall). */}
             <For each={visibleIndexes()}>
