@@ -15,10 +15,14 @@
  * Everything runs against the real server (demo workspace, temporary DATA_DIR, a copy of the built
  * PWA with the `?bench` hooks, see harness.ts) on a free loopback port; the server is stopped at the end.
  * Run from e2e/: `npm run bench:phone` after `npx -y pnpm@12.4.2 -r --if-present run build`.
- * Env: BENCH_RUNS, BENCH_TICKETS (default 5000), BENCH_MESSAGES (per ticket, default 10), BENCH_SCROLL_STEP (default 200).
+ * Env: BENCH_RUNS, BENCH_TICKETS (default 5000), BENCH_MESSAGES (per ticket, default 10), BENCH_SCROLL_STEP (default 200),
+ * BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, no 1× runs;
+ * read one with `../node_modules/.bin/tsx bench/trace-summary.ts <file>`).
  */
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { type CDPSession, chromium, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { type Browser, type CDPSession, chromium, type Page } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/env.ts';
 import { signIn } from '../support/session.ts';
 import { PASSWORD, quantile, startServer } from './harness.ts';
@@ -29,13 +33,23 @@ const TICKETS = Number(process.env.BENCH_TICKETS ?? 5000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10);
 const SCROLL_STEP = Number(process.env.BENCH_SCROLL_STEP ?? 200);
 const ROWS_TO_SCROLL = 1000;
+/** A folder: each phase of the 4× profile is recorded as a Chromium trace there (read it with trace-summary.ts). */
+const TRACE_DIR = process.env.BENCH_TRACE;
+/** Only these phases (comma-separated: open, tap, keystroke, scroll), e.g. while working on one of them; all by default. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'open,tap,keystroke,scroll').split(','));
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'disabled-by-default-v8.cpu_profiler', 'v8.execute', 'blink.user_timing', 'loading'];
 
-/** In-page probes, installed before any page script runs. */
+/**
+ * In-page probes, installed before any page script runs. They report through the console (see
+ * `reported`): waiting on them from here runs no Playwright script in the page while it is measured
+ * (compiling Playwright's injected script alone costs a phone-class CPU about 80 ms).
+ */
 const PROBES = () => {
-  type Marks = { row?: number };
   const w = window as unknown as Record<string, unknown>;
-  const marks: Marks = {};
-  w.__marks = marks;
+  const report = (name: string, millis: number) => {
+    performance.mark(`__bench ${name}`);
+    console.debug('__bench', name, millis);
+  };
   /** Resolves with the time right after the next frame is painted. */
   const afterPaint = () =>
     new Promise<number>((resolve) =>
@@ -49,9 +63,7 @@ const PROBES = () => {
   // Warm open: the first list row on screen, checked every frame from the document's start.
   const firstRow = () => {
     if (document.querySelector('.ticket-row[data-ticket-id]')) {
-      void afterPaint().then((t) => {
-        marks.row = t;
-      });
+      void afterPaint().then((t) => report('row', t));
     } else requestAnimationFrame(firstRow);
   };
   requestAnimationFrame(firstRow);
@@ -60,7 +72,7 @@ const PROBES = () => {
   w.__armTap = (ticketId: string, newestText: string) => {
     let start = Number.NaN;
     addEventListener('pointerdown', (event) => (start = event.timeStamp), { capture: true, once: true });
-    w.__tap = new Promise<number>((resolve) => {
+    {
       let done = false;
       const check = () => {
         if (done) return;
@@ -74,7 +86,7 @@ const PROBES = () => {
         if (box.bottom > frame.bottom + 1 || box.top < frame.top - 1 || box.bottom > innerHeight) return;
         done = true;
         observer.disconnect();
-        void afterPaint().then((t) => resolve(t - start));
+        void afterPaint().then((t) => report('tap', t - start));
       };
       const observer = new MutationObserver(check);
       observer.observe(document.body, { childList: true, subtree: true, characterData: true });
@@ -83,22 +95,20 @@ const PROBES = () => {
         if (!done) requestAnimationFrame(poll);
       };
       requestAnimationFrame(poll);
-    });
+    }
   };
 
   /** Keystroke → painted. */
   w.__armKey = () => {
     const reply = document.getElementById('ticket-reply');
-    w.__key = new Promise<number>((resolve) => {
-      reply?.addEventListener(
-        'keydown',
-        (event) => {
-          const start = event.timeStamp;
-          reply.addEventListener('input', () => void afterPaint().then((t) => resolve(t - start)), { once: true });
-        },
-        { once: true },
-      );
-    });
+    reply?.addEventListener(
+      'keydown',
+      (event) => {
+        const start = event.timeStamp;
+        reply.addEventListener('input', () => void afterPaint().then((t) => report('key', t - start)), { once: true });
+      },
+      { once: true },
+    );
   };
 
   /** Scrolls the list through `rows` rows, a step a frame; long tasks and frame gaps meanwhile. */
@@ -119,6 +129,8 @@ const PROBES = () => {
       // A list that stops moving (it got shorter, or the page changed under it) ends the run, saying so.
       let lastTop = -1;
       let still = 0;
+      // A run is bounded in time too (60 s is a frame of over 100 ms all along the 520 frames of a run).
+      const started = performance.now();
       const tick = (now: number) => {
         const gap = now - last;
         last = now;
@@ -127,10 +139,11 @@ const PROBES = () => {
         if (gap > 34) slowFrames += 1;
         still = el.scrollTop === lastTop ? still + 1 : 0;
         lastTop = el.scrollTop;
-        if (el.scrollTop >= target || still > 120) {
+        const late = now - started > 60_000;
+        if (el.scrollTop >= target || still > 120 || late) {
           setTimeout(() => {
             observer.disconnect();
-            resolve({ longTasks, maxGap, frames, slowFrames, ...(still > 120 && { stuckAt: el.scrollTop }) });
+            resolve({ longTasks, maxGap, frames, slowFrames, ...((still > 120 || late) && { stuckAt: el.scrollTop }) });
           }, 200);
           return;
         }
@@ -141,16 +154,14 @@ const PROBES = () => {
     });
 };
 
-/** Awaits a probe's promise in the page; a probe that never settles fails the run after 20 s. */
-const evaluate = <T>(page: Page, name: string) =>
-  page.evaluate(
-    (key) =>
-      Promise.race([
-        (window as unknown as Record<string, Promise<T>>)[key] as Promise<T>,
-        new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${key} did not settle: ${document.querySelector('.ticket-view')?.outerHTML.slice(0, 600) ?? 'no ticket view'}`)), 20_000)),
-      ]),
-    name,
-  );
+/** A probe's figure, reported through the console; call it before the action it measures. */
+async function reported(page: Page, name: string, timeout = 20_000): Promise<number> {
+  const message = await page.waitForEvent('console', { predicate: (m) => m.text().startsWith(`__bench ${name} `), timeout }).catch(async (error) => {
+    const view = await page.evaluate(() => document.querySelector('.ticket-view')?.outerHTML.slice(0, 600) ?? 'no ticket view').catch(() => '');
+    throw new Error(`${name} was not reported: ${String(error)}\n${view}`);
+  });
+  return Number(message.text().split(' ')[2]);
+}
 const progress = (what: string) => process.stderr.write(`  ${what}\n`);
 
 async function toList(page: Page, bench = false) {
@@ -160,9 +171,9 @@ async function toList(page: Page, bench = false) {
 }
 
 async function warmOpen(page: Page): Promise<number> {
+  const row = reported(page, 'row', 60_000);
   await page.goto('/tickets');
-  await page.waitForFunction(() => (window as unknown as { __marks: { row?: number } }).__marks.row !== undefined, undefined, { timeout: 60_000 });
-  return page.evaluate(() => (window as unknown as { __marks: { row: number } }).__marks.row);
+  return row;
 }
 
 async function tapTicket(page: Page, run: number): Promise<number> {
@@ -199,8 +210,9 @@ async function tapTicket(page: Page, run: number): Promise<number> {
   }, id);
   await page.evaluate(([ticketId, text]) => (window as unknown as { __armTap(id: string, text: string): void }).__armTap(ticketId, text), [id, newest.slice(0, 40)] as const);
   // A touch tap that Playwright first checks lands on the row (no toast or skeleton in the way).
+  const tapped = reported(page, 'tap');
   await page.locator(`.ticket-row[data-ticket-id="${id}"]`).tap();
-  const millis = await evaluate<number>(page, '__tap').catch(async (error) => {
+  const millis = await tapped.catch(async (error) => {
     await page.screenshot({ path: `/tmp/phone-bench-tap-${run}.png` });
     throw new Error(`run ${run}, ticket ${id}: ${String(error)}`);
   });
@@ -213,8 +225,9 @@ async function tapTicket(page: Page, run: number): Promise<number> {
 
 async function keystroke(page: Page, run: number): Promise<number> {
   await page.evaluate(() => (window as unknown as { __armKey(): void }).__armKey());
+  const painted = reported(page, 'key');
   await page.keyboard.press(run % 2 === 0 ? 'a' : 'b');
-  return evaluate<number>(page, '__key');
+  return painted;
 }
 
 interface Figures {
@@ -226,37 +239,56 @@ interface Figures {
   maxGap: number[];
 }
 
-async function profile(page: Page, cdp: CDPSession, rate: number): Promise<Figures> {
+async function profile(browser: Browser, page: Page, cdp: CDPSession, rate: number): Promise<Figures> {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   const figures: Figures = { tap: [], open: [], key: [], longest: [], longTasks: [], maxGap: [] };
-  progress(`CPU ${rate}×: warm open`);
-  await warmOpen(page); // warm-up
-  for (let i = 0; i < RUNS; i++) figures.open.push(await warmOpen(page));
-  progress(`CPU ${rate}×: tap`);
-  await toList(page, true);
-  await tapTicket(page, 0); // warm-up
-  for (let i = 0; i < RUNS; i++) figures.tap.push(await tapTicket(page, i));
-  progress(`CPU ${rate}×: keystroke`);
-  await page.goto('/tickets?ticket=bench-t1');
-  await page.locator('#ticket-reply').tap();
-  for (let i = 0; i < RUNS; i++) figures.key.push(await keystroke(page, i));
-  await page.locator('#ticket-reply').fill('');
-  progress(`CPU ${rate}×: scroll`);
-  for (let i = 0; i < RUNS; i++) {
-    await toList(page);
-    const result = await page.evaluate(
-      ([rows, step]) =>
-        (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; maxGap: number; stuckAt?: number }> }).__scroll(rows, 104, step),
-      [ROWS_TO_SCROLL, SCROLL_STEP] as const,
-    );
-    if (result.stuckAt !== undefined) progress(`scroll run ${i}: the list stopped moving at ${result.stuckAt} px (figures of this run kept)`);
-    figures.longest.push(Math.max(0, ...result.longTasks));
-    figures.longTasks.push(result.longTasks.length);
-    figures.maxGap.push(result.maxGap);
-  }
+  /** The measured runs of a phase, traced when BENCH_TRACE names a folder. */
+  const traced = async (phase: string, runs: () => Promise<void>) => {
+    if (!PHASES.has(phase)) return;
+    progress(`CPU ${rate}×: ${phase}`);
+    if (!TRACE_DIR) return runs();
+    mkdirSync(TRACE_DIR, { recursive: true });
+    await browser.startTracing(page, { path: join(TRACE_DIR, `${phase}-${rate}x.json`), categories: TRACE_CATEGORIES });
+    try {
+      await runs();
+    } finally {
+      await browser.stopTracing();
+    }
+  };
+  await traced('open', async () => {
+    await warmOpen(page); // warm-up
+    for (let i = 0; i < RUNS; i++) figures.open.push(await warmOpen(page));
+  });
+  await traced('tap', async () => {
+    await toList(page, true);
+    await tapTicket(page, 0); // warm-up
+    for (let i = 0; i < RUNS; i++) figures.tap.push(await tapTicket(page, i));
+  });
+  await traced('keystroke', async () => {
+    await page.goto('/tickets?ticket=bench-t1');
+    await page.locator('#ticket-reply').tap();
+    for (let i = 0; i < RUNS; i++) figures.key.push(await keystroke(page, i));
+    await page.locator('#ticket-reply').fill('');
+  });
+  await traced('scroll', async () => {
+    for (let i = 0; i < RUNS; i++) await scrollRun(page, i, figures);
+  });
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   progress(`CPU ${rate}×, median / p75: ${(Object.keys(figures) as (keyof Figures)[]).map((key) => `${key} ${stat(figures[key])}`).join(', ')}`);
   return figures;
+}
+
+async function scrollRun(page: Page, i: number, figures: Figures) {
+  await toList(page);
+  const result = await page.evaluate(
+    ([rows, step]) =>
+      (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; maxGap: number; stuckAt?: number }> }).__scroll(rows, 104, step),
+    [ROWS_TO_SCROLL, SCROLL_STEP] as const,
+  );
+  if (result.stuckAt !== undefined) progress(`scroll run ${i}: the list stopped moving or took over 60 s, at ${result.stuckAt} px (figures of this run kept)`);
+  figures.longest.push(Math.max(0, ...result.longTasks));
+  figures.longTasks.push(result.longTasks.length);
+  figures.maxGap.push(result.maxGap);
 }
 
 const f = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)}`;
@@ -265,6 +297,13 @@ const stat = (values: number[]) => `${f(quantile(values, 0.5))} / ${f(quantile(v
 async function main() {
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  // Interrupted (Ctrl-C, a timeout's signal), the server's whole process group goes too.
+  const interrupted = (signal: NodeJS.Signals) => {
+    progress(`${signal}: stopping the server`);
+    void Promise.allSettled([browser.close(), server.stop()]).then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, serviceWorkers: 'allow' });
     // tsx (esbuild) wraps named functions in `__name(…)`, which the page doesn't have.
@@ -283,8 +322,8 @@ async function main() {
     if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) throw new Error('the service worker does not control the page');
     const cdp = await context.newCDPSession(page);
 
-    const throttled = await profile(page, cdp, 4);
-    const baseline = await profile(page, cdp, 1);
+    const throttled = await profile(browser, page, cdp, 4);
+    const baseline = TRACE_DIR ? throttled : await profile(browser, page, cdp, 1);
     const load = loadavg()
       .map((l) => l.toFixed(2))
       .join(' ');

@@ -49,12 +49,18 @@ export const currentUser = state.user;
 /** True while the first session check runs and there is no cached user to show meanwhile. */
 export const sessionChecking = state.checking;
 
+/** What the app keeps in localStorage about a signed-in agent's work goes under this prefix: signing out removes it. */
+export const AGENT_DATA_PREFIX = 'desk.agent.';
+
 function remember(user: Agent | null): void {
   const publicUser = user ? toAgent(user) : null;
   state.setUser(publicUser);
   try {
     if (publicUser) localStorage.setItem(STORAGE_KEY, JSON.stringify(publicUser));
-    else localStorage.removeItem(STORAGE_KEY);
+    else {
+      localStorage.removeItem(STORAGE_KEY);
+      for (const key of Object.keys(localStorage)) if (key.startsWith(AGENT_DATA_PREFIX)) localStorage.removeItem(key);
+    }
   } catch {
     // storage unavailable: the session still works for this visit
   }

@@ -1,13 +1,17 @@
 import type { Agent } from '@desk/core';
-import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createEffect, createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import { firstScreenShown } from '../../shell/first-screen.ts';
-import type { ListIds } from './list-data.ts';
+import type { ListIds, RowData } from './list-data.ts';
+import { createFixedRows } from './fixed-rows.ts';
+import { SNAPSHOT_ROWS } from './list-snapshot.ts';
 import { useRowPages } from './list-data.ts';
 import { TicketRow } from './TicketRow.tsx';
 
 export const ROW_HEIGHT = 104;
+/** Rows read beyond those in the DOM, above and below. */
+const READ_BEHIND = 5;
+const READ_AHEAD = 20;
 
 /**
  * The virtual ticket list: only the rows in view (plus a margin) exist in the DOM and are read
@@ -21,36 +25,50 @@ export function TicketList(props: {
   /** A row is being pressed (see TicketRow). */
   onPress?: (id: string) => void;
   agents: readonly Agent[];
+  /** Rows (and their assignees' names) drawn until the list's own rows are read: the last session's first page. */
+  placeholder?: { rows: ReadonlyMap<string, RowData>; names: ReadonlyMap<string, string> };
+  /** The first rows of a list read from the store, whenever they change (kept for the next start). */
+  onFirstRows?: (rows: RowData[]) => void;
   /** Receives a function that scrolls a ticket into view (for j/k). */
   scrollRef?: (scrollTo: (index: number) => void) => void;
   children?: JSX.Element;
 }) {
   let scroller: HTMLDivElement | undefined;
-  const virtualizer = createVirtualizer({
-    get count() {
-      return props.list.ids.length;
+  const rowWindow = createFixedRows({ count: () => props.list.ids.length, rowHeight: ROW_HEIGHT, overscan: 5, scroller: () => scroller });
+  props.scrollRef?.(rowWindow.scrollToIndex);
+
+  const visibleIndexes = createMemo(
+    () => {
+      const range = rowWindow.range();
+      if (!range) return [];
+      const indexes: number[] = [];
+      for (let index = range.from; index <= range.to; index++) indexes.push(index);
+      return indexes;
     },
-    getScrollElement: () => scroller ?? null,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 5,
-  });
-  props.scrollRef?.((index) => virtualizer.scrollToIndex(index, { align: 'auto' }));
+    [],
+    { equals: (a, b) => a.length === b.length && a.every((index, i) => index === b[i]) },
+  );
 
-  const visibleIndexes = createMemo(() => virtualizer.getVirtualItems().map((item) => item.index), [], {
-    equals: (a, b) => a.length === b.length && a.every((index, i) => index === b[i]),
-  });
-
-  // The rows read are the pages under the rows in the DOM (those in view and the overscan).
+  // The rows read are the pages under the rows in the DOM and a little further, more so below (where a
+  // list is scrolled to): a row that comes into view while scrolling has usually been read already.
   const rows = useRowPages(
     () => props.list.ids,
     () => {
-      const indexes = visibleIndexes();
-      return indexes.length > 0 ? { from: indexes[0] as number, to: indexes[indexes.length - 1] as number } : null;
+      const range = rowWindow.range();
+      return range ? { from: Math.max(0, range.from - READ_BEHIND), to: range.to + READ_AHEAD } : null;
     },
   );
 
   createEffect(() => {
     if (rows().size > 0 || (props.list.ready && props.list.ids.length === 0)) firstScreenShown();
+  });
+  // The placeholder rows go as soon as any row has been read from the store.
+  const early = () => (rows().size === 0 ? props.placeholder : undefined);
+  createEffect(() => {
+    const { ready, ids } = props.list;
+    if (!ready || !props.onFirstRows) return;
+    const first = ids.slice(0, SNAPSHOT_ROWS).map((id) => rows().get(id));
+    if (first.every((row): row is RowData => row !== undefined)) props.onFirstRows(first);
   });
 
   const [now, setNow] = createSignal(Date.now());
@@ -58,18 +76,19 @@ export function TicketList(props: {
   onCleanup(() => clearInterval(clock));
 
   const agentById = createMemo(() => new Map(props.agents.map((a) => [a.id, a.name])));
+  const agentName = (id: string) => agentById().get(id) ?? props.placeholder?.names.get(id);
   return (
     <section class="ticket-list" aria-label={t('ticket.list')}>
       {props.children}
       <div class="ticket-scroll" ref={scroller} data-testid="ticket-scroll">
         <Show when={!props.list.ready || props.list.ids.length > 0} fallback={<p class="empty-state">{t('ws.noMatch')}</p>}>
-          <ul class="ticket-rows" style={{ height: `${virtualizer.getTotalSize()}px` }} aria-label={t('ticket.list')}>
+          <ul class="ticket-rows" style={{ height: `${rowWindow.totalSize()}px` }} aria-label={t('ticket.list')}>
             {/* Keyed by position in the list: while scrolling, the rows still in view keep their
                 elements and only the rows coming into view are rendered (rows are all ROW_HEIGHT tall). */}
             <For each={visibleIndexes()}>
               {(index) => {
                 const id = () => props.list.ids[index] ?? '';
-                const row = () => rows().get(id());
+                const row = () => rows().get(id()) ?? early()?.rows.get(id());
                 return (
                   <li class="ticket-item" style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, height: `${ROW_HEIGHT}px` }} aria-setsize={props.list.ids.length} aria-posinset={index + 1}>
                     <Show when={row()} fallback={<span class="ticket-row skeleton" aria-hidden="true" />}>
@@ -79,7 +98,7 @@ export function TicketList(props: {
                           href={props.hrefOf(id())}
                           selected={id() === props.selectedId}
                           now={now()}
-                          agentName={(agentId) => agentById().get(agentId)}
+                          agentName={agentName}
                           onOpen={() => props.onOpen(id())}
                           onPress={() => props.onPress?.(id())}
                         />

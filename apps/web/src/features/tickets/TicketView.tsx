@@ -67,8 +67,9 @@ export function TicketView(props: {
   const agents = () => props.agents;
   createEffect(() => {
     if (painted() || bundle() === undefined) return;
-    // The history entry right after the paint (back must find it); the rest behind other work.
-    requestAnimationFrame(() => setTimeout(() => props.onPainted?.()));
+    // Once the view has painted, behind whatever else is waiting: the history entry (the router's
+    // navigation costs a phone-class CPU tens of milliseconds), then the reads and work the paint didn't need.
+    afterPaint(() => props.onPainted?.());
     afterPaint(() => setPainted(true));
   });
   // A new device downloads messages in the background: this ticket's come first. A ticket this

@@ -7,7 +7,8 @@ import { PageHeader } from '../../shell/Page.tsx';
 import { useUnreadCount } from '../alerts/AlertsHost.tsx';
 import { REPLY_ID } from './Composer.tsx';
 import { ListFilters } from './ListFilters.tsx';
-import { useAgents, useTicketIds } from './list-data.ts';
+import { type RowData, useAgents, useTicketIds } from './list-data.ts';
+import { keepListSnapshot, readListPlaceholder } from './list-snapshot.ts';
 import { type ListParams, type ListQuery, listParamsOf, parseListParams } from './list-params.ts';
 import { SyncIndicator, SyncNotices } from './SyncIndicator.tsx';
 import { ServerResults } from './ServerResults.tsx';
@@ -55,7 +56,13 @@ export default function TicketsPage() {
     });
   };
   const selected = () => opening() ?? (typeof params.ticket === 'string' && params.ticket ? params.ticket : null);
-  const list = useTicketIds(query);
+  // The last session's first page shows while the store opens (an installed app opened again).
+  const placeholder = readListPlaceholder(currentUser()?.id, query());
+  const list = useTicketIds(query, placeholder?.list);
+  const keepFirstRows = (rows: RowData[]) => {
+    const me = currentUser()?.id;
+    if (me) keepListSnapshot(me, query(), list(), rows, (id) => agents().find((a) => a.id === id)?.name);
+  };
   const agents = useAgents();
   const unread = useUnreadCount();
   let scrollTo: ((index: number) => void) | undefined;
@@ -156,8 +163,8 @@ export default function TicketsPage() {
       </PageHeader>
       <SyncNotices />
       <div class="tickets-layout" classList={{ 'has-selection': selected() !== null }}>
-        <TicketList list={list()} selectedId={selected()} hrefOf={hrefOf} onOpen={(id) => open(id, false)} onPress={prefetch} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
-          <ListFilters query={query()} onChange={setQuery} agents={agents()} counts={list().counts} total={list().ids.length} />
+        <TicketList list={list()} placeholder={placeholder ?? undefined} onFirstRows={keepFirstRows} selectedId={selected()} hrefOf={hrefOf} onOpen={(id) => open(id, false)} onPress={prefetch} agents={agents()} scrollRef={(fn) => (scrollTo = fn)}>
+          <ListFilters query={query()} onChange={setQuery} agents={agents()} counts={list().counts} total={list().ready || !placeholder ? list().ids.length : placeholder.total} />
           <ServerResults text={query().q} hrefOf={hrefOf} onOpen={open} />
         </TicketList>
         <div class="ticket-pane">

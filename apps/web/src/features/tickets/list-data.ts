@@ -19,7 +19,8 @@ export interface ListIds {
 
 const NO_COUNTS = Object.fromEntries(TICKET_STATUSES.map((s) => [s, 0])) as Record<TicketStatus, number>;
 
-export function useTicketIds(query: Accessor<ListQuery>): Accessor<ListIds> {
+/** The list's ids and counts; `initial` is shown until the store answers (see list-snapshot.ts). */
+export function useTicketIds(query: Accessor<ListQuery>, initial?: ListIds): Accessor<ListIds> {
   // The search index is built once per device, outside the live query (which may only read).
   const [indexed, setIndexed] = createSignal<DeskDb | null>(null);
   createEffect(() => {
@@ -41,7 +42,7 @@ export function useTicketIds(query: Accessor<ListQuery>): Accessor<ListIds> {
         return { ...list, ready: true };
       };
     },
-    { ids: [], counts: NO_COUNTS, ready: false },
+    initial ?? { ids: [], counts: NO_COUNTS, ready: false },
   );
 }
 
