@@ -83,6 +83,8 @@ async function botFigures(request: APIRequestContext, range = 'range=30d'): Prom
 }
 
 test('Reports show exactly the traffic of several days that went through the engine; CSV downloads; a group of misses becomes phrases the bot answers', async ({ browser }) => {
+  // A story of many steps across pages (and agents): 20–30 s on a loaded 2-core machine.
+  test.setTimeout(60_000);
   const page = await adminPage(browser);
   const api = page.request;
   expect((await api.put(`${server.url}/api/reports/settings`, { data: { timeZone: ZONE, missesRetentionDays: 90 } })).status()).toBe(200);

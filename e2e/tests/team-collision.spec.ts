@@ -5,6 +5,8 @@ import { agentAt, BRUNO, namedHandOff, openTicket } from '../support/team.ts';
 import { settled } from '../support/workspace.ts';
 
 test('collision: a reply after another agent replied asks "send anyway?"; both choices work; offline, the reply is held when the outbox syncs', async ({ browser }) => {
+  // A story of many steps across pages (and agents): 20–30 s on a loaded 2-core machine.
+  test.setTimeout(60_000);
   const ana = await agentAt(browser, AGENT);
   const bruno = await agentAt(browser, BRUNO);
   const { ticket, visitorTexts } = await namedHandOff(ana.page, 'Rita Lee', 'I need a human about my invoice');

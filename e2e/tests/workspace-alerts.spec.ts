@@ -17,6 +17,8 @@ async function anaAtTheTickets(browser: Browser) {
 }
 
 test('a hand-off from the web chat raises a sound and a toast; the agent’s own actions raise none', async ({ browser }) => {
+  // A story of many steps across pages (and agents): 20–30 s on a loaded 2-core machine.
+  test.setTimeout(60_000);
   const { context, page } = await anaAtTheTickets(browser);
   // The first interaction unlocks audio (browsers' autoplay rules).
   await page.getByRole('heading', { level: 1 }).click();

@@ -13,6 +13,8 @@ async function openFilter(page: Page, name: 'Agents' | 'Statuses' | 'Priorities'
 const rows = (page: Page) => page.locator('.ticket-row[data-ticket-id]');
 
 test('filters combine, live in the URL and survive a reload; search finds message text', async ({ page }) => {
+  // A story of many steps across pages (and agents): 20–30 s on a loaded 2-core machine.
+  test.setTimeout(60_000);
   await signIn(page, AGENT);
   await page.goto('/tickets');
   await settled(page);
