@@ -1,0 +1,51 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { AcksWaiting } from '../../src/inbox/acks-waiting.ts';
+import { InboxWriter } from '../../src/inbox/inbox-writer.ts';
+import { onlySqlite } from '../support/test-db.ts';
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function setUp() {
+  const file = join(mkdtempSync(join(tmpdir(), 'desk-inbox-writer-')), 'desk.sqlite');
+  const db = openDatabase(file);
+  const raw = db.sqlite;
+  if (!raw) throw new Error('SQLite expected');
+  const waiting = new AcksWaiting();
+  const writer = new InboxWriter(file, waiting);
+  cleanups.push(() => db.close(), () => writer.close());
+  const count = () => (raw.prepare('SELECT COUNT(*) AS n FROM inbox').get() as { n: number }).n;
+  return { raw, writer, waiting, count };
+}
+
+describe.skipIf(onlySqlite())("the webhooks' inbox writer (SQLite shared with the processing thread)", () => {
+  it('stores the inserts of one turn, answering false for a redelivery', async () => {
+    const { writer, count } = setUp();
+    const answers = await Promise.all([
+      writer.insert('telegram', 'm:telegram:1:1', '{}', '2026-11-30T14:00:00.000Z'),
+      writer.insert('telegram', 'm:telegram:1:2', '{}', '2026-11-30T14:00:00.001Z'),
+      writer.insert('telegram', 'm:telegram:1:1', '{}', '2026-11-30T14:00:00.002Z'),
+    ]);
+    expect(answers).toEqual([true, true, false]);
+    expect(count()).toBe(2);
+  });
+
+  it('waits for another connection’s transaction without blocking the event loop, counted as waiting, then stores', async () => {
+    const { raw, writer, waiting, count } = setUp();
+    raw.exec('BEGIN IMMEDIATE');
+    const stored = writer.insert('meta', 'm:whatsapp:wamid.1', '{}', '2026-11-30T14:00:00.000Z');
+    // The event loop keeps turning (the poll runs) while the insert waits for the lock.
+    await expect.poll(() => waiting.any()).toBe(true);
+    expect(count()).toBe(0);
+    raw.exec('COMMIT');
+    await expect(stored).resolves.toBe(true);
+    expect(waiting.any()).toBe(false);
+    expect(count()).toBe(1);
+  });
+});
