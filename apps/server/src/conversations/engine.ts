@@ -315,8 +315,17 @@ export class ConversationEngine {
       created.push(...outcome.created);
       if (ticket) events.push({ name: 'ticket.created', payload: { ticket } });
     }
-    // A hand-off linked the messages to the ticket: read them back; otherwise they are as written.
-    const current = async (m: Message) => (ticket ? ((await messages.get(m.id)) as Message) : m);
+    // A hand-off linked the messages to the ticket: read them back (once each); otherwise they are as written.
+    const linked = new Map<string, Message>();
+    const current = async (m: Message) => {
+      if (!ticket) return m;
+      let read = linked.get(m.id);
+      if (!read) {
+        read = (await messages.get(m.id)) as Message;
+        linked.set(m.id, read);
+      }
+      return read;
+    };
     for (const m of created) {
       events.push({ name: 'message.created', payload: { message: await current(m), channel: input.channel, externalId: input.externalId } });
     }

@@ -93,9 +93,12 @@ const recentBotKindsOf = prepared((q, p: { conversationId: string; limit: number
   q.selectFrom('messages').select('bot_kind').where('conversation_id', '=', p.conversationId).where('author_kind', '=', 'bot').orderBy('rowid', 'desc').limit(p.limit),
 );
 
-const setDeliveryOf = prepared((q, p: { id: string; delivery: string }) => q.updateTable('messages').set({ delivery: p.delivery }).where('id', '=', p.id));
+// Every reply's outcome is written here: the update answers the message as now stored (RETURNING).
+const setDeliveryOf = prepared((q, p: { id: string; delivery: string }) =>
+  q.updateTable('messages').set({ delivery: p.delivery }).where('id', '=', p.id).returning(MESSAGE_COLUMNS),
+);
 const setDeliveryAndChannelId = prepared((q, p: { id: string; delivery: string; channelMessageId: string }) =>
-  q.updateTable('messages').set({ delivery: p.delivery, channel_message_id: p.channelMessageId }).where('id', '=', p.id),
+  q.updateTable('messages').set({ delivery: p.delivery, channel_message_id: p.channelMessageId }).where('id', '=', p.id).returning(MESSAGE_COLUMNS),
 );
 
 /** Messages are append-only; only their ticket link and delivery state change afterwards. */
@@ -235,9 +238,10 @@ export class MessagesRepo {
   }
 
   async setDelivery(id: string, delivery: Delivery, channelMessageId?: string): Promise<Message> {
-    if (channelMessageId) await setDeliveryAndChannelId.run(this.db, { id, delivery: JSON.stringify(delivery), channelMessageId });
-    else await setDeliveryOf.run(this.db, { id, delivery: JSON.stringify(delivery) });
-    const message = (await this.get(id)) as Message;
+    const row = channelMessageId
+      ? await setDeliveryAndChannelId.first(this.db, { id, delivery: JSON.stringify(delivery), channelMessageId })
+      : await setDeliveryOf.first(this.db, { id, delivery: JSON.stringify(delivery) });
+    const message = (row ? fromRow(row as MessageRow) : null) as Message;
     await this.changes.record('message', id, 'put', message);
     return message;
   }
