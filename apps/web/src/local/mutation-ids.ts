@@ -13,10 +13,10 @@ import type { DeskDb, OutboxEntry } from './db.ts';
  * So an id is pushed early only when it was armed: an earlier, committed transaction stored
  * `armed = {id, key}`, and the tab pushing holds `key` in memory (the leader tab; a key is taken by
  * one transaction only). The action's transaction uses the id and arms the next one with a new key,
- * which the tab holds once that commit has succeeded (so a leader's first action is pushed after its commit, and
- * arms the ones after it). If the commit fails or the tab dies, what is
- * stored still reads `armed.id === nextMutationId` under a key nobody holds any more: whichever
- * transaction allocates next (this tab, another tab, the reloaded page, the next leader) first fills that id with
+ * which the tab holds once that commit has succeeded (so a leader's first action is pushed after its
+ * commit, and arms the ones after it). If the commit fails or the tab dies, what is stored still
+ * reads `armed.id === nextMutationId` under a key nobody holds any more: whichever transaction
+ * allocates next (this tab, another tab, the reloaded page, the next leader) first fills that id with
  * `sync.skipId` and takes the one after. The lost action and the filler then share the id: whichever
  * reaches the server first takes it, the other gets its recorded answer. If the action did reach
  * it, its effect comes back with the next pull like anyone's change, and the server did nothing the
