@@ -88,7 +88,9 @@ export function TicketList(props: {
             <For each={visibleIndexes()}>
               {(index) => {
                 const id = () => props.list.ids[index] ?? '';
-                const row = () => rows().get(id()) ?? early()?.rows.get(id());
+                // A memo: a page read while scrolling makes a new map of rows, and without it every row in
+                // the DOM would update all its bindings for it, though its own row is the same object.
+                const row = createMemo(() => rows().get(id()) ?? early()?.rows.get(id()));
                 return (
                   <li class="ticket-item" style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, height: `${ROW_HEIGHT}px` }} aria-setsize={props.list.ids.length} aria-posinset={index + 1}>
                     <Show when={row()} fallback={<span class="ticket-row skeleton" aria-hidden="true" />}>
