@@ -41,7 +41,16 @@ test('the Intents page warns about an intent with too few phrases in a language 
     ids.push(
       await createIntent(page.request, {
         name: names.thin,
-        phrases: [`meu ${c} quebrou`, `o ${c} não liga mais`, `my ${c} broke`, `the ${c} does not turn on`, `${c} stopped working`, `my ${c} is dead`, `is my ${c} covered?`],
+        // Whole sentences: in a short one the made-up word can sway the language the bot reads.
+        phrases: [
+          `meu ${c} quebrou e não sei o que fazer`,
+          `o ${c} não liga mais desde ontem`,
+          `my ${c} broke and I do not know what to do`,
+          `the ${c} does not turn on since yesterday`,
+          `the ${c} stopped working this morning`,
+          `my ${c} is dead and will not charge`,
+          `is my ${c} still covered by the warranty?`,
+        ],
         answers: ['Seu aparelho tem garantia de um ano. Vamos ajudar.', 'Your device has a one-year warranty. We will help.'],
       }),
     );
@@ -70,7 +79,20 @@ test('the Intents page warns about an intent with too few phrases in a language 
 
     // Fixing the thin intent (three more Portuguese phrases) clears its warning once the bot has retrained.
     const fixed = await page.request.patch(`/api/intents/${ids[0]}`, {
-      data: { phrases: [`meu ${c} quebrou`, `o ${c} não liga mais`, `meu ${c} parou de funcionar`, `o ${c} está com defeito`, `o ${c} tem garantia?`, `my ${c} broke`, `the ${c} does not turn on`, `${c} stopped working`, `my ${c} is dead`, `is my ${c} covered?`] },
+      data: {
+        phrases: [
+          `meu ${c} quebrou e não sei o que fazer`,
+          `o ${c} não liga mais desde ontem`,
+          `meu ${c} parou de funcionar hoje de manhã`,
+          `o ${c} está com defeito e preciso de ajuda`,
+          `o meu ${c} ainda está na garantia?`,
+          `my ${c} broke and I do not know what to do`,
+          `the ${c} does not turn on since yesterday`,
+          `the ${c} stopped working this morning`,
+          `my ${c} is dead and will not charge`,
+          `is my ${c} still covered by the warranty?`,
+        ],
+      },
     });
     expect(fixed.status()).toBe(200);
     await expect(warnings.getByText(`“${names.thin}” has an answer in Portuguese`)).toHaveCount(0, { timeout: 20_000 });
