@@ -127,6 +127,10 @@ async function agentPage(browser: Browser, url: string, account: { email: string
     await page.goto(`/tickets?ticket=${ticketId}&bench${flags}`);
     await page.evaluate(waitForHooks);
     await page.locator(`.ticket-row[data-ticket-id="${ticketId}"] :is([data-field="priority"], .pill[class*="priority-"])`).waitFor();
+    // c) and e) time a settled device: on a server seeded by a) this one is a new device that first
+    // downloads 100,000 messages in the background, and a raw put made meanwhile is overwritten by the
+    // server's row a queued page brings (it would never show).
+    await page.waitForFunction(() => window.__deskBench?.localSync()?.downloadingMessages?.() === false, null, { timeout: 300_000, polling: 250 });
   }
   return { context, page };
 }
