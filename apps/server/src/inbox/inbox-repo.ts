@@ -32,7 +32,8 @@ interface Row {
   processed_at: string | null;
 }
 
-const INSERT_SQL = 'INSERT INTO inbox (source, event_id, payload, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, event_id) DO NOTHING';
+/** An inbox row's insert on SQLite, deduplicated on (source, event id); also the webhooks' writer's (inbox-writer.ts). */
+export const INBOX_INSERT_SQL = 'INSERT INTO inbox (source, event_id, payload, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, event_id) DO NOTHING';
 
 const fromRow = (r: Row): InboxRow => ({ id: Number(r.id), source: r.source, eventId: r.event_id, payload: r.payload, attempts: Number(r.attempts), receivedAt: r.received_at });
 
@@ -54,7 +55,7 @@ export class InboxRepo {
     // every webhook's write, the acknowledgement waits for it). Inside a transaction (a caller's, or the
     // processor's batch holding the connection) it goes through the query layer, which waits its turn.
     const sqlite = this.db.sqlite;
-    if (sqlite && !sqlite.inTransaction) return statement(sqlite, INSERT_SQL).run(source, eventId, payload, receivedAt).changes > 0;
+    if (sqlite && !sqlite.inTransaction) return statement(sqlite, INBOX_INSERT_SQL).run(source, eventId, payload, receivedAt).changes > 0;
     const result = await this.db.q
       .insertInto('inbox')
       .values({ source, event_id: eventId, payload, received_at: receivedAt })

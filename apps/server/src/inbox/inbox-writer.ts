@@ -1,8 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { AcksWaiting } from './acks-waiting.ts';
-import type { InboxSource } from './inbox-repo.ts';
+import { INBOX_INSERT_SQL, type InboxSource } from './inbox-repo.ts';
 
-const INSERT_SQL = 'INSERT INTO inbox (source, event_id, payload, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, event_id) DO NOTHING';
 /** Past this long without the write lock, the inserts fail (their webhooks answer 500 and the platforms deliver again). */
 const GIVE_UP_MS = 10_000;
 
@@ -44,7 +43,7 @@ export class InboxWriter {
     this.db.pragma('synchronous = NORMAL');
     // The checkpointer's thread checkpoints (db/checkpointer.ts): a webhook's commit never does.
     this.db.pragma('wal_autocheckpoint = 0');
-    this.insertStatement = this.db.prepare(INSERT_SQL);
+    this.insertStatement = this.db.prepare(INBOX_INSERT_SQL);
     this.beginStatement = this.db.prepare('BEGIN IMMEDIATE');
     this.commitStatement = this.db.prepare('COMMIT');
   }
