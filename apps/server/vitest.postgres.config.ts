@@ -24,6 +24,7 @@ export default defineConfig({
       'test/sync/sync.property.test.ts',
       'test/inbox/*.test.ts',
       'test/jobs/*.test.ts',
+      'test/clock/*.test.ts',
       'test/channels/story.test.ts',
       'test/channels/reliability.test.ts',
       'test/channels/outbox-order.test.ts',

@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import { ContactsRepo } from './contacts/contacts-repo.ts';
 import { Nlu } from './conversations/bot/nlu.ts';
 import { IntentChecks } from './intents/intent-checks.ts';
+import { conversationClock } from './conversations/conversation-clock.ts';
 import { ConversationsRepo } from './conversations/conversations-repo.ts';
 import { ConversationEngine } from './conversations/engine.ts';
 import { MessagesRepo } from './conversations/messages-repo.ts';
@@ -40,7 +41,8 @@ import { UploadQuota } from './media/upload-quota.ts';
 import { MediaRetention } from './media/media-retention.ts';
 import { WebchatVisitors } from './channels/webchat/webchat-visitors.ts';
 import { DeskMetrics } from './metrics/desk-metrics.ts';
-import { monotonicClock } from './shared/clock.ts';
+import { wallClock } from './shared/clock.ts';
+import { databaseTime } from './shared/database-time.ts';
 import { PushNotifier } from './push/push-notifier.ts';
 import { PushSubscriptionsRepo } from './push/push-subscriptions-repo.ts';
 import { loadVapidKeys } from './push/vapid-keys.ts';
@@ -73,14 +75,18 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   if (options.releaseDeadLeases !== false) await releaseLeasesOfDeadProcess(db);
   // Test-only: browser tests stamp traffic on past days (testing/test-clock.ts).
   const testClock = config.testClock ? new TestClock() : null;
-  const clock = testClock ? testClock.clock : monotonicClock();
+  // Wall time (PostgreSQL: the database's, so the instances' leases agree); strictly increasing only
+  // within a conversation (conversations/conversation-clock.ts). The test clock orders everything.
+  const now = await databaseTime(db);
+  const clock = testClock ? testClock.clock : wallClock(now);
+  const inConversation = testClock ? testClock.clock : conversationClock(now);
   const changes = new ChangeFeed(db);
   const events = new EventBus();
   const agents = new AgentsRepo(db, changes);
   const contacts = new ContactsRepo(db, changes, clock);
   const conversations = new ConversationsRepo(db, clock);
-  const messages = new MessagesRepo(db, changes, clock);
-  const tickets = new TicketsRepo(db, changes, clock);
+  const messages = new MessagesRepo(db, changes, inConversation);
+  const tickets = new TicketsRepo(db, changes, clock, inConversation);
   const intents = new IntentsRepo(db, changes, clock);
   const integration = new DeskIntegrationRepo(db, changes);
   const media = new MediaRepo(db);
@@ -119,7 +125,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   const mediaStore = new MediaStore(config.mediaDir);
   // Zendesk Support and Zendesk messaging hand-offs (the engine asks them where an intent goes).
   const zendesk = createZendesk({
-    db, clock, events, config: config.zendesk, publicUrl: config.publicUrl, conversations, messages, contacts, mediaStore, engine,
+    db, clock, conversationClock: inConversation, events, config: config.zendesk, publicUrl: config.publicUrl, conversations, messages, contacts, mediaStore, engine,
     ...(config.jobLeaseMs && { leaseMs: config.jobLeaseMs }),
   });
   // Webhook → inbox → processor → engine → outbox: the webhooks only fill the inbox; the processor
@@ -127,7 +133,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   const inboxProcessor = new InboxProcessor({
     db, clock, events, engine, messages, inbox: inboxRepo,
     // One instance at a time takes batches (conversations stay in order); another takes over if it dies.
-    lease: new LeaderLease(db, 'inbox-processor', config.jobLeaseMs ?? 15_000),
+    lease: new LeaderLease(db, 'inbox-processor', config.jobLeaseMs ?? 15_000, undefined, now),
     decode: decodeInboxEvent,
     beforeStore: (input) => channels.wantsProfile(input),
     afterCommit: (outcome) => channels.afterInbound(outcome),

@@ -307,7 +307,8 @@ export class ConversationEngine {
         chosen: (turn.kind === 'answer' || turn.kind === 'accept-person' || turn.kind === 'decline-person') && turn.chosen !== null,
         answersAsk: pendingChoices?.kind === 'ask',
         handOff: outcome.handOffTo,
-        at: now,
+        // The message's time, in its conversation's order: the reports find a conversation's previous turn by it.
+        at: message.createdAt,
       });
       reply = outcome.reply;
       ticket = outcome.ticket;

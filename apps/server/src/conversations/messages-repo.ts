@@ -3,8 +3,8 @@ import type { Attachment, AuthorKind, Channel, Delivery, Message, QuickReply } f
 import type { BotKind } from './bot/dialogue.ts';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
-import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
+import type { ConversationClock } from './conversation-clock.ts';
 
 interface MessageRow {
   id: string;
@@ -106,7 +106,8 @@ export class MessagesRepo {
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeFeed,
-    private readonly clock: Clock,
+    /** A `Clock` (strictly increasing over everything) orders each conversation too: seeding and tests pass one. */
+    private readonly clock: ConversationClock,
   ) {}
 
   private select() {
@@ -139,7 +140,7 @@ export class MessagesRepo {
       attachments: input.attachments ?? [],
       channelMessageId: input.channelMessageId ?? null,
       delivery: input.delivery ?? null,
-      createdAt: this.clock(),
+      createdAt: this.clock(input.conversationId),
       ...(input.quickReplies?.length ? { quickReplies: input.quickReplies } : {}),
     };
     const inserted = await insertMessage.run(this.db, {

@@ -5,7 +5,8 @@ import { INSTANCE_ID } from './job-lease.ts';
  * Work one instance does at a time, whichever it is: the inbox processor keeps each conversation's
  * messages in order, which two instances taking batches side by side could not. The holder renews
  * the lease with every batch; when it stops (it died), the lease runs out after `ms` and the next
- * instance that tries takes it over.
+ * instance that tries takes it over. `now`: the database's time on PostgreSQL (shared/database-time.ts),
+ * so an instance whose own clock runs ahead does not take a live holder's lease.
  */
 export class LeaderLease {
   constructor(
@@ -13,10 +14,11 @@ export class LeaderLease {
     private readonly name: string,
     private readonly ms: number,
     private readonly owner = INSTANCE_ID,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Takes or renews the lease; answers whether this instance holds it now. */
-  async hold(now = Date.now()): Promise<boolean> {
+  async hold(now = this.now()): Promise<boolean> {
     const row = await this.db.q
       .insertInto('job_leases')
       .values({ name: this.name, owner: this.owner, until: new Date(now + this.ms).toISOString() })

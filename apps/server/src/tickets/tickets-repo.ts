@@ -4,6 +4,7 @@ import type { AuthorKind, Channel, Ticket, TicketFilter, TicketPriority, TicketS
 import type { Db } from '../db/database.ts';
 import { containsPattern, likeText } from '../db/dialect-sql.ts';
 import { prepared } from '../db/prepared.ts';
+import type { ConversationClock } from '../conversations/conversation-clock.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 
@@ -95,6 +96,8 @@ export class TicketsRepo {
     private readonly db: Db,
     private readonly changes: ChangeFeed,
     private readonly clock: Clock,
+    /** A ticket opens in its conversation's order: after the messages before it, before the ones after (the PWA splits there). */
+    private readonly conversationClock: ConversationClock = clock,
   ) {}
 
   /** With the conversation's language: the PWA inserts canned replies in it. */
@@ -105,7 +108,7 @@ export class TicketsRepo {
 
   /** Call inside a transaction: the number is the next one in sequence. */
   async create(input: NewTicket): Promise<Ticket> {
-    const now = this.clock();
+    const now = this.conversationClock(input.conversationId);
     const id = randomUUID();
     // Numbers come from the highest so far; on PostgreSQL two instances could read the same one, so
     // the insert takes the change-log writers' turn first (writers are serialised there anyway).

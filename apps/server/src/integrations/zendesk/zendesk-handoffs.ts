@@ -12,6 +12,7 @@ import {
 } from '@desk/core';
 import type { ContactsRepo } from '../../contacts/contacts-repo.ts';
 import { type BotLanguage, isBotLanguage } from '../../conversations/bot/languages.ts';
+import type { ConversationClock } from '../../conversations/conversation-clock.ts';
 import type { ConversationRecord, ConversationsRepo } from '../../conversations/conversations-repo.ts';
 import type { ConversationEngine } from '../../conversations/engine.ts';
 import type { ExternalHandOffs, HandOffRequest } from '../../conversations/external-handoff.ts';
@@ -33,6 +34,8 @@ import type { ZendeskSettings } from './zendesk-settings.ts';
 export interface ZendeskHandOffsDeps {
   db: Db;
   clock: Clock;
+  /** A hand-off starts in its conversation's order: the next one's transcript is what came after it. */
+  conversationClock: ConversationClock;
   events: EventBus;
   config: ZendeskConfig;
   settings: ZendeskSettings;
@@ -116,7 +119,7 @@ export class ZendeskHandOffs implements ExternalHandOffs {
         transcript,
         sunshineConversationId: destination === 'zendesk_messaging' && conversation.channel === 'smooch' ? conversation.externalId : null,
       },
-      clock(),
+      this.deps.conversationClock(conversation.id),
     );
     if (!stays) await conversations.setMode(conversation.id, destination === 'zendesk_support' ? 'zendesk' : 'zendesk_messaging', null);
     await repo.enqueue(handOff.id, 'open', null, clock());

@@ -5,6 +5,7 @@ import type { MessagesRepo } from '../../conversations/messages-repo.ts';
 import type { Db } from '../../db/database.ts';
 import type { EventBus } from '../../events/domain-events.ts';
 import type { MediaStore } from '../../media/media-store.ts';
+import type { ConversationClock } from '../../conversations/conversation-clock.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { HandOffsRepo } from './handoffs-repo.ts';
 import { SunshineClient } from './sunshine-client.ts';
@@ -17,6 +18,7 @@ import { ZendeskSettings } from './zendesk-settings.ts';
 export interface ZendeskModuleDeps {
   db: Db;
   clock: Clock;
+  conversationClock: ConversationClock;
   events: EventBus;
   config: ZendeskConfig;
   publicUrl: string;
