@@ -7,21 +7,26 @@
  * correctly authenticated Telegram updates and signed WhatsApp webhooks over loopback to both, one
  * after the other, in the same run. The Telegram and Graph APIs that take the bot's answers are
  * played by a third process (answering Desk's replies must not slow the load generator: the
- * baseline gets none). BENCH_CPU_PROF=<dir> writes Desk's CPU profile there. At the end Desk's inbox must drain and every acknowledged event be a stored
+ * baseline gets none). BENCH_CPU_PROF=<dir> writes Desk's CPU profile there. On Linux each run also prints the
+ * CPU time per acknowledgement of each server's request thread (and Desk's other threads), read from /proc:
+ * unlike acks/s it does not change when other processes share the cores. At the end Desk's inbox must drain and every acknowledged event be a stored
  * message. Every process group started here is killed at the end (tsx is only a wrapper).
  *
- *   npx -y pnpm@12.4.2 --filter @desk/server bench:webhooks      (BENCH_SECONDS=10 BENCH_CONNECTIONS=50)
+ *   npx -y pnpm@12.4.2 --filter @desk/server bench:webhooks      (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ONLY=telegram|whatsapp)
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { metaSignatureOf } from '../src/channels/webhook-auth.ts';
-import { killAll, killGroup, metricValue, startBareInsert, startDesk, startStandIns } from './support/processes.ts';
+import { killAll, killGroup, metricValue, serverCpu, startBareInsert, startDesk, startStandIns } from './support/processes.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+/** BENCH_ONLY=telegram or whatsapp: one of the two runs (both by default). */
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 const TOKEN = '123456:BENCH-token';
 const SECRET = 'bench_webhook_secret';
 const APP_SECRET = 'bench_app_secret';
@@ -31,6 +36,8 @@ const METRICS_TOKEN = 'bench-metrics';
 const TEXTS = ['hello', 'what are your opening hours', 'I was charged twice', 'olá, bom dia', '¿a qué hora abren?', 'thanks!'];
 
 interface Run {
+  /** CPU per acknowledgement during the run (Linux): the thread that answers, and the process's other threads (processing thread, GC, I/O). */
+  cpu?: { requestMicros: number; otherMicros: number };
   acksPerSecond: number;
   p50: number;
   p99: number;
@@ -107,6 +114,16 @@ const whatsappBody: Body = (n) => {
   return { body, headers: { 'x-hub-signature-256': metaSignatureOf(body, APP_SECRET) } };
 };
 
+/** A load run with the CPU its server used meanwhile, per acknowledgement (robust to a shared machine, unlike acks/s). */
+async function measured(server: ChildProcess, run: () => Promise<Run>): Promise<Run> {
+  const before = serverCpu(server);
+  const result = await run();
+  const after = serverCpu(server);
+  if (!before || !after || result.acked === 0) return result;
+  const per = (ms: number) => (ms * 1000) / result.acked;
+  return { ...result, cpu: { requestMicros: per(after.requestThread - before.requestThread), otherMicros: per(after.otherThreads - before.otherThreads) } };
+}
+
 async function waitForDrain(url: string): Promise<number> {
   const started = performance.now();
   for (;;) {
@@ -151,16 +168,28 @@ async function main() {
 
     const rows: Record<string, string | number>[] = [];
     const results: { name: string; desk: Run; bare: Run; drainSeconds: number }[] = [];
-    for (const [name, path, body, offset] of [
-      ['Telegram (secret header)', '/channels/telegram/webhook', telegramBody, 0],
-      ['WhatsApp (HMAC of the raw body)', '/channels/meta/webhook', whatsappBody, 10_000_000],
-    ] as const) {
-      const bareRun = await load(bare.url, '/hook', body, offset);
-      const deskRun = await load(desk.url, path, body, offset);
+    const webhooks = [
+      ['Telegram (secret header)', '/channels/telegram/webhook', telegramBody, 0, 'telegram'],
+      ['WhatsApp (HMAC of the raw body)', '/channels/meta/webhook', whatsappBody, 10_000_000, 'whatsapp'],
+    ] as const;
+    for (const [name, path, body, offset] of webhooks.filter(([, , , , key]) => ONLY.length === 0 || ONLY.includes(key))) {
+      const bareRun = await measured(bare.child, () => load(bare.url, '/hook', body, offset));
+      const deskRun = await measured(desk.child, () => load(desk.url, path, body, offset));
       const drainSeconds = await waitForDrain(desk.url);
       results.push({ name, desk: deskRun, bare: bareRun, drainSeconds });
       for (const [who, r] of [['bare Hono + SQLite insert', bareRun], ['Desk', deskRun]] as const) {
-        rows.push({ webhook: name, server: who, 'acks/s': Math.round(r.acksPerSecond), 'p50 ms': r.p50, 'p99 ms': r.p99, acked: r.acked, 'non-2xx': r.non2xx, errors: r.errors });
+        rows.push({
+          webhook: name,
+          server: who,
+          'acks/s': Math.round(r.acksPerSecond),
+          'p50 ms': r.p50,
+          'p99 ms': r.p99,
+          acked: r.acked,
+          'non-2xx': r.non2xx,
+          errors: r.errors,
+          'CPU µs/ack, request thread': r.cpu ? Math.round(r.cpu.requestMicros) : '-',
+          'CPU µs/ack, other threads': r.cpu ? Math.round(r.cpu.otherMicros) : '-',
+        });
       }
     }
 
@@ -184,9 +213,15 @@ async function main() {
         `${name}: Desk ${Math.round(d.acksPerSecond)}/s vs baseline ${Math.round(b.acksPerSecond)}/s = ${ratio.toFixed(2)}x (goal >= 0.5x), ` +
           `p99 ${d.p99} ms (goal <= 20), errors ${d.errors + d.non2xx} (goal 0), inbox drained ${drainSeconds.toFixed(1)} s after the run  ${ok ? 'OK' : 'MISSED'}`,
       );
+      if (d.cpu && b.cpu) {
+        console.log(
+          `  CPU per acknowledgement: Desk's request thread ${Math.round(d.cpu.requestMicros)} µs vs the bare route's ${Math.round(b.cpu.requestMicros)} µs ` +
+            `(= ${(b.cpu.requestMicros / d.cpu.requestMicros).toFixed(2)}x its rate on one core); Desk's other threads ${Math.round(d.cpu.otherMicros)} µs meanwhile`,
+        );
+      }
     }
-    const ackedTelegram = results[0]?.desk.acked ?? 0;
-    const ackedWhatsapp = results[1]?.desk.acked ?? 0;
+    const ackedTelegram = results.find((r) => r.name.startsWith('Telegram'))?.desk.acked ?? 0;
+    const ackedWhatsapp = results.find((r) => r.name.startsWith('WhatsApp'))?.desk.acked ?? 0;
     console.log(
       `Every acknowledged event processed: telegram ${storedTelegram}/${ackedTelegram}, whatsapp ${storedWhatsapp}/${ackedWhatsapp}, set aside ${setAside}`,
     );

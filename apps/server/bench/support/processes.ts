@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -128,4 +129,45 @@ export async function startStandIns(env: Record<string, string>): Promise<{ chil
     child.once('exit', (code) => reject(new Error(`The stand-ins exited with ${code}`)));
   });
   return { child, urls };
+}
+
+/** CPU time a server process has used so far, in ms: its main thread (the one that answers requests) and all its other threads. */
+export interface ServerCpu {
+  requestThread: number;
+  otherThreads: number;
+}
+
+const TICK_MS = 10; // Linux's USER_HZ is 100 on every architecture Node supports.
+
+/**
+ * Linux: the CPU used by the node process in `child`'s group (tsx is a wrapper; its esbuild service
+ * is skipped), from /proc. CPU time, unlike wall time, does not grow when other processes take the
+ * cores, so per-request figures from it compare across runs on a shared machine. Null elsewhere.
+ */
+export function serverCpu(child: ChildProcess): ServerCpu | null {
+  if (process.platform !== 'linux' || child.pid === undefined) return null;
+  const afterName = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  try {
+    const pid = readdirSync('/proc').find((entry) => {
+      if (!/^\d+$/.test(entry)) return false;
+      try {
+        const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+        return Number(afterName(readFileSync(`/proc/${entry}/stat`, 'utf8'))[2]) === child.pid && !command.includes('tsx/dist/cli') && !command.includes('esbuild');
+      } catch {
+        return false;
+      }
+    });
+    if (!pid) return null;
+    const cpu = { requestThread: 0, otherThreads: 0 };
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      const fields = afterName(readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8'));
+      // utime and stime: fields 14 and 15 of stat (11 and 12 after the command name).
+      const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      if (thread === pid) cpu.requestThread += ms;
+      else cpu.otherThreads += ms;
+    }
+    return cpu;
+  } catch {
+    return null;
+  }
 }

@@ -5,9 +5,16 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
  * hashed first so their lengths match and the time taken says nothing about the secret's length.
  */
 export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(sha256(given), expectedDigest(expected));
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/** The expected secret changes only when an admin saves another: its digest is kept, not computed for every webhook. */
+let lastExpected: { secret: string; digest: Buffer } | null = null;
+function expectedDigest(secret: string): Buffer {
+  if (lastExpected?.secret !== secret) lastExpected = { secret, digest: sha256(secret) };
+  return lastExpected.digest;
 }
 
 /**

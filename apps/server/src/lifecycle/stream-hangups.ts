@@ -30,8 +30,11 @@ export class StreamHangups {
   middleware(): MiddlewareHandler {
     return async (c, next) => {
       await next();
+      // The content type first: reading `c.res.body` turns @hono/node-server's lightweight response
+      // into a full Fetch Response with a web stream, for every request (a webhook's ack included).
+      if (!(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream')) return;
       const body = c.res.body;
-      if (!body || !(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream')) return;
+      if (!body) return;
       const reader = body.getReader();
       const encoder = new TextEncoder();
       let ended = false;

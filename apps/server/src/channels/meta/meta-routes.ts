@@ -71,7 +71,7 @@ export function metaRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake
     const text = utf8.decode(raw);
     const body = parseJsonBody(text);
     const result = await storeInInboxThenAcknowledge(deps.inbox, 'meta', text, () => {
-      const normalized = normalizeMetaWebhook(body);
+      const normalized = normalizeMetaWebhook(body, { phones: false });
       if (!deps.settings.active(normalized.channel)) throw channelOff(CHANNEL_NAMES[normalized.channel]);
       return normalized;
     });
