@@ -13,6 +13,8 @@ export interface Config {
   databaseUrl: string | null;
   /** How long a job (a send, a download, a Zendesk call) stays claimed by an instance before another may take it. */
   jobLeaseMs: number | null;
+  /** `OUTBOX_CONCURRENCY`: how many conversations are sent a reply at once (each one still one send at a time). */
+  outboxConcurrency: number;
   /** Where the files users send are kept (`MEDIA_DIR`); every instance mounts the same directory. */
   mediaDir: string;
   publicUrl: string;
@@ -83,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseFile: resolve(dataDir, 'desk.sqlite'),
     databaseUrl: env.DATABASE_URL?.trim() ? env.DATABASE_URL.trim() : null,
     jobLeaseMs: env.JOB_LEASE_MS?.trim() ? numberFrom(env.JOB_LEASE_MS, 60_000) : null,
+    outboxConcurrency: Math.max(1, numberFrom(env.OUTBOX_CONCURRENCY, 64)),
     mediaDir: env.MEDIA_DIR?.trim() ? resolve(env.MEDIA_DIR.trim()) : resolve(dataDir, 'media'),
     publicUrl,
     adminEmail: (env.ADMIN_EMAIL ?? 'admin@desk.local').trim().toLowerCase(),

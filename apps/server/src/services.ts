@@ -113,7 +113,10 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     downloads: mediaJobs, peers, onReading: (seconds) => metrics.nluSeconds.observe(seconds),
   });
   const ticketService = new TicketService({ db, clock, events, agents, tickets, conversations, messages, engine });
-  const outbox = new OutboxWorker({ db, clock, events, outbox: outboxRepo, messages, conversations }, config.jobLeaseMs ? { leaseMs: config.jobLeaseMs } : {});
+  const outbox = new OutboxWorker(
+    { db, clock, events, outbox: outboxRepo, messages, conversations },
+    { concurrency: config.outboxConcurrency, ...(config.jobLeaseMs && { leaseMs: config.jobLeaseMs }) },
+  );
   // The other instances hear of new outbox work too: should this instance die with the messages
   // claimed, theirs then know to take them over when the leases run out (see jobs/job-lease.ts).
   const announceOutboxWork = coalescedPerTick(() => fanout.publish('jobs', 'outbox'));

@@ -13,14 +13,15 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 /** Counts every statement SQLite runs in this process while `work` runs (SQLite only: this file is not in the PostgreSQL project). */
-async function statementsDuring(sqlite: BetterSqlite3.Database, work: () => Promise<void>): Promise<number> {
+async function statementsDuring(sqlite: BetterSqlite3.Database, work: () => Promise<void>, sources: string[] = []): Promise<number> {
   const prototype = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Record<'run' | 'get' | 'all', (...args: unknown[]) => unknown>;
   const originals = { run: prototype.run, get: prototype.get, all: prototype.all };
   let count = 0;
   for (const method of ['run', 'get', 'all'] as const) {
     const original = originals[method];
-    prototype[method] = function (this: unknown, ...args: unknown[]) {
+    prototype[method] = function (this: { source: string }, ...args: unknown[]) {
       count += 1;
+      sources.push(this.source);
       return original.apply(this, args);
     };
   }
@@ -64,5 +65,26 @@ describe('statements per inbound message', () => {
     expect(stored).toHaveLength(2 + 2 * texts.length);
     expect(await rawRows(db, "SELECT message_id FROM outbox WHERE channel = 'telegram'")).toHaveLength(1 + texts.length);
     expect(count / texts.length).toBeLessThanOrEqual(16);
+  });
+
+  it('stores a batch of inbox rows in one transaction without a savepoint per row when none of them throws', async () => {
+    const { db, inboxRepo, inboxProcessor, clock } = t.services;
+    const sqlite = must(db.sqlite);
+    const update = (n: number, text: string) =>
+      JSON.stringify({ update_id: 9000 + n, message: { message_id: n, from: { id: 4343, is_bot: false, first_name: 'Ana' }, chat: { id: 4343, type: 'private' }, date: 1_700_000_000, text } });
+    await inboxRepo.insert('telegram', 'first', update(1, 'hello'), clock());
+    await inboxProcessor.drain();
+
+    const texts = ['good morning', 'what time do you open?', 'hello', 'good afternoon'];
+    for (const [i, text] of texts.entries()) await inboxRepo.insert('telegram', `next-${i}`, update(i + 2, text), clock());
+    const sources: string[] = [];
+    await statementsDuring(sqlite, async () => void (await inboxProcessor.runBatch()), sources);
+
+    // All four stored and answered in one commit, and no savepoint taken (one is only after a row throws).
+    const stored = await rawRows(db, "SELECT author_kind FROM messages WHERE conversation_id = (SELECT id FROM conversations WHERE external_id = '4343')");
+    expect(stored).toHaveLength(2 + 2 * texts.length);
+    expect(sources.filter((sql) => sql === 'COMMIT')).toHaveLength(1);
+    expect(sources.filter((sql) => /SAVEPOINT/.test(sql))).toEqual([]);
+    expect((await inboxRepo.depth()).pending).toBe(0);
   });
 });

@@ -59,6 +59,19 @@ const MAX_LOCK_WAIT_MS = 50;
 /** A row that cannot be stored in this batch (its conversation went back to the bot meanwhile): the next batch takes it. */
 class Deferred extends Error {}
 
+/** A row threw in a batch run without savepoints: the batch is taken back and run with one per row. */
+class RowThrew extends Error {}
+
+/** What a batch's transaction stored: emitted and counted after the commit. */
+interface BatchOutcome {
+  events: DomainEvent[];
+  stored: { input: InboundMessage; contactId: string; flagged: boolean }[];
+  finished: number;
+  messages: number;
+  setAside: number;
+  hasMedia: boolean;
+}
+
 interface Work {
   row: InboxRow;
   event: InboxEvent | null;
@@ -73,9 +86,10 @@ const conversationKey = (input: InboundMessage) => `${input.channel}\u0000${inpu
 /**
  * Takes inbox rows in batches and stores them through the engine, one transaction per batch (group
  * commit). The bot reads every message before the transaction. Rows are handled in arrival order,
- * so a conversation's messages keep their order; each row runs in its own savepoint, so one that
- * throws (a poison event) rolls back alone, is retried by a later batch and then set aside with its
- * error, while the other conversations go on. Events go out after the commit.
+ * so a conversation's messages keep their order. A row that throws (a poison event) rolls back
+ * alone: the batch is run again with a savepoint per row (only then, since savepoints cost on every
+ * row), and the row is retried by a later batch and then set aside with its error, while the other
+ * conversations go on. Events go out after the commit.
  */
 export class InboxProcessor {
   private readonly batchSize: number;
@@ -197,64 +211,16 @@ export class InboxProcessor {
     for (let waited = 0; this.share.acksWaiting() && waited < MAX_LOCK_WAIT_MS; waited += 1) await new Promise((resolve) => setTimeout(resolve, 1));
     const transactionStart = performance.now();
 
-    const events: DomainEvent[] = [];
-    const stored: { input: InboundMessage; contactId: string; flagged: boolean }[] = [];
-    let finished = 0;
-    let messages = 0;
-    let setAside = 0;
-    let hasMedia = false;
-    await this.deps.db.transaction(async () => {
-      const now = this.deps.clock();
-      // Conversations with a row left for a later batch: their later rows wait too, to keep the order.
-      const held = new Set<string>();
-      for (const item of work) {
-        // Webhook inserts wait for this transaction's lock: commit what is stored, the next batch takes the rest.
-        if (finished > 0 && this.share.acksWaiting()) break;
-        if (item.conversations.some((key) => held.has(key))) {
-          for (const key of item.conversations) held.add(key);
-          continue;
-        }
-        const rowEvents: DomainEvent[] = [];
-        const rowStored: typeof stored = [];
-        try {
-          if (!item.event) throw new Error(item.error ?? 'The event could not be read.');
-          const event = item.event;
-          // A savepoint: a row that throws takes back only its own writes.
-          await this.deps.db.transaction(async () => {
-            for (const [index, input] of event.messages.entries()) {
-              const result = await this.deps.engine.storeRead(input, item.readings[index] ?? null, rowEvents);
-              if (ConversationEngine.needsReading(result)) throw new Deferred();
-              if (result.created) rowStored.push({ input, contactId: result.conversation.contactId, flagged: item.flagged[index] ?? false });
-            }
-            for (const report of event.statuses) {
-              const message = await applyDeliveryReport(this.deps.messages, report);
-              if (message) rowEvents.push({ name: 'message.updated', payload: { message } });
-            }
-            await this.deps.inbox.markDone(item.row.id, now);
-          });
-          events.push(...rowEvents);
-          stored.push(...rowStored);
-          messages += event.messages.length;
-          hasMedia ||= event.messages.some((m) => (m.media?.length ?? 0) > 0);
-          finished += 1;
-        } catch (err) {
-          if (err instanceof Deferred) {
-            for (const key of item.conversations) held.add(key);
-            continue;
-          }
-          const reason = err instanceof Error ? err.message : String(err);
-          const outcome = await this.deps.inbox.recordFailure(item.row.id, reason, this.maxAttempts, now);
-          if (outcome === 'set_aside') {
-            console.warn(`[desk] inbox event ${item.row.source}/${item.row.eventId} set aside after ${this.maxAttempts} attempts: ${reason}`);
-            setAside += 1;
-            finished += 1;
-          } else {
-            for (const key of item.conversations) held.add(key);
-          }
-        }
-      }
-      await this.prune(now);
-    });
+    // Rows go straight into the batch's transaction; only when one throws is the batch taken back
+    // and run again with a savepoint per row, so that the row alone is undone (see `store`).
+    let outcome: BatchOutcome;
+    try {
+      outcome = await this.deps.db.transaction(() => this.store(work, false));
+    } catch (err) {
+      if (!(err instanceof RowThrew)) throw err;
+      outcome = await this.deps.db.transaction(() => this.store(work, true));
+    }
+    const { events, stored, finished, messages, setAside, hasMedia } = outcome;
     this.msPerRow = 0.7 * this.msPerRow + 0.3 * Math.max(0.005, (performance.now() - transactionStart) / rows.length);
     this.lastSliceMs = performance.now() - sliceStart;
     this.deps.events.emitAll(events);
@@ -263,6 +229,81 @@ export class InboxProcessor {
       this.deps.afterCommit?.({ stored, hasMedia }).catch((err) => console.error('[desk] after an inbox batch', err));
     }
     return finished;
+  }
+
+  /**
+   * Inside the batch's transaction: stores the rows in order and marks the stored ones done. With
+   * `savepoints` off, a row that throws (or has to wait after some of its writes) fails the whole
+   * transaction with RowThrew, and the caller runs the batch again with them on: each row in its own
+   * savepoint, so a poison row rolls back alone and is retried by a later batch, then set aside.
+   */
+  private async store(work: Work[], savepoints: boolean): Promise<BatchOutcome> {
+    const outcome: BatchOutcome = { events: [], stored: [], finished: 0, messages: 0, setAside: 0, hasMedia: false };
+    const now = this.deps.clock();
+    const done: number[] = [];
+    // Conversations with a row left for a later batch: their later rows wait too, to keep the order.
+    const held = new Set<string>();
+    const hold = (item: Work) => {
+      for (const key of item.conversations) held.add(key);
+    };
+    for (const item of work) {
+      // Webhook inserts wait for this transaction's lock: commit what is stored, the next batch takes the rest.
+      if (outcome.finished > 0 && this.share.acksWaiting()) break;
+      if (item.conversations.some((key) => held.has(key))) {
+        hold(item);
+        continue;
+      }
+      const event = item.event;
+      const rowEvents: DomainEvent[] = [];
+      const rowStored: BatchOutcome['stored'] = [];
+      try {
+        if (!event) throw new Error(item.error ?? 'The event could not be read.');
+        const storeRow = async () => {
+          for (const [index, input] of event.messages.entries()) {
+            const result = await this.deps.engine.storeRead(input, item.readings[index] ?? null, rowEvents);
+            if (ConversationEngine.needsReading(result)) {
+              // Nothing of the row written yet: it just waits, with or without a savepoint.
+              if (index === 0 || savepoints) throw new Deferred();
+              throw new RowThrew();
+            }
+            if (result.created) rowStored.push({ input, contactId: result.conversation.contactId, flagged: item.flagged[index] ?? false });
+          }
+          for (const report of event.statuses) {
+            const message = await applyDeliveryReport(this.deps.messages, report);
+            if (message) rowEvents.push({ name: 'message.updated', payload: { message } });
+          }
+        };
+        if (savepoints) await this.deps.db.transaction(storeRow);
+        else await storeRow();
+        done.push(item.row.id);
+        outcome.events.push(...rowEvents);
+        outcome.stored.push(...rowStored);
+        outcome.messages += event.messages.length;
+        outcome.hasMedia ||= event.messages.some((m) => (m.media?.length ?? 0) > 0);
+        outcome.finished += 1;
+      } catch (err) {
+        if (err instanceof Deferred) {
+          hold(item);
+          continue;
+        }
+        // A row that wrote and then threw: only a savepoint takes its writes back.
+        if (!savepoints && event) throw new RowThrew();
+        if (err instanceof RowThrew) throw new Error('A row asked for its savepoint inside one.');
+        const reason = err instanceof Error ? err.message : String(err);
+        const failure = await this.deps.inbox.recordFailure(item.row.id, reason, this.maxAttempts, now);
+        if (failure === 'set_aside') {
+          console.warn(`[desk] inbox event ${item.row.source}/${item.row.eventId} set aside after ${this.maxAttempts} attempts: ${reason}`);
+          outcome.setAside += 1;
+          outcome.finished += 1;
+        } else {
+          hold(item);
+        }
+      }
+    }
+    await this.deps.inbox.markDone(done, now);
+    // Reached only by the attempt that commits (one that throws RowThrew is taken back before it).
+    await this.prune(now);
+    return outcome;
   }
 
   /** Before the transaction: decode the row and let the bot read its messages. */

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import { statement } from '../db/statements.ts';
 import type { InboxWriter } from './inbox-writer.ts';
 
@@ -35,6 +36,8 @@ interface Row {
 /** An inbox row's insert on SQLite, deduplicated on (source, event id); also the webhooks' writer's (inbox-writer.ts). */
 export const INBOX_INSERT_SQL = 'INSERT INTO inbox (source, event_id, payload, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, event_id) DO NOTHING';
 
+const pendingRows = prepared((q, p: { limit: number }) => q.selectFrom('inbox').selectAll().where('state', '=', 'pending').orderBy('id').limit(p.limit));
+
 const fromRow = (r: Row): InboxRow => ({ id: Number(r.id), source: r.source, eventId: r.event_id, payload: r.payload, attempts: Number(r.attempts), receivedAt: r.received_at });
 
 /**
@@ -66,16 +69,17 @@ export class InboxRepo {
 
   /** The oldest pending rows, in arrival order. */
   async takePending(limit: number): Promise<InboxRow[]> {
-    const rows = await this.db.q.selectFrom('inbox').selectAll().where('state', '=', 'pending').orderBy('id').limit(limit).execute();
+    const rows = await pendingRows.all(this.db, { limit });
     return (rows as Row[]).map(fromRow);
   }
 
-  /** Processed: only the dedupe key is kept (the payload is now in the messages it produced). */
-  async markDone(id: number, now: string): Promise<void> {
+  /** Processed (a batch's rows, in one statement): only the dedupe key is kept (the payload is now in the messages it produced). */
+  async markDone(ids: number[], now: string): Promise<void> {
+    if (ids.length === 0) return;
     await this.db.q
       .updateTable('inbox')
       .set((eb) => ({ state: 'done', payload: '', processed_at: now, attempts: eb('attempts', '+', 1), error: null }))
-      .where('id', '=', id)
+      .where('id', 'in', ids)
       .execute();
   }
 
