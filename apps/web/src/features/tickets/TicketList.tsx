@@ -55,11 +55,19 @@ export function TicketList(props: {
   });
   // The placeholder rows go as soon as any row has been read from the store.
   const early = () => (rows().size === 0 ? props.placeholder : undefined);
+  // Only when they changed: every page read while scrolling makes a new map of rows, but the first rows
+  // keep their objects, and telling again would only put off (and redo) the snapshot's write.
+  // (A new list, e.g. other filters, is told even with the same rows: the snapshot is kept per filter set.)
+  let told: { list: ListIds; rows: readonly RowData[] } | null = null;
   createEffect(() => {
-    const { ready, ids } = props.list;
-    if (!ready || !props.onFirstRows) return;
-    const first = ids.slice(0, SNAPSHOT_ROWS).map((id) => rows().get(id));
-    if (first.every((row): row is RowData => row !== undefined)) props.onFirstRows(first);
+    const list = props.list;
+    if (!list.ready || !props.onFirstRows) return;
+    const first = list.ids.slice(0, SNAPSHOT_ROWS).map((id) => rows().get(id));
+    if (!first.every((row): row is RowData => row !== undefined)) return;
+    const before = told;
+    if (before && before.list === list && first.length === before.rows.length && first.every((row, i) => row === before.rows[i])) return;
+    told = { list, rows: first };
+    props.onFirstRows(first);
   });
 
   const [now, setNow] = createSignal(Date.now());
