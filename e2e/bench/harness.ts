@@ -114,7 +114,8 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
 
 /** A consistent copy of the built PWA (another build may be rewriting apps/web/dist meanwhile). */
 function copyWebDist(target: string): string {
-  const dist = join(ROOT, 'apps/web/dist');
+  // BENCH_WEB_DIST: another build of the PWA (e.g. a copy of the one before a change, for an A/B run).
+  const dist = process.env.BENCH_WEB_DIST ?? join(ROOT, 'apps/web/dist');
   for (let attempt = 0; attempt < 20; attempt++) {
     rmSync(target, { recursive: true, force: true });
     try {

@@ -12,11 +12,16 @@
  *   scroll 1,000 rows        a fast fling (BENCH_SCROLL_STEP px a frame) through 1,000 rows: the Long
  *                            Tasks API's tasks over 50 ms (goal: none) and the longest frame gap
  *
+ * Same-run baselines (bare-pages.ts), measured by the same probes at the same throttling, half their runs
+ * before Desk's and half after: a bare page with only a plain textarea of the composer's size and font,
+ * and a static list of 1,010 plain rows of the list's row height. They are the machine's own limit: when
+ * the bare textarea is above 16 ms too, the keystroke figure to read is Desk's ratio to it.
+ *
  * Everything runs against the real server (demo workspace, temporary DATA_DIR, a copy of the built
  * PWA with the `?bench` hooks, see harness.ts) on a free loopback port; the server is stopped at the end.
  * Run from e2e/: `npm run bench:phone` after `npx -y pnpm@12.4.2 -r --if-present run build`.
  * Env: BENCH_RUNS, BENCH_TICKETS (default 5000), BENCH_MESSAGES (per ticket, default 10), BENCH_SCROLL_STEP (default 200),
- * BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, no 1× runs;
+ * BENCH_WEB_DIST (another build of the PWA, for A/B runs), BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, no 1× runs;
  * read one with `../node_modules/.bin/tsx bench/trace-summary.ts <file>`).
  */
 import { mkdirSync } from 'node:fs';
@@ -25,6 +30,7 @@ import { join } from 'node:path';
 import { type Browser, type CDPSession, chromium, type Page } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/env.ts';
 import { signIn } from '../support/session.ts';
+import { BARE_HOST, bareList, bareTextarea, composerLook, serveBarePages, type TextareaLook } from './bare-pages.ts';
 import { PASSWORD, quantile, startServer } from './harness.ts';
 import { seedTickets } from './seed.ts';
 
@@ -60,13 +66,14 @@ const PROBES = () => {
       }),
     );
   w.__afterPaint = afterPaint;
-  // Warm open: the first list row on screen, checked every frame from the document's start.
+  // Warm open: the first list row on screen, checked every frame from the document's start (not on
+  // the bare baseline pages, which have no list to wait for).
   const firstRow = () => {
     if (document.querySelector('.ticket-row[data-ticket-id]')) {
       void afterPaint().then((t) => report('row', t));
     } else requestAnimationFrame(firstRow);
   };
-  requestAnimationFrame(firstRow);
+  if (location.hostname !== 'bare.bench') requestAnimationFrame(firstRow);
 
   /** Tap → the ticket's newest message laid out inside its conversation, on screen. */
   w.__armTap = (ticketId: string, newestText: string) => {
@@ -237,11 +244,42 @@ interface Figures {
   longest: number[];
   longTasks: number[];
   maxGap: number[];
+  /** The same-run baselines: a bare textarea, a bare static list (bare-pages.ts). */
+  bareKey: number[];
+  bareLongest: number[];
+  bareLongTasks: number[];
+  bareMaxGap: number[];
 }
 
-async function profile(browser: Browser, page: Page, cdp: CDPSession, rate: number): Promise<Figures> {
+/** The bare baseline page, in its own context (same viewport and touch), throttled like Desk's page. */
+interface Bare {
+  page: Page;
+  cdp: CDPSession;
+}
+
+async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare, rate: number): Promise<Figures> {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
-  const figures: Figures = { tap: [], open: [], key: [], longest: [], longTasks: [], maxGap: [] };
+  await bare.cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  const figures: Figures = { tap: [], open: [], key: [], longest: [], longTasks: [], maxGap: [], bareKey: [], bareLongest: [], bareLongTasks: [], bareMaxGap: [] };
+  // Half the bare runs before Desk's and half after (the machine's load drifts), each set in one go.
+  const half = Math.ceil(RUNS / 2);
+  const bareKeys = async (runs: number) => {
+    await bare.page.bringToFront();
+    await bare.page.goto(`http://${BARE_HOST}/textarea`);
+    await bare.page.locator('#ticket-reply').tap();
+    await keystroke(bare.page, 0); // warm-up: a page's first key pays for setting up text input
+    for (let i = 0; i < runs; i++) figures.bareKey.push(await keystroke(bare.page, i));
+  };
+  const bareScrolls = async (runs: number) => {
+    await bare.page.bringToFront();
+    for (let i = 0; i < runs; i++) {
+      await bare.page.goto(`http://${BARE_HOST}/list`);
+      const result = await fling(bare.page);
+      figures.bareLongest.push(Math.max(0, ...result.longTasks));
+      figures.bareLongTasks.push(result.longTasks.length);
+      figures.bareMaxGap.push(result.maxGap);
+    }
+  };
   /** The measured runs of a phase, traced when BENCH_TRACE names a folder. */
   const traced = async (phase: string, runs: () => Promise<void>) => {
     if (!PHASES.has(phase)) return;
@@ -267,31 +305,55 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, rate: numb
   await traced('keystroke', async () => {
     await page.goto('/tickets?ticket=bench-t1');
     await page.locator('#ticket-reply').tap();
+    composer.look ??= await composerLook(page);
+    await bareKeys(half);
+    await page.bringToFront();
+    await keystroke(page, 0); // warm-up, as on the bare page
     for (let i = 0; i < RUNS; i++) figures.key.push(await keystroke(page, i));
     await page.locator('#ticket-reply').fill('');
+    await bareKeys(RUNS - half);
   });
   await traced('scroll', async () => {
+    await bareScrolls(half);
+    await page.bringToFront();
     for (let i = 0; i < RUNS; i++) await scrollRun(page, i, figures);
+    await bareScrolls(RUNS - half);
   });
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   progress(`CPU ${rate}×, median / p75: ${(Object.keys(figures) as (keyof Figures)[]).map((key) => `${key} ${stat(figures[key])}`).join(', ')}`);
   return figures;
 }
 
-async function scrollRun(page: Page, i: number, figures: Figures) {
-  await toList(page);
-  const result = await page.evaluate(
+/** The fling probe through ROWS_TO_SCROLL rows of Desk's height, on whatever list `page` shows. */
+function fling(page: Page) {
+  return page.evaluate(
     ([rows, step]) =>
       (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; maxGap: number; stuckAt?: number }> }).__scroll(rows, 104, step),
     [ROWS_TO_SCROLL, SCROLL_STEP] as const,
   );
+}
+
+async function scrollRun(page: Page, i: number, figures: Figures) {
+  await toList(page);
+  const result = await fling(page);
   if (result.stuckAt !== undefined) progress(`scroll run ${i}: the list stopped moving or took over 60 s, at ${result.stuckAt} px (figures of this run kept)`);
   figures.longest.push(Math.max(0, ...result.longTasks));
   figures.longTasks.push(result.longTasks.length);
   figures.maxGap.push(result.maxGap);
 }
 
+/** The composer's look, read from Desk's page before the bare textarea is first served. */
+const composer: { look?: TextareaLook } = {};
+const missingLook = (): never => {
+  throw new Error("the bare textarea is served before Desk's composer was measured");
+};
+
 const f = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)}`;
+/** a / b at quantile q ("n/a" when b is 0: no long task in the baseline). */
+const ratio = (a: number[], b: number[], q = 0.75) => {
+  const base = quantile(b, q);
+  return base > 0 ? (quantile(a, q) / base).toFixed(1) : 'n/a';
+};
 const stat = (values: number[]) => `${f(quantile(values, 0.5))} / ${f(quantile(values, 0.75))}`;
 
 async function main() {
@@ -310,6 +372,18 @@ async function main() {
     await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
     await context.addInitScript(PROBES);
     const page = await context.newPage();
+    // The bare baselines: another context of the same profile, no service worker, pages served by a route.
+    const bareContext = await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+    await bareContext.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
+    await bareContext.addInitScript(PROBES);
+    await serveBarePages(bareContext, {
+      textarea: () => bareTextarea(composer.look ?? missingLook()),
+      // Enough rows for the fling to go through ROWS_TO_SCROLL of them below the first screen.
+      list: () => bareList(ROWS_TO_SCROLL + 10, 104),
+    });
+    const barePage = await bareContext.newPage();
+    const bare = { page: barePage, cdp: await bareContext.newCDPSession(barePage) };
+    await page.bringToFront();
     await signIn(page, { email: 'ana@desk.local', password: PASSWORD });
     await page.goto('/tickets?bench');
     await page.waitForSelector('.ticket-row[data-ticket-id]');
@@ -322,21 +396,32 @@ async function main() {
     if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) throw new Error('the service worker does not control the page');
     const cdp = await context.newCDPSession(page);
 
-    const throttled = await profile(browser, page, cdp, 4);
-    const baseline = TRACE_DIR ? throttled : await profile(browser, page, cdp, 1);
+    const throttled = await profile(browser, page, cdp, bare, 4);
+    const baseline = TRACE_DIR ? throttled : await profile(browser, page, cdp, bare, 1);
     const load = loadavg()
       .map((l) => l.toFixed(2))
       .join(' ');
     console.log(`\nphone profile 375×667, touch, ${TICKETS} tickets / ${TICKETS * MESSAGES} messages; ${RUNS} runs each; load average ${load} (2 shared cores)`);
     console.log('figure (median / p75, ms)                 4× CPU        no throttling   ratio (p75)   goal');
     const line = (name: string, a: number[], b: number[], goal: string) =>
-      console.log(`${name.padEnd(42)}${stat(a).padEnd(14)}${stat(b).padEnd(16)}${(quantile(a, 0.75) / quantile(b, 0.75)).toFixed(1).padStart(5)}×        ${goal}`);
+      console.log(`${name.padEnd(42)}${stat(a).padEnd(14)}${stat(b).padEnd(16)}${ratio(a, b).padStart(5)}×        ${goal}`);
     line('tap a ticket → newest messages on screen', throttled.tap, baseline.tap, 'p75 ≤ 100');
     line('warm app open → first list page', throttled.open, baseline.open, '≤ 500');
     line('keystroke → painted', throttled.key, baseline.key, '≤ 16');
+    line('  bare textarea (same run)', throttled.bareKey, baseline.bareKey, '');
     line(`scroll ${ROWS_TO_SCROLL} rows: longest long task`, throttled.longest, baseline.longest, 'none > 50');
+    line('  bare static list (same run)', throttled.bareLongest, baseline.bareLongest, '');
     line(`scroll ${ROWS_TO_SCROLL} rows: long tasks (count)`, throttled.longTasks, baseline.longTasks, '0');
+    line('  bare static list (same run)', throttled.bareLongTasks, baseline.bareLongTasks, '');
     line(`scroll ${ROWS_TO_SCROLL} rows: longest frame gap`, throttled.maxGap, baseline.maxGap, '');
+    line('  bare static list (same run)', throttled.bareMaxGap, baseline.bareMaxGap, '');
+    console.log('\nDesk against the bare pages, p75 (median), same CPU:                4× CPU          no throttling');
+    const against = (name: string, desk: keyof Figures, plain: keyof Figures) =>
+      console.log(
+        `${name.padEnd(68)}${`${ratio(throttled[desk], throttled[plain])}× (${ratio(throttled[desk], throttled[plain], 0.5)}×)`.padEnd(16)}${ratio(baseline[desk], baseline[plain])}× (${ratio(baseline[desk], baseline[plain], 0.5)}×)`,
+      );
+    against('keystroke → painted: Desk / bare textarea', 'key', 'bareKey');
+    against('scroll: longest frame gap, Desk / bare list', 'maxGap', 'bareMaxGap');
   } finally {
     await browser.close();
     await server.stop();

@@ -4,6 +4,7 @@ import { t } from '../../i18n/index.ts';
 import { firstScreenShown } from '../../shell/first-screen.ts';
 import type { ListIds, RowData } from './list-data.ts';
 import { createFixedRows } from './fixed-rows.ts';
+import { createRowPool } from './row-pool.ts';
 import { SNAPSHOT_ROWS } from './list-snapshot.ts';
 import { useRowPages } from './list-data.ts';
 import { TicketRow } from './TicketRow.tsx';
@@ -37,17 +38,7 @@ export function TicketList(props: {
   const rowWindow = createFixedRows({ count: () => props.list.ids.length, rowHeight: ROW_HEIGHT, overscan: 5, scroller: () => scroller });
   props.scrollRef?.(rowWindow.scrollToIndex);
 
-  const visibleIndexes = createMemo(
-    () => {
-      const range = rowWindow.range();
-      if (!range) return [];
-      const indexes: number[] = [];
-      for (let index = range.from; index <= range.to; index++) indexes.push(index);
-      return indexes;
-    },
-    [],
-    { equals: (a, b) => a.length === b.length && a.every((index, i) => index === b[i]) },
-  );
+  const slots = createRowPool(rowWindow.range);
 
   // The rows read are the pages under the rows in the DOM and a little further, more so below (where a
   // list is scrolled to): a row that comes into view while scrolling has usually been read already.
@@ -64,11 +55,19 @@ export function TicketList(props: {
   });
   // The placeholder rows go as soon as any row has been read from the store.
   const early = () => (rows().size === 0 ? props.placeholder : undefined);
+  // Only when they changed: every page read while scrolling makes a new map of rows, but the first rows
+  // keep their objects, and telling again would only put off (and redo) the snapshot's write.
+  // (A new list, e.g. other filters, is told even with the same rows: the snapshot is kept per filter set.)
+  let told: { list: ListIds; rows: readonly RowData[] } | null = null;
   createEffect(() => {
-    const { ready, ids } = props.list;
-    if (!ready || !props.onFirstRows) return;
-    const first = ids.slice(0, SNAPSHOT_ROWS).map((id) => rows().get(id));
-    if (first.every((row): row is RowData => row !== undefined)) props.onFirstRows(first);
+    const list = props.list;
+    if (!list.ready || !props.onFirstRows) return;
+    const first = list.ids.slice(0, SNAPSHOT_ROWS).map((id) => rows().get(id));
+    if (!first.every((row): row is RowData => row !== undefined)) return;
+    const before = told;
+    if (before && before.list === list && first.length === before.rows.length && first.every((row, i) => row === before.rows[i])) return;
+    told = { list, rows: first };
+    props.onFirstRows(first);
   });
 
   const [now, setNow] = createSignal(Date.now());
@@ -83,16 +82,17 @@ export function TicketList(props: {
       <div class="ticket-scroll" ref={scroller} data-testid="ticket-scroll">
         <Show when={!props.list.ready || props.list.ids.length > 0} fallback={<p class="empty-state">{t('ws.noMatch')}</p>}>
           <ul class="ticket-rows" style={{ height: `${rowWindow.totalSize()}px` }} aria-label={t('ticket.list')}>
-            {/* Keyed by position in the list: while scrolling, the rows still in view keep their
-                elements and only the rows coming into view are rendered (rows are all ROW_HEIGHT tall). */}
-            <For each={visibleIndexes()}>
-              {(index) => {
-                const id = () => props.list.ids[index] ?? '';
+            {/* A pool of row elements: while scrolling, a row leaving the window is reused for the row
+                coming in, updated in place (rows are all ROW_HEIGHT tall), and nothing is created. */}
+            <For each={slots()}>
+              {(slot) => {
+                const index = slot.index;
+                const id = () => props.list.ids[index()] ?? '';
                 // A memo: a page read while scrolling makes a new map of rows, and without it every row in
                 // the DOM would update all its bindings for it, though its own row is the same object.
                 const row = createMemo(() => rows().get(id()) ?? early()?.rows.get(id()));
                 return (
-                  <li class="ticket-item" style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, height: `${ROW_HEIGHT}px` }} aria-setsize={props.list.ids.length} aria-posinset={index + 1}>
+                  <li class="ticket-item" style={{ transform: `translateY(${index() * ROW_HEIGHT}px)`, height: `${ROW_HEIGHT}px` }} aria-setsize={props.list.ids.length} aria-posinset={index() + 1}>
                     <Show when={row()} fallback={<span class="ticket-row skeleton" aria-hidden="true" />}>
                       {(data) => (
                         <TicketRow
