@@ -6,7 +6,8 @@
  * to its reply reaching the stand-in, and samples the inbox depth every second (it must stay
  * bounded). The web chat is left out: its replies go to the visitor's stream, not to a platform,
  * and its per-address flood limit (600 a minute) refuses a single loopback client long before.
- * Load only over loopback; the number of requests is RATE x SECONDS.
+ * Load only over loopback; the number of requests is RATE x SECONDS. Each server gets an unmeasured
+ * warm-up first (WARM_UP_SECONDS, 3 s at up to 100/s, every reply waited for).
  *
  * The same load first drives the bare pipeline for BASELINE_SECONDS (support/bare-relay-server.ts:
  * Hono + a SQLite inbox, a batched outbox, one platform call and one mark per reply, no NLU): the
@@ -21,7 +22,7 @@
  * this part).
  *
  *   npx -y pnpm@12.4.2 --filter @desk/server bench:end-to-end
- *     (RATE=2000 SECONDS=30 HANDOFF=0.2 BASELINE_SECONDS=10 LIMITS=1 LADDER=25,50,100,200,300,500,700,1000,1500,2000 STEP_SECONDS=10)
+ *     (RATE=2000 SECONDS=30 HANDOFF=0.2 BASELINE_SECONDS=10 WARM_UP_SECONDS=3 LIMITS=1 LADDER=25,50,100,200,300,500,700,1000,1500,2000 STEP_SECONDS=10)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,7 +162,16 @@ type ReplyListener = (key: string) => void;
  * Sends RATE webhooks a second for `seconds` to `url`, expecting one bot reply at the stand-ins per
  * message, and waits (bounded) for the replies. `sample` runs every second meanwhile.
  */
-async function drive(url: string, rate: number, seconds: number, listen: (listener: ReplyListener) => void, sample: () => void, maxDrainMs = 60_000): Promise<RunFigures> {
+async function drive(
+  url: string,
+  rate: number,
+  seconds: number,
+  listen: (listener: ReplyListener) => void,
+  sample: () => void,
+  maxDrainMs = 60_000,
+  /** Added to every message number: a run after the warm-up uses ids and conversations of its own. */
+  offset = 0,
+): Promise<RunFigures> {
   const userOf = (channel: Channel, index: number) =>
     channel === 'telegram' ? String(20_000_000 + index) : channel === 'whatsapp' ? `5511${900_000_000 + index}` : channel === 'instagram' ? `ig${index}` : `u${index}`;
   // Pending replies per conversation, oldest first: when each message was acknowledged.
@@ -236,7 +246,7 @@ async function drive(url: string, rate: number, seconds: number, listen: (listen
       while (n < owed) {
         n += 1;
         if (inFlight >= MAX_IN_FLIGHT) figures.skipped += 1;
-        else send(n);
+        else send(n + offset);
       }
       if (n >= total) {
         clearInterval(tick);
@@ -254,6 +264,18 @@ async function drive(url: string, rate: number, seconds: number, listen: (listen
   figures.drainSeconds = (performance.now() - started) / 1000 - figures.sendSeconds;
   figures.missing = figures.acked - expected();
   return figures;
+}
+
+/** Message numbers of the warm-up: apart from the measured run's. */
+const WARM_UP_OFFSET = 50_000_000;
+const WARM_UP_SECONDS = Number(process.env.WARM_UP_SECONDS ?? 3);
+
+/**
+ * A server just started is cold (JIT, statement caches; Desk also trains its bot then): a short
+ * unmeasured run, up to 100/s, whose replies are all waited for before the measured run starts.
+ */
+async function warmUp(url: string, rate: number, listen: (listener: ReplyListener) => void): Promise<void> {
+  if (WARM_UP_SECONDS > 0) await drive(url, Math.min(rate, 100), WARM_UP_SECONDS, listen, () => {}, 30_000, WARM_UP_OFFSET);
 }
 
 /** The best rate replies reached the stand-ins, held for 5 s in a row (or the whole run if shorter): what the pipeline sustains. */
@@ -337,10 +359,12 @@ async function main() {
         SMOOCH_WEBHOOK_SECRET: SMOOCH.webhookSecret,
       });
     const bare = await startBare(join(dataDir, 'bare.sqlite'));
+    await warmUp(bare.url, RATE, listen);
     const baseline = await drive(bare.url, RATE, BASELINE_SECONDS, listen, () => {});
     await killGroup(bare.child, 'SIGTERM');
 
     const desk = await startDeskIn(dataDir);
+    await warmUp(desk.url, RATE, listen);
     const depths: number[] = [];
     const figures = await drive(desk.url, RATE, SECONDS, listen, () => {
       void metricValue(desk.url, METRICS_TOKEN, /^desk_inbox_depth (\S+)$/m).then((d) => depths.push(d));
@@ -383,6 +407,7 @@ async function machineLimits(
   const step = async (rate: number, start: () => Promise<{ child: import('node:child_process').ChildProcess; url: string }>): Promise<Step> => {
     const server = await start();
     try {
+      await warmUp(server.url, rate, listen);
       return { rate, figures: await drive(server.url, rate, STEP_SECONDS, listen, () => {}, 20_000) };
     } finally {
       await killGroup(server.child, 'SIGTERM');

@@ -100,6 +100,8 @@ export class InboxProcessor {
   private readonly keepDoneMs: number;
   private started = false;
   private scheduled = false;
+  /** A kick came while the loop ran (see kick). */
+  private arrivedDuringRun = false;
   private running: Promise<void> | null = null;
   private lastPrune = 0;
   /** The split of time between the acknowledgements and the batches. */
@@ -138,7 +140,10 @@ export class InboxProcessor {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (this.started && !this.running) this.running = this.loop().finally(() => (this.running = null));
+      if (!this.started) return;
+      // A run under way may be past its last look at the inbox: it looks again before it ends.
+      if (this.running) this.arrivedDuringRun = true;
+      else this.running = this.loop().finally(() => (this.running = null));
     });
   }
 
@@ -158,7 +163,13 @@ export class InboxProcessor {
   private async loop(): Promise<void> {
     try {
       for (;;) {
-        if (!this.started || (await this.runBatch()) === 0) break;
+        this.arrivedDuringRun = false;
+        if (!this.started) break;
+        if ((await this.runBatch()) === 0) {
+          // Rows that arrived while this batch found none are taken now, not after RETRY_MS.
+          if (this.arrivedDuringRun) continue;
+          break;
+        }
         await this.yieldLoop(this.lastSliceMs);
       }
     } catch (err) {
