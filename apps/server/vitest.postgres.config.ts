@@ -12,6 +12,7 @@ export default defineConfig({
     root: import.meta.dirname,
     include: [
       'test/engine.test.ts',
+      'test/engine-settings-memory.test.ts',
       'test/agent-api.test.ts',
       'test/accounts.test.ts',
       'test/request-security.test.ts',

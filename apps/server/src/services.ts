@@ -165,11 +165,16 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
     channels: () => channels.settings.load(),
     zendesk: () => zendesk.settings.load(),
     'report-zone': () => void reportZone.forget(),
-    intents: async () => retrainBot(await intents.list()),
+    intents: async () => {
+      intents.forget();
+      return retrainBot(await intents.list());
+    },
+    'desk-integration': () => void integration.forget(),
   });
   channels.settings.onChange(() => settingsPokes.changed('channels'));
   zendesk.settings.onChange(() => settingsPokes.changed('zendesk'));
   reportZone.onChange(() => settingsPokes.changed('report-zone'));
+  integration.onChange(() => settingsPokes.changed('desk-integration'));
   const pushSubscriptions = new PushSubscriptionsRepo(db);
   const vapid = await loadVapidKeys(db, { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey });
   const push = new PushNotifier({

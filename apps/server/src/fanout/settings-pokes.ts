@@ -2,9 +2,10 @@ import type { FanoutBus, FanoutPoke } from './fanout-bus.ts';
 
 /**
  * What an instance keeps in memory of what admins set: the channels' credentials (webhooks check
- * them on every request), the Zendesk cards, the reports' time zone, the bot's trained model.
+ * them on every request), the Zendesk cards, the reports' time zone, the bot's trained model (and the
+ * intents the engine reads), the Desk integration card.
  */
-export const SETTINGS_KINDS = ['channels', 'zendesk', 'report-zone', 'intents'] as const;
+export const SETTINGS_KINDS = ['channels', 'zendesk', 'report-zone', 'intents', 'desk-integration'] as const;
 export type SettingsKind = (typeof SETTINGS_KINDS)[number];
 
 function isSettingsKind(value: string): value is SettingsKind {

@@ -29,9 +29,23 @@ function fromRow(row: IntentRow): Intent {
   };
 }
 
+/** Intents kept in memory at most (far more than any workspace has). */
+const MAX_KNOWN = 10_000;
+
 const intentById = prepared((q, p: { id: string }) => q.selectFrom('intents').selectAll().where('id', '=', p.id));
 
+/**
+ * The intents. The engine looks one up for every answer the bot gives, so `get` keeps what it read
+ * in memory: forgotten when this repository writes an intent, and when another instance or thread
+ * announces a change (`forget`, called on the `intents` settings poke, see services.ts).
+ */
 export class IntentsRepo {
+  private readonly known = new Map<string, Intent | null>();
+  /** Counts `forget` calls: a reading that a forget overtook is not kept. */
+  private forgets = 0;
+  /** Writes not known to be committed (one in flight, or one whose transaction rolled back): no memory. */
+  private uncommitted = false;
+
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeFeed,
@@ -43,9 +57,39 @@ export class IntentsRepo {
     return rows.map(fromRow);
   }
 
+  /** The intent as stored (shared with other callers: don't change it), or null. */
   async get(id: string): Promise<Intent | null> {
+    if (this.uncommitted) return this.read(id);
+    if (this.known.has(id)) return this.known.get(id) ?? null;
+    const forgotten = this.forgets;
+    const intent = await this.read(id);
+    // A write or a poke in between may have made this reading stale: then it is not kept.
+    if (forgotten === this.forgets && !this.uncommitted) {
+      if (this.known.size >= MAX_KNOWN) this.known.clear();
+      this.known.set(id, intent);
+    }
+    return intent;
+  }
+
+  /** Another instance or thread changed the intents: read them again when next needed. */
+  forget(): void {
+    this.forgets += 1;
+    this.known.clear();
+  }
+
+  private async read(id: string): Promise<Intent | null> {
     const row = await intentById.first(this.db, { id });
     return row ? fromRow(row) : null;
+  }
+
+  /** Before a write: nothing is kept until it has committed. */
+  private writing(): void {
+    this.forget();
+    this.uncommitted = true;
+    this.db.afterCommit(() => {
+      this.uncommitted = false;
+      this.forget();
+    });
   }
 
   /** An intent's hand-off settings alone: the engine checks them for every message the bot reads. */
@@ -63,6 +107,7 @@ export class IntentsRepo {
   create(input: IntentInput): Promise<Intent> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
     return this.db.transaction(async (q) => {
+      this.writing();
       const now = this.clock();
       const id = randomUUID();
       await q
@@ -84,6 +129,7 @@ export class IntentsRepo {
   update(id: string, patch: IntentPatch): Promise<Intent> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
     return this.db.transaction(async (q) => {
+      this.writing();
       const current = (await this.get(id)) as Intent;
       const desk: IntentDesk = { ...current.desk, ...patch.desk };
       await q
@@ -105,6 +151,7 @@ export class IntentsRepo {
   async delete(id: string): Promise<void> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
     await this.db.transaction(async (q) => {
+      this.writing();
       await q.deleteFrom('intents').where('id', '=', id).execute();
       await this.changes.record('intent', id, 'delete', null);
     });
