@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Channel, Conversation, ConversationMode } from '@desk/core';
+import type { Channel, Conversation, ConversationMode, Message } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { BotKind } from './bot/dialogue.ts';
+import { type MessageRow, messageFromRow } from './messages-repo.ts';
 
 /** The server's view of a conversation: the public fields plus the language the user last wrote in. */
 export interface ConversationRecord extends Conversation {
@@ -41,6 +43,28 @@ const conversationByIdentity = prepared((q, p: { channel: Channel; externalId: s
   q.selectFrom('conversations').selectAll().where('channel', '=', p.channel).where('external_id', '=', p.externalId),
 );
 
+// The conversation and its latest message (by the newest rowid, see messages-repo.ts) in one read:
+// the engine needs both for every message the bot answers.
+const conversationWithLatest = prepared((q, p: { channel: Channel; externalId: string }) =>
+  q
+    .selectFrom('conversations as c')
+    .leftJoin('messages as m', (join) =>
+      join.on('m.rowid', '=', (eb) => eb.selectFrom('messages as newest').select((e) => e.fn.max('newest.rowid').as('rowid')).whereRef('newest.conversation_id', '=', 'c.id')),
+    )
+    .selectAll('c')
+    .select([
+      'm.id as m_id', 'm.conversation_id as m_conversation_id', 'm.ticket_id as m_ticket_id', 'm.author_kind as m_author_kind',
+      'm.agent_id as m_agent_id', 'm.text as m_text', 'm.attachments as m_attachments', 'm.channel as m_channel',
+      'm.channel_message_id as m_channel_message_id', 'm.delivery as m_delivery', 'm.created_at as m_created_at',
+      'm.quick_replies as m_quick_replies', 'm.bot_kind as m_bot_kind',
+    ])
+    .where('c.channel', '=', p.channel)
+    .where('c.external_id', '=', p.externalId),
+);
+
+/** A conversation's latest message with its bot kind: the question a reply may answer. */
+export type LatestMessage = { message: Message; botKind: BotKind | null };
+
 const setConversationLanguage = prepared((q, p: { id: string; language: string }) =>
   q
     .updateTable('conversations')
@@ -67,6 +91,30 @@ export class ConversationsRepo {
   async findByIdentity(channel: Channel, externalId: string): Promise<ConversationRecord | null> {
     const row = await conversationByIdentity.first(this.db, { channel, externalId });
     return row ? fromRow(row as ConversationRow) : null;
+  }
+
+  /** The conversation of a channel identity with its latest message (null when it has none), in one read. */
+  async findWithLatest(channel: Channel, externalId: string): Promise<{ conversation: ConversationRecord; latest: LatestMessage | null } | null> {
+    const row = await conversationWithLatest.first(this.db, { channel, externalId });
+    if (!row) return null;
+    const conversation = fromRow(row as ConversationRow);
+    if (row.m_id === null) return { conversation, latest: null };
+    const message: MessageRow = {
+      id: row.m_id,
+      conversation_id: row.m_conversation_id as string,
+      ticket_id: row.m_ticket_id,
+      author_kind: row.m_author_kind as MessageRow['author_kind'],
+      agent_id: row.m_agent_id,
+      text: row.m_text as string,
+      attachments: row.m_attachments as string,
+      channel: row.m_channel as Channel,
+      channel_message_id: row.m_channel_message_id,
+      delivery: row.m_delivery,
+      created_at: row.m_created_at as string,
+      quick_replies: row.m_quick_replies,
+      bot_kind: row.m_bot_kind as BotKind | null,
+    };
+    return { conversation, latest: { message: messageFromRow(message), botKind: message.bot_kind } };
   }
 
   async create(input: { contactId: string; channel: Channel; externalId: string }): Promise<ConversationRecord> {

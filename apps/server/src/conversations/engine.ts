@@ -210,11 +210,14 @@ export class ConversationEngine {
   /** Inside a transaction: the user's message, the bot's answer and the hand-off, all or nothing. */
   private async storeInbound(input: InboundMessage, reading: BotReading | null, events: DomainEvent[]): Promise<InboundResult | typeof NEEDS_READING> {
     const { conversations, messages, tickets } = this.deps;
-    if (input.channelMessageId) {
+    // A redelivery is found by the message's insert (which then changes nothing, see below); only files
+    // are stored before it, so only a message with files looks first.
+    if (input.channelMessageId && (input.attachments?.length ?? 0) > 0) {
       const existing = await messages.findByChannelId(input.channel, input.channelMessageId);
       if (existing) return this.redelivery(existing);
     }
-    let conversation = await conversations.findByIdentity(input.channel, input.externalId);
+    const state = await conversations.findWithLatest(input.channel, input.externalId);
+    let conversation = state?.conversation ?? null;
     const inBotMode = botAnswers(conversation);
     if (inBotMode && !reading && input.text.trim() !== '') return NEEDS_READING;
 
@@ -231,13 +234,13 @@ export class ConversationEngine {
 
     const activeTicketId = conversation.mode === 'desk' ? conversation.activeTicketId : null;
     // The bot's last message, if the user is answering its question (read before this message is added).
-    const latest = inBotMode && reading ? await messages.latest(conversation.id) : null;
+    const latest = inBotMode && reading ? (state?.latest ?? null) : null;
     const pendingChoices: PendingChoices | null =
       latest?.message.authorKind === 'bot' && latest.message.quickReplies && latest.botKind ? { kind: latest.botKind, choices: latest.message.quickReplies } : null;
     const messageId = input.id ?? randomUUID();
     const stored = await this.storeAttachments(conversation.id, input.attachments ?? []);
     const pending = pendingAttachments(input.media ?? []);
-    const { message } = await messages.append({
+    const appended = await messages.append({
       id: messageId,
       conversationId: conversation.id,
       channel: input.channel,
@@ -248,6 +251,9 @@ export class ConversationEngine {
       attachments: [...stored, ...pending.map((p) => p.attachment)],
       channelMessageId: input.channelMessageId ?? null,
     });
+    // Stored already (a redelivery under the same platform id): nothing of it is done twice.
+    if (!appended.created) return this.redelivery(appended.message);
+    const { message } = appended;
     const created: Message[] = [message];
     const now = this.deps.clock();
     for (const [index, { mediaId, source }] of pending.entries()) {

@@ -6,7 +6,7 @@ import { prepared } from '../db/prepared.ts';
 import type { ChangeFeed } from '../sync/change-feed.ts';
 import type { ConversationClock } from './conversation-clock.ts';
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   conversation_id: string;
   ticket_id: string | null;
@@ -28,7 +28,8 @@ const MESSAGE_COLUMNS = [
   'channel_message_id', 'delivery', 'created_at', 'quick_replies', 'bot_kind',
 ] as const;
 
-function fromRow(row: MessageRow): Message {
+/** A stored row as the message the rest of Desk sees. */
+export function messageFromRow(row: MessageRow): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -121,13 +122,13 @@ export class MessagesRepo {
 
   async get(id: string): Promise<Message | null> {
     const row = await messageById.first(this.db, { id });
-    return row ? fromRow(row as MessageRow) : null;
+    return row ? messageFromRow(row as MessageRow) : null;
   }
 
   /** A message already received from the channel under this id (a redelivered webhook). */
   async findByChannelId(channel: Channel, channelMessageId: string): Promise<Message | null> {
     const row = await messageByChannelId.first(this.db, { channel, channelMessageId });
-    return row ? fromRow(row as MessageRow) : null;
+    return row ? messageFromRow(row as MessageRow) : null;
   }
 
   /** Stores the message, or answers the one already stored under the same channel message id. */
@@ -183,7 +184,7 @@ export class MessagesRepo {
       );
     }
     const rows = await select.orderBy('rowid').execute();
-    return (rows as MessageRow[]).map(fromRow);
+    return (rows as MessageRow[]).map(messageFromRow);
   }
 
   /** The conversation's latest message with its bot kind, if any: the question a reply may answer. */
@@ -191,7 +192,7 @@ export class MessagesRepo {
     const row = (await latestMessage.first(this.db, { conversationId })) as
       | MessageRow
       | undefined;
-    return row ? { message: fromRow(row), botKind: row.bot_kind } : null;
+    return row ? { message: messageFromRow(row), botKind: row.bot_kind } : null;
   }
 
   /** The kinds of the conversation's latest bot messages, newest first. */
@@ -208,7 +209,7 @@ export class MessagesRepo {
 
   async listByTicket(ticketId: string): Promise<Message[]> {
     const rows = await this.select().where('ticket_id', '=', ticketId).orderBy('rowid').execute();
-    return (rows as MessageRow[]).map(fromRow);
+    return (rows as MessageRow[]).map(messageFromRow);
   }
 
   /**
@@ -224,7 +225,7 @@ export class MessagesRepo {
       .set({ ticket_id: ticketId })
       .where('id', 'in', rows.map((row) => row.id))
       .execute();
-    const messages = rows.map((row) => ({ ...fromRow(row), ticketId }));
+    const messages = rows.map((row) => ({ ...messageFromRow(row), ticketId }));
     for (const message of messages) await this.changes.record('message', message.id, 'put', message);
     return messages;
   }
@@ -247,7 +248,7 @@ export class MessagesRepo {
     const row = channelMessageId
       ? await setDeliveryAndChannelId.first(this.db, { id, delivery: JSON.stringify(delivery), channelMessageId })
       : await setDeliveryOf.first(this.db, { id, delivery: JSON.stringify(delivery) });
-    const message = (row ? fromRow(row as MessageRow) : null) as Message;
+    const message = (row ? messageFromRow(row as MessageRow) : null) as Message;
     await this.changes.record('message', id, 'put', message);
     return message;
   }
