@@ -4,7 +4,8 @@
  * contacts and conversations), next to a plain better-sqlite3 loop that writes exactly the rows
  * the processor wrote (inserts the new rows, replaces the changed ones with their final state: the
  * inbox rows marked done, report counters), batch by batch, one transaction per batch, into a
- * fresh database with the same schema and pragmas. Both on files in WAL mode, in the same run.
+ * fresh database with the same schema and pragmas. Both on files in WAL mode, in the same run, and
+ * both checkpointed as Desk's production server does: never in a commit, by a worker thread.
  *
  * The bot's NLU runs before each batch's transaction; its time is measured and printed apart, so
  * the ratio compares the storage work with the raw inserts. The old path (engine.handleInbound,
@@ -17,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeInboxEvent } from '../src/channels/inbound/inbox-events.ts';
 import { loadConfig } from '../src/config.ts';
+import { startCheckpointer } from '../src/db/checkpointer.ts';
 import { openDatabase, openSqlite } from '../src/db/database.ts';
 import { demoIntents } from '../src/demo/demo-intents.ts';
 import { InboxProcessor } from '../src/inbox/inbox-processor.ts';
@@ -52,6 +54,9 @@ try {
   const config = loadConfig({ DATA_DIR: join(dir, 'engine'), WEB_DIST: join(dir, 'none') });
   const db = openDatabase(config.databaseFile);
   const raw = db.sqlite as NonNullable<typeof db.sqlite>; // SQLite here: the rows written are read back by rowid
+  // As in production (main.ts, lifecycle/processing-thread-entry.ts): no commit checkpoints the WAL, a
+  // worker thread does. The plain loop's database gets the same (below).
+  const checkpointers = [startCheckpointer(raw, config.databaseFile)];
   const statements = countStatements(raw);
   const services = await createServices(db, config);
   for (const intent of demoIntents(null)) await services.intents.create(intent);
@@ -85,8 +90,10 @@ try {
   raw.pragma('wal_checkpoint(TRUNCATE)');
 
   // The baseline: the same rows into a fresh database with the same schema, one transaction per batch.
-  const plain = openSqlite(join(dir, 'plain', 'plain.sqlite'));
+  const plainFile = join(dir, 'plain', 'plain.sqlite');
+  const plain = openSqlite(plainFile);
   plain.pragma('foreign_keys = OFF');
+  checkpointers.push(startCheckpointer(plain, plainFile));
   const inserts = new Map<string, (row: Record<string, unknown>) => void>();
   const insertOf = (table: string, row: Record<string, unknown>) => {
     let insert = inserts.get(table);
@@ -202,6 +209,7 @@ try {
   console.log(`  bot NLU before the transactions:                ${rate(MESSAGES, nluMs)}  (${(nluMs / MESSAGES).toFixed(3)} ms each)`);
   console.log(`  batched processor, NLU included:               ${rate(MESSAGES, batchedMs)}`);
   console.log(`  reference, engine.handleInbound one by one:    ${rate(singleCount, singleMs)}  (one transaction per message, NLU included)`);
+  for (const checkpointer of checkpointers) await checkpointer.stop();
   plain.close();
   await db.close();
 } finally {

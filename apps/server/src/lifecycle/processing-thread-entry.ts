@@ -28,6 +28,9 @@ async function run(port: MessagePort): Promise<void> {
   // The webhooks' inserts change the file between two of this thread's transactions, and SQLite then
   // drops the connection's page cache: read the database file through a memory map instead of copies.
   db.sqlite?.pragma('mmap_size = 268435456');
+  // The request thread's checkpointer (db/checkpointer.ts) checkpoints the file: a batch's commit never
+  // does (one that grew the WAL past 1,000 pages synced the database file, stalling the processor).
+  db.sqlite?.pragma('wal_autocheckpoint = 0');
   const fanout = data.fanoutPort ? new ThreadFanout(data.fanoutPort) : selectFanout();
   await fanout.start();
   const share = new AckPressureShare(new AcksWaiting(data.acksWaiting));
