@@ -1,13 +1,13 @@
-import { performance } from 'node:perf_hooks';
 import type { AcksWaiting } from './acks-waiting.ts';
 import { ACKS_SATURATED, type ProcessorShare, STARVING_PAUSE_FACTOR } from './loop-share.ts';
+import { ThreadBusy } from './thread-busy.ts';
 
 /** How long a window of the request thread's activity is looked at before it is reported. */
 const WINDOW_MS = 100;
 /** A report older than this (the request thread stalled, or stopped reporting) counts as no pressure. */
 const STALE_MS = 3 * WINDOW_MS;
 
-/** One window of the request thread: how busy its event loop was (0..1) and how many events came in. */
+/** One window of the request thread: how much of it the thread ran (0..1, see ThreadBusy) and how many events came in. */
 export interface AckPressureReport {
   busy: number;
   arrivals: number;
@@ -20,19 +20,18 @@ export interface AckPressureReport {
  */
 export class AckPressureGauge {
   private arrivals = 0;
-  private elu = performance.eventLoopUtilization();
+  private readonly busy = new ThreadBusy();
   private quiet = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(report: (window: AckPressureReport) => void) {
     this.timer = setInterval(() => {
-      const elu = performance.eventLoopUtilization(this.elu);
-      this.elu = performance.eventLoopUtilization();
+      const busy = this.busy.sample();
       const arrivals = this.arrivals;
       this.arrivals = 0;
       if (arrivals === 0 && this.quiet) return;
       this.quiet = arrivals === 0;
-      report({ busy: elu.utilization, arrivals, at: Date.now() });
+      report({ busy, arrivals, at: Date.now() });
     }, WINDOW_MS);
     this.timer.unref();
   }
@@ -50,7 +49,8 @@ export class AckPressureGauge {
 /**
  * The processing thread's side: the processor has a core of its own, yet with two cores and a load
  * generator (or a busy machine) the threads still compete for CPU. While the request thread reports
- * events arriving and its loop more than half busy, the processor runs a quarter of the time and
+ * events arriving and itself running more than half of the time (its CPU time: a thread waiting for a
+ * core other processes hold is not busy, see ThreadBusy), the processor runs a quarter of the time and
  * pauses for the rest (the inbox holds the burst); otherwise it runs at full pace. And inserts waiting
  * for the write lock go first (AcksWaiting).
  */
