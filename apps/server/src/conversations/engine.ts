@@ -297,7 +297,7 @@ export class ConversationEngine {
         choice: input.choice ?? null,
         reading,
         pending: pendingChoices,
-        missesBefore: await this.missesBefore(conversation.id, latest),
+        missesBefore: await this.missesBefore(conversation.id, latest, integration),
         offerPerson: { enabled: integration.enabled && integration.offerPerson.enabled, afterMisses: integration.offerPerson.afterMisses },
       });
       const knownContact = contact;
@@ -346,12 +346,15 @@ export class ConversationEngine {
   }
 
   /**
-   * The bot's misses in a row before this message. The latest message is usually the bot's answer to
-   * the previous one: when it is a bot message and not a miss, the count is 0 without a query.
+   * The bot's misses in a row before this message, as far as the offer of a person needs them. The
+   * latest message is usually the bot's answer to the previous one: when it is a bot message and not a
+   * miss, the count is 0 without a query. Without the offer the count matters to nobody, and with it
+   * only up to `afterMisses` (planTurn offers once the misses reach it).
    */
-  private async missesBefore(conversationId: string, latest: { message: Message; botKind: BotKind | null } | null): Promise<number> {
+  private async missesBefore(conversationId: string, latest: { message: Message; botKind: BotKind | null } | null, integration: DeskIntegration): Promise<number> {
     if (latest?.message.authorKind === 'bot' && latest.botKind !== 'fallback' && latest.botKind !== 'offer') return 0;
-    return missesInARow(await this.deps.messages.recentBotKinds(conversationId, 10));
+    if (!integration.enabled || !integration.offerPerson.enabled) return 0;
+    return missesInARow(await this.deps.messages.recentBotKinds(conversationId, integration.offerPerson.afterMisses));
   }
 
   /** Inside the transaction: the bot's answer to one message, as `planTurn` decided it. */
