@@ -16,6 +16,12 @@ import { statement } from './statements.ts';
 
 type Run = (query: CompiledQuery) => Promise<QueryResult<unknown>>;
 
+// Shared by every executor (each transaction has one): a compile runs synchronously from start to
+// end, so one compiler serves them all, and building one per transaction cost more than a statement.
+const compiler = new SqliteQueryCompiler();
+const adapter = new SqliteAdapter();
+const dialect = new SqliteDialect({ database: { prepare: () => unusable(), close: () => {} } });
+
 /**
  * better-sqlite3 is synchronous, but Kysely's driver path wraps every query in about ten async steps
  * (connection provider, driver mutex, connection, result plugins): with AsyncLocalStorage on, those
@@ -29,7 +35,7 @@ class SqliteSyncExecutor extends DefaultQueryExecutor {
     connectionProvider: ConnectionProvider,
     private readonly run: Run,
   ) {
-    super(new SqliteQueryCompiler(), new SqliteAdapter(), connectionProvider, []);
+    super(compiler, adapter, connectionProvider, []);
   }
 
   override executeQuery<R>(compiledQuery: CompiledQuery, options?: Parameters<DefaultQueryExecutor['executeQuery']>[1]): Promise<QueryResult<R>> {
@@ -122,7 +128,6 @@ export class SqliteConnectionTurns {
       },
     };
     const provider: ConnectionProvider = { provideConnection: async (consumer) => consumer(connection) };
-    const dialect = new SqliteDialect({ database: { prepare: () => unusable(), close: () => {} } });
     return new Kysely<DB>({ config: { dialect }, dialect, driver: transactionsThroughDatabase, executor: new SqliteSyncExecutor(provider, run) });
   }
 }
