@@ -100,6 +100,32 @@ test('the details sheet changes status, assignee and tags, and closes with Esc a
   await expect(rows(page).filter({ hasText: `#${ticket.number}` })).toBeVisible();
 });
 
+test('a ticket opened from the list is built once: its history entry lands under it without rebuilding the view, so focus stays', async ({ page }) => {
+  await signIn(page, AGENT);
+  const { ticket } = await handOff(page);
+  await page.goto('/tickets');
+  await settled(page);
+  // Count the ticket views built from the tap on.
+  await page.evaluate(() => {
+    const built = { count: 0 };
+    (window as unknown as { ticketViewsBuilt: typeof built }).ticketViewsBuilt = built;
+    new MutationObserver((records) => {
+      for (const record of records) for (const node of record.addedNodes) if (node instanceof HTMLElement && node.matches('.ticket-view')) built.count++;
+    }).observe(document.querySelector('.ticket-pane') as Element, { childList: true, subtree: true });
+  });
+  const built = () => page.evaluate(() => (window as unknown as { ticketViewsBuilt: { count: number } }).ticketViewsBuilt.count);
+  await rows(page).filter({ hasText: `#${ticket.number}` }).tap();
+  const view = ticketView(page);
+  const opener = view.getByRole('button', { name: 'Show ticket details' });
+  await opener.focus();
+  await expect(page).toHaveURL(new RegExp(`[?&]ticket=${ticket.id}`));
+  await expect(view.getByRole('button', { name: 'Back to the list' })).toBeVisible();
+  expect(await built()).toBe(1);
+  await expect(opener).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Ticket details' })).toBeVisible();
+});
+
 test('back returns to the list at the same scroll position with the same filters; rows lead with intent and requester', async ({ page }) => {
   await signIn(page, AGENT);
   // Enough unassigned tickets to scroll.

@@ -1,5 +1,5 @@
 import { useSearchParams } from '@solidjs/router';
-import { batch, createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import { currentUser } from '../../auth/session.ts';
 import { t } from '../../i18n/index.ts';
 import { localSync } from '../../local/solid.ts';
@@ -50,11 +50,15 @@ export default function TicketsPage() {
     const id = opening();
     if (id === null) return;
     clearTimeout(commitTimer);
-    batch(() => {
-      setParams({ ticket: id });
-      setOpening(null);
-    });
+    setParams({ ticket: id });
   };
+  // The router applies a new entry in a transition, after this turn: the ticket stays "opening" until
+  // the URL names it, so `selected()` never passes through null and its view is not built twice
+  // (which dropped the focus and anything begun in the view meanwhile).
+  createEffect(() => {
+    const id = opening();
+    if (id !== null && params.ticket === id) setOpening(null);
+  });
   const selected = () => opening() ?? (typeof params.ticket === 'string' && params.ticket ? params.ticket : null);
   // The last session's first page shows while the store opens (an installed app opened again).
   const placeholder = readListPlaceholder(currentUser()?.id, query());
