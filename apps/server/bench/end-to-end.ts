@@ -19,7 +19,8 @@
  * own limit for this path: the highest rate at which the bare pipeline holds ack -> reply p99 under
  * 250 ms with every message acknowledged and answered. It runs Desk on the same ladder and prints
  * Desk's p99 at that rate and its own highest such rate, next to the bare pipeline's (LIMITS=0 skips
- * this part).
+ * this part). BASELINE_SECONDS=0 runs Desk alone (profiling: BENCH_CPU_PROF=<dir>; BENCH_DESK_ENV passes
+ * Desk more settings, see support/processes.ts).
  *
  *   npx -y pnpm@12.4.2 --filter @desk/server bench:end-to-end
  *     (RATE=2000 SECONDS=30 HANDOFF=0.2 BASELINE_SECONDS=10 WARM_UP_SECONDS=3 LIMITS=1 LADDER=25,50,100,200,300,500,700,1000,1500,2000 STEP_SECONDS=10)
@@ -358,10 +359,14 @@ async function main() {
         META_VERIFY_TOKEN: 'e2e-verify',
         SMOOCH_WEBHOOK_SECRET: SMOOCH.webhookSecret,
       });
-    const bare = await startBare(join(dataDir, 'bare.sqlite'));
-    await warmUp(bare.url, RATE, listen);
-    const baseline = await drive(bare.url, RATE, BASELINE_SECONDS, listen, () => {});
-    await killGroup(bare.child, 'SIGTERM');
+    // BASELINE_SECONDS=0: Desk alone (profiling; no ratio is printed then).
+    let baseline: RunFigures | null = null;
+    if (BASELINE_SECONDS > 0) {
+      const bare = await startBare(join(dataDir, 'bare.sqlite'));
+      await warmUp(bare.url, RATE, listen);
+      baseline = await drive(bare.url, RATE, BASELINE_SECONDS, listen, () => {});
+      await killGroup(bare.child, 'SIGTERM');
+    }
 
     const desk = await startDeskIn(dataDir);
     await warmUp(desk.url, RATE, listen);
@@ -375,13 +380,15 @@ async function main() {
     const tail = depths.slice(-Math.min(5, depths.length));
     console.log(`\nEnd to end: ${RATE} webhooks/s over Telegram, WhatsApp, Messenger, Instagram and Sunshine, ${Math.round(HANDOFF * 100)} % hand-offs`);
     console.log(`(${process.platform}, Node ${process.version}; a shared 2-core machine; each server in its own process, load and platform stand-ins in this one)`);
-    report(`baseline, the bare pipeline (Hono + SQLite inbox, batched outbox, one send and one mark per reply; no NLU), ${BASELINE_SECONDS} s:`, baseline);
+    if (baseline) report(`baseline, the bare pipeline (Hono + SQLite inbox, batched outbox, one send and one mark per reply; no NLU), ${BASELINE_SECONDS} s:`, baseline);
     const p99 = report(`Desk, ${SECONDS} s:`, figures);
     console.log(`    goal p99 < ${GOAL_P99_MS} ms at ${RATE}/s: ${p99 < GOAL_P99_MS && figures.skipped === 0 ? 'OK' : 'MISSED'}`);
     console.log(`    inbox depth sampled each second: max ${maxDepth}, last samples ${tail.join(', ')}  (goal: bounded)`);
-    const bareRate = sustainedRate(baseline.repliesPerSecond);
     const deskRate = sustainedRate(figures.repliesPerSecond);
-    console.log(`  sustained replies/s, Desk / bare pipeline: ${deskRate} / ${bareRate} = ${bareRate > 0 ? (deskRate / bareRate).toFixed(2) : 'n/a'}x`);
+    if (baseline) {
+      const bareRate = sustainedRate(baseline.repliesPerSecond);
+      console.log(`  sustained replies/s, Desk / bare pipeline: ${deskRate} / ${bareRate} = ${bareRate > 0 ? (deskRate / bareRate).toFixed(2) : 'n/a'}x`);
+    }
     if (LIMITS) await machineLimits(dataDir, listen, startBare, startDeskIn);
   } finally {
     await killAll();

@@ -8,23 +8,48 @@ export const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', im
 
 const started = new Set<ChildProcess>();
 
-/** SIGKILL to a child's whole process group: tsx is a wrapper, the server is the node process under it. */
-export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      started.delete(child);
-      return resolve();
-    }
-    child.once('exit', () => {
-      started.delete(child);
-      resolve();
-    });
+/** Whether any process of the group `pid` leads is still alive. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How long a group may take to stop after SIGTERM (a server drains, writes its CPU profile) before SIGKILL. */
+const GROUP_STOP_MS = 15_000;
+
+/**
+ * `signal` (default SIGKILL) to a child's whole process group: tsx is a wrapper, the server is the
+ * node process under it. Settles once every process of the group is gone (the wrapper exits before
+ * the server has finished stopping); one still there after GROUP_STOP_MS is killed.
+ */
+export async function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  const pid = child.pid as number;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
-      process.kill(-(child.pid as number), signal);
+      process.kill(-pid, signal);
+      await exited;
     } catch {
-      resolve();
+      // already gone
     }
-  });
+  }
+  started.delete(child);
+  const deadline = Date.now() + GROUP_STOP_MS;
+  // A zombie (whose parent does not reap it) counts as alive to kill(0): stop looking a while after the SIGKILL.
+  while (groupAlive(pid) && Date.now() < deadline + 2_000) {
+    if (Date.now() > deadline) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Kills every process group this benchmark started (at exit, on Ctrl-C, after a failure). */
@@ -88,6 +113,11 @@ export async function startDesk(env: Record<string, string>): Promise<{ child: C
   const nodeFlags = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   // PROCESSING_THREAD=0: the queues on the request thread, to compare with the processing thread (the default).
   const thread: Record<string, string> = process.env.PROCESSING_THREAD ? { PROCESSING_THREAD: process.env.PROCESSING_THREAD } : {};
+  // BENCH_DESK_ENV="NAME=value,NAME=value": more settings for Desk (the spawned server gets only what is passed here).
+  for (const pair of (process.env.BENCH_DESK_ENV ?? '').split(',').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at > 0) thread[pair.slice(0, at)] = pair.slice(at + 1);
+  }
   const child = spawnGroup(
     'src/main.ts',
     { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench-password-123', ...thread, ...env },
