@@ -19,7 +19,8 @@
  * own limit for this path: the highest rate at which the bare pipeline holds ack -> reply p99 under
  * 250 ms with every message acknowledged and answered. It runs Desk on the same ladder and prints
  * Desk's p99 at that rate and its own highest such rate, next to the bare pipeline's (LIMITS=0 skips
- * this part). BASELINE_SECONDS=0 runs Desk alone (profiling: BENCH_CPU_PROF=<dir>; BENCH_DESK_ENV passes
+ * this part). COMPARE_DIR=<another checkout's apps/server> climbs the ladder with that build of Desk too,
+ * in the same run (before/after figures of a change). BASELINE_SECONDS=0 runs Desk alone (profiling: BENCH_CPU_PROF=<dir>; BENCH_DESK_ENV passes
  * Desk more settings, see support/processes.ts).
  *
  *   npx -y pnpm@12.4.2 --filter @desk/server bench:end-to-end
@@ -36,7 +37,7 @@ import {
   startSmoochStandIn,
   startTelegramStandIn,
 } from '../test/support/platform-stand-ins.ts';
-import { freePort, killAll, killGroup, metricValue, spawnGroup, startDesk, waitHealthy } from './support/processes.ts';
+import { freePort, killAll, killGroup, metricValue, serverCpu, spawnGroup, startDesk, waitHealthy } from './support/processes.ts';
 
 const RATE = Number(process.env.RATE ?? 2000);
 const SECONDS = Number(process.env.SECONDS ?? 30);
@@ -48,6 +49,8 @@ const GOAL_P99_MS = 250;
 const LIMITS = process.env.LIMITS !== '0';
 const LADDER = (process.env.LADDER ?? '25,50,100,200,300,500,700,1000,1500,2000').split(',').map(Number).filter((rate) => rate > 0).sort((a, b) => a - b);
 const STEP_SECONDS = Number(process.env.STEP_SECONDS ?? 10);
+/** Another build of Desk (its apps/server directory) that climbs the ladder too. */
+const COMPARE_DIR = process.env.COMPARE_DIR ?? null;
 const MAX_IN_FLIGHT = 512;
 const POOL = 200;
 const TG_TOKEN = '123456:E2E-token';
@@ -154,6 +157,8 @@ interface RunFigures {
   missing: number;
   /** Replies that reached the stand-ins in each second of the run. */
   repliesPerSecond: number[];
+  /** The server's CPU time per reply over the run, all its threads (Linux; null elsewhere): it does not grow when other processes take the cores. */
+  cpuMsPerReply: number | null;
 }
 
 /** Replies the stand-ins receive go to the run under way. */
@@ -172,6 +177,8 @@ async function drive(
   maxDrainMs = 60_000,
   /** Added to every message number: a run after the warm-up uses ids and conversations of its own. */
   offset = 0,
+  /** The server's process (its CPU time is read before and after). */
+  server: import('node:child_process').ChildProcess | null = null,
 ): Promise<RunFigures> {
   const userOf = (channel: Channel, index: number) =>
     channel === 'telegram' ? String(20_000_000 + index) : channel === 'whatsapp' ? `5511${900_000_000 + index}` : channel === 'instagram' ? `ig${index}` : `u${index}`;
@@ -179,8 +186,9 @@ async function drive(
   const waiting = new Map<string, (number | null)[]>();
   const figures: RunFigures = {
     sent: 0, acked: 0, failed: 0, skipped: 0, handOffs: 0, sendSeconds: 0, drainSeconds: 0,
-    latencies: [], replyBeforeAck: 0, unexpectedReplies: 0, missing: 0, repliesPerSecond: [],
+    latencies: [], replyBeforeAck: 0, unexpectedReplies: 0, missing: 0, repliesPerSecond: [], cpuMsPerReply: null,
   };
+  const cpuBefore = server ? serverCpu(server) : null;
   let repliesThisSecond = 0;
   listen((key) => {
     repliesThisSecond += 1;
@@ -264,6 +272,10 @@ async function drive(
   clearInterval(sampler);
   figures.drainSeconds = (performance.now() - started) / 1000 - figures.sendSeconds;
   figures.missing = figures.acked - expected();
+  const cpuAfter = server ? serverCpu(server) : null;
+  if (cpuBefore && cpuAfter && expected() > 0) {
+    figures.cpuMsPerReply = (cpuAfter.requestThread + cpuAfter.otherThreads - cpuBefore.requestThread - cpuBefore.otherThreads) / expected();
+  }
   return figures;
 }
 
@@ -303,6 +315,7 @@ function report(name: string, figures: RunFigures): number {
   console.log(
     `    replies: ${figures.latencies.length} timed, ${figures.replyBeforeAck} arrived before the client saw the ack, ${figures.missing} missing after ${figures.drainSeconds.toFixed(1)} s, ${figures.unexpectedReplies} unexpected; sustained ${sustainedRate(figures.repliesPerSecond)} replies/s (best 5 s)`,
   );
+  if (figures.cpuMsPerReply !== null) console.log(`    server CPU per reply (all threads): ${figures.cpuMsPerReply.toFixed(2)} ms`);
   return p99;
 }
 
@@ -348,7 +361,7 @@ async function main() {
       await waitHealthy(`${url}/healthz`, child);
       return { child, url };
     };
-    const startDeskIn = (dir: string) =>
+    const startDeskIn = (dir: string, serverAt?: string) =>
       startDesk({
         DATA_DIR: dir,
         DEMO: '1',
@@ -358,22 +371,31 @@ async function main() {
         META_APP_SECRET: APP_SECRET,
         META_VERIFY_TOKEN: 'e2e-verify',
         SMOOCH_WEBHOOK_SECRET: SMOOCH.webhookSecret,
-      });
+      }, serverAt);
     // BASELINE_SECONDS=0: Desk alone (profiling; no ratio is printed then).
     let baseline: RunFigures | null = null;
     if (BASELINE_SECONDS > 0) {
       const bare = await startBare(join(dataDir, 'bare.sqlite'));
       await warmUp(bare.url, RATE, listen);
-      baseline = await drive(bare.url, RATE, BASELINE_SECONDS, listen, () => {});
+      baseline = await drive(bare.url, RATE, BASELINE_SECONDS, listen, () => {}, 60_000, 0, bare.child);
       await killGroup(bare.child, 'SIGTERM');
     }
 
     const desk = await startDeskIn(dataDir);
     await warmUp(desk.url, RATE, listen);
     const depths: number[] = [];
-    const figures = await drive(desk.url, RATE, SECONDS, listen, () => {
-      void metricValue(desk.url, METRICS_TOKEN, /^desk_inbox_depth (\S+)$/m).then((d) => depths.push(d));
-    });
+    const figures = await drive(
+      desk.url,
+      RATE,
+      SECONDS,
+      listen,
+      () => {
+        void metricValue(desk.url, METRICS_TOKEN, /^desk_inbox_depth (\S+)$/m).then((d) => depths.push(d));
+      },
+      60_000,
+      0,
+      desk.child,
+    );
     await killGroup(desk.child, 'SIGTERM');
 
     const maxDepth = Math.max(0, ...depths.filter(Number.isFinite));
@@ -388,6 +410,9 @@ async function main() {
     if (baseline) {
       const bareRate = sustainedRate(baseline.repliesPerSecond);
       console.log(`  sustained replies/s, Desk / bare pipeline: ${deskRate} / ${bareRate} = ${bareRate > 0 ? (deskRate / bareRate).toFixed(2) : 'n/a'}x`);
+      if (figures.cpuMsPerReply !== null && baseline.cpuMsPerReply) {
+        console.log(`  server CPU per reply, Desk / bare pipeline: ${figures.cpuMsPerReply.toFixed(2)} / ${baseline.cpuMsPerReply.toFixed(2)} ms = ${(figures.cpuMsPerReply / baseline.cpuMsPerReply).toFixed(2)}x`);
+      }
     }
     if (LIMITS) await machineLimits(dataDir, listen, startBare, startDeskIn);
   } finally {
@@ -409,13 +434,13 @@ async function machineLimits(
   dataDir: string,
   listen: (listener: ReplyListener) => void,
   startBare: (file: string) => Promise<{ child: import('node:child_process').ChildProcess; url: string }>,
-  startDeskIn: (dir: string) => Promise<{ child: import('node:child_process').ChildProcess; url: string }>,
+  startDeskIn: (dir: string, serverAt?: string) => Promise<{ child: import('node:child_process').ChildProcess; url: string }>,
 ): Promise<void> {
   const step = async (rate: number, start: () => Promise<{ child: import('node:child_process').ChildProcess; url: string }>): Promise<Step> => {
     const server = await start();
     try {
       await warmUp(server.url, rate, listen);
-      return { rate, figures: await drive(server.url, rate, STEP_SECONDS, listen, () => {}, 20_000) };
+      return { rate, figures: await drive(server.url, rate, STEP_SECONDS, listen, () => {}, 20_000, 0, server.child) };
     } finally {
       await killGroup(server.child, 'SIGTERM');
     }
@@ -436,14 +461,22 @@ async function machineLimits(
   const bareLimit = highest(bareSteps);
   const deskSteps = await climb((rate) => () => startDeskIn(mkdtempSync(join(dataDir, `desk-${rate}-`))), bareLimit > 0 ? bareLimit : null);
   const deskLimit = highest(deskSteps);
+  const compareSteps = COMPARE_DIR
+    ? await climb((rate) => () => startDeskIn(mkdtempSync(join(dataDir, `compare-${rate}-`)), COMPARE_DIR as string), bareLimit > 0 ? bareLimit : null)
+    : [];
   const line = (s: Step | undefined) =>
     s
-      ? `p99 ${p99Of(s.figures).toFixed(0).padStart(6)} ms, sustained ${String(sustainedRate(s.figures.repliesPerSecond)).padStart(5)}/s, not sent ${s.figures.skipped}, missing ${s.figures.missing}${held(s.figures) ? '  held' : ''}`
+      ? `p99 ${p99Of(s.figures).toFixed(0).padStart(6)} ms, sustained ${String(sustainedRate(s.figures.repliesPerSecond)).padStart(5)}/s, not sent ${s.figures.skipped}, missing ${s.figures.missing}, CPU/reply ${s.figures.cpuMsPerReply?.toFixed(2) ?? '-'} ms${held(s.figures) ? '  held' : ''}`
       : '(not run)';
   console.log(`\nThe machine's own limit: steady rates of ${STEP_SECONDS} s each (fresh server per step), held = every message acknowledged and answered with ack -> reply p99 < ${GOAL_P99_MS} ms`);
-  for (const rate of [...new Set([...bareSteps, ...deskSteps].map((s) => s.rate))].sort((a, b) => a - b)) {
+  for (const rate of [...new Set([...bareSteps, ...deskSteps, ...compareSteps].map((s) => s.rate))].sort((a, b) => a - b)) {
     console.log(`  ${String(rate).padStart(5)}/s  bare pipeline: ${line(bareSteps.find((s) => s.rate === rate))}`);
     console.log(`          Desk:          ${line(deskSteps.find((s) => s.rate === rate))}`);
+    if (COMPARE_DIR) console.log(`          compared build: ${line(compareSteps.find((s) => s.rate === rate))}`);
+  }
+  if (COMPARE_DIR) {
+    const compareLimit = highest(compareSteps);
+    console.log(`  compared build (${COMPARE_DIR}): highest rate held ${compareLimit}/s = ${bareLimit > 0 ? (compareLimit / bareLimit).toFixed(2) : 'n/a'}x the bare pipeline`);
   }
   const atLimit = deskSteps.find((s) => s.rate === bareLimit);
   console.log(`  highest rate held: bare pipeline ${bareLimit}/s, Desk ${deskLimit}/s = ${bareLimit > 0 ? (deskLimit / bareLimit).toFixed(2) : 'n/a'}x`);

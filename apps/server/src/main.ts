@@ -13,6 +13,7 @@ import { selectFanout } from './fanout/select-fanout.ts';
 import { ThreadFanout } from './fanout/thread-fanout.ts';
 import { AcksWaiting } from './inbox/acks-waiting.ts';
 import { InboxWriter } from './inbox/inbox-writer.ts';
+import { inboxFileOf, moveInboxRows, openInboxFile } from './inbox/inbox-file.ts';
 import { type DrainableJob, drainServer } from './lifecycle/graceful-shutdown.ts';
 import { ProcessingThread } from './lifecycle/processing-thread.ts';
 import { RequestGate } from './lifecycle/request-gate.ts';
@@ -48,8 +49,13 @@ async function main() {
   await fanout.start();
   // SQLite shared with the processing thread: the webhooks' inserts never sleep on its write lock.
   const acksWaiting = new AcksWaiting();
-  const inboxWriter = threadChannel ? new InboxWriter(config.databaseFile, acksWaiting) : null;
-  const services = await createServices(db, config, fanout, inboxWriter ? { inboxWriter } : {});
+  // ...and the inbox has a file of its own (inbox/inbox-file.ts); without the thread it is back in the database.
+  const inboxFile = inboxFileOf(config.databaseFile);
+  const inboxStore = threadChannel ? openInboxFile(inboxFile) : null;
+  if (inboxStore?.sqlite) moveInboxRows(inboxStore.sqlite, config.databaseFile);
+  else if (db.sqlite) moveInboxRows(db.sqlite, inboxFile);
+  const inboxWriter = threadChannel ? new InboxWriter(inboxFile, acksWaiting) : null;
+  const services = await createServices(db, config, fanout, inboxWriter && inboxStore ? { inboxWriter, inboxStore } : {});
   // A database restored from a backup is behind what clients have seen: they must re-bootstrap.
   const restore = await guardAgainstRestore(db, services.changes, config.dataDir);
   if (restore.rotated) console.log('  The database is older than the last change served: clients will re-sync from scratch.');
@@ -121,6 +127,7 @@ async function main() {
       console.log(`  Drained in ${drained.ms} ms${cut}`);
       await fanout.close();
       inboxWriter?.close();
+      await inboxStore?.close();
       await checkpointer?.stop();
       await db.close();
     } catch (error) {

@@ -65,6 +65,8 @@ export interface ServicesOptions {
   processorShare?: ProcessorShare;
   /** SQLite shared with the processing thread: the webhooks' inserts take their own connection. */
   inboxWriter?: InboxWriter;
+  /** SQLite with the processing thread: the inbox's own file (inbox/inbox-file.ts); default the database itself. */
+  inboxStore?: Db;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   const integration = new DeskIntegrationRepo(db, changes);
   const media = new MediaRepo(db);
   const outboxRepo = new OutboxRepo(db);
-  const inboxRepo = new InboxRepo(db, options.inboxWriter ?? null);
+  const inboxRepo = new InboxRepo(db, options.inboxWriter ?? null, options.inboxStore ?? db);
   const mediaJobs = new MediaJobsRepo(db);
   const peers = new ChannelPeers(db);
   const metrics = new DeskMetrics({ inboxDepth: () => inboxRepo.depth(), outboxByChannel: () => outboxRepo.countsByChannel() });

@@ -72,9 +72,9 @@ process.once('exit', () => {
 });
 
 /** A TypeScript entry point as its own process group (so the whole group can be killed). */
-export function spawnGroup(script: string, env: Record<string, string>, options: { log?: boolean; nodeFlags?: string[] } = {}): ChildProcess {
+export function spawnGroup(script: string, env: Record<string, string>, options: { log?: boolean; nodeFlags?: string[]; cwd?: string } = {}): ChildProcess {
   const child = spawn(tsx, [...(options.nodeFlags ?? []), script], {
-    cwd: serverDir,
+    cwd: options.cwd ?? serverDir,
     detached: true,
     stdio: ['ignore', 'pipe', options.log === false ? 'ignore' : 'inherit'],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
@@ -106,8 +106,11 @@ export async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
-/** Desk's server (`src/main.ts`) with a data dir and the given settings, in its own process group. */
-export async function startDesk(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; port: number }> {
+/**
+ * Desk's server (`src/main.ts`) with a data dir and the given settings, in its own process group.
+ * `serverAt`: another checkout's apps/server (its node_modules linked to these), for A/B runs of two builds.
+ */
+export async function startDesk(env: Record<string, string>, serverAt: string = serverDir): Promise<{ child: ChildProcess; url: string; port: number }> {
   const port = await freePort();
   // BENCH_CPU_PROF=<dir>: Desk writes a V8 CPU profile there when it stops (node --cpu-prof).
   const nodeFlags = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -121,7 +124,7 @@ export async function startDesk(env: Record<string, string>): Promise<{ child: C
   const child = spawnGroup(
     'src/main.ts',
     { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench-password-123', ...thread, ...env },
-    { nodeFlags },
+    { nodeFlags, cwd: serverAt },
   );
   child.stdout?.resume();
   const url = `http://127.0.0.1:${port}`;

@@ -1,4 +1,4 @@
-import { type Channel, withNumberedChoices } from '@desk/core';
+import { type Channel, type Message, withNumberedChoices } from '@desk/core';
 import type { ConversationsRepo } from './conversations-repo.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 import type { Db } from '../db/database.ts';
@@ -21,6 +21,15 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
 }
 
+/** A send the platform accepted, waiting for the turn's shared transaction (see OutboxWorker.recordSent). */
+interface Sent {
+  row: OutboxRow;
+  attempts: number;
+  messageId: string;
+  channelMessageId: string | undefined;
+  done(error: unknown): void;
+}
+
 interface Deps {
   db: Db;
   clock: Clock;
@@ -40,6 +49,8 @@ interface Deps {
 export class OutboxWorker extends DueJobRunner<OutboxRow> {
   private readonly adapters = new Map<Channel, ChannelAdapter>();
   private readonly retryPolicy: RetryPolicy;
+  /** Sends that returned during this turn of the event loop: recorded together (see recordSent). */
+  private sent: Sent[] = [];
 
   constructor(
     private readonly deps: Deps,
@@ -88,16 +99,48 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
         choices.length > 0 && adapter.sendChoices
           ? await adapter.sendChoices(conversation, message.text, choices)
           : await adapter.sendText(conversation, choices.length > 0 ? withNumberedChoices(message.text, choices) : message.text);
-      await this.write(async () => {
-        await this.deps.outbox.markSent(row.id, attempts, this.deps.clock());
-        return messages.setDelivery(message.id, { state: 'sent', attempts }, channelMessageId);
-      });
+      await this.recordSent(row, attempts, message.id, channelMessageId);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       const retryable = !(err instanceof ChannelSendError) || err.retryable;
       if (retryable) await this.retry(row, attempts, reason);
       else await this.fail(row, attempts, reason);
     }
+  }
+
+  /**
+   * A send is recorded as sent the moment its platform call returned, in the same turn of the event
+   * loop: the sends to many conversations that returned in one turn share one transaction (one commit
+   * instead of one each). A crash can still repeat only the sends in flight, now including those of
+   * the turn under way.
+   */
+  private recordSent(row: OutboxRow, attempts: number, messageId: string, channelMessageId: string | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (error: unknown) => (error === null ? resolve() : reject(error));
+      if (this.sent.push({ row, attempts, messageId, channelMessageId, done }) === 1) setImmediate(() => void this.writeSent());
+    });
+  }
+
+  private async writeSent(): Promise<void> {
+    const sent = this.sent;
+    this.sent = [];
+    let updated: Message[];
+    try {
+      const now = this.deps.clock();
+      updated = await this.deps.db.transaction(async () => {
+        const messages: Message[] = [];
+        for (const { row, attempts, messageId, channelMessageId } of sent) {
+          await this.deps.outbox.markSent(row.id, attempts, now);
+          messages.push(await this.deps.messages.setDelivery(messageId, { state: 'sent', attempts }, channelMessageId));
+        }
+        return messages;
+      });
+    } catch (error) {
+      for (const item of sent) item.done(error);
+      return;
+    }
+    for (const item of sent) item.done(null);
+    this.deps.events.emitAll(updated.map((message) => ({ name: 'message.updated' as const, payload: { message } })));
   }
 
   private async retry(row: OutboxRow, attempts: number, reason: string): Promise<void> {

@@ -53,6 +53,9 @@ export interface InboxProcessorOptions {
 /** How soon rows left pending by a batch (a retry, a deferred row) are looked at again without a new arrival. */
 const RETRY_MS = 1_000;
 
+/** A batch's transaction commits after the row under way once it has held the write lock this long (the rest is left to the next one). */
+const MAX_TRANSACTION_MS = 50;
+
 /** How long a batch lets webhook inserts waiting for the write lock go first, at most. */
 const MAX_LOCK_WAIT_MS = 50;
 
@@ -64,7 +67,11 @@ class RowThrew extends Error {}
 
 /** What a batch's transaction stored: emitted and counted after the commit. */
 interface BatchOutcome {
+  /** Rows left for the next batch with their readings still good (it ended early, or an earlier row of their conversation waits). */
+  left: Work[];
   events: DomainEvent[];
+  /** The inbox rows stored (marked done in the transaction, or right after it when the inbox has a file of its own). */
+  done: number[];
   stored: { input: InboundMessage; contactId: string; flagged: boolean }[];
   finished: number;
   messages: number;
@@ -112,6 +119,14 @@ export class InboxProcessor {
   private readonly marks: { at: number; id: number }[] = [];
   /** The batch before: the next one starts after it (rows are taken by one batch at a time). */
   private previous: Promise<unknown> = Promise.resolve();
+  /**
+   * Rows the last batch read but left for the next one, by id: the next batch takes them first (they
+   * are the oldest pending) and does not run the bot on them again. A batch ends early whenever a
+   * webhook waits for the write lock, so at a high arrival rate a good part of every batch was left.
+   */
+  private carried = new Map<number, Work>();
+  /** The last batch came back full: more rows wait. */
+  private backlog = false;
 
   constructor(
     private readonly deps: InboxProcessorDeps,
@@ -203,14 +218,22 @@ export class InboxProcessor {
     // Another instance is processing the inbox: it keeps the conversations in order. This one looks
     // again while rows wait (loop()), and takes over once that instance's lease has run out.
     if (this.deps.lease && !(await this.deps.lease.hold())) return 0;
-    // Slow rows (a busy machine, hand-offs) shrink the batch to a few: the slice bounds the stall.
-    const limit = Math.max(4, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerRow)));
+    // Slow rows (a busy machine, hand-offs) shrink the batch to a few: the slice bounds the stall. But
+    // while batches come back full the inbox has a backlog: then a batch takes what its transaction
+    // can store in MAX_TRANSACTION_MS, since a commit and the batch's other writes are shared by its
+    // rows (the backlog drains faster). A transaction also ends as soon as a webhook waits for its lock.
+    const rowsIn = (ms: number) => Math.max(4, Math.min(this.batchSize, Math.floor(ms / this.msPerRow)));
+    const limit = rowsIn(this.backlog ? MAX_TRANSACTION_MS : this.sliceMs);
     const rows = await this.deps.inbox.takePending(limit);
+    this.backlog = rows.length === limit;
     if (rows.length === 0) return 0;
     const work: Work[] = [];
+    const carried = this.carried;
+    this.carried = new Map();
     let sliceStart = performance.now();
     for (const row of rows) {
-      work.push(await this.prepare(row));
+      const kept = carried.get(row.id);
+      work.push(kept && kept.row.attempts === row.attempts ? kept : await this.prepare(row));
       const busy = performance.now() - sliceStart;
       if (busy > this.sliceMs) {
         // The bot reads synchronously under its promises: let waiting requests in.
@@ -219,7 +242,7 @@ export class InboxProcessor {
       }
     }
     // Webhook inserts waiting for the write lock (the processing thread's other work held it) go first.
-    for (let waited = 0; this.share.acksWaiting() && waited < MAX_LOCK_WAIT_MS; waited += 1) await new Promise((resolve) => setTimeout(resolve, 1));
+    for (let waited = 0; this.webhooksWait() && waited < MAX_LOCK_WAIT_MS; waited += 1) await new Promise((resolve) => setTimeout(resolve, 1));
     const transactionStart = performance.now();
 
     // Rows go straight into the batch's transaction; only when one throws is the batch taken back
@@ -231,8 +254,11 @@ export class InboxProcessor {
       if (!(err instanceof RowThrew)) throw err;
       outcome = await this.deps.db.transaction(() => this.store(work, true));
     }
-    const { events, stored, finished, messages, setAside, hasMedia } = outcome;
-    this.msPerRow = 0.7 * this.msPerRow + 0.3 * Math.max(0.005, (performance.now() - transactionStart) / rows.length);
+    const { left, events, done, stored, finished, messages, setAside, hasMedia } = outcome;
+    // Right after the commit: a crash in between stores these rows again, which the engine takes as redeliveries.
+    if (this.deps.inbox.separate) await this.deps.inbox.markDone(done, this.deps.clock());
+    for (const item of left) this.carried.set(item.row.id, item);
+    this.msPerRow = 0.7 * this.msPerRow + 0.3 * Math.max(0.005, (performance.now() - transactionStart) / Math.max(1, finished));
     this.lastSliceMs = performance.now() - sliceStart;
     this.deps.events.emitAll(events);
     this.deps.onBatch?.({ messages, setAside, rows: rows.length });
@@ -249,19 +275,25 @@ export class InboxProcessor {
    * savepoint, so a poison row rolls back alone and is retried by a later batch, then set aside.
    */
   private async store(work: Work[], savepoints: boolean): Promise<BatchOutcome> {
-    const outcome: BatchOutcome = { events: [], stored: [], finished: 0, messages: 0, setAside: 0, hasMedia: false };
+    const outcome: BatchOutcome = { left: [], events: [], done: [], stored: [], finished: 0, messages: 0, setAside: 0, hasMedia: false };
     const now = this.deps.clock();
-    const done: number[] = [];
+    const done = outcome.done;
+    const started = performance.now();
     // Conversations with a row left for a later batch: their later rows wait too, to keep the order.
     const held = new Set<string>();
     const hold = (item: Work) => {
       for (const key of item.conversations) held.add(key);
     };
-    for (const item of work) {
-      // Webhook inserts wait for this transaction's lock: commit what is stored, the next batch takes the rest.
-      if (outcome.finished > 0 && this.share.acksWaiting()) break;
+    for (const [index, item] of work.entries()) {
+      // Webhook inserts wait for this transaction's lock, or it has held it long enough: commit what is
+      // stored, the next batch takes the rest.
+      if (outcome.finished > 0 && (this.webhooksWait() || performance.now() - started > MAX_TRANSACTION_MS)) {
+        outcome.left.push(...work.slice(index).filter((rest) => rest.event));
+        break;
+      }
       if (item.conversations.some((key) => held.has(key))) {
         hold(item);
+        if (item.event) outcome.left.push(item);
         continue;
       }
       const event = item.event;
@@ -311,10 +343,19 @@ export class InboxProcessor {
         }
       }
     }
-    await this.deps.inbox.markDone(done, now);
+    // An inbox in its own file is marked after the commit (see batch()).
+    if (!this.deps.inbox.separate) await this.deps.inbox.markDone(done, now);
     // Reached only by the attempt that commits (one that throws RowThrew is taken back before it).
     await this.prune(now);
     return outcome;
+  }
+
+  /**
+   * Webhook inserts wait for the write lock this thread's transactions take: only while the inbox
+   * shares the database file (with a file of its own, they never wait for a batch).
+   */
+  private webhooksWait(): boolean {
+    return !this.deps.inbox.separate && this.share.acksWaiting();
   }
 
   /** Before the transaction: decode the row and let the bot read its messages. */

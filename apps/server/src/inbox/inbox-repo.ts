@@ -45,21 +45,31 @@ const fromRow = (r: Row): InboxRow => ({ id: Number(r.id), source: r.source, eve
  * platform's redelivery of an event already received is acknowledged without a second row.
  */
 export class InboxRepo {
-  /** `writer`: SQLite shared with the processing thread (lifecycle/processing-thread.ts), the webhooks' own connection. */
+  /**
+   * `writer`: SQLite shared with the processing thread (lifecycle/processing-thread.ts), the webhooks'
+   * own connection; `store`: where the inbox table is, the database's own or its own file then
+   * (inbox-file.ts).
+   */
   constructor(
     private readonly db: Db,
     private readonly writer: InboxWriter | null = null,
+    private readonly store: Db = db,
   ) {}
+
+  /** The inbox is in a file of its own: its writes are not part of the database's transactions. */
+  get separate(): boolean {
+    return this.store !== this.db;
+  }
 
   /** Answers false when the event was already in the inbox (a redelivery). */
   async insert(source: InboxSource, eventId: string, payload: string, receivedAt: string): Promise<boolean> {
-    if (this.writer && !this.db.inTransaction) return this.writer.insert(source, eventId, payload, receivedAt);
+    if (this.writer && (this.separate || !this.db.inTransaction)) return this.writer.insert(source, eventId, payload, receivedAt);
     // SQLite with no transaction open: the one insert runs at once, as an autocommit statement (this is
     // every webhook's write, the acknowledgement waits for it). Inside a transaction (a caller's, or the
     // processor's batch holding the connection) it goes through the query layer, which waits its turn.
-    const sqlite = this.db.sqlite;
+    const sqlite = this.store.sqlite;
     if (sqlite && !sqlite.inTransaction) return statement(sqlite, INBOX_INSERT_SQL).run(source, eventId, payload, receivedAt).changes > 0;
-    const result = await this.db.q
+    const result = await this.store.q
       .insertInto('inbox')
       .values({ source, event_id: eventId, payload, received_at: receivedAt })
       .onConflict((oc) => oc.doNothing())
@@ -69,14 +79,14 @@ export class InboxRepo {
 
   /** The oldest pending rows, in arrival order. */
   async takePending(limit: number): Promise<InboxRow[]> {
-    const rows = await pendingRows.all(this.db, { limit });
+    const rows = await pendingRows.all(this.store, { limit });
     return (rows as Row[]).map(fromRow);
   }
 
   /** Processed (a batch's rows, in one statement): only the dedupe key is kept (the payload is now in the messages it produced). */
   async markDone(ids: number[], now: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.q
+    await this.store.q
       .updateTable('inbox')
       .set((eb) => ({ state: 'done', payload: '', processed_at: now, attempts: eb('attempts', '+', 1), error: null }))
       .where('id', 'in', ids)
@@ -85,22 +95,22 @@ export class InboxRepo {
 
   /** The row threw: retried by a later batch, or set aside for good after `maxAttempts`. */
   async recordFailure(id: number, error: string, maxAttempts: number, now: string): Promise<'retry' | 'set_aside'> {
-    const row = await this.db.q.selectFrom('inbox').select('attempts').where('id', '=', id).executeTakeFirst();
+    const row = await this.store.q.selectFrom('inbox').select('attempts').where('id', '=', id).executeTakeFirst();
     const attempts = Number(row?.attempts ?? 0) + 1;
     const state = attempts >= maxAttempts ? 'set_aside' : 'pending';
-    await this.db.q.updateTable('inbox').set({ state, attempts, error: error.slice(0, 2000), processed_at: now }).where('id', '=', id).execute();
+    await this.store.q.updateTable('inbox').set({ state, attempts, error: error.slice(0, 2000), processed_at: now }).where('id', '=', id).execute();
     return state === 'set_aside' ? 'set_aside' : 'retry';
   }
 
   /** Events the processor gave up on, newest first (admins look at them). */
   async setAside(limit = 100): Promise<SetAsideRow[]> {
-    const rows = (await this.db.q.selectFrom('inbox').selectAll().where('state', '=', 'set_aside').orderBy('id', 'desc').limit(limit).execute()) as Row[];
+    const rows = (await this.store.q.selectFrom('inbox').selectAll().where('state', '=', 'set_aside').orderBy('id', 'desc').limit(limit).execute()) as Row[];
     return rows.map((r) => ({ ...fromRow(r), error: r.error ?? '', processedAt: r.processed_at ?? r.received_at }));
   }
 
   /** Puts a set-aside event back in line (after the cause was fixed). */
   async requeue(id: number): Promise<boolean> {
-    const result = await this.db.q
+    const result = await this.store.q
       .updateTable('inbox')
       .set({ state: 'pending', attempts: 0, error: null })
       .where('id', '=', id)
@@ -111,7 +121,7 @@ export class InboxRepo {
 
   /** How many rows wait, and since when the oldest one does. */
   async depth(): Promise<{ pending: number; oldestReceivedAt: string | null }> {
-    const row = await this.db.q
+    const row = await this.store.q
       .selectFrom('inbox')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('received_at').as('oldest')])
       .where('state', '=', 'pending')
@@ -121,13 +131,13 @@ export class InboxRepo {
 
   /** The newest row's id (0 when empty): a mark for `pruneDoneUpTo` later. */
   async lastId(): Promise<number> {
-    const row = await this.db.q.selectFrom('inbox').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    const row = await this.store.q.selectFrom('inbox').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
     return Number(row?.id ?? 0);
   }
 
   /** Forgets processed rows up to a mark taken a while ago: the dedupe window is their lifetime. */
   async pruneDoneUpTo(id: number): Promise<number> {
-    const result = await this.db.q.deleteFrom('inbox').where('id', '<=', id).where('state', '=', 'done').executeTakeFirst();
+    const result = await this.store.q.deleteFrom('inbox').where('id', '<=', id).where('state', '=', 'done').executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

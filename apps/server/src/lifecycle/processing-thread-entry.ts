@@ -5,6 +5,7 @@ import { selectFanout } from '../fanout/select-fanout.ts';
 import { ThreadFanout } from '../fanout/thread-fanout.ts';
 import { AckPressureShare } from '../inbox/ack-pressure.ts';
 import { AcksWaiting } from '../inbox/acks-waiting.ts';
+import { inboxFileOf, openInboxFile } from '../inbox/inbox-file.ts';
 import { createServices } from '../services.ts';
 import type { FromProcessingThread, ToProcessingThread } from './thread-messages.ts';
 
@@ -34,8 +35,10 @@ async function run(port: MessagePort): Promise<void> {
   const fanout = data.fanoutPort ? new ThreadFanout(data.fanoutPort) : selectFanout();
   await fanout.start();
   const share = new AckPressureShare(new AcksWaiting(data.acksWaiting));
+  // SQLite: the inbox's own file, which the request thread's webhooks fill (inbox/inbox-file.ts).
+  const inboxStore = db.sqlite ? openInboxFile(inboxFileOf(config.databaseFile)) : null;
   // The request thread released a killed run's claims before this thread started; its own may be under way now.
-  const services = await createServices(db, config, fanout, { releaseDeadLeases: false, processorShare: share });
+  const services = await createServices(db, config, fanout, { releaseDeadLeases: false, processorShare: share, ...(inboxStore && { inboxStore }) });
   const queues = [
     { stop: () => services.inboxProcessor.stop(), idle: () => services.inboxProcessor.idle() },
     { stop: () => services.outbox.stop(), idle: () => services.outbox.idle() },
@@ -46,6 +49,7 @@ async function run(port: MessagePort): Promise<void> {
     for (const queue of queues) queue.stop();
     await Promise.all(queues.map((queue) => queue.idle()));
     await fanout.close();
+    await inboxStore?.close();
     await db.close();
     tell({ type: 'drained' });
   };
