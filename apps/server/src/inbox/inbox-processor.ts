@@ -53,8 +53,8 @@ export interface InboxProcessorOptions {
 /** How soon rows left pending by a batch (a retry, a deferred row) are looked at again without a new arrival. */
 const RETRY_MS = 1_000;
 
-/** A batch's transaction commits after the row under way once it has held the write lock this long (the rest is left to the next one). */
-const MAX_TRANSACTION_MS = 50;
+/** While the inbox has a backlog, a batch takes the rows its transaction stores in about this long (it holds the write lock meanwhile). */
+const BACKLOG_TRANSACTION_MS = 50;
 
 /** How long a batch lets webhook inserts waiting for the write lock go first, at most. */
 const MAX_LOCK_WAIT_MS = 50;
@@ -121,8 +121,9 @@ export class InboxProcessor {
   private previous: Promise<unknown> = Promise.resolve();
   /**
    * Rows the last batch read but left for the next one, by id: the next batch takes them first (they
-   * are the oldest pending) and does not run the bot on them again. A batch ends early whenever a
-   * webhook waits for the write lock, so at a high arrival rate a good part of every batch was left.
+   * are the oldest pending) and does not run the bot on them again. With the inbox in the database's
+   * file a batch ends early whenever a webhook waits for the write lock, so at a high arrival rate a
+   * good part of every batch was left (and read again).
    */
   private carried = new Map<number, Work>();
   /** The last batch came back full: more rows wait. */
@@ -220,10 +221,10 @@ export class InboxProcessor {
     if (this.deps.lease && !(await this.deps.lease.hold())) return 0;
     // Slow rows (a busy machine, hand-offs) shrink the batch to a few: the slice bounds the stall. But
     // while batches come back full the inbox has a backlog: then a batch takes what its transaction
-    // can store in MAX_TRANSACTION_MS, since a commit and the batch's other writes are shared by its
+    // stores in BACKLOG_TRANSACTION_MS, since a commit and the batch's other writes are shared by its
     // rows (the backlog drains faster). A transaction also ends as soon as a webhook waits for its lock.
     const rowsIn = (ms: number) => Math.max(4, Math.min(this.batchSize, Math.floor(ms / this.msPerRow)));
-    const limit = rowsIn(this.backlog ? MAX_TRANSACTION_MS : this.sliceMs);
+    const limit = rowsIn(this.backlog ? BACKLOG_TRANSACTION_MS : this.sliceMs);
     const rows = await this.deps.inbox.takePending(limit);
     this.backlog = rows.length === limit;
     if (rows.length === 0) return 0;
@@ -278,16 +279,14 @@ export class InboxProcessor {
     const outcome: BatchOutcome = { left: [], events: [], done: [], stored: [], finished: 0, messages: 0, setAside: 0, hasMedia: false };
     const now = this.deps.clock();
     const done = outcome.done;
-    const started = performance.now();
     // Conversations with a row left for a later batch: their later rows wait too, to keep the order.
     const held = new Set<string>();
     const hold = (item: Work) => {
       for (const key of item.conversations) held.add(key);
     };
     for (const [index, item] of work.entries()) {
-      // Webhook inserts wait for this transaction's lock, or it has held it long enough: commit what is
-      // stored, the next batch takes the rest.
-      if (outcome.finished > 0 && (this.webhooksWait() || performance.now() - started > MAX_TRANSACTION_MS)) {
+      // Webhook inserts wait for this transaction's lock: commit what is stored, the next batch takes the rest.
+      if (outcome.finished > 0 && this.webhooksWait()) {
         outcome.left.push(...work.slice(index).filter((rest) => rest.event));
         break;
       }
