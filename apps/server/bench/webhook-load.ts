@@ -15,7 +15,7 @@
  *   npx -y pnpm@12.4.2 --filter @desk/server bench:webhooks      (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ONLY=telegram|whatsapp)
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -198,7 +198,11 @@ async function main() {
     const db = new Database(join(dataDir, 'desk', 'desk.sqlite'), { readonly: true });
     const stored = (channel: string) =>
       (db.prepare("SELECT COUNT(*) AS n FROM messages WHERE channel = ? AND author_kind = 'user'").get(channel) as { n: number }).n;
-    const setAside = (db.prepare("SELECT COUNT(*) AS n FROM inbox WHERE state = 'set_aside'").get() as { n: number }).n;
+    // With the processing thread the inbox has a file of its own (src/inbox/inbox-file.ts).
+    const inboxFile = join(dataDir, 'desk', 'inbox.sqlite');
+    const inboxDb = existsSync(inboxFile) ? new Database(inboxFile, { readonly: true }) : db;
+    const setAside = (inboxDb.prepare("SELECT COUNT(*) AS n FROM inbox WHERE state = 'set_aside'").get() as { n: number }).n;
+    if (inboxDb !== db) inboxDb.close();
     const storedTelegram = stored('telegram') - warmUp;
     const storedWhatsapp = stored('whatsapp');
     db.close();

@@ -1,3 +1,4 @@
+import { inboxFileOf, moveInboxRows } from '../inbox/inbox-file.ts';
 import { CompiledQuery, sql } from 'kysely';
 import { type Database, openDatabase, openPostgres } from './database.ts';
 import type { DB } from './schema.ts';
@@ -86,6 +87,8 @@ export async function migrateToPostgres(sqliteFile: string, postgresUrl: string)
     }
     const raw = source.sqlite;
     if (!raw) throw new Error('The source must be a SQLite database.');
+    // The inbox's own file (the processing thread's, inbox/inbox-file.ts): its rows are copied with the database's.
+    moveInboxRows(raw, inboxFileOf(sqliteFile));
     const sqliteHead = (raw.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'").get() as { seq: number } | undefined)?.seq ?? 0;
     await into.transaction(async (q) => {
       for (const table of COPIED_TABLES) {
