@@ -92,6 +92,7 @@ export class OutboxRepo {
    * Two instances never claim the same row (FOR UPDATE SKIP LOCKED on PostgreSQL).
    */
   async claim(now: string, limit: number, lease: JobLease): Promise<OutboxRow[]> {
+    if (this.db.dialect === 'sqlite') return this.claimOnSqlite(now, limit, lease);
     return this.db.transaction(
       async (q) => {
         const due = this.db.dialect === 'postgres' ? dueOnPostgres : dueOnSqlite;
@@ -107,6 +108,25 @@ export class OutboxRepo {
       },
       { lock: false },
     );
+  }
+
+  /**
+   * SQLite: the due rows are read without a transaction (most looks find none: no BEGIN and COMMIT
+   * then), and leased with one statement that checks again that each is still pending and free, so a
+   * row claimed meanwhile by the other thread's outbox (one that took over the queues) is not taken twice.
+   */
+  private async claimOnSqlite(now: string, limit: number, lease: JobLease): Promise<OutboxRow[]> {
+    const ids = (await dueOnSqlite.all(this.db, { now, limit })).map((r) => r.id);
+    if (ids.length === 0) return [];
+    const rows = await this.db.q
+      .updateTable('outbox')
+      .set({ lease_owner: lease.owner, lease_until: leaseEnd(now, lease) })
+      .where('id', 'in', ids)
+      .where('state', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .returningAll()
+      .execute();
+    return (rows as OutboxRow[]).sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at) || a.id - b.id);
   }
 
   /** When the earliest row `claim` can answer becomes due (or its lease runs out). */
