@@ -427,8 +427,9 @@ type Step = { rate: number; figures: RunFigures };
 
 /**
  * The machine's own limit for this path, and Desk against it at the same rates: the bare pipeline
- * climbs LADDER until a rate is not held (p99 under the goal, everything answered); Desk climbs the
- * same ladder, and always runs at the bare pipeline's highest held rate.
+ * climbs LADDER until a rate is not held (p99 under the goal, everything answered); Desk (and the
+ * COMPARE_DIR build) climb the same ladder, each rate right after the bare pipeline's step, and always
+ * run at the bare pipeline's highest held rate.
  */
 async function machineLimits(
   dataDir: string,
@@ -445,25 +446,35 @@ async function machineLimits(
       await killGroup(server.child, 'SIGTERM');
     }
   };
-  const climb = async (start: (rate: number) => () => Promise<{ child: import('node:child_process').ChildProcess; url: string }>, mustRun: number | null) => {
-    const steps: Step[] = [];
-    for (const rate of LADDER) {
-      const result = await step(rate, start(rate));
-      steps.push(result);
-      if (!held(result.figures)) break;
-    }
-    const last = steps.at(-1) as Step;
-    if (mustRun !== null && !steps.some((s) => s.rate === mustRun) && last.rate < mustRun) steps.push(await step(mustRun, start(mustRun)));
-    return steps;
-  };
+  type Start = (rate: number) => () => Promise<{ child: import('node:child_process').ChildProcess; url: string }>;
   const highest = (steps: Step[]) => Math.max(0, ...steps.filter((s) => held(s.figures)).map((s) => s.rate));
-  const bareSteps = await climb((rate) => () => startBare(join(dataDir, `bare-${rate}.sqlite`)), null);
+  const pipelines: { start: Start; steps: Step[]; failed: boolean }[] = [
+    { start: (rate) => () => startBare(join(dataDir, `bare-${rate}.sqlite`)), steps: [], failed: false },
+    { start: (rate) => () => startDeskIn(mkdtempSync(join(dataDir, `desk-${rate}-`))), steps: [], failed: false },
+    ...(COMPARE_DIR ? [{ start: ((rate) => () => startDeskIn(mkdtempSync(join(dataDir, `compare-${rate}-`)), COMPARE_DIR)) as Start, steps: [], failed: false }] : []),
+  ];
+  // Each rate is run by every pipeline still climbing, one after the other: a shared machine's load
+  // changes from minute to minute, so the steps compared are taken as close together as they can be.
+  for (const rate of LADDER) {
+    const climbing = pipelines.filter((p) => !p.failed);
+    if (climbing.length === 0) break;
+    for (const pipeline of climbing) {
+      const result = await step(rate, pipeline.start(rate));
+      pipeline.steps.push(result);
+      if (!held(result.figures)) pipeline.failed = true;
+    }
+  }
+  const [bare, desk, compare] = pipelines as [(typeof pipelines)[number], (typeof pipelines)[number], (typeof pipelines)[number] | undefined];
+  const bareSteps = bare.steps;
   const bareLimit = highest(bareSteps);
-  const deskSteps = await climb((rate) => () => startDeskIn(mkdtempSync(join(dataDir, `desk-${rate}-`))), bareLimit > 0 ? bareLimit : null);
+  // Desk (and the compared build) always run at the bare pipeline's highest held rate.
+  for (const pipeline of [desk, compare]) {
+    const last = pipeline?.steps.at(-1);
+    if (pipeline && last && bareLimit > 0 && last.rate < bareLimit) pipeline.steps.push(await step(bareLimit, pipeline.start(bareLimit)));
+  }
+  const deskSteps = desk.steps;
   const deskLimit = highest(deskSteps);
-  const compareSteps = COMPARE_DIR
-    ? await climb((rate) => () => startDeskIn(mkdtempSync(join(dataDir, `compare-${rate}-`)), COMPARE_DIR as string), bareLimit > 0 ? bareLimit : null)
-    : [];
+  const compareSteps = compare?.steps ?? [];
   const line = (s: Step | undefined) =>
     s
       ? `p99 ${p99Of(s.figures).toFixed(0).padStart(6)} ms, sustained ${String(sustainedRate(s.figures.repliesPerSecond)).padStart(5)}/s, not sent ${s.figures.skipped}, missing ${s.figures.missing}, CPU/reply ${s.figures.cpuMsPerReply?.toFixed(2) ?? '-'} ms${held(s.figures) ? '  held' : ''}`
