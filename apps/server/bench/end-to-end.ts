@@ -285,9 +285,9 @@ const WARM_UP_SECONDS = Number(process.env.WARM_UP_SECONDS ?? 5);
 
 /**
  * A server just started is cold (JIT, statement caches; Desk also trains its bot then): a short
- * unmeasured run at 100/s whose replies are all waited for before the measured run starts. Not at a
- * low step's own rate: 75 messages left Desk's code unoptimised well into a 25/s step (its CPU per
- * reply there was twice that at 50/s), a cold start a running server does not have.
+ * unmeasured run at 100/s whose replies are all waited for before the measured run starts, whatever
+ * the step's rate (a 25/s step used to warm up with 75 messages only). Both pipelines still cost more
+ * CPU per reply at low rates: every message is then a batch of its own, with commits of its own.
  */
 async function warmUp(url: string, _rate: number, listen: (listener: ReplyListener) => void): Promise<void> {
   if (WARM_UP_SECONDS > 0) await drive(url, 100, WARM_UP_SECONDS, listen, () => {}, 30_000, WARM_UP_OFFSET);
