@@ -7,11 +7,25 @@ const WINDOW_MS = 100;
 /** A report older than this (the request thread stalled, or stopped reporting) counts as no pressure. */
 const STALE_MS = 3 * WINDOW_MS;
 
-/** One window of the request thread: how much of it the thread ran (0..1, see ThreadBusy) and how many events came in. */
+/**
+ * One window of the request thread: how much of it the thread ran (0..1, see ThreadBusy), how much of
+ * it the thread waited for a core (0..1), and how many events came in.
+ */
 export interface AckPressureReport {
   busy: number;
+  waiting: number;
   arrivals: number;
   at: number;
+}
+
+/**
+ * Whether the acknowledgements starve: the request thread ran more than half the window, counting
+ * the time it waited for a core only up to the share the processing thread itself ran meanwhile (the
+ * processor can have caused that much of the wait and no more; waits for cores other processes hold
+ * do not hold the processor back, which the event loop's utilisation did).
+ */
+export function acksStarving(report: Pick<AckPressureReport, 'busy' | 'waiting' | 'arrivals'>, processorBusy: number): boolean {
+  return report.arrivals > 0 && report.busy + Math.min(report.waiting, processorBusy) > ACKS_SATURATED;
 }
 
 /**
@@ -31,7 +45,7 @@ export class AckPressureGauge {
       this.arrivals = 0;
       if (arrivals === 0 && this.quiet) return;
       this.quiet = arrivals === 0;
-      report({ busy, arrivals, at: Date.now() });
+      report({ busy, waiting: this.busy.waiting, arrivals, at: Date.now() });
     }, WINDOW_MS);
     this.timer.unref();
   }
@@ -49,13 +63,16 @@ export class AckPressureGauge {
 /**
  * The processing thread's side: the processor has a core of its own, yet with two cores and a load
  * generator (or a busy machine) the threads still compete for CPU. While the request thread reports
- * events arriving and itself running more than half of the time (its CPU time: a thread waiting for a
- * core other processes hold is not busy, see ThreadBusy), the processor runs a quarter of the time and
+ * events arriving and itself running more than half of the time (its CPU time, plus its waits for a
+ * core up to the processor's own share: see acksStarving), the processor runs a quarter of the time and
  * pauses for the rest (the inbox holds the burst); otherwise it runs at full pace. And inserts waiting
  * for the write lock go first (AcksWaiting).
  */
 export class AckPressureShare implements ProcessorShare {
   private latest: AckPressureReport | null = null;
+  /** This (the processing) thread's own share of the CPU between two reports. */
+  private readonly own = new ThreadBusy();
+  private ownBusy = 0;
 
   constructor(private readonly waiting: AcksWaiting) {}
 
@@ -65,6 +82,7 @@ export class AckPressureShare implements ProcessorShare {
 
   heard(report: AckPressureReport): void {
     this.latest = report;
+    this.ownBusy = this.own.sample();
   }
 
   /** Arrivals are counted where they happen, on the request thread. */
@@ -72,7 +90,7 @@ export class AckPressureShare implements ProcessorShare {
 
   pauseAfter(ms: number): number {
     const latest = this.latest;
-    const starving = latest !== null && Date.now() - latest.at < STALE_MS && latest.arrivals > 0 && latest.busy > ACKS_SATURATED;
+    const starving = latest !== null && Date.now() - latest.at < STALE_MS && acksStarving(latest, this.ownBusy);
     return starving ? ms * STARVING_PAUSE_FACTOR : 0;
   }
 }
