@@ -18,8 +18,9 @@ async function main(): Promise<void> {
   const target = resolve(process.env.INIT_CWD ?? process.cwd(), given);
   const config = loadConfig();
   const started = performance.now();
-  const { pages } = await backupSqlite(config.databaseFile, target);
-  console.log(`Backed up ${config.databaseFile} to ${target} (${pages} pages, ${Math.round(performance.now() - started)} ms).`);
+  const { pages, inboxRows } = await backupSqlite(config.databaseFile, target);
+  const inbox = inboxRows > 0 ? `, with the ${inboxRows} rows of the inbox file` : '';
+  console.log(`Backed up ${config.databaseFile} to ${target} (${pages} pages${inbox}, ${Math.round(performance.now() - started)} ms).`);
 }
 
 main().catch((error: unknown) => {
