@@ -3,7 +3,9 @@
  *
  * The baseline is a bare Hono route that parses the JSON and inserts it into a WAL SQLite file
  * (bench/support/bare-insert-server.ts), started by this script as its own process. Desk runs as its
- * own process too (tsx src/main.ts, demo intents, a temp DATA_DIR). autocannon posts distinct,
+ * own process too, as production runs it: the build (build.mjs, made in .tmp/ first) under
+ * `node main.js`, demo intents, a temp DATA_DIR; BENCH_DESK=tsx runs `tsx src/main.ts` instead (the
+ * TypeScript runner of development, whose helpers cost the request thread more). autocannon posts distinct,
  * correctly authenticated Telegram updates and signed WhatsApp webhooks over loopback to both, one
  * after the other, in the same run. The Telegram and Graph APIs that take the bot's answers are
  * played by a third process (answering Desk's replies must not slow the load generator: the
@@ -12,7 +14,7 @@
  * unlike acks/s it does not change when other processes share the cores. At the end Desk's inbox must drain and every acknowledged event be a stored
  * message. Every process group started here is killed at the end (tsx is only a wrapper).
  *
- *   npx -y pnpm@12.4.2 --filter @desk/server bench:webhooks      (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ONLY=telegram|whatsapp)
+ *   npx -y pnpm@12.4.2 --filter @desk/server bench:webhooks      (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ONLY=telegram|whatsapp BENCH_DESK=tsx)
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,12 +23,15 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { metaSignatureOf } from '../src/channels/webhook-auth.ts';
+import { buildForTest } from '../test/support/built-server.ts';
 import { killAll, killGroup, metricValue, serverCpu, startBareInsert, startDesk, startStandIns } from './support/processes.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 /** BENCH_ONLY=telegram or whatsapp: one of the two runs (both by default). */
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+/** BENCH_DESK=tsx: Desk under the TypeScript runner instead of the production build. */
+const DESK_RUNNER = process.env.BENCH_DESK === 'tsx' ? 'tsx src/main.ts' : 'node main.js (production build)';
 const TOKEN = '123456:BENCH-token';
 const SECRET = 'bench_webhook_secret';
 const APP_SECRET = 'bench_app_secret';
@@ -136,6 +141,7 @@ async function waitForDrain(url: string): Promise<number> {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-bench-webhooks-'));
+  const build = process.env.BENCH_DESK === 'tsx' ? null : await buildForTest();
   try {
     // The platforms Desk replies to, in a process of their own (not the load generator's).
     const { urls } = await startStandIns({ TELEGRAM_TOKEN: TOKEN, PHONE_ID, WHATSAPP_TOKEN: WA_TOKEN });
@@ -152,19 +158,21 @@ async function main() {
       META_VERIFY_TOKEN: 'bench-verify',
       WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
       WHATSAPP_ACCESS_TOKEN: WA_TOKEN,
-    });
-    // Warm-up (JIT, the bot model): a few hundred requests to each, not counted.
+    }, build ? { built: build.main } : {});
+    // Warm-up (JIT, the bot model): a few hundred requests of each webhook to each server, not counted.
+    const warmUp = 300;
     for (const [url, path, body] of [
       [bare.url, '/hook', telegramBody],
+      [bare.url, '/hook', whatsappBody],
       [desk.url, '/channels/telegram/webhook', telegramBody],
+      [desk.url, '/channels/meta/webhook', whatsappBody],
     ] as const) {
-      for (let i = 0; i < 300; i += 1) {
+      for (let i = 0; i < warmUp; i += 1) {
         const built = body(5_000_000 + i);
         await fetch(`${url}${path}`, { method: 'POST', body: built.body, headers: { 'content-type': 'application/json', ...built.headers } });
       }
     }
     await waitForDrain(desk.url);
-    const warmUp = 300;
 
     const rows: Record<string, string | number>[] = [];
     const results: { name: string; desk: Run; bare: Run; drainSeconds: number }[] = [];
@@ -200,10 +208,10 @@ async function main() {
       (db.prepare("SELECT COUNT(*) AS n FROM messages WHERE channel = ? AND author_kind = 'user'").get(channel) as { n: number }).n;
     const setAside = (db.prepare("SELECT COUNT(*) AS n FROM inbox WHERE state = 'set_aside'").get() as { n: number }).n;
     const storedTelegram = stored('telegram') - warmUp;
-    const storedWhatsapp = stored('whatsapp');
+    const storedWhatsapp = stored('whatsapp') - warmUp;
     db.close();
 
-    console.log(`\nWebhook acknowledgements: ${CONNECTIONS} connections, ${SECONDS} s per run, each server in its own process on loopback`);
+    console.log(`\nWebhook acknowledgements: ${CONNECTIONS} connections, ${SECONDS} s per run, each server in its own process on loopback; Desk: ${DESK_RUNNER}`);
     console.log(`(${process.platform}, Node ${process.version}; a shared 2-core machine: compare the ratios, not the absolute figures)\n`);
     console.table(rows);
     for (const { name, desk: d, bare: b, drainSeconds } of results) {
@@ -232,6 +240,7 @@ async function main() {
   } finally {
     await killAll();
     rmSync(dataDir, { recursive: true, force: true });
+    build?.remove();
   }
 }
 
