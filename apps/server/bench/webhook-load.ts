@@ -40,9 +40,13 @@ const WA_TOKEN = 'EAAG-bench';
 const METRICS_TOKEN = 'bench-metrics';
 const TEXTS = ['hello', 'what are your opening hours', 'I was charged twice', 'olá, bom dia', '¿a qué hora abren?', 'thanks!'];
 
+const LOCK_WAIT = /^desk_inbox_insert_lock_wait_seconds_total (\S+)$/m;
+
 interface Run {
   /** CPU per acknowledgement during the run (Linux): the thread that answers, and the process's other threads (processing thread, GC, I/O). */
   cpu?: { requestMicros: number; otherMicros: number };
+  /** Desk: seconds its webhooks' inserts waited for the write lock the processing thread held, during the run. */
+  lockWaitSeconds?: number;
   acksPerSecond: number;
   p50: number;
   p99: number;
@@ -182,7 +186,9 @@ async function main() {
     ] as const;
     for (const [name, path, body, offset] of webhooks.filter(([, , , , key]) => ONLY.length === 0 || ONLY.includes(key))) {
       const bareRun = await measured(bare.child, () => load(bare.url, '/hook', body, offset));
+      const waitedBefore = await metricValue(desk.url, METRICS_TOKEN, LOCK_WAIT);
       const deskRun = await measured(desk.child, () => load(desk.url, path, body, offset));
+      deskRun.lockWaitSeconds = (await metricValue(desk.url, METRICS_TOKEN, LOCK_WAIT)) - waitedBefore;
       const drainSeconds = await waitForDrain(desk.url);
       results.push({ name, desk: deskRun, bare: bareRun, drainSeconds });
       for (const [who, r] of [['bare Hono + SQLite insert', bareRun], ['Desk', deskRun]] as const) {
@@ -226,6 +232,9 @@ async function main() {
           `  CPU per acknowledgement: Desk's request thread ${Math.round(d.cpu.requestMicros)} µs vs the bare route's ${Math.round(b.cpu.requestMicros)} µs ` +
             `(= ${(b.cpu.requestMicros / d.cpu.requestMicros).toFixed(2)}x its rate on one core); Desk's other threads ${Math.round(d.cpu.otherMicros)} µs meanwhile`,
         );
+      }
+      if (d.lockWaitSeconds !== undefined && Number.isFinite(d.lockWaitSeconds)) {
+        console.log(`  Desk's inbox inserts waited ${d.lockWaitSeconds.toFixed(1)} s of the ${SECONDS} s run for the write lock the processing thread held`);
       }
     }
     const ackedTelegram = results.find((r) => r.name.startsWith('Telegram'))?.desk.acked ?? 0;

@@ -50,6 +50,7 @@ async function main() {
   const acksWaiting = new AcksWaiting();
   const inboxWriter = threadChannel ? new InboxWriter(config.databaseFile, acksWaiting) : null;
   const services = await createServices(db, config, fanout, inboxWriter ? { inboxWriter } : {});
+  if (inboxWriter) services.metrics.countInsertLockWaits(() => inboxWriter.lockWaitSeconds);
   // A database restored from a backup is behind what clients have seen: they must re-bootstrap.
   const restore = await guardAgainstRestore(db, services.changes, config.dataDir);
   if (restore.rotated) console.log('  The database is older than the last change served: clients will re-sync from scratch.');
