@@ -11,8 +11,10 @@
  * played by a third process (answering Desk's replies must not slow the load generator: the
  * baseline gets none). BENCH_CPU_PROF=<dir> writes Desk's CPU profile there. On Linux each run also prints the
  * CPU time per acknowledgement of each server's request thread (and Desk's other threads), read from /proc:
- * unlike acks/s it does not change when other processes share the cores. At the end Desk's inbox must drain and every acknowledged event be a stored
- * message. Every process group started here is killed at the end (tsx is only a wrapper).
+ * unlike acks/s it does not change much when other processes share the cores; and how long the request
+ * thread was ready to run but waited for a core (schedstat), which is what sharing them costs. At
+ * the end Desk's inbox must drain and every acknowledged event be a stored message. Every process
+ * group started here is killed at the end (tsx is only a wrapper).
  *
  *   npx -y pnpm@12.4.2 --filter @desk/server bench:webhooks      (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ONLY=telegram|whatsapp BENCH_DESK=tsx)
  */
@@ -44,7 +46,7 @@ const LOCK_WAIT = /^desk_inbox_insert_lock_wait_seconds_total (\S+)$/m;
 
 interface Run {
   /** CPU per acknowledgement during the run (Linux): the thread that answers, and the process's other threads (processing thread, GC, I/O). */
-  cpu?: { requestMicros: number; otherMicros: number };
+  cpu?: { requestMicros: number; otherMicros: number; requestWaitingMicros: number | null };
   /** Desk: seconds its webhooks' inserts waited for the write lock the processing thread held, during the run. */
   lockWaitSeconds?: number;
   acksPerSecond: number;
@@ -130,7 +132,11 @@ async function measured(server: ChildProcess, run: () => Promise<Run>): Promise<
   const after = serverCpu(server);
   if (!before || !after || result.acked === 0) return result;
   const per = (ms: number) => (ms * 1000) / result.acked;
-  return { ...result, cpu: { requestMicros: per(after.requestThread - before.requestThread), otherMicros: per(after.otherThreads - before.otherThreads) } };
+  const waiting = before.requestThreadWaiting !== null && after.requestThreadWaiting !== null ? per(after.requestThreadWaiting - before.requestThreadWaiting) : null;
+  return {
+    ...result,
+    cpu: { requestMicros: per(after.requestThread - before.requestThread), otherMicros: per(after.otherThreads - before.otherThreads), requestWaitingMicros: waiting },
+  };
 }
 
 async function waitForDrain(url: string): Promise<number> {
@@ -203,6 +209,7 @@ async function main() {
           errors: r.errors,
           'CPU µs/ack, request thread': r.cpu ? Math.round(r.cpu.requestMicros) : '-',
           'CPU µs/ack, other threads': r.cpu ? Math.round(r.cpu.otherMicros) : '-',
+          'request thread waiting for a core, µs/ack': r.cpu?.requestWaitingMicros != null ? Math.round(r.cpu.requestWaitingMicros) : '-',
         });
       }
     }
@@ -232,6 +239,12 @@ async function main() {
           `  CPU per acknowledgement: Desk's request thread ${Math.round(d.cpu.requestMicros)} µs vs the bare route's ${Math.round(b.cpu.requestMicros)} µs ` +
             `(= ${(b.cpu.requestMicros / d.cpu.requestMicros).toFixed(2)}x its rate on one core); Desk's other threads ${Math.round(d.cpu.otherMicros)} µs meanwhile`,
         );
+        // Ready to run but without a core (Linux schedstat): the machine's other processes, and Desk's own processing thread.
+        if (d.cpu.requestWaitingMicros !== null && b.cpu.requestWaitingMicros !== null) {
+          console.log(
+            `  Waiting for a core per acknowledgement: Desk's request thread ${Math.round(d.cpu.requestWaitingMicros)} µs vs the bare route's ${Math.round(b.cpu.requestWaitingMicros)} µs`,
+          );
+        }
       }
       if (d.lockWaitSeconds !== undefined && Number.isFinite(d.lockWaitSeconds)) {
         console.log(`  Desk's inbox inserts waited ${d.lockWaitSeconds.toFixed(1)} s of the ${SECONDS} s run for the write lock the processing thread held`);

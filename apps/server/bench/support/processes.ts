@@ -141,6 +141,8 @@ export async function startStandIns(env: Record<string, string>): Promise<{ chil
 export interface ServerCpu {
   requestThread: number;
   otherThreads: number;
+  /** ms the request thread was ready to run but waited for a core (its scheduler statistics), or null where not told. */
+  requestThreadWaiting: number | null;
 }
 
 const TICK_MS = 10; // Linux's USER_HZ is 100 on every architecture Node supports.
@@ -164,13 +166,20 @@ export function serverCpu(child: ChildProcess): ServerCpu | null {
       }
     });
     if (!pid) return null;
-    const cpu = { requestThread: 0, otherThreads: 0 };
+    const cpu: ServerCpu = { requestThread: 0, otherThreads: 0, requestThreadWaiting: null };
     for (const thread of readdirSync(`/proc/${pid}/task`)) {
       const fields = afterName(readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8'));
       // utime and stime: fields 14 and 15 of stat (11 and 12 after the command name).
       const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
       if (thread === pid) cpu.requestThread += ms;
       else cpu.otherThreads += ms;
+    }
+    try {
+      // schedstat: time on a CPU, time waiting on a run queue (ns), timeslices.
+      const waitingNs = Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]);
+      if (Number.isFinite(waitingNs)) cpu.requestThreadWaiting = waitingNs / 1e6;
+    } catch {
+      // a kernel without schedstats
     }
     return cpu;
   } catch {
