@@ -26,7 +26,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { metaSignatureOf } from '../src/channels/webhook-auth.ts';
 import { buildForTest } from '../test/support/built-server.ts';
-import { killAll, killGroup, metricValue, serverCpu, startBareInsert, startDesk, startStandIns } from './support/processes.ts';
+import { killAll, killGroup, metricValue, serverCpu, startBareInsert, startBuiltDesk, startDesk, startStandIns } from './support/processes.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -156,7 +156,7 @@ async function main() {
     // The platforms Desk replies to, in a process of their own (not the load generator's).
     const { urls } = await startStandIns({ TELEGRAM_TOKEN: TOKEN, PHONE_ID, WHATSAPP_TOKEN: WA_TOKEN });
     const bare = await startBareInsert(join(dataDir, 'bare.sqlite'));
-    const desk = await startDesk({
+    const deskEnv = {
       DATA_DIR: join(dataDir, 'desk'),
       DEMO: '1',
       METRICS_TOKEN,
@@ -168,7 +168,8 @@ async function main() {
       META_VERIFY_TOKEN: 'bench-verify',
       WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
       WHATSAPP_ACCESS_TOKEN: WA_TOKEN,
-    }, build ? { built: build.main } : {});
+    };
+    const desk = build ? await startBuiltDesk(build.main, deskEnv) : await startDesk(deskEnv);
     // Warm-up (JIT, the bot model): a few hundred requests of each webhook to each server, not counted.
     const warmUp = 300;
     for (const [url, path, body] of [

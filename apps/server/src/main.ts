@@ -50,7 +50,6 @@ async function main() {
   const acksWaiting = new AcksWaiting();
   const inboxWriter = threadChannel ? new InboxWriter(config.databaseFile, acksWaiting) : null;
   const services = await createServices(db, config, fanout, inboxWriter ? { inboxWriter } : {});
-  if (inboxWriter) services.metrics.countInsertLockWaits(() => inboxWriter.lockWaitSeconds);
   // A database restored from a backup is behind what clients have seen: they must re-bootstrap.
   const restore = await guardAgainstRestore(db, services.changes, config.dataDir);
   if (restore.rotated) console.log('  The database is older than the last change served: clients will re-sync from scratch.');
@@ -84,6 +83,8 @@ async function main() {
   const stopRetention = services.mediaRetention?.start();
   // The misses inbox keeps entries for the retention setting (default 90 days), checked every hour.
   services.missesRetention.start();
+  // The webhooks' own inbox connection (SQLite with the processing thread): how long its inserts waited for the write lock.
+  if (inboxWriter) services.metrics.countInsertLockWaits(() => inboxWriter.lockWaitSeconds);
   const gate = new RequestGate();
   const streams = new StreamHangups();
   const app = createApp(services, { outermost: [gate.middleware(), streams.middleware()] });

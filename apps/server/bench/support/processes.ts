@@ -46,12 +46,9 @@ process.once('exit', () => {
   }
 });
 
-/**
- * A TypeScript entry point as its own process group (so the whole group can be killed). `node`: a
- * JavaScript file (a build) run by node itself, with no TypeScript runner.
- */
-export function spawnGroup(script: string, env: Record<string, string>, options: { log?: boolean; nodeFlags?: string[]; node?: boolean } = {}): ChildProcess {
-  const child = spawn(options.node ? process.execPath : tsx, [...(options.nodeFlags ?? []), script], {
+/** A TypeScript entry point as its own process group (so the whole group can be killed). */
+export function spawnGroup(script: string, env: Record<string, string>, options: { log?: boolean; nodeFlags?: string[] } = {}): ChildProcess {
+  const child = spawn(tsx, [...(options.nodeFlags ?? []), script], {
     cwd: serverDir,
     detached: true,
     stdio: ['ignore', 'pipe', options.log === false ? 'ignore' : 'inherit'],
@@ -84,20 +81,17 @@ export async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
-/**
- * Desk's server with a data dir and the given settings, in its own process group: `tsx src/main.ts`,
- * or with `built` (a build's main.js, see test/support/built-server.ts) `node <built>` as production runs it.
- */
-export async function startDesk(env: Record<string, string>, options: { built?: string } = {}): Promise<{ child: ChildProcess; url: string; port: number }> {
+/** Desk's server (`src/main.ts`) with a data dir and the given settings, in its own process group. */
+export async function startDesk(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; port: number }> {
   const port = await freePort();
   // BENCH_CPU_PROF=<dir>: Desk writes a V8 CPU profile there when it stops (node --cpu-prof).
   const nodeFlags = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   // PROCESSING_THREAD=0: the queues on the request thread, to compare with the processing thread (the default).
   const thread: Record<string, string> = process.env.PROCESSING_THREAD ? { PROCESSING_THREAD: process.env.PROCESSING_THREAD } : {};
   const child = spawnGroup(
-    options.built ?? 'src/main.ts',
+    'src/main.ts',
     { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench-password-123', ...thread, ...env },
-    { nodeFlags, node: options.built !== undefined },
+    { nodeFlags },
   );
   child.stdout?.resume();
   const url = `http://127.0.0.1:${port}`;
@@ -113,6 +107,35 @@ export async function startBareInsert(dbFile: string): Promise<{ child: ChildPro
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(`${url}/count`, child);
   return { child, url };
+}
+
+/**
+ * Desk as production runs it: `node <main>` of a build (test/support/built-server.ts), no TypeScript
+ * runner, in its own process group, with the settings startDesk gives it.
+ */
+export async function startBuiltDesk(main: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; port: number }> {
+  const port = await freePort();
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, main], {
+    cwd: serverDir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_PASSWORD: 'bench-password-123',
+      ...(process.env.PROCESSING_THREAD && { PROCESSING_THREAD: process.env.PROCESSING_THREAD }),
+      ...env,
+    },
+  });
+  started.add(child);
+  child.stdout?.resume();
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(`${url}/healthz`, child);
+  return { child, url, port };
 }
 
 /** Reads one metric's value from Desk's /metrics (METRICS_TOKEN must be `token`). */
