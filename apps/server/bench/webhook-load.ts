@@ -3,16 +3,20 @@
  *
  * The baseline is a bare Hono route that parses the JSON and inserts it into a WAL SQLite file
  * (bench/support/bare-insert-server.ts), started by this script as its own process. Desk runs as its
- * own process too (tsx src/main.ts, demo intents, a temp DATA_DIR). autocannon posts distinct,
+ * own process too, as production runs it: the build (build.mjs, made in .tmp/ first) under
+ * `node main.js`, demo intents, a temp DATA_DIR; BENCH_DESK=tsx runs `tsx src/main.ts` instead (the
+ * TypeScript runner of development, whose helpers cost the request thread more). autocannon posts distinct,
  * correctly authenticated Telegram updates and signed WhatsApp webhooks over loopback to both, one
  * after the other, in the same run. The Telegram and Graph APIs that take the bot's answers are
  * played by a third process (answering Desk's replies must not slow the load generator: the
  * baseline gets none). BENCH_CPU_PROF=<dir> writes Desk's CPU profile there. On Linux each run also prints the
  * CPU time per acknowledgement of each server's request thread (and Desk's other threads), read from /proc:
- * unlike acks/s it does not change when other processes share the cores. At the end Desk's inbox must drain and every acknowledged event be a stored
- * message. Every process group started here is killed at the end (tsx is only a wrapper).
+ * unlike acks/s it does not change much when other processes share the cores; and how long the request
+ * thread was ready to run but waited for a core (schedstat), which is what sharing them costs. At
+ * the end Desk's inbox must drain and every acknowledged event be a stored message. Every process
+ * group started here is killed at the end (tsx is only a wrapper).
  *
- *   npx -y pnpm@12.4.2 --filter @desk/server bench:webhooks      (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ONLY=telegram|whatsapp)
+ *   npx -y pnpm@12.4.2 --filter @desk/server bench:webhooks      (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ONLY=telegram|whatsapp BENCH_DESK=tsx)
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -21,12 +25,15 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { metaSignatureOf } from '../src/channels/webhook-auth.ts';
-import { killAll, killGroup, metricValue, serverCpu, startBareInsert, startDesk, startStandIns } from './support/processes.ts';
+import { buildForTest } from '../test/support/built-server.ts';
+import { killAll, killGroup, metricValue, serverCpu, startBareInsert, startBuiltDesk, startDesk, startStandIns } from './support/processes.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 /** BENCH_ONLY=telegram or whatsapp: one of the two runs (both by default). */
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+/** BENCH_DESK=tsx: Desk under the TypeScript runner instead of the production build. */
+const DESK_RUNNER = process.env.BENCH_DESK === 'tsx' ? 'tsx src/main.ts' : 'node main.js (production build)';
 const TOKEN = '123456:BENCH-token';
 const SECRET = 'bench_webhook_secret';
 const APP_SECRET = 'bench_app_secret';
@@ -35,9 +42,13 @@ const WA_TOKEN = 'EAAG-bench';
 const METRICS_TOKEN = 'bench-metrics';
 const TEXTS = ['hello', 'what are your opening hours', 'I was charged twice', 'olá, bom dia', '¿a qué hora abren?', 'thanks!'];
 
+const LOCK_WAIT = /^desk_inbox_insert_lock_wait_seconds_total (\S+)$/m;
+
 interface Run {
   /** CPU per acknowledgement during the run (Linux): the thread that answers, and the process's other threads (processing thread, GC, I/O). */
-  cpu?: { requestMicros: number; otherMicros: number };
+  cpu?: { requestMicros: number; otherMicros: number; requestWaitingMicros: number | null };
+  /** Desk: seconds its webhooks' inserts waited for the write lock the processing thread held, during the run. */
+  lockWaitSeconds?: number;
   acksPerSecond: number;
   p50: number;
   p99: number;
@@ -121,7 +132,11 @@ async function measured(server: ChildProcess, run: () => Promise<Run>): Promise<
   const after = serverCpu(server);
   if (!before || !after || result.acked === 0) return result;
   const per = (ms: number) => (ms * 1000) / result.acked;
-  return { ...result, cpu: { requestMicros: per(after.requestThread - before.requestThread), otherMicros: per(after.otherThreads - before.otherThreads) } };
+  const waiting = before.requestThreadWaiting !== null && after.requestThreadWaiting !== null ? per(after.requestThreadWaiting - before.requestThreadWaiting) : null;
+  return {
+    ...result,
+    cpu: { requestMicros: per(after.requestThread - before.requestThread), otherMicros: per(after.otherThreads - before.otherThreads), requestWaitingMicros: waiting },
+  };
 }
 
 async function waitForDrain(url: string): Promise<number> {
@@ -136,11 +151,12 @@ async function waitForDrain(url: string): Promise<number> {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-bench-webhooks-'));
+  const build = process.env.BENCH_DESK === 'tsx' ? null : await buildForTest();
   try {
     // The platforms Desk replies to, in a process of their own (not the load generator's).
     const { urls } = await startStandIns({ TELEGRAM_TOKEN: TOKEN, PHONE_ID, WHATSAPP_TOKEN: WA_TOKEN });
     const bare = await startBareInsert(join(dataDir, 'bare.sqlite'));
-    const desk = await startDesk({
+    const deskEnv = {
       DATA_DIR: join(dataDir, 'desk'),
       DEMO: '1',
       METRICS_TOKEN,
@@ -152,19 +168,22 @@ async function main() {
       META_VERIFY_TOKEN: 'bench-verify',
       WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
       WHATSAPP_ACCESS_TOKEN: WA_TOKEN,
-    });
-    // Warm-up (JIT, the bot model): a few hundred requests to each, not counted.
+    };
+    const desk = build ? await startBuiltDesk(build.main, deskEnv) : await startDesk(deskEnv);
+    // Warm-up (JIT, the bot model): a few hundred requests of each webhook to each server, not counted.
+    const warmUp = 300;
     for (const [url, path, body] of [
       [bare.url, '/hook', telegramBody],
+      [bare.url, '/hook', whatsappBody],
       [desk.url, '/channels/telegram/webhook', telegramBody],
+      [desk.url, '/channels/meta/webhook', whatsappBody],
     ] as const) {
-      for (let i = 0; i < 300; i += 1) {
+      for (let i = 0; i < warmUp; i += 1) {
         const built = body(5_000_000 + i);
         await fetch(`${url}${path}`, { method: 'POST', body: built.body, headers: { 'content-type': 'application/json', ...built.headers } });
       }
     }
     await waitForDrain(desk.url);
-    const warmUp = 300;
 
     const rows: Record<string, string | number>[] = [];
     const results: { name: string; desk: Run; bare: Run; drainSeconds: number }[] = [];
@@ -174,7 +193,9 @@ async function main() {
     ] as const;
     for (const [name, path, body, offset] of webhooks.filter(([, , , , key]) => ONLY.length === 0 || ONLY.includes(key))) {
       const bareRun = await measured(bare.child, () => load(bare.url, '/hook', body, offset));
+      const waitedBefore = await metricValue(desk.url, METRICS_TOKEN, LOCK_WAIT);
       const deskRun = await measured(desk.child, () => load(desk.url, path, body, offset));
+      deskRun.lockWaitSeconds = (await metricValue(desk.url, METRICS_TOKEN, LOCK_WAIT)) - waitedBefore;
       const drainSeconds = await waitForDrain(desk.url);
       results.push({ name, desk: deskRun, bare: bareRun, drainSeconds });
       for (const [who, r] of [['bare Hono + SQLite insert', bareRun], ['Desk', deskRun]] as const) {
@@ -189,6 +210,7 @@ async function main() {
           errors: r.errors,
           'CPU µs/ack, request thread': r.cpu ? Math.round(r.cpu.requestMicros) : '-',
           'CPU µs/ack, other threads': r.cpu ? Math.round(r.cpu.otherMicros) : '-',
+          'request thread waiting for a core, µs/ack': r.cpu?.requestWaitingMicros != null ? Math.round(r.cpu.requestWaitingMicros) : '-',
         });
       }
     }
@@ -204,10 +226,10 @@ async function main() {
     const setAside = (inboxDb.prepare("SELECT COUNT(*) AS n FROM inbox WHERE state = 'set_aside'").get() as { n: number }).n;
     if (inboxDb !== db) inboxDb.close();
     const storedTelegram = stored('telegram') - warmUp;
-    const storedWhatsapp = stored('whatsapp');
+    const storedWhatsapp = stored('whatsapp') - warmUp;
     db.close();
 
-    console.log(`\nWebhook acknowledgements: ${CONNECTIONS} connections, ${SECONDS} s per run, each server in its own process on loopback`);
+    console.log(`\nWebhook acknowledgements: ${CONNECTIONS} connections, ${SECONDS} s per run, each server in its own process on loopback; Desk: ${DESK_RUNNER}`);
     console.log(`(${process.platform}, Node ${process.version}; a shared 2-core machine: compare the ratios, not the absolute figures)\n`);
     console.table(rows);
     for (const { name, desk: d, bare: b, drainSeconds } of results) {
@@ -222,6 +244,15 @@ async function main() {
           `  CPU per acknowledgement: Desk's request thread ${Math.round(d.cpu.requestMicros)} µs vs the bare route's ${Math.round(b.cpu.requestMicros)} µs ` +
             `(= ${(b.cpu.requestMicros / d.cpu.requestMicros).toFixed(2)}x its rate on one core); Desk's other threads ${Math.round(d.cpu.otherMicros)} µs meanwhile`,
         );
+        // Ready to run but without a core (Linux schedstat): the machine's other processes, and Desk's own processing thread.
+        if (d.cpu.requestWaitingMicros !== null && b.cpu.requestWaitingMicros !== null) {
+          console.log(
+            `  Waiting for a core per acknowledgement: Desk's request thread ${Math.round(d.cpu.requestWaitingMicros)} µs vs the bare route's ${Math.round(b.cpu.requestWaitingMicros)} µs`,
+          );
+        }
+      }
+      if (d.lockWaitSeconds !== undefined && Number.isFinite(d.lockWaitSeconds)) {
+        console.log(`  Desk's inbox inserts waited ${d.lockWaitSeconds.toFixed(1)} s of the ${SECONDS} s run for the write lock the processing thread held`);
       }
     }
     const ackedTelegram = results.find((r) => r.name.startsWith('Telegram'))?.desk.acked ?? 0;
@@ -236,6 +267,7 @@ async function main() {
   } finally {
     await killAll();
     rmSync(dataDir, { recursive: true, force: true });
+    build?.remove();
   }
 }
 

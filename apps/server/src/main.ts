@@ -89,6 +89,8 @@ async function main() {
   const stopRetention = services.mediaRetention?.start();
   // The misses inbox keeps entries for the retention setting (default 90 days), checked every hour.
   services.missesRetention.start();
+  // The webhooks' own inbox connection (SQLite with the processing thread): how long its inserts waited for the write lock.
+  if (inboxWriter) services.metrics.countInsertLockWaits(() => inboxWriter.lockWaitSeconds);
   const gate = new RequestGate();
   const streams = new StreamHangups();
   const app = createApp(services, { outermost: [gate.middleware(), streams.middleware()] });

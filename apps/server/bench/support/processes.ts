@@ -142,6 +142,35 @@ export async function startBareInsert(dbFile: string): Promise<{ child: ChildPro
   return { child, url };
 }
 
+/**
+ * Desk as production runs it: `node <main>` of a build (test/support/built-server.ts), no TypeScript
+ * runner, in its own process group, with the settings startDesk gives it.
+ */
+export async function startBuiltDesk(main: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; port: number }> {
+  const port = await freePort();
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, main], {
+    cwd: serverDir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_PASSWORD: 'bench-password-123',
+      ...(process.env.PROCESSING_THREAD && { PROCESSING_THREAD: process.env.PROCESSING_THREAD }),
+      ...env,
+    },
+  });
+  started.add(child);
+  child.stdout?.resume();
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(`${url}/healthz`, child);
+  return { child, url, port };
+}
+
 /** Reads one metric's value from Desk's /metrics (METRICS_TOKEN must be `token`). */
 export async function metricValue(url: string, token: string, line: RegExp): Promise<number> {
   const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
@@ -168,6 +197,8 @@ export async function startStandIns(env: Record<string, string>): Promise<{ chil
 export interface ServerCpu {
   requestThread: number;
   otherThreads: number;
+  /** ms the request thread was ready to run but waited for a core (its scheduler statistics), or null where not told. */
+  requestThreadWaiting: number | null;
 }
 
 const TICK_MS = 10; // Linux's USER_HZ is 100 on every architecture Node supports.
@@ -191,13 +222,20 @@ export function serverCpu(child: ChildProcess): ServerCpu | null {
       }
     });
     if (!pid) return null;
-    const cpu = { requestThread: 0, otherThreads: 0 };
+    const cpu: ServerCpu = { requestThread: 0, otherThreads: 0, requestThreadWaiting: null };
     for (const thread of readdirSync(`/proc/${pid}/task`)) {
       const fields = afterName(readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8'));
       // utime and stime: fields 14 and 15 of stat (11 and 12 after the command name).
       const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
       if (thread === pid) cpu.requestThread += ms;
       else cpu.otherThreads += ms;
+    }
+    try {
+      // schedstat: time on a CPU, time waiting on a run queue (ns), timeslices.
+      const waitingNs = Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]);
+      if (Number.isFinite(waitingNs)) cpu.requestThreadWaiting = waitingNs / 1e6;
+    } catch {
+      // a kernel without schedstats
     }
     return cpu;
   } catch {

@@ -118,6 +118,8 @@ export type SettingsUpdate = { enabled?: boolean; values?: Record<string, string
 export class ChannelSettings<G extends string = ChannelSettingGroup> {
   private readonly spec: SettingsSpec<G>;
   private readonly known = new Map<G, StoredGroup>();
+  /** Effective values per group, worked out once per change: every webhook reads them (often more than once). */
+  private readonly effective = new Map<G, Readonly<Record<string, string | undefined>>>();
   private readonly changeListeners = new Set<() => void>();
 
   constructor(
@@ -140,6 +142,7 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
   async load(): Promise<void> {
     for (const group of Object.keys(this.spec.fields) as G[]) {
       this.known.set(group, (await readJsonSetting<StoredGroup>(this.db, this.keyOf(group))) ?? {});
+      this.effective.delete(group);
     }
   }
 
@@ -148,11 +151,16 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
   }
 
   /** Effective values of a group: environment first, then what an admin stored. */
-  values(group: G): Record<string, string | undefined> {
+  values(group: G): Readonly<Record<string, string | undefined>> {
+    const known = this.effective.get(group);
+    if (known) return known;
     const stored = this.stored(group).values ?? {};
     const out: Record<string, string | undefined> = {};
     for (const field of this.spec.fields[group]) out[field.name] = this.config.env[field.env] ?? stored[field.name] ?? undefined;
-    return out;
+    // Shared by every reader until the next change: frozen, so none can alter it for the others.
+    const frozen = Object.freeze(out);
+    this.effective.set(group, frozen);
+    return frozen;
   }
 
   /** The value of one field, or undefined. */
@@ -238,6 +246,7 @@ export class ChannelSettings<G extends string = ChannelSettingGroup> {
     const next: StoredGroup = { enabled: update.enabled ?? current.enabled ?? true, values };
     await writeJsonSetting(this.db, this.keyOf(group), next);
     this.known.set(group, next);
+    this.effective.delete(group);
     for (const listener of this.changeListeners) listener();
     return this.view(group);
   }

@@ -33,6 +33,8 @@ export class InboxWriter {
   private scheduled = false;
   /** When the queue first met a busy lock (counted in `waiting` until it is written), or null. */
   private busySince: number | null = null;
+  /** Time the queue spent waiting for another connection's write lock, since the start (ms). */
+  private waitedMs = 0;
 
   constructor(
     file: string,
@@ -54,6 +56,11 @@ export class InboxWriter {
       this.queue.push({ values: [source, eventId, payload, receivedAt], resolve, reject });
       this.schedule();
     });
+  }
+
+  /** How long inserts have waited for the write lock in all (the processing thread's transactions hold it): /metrics. */
+  get lockWaitSeconds(): number {
+    return (this.waitedMs + (this.busySince === null ? 0 : Date.now() - this.busySince)) / 1000;
   }
 
   close(): void {
@@ -101,6 +108,7 @@ export class InboxWriter {
 
   private settle(batch: Queued[], error: unknown, added: boolean[] = []): void {
     if (this.busySince !== null) {
+      this.waitedMs += Date.now() - this.busySince;
       this.busySince = null;
       this.waiting.leave();
     }

@@ -29,9 +29,11 @@ export class StreamHangups {
 
   middleware(): MiddlewareHandler {
     return async (c, next) => {
+      // Event streams are GETs (EventSource sends nothing else): a webhook's POST passes untouched.
+      // Even `c.res.headers` turns @hono/node-server's plain header record into a Headers object
+      // that the response is then written from, and `c.res.body` into a full Fetch Response.
+      if (c.req.method !== 'GET') return next();
       await next();
-      // The content type first: reading `c.res.body` turns @hono/node-server's lightweight response
-      // into a full Fetch Response with a web stream, for every request (a webhook's ack included).
       if (!(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream')) return;
       const body = c.res.body;
       if (!body) return;

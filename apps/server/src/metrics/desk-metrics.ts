@@ -83,6 +83,23 @@ export class DeskMetrics {
     });
   }
 
+  /**
+   * SQLite shared with the processing thread: the time the webhooks' inbox inserts waited for the
+   * write lock its transactions hold (inbox/inbox-writer.ts), read at scrape time. A webhook's
+   * acknowledgement waits as long as its insert does.
+   */
+  countInsertLockWaits(seconds: () => number): void {
+    new Counter({
+      name: 'desk_inbox_insert_lock_wait_seconds_total',
+      help: "Time the webhooks' inbox inserts waited for SQLite's write lock while the processing thread held it.",
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(seconds());
+      },
+    });
+  }
+
   /** Counts an open event stream of this kind; answers the function that uncounts it (once). */
   trackStream(stream: 'webchat' | 'sync'): () => void {
     this.sseClients.inc({ stream });

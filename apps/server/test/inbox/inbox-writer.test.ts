@@ -38,14 +38,24 @@ describe.skipIf(onlySqlite())("the webhooks' inbox writer (SQLite shared with th
 
   it('waits for another connection’s transaction without blocking the event loop, counted as waiting, then stores', async () => {
     const { raw, writer, waiting, count } = setUp();
+    expect(writer.lockWaitSeconds).toBe(0);
     raw.exec('BEGIN IMMEDIATE');
+    const heldFrom = performance.now();
     const stored = writer.insert('meta', 'm:whatsapp:wamid.1', '{}', '2026-11-30T14:00:00.000Z');
     // The event loop keeps turning (the poll runs) while the insert waits for the lock.
     await expect.poll(() => waiting.any()).toBe(true);
     expect(count()).toBe(0);
+    // Held for a while: the wait is what /metrics reports (desk_inbox_insert_lock_wait_seconds_total).
+    await expect.poll(() => performance.now() - heldFrom).toBeGreaterThan(50);
     raw.exec('COMMIT');
     await expect(stored).resolves.toBe(true);
     expect(waiting.any()).toBe(false);
     expect(count()).toBe(1);
+    const waited = writer.lockWaitSeconds;
+    expect(waited).toBeGreaterThan(0.03);
+    expect(waited).toBeLessThan((performance.now() - heldFrom) / 1000 + 0.01);
+    // Nothing waits any more: the total stays.
+    await writer.insert('meta', 'm:whatsapp:wamid.2', '{}', '2026-11-30T14:00:00.001Z');
+    expect(writer.lockWaitSeconds).toBe(waited);
   });
 });

@@ -70,5 +70,10 @@ describe('the processing thread (the real server, PROCESSING_THREAD on by defaul
       return Number(/^desk_inbox_processed_messages_total (\S+)$/m.exec(await res.text())?.[1]);
     };
     await expect.poll(processed, { timeout: 10_000 }).toBe(1);
+    if (!postgres) {
+      // SQLite shared with the thread: the time the webhooks' inserts waited for its write lock is scraped too.
+      const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect(Number(/^desk_inbox_insert_lock_wait_seconds_total (\S+)$/m.exec(await res.text())?.[1])).toBeGreaterThanOrEqual(0);
+    }
   });
 });
