@@ -195,22 +195,18 @@ async function tapTicket(page: Page, run: number): Promise<number> {
     const box = el.getBoundingClientRect();
     return { top: box.top, bottom: box.bottom };
   });
-  await page.waitForFunction(
-    ({ top, bottom }) =>
-      [...document.querySelectorAll('.ticket-row[data-ticket-id]')].some((row) => {
-        const box = row.getBoundingClientRect();
-        return box.top >= top && box.bottom <= bottom;
-      }),
-    frame,
-  );
-  const visible = [];
-  for (const row of await page.locator('.ticket-row[data-ticket-id]').all()) {
-    const box = await row.boundingBox();
-    if (box && box.y >= frame.top && box.y + box.height <= frame.bottom) visible.push({ row, box });
-  }
-  const pick = visible[0];
-  if (!pick) throw new Error('no row on screen');
-  const id = (await pick.row.getAttribute('data-ticket-id')) as string;
+  // The first row wholly inside it, read in the page in one go: rows are re-rendered as the list's
+  // pages are read, so a row looked up first and measured afterwards may be gone by then.
+  const id = await page
+    .waitForFunction(
+      ({ top, bottom }) =>
+        [...document.querySelectorAll<HTMLElement>('.ticket-row[data-ticket-id]')].find((row) => {
+          const box = row.getBoundingClientRect();
+          return box.top >= top && box.bottom <= bottom;
+        })?.dataset.ticketId ?? false,
+      frame,
+    )
+    .then((handle) => handle.jsonValue() as Promise<string>);
   // The ticket's newest message as stored (the `?bench` hooks read the app's database).
   const newest = await page.evaluate(async (ticketId) => {
     const bench = (window as unknown as { __deskBench: { localSync(): { db: unknown }; ticketMessages(db: unknown, id: string): Promise<{ text: string }[]> } }).__deskBench;
