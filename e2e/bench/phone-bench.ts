@@ -21,7 +21,7 @@
  * PWA with the `?bench` hooks, see harness.ts) on a free loopback port; the server is stopped at the end.
  * Run from e2e/: `npm run bench:phone` after `npx -y pnpm@12.4.2 -r --if-present run build`.
  * Env: BENCH_RUNS, BENCH_TICKETS (default 5000), BENCH_MESSAGES (per ticket, default 10), BENCH_SCROLL_STEP (default 200),
- * BENCH_WEB_DIST (another build of the PWA, for A/B runs), BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, no 1× runs;
+ * BENCH_WEB_DIST (another build of the PWA, for A/B runs), BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, or of BENCH_TRACE_RATE's, no 1× runs;
  * read one with `../node_modules/.bin/tsx bench/trace-summary.ts <file>`).
  */
 import { mkdirSync } from 'node:fs';
@@ -41,6 +41,8 @@ const SCROLL_STEP = Number(process.env.BENCH_SCROLL_STEP ?? 200);
 const ROWS_TO_SCROLL = 1000;
 /** A folder: each phase of the 4× profile is recorded as a Chromium trace there (read it with trace-summary.ts). */
 const TRACE_DIR = process.env.BENCH_TRACE;
+/** The CPU throttling of the traced profile (default 4); 1 gives call timings the throttling doesn't smear over whatever runs. */
+const TRACE_RATE = Number(process.env.BENCH_TRACE_RATE ?? 4);
 /** Only these phases (comma-separated: open, tap, keystroke, scroll), e.g. while working on one of them; all by default. */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'open,tap,keystroke,scroll').split(','));
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'disabled-by-default-v8.cpu_profiler', 'v8.execute', 'blink.user_timing', 'loading'];
@@ -193,22 +195,18 @@ async function tapTicket(page: Page, run: number): Promise<number> {
     const box = el.getBoundingClientRect();
     return { top: box.top, bottom: box.bottom };
   });
-  await page.waitForFunction(
-    ({ top, bottom }) =>
-      [...document.querySelectorAll('.ticket-row[data-ticket-id]')].some((row) => {
-        const box = row.getBoundingClientRect();
-        return box.top >= top && box.bottom <= bottom;
-      }),
-    frame,
-  );
-  const visible = [];
-  for (const row of await page.locator('.ticket-row[data-ticket-id]').all()) {
-    const box = await row.boundingBox();
-    if (box && box.y >= frame.top && box.y + box.height <= frame.bottom) visible.push({ row, box });
-  }
-  const pick = visible[0];
-  if (!pick) throw new Error('no row on screen');
-  const id = (await pick.row.getAttribute('data-ticket-id')) as string;
+  // The first row wholly inside it, read in the page in one go: rows are re-rendered as the list's
+  // pages are read, so a row looked up first and measured afterwards may be gone by then.
+  const id = await page
+    .waitForFunction(
+      ({ top, bottom }) =>
+        [...document.querySelectorAll<HTMLElement>('.ticket-row[data-ticket-id]')].find((row) => {
+          const box = row.getBoundingClientRect();
+          return box.top >= top && box.bottom <= bottom;
+        })?.dataset.ticketId ?? false,
+      frame,
+    )
+    .then((handle) => handle.jsonValue() as Promise<string>);
   // The ticket's newest message as stored (the `?bench` hooks read the app's database).
   const newest = await page.evaluate(async (ticketId) => {
     const bench = (window as unknown as { __deskBench: { localSync(): { db: unknown }; ticketMessages(db: unknown, id: string): Promise<{ text: string }[]> } }).__deskBench;
@@ -396,7 +394,7 @@ async function main() {
     if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) throw new Error('the service worker does not control the page');
     const cdp = await context.newCDPSession(page);
 
-    const throttled = await profile(browser, page, cdp, bare, 4);
+    const throttled = await profile(browser, page, cdp, bare, TRACE_DIR ? TRACE_RATE : 4);
     const baseline = TRACE_DIR ? throttled : await profile(browser, page, cdp, bare, 1);
     const load = loadavg()
       .map((l) => l.toFixed(2))

@@ -88,7 +88,11 @@ export function Composer(props: {
   };
 
   // Native, on the textarea itself: it runs before the page's own keys (Esc goes back to the list).
+  // A key ends its way here (only Esc goes on, to the page): neither Solid's delegated handlers at
+  // the document nor the page's shortcuts, which leave keys typed into a field alone anyway, run
+  // for each keystroke on a phone-class CPU.
   const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') e.stopPropagation();
     const picking = slash();
     if (picking) {
       const count = matches().length;
@@ -114,6 +118,14 @@ export function Composer(props: {
       e.preventDefault();
       void send();
     }
+  };
+
+  // Native too, and the input event ends here: nothing above the reply box listens for it.
+  const onInput = (event: Event) => {
+    event.stopPropagation();
+    if (!note()) props.onTyping();
+    const data = (event as InputEvent).data;
+    if (slash() || data === '/' || data === null) readSlash();
   };
 
   return (
@@ -181,26 +193,26 @@ export function Composer(props: {
         <CannedPicker replies={matches()} active={active()} onPick={insert} />
       </Show>
       <label for={REPLY_ID}>{note() ? t('composer.noteLabel') : t('ticket.reply')}</label>
-      <textarea
-        ref={(el) => {
-          input = el;
-          el.addEventListener('keydown', onKeyDown);
-        }}
-        id={REPLY_ID}
-        rows={3}
-        maxLength={4000}
-        disabled={!open()}
-        aria-describedby="reply-hint"
-        aria-controls={slash() && matches().length > 0 ? CANNED_LIST_ID : undefined}
-        aria-activedescendant={slash() && matches().length > 0 ? cannedOptionId(active()) : undefined}
-        aria-autocomplete="list"
-        onInput={(event) => {
-          if (!note()) props.onTyping();
-          const data = (event as InputEvent).data;
-          if (slash() || data === '/' || data === null) readSlash();
-        }}
-        onClick={() => slash() && readSlash()}
-      />
+      {/* The box, not the textarea, is the composer's grid item: a grid item can't be laid out apart
+          from its grid, so only a textarea outside it can be the layout root of its own keystrokes. */}
+      <div class="reply-box">
+        <textarea
+          ref={(el) => {
+            input = el;
+            el.addEventListener('keydown', onKeyDown);
+            el.addEventListener('input', onInput);
+          }}
+          id={REPLY_ID}
+          rows={3}
+          maxLength={4000}
+          disabled={!open()}
+          aria-describedby="reply-hint"
+          aria-controls={slash() && matches().length > 0 ? CANNED_LIST_ID : undefined}
+          aria-activedescendant={slash() && matches().length > 0 ? cannedOptionId(active()) : undefined}
+          aria-autocomplete="list"
+          onClick={() => slash() && readSlash()}
+        />
+      </div>
       <div class="reply-bar">
         <p id="reply-hint" class="hint">
           <Show
