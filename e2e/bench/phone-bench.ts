@@ -21,7 +21,7 @@
  * PWA with the `?bench` hooks, see harness.ts) on a free loopback port; the server is stopped at the end.
  * Run from e2e/: `npm run bench:phone` after `npx -y pnpm@12.4.2 -r --if-present run build`.
  * Env: BENCH_RUNS, BENCH_TICKETS (default 5000), BENCH_MESSAGES (per ticket, default 10), BENCH_SCROLL_STEP (default 200),
- * BENCH_WEB_DIST (another build of the PWA, for A/B runs), BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, or of BENCH_TRACE_RATE's, no 1× runs;
+ * BENCH_WEB_DIST (another build of the PWA, for A/B runs), BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, no 1× runs; BENCH_TRACE_RATE=1 traces the unthrottled runs instead; BENCH_TRACE_SAMPLES=0 without the CPU profiler;
  * read one with `../node_modules/.bin/tsx bench/trace-summary.ts <file>`).
  */
 import { mkdirSync } from 'node:fs';
@@ -41,11 +41,24 @@ const SCROLL_STEP = Number(process.env.BENCH_SCROLL_STEP ?? 200);
 const ROWS_TO_SCROLL = 1000;
 /** A folder: each phase of the 4× profile is recorded as a Chromium trace there (read it with trace-summary.ts). */
 const TRACE_DIR = process.env.BENCH_TRACE;
-/** The CPU throttling of the traced profile (default 4); 1 gives call timings the throttling doesn't smear over whatever runs. */
-const TRACE_RATE = Number(process.env.BENCH_TRACE_RATE ?? 4);
+/** BENCH_VERBOSE=1: each scroll run's long tasks, with when they began after the fling's start. */
+const VERBOSE = process.env.BENCH_VERBOSE === '1';
+/** BENCH_HEAP=1: what each Desk fling allocated, by function (V8's sampling heap profiler, collected objects included). */
+const HEAP = process.env.BENCH_HEAP === '1';
 /** Only these phases (comma-separated: open, tap, keystroke, scroll), e.g. while working on one of them; all by default. */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'open,tap,keystroke,scroll').split(','));
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'disabled-by-default-v8.cpu_profiler', 'v8.execute', 'blink.user_timing', 'loading'];
+/** The CPU throttling of a traced run (BENCH_TRACE_RATE, default 4; 1 traces the unthrottled run instead). */
+const TRACE_RATE = Number(process.env.BENCH_TRACE_RATE ?? 4);
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  // The CPU profiler's samples weigh on the page (and, throttled, land on whatever was on the stack): BENCH_TRACE_SAMPLES=0 leaves them out.
+  ...(process.env.BENCH_TRACE_SAMPLES === '0' ? [] : ['disabled-by-default-v8.cpu_profiler']),
+  'v8.execute',
+  'blink.user_timing',
+  'loading',
+];
 
 /**
  * In-page probes, installed before any page script runs. They report through the console (see
@@ -122,12 +135,19 @@ const PROBES = () => {
 
   /** Scrolls the list through `rows` rows, a step a frame; long tasks and frame gaps meanwhile. */
   w.__scroll = (rows: number, rowHeight: number, step: number) =>
-    new Promise<{ longTasks: number[]; maxGap: number; frames: number; slowFrames: number; stuckAt?: number }>((resolve) => {
+    new Promise<{ longTasks: number[]; longTasksAt: number[]; maxGap: number; frames: number; slowFrames: number; stuckAt?: number }>((resolve) => {
       const el = document.querySelector<HTMLElement>('[data-testid="ticket-scroll"]');
       if (!el) throw new Error('no list');
       const longTasks: number[] = [];
+      // When each began, from the fling's start (a long task right at the start belongs to the page's start, not to scrolling).
+      const longTasksAt: number[] = [];
+      const flingStart = performance.now();
+      performance.mark('__bench scroll start');
       const observer = new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) longTasks.push(entry.duration);
+        for (const entry of list.getEntries()) {
+          longTasks.push(entry.duration);
+          longTasksAt.push(entry.startTime - flingStart);
+        }
       });
       observer.observe({ type: 'longtask' });
       const target = Math.min(rows * rowHeight, el.scrollHeight - el.clientHeight);
@@ -152,7 +172,8 @@ const PROBES = () => {
         if (el.scrollTop >= target || still > 120 || late) {
           setTimeout(() => {
             observer.disconnect();
-            resolve({ longTasks, maxGap, frames, slowFrames, ...((still > 120 || late) && { stuckAt: el.scrollTop }) });
+            performance.mark('__bench scroll end');
+            resolve({ longTasks, longTasksAt, maxGap, frames, slowFrames, ...((still > 120 || late) && { stuckAt: el.scrollTop }) });
           }, 200);
           return;
         }
@@ -273,6 +294,7 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
     for (let i = 0; i < runs; i++) {
       await bare.page.goto(`http://${BARE_HOST}/list`);
       const result = await fling(bare.page);
+      if (VERBOSE) progress(`bare scroll run ${i}: ${result.longTasks.length} long tasks, longest frame gap ${f(result.maxGap)} ms${result.stuckAt === undefined ? '' : `, stopped at ${result.stuckAt} px`}`);
       figures.bareLongest.push(Math.max(0, ...result.longTasks));
       figures.bareLongTasks.push(result.longTasks.length);
       figures.bareMaxGap.push(result.maxGap);
@@ -314,7 +336,7 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
   await traced('scroll', async () => {
     await bareScrolls(half);
     await page.bringToFront();
-    for (let i = 0; i < RUNS; i++) await scrollRun(page, i, figures);
+    for (let i = 0; i < RUNS; i++) await scrollRun(page, i, figures, cdp);
     await bareScrolls(RUNS - half);
   });
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
@@ -326,15 +348,41 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
 function fling(page: Page) {
   return page.evaluate(
     ([rows, step]) =>
-      (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; maxGap: number; stuckAt?: number }> }).__scroll(rows, 104, step),
+      (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; longTasksAt: number[]; maxGap: number; stuckAt?: number }> }).__scroll(rows, 104, step),
     [ROWS_TO_SCROLL, SCROLL_STEP] as const,
   );
 }
 
-async function scrollRun(page: Page, i: number, figures: Figures) {
+interface SamplingNode {
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  selfSize: number;
+  children: SamplingNode[];
+}
+
+async function scrollRun(page: Page, i: number, figures: Figures, cdp?: CDPSession) {
   await toList(page);
+  if (HEAP && cdp) {
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  }
   const result = await fling(page);
+  if (HEAP && cdp) {
+    const { profile } = (await cdp.send('HeapProfiler.stopSampling')) as unknown as { profile: { head: SamplingNode } };
+    const bySite = new Map<string, number>();
+    const walk = (node: SamplingNode) => {
+      const frame = node.callFrame;
+      const site = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\//, '')}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+      bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
+      for (const child of node.children) walk(child);
+    };
+    walk(profile.head);
+    const total = [...bySite.values()].reduce((a, b) => a + b, 0);
+    progress(`scroll run ${i}: ${(total / 1e6).toFixed(1)} MB allocated during the fling (sampled), most by:`);
+    for (const [site, size] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 15)) progress(`  ${(size / 1e6).toFixed(2).padStart(7)} MB  ${site}`);
+  }
   if (result.stuckAt !== undefined) progress(`scroll run ${i}: the list stopped moving or took over 60 s, at ${result.stuckAt} px (figures of this run kept)`);
+  if (VERBOSE)
+    progress(`scroll run ${i}: frame gap ${f(result.maxGap)} ms; long tasks ${result.longTasks.map((d, k) => `${f(d)} ms at +${f(result.longTasksAt[k] ?? 0)}`).join(', ') || 'none'}`);
   figures.longest.push(Math.max(0, ...result.longTasks));
   figures.longTasks.push(result.longTasks.length);
   figures.maxGap.push(result.maxGap);

@@ -63,25 +63,31 @@ export function useRows(ids: Accessor<readonly string[]>): Accessor<Map<string, 
       .flatMap((t) => (t ? [`${t.id}|${t.contactId}|${t.intentId ?? ''}`] : []))
       .join(','),
   );
+  // Not before the tickets are read: a query for no rows (which still opened a transaction on five
+  // tables and read the activity map) was a third of the queries a fling ran.
   const decorations = useLiveQuery(() => {
     const sync = localSync();
     const me = currentUser()?.id ?? '';
+    if (!sync || !refs()) return null;
     const wanted = refs()
-      ? refs()
-          .split(',')
-          .map((ref) => {
-            const [id = '', contactId = '', intentId = ''] = ref.split('|');
-            return { id, contactId, intentId: intentId || null };
-          })
-      : [];
-    return sync ? () => rowDecorations(sync.db, wanted, me) : null;
+      .split(',')
+      .map((ref) => {
+        const [id = '', contactId = '', intentId = ''] = ref.split('|');
+        return { id, contactId, intentId: intentId || null };
+      });
+    return () => rowDecorations(sync.db, wanted, me);
   }, new Map());
   // An action's tickets show before its commit ends (local/optimistic.ts); unchanged rows keep their objects.
   return createMemo<Map<string, RowData>>((previous) => joinRows(tickets().map(withPending), decorations(), previous), new Map());
 }
 
-/** Rows are read in pages of this many ids: a page is one pair of live queries. */
-export const ROW_PAGE = 10;
+/**
+ * Rows are read in pages of this many ids: a page is one pair of live queries. The list reads about
+ * 40 rows around the screen either way (see TicketList's READ_AHEAD); pages of 20 read them with half
+ * the queries of pages of 10, and a query's own cost (its transaction, Dexie's change tracking, the
+ * timer it runs in, the allocations the garbage collector then sweeps while scrolling) is most of it.
+ */
+export const ROW_PAGE = 20;
 
 /**
  * The rows of the list's pages that overlap `range` (indexes into `ids`, the virtual list's rows in
@@ -90,15 +96,25 @@ export const ROW_PAGE = 10;
  * rows already on screen keep their objects, so they don't re-render.
  */
 export function useRowPages(ids: Accessor<readonly string[]>, range: Accessor<{ from: number; to: number } | null>): Accessor<Map<string, RowData>> {
-  const pageKeys = createMemo(
+  // The pages under the range: it moves every frame of a fling, the pages every 20 rows; the keys are
+  // built only when the pages (or the ids) change, not every frame.
+  const pageSpan = createMemo<{ first: number; last: number } | null>(
     () => {
       const current = range();
+      const count = ids().length;
+      if (!current || count === 0) return null;
+      return { first: Math.floor(current.from / ROW_PAGE), last: Math.floor(Math.min(current.to, count - 1) / ROW_PAGE) };
+    },
+    null,
+    { equals: (a, b) => a?.first === b?.first && a?.last === b?.last },
+  );
+  const pageKeys = createMemo(
+    () => {
+      const span = pageSpan();
       const all = ids();
-      if (!current || all.length === 0) return [] as string[];
+      if (!span) return [] as string[];
       const keys: string[] = [];
-      for (let page = Math.floor(current.from / ROW_PAGE); page * ROW_PAGE <= Math.min(current.to, all.length - 1); page++) {
-        keys.push(all.slice(page * ROW_PAGE, (page + 1) * ROW_PAGE).join(','));
-      }
+      for (let page = span.first; page <= span.last; page++) keys.push(all.slice(page * ROW_PAGE, (page + 1) * ROW_PAGE).join(','));
       return keys;
     },
     [],
