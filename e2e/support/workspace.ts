@@ -40,11 +40,20 @@ export async function sendText(page: WithRequest, visitorId: string, text: strin
 /** Counts notification sounds: every Web Audio source started and every media element played. */
 export async function countSounds(context: BrowserContext) {
   await context.addInitScript(() => {
-    const w = window as unknown as { __sounds: number };
+    const w = window as unknown as { __sounds: number; __audio: AudioContext[] };
     w.__sounds = 0;
+    w.__audio = [];
+    const Base = window.AudioContext;
+    window.AudioContext = class extends Base {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        w.__audio.push(this);
+      }
+    };
+    // A beep counts only when its context is running: one started into a suspended context is silent.
     const start = AudioScheduledSourceNode.prototype.start;
     AudioScheduledSourceNode.prototype.start = function (...args: Parameters<typeof start>) {
-      w.__sounds += 1;
+      if (this.context.state === 'running') w.__sounds += 1;
       return start.apply(this, args);
     };
     const play = HTMLMediaElement.prototype.play;
@@ -56,6 +65,10 @@ export async function countSounds(context: BrowserContext) {
 }
 
 export const sounds = (page: Page) => page.evaluate(() => (window as unknown as { __sounds: number }).__sounds);
+
+/** Whether the page holds a running audio context (the audio device and its rendering thread). */
+export const audioRunning = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __audio: AudioContext[] }).__audio.some((ctx) => ctx.state === 'running'));
 
 /** The open ticket's view. */
 export const ticketView = (page: Page) => page.getByRole('article');

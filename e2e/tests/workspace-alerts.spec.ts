@@ -1,7 +1,7 @@
 import { type Browser, expect, test } from '@playwright/test';
 import { AGENT } from '../support/env.ts';
 import { signIn } from '../support/session.ts';
-import { countSounds, handOff, sendText, settled, sounds, ticketView } from '../support/workspace.ts';
+import { audioRunning, countSounds, handOff, sendText, settled, sounds, ticketView } from '../support/workspace.ts';
 
 const BRUNO = { email: 'bruno@desk.local', password: AGENT.password };
 
@@ -29,6 +29,8 @@ test('a hand-off from the web chat raises a sound and a toast; the agent’s own
   await expect(toasts).toContainText(`New ticket #${ticket.number}`);
   await expect.poll(() => sounds(page)).toBeGreaterThan(before);
   await expect(page).toHaveTitle(/^\(\d+\) /);
+  // Between beeps the audio device is let go (a phone's CPU and battery); the next beep takes it again.
+  await expect.poll(() => audioRunning(page)).toBe(false);
 
   // A later user message is one more alert.
   const afterHandOff = await sounds(page);

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { conversationClock } from '../../src/conversations/conversation-clock.ts';
 import { MessagesRepo } from '../../src/conversations/messages-repo.ts';
@@ -6,7 +5,7 @@ import type { Services } from '../../src/services.ts';
 import { wallClock } from '../../src/shared/clock.ts';
 import { TicketsRepo } from '../../src/tickets/tickets-repo.ts';
 import { openTestServices } from '../support/desk-fixture.ts';
-import { dropTestDatabase } from '../support/test-db.ts';
+import { removeTestData } from '../support/test-db.ts';
 
 /** What "within a few ms of real time" allows on a shared machine (the old clock ran seconds ahead). */
 const SLACK_MS = 50;
@@ -19,8 +18,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await services.db.close();
-  await dropTestDatabase(dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
+  await removeTestData(dataDir);
 });
 
 async function conversation(name: string) {

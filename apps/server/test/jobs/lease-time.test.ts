@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxRepo } from '../../src/conversations/outbox-repo.ts';
 import { leaseFor } from '../../src/jobs/job-lease.ts';
@@ -6,7 +5,7 @@ import { LeaderLease } from '../../src/jobs/leader-lease.ts';
 import type { Services } from '../../src/services.ts';
 import { databaseTime } from '../../src/shared/database-time.ts';
 import { openTestServices } from '../support/desk-fixture.ts';
-import { dropTestDatabase, testDialect } from '../support/test-db.ts';
+import { removeTestData, testDialect } from '../support/test-db.ts';
 
 /**
  * Leases (job claims, the inbox processor's) are written by one instance and compared by another:
@@ -22,8 +21,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await services.db.close();
-  await dropTestDatabase(dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
+  await removeTestData(dataDir);
 });
 
 const LEASE_MS = 15_000;

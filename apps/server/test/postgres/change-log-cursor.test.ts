@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { ChangeFeed, logHead } from '../../src/sync/change-feed.ts';
-import { dropTestDatabase, openTestDatabase } from '../support/test-db.ts';
+import { openTestDatabase, removeTestData } from '../support/test-db.ts';
 import { postgresUrl } from '../support/test-database.ts';
 
 /**
@@ -27,8 +27,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await db.close();
-  await dropTestDatabase(dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
+  await removeTestData(dataDir);
 });
 
 /** What a device sees: every row after its cursor up to the head, then the head as the new cursor. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { type Database, openPostgres } from '../../src/db/database.ts';
 import { leaseFor } from '../../src/jobs/job-lease.ts';
 import { monotonicClock } from '../../src/shared/clock.ts';
 import { ChangeFeed } from '../../src/sync/change-feed.ts';
-import { dropTestDatabase, openTestDatabase } from '../support/test-db.ts';
+import { openTestDatabase, removeTestData } from '../support/test-db.ts';
 import { postgresUrl } from '../support/test-database.ts';
 
 /** Two instances (two pools) on one database claim outbox rows side by side. */
@@ -27,8 +27,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await one.close();
   await two.close();
-  await dropTestDatabase(dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
+  await removeTestData(dataDir);
 });
 
 /** `conversations` conversations with `perConversation` outbound messages each, queued. */

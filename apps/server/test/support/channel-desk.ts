@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs';
-import { dropTestDatabase } from './test-db.ts';
+import { removeTestData } from './test-db.ts';
 import type { AddressInfo } from 'node:net';
 import type { Message, Ticket } from '@desk/core';
 import { type ServerType, serve } from '@hono/node-server';
@@ -152,8 +151,7 @@ export async function startChannelDesk(options: ChannelDeskOptions = {}): Promis
     async close({ remove = false } = {}) {
       if (!closed) await shutdown();
       if (remove) {
-        await dropTestDatabase(dataDir);
-        rmSync(dataDir, { recursive: true, force: true });
+        await removeTestData(dataDir);
       }
     },
   };

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IntentInput, Role } from '@desk/core';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { dropTestDatabase, openTestDatabase } from './test-db.ts';
+import { openTestDatabase, removeTestData } from './test-db.ts';
 import type { FanoutBus } from '../../src/fanout/fanout-bus.ts';
 import { createServices, type Services } from '../../src/services.ts';
 
@@ -83,8 +83,7 @@ export async function createTestDesk(env: Record<string, string> = {}): Promise<
       await services.outbox.idle();
       await services.push.flush();
       await db.close();
-      await dropTestDatabase(dataDir);
-      rmSync(dataDir, { recursive: true, force: true });
+      await removeTestData(dataDir);
     },
   };
 }

@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs';
-import { dropTestDatabase } from './test-db.ts';
+import { removeTestData } from './test-db.ts';
 import type { Role } from '@desk/core';
 import { hashPassword } from '../../src/accounts/password.ts';
 import { createApp } from '../../src/app.ts';
@@ -45,8 +44,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     async close() {
       await services.push.flush();
       await db.close();
-      await dropTestDatabase(dataDir);
-      rmSync(dataDir, { recursive: true, force: true });
+      await removeTestData(dataDir);
     },
   };
 }

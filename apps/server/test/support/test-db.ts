@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type Database, openDatabase, openPostgres } from '../../src/db/database.ts';
@@ -54,6 +54,12 @@ export async function dropTestDatabase(dataDir: string): Promise<void> {
   if (!base || !existsSync(remembered)) return;
   const name = new URL(readFileSync(remembered, 'utf8').trim()).pathname.slice(1);
   await onAdmin(base, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+/** Everything a test stored: its PostgreSQL database (if any) and its data folder. */
+export async function removeTestData(dataDir: string): Promise<void> {
+  await dropTestDatabase(dataDir);
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 /** One migrated, empty database per test worker, copied for each test. */

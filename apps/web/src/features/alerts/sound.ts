@@ -2,6 +2,9 @@
  * The alert sound: a short two-tone beep made with Web Audio (nothing to download). Browsers
  * keep audio locked until the user interacts with the page, so the context is created and
  * resumed on the first pointer or key press; a beep asked for before that plays then.
+ * Between beeps the context is suspended: a running one keeps the audio device and a rendering
+ * thread busy for the whole session, which costs a phone CPU and battery. Once the page has been
+ * interacted with, it may be resumed at any time.
  * Muting is kept per device in localStorage.
  */
 const MUTE_KEY = 'desk.sound';
@@ -9,6 +12,8 @@ const MUTE_KEY = 'desk.sound';
 let context: AudioContext | null = null;
 let unlocked = false;
 let owed = false;
+/** Beeps asked for or still sounding: the context is suspended only when none is left. */
+let sounding = 0;
 
 export function soundMuted(): boolean {
   try {
@@ -42,6 +47,7 @@ function beep(ctx: AudioContext): void {
   gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
   gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.3);
   gain.connect(ctx.destination);
+  let last: OscillatorNode | null = null;
   for (const [freq, offset] of [
     [880, 0],
     [1320, 0.12],
@@ -52,7 +58,21 @@ function beep(ctx: AudioContext): void {
     osc.connect(gain);
     osc.start(start + offset);
     osc.stop(start + offset + 0.16);
+    last = osc;
   }
+  if (last) last.onended = () => release(ctx);
+}
+
+/** One beep done: with none left, the audio device is let go until the next. */
+function release(ctx: AudioContext): void {
+  sounding = Math.max(0, sounding - 1);
+  if (sounding === 0) void ctx.suspend();
+}
+
+/** Resumes the context, then beeps; counted at once, so a beep ending meanwhile doesn't suspend it. */
+function resumeAndBeep(ctx: AudioContext): void {
+  sounding += 1;
+  void ctx.resume().then(() => beep(ctx));
 }
 
 /** Call once at start-up: the first interaction unlocks audio (and plays a beep that was owed). */
@@ -65,7 +85,8 @@ export function unlockSoundOnInteraction(): void {
       unlocked = true;
       window.removeEventListener('pointerdown', unlock, true);
       window.removeEventListener('keydown', unlock, true);
-      if (owed && !soundMuted()) beep(ctx);
+      if (owed && !soundMuted()) resumeAndBeep(ctx);
+      else if (sounding === 0) void ctx.suspend();
       owed = false;
     });
   };
@@ -79,8 +100,7 @@ export function playAlertSound(options: { force?: boolean } = {}): void {
   const ctx = audio();
   if (!ctx) return;
   if (unlocked || ctx.state === 'running') {
-    if (ctx.state !== 'running') void ctx.resume();
-    beep(ctx);
+    resumeAndBeep(ctx);
   } else {
     owed = true;
   }
