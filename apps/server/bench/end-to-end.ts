@@ -32,6 +32,7 @@ import { join } from 'node:path';
 import { metaSignatureOf } from '../src/channels/webhook-auth.ts';
 import {
   type GraphProfile,
+  LOAD_BOT_MESSAGE_IDS,
   type Recorded,
   startGraphStandIn,
   startSmoochStandIn,
@@ -327,7 +328,7 @@ async function main() {
   const profiles = new Proxy({} as Record<string, GraphProfile>, {
     get: (_target, id) => ({ channel: String(id).startsWith('ig') ? 'instagram' : 'messenger', first_name: 'Load', last_name: String(id), name: `Load ${String(id)}`, username: String(id) }),
   });
-  const telegram = await startTelegramStandIn(TG_TOKEN);
+  const telegram = await startTelegramStandIn(TG_TOKEN, {}, { firstMessageId: LOAD_BOT_MESSAGE_IDS });
   const graph = await startGraphStandIn({ phoneNumberId: PHONE_ID, whatsapp: 'EAAG-wa', page: 'EAAG-page', instagram: 'IGQ-ig' }, {}, profiles);
   const smooch = await startSmoochStandIn(SMOOCH.appId, SMOOCH.keyId, SMOOCH.secret);
   let current: ReplyListener = () => {};

@@ -21,7 +21,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { startThrowawayCluster } from '../../../scripts/postgres/throwaway-cluster.mjs';
-import { startTelegramStandIn } from '../test/support/platform-stand-ins.ts';
+import { LOAD_BOT_MESSAGE_IDS, startTelegramStandIn } from '../test/support/platform-stand-ins.ts';
 import { killAll, killGroup, startDesk } from './support/processes.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -117,7 +117,7 @@ const USER_MESSAGES = "SELECT COUNT(*) AS n FROM messages WHERE channel = 'teleg
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-bench-scale-out-'));
-  const telegram = await startTelegramStandIn(TOKEN);
+  const telegram = await startTelegramStandIn(TOKEN, {}, { firstMessageId: LOAD_BOT_MESSAGE_IDS });
   const cluster = await startThrowawayCluster();
   const admin = new pg.Client({ connectionString: cluster.adminUrl });
   await admin.connect();

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type StandIn, startTelegramStandIn } from '../../test/support/platform-stand-ins.ts';
+import { LOAD_BOT_MESSAGE_IDS, type StandIn, startTelegramStandIn } from '../../test/support/platform-stand-ins.ts';
 import { killAll, killGroup, metricValue, startDesk } from './processes.ts';
 
 const TOKEN = '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
@@ -97,7 +97,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
   const { updates, chats, killAt = 0.4, concurrency = 32 } = options;
   const started = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-crash-burst-'));
-  const telegram = await startTelegramStandIn(TOKEN);
+  const telegram = await startTelegramStandIn(TOKEN, {}, { firstMessageId: LOAD_BOT_MESSAGE_IDS });
   const env = {
     DATA_DIR: dataDir,
     DEMO: '1',

@@ -4,9 +4,9 @@
  * (the baseline gets no replies to answer). Prints one JSON line with their URLs when ready.
  * Settings from the environment: TELEGRAM_TOKEN, PHONE_ID, WHATSAPP_TOKEN.
  */
-import { startGraphStandIn, startTelegramStandIn } from '../../test/support/platform-stand-ins.ts';
+import { LOAD_BOT_MESSAGE_IDS, startGraphStandIn, startTelegramStandIn } from '../../test/support/platform-stand-ins.ts';
 
-const telegram = await startTelegramStandIn(process.env.TELEGRAM_TOKEN as string);
+const telegram = await startTelegramStandIn(process.env.TELEGRAM_TOKEN as string, {}, { firstMessageId: LOAD_BOT_MESSAGE_IDS });
 const graph = await startGraphStandIn({ phoneNumberId: process.env.PHONE_ID as string, whatsapp: process.env.WHATSAPP_TOKEN as string, page: 'x', instagram: 'y' });
 console.log(JSON.stringify({ telegram: telegram.url, graph: graph.url }));
 process.on('SIGTERM', () => {

@@ -139,7 +139,12 @@ export interface StandInFile {
 /**
  * Telegram Bot API: sendMessage, getFile + file download, setWebhook; unknown tokens get 401.
  * `firstMessageId`: where the ids of sent messages start (two stand-ins playing one Telegram must not repeat them).
+ * In a real chat the user's messages and the bot's share one sequence of ids, so a load whose users'
+ * `message_id`s reach these must start them above its own (`LOAD_BOT_MESSAGE_IDS`): Desk takes a user
+ * message whose id a bot message already has in that chat for a redelivery, as it would be on Telegram.
  */
+export const LOAD_BOT_MESSAGE_IDS = 1_000_000_000;
+
 export async function startTelegramStandIn(token: string, files: Record<string, StandInFile> = {}, options: { firstMessageId?: number } = {}) {
   let nextMessageId = (options.firstMessageId ?? 5001) - 1;
   const getFileTemplate = loadFixture<{ ok: boolean; result: Record<string, unknown> }>('telegram-getfile-response.json').body;
