@@ -18,27 +18,39 @@ const slots = new Proxy({} as Record<string, Slot>, { get: (_, name) => new Slot
  * The query runs where `db.q` does: in the caller's transaction, or on its own.
  */
 export function prepared<P extends object, R>(build: (q: Executor, values: P) => Compilable<R>) {
-  const compiled = new WeakMap<Db, CompiledQuery<R>>();
+  const compiled = new WeakMap<Db, { query: CompiledQuery<R>; slots: (string | null)[] }>();
 
   function bound(db: Db, values: P): CompiledQuery<R> {
-    let query = compiled.get(db);
-    if (!query) {
-      query = build(db.kysely, slots as unknown as P).compile();
-      compiled.set(db, query);
+    let entry = compiled.get(db);
+    if (!entry) {
+      const query = build(db.kysely, slots as unknown as P).compile();
+      entry = { query, slots: query.parameters.map((p) => (p instanceof Slot ? p.name : null)) };
+      compiled.set(db, entry);
     }
-    return { ...query, parameters: query.parameters.map((p) => (p instanceof Slot ? (values as Record<string, unknown>)[p.name] : p)) };
+    const { query, slots: names } = entry;
+    const given = values as Record<string, unknown>;
+    const parameters = new Array<unknown>(names.length);
+    for (let i = 0; i < names.length; i += 1) {
+      const name = names[i];
+      parameters[i] = name === null ? query.parameters[i] : given[name as string];
+    }
+    return { sql: query.sql, query: query.query, queryId: query.queryId, parameters };
   }
 
   return {
     async all(db: Db, values: P): Promise<R[]> {
-      return (await db.q.executeQuery(bound(db, values))).rows;
+      return (await db.runCompiled(bound(db, values))).rows;
     },
     async first(db: Db, values: P): Promise<R | undefined> {
-      return (await db.q.executeQuery(bound(db, values))).rows[0];
+      return (await db.runCompiled(bound(db, values))).rows[0];
     },
     /** Runs a write; answers how many rows it changed. */
     async run(db: Db, values: P): Promise<number> {
-      return Number((await db.q.executeQuery(bound(db, values))).numAffectedRows ?? 0);
+      return (await db.runCompiled(bound(db, values))).changes;
+    },
+    /** Runs an insert; answers the new row's id on SQLite (its rowid), null on PostgreSQL (use RETURNING there). */
+    async insert(db: Db, values: P): Promise<number | null> {
+      return (await db.runCompiled(bound(db, values))).insertId;
     },
   };
 }

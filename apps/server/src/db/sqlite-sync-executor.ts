@@ -87,6 +87,15 @@ export class SqliteConnectionTurns {
     return { insertId: BigInt(lastInsertRowid), numAffectedRows: BigInt(changes), rows: [] };
   }
 
+  /** `runNow` for `Database.runCompiled`: the counts as plain numbers (no BigInt per statement). */
+  runCompiled<R>(query: CompiledQuery<R>): { rows: R[]; changes: number; insertId: number | null } {
+    const stmt = statement(this.raw, query.sql);
+    const parameters = query.parameters as unknown[];
+    if (stmt.reader) return { rows: stmt.all(parameters) as R[], changes: 0, insertId: null };
+    const { changes, lastInsertRowid } = stmt.run(parameters);
+    return { rows: [], changes, insertId: Number(lastInsertRowid) };
+  }
+
   /** A query outside any transaction: at once, or after the transaction holding the connection. */
   runOutside(query: CompiledQuery): Promise<QueryResult<unknown>> {
     const turn = this.acquire();

@@ -57,11 +57,21 @@ const startConversation = prepared((q, p: { conversationId: string; channel: str
     .values({ conversation_id: p.conversationId, channel: p.channel, intent_id: '', started_at: p.at, handled_alone: 0 })
     .onConflict((oc) => oc.column('conversation_id').doNothing()),
 );
-const conversationAnswered = prepared((q, p: { conversationId: string; at: string; intentId: string; empty: string }) =>
+// An answer's turn: the conversation's row, started by it or already there, records the answer in
+// one statement. Its start time tells which: a row this turn started holds the turn's own time
+// (a conversation's messages never share a time, see ConversationClock).
+const startOrAnswer = prepared((q, p: { conversationId: string; channel: string; at: string; intentId: string; empty: string }) =>
   q
-    .updateTable('report_conversations')
-    .set((eb) => ({ last_answer_at: p.at, handled_alone: 1, intent_id: eb.case().when('intent_id', '=', p.empty).then(p.intentId).else(eb.ref('intent_id')).end() }))
-    .where('conversation_id', '=', p.conversationId),
+    .insertInto('report_conversations')
+    .values({ conversation_id: p.conversationId, channel: p.channel, intent_id: p.intentId, started_at: p.at, last_answer_at: p.at, handled_alone: 1 })
+    .onConflict((oc) =>
+      oc.column('conversation_id').doUpdateSet((eb) => ({
+        last_answer_at: eb.ref('excluded.last_answer_at'),
+        handled_alone: 1,
+        intent_id: eb.case().when('report_conversations.intent_id', '=', p.empty).then(eb.ref('excluded.intent_id')).else(eb.ref('report_conversations.intent_id')).end(),
+      })),
+    )
+    .returning('started_at'),
 );
 const addHourly = prepared((q, p: { metric: string; hour: string; channel: string; intent_id: string; value: number }) =>
   q
@@ -99,14 +109,17 @@ export class ReportRecorder {
     });
     const count = (metric: string, intentId: string | null = null) => this.add(metric, turn.at, turn.channel, intentId, 1);
 
-    const started = await startConversation.run(db, { conversationId: turn.conversationId, channel: turn.channel, at: turn.at });
-    if (started > 0) await count('conversation');
+    const conversation = { conversationId: turn.conversationId, channel: turn.channel, at: turn.at };
+    const started =
+      turn.kind === 'answer'
+        ? (await startOrAnswer.first(db, { ...conversation, intentId: turn.intentId ?? '', empty: '' }))?.started_at === turn.at
+        : (await startConversation.run(db, conversation)) > 0;
+    if (started) await count('conversation');
     await count('turn');
     switch (turn.kind) {
       case 'answer':
         await count('answer', turn.intentId);
         if (turn.answersAsk && turn.chosen) await count('ask_answered');
-        await conversationAnswered.run(db, { conversationId: turn.conversationId, at: turn.at, intentId: turn.intentId ?? '', empty: '' });
         break;
       case 'ask':
         await count('ask');

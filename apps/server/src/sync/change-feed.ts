@@ -71,9 +71,17 @@ export async function logHead(db: Db): Promise<number> {
   }
 }
 
-const appendChange = prepared((q, row: { entity: SyncEntity; entity_id: string; op: 'put' | 'delete'; data: string | null; created_at: string; audience: string | null }) =>
-  q.insertInto('change_log').values({ entity: row.entity, entity_id: row.entity_id, op: row.op, data: row.data, created_at: row.created_at, audience: row.audience }).returning('seq'),
-);
+type ChangeRow = { entity: SyncEntity; entity_id: string; op: 'put' | 'delete'; data: string | null; created_at: string; audience: string | null };
+const changeValues = (row: ChangeRow) => ({ entity: row.entity, entity_id: row.entity_id, op: row.op, data: row.data, created_at: row.created_at, audience: row.audience });
+// SQLite answers the new seq as the insert's rowid; PostgreSQL through RETURNING.
+const appendOnSqlite = prepared((q, row: ChangeRow) => q.insertInto('change_log').values(changeValues(row)));
+const appendOnPostgres = prepared((q, row: ChangeRow) => q.insertInto('change_log').values(changeValues(row)).returning('seq'));
+
+/** A change recorded in a transaction, appended to the log right before its commit. */
+interface PendingChange {
+  row: ChangeRow;
+  shape: unknown;
+}
 
 /**
  * The change log. Every write to synced data calls `record` inside its transaction, so the
@@ -89,27 +97,37 @@ export class ChangeFeed {
   constructor(private readonly db: Db) {}
 
   /**
-   * Appends a change. `data` is the entity's full public shape (the client replaces its copy).
-   * `audience` limits the row to one agent (e.g. that agent's read marks).
+   * Records a change. `data` is the entity's full public shape (the client replaces its copy).
+   * `audience` limits the row to one agent (e.g. that agent's read marks). The row is appended
+   * right before the transaction commits, with the transaction's other changes in the order they
+   * were recorded (nothing reads the log inside a writing transaction); a savepoint that rolls
+   * back takes its changes with it.
    */
-  async record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown, audience: string | null = null): Promise<number> {
+  async record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown, audience: string | null = null): Promise<void> {
     const shape = op === 'delete' ? null : redactSecrets(data);
-    const payload = shape === null ? null : JSON.stringify(shape);
-    const insert = async () => {
-      await this.db.serialiseLogWriters();
-      const appended = await appendChange.first(this.db, { entity, entity_id: id, op, data: payload, created_at: new Date().toISOString(), audience });
-      if (!appended) throw new Error('The change log answered no sequence number.');
-      return appended;
+    const change: PendingChange = {
+      row: { entity, entity_id: id, op, data: shape === null ? null : JSON.stringify(shape), created_at: new Date().toISOString(), audience },
+      shape,
     };
+    if (this.db.inTransaction) return this.db.beforeCommit(this.append, change);
     // A writer outside a transaction still takes the writers' turn (PostgreSQL): see sync/CONTEXT.md.
-    const row = this.db.inTransaction ? await insert() : await this.db.transaction(insert);
-    const seq = Number(row.seq);
+    await this.db.transaction(() => this.db.beforeCommit(this.append, change));
+  }
+
+  /** Right before the commit: the transaction's changes, in the order recorded. */
+  private readonly append = async (changes: PendingChange[]): Promise<void> => {
+    await this.db.serialiseLogWriters();
+    const appended: CommittedChange[] = [];
+    for (const { row, shape } of changes) {
+      const seq = this.db.dialect === 'sqlite' ? await appendOnSqlite.insert(this.db, row) : (await appendOnPostgres.first(this.db, row))?.seq;
+      if (seq === null || seq === undefined) throw new Error('The change log answered no sequence number.');
+      appended.push({ seq: Number(seq), entity: row.entity, id: row.entity_id, op: row.op, data: shape, audience: row.audience });
+    }
     this.db.afterCommit(() => {
-      this.committed.push({ seq, entity, id, op, data: shape, audience });
+      this.committed.push(...appended);
       this.schedulePoke();
     });
-    return seq;
-  }
+  };
 
   /** A push moved a client's last mutation id (call inside the push's transaction): carried pages confirm it. */
   clientAdvanced(client: AdvancedClient): void {
