@@ -42,6 +42,16 @@ function contactOf(row: ContactRow, identities: ChannelIdentity[]): Contact {
 }
 
 // The engine's reads of one contact (a new conversation, a hand-off), compiled once.
+// A new conversation's first message creates its contact inside the inbox batch: compiled once.
+const insertContact = prepared(
+  (q, row: { id: string; name: string; phone: string | null; email: string | null; designated_agent_id: string | null; created_at: string; updated_at: string }) =>
+    q.insertInto('contacts').values({
+      id: row.id, name: row.name, phone: row.phone, email: row.email, designated_agent_id: row.designated_agent_id, created_at: row.created_at, updated_at: row.updated_at,
+    }),
+);
+const insertIdentityRow = prepared((q, row: { channel: Channel; external_id: string; contact_id: string }) =>
+  q.insertInto('contact_identities').values({ channel: row.channel, external_id: row.external_id, contact_id: row.contact_id }),
+);
 const contactByIdentity = prepared((q, p: { channel: Channel; externalId: string }) =>
   q.selectFrom('contacts as c').innerJoin('contact_identities as i', 'i.contact_id', 'c.id').selectAll('c').where('i.channel', '=', p.channel).where('i.external_id', '=', p.externalId),
 );
@@ -113,21 +123,18 @@ export class ContactsRepo {
 
   create(input: NewContact, identity?: ChannelIdentity): Promise<Contact> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
-    return this.db.transaction(async (q) => {
+    return this.db.transaction(async () => {
       const now = this.clock();
       const id = input.id ?? randomUUID();
-      await q
-        .insertInto('contacts')
-        .values({
-          id,
-          name: input.name,
-          phone: input.phone ?? null,
-          email: input.email ?? null,
-          designated_agent_id: input.designatedAgentId ?? null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await insertContact.run(this.db, {
+        id,
+        name: input.name,
+        phone: input.phone ?? null,
+        email: input.email ?? null,
+        designated_agent_id: input.designatedAgentId ?? null,
+        created_at: now,
+        updated_at: now,
+      });
       if (identity) await this.insertIdentity(id, identity);
       // A new contact is exactly what was just written: not read back (a new conversation's first message).
       const contact: Contact = {
@@ -183,7 +190,7 @@ export class ContactsRepo {
   }
 
   private async insertIdentity(contactId: string, identity: ChannelIdentity): Promise<void> {
-    await this.db.q.insertInto('contact_identities').values({ channel: identity.channel, external_id: identity.externalId, contact_id: contactId }).execute();
+    await insertIdentityRow.run(this.db, { channel: identity.channel, external_id: identity.externalId, contact_id: contactId });
   }
 
   private async recorded(id: string): Promise<Contact> {

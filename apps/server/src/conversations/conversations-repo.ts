@@ -38,6 +38,12 @@ function fromRow(row: ConversationRow): ConversationRecord {
   };
 }
 
+const insertConversation = prepared((q, row: ConversationRow) =>
+  q.insertInto('conversations').values({
+    id: row.id, contact_id: row.contact_id, channel: row.channel, external_id: row.external_id, mode: row.mode, external_mode: row.external_mode,
+    active_ticket_id: row.active_ticket_id, language: row.language, created_at: row.created_at, updated_at: row.updated_at,
+  }),
+);
 const conversationById = prepared((q, p: { id: string }) => q.selectFrom('conversations').selectAll().where('id', '=', p.id));
 const conversationByIdentity = prepared((q, p: { channel: Channel; externalId: string }) =>
   q.selectFrom('conversations').selectAll().where('channel', '=', p.channel).where('external_id', '=', p.externalId),
@@ -131,7 +137,7 @@ export class ConversationsRepo {
       created_at: now,
       updated_at: now,
     };
-    await this.db.q.insertInto('conversations').values(row).execute();
+    await insertConversation.run(this.db, row);
     // As stored: nothing in the row is computed by the database.
     return fromRow(row);
   }

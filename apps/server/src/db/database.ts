@@ -104,6 +104,15 @@ export class Database {
     return turns.runOutside(query).then((result) => compiledResult(result as QueryResult<R>));
   }
 
+  /**
+   * `runCompiled` at once, when it can answer at once: SQLite inside this call chain's open
+   * transaction. Else null (call `runCompiled`). Throws what SQLite throws.
+   */
+  runCompiledNow<R>(query: CompiledQuery<R>): CompiledResult<R> | null {
+    if (!this.turns || !this.scope.getStore()?.open) return null;
+    return this.turns.runCompiled(query);
+  }
+
   get inTransaction(): boolean {
     return this.scope.getStore()?.open === true;
   }

@@ -1,5 +1,5 @@
 import type { Compilable, CompiledQuery } from 'kysely';
-import type { Db, Executor } from './database.ts';
+import type { CompiledResult, Db, Executor } from './database.ts';
 
 /** Where a parameter goes in a query compiled once; replaced by the caller's value at each run. */
 class Slot {
@@ -37,20 +37,29 @@ export function prepared<P extends object, R>(build: (q: Executor, values: P) =>
     return { sql: query.sql, query: query.query, queryId: query.queryId, parameters };
   }
 
+  /** Runs the query; answers `pick` of its result (a resolved promise at once inside a SQLite transaction). */
+  function execute<T>(db: Db, values: P, pick: (result: CompiledResult<R>) => T): Promise<T> {
+    const query = bound(db, values);
+    try {
+      const now = db.runCompiledNow(query);
+      if (now) return Promise.resolve(pick(now));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return db.runCompiled(query).then(pick);
+  }
+
   return {
-    async all(db: Db, values: P): Promise<R[]> {
-      return (await db.runCompiled(bound(db, values))).rows;
-    },
-    async first(db: Db, values: P): Promise<R | undefined> {
-      return (await db.runCompiled(bound(db, values))).rows[0];
-    },
+    all: (db: Db, values: P): Promise<R[]> => execute(db, values, rowsOf),
+    first: (db: Db, values: P): Promise<R | undefined> => execute(db, values, firstOf),
     /** Runs a write; answers how many rows it changed. */
-    async run(db: Db, values: P): Promise<number> {
-      return (await db.runCompiled(bound(db, values))).changes;
-    },
+    run: (db: Db, values: P): Promise<number> => execute(db, values, changesOf),
     /** Runs an insert; answers the new row's id on SQLite (its rowid), null on PostgreSQL (use RETURNING there). */
-    async insert(db: Db, values: P): Promise<number | null> {
-      return (await db.runCompiled(bound(db, values))).insertId;
-    },
+    insert: (db: Db, values: P): Promise<number | null> => execute(db, values, insertIdOf),
   };
 }
+
+const rowsOf = <R>(result: CompiledResult<R>) => result.rows;
+const firstOf = <R>(result: CompiledResult<R>) => result.rows[0];
+const changesOf = (result: CompiledResult<unknown>) => result.changes;
+const insertIdOf = (result: CompiledResult<unknown>) => result.insertId;

@@ -73,6 +73,13 @@ const startOrAnswer = prepared((q, p: { conversationId: string; channel: string;
     )
     .returning('started_at'),
 );
+const insertMiss = prepared(
+  (q, p: { id: string; message_id: string; conversation_id: string; channel: string; language: string | null; text: string; reason: 'fallback' | 'unanswered_ask' | 'asked_person'; created_at: string }) =>
+    q
+      .insertInto('bot_misses')
+      .values({ id: p.id, message_id: p.message_id, conversation_id: p.conversation_id, channel: p.channel, language: p.language, text: p.text, reason: p.reason, created_at: p.created_at })
+      .onConflict((oc) => oc.column('message_id').doNothing()),
+);
 const addHourly = prepared((q, p: { metric: string; hour: string; channel: string; intent_id: string; value: number }) =>
   q
     .insertInto('report_hourly')
@@ -282,11 +289,7 @@ export class ReportRecorder {
 
   private async miss(turn: RecordedTurn, messageId: string, text: string, reason: 'fallback' | 'unanswered_ask' | 'asked_person'): Promise<void> {
     if (text.trim() === '') return;
-    await this.db.q
-      .insertInto('bot_misses')
-      .values({ id: randomUUID(), message_id: messageId, conversation_id: turn.conversationId, channel: turn.channel, language: turn.language, text, reason, created_at: turn.at })
-      .onConflict((oc) => oc.column('message_id').doNothing())
-      .execute();
+    await insertMiss.run(this.db, { id: randomUUID(), message_id: messageId, conversation_id: turn.conversationId, channel: turn.channel, language: turn.language, text, reason, created_at: turn.at });
   }
 
   /**
