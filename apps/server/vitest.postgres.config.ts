@@ -22,6 +22,7 @@ export default defineConfig({
       'test/sync/sync.test.ts',
       'test/sync/push-batch.test.ts',
       'test/sync/snapshot.test.ts',
+      'test/sync/change-log-append.test.ts',
       'test/sync/sync.property.test.ts',
       'test/inbox/*.test.ts',
       'test/jobs/*.test.ts',

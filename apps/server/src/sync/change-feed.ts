@@ -1,7 +1,7 @@
 import { SYNC_ENTITIES, type SyncEntity } from '@desk/core';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { prepared } from '../db/prepared.ts';
+import { preparedRows } from '../db/prepared.ts';
 
 export { SYNC_ENTITIES, type SyncEntity };
 
@@ -39,13 +39,30 @@ export type PokeListener = (cursor: number, batch?: CommittedBatch) => void;
 /** Keys that never enter the log, at any depth: credentials stay in their own tables. */
 const SECRET_KEY = /password|secret|token|api_?key|private_?key|(^|_)hash$|Hash$|^auth$/i;
 
+/** Whether each key seen so far looks secret: the log's shapes use a few dozen keys, tested once each. */
+const secretKeys = new Map<string, boolean>();
+const MAX_KEYS_KEPT = 1_000;
+
+function isSecretKey(key: string): boolean {
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key);
+    // Keys from user data (a map of anything) could grow without bound: start again.
+    if (secretKeys.size >= MAX_KEYS_KEPT) secretKeys.clear();
+    secretKeys.set(key, secret);
+  }
+  return secret;
+}
+
 /** A copy of `data` without secret-looking keys (defence in depth: repositories pass public shapes). */
 export function redactSecrets(data: unknown): unknown {
   if (Array.isArray(data)) return data.map(redactSecrets);
   if (data === null || typeof data !== 'object') return data;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) {
-    if (!SECRET_KEY.test(key)) out[key] = redactSecrets(value);
+  for (const key in data) {
+    if (!Object.hasOwn(data, key) || isSecretKey(key)) continue;
+    const value = (data as Record<string, unknown>)[key];
+    out[key] = value === null || typeof value !== 'object' ? value : redactSecrets(value);
   }
   return out;
 }
@@ -73,9 +90,12 @@ export async function logHead(db: Db): Promise<number> {
 
 type ChangeRow = { entity: SyncEntity; entity_id: string; op: 'put' | 'delete'; data: string | null; created_at: string; audience: string | null };
 const changeValues = (row: ChangeRow) => ({ entity: row.entity, entity_id: row.entity_id, op: row.op, data: row.data, created_at: row.created_at, audience: row.audience });
-// SQLite answers the new seq as the insert's rowid; PostgreSQL through RETURNING.
-const appendOnSqlite = prepared((q, row: ChangeRow) => q.insertInto('change_log').values(changeValues(row)));
-const appendOnPostgres = prepared((q, row: ChangeRow) => q.insertInto('change_log').values(changeValues(row)).returning('seq'));
+// A transaction's rows, several per statement. SQLite numbers one statement's rows one after the
+// other (the writer is alone, and AUTOINCREMENT takes the next number for each row in turn): the
+// last one's is the insert's rowid. PostgreSQL answers them through RETURNING; its sequence gives a
+// statement's rows ascending numbers in the order of their VALUES.
+const appendOnSqlite = preparedRows((q, rows: ChangeRow[]) => q.insertInto('change_log').values(rows.map(changeValues)));
+const appendOnPostgres = preparedRows((q, rows: ChangeRow[]) => q.insertInto('change_log').values(rows.map(changeValues)).returning('seq'));
 
 /** A change recorded in a transaction, appended to the log right before its commit. */
 interface PendingChange {
@@ -117,12 +137,27 @@ export class ChangeFeed {
   /** Right before the commit: the transaction's changes, in the order recorded. */
   private readonly append = async (changes: PendingChange[]): Promise<void> => {
     await this.db.serialiseLogWriters();
-    const appended: CommittedChange[] = [];
-    for (const { row, shape } of changes) {
-      const seq = this.db.dialect === 'sqlite' ? await appendOnSqlite.insert(this.db, row) : (await appendOnPostgres.first(this.db, row))?.seq;
-      if (seq === null || seq === undefined) throw new Error('The change log answered no sequence number.');
-      appended.push({ seq: Number(seq), entity: row.entity, id: row.entity_id, op: row.op, data: shape, audience: row.audience });
+    const rows = changes.map((change) => change.row);
+    const seqs: number[] = [];
+    if (this.db.dialect === 'sqlite') {
+      for (const { count, result } of await appendOnSqlite.insert(this.db, rows)) {
+        if (result.insertId === null) throw new Error('The change log answered no sequence number.');
+        for (let i = count - 1; i >= 0; i -= 1) seqs.push(result.insertId - i);
+      }
+    } else {
+      for (const { count, result } of await appendOnPostgres.insert(this.db, rows)) {
+        if (result.rows.length !== count) throw new Error('The change log answered no sequence number.');
+        seqs.push(...result.rows.map((row) => Number(row.seq)).sort((a, b) => a - b));
+      }
     }
+    const appended = changes.map(({ row, shape }, index): CommittedChange => ({
+      seq: seqs[index] as number,
+      entity: row.entity,
+      id: row.entity_id,
+      op: row.op,
+      data: shape,
+      audience: row.audience,
+    }));
     this.db.afterCommit(() => {
       this.committed.push(...appended);
       this.schedulePoke();
