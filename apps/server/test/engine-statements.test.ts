@@ -39,7 +39,7 @@ async function statementsDuring(sqlite: BetterSqlite3.Database, work: () => Prom
  * saves statements, never raise it without a reason.
  */
 describe('statements per inbound message', () => {
-  it('stores and answers a batch of messages of a conversation under way with at most 12 statements each', async () => {
+  it('stores and answers a batch of messages of a conversation under way with at most 10 statements each', async () => {
     const { engine, db } = t.services;
     const sqlite = must(db.sqlite);
     const message = (n: number, text: string) => ({ channel: 'telegram' as const, externalId: '4242', text, channelMessageId: `4242:${n}` });
@@ -64,7 +64,7 @@ describe('statements per inbound message', () => {
     const stored = await rawRows(db, "SELECT author_kind FROM messages WHERE conversation_id = (SELECT id FROM conversations WHERE external_id = '4242') ORDER BY rowid");
     expect(stored).toHaveLength(2 + 2 * texts.length);
     expect(await rawRows(db, "SELECT message_id FROM outbox WHERE channel = 'telegram'")).toHaveLength(1 + texts.length);
-    expect(count / texts.length).toBeLessThanOrEqual(12);
+    expect(count / texts.length).toBeLessThanOrEqual(10);
   });
 
   it('stores a batch of inbox rows in one transaction without a savepoint per row when none of them throws', async () => {
