@@ -25,8 +25,16 @@ export interface OutboxRow {
 /** No earlier pending row of the same conversation (uses the partial index outbox_pending_conversation). */
 const FIRST_IN_LINE = sql<boolean>`NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = o.conversation_id AND e.id < o.id)`;
 
-const enqueueForConversation = prepared((q, p: { messageId: string; conversationId: string; channel: Channel; now: string }) =>
-  q.insertInto('outbox').values({
+interface Queued {
+  messageId: string;
+  conversationId: string;
+  channel: Channel;
+  now: string;
+}
+
+/** A new row, pending and due at once. */
+const queuedRow = (p: Queued) =>
+  ({
     message_id: p.messageId,
     conversation_id: p.conversationId,
     channel: p.channel,
@@ -35,27 +43,21 @@ const enqueueForConversation = prepared((q, p: { messageId: string; conversation
     next_attempt_at: p.now,
     created_at: p.now,
     updated_at: p.now,
-  }),
-);
+  }) as const;
+
+const enqueueForConversation = prepared((q, p: Queued) => q.insertInto('outbox').values(queuedRow(p)));
 
 /**
  * SQLite, with this instance's outbox running: the row is leased to it as it is queued, unless an
  * earlier row of the conversation is still pending (then the claims take it once that one is done).
  * SQLite has one writer at a time, so no other transaction can queue for the conversation meanwhile.
  */
-const enqueueLeased = prepared((q, p: { messageId: string; conversationId: string; channel: Channel; now: string; owner: string; until: string }) => {
+const enqueueLeased = prepared((q, p: Queued & { owner: string; until: string }) => {
   const waits = sql`EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = ${p.conversationId})`;
   return q
     .insertInto('outbox')
     .values({
-      message_id: p.messageId,
-      conversation_id: p.conversationId,
-      channel: p.channel,
-      state: 'pending',
-      attempts: 0,
-      next_attempt_at: p.now,
-      created_at: p.now,
-      updated_at: p.now,
+      ...queuedRow(p),
       lease_owner: sql<string | null>`CASE WHEN ${waits} THEN NULL ELSE ${p.owner} END`,
       lease_until: sql<string | null>`CASE WHEN ${waits} THEN NULL ELSE ${p.until} END`,
     })
