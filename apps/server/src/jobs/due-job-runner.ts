@@ -74,6 +74,8 @@ export class DueJobRunner<Row> {
     this.halted = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // Rows offered since the last run ended, before their run began: a run gives them back.
+    if (this.offered.length > 0 && !this.running) void this.run(false);
   }
 
   /** Something was queued: run soon (coalesced). */
@@ -186,7 +188,8 @@ export class DueJobRunner<Row> {
       this.kicked = false;
       this.missedWake = false;
       if (this.halted) {
-        for (const { row } of this.offered.splice(0)) this.releaseRow(row);
+        // Stopped: offered rows not started go back to the table (the run, so idle(), waits for that).
+        for (const { row } of this.offered.splice(0)) await this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${name}: releasing a job failed`, err));
       } else {
         this.startOffered(active, broken, begin);
         if (active.size < this.concurrency && this.lookNeeded) {
@@ -215,7 +218,7 @@ export class DueJobRunner<Row> {
       if (active.size === 0) {
         if (this.offered.length === 0 || this.halted) return run.handled;
         // Offered rows of keys broken in this run go back to the table (a later run claims them).
-        for (const { row } of this.offered.splice(0)) this.releaseRow(row);
+        for (const { row } of this.offered.splice(0)) await this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${name}: releasing a job failed`, err));
         run.looked = true;
         return run.handled;
       }

@@ -295,6 +295,16 @@ describe('DueJobRunner offers (rows leased to it as they were queued)', () => {
     await q.release(stale.id);
     await q.runner.idle();
     expect(q.jobs.every((j) => j.done)).toBe(true);
+
+    // Stopped right after an offer, before its run began (a commit's hand-over during shutdown): given back, not started.
+    const late = q.add('c');
+    late.leasedUntil = Date.now() + 60_000;
+    q.runner.offer(late, 60_000);
+    q.runner.stop();
+    await q.runner.idle();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(late.leasedUntil).toBeUndefined();
+    expect(q.started()).toEqual([]);
   });
 });
 
