@@ -124,7 +124,7 @@ export async function createServices(db: Db, config: Config, fanout: FanoutBus =
   const announceOutboxWork = coalescedPerTick(() => fanout.publish('jobs', 'outbox'));
   events.on('message.created', ({ message }) => {
     if (message.delivery?.state !== 'pending') return;
-    outbox.kick();
+    outbox.queued(message.id);
     announceOutboxWork();
   });
   const mediaStore = new MediaStore(config.mediaDir);

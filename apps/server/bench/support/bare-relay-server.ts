@@ -2,14 +2,15 @@
  * The end-to-end benchmark's baseline: the machine's own limit for the same pipeline with nothing
  * of Desk in it. A bare Hono route (any webhook path) parses the JSON, inserts it into a WAL SQLite
  * inbox and answers; a loop takes the pending rows in batches, queues one reply per row in the same
- * transaction, sends each reply to the platform stand-in (the same API call Desk makes) and marks it
- * sent in its own statement when the call returns. No NLU, no conversations, no change log.
+ * transaction, sends each reply to the platform stand-in (the same API call Desk makes, through the same
+ * HTTP client) and marks it sent in its own statement when the call returns. No NLU, no conversations, no change log.
  * Run as its own process by the benchmark (PORT, DB_FILE, the stand-ins' URLs and credentials in the
  * env); prints "listening <port>" when ready.
  */
 import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
+import { Agent, request } from 'undici';
 
 const env = (name: string) => process.env[name] ?? '';
 const db = new Database(env('DB_FILE'));
@@ -74,6 +75,8 @@ const takeBatch = db.transaction(() => {
   return replies;
 });
 
+/** The platform calls go through the same client as Desk's (channels/platform-http.ts): undici's request on a keep-alive pool. */
+const pool = new Agent();
 const MAX_SENDS = 64;
 let sending = 0;
 const waiting: (Reply & { id: number })[] = [];
@@ -82,8 +85,8 @@ function pump(): void {
     const reply = waiting.shift() as Reply & { id: number };
     sending += 1;
     const headers: Record<string, string> = { 'content-type': 'application/json', ...(reply.auth ? { authorization: reply.auth } : {}) };
-    fetch(reply.url, { method: 'POST', body: reply.body, headers })
-      .then((res) => res.arrayBuffer())
+    request(reply.url, { method: 'POST', body: reply.body, headers, dispatcher: pool })
+      .then((res) => res.body.arrayBuffer())
       .then(() => markSent.run(reply.id))
       .catch((err) => console.error('[bare relay] send failed', err))
       .finally(() => {

@@ -25,8 +25,16 @@ export interface OutboxRow {
 /** No earlier pending row of the same conversation (uses the partial index outbox_pending_conversation). */
 const FIRST_IN_LINE = sql<boolean>`NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = o.conversation_id AND e.id < o.id)`;
 
-const enqueueForConversation = prepared((q, p: { messageId: string; conversationId: string; channel: Channel; now: string }) =>
-  q.insertInto('outbox').values({
+interface Queued {
+  messageId: string;
+  conversationId: string;
+  channel: Channel;
+  now: string;
+}
+
+/** A new row, pending and due at once. */
+const queuedRow = (p: Queued) =>
+  ({
     message_id: p.messageId,
     conversation_id: p.conversationId,
     channel: p.channel,
@@ -35,7 +43,30 @@ const enqueueForConversation = prepared((q, p: { messageId: string; conversation
     next_attempt_at: p.now,
     created_at: p.now,
     updated_at: p.now,
-  }),
+  }) as const;
+
+const enqueueForConversation = prepared((q, p: Queued) => q.insertInto('outbox').values(queuedRow(p)));
+
+/**
+ * SQLite, with this instance's outbox running: the row is leased to it as it is queued, unless an
+ * earlier row of the conversation is still pending (then the claims take it once that one is done).
+ * SQLite has one writer at a time, so no other transaction can queue for the conversation meanwhile.
+ */
+const enqueueLeased = prepared((q, p: Queued & { owner: string; until: string }) => {
+  const waits = sql`EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = ${p.conversationId})`;
+  return q
+    .insertInto('outbox')
+    .values({
+      ...queuedRow(p),
+      lease_owner: sql<string | null>`CASE WHEN ${waits} THEN NULL ELSE ${p.owner} END`,
+      lease_until: sql<string | null>`CASE WHEN ${waits} THEN NULL ELSE ${p.until} END`,
+    })
+    .returningAll();
+});
+
+/** A conversation still has a row waiting to go out (uses outbox_pending_conversation). */
+const pendingInConversation = prepared((q, p: { conversationId: string }) =>
+  q.selectFrom('outbox').select('id').where('state', '=', 'pending').where('conversation_id', '=', p.conversationId).limit(1),
 );
 
 /** Due rows first in line (`claim`); PostgreSQL locks them, skipping those another instance is claiming. */
@@ -60,12 +91,38 @@ const markSentRow = prepared((q, p: { id: number; attempts: number; now: string 
   q.updateTable('outbox').set({ state: 'sent', attempts: p.attempts, last_error: null, updated_at: p.now, lease_owner: null, lease_until: null }).where('id', '=', p.id),
 );
 
+/** This instance's running outbox, which takes the rows its transactions queue (see OutboxRepo.takeQueuedRows). */
+export interface QueuedRowTaker {
+  lease: JobLease;
+  /** After the commit: a row queued leased to this instance, first in line in its conversation. */
+  take(row: OutboxRow): void;
+}
+
 /** The durable queue of outbound messages: a row is written in the same transaction as its message. */
 export class OutboxRepo {
+  private taker: QueuedRowTaker | null = null;
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * SQLite: while this instance's outbox runs, a row is leased to it as it is queued, and handed to
+   * it after the commit (no claim, no lease statement per reply). PostgreSQL instances queue for a
+   * conversation concurrently, so there the claims alone decide who is first in line.
+   */
+  takeQueuedRows(taker: QueuedRowTaker | null): void {
+    this.taker = this.db.dialect === 'sqlite' ? taker : null;
+  }
 
   /** `conversationId` when the caller knows it (saves looking the message up again). */
   async enqueue(messageId: string, channel: Channel, now: string, conversationId?: string): Promise<void> {
+    const taker = this.taker;
+    if (conversationId && taker) {
+      const row = (await enqueueLeased.first(this.db, { messageId, conversationId, channel, now, owner: taker.lease.owner, until: leaseEnd(now, taker.lease) })) as
+        | OutboxRow
+        | undefined;
+      if (row?.lease_owner) this.db.afterCommit(() => taker.take(row));
+      return;
+    }
     if (conversationId) {
       await enqueueForConversation.run(this.db, { messageId, conversationId, channel, now });
       return;
@@ -153,6 +210,11 @@ export class OutboxRepo {
 
   async get(id: number): Promise<OutboxRow | null> {
     return ((await this.db.q.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst()) as OutboxRow | undefined) ?? null;
+  }
+
+  /** Whether a conversation still has a row waiting to go out (after its sent one was marked). */
+  async pendingIn(conversationId: string): Promise<boolean> {
+    return (await pendingInConversation.first(this.db, { conversationId })) !== undefined;
   }
 
   async markSent(id: number, attempts: number, now: string): Promise<void> {

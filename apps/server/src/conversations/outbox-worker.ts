@@ -4,7 +4,7 @@ import type { MessagesRepo } from './messages-repo.ts';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events/domain-events.ts';
 import { DueJobRunner, type RetryPolicy, retryAt } from '../jobs/due-job-runner.ts';
-import { leaseFor } from '../jobs/job-lease.ts';
+import { type JobLease, leaseFor } from '../jobs/job-lease.ts';
 import type { Clock } from '../shared/clock.ts';
 import { type ChannelAdapter, ChannelSendError } from '../channels/channel-adapter.ts';
 import type { OutboxRepo, OutboxRow } from './outbox-repo.ts';
@@ -51,6 +51,9 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
   private readonly retryPolicy: RetryPolicy;
   /** Sends that returned during this turn of the event loop: recorded together (see recordSent). */
   private sent: Sent[] = [];
+  private readonly lease: JobLease;
+  /** Messages whose row this outbox took as it was queued (see start): their `queued` needs no look at the table. */
+  private readonly taken = new Set<string>();
 
   constructor(
     private readonly deps: Deps,
@@ -68,6 +71,7 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
       keyOf: (row) => row.conversation_id ?? `outbox:${row.id}`,
       concurrency: options.concurrency ?? 8,
     });
+    this.lease = lease;
     this.retryPolicy = {
       baseDelayMs: options.baseDelayMs ?? 2_000,
       maxDelayMs: options.maxDelayMs ?? 15 * 60_000,
@@ -79,7 +83,34 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
     this.adapters.set(adapter.channel, adapter);
   }
 
+  /**
+   * While it runs, this outbox takes the rows its instance's transactions queue, leased to it in the
+   * same statement (SQLite, see OutboxRepo.takeQueuedRows): a reply is handed over after the commit
+   * instead of being claimed from the table.
+   */
+  override start(): void {
+    super.start();
+    this.deps.outbox.takeQueuedRows({
+      lease: this.lease,
+      take: (row) => {
+        this.taken.add(row.message_id);
+        this.offer(row, this.lease.ms);
+      },
+    });
+  }
+
+  override stop(): void {
+    this.deps.outbox.takeQueuedRows(null);
+    super.stop();
+  }
+
+  /** A message to send was queued: look at the table for it, unless this outbox already took its row. */
+  queued(messageId: string): void {
+    if (!this.taken.delete(messageId)) this.kick();
+  }
+
   private async deliver(row: OutboxRow): Promise<void> {
+    this.taken.delete(row.message_id);
     const { messages, conversations } = this.deps;
     const message = await messages.get(row.message_id);
     const conversation = message ? await conversations.get(message.conversationId) : null;
@@ -125,12 +156,15 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
     const sent = this.sent;
     this.sent = [];
     let updated: Message[];
+    // A conversation with another reply waiting: the claims take that one now (it was queued behind this one).
+    let waiting = false;
     try {
       const now = this.deps.clock();
       updated = await this.deps.db.transaction(async () => {
         const messages: Message[] = [];
         for (const { row, attempts, messageId, channelMessageId } of sent) {
           await this.deps.outbox.markSent(row.id, attempts, now);
+          if (row.conversation_id && !waiting) waiting = await this.deps.outbox.pendingIn(row.conversation_id);
           messages.push(await this.deps.messages.setDelivery(messageId, { state: 'sent', attempts }, channelMessageId));
         }
         return messages;
@@ -139,6 +173,7 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
       for (const item of sent) item.done(error);
       return;
     }
+    if (waiting) this.lookAgain();
     for (const item of sent) item.done(null);
     this.deps.events.emitAll(updated.map((message) => ({ name: 'message.updated' as const, payload: { message } })));
   }
@@ -154,6 +189,8 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
       await this.deps.outbox.retryLater(row.id, attempts, reason, nextAt, now);
       return this.deps.messages.setDelivery(row.message_id, { state: 'pending', attempts, error: reason });
     });
+    // The timer for the retry is set by the run's look at the table.
+    this.lookAgain();
   }
 
   private async fail(row: OutboxRow, attempts: number, reason: string): Promise<void> {
@@ -163,6 +200,8 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
         ? this.deps.messages.setDelivery(row.message_id, { state: 'failed', attempts, error: reason })
         : null;
     });
+    // A failed row no longer holds its conversation's next one back.
+    this.lookAgain();
   }
 
   private async write(work: () => Promise<Awaited<ReturnType<MessagesRepo['setDelivery']>> | null>): Promise<void> {

@@ -49,6 +49,13 @@ export class DueJobRunner<Row> {
   private kicked = false;
   /** A row finished (or a kick came) while the run was not waiting: it must not wait for that. */
   private missedWake = false;
+  /**
+   * Rows this instance leased when they were queued (see `offer`): started without a claim, before
+   * the claimed ones. `until`: when the lease runs out (ms); a row that waited that long goes back.
+   */
+  private offered: { row: Row; until: number }[] = [];
+  /** The table may hold rows to claim: a kick, a start, a timer, a claimed row done, or `lookAgain`. */
+  private lookNeeded = true;
 
   constructor(private readonly options: DueJobRunnerOptions<Row>) {
     this.concurrency = Math.max(1, options.concurrency ?? 1);
@@ -67,11 +74,14 @@ export class DueJobRunner<Row> {
     this.halted = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // Rows offered since the last run ended, before their run began: a run gives them back.
+    if (this.offered.length > 0 && !this.running) void this.run(false);
   }
 
   /** Something was queued: run soon (coalesced). */
   kick(): void {
     if (!this.started) return;
+    this.lookNeeded = true;
     if (this.running) {
       this.kicked = true;
       this.notify();
@@ -82,6 +92,35 @@ export class DueJobRunner<Row> {
     });
   }
 
+  /**
+   * A row already leased to this instance for `leaseMs` when its transaction queued it (and first in
+   * line for its key): handled without claiming it (no look at the table, no lease statement). A
+   * stopped runner gives it back at once.
+   */
+  offer(row: Row, leaseMs: number): void {
+    if (!this.started) {
+      this.releaseRow(row);
+      return;
+    }
+    this.offered.push({ row, until: Date.now() + leaseMs });
+    if (this.running) {
+      this.notify();
+      return;
+    }
+    setImmediate(() => {
+      if (this.started) this.runInBackground(false);
+    });
+  }
+
+  /**
+   * A handler's outcome may have made other rows due now (a failed row no longer holds its key's next
+   * one back): the run looks at the table once that handler is done (its key is free then).
+   */
+  protected lookAgain(): void {
+    this.lookNeeded = true;
+    if (!this.running) this.kick();
+  }
+
   /** Settles when the current run (if any) is over. */
   idle(): Promise<unknown> {
     return this.running ?? Promise.resolve();
@@ -89,18 +128,30 @@ export class DueJobRunner<Row> {
 
   /** Handles every due row, until none is left; answers how many were handled. */
   runDue(): Promise<number> {
+    return this.run(true);
+  }
+
+  /** `look`: claim from the table too (a run for offered rows alone doesn't). */
+  private run(look: boolean): Promise<number> {
+    if (look) this.lookNeeded = true;
     if (!this.running) {
-      const run = { handled: 0, broken: false };
+      const run = { handled: 0, broken: false, looked: false };
       this.running = this.drain(run).finally(() => {
         this.running = null;
+        // A run that only handled offered rows, all recorded, changed nothing a timer waits for.
+        if (!run.looked && !run.broken) return;
         this.schedule(run.broken || run.handled === 0).catch((err) => console.error(`[desk] ${this.options.name} failed`, err));
       });
     }
     return this.running;
   }
 
-  private runInBackground(): void {
-    this.runDue().catch((err) => console.error(`[desk] ${this.options.name} failed`, err));
+  private runInBackground(look = true): void {
+    this.run(look).catch((err) => console.error(`[desk] ${this.options.name} failed`, err));
+  }
+
+  private releaseRow(row: Row): void {
+    this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${this.options.name}: releasing a job failed`, err));
   }
 
   private notify(): void {
@@ -111,49 +162,87 @@ export class DueJobRunner<Row> {
     else this.missedWake = true;
   }
 
-  private async drain(run: { handled: number; broken: boolean }): Promise<number> {
+  private async drain(run: { handled: number; broken: boolean; looked: boolean }): Promise<number> {
     const { due, keyOf, handle, clock, name } = this.options;
     const active = new Set<string | number>();
     // A key whose handler threw is not retried in this run (its row is likely still due).
     const broken = new Set<string | number>();
+    const begin = (row: Row, key: string | number, claimed: boolean) => {
+      active.add(key);
+      new Promise<void>((resolve) => resolve(handle(row)))
+        .catch(async (err) => {
+          broken.add(key);
+          run.broken = true;
+          console.error(`[desk] ${name} failed`, err);
+          await this.options.release?.(row).catch((releaseErr: unknown) => console.error(`[desk] ${name}: releasing a job failed`, releaseErr));
+        })
+        .finally(() => {
+          active.delete(key);
+          run.handled += 1;
+          // A claimed row done: its key's next row (or any the claim left) may be due now.
+          if (claimed) this.lookNeeded = true;
+          this.notify();
+        });
+    };
     for (;;) {
       this.kicked = false;
       this.missedWake = false;
-      if (!this.halted && active.size < this.concurrency) {
-        // Claims as many rows as there are free slots (a claimed row is leased to this instance).
-        const claimed = await due(clock(), this.concurrency - active.size + broken.size);
-        const skipped: Row[] = [];
-        for (const row of claimed) {
-          const key = keyOf(row);
-          if (active.size >= this.concurrency || active.has(key) || broken.has(key)) {
-            skipped.push(row);
-            continue;
+      if (this.halted) {
+        // Stopped: offered rows not started go back to the table (the run, so idle(), waits for that).
+        for (const { row } of this.offered.splice(0)) await this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${name}: releasing a job failed`, err));
+      } else {
+        this.startOffered(active, broken, begin);
+        if (active.size < this.concurrency && this.lookNeeded) {
+          this.lookNeeded = false;
+          run.looked = true;
+          // Claims as many rows as there are free slots (a claimed row is leased to this instance).
+          const claimed = await due(clock(), this.concurrency - active.size + broken.size);
+          const skipped: Row[] = [];
+          for (const row of claimed) {
+            const key = keyOf(row);
+            if (active.size >= this.concurrency || active.has(key) || broken.has(key)) {
+              skipped.push(row);
+              continue;
+            }
+            begin(row, key, true);
           }
-          active.add(key);
-          new Promise<void>((resolve) => resolve(handle(row)))
-            .catch(async (err) => {
-              broken.add(key);
-              run.broken = true;
-              console.error(`[desk] ${name} failed`, err);
-              await this.options.release?.(row).catch((releaseErr: unknown) => console.error(`[desk] ${name}: releasing a job failed`, releaseErr));
-            })
-            .finally(() => {
-              active.delete(key);
-              run.handled += 1;
-              this.notify();
-            });
+          // Claimed but not started (a key already running or broken this run): others may take them.
+          for (const row of skipped) await this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${name}: releasing a job failed`, err));
+          // Skipped rows are due: look again once a slot frees.
+          if (skipped.length > 0) this.lookNeeded = true;
         }
-        // Claimed but not started (a key already running or broken this run): others may take them.
-        for (const row of skipped) await this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${name}: releasing a job failed`, err));
       }
-      // A row finished (or a kick came) while claiming: what it freed may be claimable now.
+      // A row finished (or a kick or an offer came) while claiming: what it freed may be claimable now.
       if (this.missedWake) continue;
       // Nothing running and nothing could start: the queue is drained (for now), or the runner stopped.
-      if (active.size === 0) return run.handled;
+      if (active.size === 0) {
+        if (this.offered.length === 0 || this.halted) return run.handled;
+        // Offered rows of keys broken in this run go back to the table (a later run claims them).
+        for (const { row } of this.offered.splice(0)) await this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${name}: releasing a job failed`, err));
+        run.looked = true;
+        return run.handled;
+      }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });
     }
+  }
+
+  /** Starts the offered rows whose key is free, as slots allow; a row whose lease ran out meanwhile is left to the claims. */
+  private startOffered(active: Set<string | number>, broken: Set<string | number>, begin: (row: Row, key: string | number, claimed: boolean) => void): void {
+    if (this.offered.length === 0) return;
+    const now = Date.now();
+    const waiting: { row: Row; until: number }[] = [];
+    for (const item of this.offered) {
+      if (item.until <= now) {
+        this.lookNeeded = true;
+        continue;
+      }
+      const key = this.options.keyOf(item.row);
+      if (active.size >= this.concurrency || active.has(key) || broken.has(key)) waiting.push(item);
+      else begin(item.row, key, false);
+    }
+    this.offered = waiting;
   }
 
   /** `stalled`: the run ended without progress, so a due row may be one that cannot start yet. */

@@ -1,10 +1,11 @@
 import { MessageChannel } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FanoutPoke } from '../../src/fanout/fanout-bus.ts';
 import { ThreadFanout } from '../../src/fanout/thread-fanout.ts';
 
 const open: ThreadFanout[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(open.splice(0).map((bus) => bus.close()));
 });
 
@@ -52,5 +53,30 @@ describe('the fan-out between the request and processing threads', () => {
     await synced;
     expect(jobs).toEqual(['inbox', 'outbox']);
     expect(cursors).toEqual(['43']);
+  });
+
+  it('under a stream of pokes, crosses at most once every 2 ms and loses none of them', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    const { port1, port2 } = new MessageChannel();
+    const sender = new ThreadFanout(port1);
+    open.push(sender, new ThreadFanout(port2));
+    const posted = vi.spyOn(port1, 'postMessage');
+    sender.publish('webchat', 'visitor-1');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posted).toHaveBeenCalledTimes(1);
+    // The next turns' pokes wait for the gap, then cross together.
+    sender.publish('webchat', 'visitor-2');
+    await vi.advanceTimersByTimeAsync(0);
+    sender.publish('webchat', 'visitor-3');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(posted).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(posted).toHaveBeenCalledTimes(2);
+    expect(posted.mock.calls[1]?.[0]).toEqual({ pokes: [['webchat', 'visitor-2'], ['webchat', 'visitor-3']] });
+    // After a quiet spell a poke crosses at the end of its own turn again.
+    await vi.advanceTimersByTimeAsync(10);
+    sender.publish('webchat', 'visitor-4');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posted).toHaveBeenCalledTimes(3);
   });
 });

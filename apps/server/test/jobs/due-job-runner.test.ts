@@ -7,6 +7,8 @@ interface Job {
   key: string;
   dueAt: number;
   done: boolean;
+  /** Leased to the runner when it was queued (offered), until then (ms): not claimable meanwhile unless given back. */
+  leasedUntil?: number;
 }
 
 /** An in-memory stand-in for a durable queue table, and a handler whose sends the test releases. */
@@ -22,13 +24,16 @@ function queue(options: { concurrency?: number; handle?: (job: Job) => Promise<v
     clock: monotonicClock(),
     due: async (now) => {
       dueCalls += 1;
-      return jobs.filter((j) => !j.done && j.dueAt <= Date.parse(now)).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+      return jobs.filter((j) => !j.done && (j.leasedUntil ?? 0) <= Date.parse(now) && j.dueAt <= Date.parse(now)).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
     },
     nextDueAt: async () => {
       const pending = jobs.filter((j) => !j.done).map((j) => j.dueAt);
       return pending.length ? new Date(Math.min(...pending)).toISOString() : null;
     },
     keyOf: (job) => job.key,
+    release: async (job) => {
+      job.leasedUntil = undefined;
+    },
     concurrency: options.concurrency,
     handle:
       options.handle ??
@@ -47,7 +52,7 @@ function queue(options: { concurrency?: number; handle?: (job: Job) => Promise<v
     jobs,
     log,
     add(key: string, dueInMs = 0) {
-      const job = { id: jobs.length + 1, key, dueAt: Date.now() + dueInMs, done: false };
+      const job: Job = { id: jobs.length + 1, key, dueAt: Date.now() + dueInMs, done: false };
       jobs.push(job);
       return job;
     },
@@ -235,6 +240,71 @@ describe('DueJobRunner', () => {
     await vi.advanceTimersByTimeAsync(0);
     await q.runner.idle();
     expect(handled).toEqual(['ok', 'ok']);
+  });
+});
+
+describe('DueJobRunner offers (rows leased to it as they were queued)', () => {
+  it('starts an offered row without looking at the table, and keeps its key one at a time and in order', async () => {
+    const q = queue({ concurrency: 4 });
+    runners.push(q.runner);
+    q.runner.start();
+    await until(() => q.dueCalls > 0);
+    await q.runner.idle();
+    const calls = q.dueCalls;
+    const first = q.add('a');
+    const offered = q.add('b');
+    offered.leasedUntil = Date.now() + 60_000;
+    q.runner.offer(offered, 60_000);
+    await until(() => q.started().includes(offered.id));
+    // The offer alone started it: no claim.
+    expect(q.dueCalls).toBe(calls);
+    expect(first.done).toBe(false);
+    await q.release(offered.id);
+    await q.runner.idle();
+    // A key already running: the offered row waits for it, then runs.
+    q.runner.kick();
+    await until(() => q.started().includes(first.id));
+    const behind = q.add('a');
+    behind.leasedUntil = Date.now() + 60_000;
+    q.runner.offer(behind, 60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(q.started()).toEqual([first.id]);
+    await q.release(first.id);
+    await q.release(behind.id);
+    await q.runner.idle();
+    expect(q.log.filter((l) => l.endsWith('a1') || l.endsWith('a3'))).toEqual(['start a1', 'end a1', 'start a3', 'end a3']);
+  });
+
+  it('gives an offered row back to the table when it is stopped, or when the row waited past its lease', async () => {
+    const q = queue({ concurrency: 1 });
+    runners.push(q.runner);
+    const offered = q.add('a');
+    offered.leasedUntil = Date.now() + 60_000;
+    // Stopped: the row is not lost, it is claimable again.
+    q.runner.offer(offered, 60_000);
+    await until(() => offered.leasedUntil === undefined);
+
+    q.runner.start();
+    await until(() => q.started().includes(offered.id));
+    const stale = q.add('b');
+    stale.leasedUntil = Date.now();
+    // Its lease runs out while the only slot is busy: the runner leaves it to the claims.
+    q.runner.offer(stale, 0);
+    await q.release(offered.id);
+    await until(() => q.started().includes(stale.id));
+    await q.release(stale.id);
+    await q.runner.idle();
+    expect(q.jobs.every((j) => j.done)).toBe(true);
+
+    // Stopped right after an offer, before its run began (a commit's hand-over during shutdown): given back, not started.
+    const late = q.add('c');
+    late.leasedUntil = Date.now() + 60_000;
+    q.runner.offer(late, 60_000);
+    q.runner.stop();
+    await q.runner.idle();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(late.leasedUntil).toBeUndefined();
+    expect(q.started()).toEqual([]);
   });
 });
 

@@ -155,6 +155,9 @@ export class ZendeskHandOffs implements ExternalHandOffs {
     for (const event of events as { type?: unknown; payload?: Record<string, unknown> }[]) {
       const conversationId = (event?.payload?.conversation as { id?: unknown } | undefined)?.id;
       if (typeof conversationId !== 'string') continue;
+      // A user's message (every Sunshine webhook of a chat with the bot) is nothing a hand-off relays:
+      // no lookup for it on the acknowledgement's path.
+      if (event.type === 'conversation:message' && (event.payload?.message as { author?: { type?: unknown } } | undefined)?.author?.type !== 'business') continue;
       const handOff = await this.deps.repo.bySunshineConversation(conversationId);
       if (!handOff) continue;
       if (event.type === 'switchboard:releaseControl') await this.release(handOff);
