@@ -6,6 +6,7 @@
  *
  *   tap → newest messages   a touch on a list row (the event's own timestamp) until the frame after the
  *                            ticket's newest message is laid out inside its conversation on screen   (goal p75 ≤ 100 ms)
+ *   tap → whole conversation   the same, until every message the view opens with (its newest 30) is in it
  *   warm open → first page   navigation start of a reload (service worker and IndexedDB warm) until
  *                            the frame after the first list row is on screen                          (goal ≤ 500 ms)
  *   keystroke → painted      a key's keydown timestamp until the frame after the composer's input     (goal ≤ 16 ms)
@@ -90,8 +91,8 @@ const PROBES = () => {
   };
   if (location.hostname !== 'bare.bench') requestAnimationFrame(firstRow);
 
-  /** Tap → the ticket's newest message laid out inside its conversation, on screen. */
-  w.__armTap = (ticketId: string, newestText: string) => {
+  /** Tap → the ticket's newest message laid out inside its conversation, on screen; then → all `count` messages it opens with. */
+  w.__armTap = (ticketId: string, newestText: string, count: number) => {
     let start = Number.NaN;
     addEventListener('pointerdown', (event) => (start = event.timeStamp), { capture: true, once: true });
     {
@@ -106,10 +107,16 @@ const PROBES = () => {
         const box = newest.getBoundingClientRect();
         const frame = conversation.getBoundingClientRect();
         if (box.bottom > frame.bottom + 1 || box.top < frame.top - 1 || box.bottom > innerHeight) return;
+        if (!newestShown) {
+          newestShown = true;
+          void afterPaint().then((t) => report('tap', t - start));
+        }
+        if ((messages?.length ?? 0) < count) return;
         done = true;
         observer.disconnect();
-        void afterPaint().then((t) => report('tap', t - start));
+        void afterPaint().then((t) => report('tapAll', t - start));
       };
+      let newestShown = false;
       const observer = new MutationObserver(check);
       observer.observe(document.body, { childList: true, subtree: true, characterData: true });
       const poll = () => {
@@ -206,7 +213,8 @@ async function warmOpen(page: Page): Promise<number> {
   return row;
 }
 
-async function tapTicket(page: Page, run: number): Promise<number> {
+/** Tap → newest message, and tap → the whole conversation the view opens with (ms). */
+async function tapTicket(page: Page, run: number): Promise<[number, number]> {
   // A different part of the list each run; then a row wholly inside the list's visible box.
   const scroller = page.getByTestId('ticket-scroll');
   await scroller.evaluate((el, top) => {
@@ -232,13 +240,16 @@ async function tapTicket(page: Page, run: number): Promise<number> {
   const newest = await page.evaluate(async (ticketId) => {
     const bench = (window as unknown as { __deskBench: { localSync(): { db: unknown }; ticketMessages(db: unknown, id: string): Promise<{ text: string }[]> } }).__deskBench;
     const messages = await bench.ticketMessages(bench.localSync().db, ticketId);
-    return messages[messages.length - 1]?.text ?? '';
+    return { text: messages[messages.length - 1]?.text ?? '', count: messages.length };
   }, id);
-  await page.evaluate(([ticketId, text]) => (window as unknown as { __armTap(id: string, text: string): void }).__armTap(ticketId, text), [id, newest.slice(0, 40)] as const);
+  // The view opens with the newest 30 messages (Conversation's first step).
+  const count = Math.min(30, newest.count);
+  await page.evaluate(([ticketId, text, n]) => (window as unknown as { __armTap(id: string, text: string, count: number): void }).__armTap(ticketId, text, n), [id, newest.text.slice(0, 40), count] as const);
   // A touch tap that Playwright first checks lands on the row (no toast or skeleton in the way).
   const tapped = reported(page, 'tap');
+  const all = reported(page, 'tapAll');
   await page.locator(`.ticket-row[data-ticket-id="${id}"]`).tap();
-  const millis = await tapped.catch(async (error) => {
+  const millis = await Promise.all([tapped, all]).catch(async (error) => {
     await page.screenshot({ path: `/tmp/phone-bench-tap-${run}.png` });
     throw new Error(`run ${run}, ticket ${id}: ${String(error)}`);
   });
@@ -258,6 +269,7 @@ async function keystroke(page: Page, run: number): Promise<number> {
 
 interface Figures {
   tap: number[];
+  tapAll: number[];
   open: number[];
   key: number[];
   longest: number[];
@@ -279,7 +291,7 @@ interface Bare {
 async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare, rate: number): Promise<Figures> {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   await bare.cdp.send('Emulation.setCPUThrottlingRate', { rate });
-  const figures: Figures = { tap: [], open: [], key: [], longest: [], longTasks: [], maxGap: [], bareKey: [], bareLongest: [], bareLongTasks: [], bareMaxGap: [] };
+  const figures: Figures = { tap: [], tapAll: [], open: [], key: [], longest: [], longTasks: [], maxGap: [], bareKey: [], bareLongest: [], bareLongTasks: [], bareMaxGap: [] };
   // Half the bare runs before Desk's and half after (the machine's load drifts), each set in one go.
   const half = Math.ceil(RUNS / 2);
   const bareKeys = async (runs: number) => {
@@ -320,7 +332,11 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
   await traced('tap', async () => {
     await toList(page, true);
     await tapTicket(page, 0); // warm-up
-    for (let i = 0; i < RUNS; i++) figures.tap.push(await tapTicket(page, i));
+    for (let i = 0; i < RUNS; i++) {
+      const [newest, all] = await tapTicket(page, i);
+      figures.tap.push(newest);
+      figures.tapAll.push(all);
+    }
   });
   await traced('keystroke', async () => {
     await page.goto('/tickets?ticket=bench-t1');
@@ -452,6 +468,7 @@ async function main() {
     const line = (name: string, a: number[], b: number[], goal: string) =>
       console.log(`${name.padEnd(42)}${stat(a).padEnd(14)}${stat(b).padEnd(16)}${ratio(a, b).padStart(5)}×        ${goal}`);
     line('tap a ticket → newest messages on screen', throttled.tap, baseline.tap, 'p75 ≤ 100');
+    line('  → its whole conversation (newest 30)', throttled.tapAll, baseline.tapAll, '');
     line('warm app open → first list page', throttled.open, baseline.open, '≤ 500');
     line('keystroke → painted', throttled.key, baseline.key, '≤ 16');
     line('  bare textarea (same run)', throttled.bareKey, baseline.bareKey, '');

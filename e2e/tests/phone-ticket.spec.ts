@@ -34,6 +34,8 @@ test('the ticket opens at its newest message, the composer pinned at the bottom 
   await expect(view.locator('.view-status')).toHaveText('New');
   // Conversation first: the newest message is on screen, the oldest and the properties are not.
   await expect(view.getByText('Message number 12 about my order')).toBeInViewport();
+  // The whole conversation is there above it (the view may paint first from the list row's newest message).
+  await expect(view.getByText('Message number 1 about my order', { exact: true })).toBeAttached();
   await expect(view.getByText('Message number 1 about my order', { exact: true })).not.toBeInViewport();
   await expect(view.getByLabel('Status', { exact: true })).toHaveCount(0);
   const reply = view.getByLabel('Reply', { exact: true });

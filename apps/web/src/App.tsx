@@ -42,7 +42,9 @@ export function App() {
 
 function Routes() {
   return (
-    <Router root={Root}>
+    // No link preloading: the pages' chunks load through `guarded` wrappers, which preloading can't
+    // reach, and its touchstart, focusin and mousemove handlers ran on every tap of a list row.
+    <Router root={Root} preload={false}>
       <Route path="/login" component={LoginPage} />
       <Route path="/set-password" component={SetPasswordPage} />
       <Route path="/" component={Shell}>

@@ -22,8 +22,8 @@ export function TicketList(props: {
   selectedId: string | null;
   hrefOf: (id: string) => string;
   onOpen: (id: string) => void;
-  /** A row is being pressed (see TicketRow). */
-  onPress?: (id: string) => void;
+  /** A row is being pressed (see TicketRow), with its data as read from the store (not the placeholder's). */
+  onPress?: (id: string, row: RowData | undefined) => void;
   agents: readonly Agent[];
   /** Rows (and their assignees' names) drawn until the list's own rows are read: the last session's first page. */
   placeholder?: { rows: ReadonlyMap<string, RowData>; names: ReadonlyMap<string, string> };
@@ -112,7 +112,7 @@ export function TicketList(props: {
                           now={now()}
                           agentName={agentName}
                           onOpen={() => props.onOpen(id())}
-                          onPress={() => props.onPress?.(id())}
+                          onPress={() => props.onPress?.(id(), rows().get(id()))}
                         />
                       )}
                     </Show>

@@ -15,7 +15,7 @@ import { Conversation } from './Conversation.tsx';
 import { afterPaint } from '../../shell/after-paint.ts';
 import { isPhone } from '../../shell/viewport.ts';
 import { PropertiesSheet } from './PropertiesSheet.tsx';
-import { reuseUnchanged, takePrefetched } from './ticket-bundle.ts';
+import { bundleOfRow, reuseUnchanged, takePrefetched } from './ticket-bundle.ts';
 import { TicketProperties } from './TicketProperties.tsx';
 import { isUnread, needsMarkRead } from './unread.ts';
 
@@ -37,13 +37,15 @@ export function TicketView(props: {
   const [sheetOpen, setSheetOpen] = createSignal(false);
   const me = () => currentUser()?.id ?? '';
   const [painted, setPainted] = createSignal(false);
-  // The ticket, its messages, requester, intent and read state: one live query, one render. The reads
-  // a touch on the list row started (prefetchTicket) paint the view first; then the live query,
-  // started once that has painted (reading the same again meanwhile would only delay it), follows changes.
+  // The ticket, its messages, requester, intent and read state: one live query, one render. A ticket
+  // tapped in the list paints at once from what its row showed (header, newest message, composer),
+  // then from the reads the touch on the row started (prefetchTicket); then the live query, started
+  // once that has painted (reading the same again meanwhile would only delay it), follows changes.
   const prefetched = takePrefetched(props.ticketId);
-  const [early, setEarly] = createSignal<TicketBundle | undefined>(undefined);
+  const [early, setEarly] = createSignal<TicketBundle | undefined>(prefetched?.answer);
   const [fromPrefetch, setFromPrefetch] = createSignal(prefetched !== undefined);
-  prefetched?.then(setEarly, () => setFromPrefetch(false));
+  if (prefetched && !prefetched.answer) prefetched.reading.then(setEarly, () => setFromPrefetch(false));
+  const fromRow = prefetched?.row && !prefetched.answer ? bundleOfRow(prefetched.row) : undefined;
   const live = useLiveQuery<TicketBundle | undefined>(() => {
     const sync = localSync();
     const id = props.ticketId;
@@ -52,13 +54,12 @@ export function TicketView(props: {
     return sync ? () => readTicketBundle(sync.db, id, agentId) : null;
   }, undefined);
   const bundle = createMemo<TicketBundle | undefined>((previous) => {
-    const next = live() ?? early();
+    const next = live() ?? early() ?? fromRow;
     return next && previous ? { ...next, messages: reuseUnchanged(previous.messages, next.messages) } : next;
   });
   const ticket = () => withPending(bundle()?.ticket);
   const messages = () => bundle()?.messages ?? [];
   const contact = () => bundle()?.contact;
-  const intent = () => bundle()?.intent;
   const contactId = () => ticket()?.contactId;
   const readState = () => {
     const current = bundle();
@@ -66,7 +67,8 @@ export function TicketView(props: {
   };
   const agents = () => props.agents;
   createEffect(() => {
-    if (painted() || bundle() === undefined) return;
+    // Painted from the store's reads, not only from the list row's.
+    if (painted() || (live() ?? early()) === undefined) return;
     // Once the view has painted, behind whatever else is waiting: the history entry (the router's
     // navigation costs a phone-class CPU tens of milliseconds), then the reads and work the paint didn't need.
     afterPaint(() => props.onPainted?.());
@@ -129,7 +131,7 @@ export function TicketView(props: {
     act,
     me: me(),
     agents: agents(),
-    intentName: intent()?.name,
+    intentName: bundle()?.intentName,
     contact: contact(),
     otherTickets: otherTickets(),
     hrefOf: props.hrefOf,

@@ -100,10 +100,10 @@ export default function TicketsPage() {
     if (index >= 0) scrollTo?.(index);
   };
   // The ticket's reads start when the finger touches its row, before the tap is complete.
-  const prefetch = (id: string) => {
+  const prefetch = (id: string, row: RowData | undefined) => {
     const sync = localSync();
     const me = currentUser()?.id;
-    if (sync && me && id !== selected()) prefetchTicket(sync.db, id, me);
+    if (sync && me && id !== selected()) prefetchTicket(sync.db, id, me, row);
   };
   const setQuery = (next: ListQuery) => {
     // The list entry below an open ticket now has other filters than the list on screen.
