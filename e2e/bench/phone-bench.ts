@@ -158,7 +158,10 @@ const PROBES = () => {
         }
       });
       observer.observe({ type: 'longtask' });
-      const target = Math.min(rows * rowHeight, el.scrollHeight - el.clientHeight);
+      // Not capped at the list's height now: the fling starts at the first row on screen, when Desk's list
+      // may still be the last session's first page (20 rows) until the store's answer makes it whole.
+      // Capped, such a fling ended after a screen or two, with nothing measured.
+      const target = rows * rowHeight;
       let last = performance.now();
       let maxGap = 0;
       let frames = 0;
