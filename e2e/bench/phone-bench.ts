@@ -11,7 +11,9 @@
  *                            the frame after the first list row is on screen                          (goal ≤ 500 ms)
  *   keystroke → painted      a key's keydown timestamp until the frame after the composer's input     (goal ≤ 16 ms)
  *   scroll 1,000 rows        a fast fling (BENCH_SCROLL_STEP px a frame) through 1,000 rows: the Long
- *                            Tasks API's tasks over 50 ms (goal: none) and the longest frame gap
+ *                            Tasks API's tasks over 50 ms (goal: none) and the longest frame gap. Each fling
+ *                            starts as soon as the list's first row is on screen, in a list opened as the
+ *                            installed app opens it: from a blank page, none of the previous page's memory left
  *
  * Same-run baselines (bare-pages.ts), measured by the same probes at the same throttling, half their runs
  * before Desk's and half after: a bare page with only a plain textarea of the composer's size and font,
@@ -23,6 +25,7 @@
  * Run from e2e/: `npm run bench:phone` after `npx -y pnpm@12.4.2 -r --if-present run build`.
  * Env: BENCH_RUNS, BENCH_TICKETS (default 5000), BENCH_MESSAGES (per ticket, default 10), BENCH_SCROLL_STEP (default 200),
  * BENCH_WEB_DIST (another build of the PWA, for A/B runs), BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, no 1× runs; BENCH_TRACE_RATE=1 traces the unthrottled runs instead; BENCH_TRACE_SAMPLES=0 without the CPU profiler;
+ * BENCH_SCROLL_SAME_HEAP=1 reloads the list in place before each fling instead; BENCH_HEAP=1 what the list's load and each fling allocated;
  * read one with `../node_modules/.bin/tsx bench/trace-summary.ts <file>`).
  */
 import { mkdirSync } from 'node:fs';
@@ -46,6 +49,11 @@ const TRACE_DIR = process.env.BENCH_TRACE;
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
 /** BENCH_HEAP=1: what each Desk fling allocated, by function (V8's sampling heap profiler, collected objects included). */
 const HEAP = process.env.BENCH_HEAP === '1';
+/**
+ * BENCH_SCROLL_SAME_HEAP=1: each fling's list is reloaded in place, as the bench did until this stop: the
+ * previous page's memory is then still in the heap the fling runs in (to compare with earlier figures).
+ */
+const SAME_HEAP = process.env.BENCH_SCROLL_SAME_HEAP === '1';
 /** Only these phases (comma-separated: open, tap, keystroke, scroll), e.g. while working on one of them; all by default. */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'open,tap,keystroke,scroll').split(','));
 /** The CPU throttling of a traced run (BENCH_TRACE_RATE, default 4; 1 traces the unthrottled run instead). */
@@ -157,7 +165,10 @@ const PROBES = () => {
         }
       });
       observer.observe({ type: 'longtask' });
-      const target = Math.min(rows * rowHeight, el.scrollHeight - el.clientHeight);
+      // Not capped at the list's height now: the fling starts at the first row on screen, when Desk's list
+      // may still be the last session's first page (20 rows) until the store's answer makes it whole.
+      // Capped, such a fling ended after a screen or two, with nothing measured.
+      const target = rows * rowHeight;
       let last = performance.now();
       let maxGap = 0;
       let frames = 0;
@@ -376,32 +387,47 @@ interface SamplingNode {
 }
 
 async function scrollRun(page: Page, i: number, figures: Figures, cdp?: CDPSession) {
+  if (cdp && !SAME_HEAP) {
+    // The list opens as the installed app opens: with none of a previous page's memory in its heap (a
+    // blank page in between; Chromium may also give it a new renderer process). Reloaded in place, the
+    // whole previous page (its DOM, its 5,000 ids, its rows) was left to the new page's first full garbage
+    // collection, which then ran inside the fling: a cost of the bench's reload, not of opening the app.
+    await page.goto('about:blank');
+    await cdp.send('HeapProfiler.collectGarbage');
+  }
+  if (HEAP && cdp) await startHeapSampling(cdp);
   await toList(page);
-  if (HEAP && cdp) {
-    await cdp.send('HeapProfiler.enable');
-    await cdp.send('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-  }
+  if (HEAP && cdp) await reportHeapSampling(cdp, `scroll run ${i}: the list's load (navigation to the fling's start)`);
+  if (HEAP && cdp) await startHeapSampling(cdp);
   const result = await fling(page);
-  if (HEAP && cdp) {
-    const { profile } = (await cdp.send('HeapProfiler.stopSampling')) as unknown as { profile: { head: SamplingNode } };
-    const bySite = new Map<string, number>();
-    const walk = (node: SamplingNode) => {
-      const frame = node.callFrame;
-      const site = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\//, '')}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
-      bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
-      for (const child of node.children) walk(child);
-    };
-    walk(profile.head);
-    const total = [...bySite.values()].reduce((a, b) => a + b, 0);
-    progress(`scroll run ${i}: ${(total / 1e6).toFixed(1)} MB allocated during the fling (sampled), most by:`);
-    for (const [site, size] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 15)) progress(`  ${(size / 1e6).toFixed(2).padStart(7)} MB  ${site}`);
-  }
+  if (HEAP && cdp) await reportHeapSampling(cdp, `scroll run ${i}: the fling`);
   if (result.stuckAt !== undefined) progress(`scroll run ${i}: the list stopped moving or took over 60 s, at ${result.stuckAt} px (figures of this run kept)`);
   if (VERBOSE)
     progress(`scroll run ${i}: frame gap ${f(result.maxGap)} ms; long tasks ${result.longTasks.map((d, k) => `${f(d)} ms at +${f(result.longTasksAt[k] ?? 0)}`).join(', ') || 'none'}`);
   figures.longest.push(Math.max(0, ...result.longTasks));
   figures.longTasks.push(result.longTasks.length);
   figures.maxGap.push(result.maxGap);
+}
+
+async function startHeapSampling(cdp: CDPSession) {
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
+
+/** What was allocated since `startHeapSampling`, by function (collected objects included). */
+async function reportHeapSampling(cdp: CDPSession, what: string) {
+  const { profile } = (await cdp.send('HeapProfiler.stopSampling')) as unknown as { profile: { head: SamplingNode } };
+  const bySite = new Map<string, number>();
+  const walk = (node: SamplingNode) => {
+    const frame = node.callFrame;
+    const site = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\//, '')}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+    bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head);
+  const total = [...bySite.values()].reduce((a, b) => a + b, 0);
+  progress(`${what}: ${(total / 1e6).toFixed(1)} MB allocated (sampled), most by:`);
+  for (const [site, size] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 15)) progress(`  ${(size / 1e6).toFixed(2).padStart(7)} MB  ${site}`);
 }
 
 /** The composer's look, read from Desk's page before the bare textarea is first served. */

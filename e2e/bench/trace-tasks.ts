@@ -29,16 +29,23 @@ const maxDepth = Number(depthArg);
 const raw = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
 const events = Array.isArray(raw) ? raw : raw.traceEvents;
 
-// The page's main thread: the renderer main thread with the most top-level task time (Desk's, not the bare page's).
+// Desk's main threads: the bench opens each fling's list from a blank page, and Chromium may give it a new
+// renderer process, so a trace holds one main thread per process. Those with the bench's marks count, the
+// bare page's aside (its navigations are to bare.bench); without marks, the busiest renderer main thread.
+const isMark = (e: TraceEvent) => typeof e.name === 'string' && e.name.startsWith('__bench') && (e.ph === 'R' || e.ph === 'I' || e.ph === 'i' || e.ph === 'n' || e.ph === 'b');
+const bareProcesses = new Set(events.filter((e) => e.name === 'navigationStart' && String((e.args?.data as { documentLoaderURL?: string } | undefined)?.documentLoaderURL ?? '').includes('bare.bench')).map((e) => e.pid));
+const markedProcesses = new Set(events.filter((e) => isMark(e) && !bareProcesses.has(e.pid)).map((e) => e.pid));
 const taskTime = new Map<string, number>();
 for (const e of events) if (e.ph === 'X' && e.name === 'RunTask') taskTime.set(`${e.pid}:${e.tid}`, (taskTime.get(`${e.pid}:${e.tid}`) ?? 0) + (e.dur ?? 0));
-const mains = events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-const main = mains.sort((a, b) => (taskTime.get(`${b.pid}:${b.tid}`) ?? 0) - (taskTime.get(`${a.pid}:${a.tid}`) ?? 0))[0];
-if (!main) throw new Error('no renderer main thread in the trace');
-const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-const marks = events
-  .filter((e) => e.pid === main.pid && typeof e.name === 'string' && e.name.startsWith('__bench') && (e.ph === 'R' || e.ph === 'I' || e.ph === 'i' || e.ph === 'n' || e.ph === 'b'))
-  .sort((a, b) => a.ts - b.ts);
+const allMains = events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+const marked = allMains.filter((e) => markedProcesses.has(e.pid));
+const busiest = allMains.sort((a, b) => (taskTime.get(`${b.pid}:${b.tid}`) ?? 0) - (taskTime.get(`${a.pid}:${a.tid}`) ?? 0))[0];
+const mains = marked.length > 0 ? marked : busiest ? [busiest] : [];
+if (mains.length === 0) throw new Error('no renderer main thread in the trace');
+const isMain = (e: TraceEvent) => mains.some((m) => m.pid === e.pid && m.tid === e.tid);
+// The processes run one after another (one list at a time), so their events sort into one timeline.
+const onMain = events.filter((e) => isMain(e) && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+const marks = events.filter((e) => mains.some((m) => m.pid === e.pid) && isMark(e)).sort((a, b) => a.ts - b.ts);
 
 const ms = (us: number) => (us / 1000).toFixed(1);
 function detail(e: TraceEvent): string {

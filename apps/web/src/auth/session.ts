@@ -36,9 +36,16 @@ export function toAgent(value: unknown): Agent | null {
   };
 }
 
+/**
+ * The same agent (the start-up session check answers the cached agent again): no change. Otherwise every
+ * reader of the user ran again at each start, the list's live queries among them (its 5,000 ids were read
+ * twice, and the second read dropped the first).
+ */
+const sameAgent = (a: Agent | null, b: Agent | null) => a === b || (a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
+
 const state = createRoot(() => {
   const cached = readCachedUser();
-  const [user, setUser] = createSignal<Agent | null>(cached);
+  const [user, setUser] = createSignal<Agent | null>(cached, { equals: sameAgent });
   // Without a cached user we wait for /api/auth/me before deciding between the shell and the login page.
   const [checking, setChecking] = createSignal(cached === null);
   return { user, setUser, checking, setChecking };

@@ -63,7 +63,15 @@ export function TicketList(props: {
     if (rows().size > 0 || (props.list.ready && props.list.ids.length === 0)) firstScreenShown();
   });
   // The placeholder rows go as soon as any row has been read from the store.
-  const early = () => (rows().size === 0 ? props.placeholder : undefined);
+  const rowOf = (id: string) => {
+    const read = rows();
+    return read.get(id) ?? (read.size === 0 ? props.placeholder?.rows.get(id) : undefined);
+  };
+  // A row drawn from the placeholder stays when the store reads the same row (the usual case on a warm
+  // start): redrawing the first screen right after it was drawn was work and garbage at the fling's start.
+  const sameRow = (before: RowData | undefined, after: RowData | undefined) =>
+    before === after ||
+    (before !== undefined && after !== undefined && props.placeholder?.rows.get(before.ticket.id) === before && JSON.stringify(before) === JSON.stringify(after));
   // Only when they changed: every page read while scrolling makes a new map of rows, but the first rows
   // keep their objects, and telling again would only put off (and redo) the snapshot's write.
   // (A new list, e.g. other filters, is told even with the same rows: the snapshot is kept per filter set.)
@@ -100,7 +108,7 @@ export function TicketList(props: {
                 const id = () => props.list.ids[index] ?? '';
                 // A memo: a page read while scrolling makes a new map of rows, and without it every row in
                 // the DOM would update all its bindings for it, though its own row is the same object.
-                const row = createMemo(() => rows().get(id()) ?? early()?.rows.get(id()));
+                const row = createMemo(() => rowOf(id()), undefined, { equals: sameRow });
                 return (
                   <li class="ticket-item" style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, height: `${ROW_HEIGHT}px` }} aria-setsize={props.list.ids.length} aria-posinset={index + 1}>
                     <Show when={row()} fallback={<span class="ticket-row skeleton" aria-hidden="true" />}>

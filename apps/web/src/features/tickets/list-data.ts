@@ -120,17 +120,22 @@ export function useRowPages(ids: Accessor<readonly string[]>, range: Accessor<{ 
     [],
     { equals: (a, b) => a.length === b.length && a.every((key, i) => key === b[i]) },
   );
-  const pages = mapArray(pageKeys, (key) => useRows(() => key.split(',')));
+  // Each page keeps its ids (split once, when it comes into range) beside its rows.
+  const pages = mapArray(pageKeys, (key) => {
+    const pageIds = key.split(',');
+    return { ids: pageIds, rows: useRows(() => pageIds) };
+  });
   return createMemo<Map<string, RowData>>((previous) => {
     const rows = new Map<string, RowData>();
-    for (const page of pages()) for (const [id, row] of page()) rows.set(id, row);
-    // A page read anew (the list shifted: a ticket moved to the top) keeps showing its rows as they
-    // were until its query answers, instead of flashing placeholders.
-    for (const key of pageKeys())
-      for (const id of key.split(',')) {
-        const before = rows.has(id) ? undefined : previous.get(id);
-        if (before) rows.set(id, before);
+    for (const page of pages()) {
+      const read = page.rows();
+      // A page read anew (the list shifted: a ticket moved to the top) keeps showing its rows as they
+      // were until its query answers, instead of flashing placeholders.
+      for (const id of page.ids) {
+        const row = read.get(id) ?? previous.get(id);
+        if (row) rows.set(id, row);
       }
+    }
     return rows;
   }, new Map());
 }

@@ -1,7 +1,7 @@
 import type { TicketStatus } from '@desk/core';
 import { AGENT_DATA_PREFIX, currentUser } from '../../auth/session.ts';
 import { afterPaint } from '../../shell/after-paint.ts';
-import type { ListIds, RowData } from './list-data.ts';
+import { type ListIds, ROW_PAGE, type RowData } from './list-data.ts';
 import type { ListQuery } from './list-params.ts';
 
 /**
@@ -21,6 +21,10 @@ const WRITE_DELAY_MS = 1500;
 export interface ListSnapshot {
   /** The list it shows (ListQuery as JSON). */
   query: string;
+  /**
+   * The ids of the list's first page of reads (ROW_PAGE), more than the rows kept: the list read from
+   * the store then has the same first page as the placeholder, which is not read a second time.
+   */
   ids: string[];
   total: number;
   counts: Record<TicketStatus, number>;
@@ -92,7 +96,7 @@ export function keepListSnapshot(agentId: string, query: ListQuery, list: ListId
           const name = id ? agentName(id) : undefined;
           if (id && name) names[id] = name;
         }
-        const snapshot: ListSnapshot = { query: queryKey(query), ids: list.ids.slice(0, SNAPSHOT_ROWS), total: list.ids.length, counts: list.counts, rows: [...rows], names };
+        const snapshot: ListSnapshot = { query: queryKey(query), ids: list.ids.slice(0, ROW_PAGE), total: list.ids.length, counts: list.counts, rows: [...rows], names };
         const json = JSON.stringify(snapshot);
         if (json === written) return;
         try {
