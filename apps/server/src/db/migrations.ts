@@ -10,6 +10,26 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * The inbox table (migration 8). The inbox file (inbox/inbox-file.ts) holds the same table, so both
+ * create it from this text; a later change to the table needs a migration in both lists.
+ */
+export const INBOX_TABLE = `
+CREATE TABLE inbox (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'set_aside')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  received_at TEXT NOT NULL,
+  processed_at TEXT,
+  UNIQUE (source, event_id)
+);
+CREATE INDEX inbox_pending ON inbox(id) WHERE state = 'pending';
+`;
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -340,21 +360,7 @@ CREATE TABLE handoff_relayed (
     name: 'inbox: webhooks store the raw event and answer; a processor handles it in batches',
     sql: `
 -- Every webhook (and the web chat's POST) lands here first, once per (source, platform event id).
--- state: pending (waiting for the processor), done, or set_aside (it threw: kept with its error for admins).
-CREATE TABLE inbox (
-  id INTEGER PRIMARY KEY,
-  source TEXT NOT NULL,
-  event_id TEXT NOT NULL,
-  payload TEXT NOT NULL,
-  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'set_aside')),
-  attempts INTEGER NOT NULL DEFAULT 0,
-  error TEXT,
-  received_at TEXT NOT NULL,
-  processed_at TEXT,
-  UNIQUE (source, event_id)
-);
-CREATE INDEX inbox_pending ON inbox(id) WHERE state = 'pending';
-`,
+-- state: pending (waiting for the processor), done, or set_aside (it threw: kept with its error for admins).${INBOX_TABLE}`,
   },
   {
     version: 9,

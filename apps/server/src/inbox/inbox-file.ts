@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Database, openDatabase } from '../db/database.ts';
-import type { Migration } from '../db/migrations.ts';
+import { INBOX_TABLE, type Migration } from '../db/migrations.ts';
 
 /**
  * The inbox's own SQLite file (beside the database file), used while the processing thread runs: the
@@ -20,21 +20,7 @@ const inboxFileMigrations: Migration[] = [
   {
     version: 1,
     name: 'inbox: the webhooks raw events, apart from the database the processor writes',
-    sql: `
-CREATE TABLE inbox (
-  id INTEGER PRIMARY KEY,
-  source TEXT NOT NULL,
-  event_id TEXT NOT NULL,
-  payload TEXT NOT NULL,
-  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'set_aside')),
-  attempts INTEGER NOT NULL DEFAULT 0,
-  error TEXT,
-  received_at TEXT NOT NULL,
-  processed_at TEXT,
-  UNIQUE (source, event_id)
-);
-CREATE INDEX inbox_pending ON inbox(id) WHERE state = 'pending';
-`,
+    sql: INBOX_TABLE,
   },
 ];
 
