@@ -99,7 +99,7 @@ export class DueJobRunner<Row> {
    */
   offer(row: Row, leaseMs: number): void {
     if (!this.started) {
-      this.releaseRow(row);
+      void this.releaseRow(row);
       return;
     }
     this.offered.push({ row, until: Date.now() + leaseMs });
@@ -150,8 +150,9 @@ export class DueJobRunner<Row> {
     this.run(look).catch((err) => console.error(`[desk] ${this.options.name} failed`, err));
   }
 
-  private releaseRow(row: Row): void {
-    this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${this.options.name}: releasing a job failed`, err));
+  /** Gives a leased row back to the table (if the queue can); a failure is logged, the lease then runs out by itself. */
+  private async releaseRow(row: Row): Promise<void> {
+    await this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${this.options.name}: releasing a job failed`, err));
   }
 
   private notify(): void {
@@ -174,7 +175,7 @@ export class DueJobRunner<Row> {
           broken.add(key);
           run.broken = true;
           console.error(`[desk] ${name} failed`, err);
-          await this.options.release?.(row).catch((releaseErr: unknown) => console.error(`[desk] ${name}: releasing a job failed`, releaseErr));
+          await this.releaseRow(row);
         })
         .finally(() => {
           active.delete(key);
@@ -189,7 +190,7 @@ export class DueJobRunner<Row> {
       this.missedWake = false;
       if (this.halted) {
         // Stopped: offered rows not started go back to the table (the run, so idle(), waits for that).
-        for (const { row } of this.offered.splice(0)) await this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${name}: releasing a job failed`, err));
+        for (const { row } of this.offered.splice(0)) await this.releaseRow(row);
       } else {
         this.startOffered(active, broken, begin);
         if (active.size < this.concurrency && this.lookNeeded) {
@@ -207,7 +208,7 @@ export class DueJobRunner<Row> {
             begin(row, key, true);
           }
           // Claimed but not started (a key already running or broken this run): others may take them.
-          for (const row of skipped) await this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${name}: releasing a job failed`, err));
+          for (const row of skipped) await this.releaseRow(row);
           // Skipped rows are due: look again once a slot frees.
           if (skipped.length > 0) this.lookNeeded = true;
         }
@@ -218,7 +219,7 @@ export class DueJobRunner<Row> {
       if (active.size === 0) {
         if (this.offered.length === 0 || this.halted) return run.handled;
         // Offered rows of keys broken in this run go back to the table (a later run claims them).
-        for (const { row } of this.offered.splice(0)) await this.options.release?.(row).catch((err: unknown) => console.error(`[desk] ${name}: releasing a job failed`, err));
+        for (const { row } of this.offered.splice(0)) await this.releaseRow(row);
         run.looked = true;
         return run.handled;
       }
