@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Channel, Conversation, ConversationMode, Message } from '@desk/core';
+import type { AuthorKind, Channel, Conversation, ConversationMode, QuickReply } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { BotKind } from './bot/dialogue.ts';
-import { type MessageRow, messageFromRow } from './messages-repo.ts';
 
 /** The server's view of a conversation: the public fields plus the language the user last wrote in. */
 export interface ConversationRecord extends Conversation {
@@ -49,8 +48,8 @@ const conversationByIdentity = prepared((q, p: { channel: Channel; externalId: s
   q.selectFrom('conversations').selectAll().where('channel', '=', p.channel).where('external_id', '=', p.externalId),
 );
 
-// The conversation and its latest message (by the newest rowid, see messages-repo.ts) in one read:
-// the engine needs both for every message the bot answers.
+// The conversation and what the engine needs of its latest message (by the newest rowid, see
+// messages-repo.ts) in one read: the engine reads both for every message the bot answers.
 const conversationWithLatest = prepared((q, p: { channel: Channel; externalId: string }) =>
   q
     .selectFrom('conversations as c')
@@ -58,18 +57,17 @@ const conversationWithLatest = prepared((q, p: { channel: Channel; externalId: s
       join.on('m.rowid', '=', (eb) => eb.selectFrom('messages as newest').select((e) => e.fn.max('newest.rowid').as('rowid')).whereRef('newest.conversation_id', '=', 'c.id')),
     )
     .selectAll('c')
-    .select([
-      'm.id as m_id', 'm.conversation_id as m_conversation_id', 'm.ticket_id as m_ticket_id', 'm.author_kind as m_author_kind',
-      'm.agent_id as m_agent_id', 'm.text as m_text', 'm.attachments as m_attachments', 'm.channel as m_channel',
-      'm.channel_message_id as m_channel_message_id', 'm.delivery as m_delivery', 'm.created_at as m_created_at',
-      'm.quick_replies as m_quick_replies', 'm.bot_kind as m_bot_kind',
-    ])
+    .select(['m.author_kind as m_author_kind', 'm.quick_replies as m_quick_replies', 'm.bot_kind as m_bot_kind'])
     .where('c.channel', '=', p.channel)
     .where('c.external_id', '=', p.externalId),
 );
 
-/** A conversation's latest message with its bot kind: the question a reply may answer. */
-export type LatestMessage = { message: Message; botKind: BotKind | null };
+/** A conversation's latest message as far as a reply to it matters: who wrote it, and the bot's question with its choices. */
+export interface LatestMessage {
+  authorKind: AuthorKind;
+  quickReplies: QuickReply[] | null;
+  botKind: BotKind | null;
+}
 
 const setConversationLanguage = prepared((q, p: { id: string; language: string }) =>
   q
@@ -104,23 +102,15 @@ export class ConversationsRepo {
     const row = await conversationWithLatest.first(this.db, { channel, externalId });
     if (!row) return null;
     const conversation = fromRow(row as ConversationRow);
-    if (row.m_id === null) return { conversation, latest: null };
-    const message: MessageRow = {
-      id: row.m_id,
-      conversation_id: row.m_conversation_id as string,
-      ticket_id: row.m_ticket_id,
-      author_kind: row.m_author_kind as MessageRow['author_kind'],
-      agent_id: row.m_agent_id,
-      text: row.m_text as string,
-      attachments: row.m_attachments as string,
-      channel: row.m_channel as Channel,
-      channel_message_id: row.m_channel_message_id,
-      delivery: row.m_delivery,
-      created_at: row.m_created_at as string,
-      quick_replies: row.m_quick_replies,
-      bot_kind: row.m_bot_kind as BotKind | null,
+    if (row.m_author_kind === null) return { conversation, latest: null };
+    return {
+      conversation,
+      latest: {
+        authorKind: row.m_author_kind as AuthorKind,
+        quickReplies: row.m_quick_replies ? (JSON.parse(row.m_quick_replies) as QuickReply[]) : null,
+        botKind: row.m_bot_kind as BotKind | null,
+      },
     };
-    return { conversation, latest: { message: messageFromRow(message), botKind: message.bot_kind } };
   }
 
   async create(input: { contactId: string; channel: Channel; externalId: string }): Promise<ConversationRecord> {

@@ -37,7 +37,7 @@ import { isCancelRequest } from './bot/cancel-request.ts';
 import { type BotKind, type BotTurn, missesInARow, type PendingChoices, planTurn } from './bot/dialogue.ts';
 import { type BotLanguage, isBotLanguage } from './bot/languages.ts';
 import type { BotReading, Nlu } from './bot/nlu.ts';
-import type { ConversationRecord, ConversationsRepo } from './conversations-repo.ts';
+import type { ConversationRecord, ConversationsRepo, LatestMessage } from './conversations-repo.ts';
 import { type ExternalHandOffs, type HandOffRequest, handOffRequestOf } from './external-handoff.ts';
 import { initialDelivery, usesOutbox } from './delivery.ts';
 import type { MessagesRepo } from './messages-repo.ts';
@@ -236,9 +236,9 @@ export class ConversationEngine {
     // The bot's last message, if the user is answering its question (read before this message is added).
     const latest = inBotMode && reading ? (state?.latest ?? null) : null;
     const pendingChoices: PendingChoices | null =
-      latest?.message.authorKind === 'bot' && latest.message.quickReplies && latest.botKind ? { kind: latest.botKind, choices: latest.message.quickReplies } : null;
+      latest?.authorKind === 'bot' && latest.quickReplies && latest.botKind ? { kind: latest.botKind, choices: latest.quickReplies } : null;
     const messageId = input.id ?? randomUUID();
-    const stored = await this.storeAttachments(conversation.id, input.attachments ?? []);
+    const stored = input.attachments?.length ? await this.storeAttachments(conversation.id, input.attachments) : [];
     const pending = pendingAttachments(input.media ?? []);
     const appended = await messages.append({
       id: messageId,
@@ -351,8 +351,8 @@ export class ConversationEngine {
    * miss, the count is 0 without a query. Without the offer the count matters to nobody, and with it
    * only up to `afterMisses` (planTurn offers once the misses reach it).
    */
-  private async missesBefore(conversationId: string, latest: { message: Message; botKind: BotKind | null } | null, integration: DeskIntegration): Promise<number> {
-    if (latest?.message.authorKind === 'bot' && latest.botKind !== 'fallback' && latest.botKind !== 'offer') return 0;
+  private async missesBefore(conversationId: string, latest: LatestMessage | null, integration: DeskIntegration): Promise<number> {
+    if (latest?.authorKind === 'bot' && latest.botKind !== 'fallback' && latest.botKind !== 'offer') return 0;
     if (!integration.enabled || !integration.offerPerson.enabled) return 0;
     return missesInARow(await this.deps.messages.recentBotKinds(conversationId, integration.offerPerson.afterMisses));
   }

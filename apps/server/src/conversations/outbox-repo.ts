@@ -1,6 +1,6 @@
 import type { Channel } from '@desk/core';
 import type { Db } from '../db/database.ts';
-import { prepared } from '../db/prepared.ts';
+import { prepared, preparedRows } from '../db/prepared.ts';
 import { sql } from 'kysely';
 import { type JobLease, leaseEnd } from '../jobs/job-lease.ts';
 
@@ -45,24 +45,33 @@ const queuedRow = (p: Queued) =>
     updated_at: p.now,
   }) as const;
 
-const enqueueForConversation = prepared((q, p: Queued) => q.insertInto('outbox').values(queuedRow(p)));
+/**
+ * A transaction's queued rows, written right before its commit several per statement (see
+ * `Database.beforeCommit`): in the order queued, so a conversation's rows keep their order.
+ */
+const queueRows = preparedRows((q, rows: Queued[]) => q.insertInto('outbox').values(rows.map(queuedRow)));
 
 /**
- * SQLite, with this instance's outbox running: the row is leased to it as it is queued, unless an
+ * SQLite, with this instance's outbox running: a row is leased to it as it is queued, unless an
  * earlier row of the conversation is still pending (then the claims take it once that one is done).
- * SQLite has one writer at a time, so no other transaction can queue for the conversation meanwhile.
+ * SQLite has one writer at a time, so no other transaction can queue for the conversation meanwhile;
+ * a row after another of its conversation in the same transaction comes with no owner (`owner` null).
  */
-const enqueueLeased = prepared((q, p: Queued & { owner: string; until: string }) => {
-  const waits = sql`EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = ${p.conversationId})`;
-  return q
+const queueLeasedRows = preparedRows((q, rows: (Queued & { owner: string | null; until: string | null })[]) =>
+  q
     .insertInto('outbox')
-    .values({
-      ...queuedRow(p),
-      lease_owner: sql<string | null>`CASE WHEN ${waits} THEN NULL ELSE ${p.owner} END`,
-      lease_until: sql<string | null>`CASE WHEN ${waits} THEN NULL ELSE ${p.until} END`,
-    })
-    .returningAll();
-});
+    .values(
+      rows.map((p) => {
+        const waits = sql`EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = ${p.conversationId})`;
+        return {
+          ...queuedRow(p),
+          lease_owner: sql<string | null>`CASE WHEN ${waits} THEN NULL ELSE ${p.owner} END`,
+          lease_until: sql<string | null>`CASE WHEN ${waits} THEN NULL ELSE ${p.until} END`,
+        };
+      }),
+    )
+    .returningAll(),
+);
 
 /** A conversation still has a row waiting to go out (uses outbox_pending_conversation). */
 const pendingInConversation = prepared((q, p: { conversationId: string }) =>
@@ -113,20 +122,13 @@ export class OutboxRepo {
     this.taker = this.db.dialect === 'sqlite' ? taker : null;
   }
 
-  /** `conversationId` when the caller knows it (saves looking the message up again). */
+  /**
+   * `conversationId` when the caller knows it (saves looking the message up again): then the row is
+   * written right before the transaction commits, with the transaction's other queued rows (at once
+   * outside a transaction).
+   */
   async enqueue(messageId: string, channel: Channel, now: string, conversationId?: string): Promise<void> {
-    const taker = this.taker;
-    if (conversationId && taker) {
-      const row = (await enqueueLeased.first(this.db, { messageId, conversationId, channel, now, owner: taker.lease.owner, until: leaseEnd(now, taker.lease) })) as
-        | OutboxRow
-        | undefined;
-      if (row?.lease_owner) this.db.afterCommit(() => taker.take(row));
-      return;
-    }
-    if (conversationId) {
-      await enqueueForConversation.run(this.db, { messageId, conversationId, channel, now });
-      return;
-    }
+    if (conversationId) return this.db.beforeCommit(this.writeQueued, { messageId, conversationId, channel, now });
     await this.db.q
       .insertInto('outbox')
       .values((eb) => ({
@@ -141,6 +143,24 @@ export class OutboxRepo {
       }))
       .execute();
   }
+
+  /** Right before the commit: the transaction's queued rows, in order (leased to this instance's outbox where first in line). */
+  private readonly writeQueued = async (queued: Queued[]): Promise<void> => {
+    const taker = this.taker;
+    if (!taker) {
+      await queueRows.insert(this.db, queued);
+      return;
+    }
+    const lined = new Set<string>();
+    const rows = queued.map((row) => {
+      const first = !lined.has(row.conversationId);
+      lined.add(row.conversationId);
+      return { ...row, owner: first ? taker.lease.owner : null, until: first ? leaseEnd(row.now, taker.lease) : null };
+    });
+    for (const { result } of await queueLeasedRows.insert(this.db, rows)) {
+      for (const row of result.rows as OutboxRow[]) if (row.lease_owner) this.db.afterCommit(() => taker.take(row));
+    }
+  };
 
   /**
    * Claims pending rows that are due, not leased by an instance, and first in line in their

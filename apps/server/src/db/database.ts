@@ -165,6 +165,19 @@ export class Database {
   }
 
   /**
+   * The entries this call chain's transaction has gathered for `write` so far (`beforeCommit`), oldest
+   * first: rows written at the commit that a later step of the same transaction reads back (a bot
+   * turn's predecessor). Those of a savepoint rolled back are gone. Empty outside a transaction.
+   */
+  gathered<E>(write: (entries: E[]) => Promise<void>): E[] {
+    const scope = this.scope.getStore();
+    if (!scope?.open) return [];
+    const entries: E[] = [];
+    for (const gathered of scope.beforeCommit) if (gathered.write === write) entries.push(gathered.entry as E);
+    return entries;
+  }
+
+  /**
    * Work started after a commit that still reads or writes (push planning, report figures): `close`
    * waits for it, so it never meets a closed connection.
    */

@@ -1,7 +1,7 @@
 import type { Channel, HandOffDestination, Message, Ticket, TicketStatus } from '@desk/core';
 import { randomUUID } from 'node:crypto';
 import { type Db, TransactionAborted } from '../db/database.ts';
-import { prepared } from '../db/prepared.ts';
+import { prepared, preparedRows } from '../db/prepared.ts';
 import type { EventBus } from '../events/domain-events.ts';
 import type { ReportZone } from './report-zone.ts';
 
@@ -41,15 +41,18 @@ interface CounterDelta {
 const previousTurn = prepared((q, p: { conversationId: string }) =>
   q.selectFrom('bot_turns').select(['message_id', 'kind', 'intent_id', 'hand_off']).where('conversation_id', '=', p.conversationId).orderBy('created_at', 'desc').limit(1),
 );
-const insertTurn = prepared(
-  (q, p: { message_id: string; conversation_id: string; channel: string; language: string | null; kind: string; intent_id: string | null; chosen: number; hand_off: string | null; created_at: string }) =>
-    q
-      .insertInto('bot_turns')
-      .values({
+type TurnRow = { message_id: string; conversation_id: string; channel: string; language: string | null; kind: string; intent_id: string | null; chosen: number; hand_off: string | null; created_at: string };
+// A transaction's turns, several per statement right before its commit (an inbox batch plays one per message).
+const insertTurns = preparedRows((q, rows: TurnRow[]) =>
+  q
+    .insertInto('bot_turns')
+    .values(
+      rows.map((p) => ({
         message_id: p.message_id, conversation_id: p.conversation_id, channel: p.channel, language: p.language, kind: p.kind,
         intent_id: p.intent_id, chosen: p.chosen, hand_off: p.hand_off, created_at: p.created_at,
-      })
-      .onConflict((oc) => oc.column('message_id').doNothing()),
+      })),
+    )
+    .onConflict((oc) => oc.column('message_id').doNothing()),
 );
 const startConversation = prepared((q, p: { conversationId: string; channel: string; at: string }) =>
   q
@@ -109,8 +112,8 @@ export class ReportRecorder {
     const { db } = this;
     // The turn before matters only to an unanswered question or a hand-off (misses it may reveal).
     const needsPrevious = (turn.answersAsk && !turn.chosen) || turn.handOff !== null;
-    const previous = needsPrevious ? await previousTurn.first(db, { conversationId: turn.conversationId }) : undefined;
-    await insertTurn.run(db, {
+    const previous = needsPrevious ? (this.unwrittenTurnOf(turn.conversationId) ?? (await previousTurn.first(db, { conversationId: turn.conversationId }))) : undefined;
+    await db.beforeCommit(this.writeTurns, {
       message_id: turn.messageId, conversation_id: turn.conversationId, channel: turn.channel, language: turn.language, kind: turn.kind,
       intent_id: turn.intentId, chosen: turn.chosen ? 1 : 0, hand_off: turn.handOff, created_at: turn.at,
     });
@@ -170,6 +173,21 @@ export class ReportRecorder {
         if (answered) await this.miss(turn, answered.id, answered.text, 'asked_person');
       }
     }
+  }
+
+  /** Right before the commit: the transaction's turns, in the order played. */
+  private readonly writeTurns = async (rows: TurnRow[]): Promise<void> => {
+    await insertTurns.insert(this.db, rows);
+  };
+
+  /**
+   * The conversation's latest turn played in this transaction and not written yet (it is written at
+   * the commit): a conversation's turns are played in order, so it is the newest of its turns.
+   */
+  private unwrittenTurnOf(conversationId: string): Pick<TurnRow, 'message_id' | 'kind' | 'intent_id' | 'hand_off'> | undefined {
+    const rows = this.db.gathered(this.writeTurns);
+    for (let i = rows.length - 1; i >= 0; i -= 1) if ((rows[i] as TurnRow).conversation_id === conversationId) return rows[i];
+    return undefined;
   }
 
   /** Ticket events being recorded (reports wait for them: see `settled`). */
