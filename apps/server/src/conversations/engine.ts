@@ -349,12 +349,17 @@ export class ConversationEngine {
    * The bot's misses in a row before this message, as far as the offer of a person needs them. The
    * latest message is usually the bot's answer to the previous one: when it is a bot message and not a
    * miss, the count is 0 without a query. Without the offer the count matters to nobody, and with it
-   * only up to `afterMisses` (planTurn offers once the misses reach it).
+   * only up to `afterMisses - 1` (planTurn offers once the misses, this message's included, reach
+   * `afterMisses`): with the default of 2, a latest message that is a miss settles it without a query.
    */
   private async missesBefore(conversationId: string, latest: LatestMessage | null, integration: DeskIntegration): Promise<number> {
-    if (latest?.authorKind === 'bot' && latest.botKind !== 'fallback' && latest.botKind !== 'offer') return 0;
+    if (!latest) return 0;
+    if (latest.authorKind === 'bot' && latest.botKind !== 'fallback' && latest.botKind !== 'offer') return 0;
     if (!integration.enabled || !integration.offerPerson.enabled) return 0;
-    return missesInARow(await this.deps.messages.recentBotKinds(conversationId, integration.offerPerson.afterMisses));
+    const needed = integration.offerPerson.afterMisses - 1;
+    if (needed <= 0) return 0;
+    if (latest.authorKind === 'bot' && needed === 1) return 1;
+    return missesInARow(await this.deps.messages.recentBotKinds(conversationId, needed));
   }
 
   /** Inside the transaction: the bot's answer to one message, as `planTurn` decided it. */
