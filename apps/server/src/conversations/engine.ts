@@ -325,7 +325,6 @@ export class ConversationEngine {
     // A hand-off linked the messages to the ticket: read them back (once each); otherwise they are as written.
     const linked = new Map<string, Message>();
     const current = async (m: Message) => {
-      if (!ticket) return m;
       let read = linked.get(m.id);
       if (!read) {
         read = (await messages.get(m.id)) as Message;
@@ -334,13 +333,13 @@ export class ConversationEngine {
       return read;
     };
     for (const m of created) {
-      events.push({ name: 'message.created', payload: { message: await current(m), channel: input.channel, externalId: input.externalId } });
+      events.push({ name: 'message.created', payload: { message: ticket ? await current(m) : m, channel: input.channel, externalId: input.externalId } });
     }
     return {
-      message: await current(message),
+      message: ticket ? await current(message) : message,
       created: true,
       conversation: ticket || handedOff || backToBot ? ((await conversations.get(conversation.id)) as ConversationRecord) : conversation,
-      reply: reply ? await current(reply) : null,
+      reply: reply && ticket ? await current(reply) : reply,
       ticket: ticket ? await tickets.get(ticket.id) : null,
     };
   }

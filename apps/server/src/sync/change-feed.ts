@@ -123,7 +123,7 @@ export class ChangeFeed {
    * were recorded (nothing reads the log inside a writing transaction); a savepoint that rolls
    * back takes its changes with it.
    */
-  async record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown, audience: string | null = null): Promise<void> {
+  record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown, audience: string | null = null): Promise<void> {
     const shape = op === 'delete' ? null : redactSecrets(data);
     const change: PendingChange = {
       row: { entity, entity_id: id, op, data: shape === null ? null : JSON.stringify(shape), created_at: new Date().toISOString(), audience },
@@ -131,7 +131,7 @@ export class ChangeFeed {
     };
     if (this.db.inTransaction) return this.db.beforeCommit(this.append, change);
     // A writer outside a transaction still takes the writers' turn (PostgreSQL): see sync/CONTEXT.md.
-    await this.db.transaction(() => this.db.beforeCommit(this.append, change));
+    return this.db.transaction(() => this.db.beforeCommit(this.append, change));
   }
 
   /** Right before the commit: the transaction's changes, in the order recorded. */
