@@ -1,3 +1,5 @@
+import { isoTime } from '../shared/clock.ts';
+
 /**
  * Times in one conversation's order: a bot answer written in the same millisecond as the user's
  * message still sorts after it, and a ticket (or a Zendesk hand-off) opened between two messages
@@ -27,6 +29,6 @@ export function conversationClock(now: () => number = Date.now): ConversationClo
     const previous = last.get(conversationId);
     const at = previous === undefined || previous < wall ? wall : previous + 1;
     last.set(conversationId, at);
-    return new Date(at).toISOString();
+    return isoTime(at);
   };
 }

@@ -6,9 +6,24 @@
  */
 export type Clock = () => string;
 
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/**
+ * `new Date(ms).toISOString()`, remembering the last one: an inbox batch stamps thousands of rows a
+ * second, most of them in a millisecond already stamped.
+ */
+export function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
 /** The wall clock (`now`: milliseconds; on PostgreSQL the database's time, see shared/database-time.ts). */
 export function wallClock(now: () => number = Date.now): Clock {
-  return () => new Date(now()).toISOString();
+  return () => isoTime(now());
 }
 
 /**

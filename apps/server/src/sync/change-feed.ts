@@ -2,6 +2,7 @@ import { SYNC_ENTITIES, type SyncEntity } from '@desk/core';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { preparedRows } from '../db/prepared.ts';
+import { isoTime } from '../shared/clock.ts';
 
 export { SYNC_ENTITIES, type SyncEntity };
 
@@ -126,7 +127,7 @@ export class ChangeFeed {
   record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown, audience: string | null = null): Promise<void> {
     const shape = op === 'delete' ? null : redactSecrets(data);
     const change: PendingChange = {
-      row: { entity, entity_id: id, op, data: shape === null ? null : JSON.stringify(shape), created_at: new Date().toISOString(), audience },
+      row: { entity, entity_id: id, op, data: shape === null ? null : JSON.stringify(shape), created_at: isoTime(Date.now()), audience },
       shape,
     };
     if (this.db.inTransaction) return this.db.beforeCommit(this.append, change);
