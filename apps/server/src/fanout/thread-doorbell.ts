@@ -12,19 +12,13 @@ const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 const BYTES = 24;
 
 /**
- * The other side is woken at most once per this long, as the port's messages cross (thread-fanout.ts):
- * a wake-up costs the woken thread a turn of its event loop. Rings in between only set their bit.
- */
-export const MIN_WAKE_GAP_MS = 2;
-
-/**
  * The request thread and the processing thread wake each other through shared memory for the pokes
  * every message causes: a queue has work (`inbox`, `outbox`) and the change log grew (`sync`, with the
  * newest cursor kept beside the bell). A MessagePort message costs both threads a structured clone,
  * an event and a listener call per message; here a ring is one atomic OR, and only the first ring
- * since the other side last answered wakes it (Atomics.notify, at most once every MIN_WAKE_GAP_MS),
- * so a stream of rings costs the receiving thread one wake-up for all of them. Each side rings the
- * other's word and waits on its own.
+ * since the other side last answered wakes it (Atomics.notify), so a stream of rings costs the
+ * receiving thread one wake-up per turn of its event loop, whatever their number. Each side rings
+ * the other's word and waits on its own.
  */
 export class ThreadDoorbell {
   private readonly bells: Int32Array;
@@ -32,9 +26,6 @@ export class ThreadDoorbell {
   private readonly other: 0 | 1;
   private heard: ((bells: Bell[], cursor: number) => void) | null = null;
   private closed = false;
-  /** When this side last woke the other (performance.now()), and whether a wake-up waits for the gap. */
-  private lastWake = Number.NEGATIVE_INFINITY;
-  private wakeScheduled = false;
 
   /** `side`: 0 for one thread, 1 for the other, on the same `buffer` (ThreadDoorbell.memory()). */
   constructor(
@@ -55,7 +46,7 @@ export class ThreadDoorbell {
     // Stored before the bell is rung: the other side reads it after it took the bell.
     if (bell === 'sync') Atomics.store(this.cursors, this.other, BigInt(cursor));
     // Rung since the other side last answered: it will see this bell too, no need to wake it again.
-    if (Atomics.or(this.bells, this.other, bitOf(bell)) === 0) this.wakeOther();
+    if (Atomics.or(this.bells, this.other, bitOf(bell)) === 0) Atomics.notify(this.bells, this.other);
   }
 
   /** Hears this side's bells from now on (one call per wake-up, with every bell rung meanwhile). */
@@ -68,22 +59,6 @@ export class ThreadDoorbell {
     this.closed = true;
     // Settles this side's pending wait (it then stops); a pending wait would not keep the thread alive anyway.
     Atomics.notify(this.bells, this.side);
-  }
-
-  private wakeOther(): void {
-    if (this.wakeScheduled) return;
-    const wait = this.lastWake + MIN_WAKE_GAP_MS - performance.now();
-    if (wait <= 0) {
-      this.lastWake = performance.now();
-      Atomics.notify(this.bells, this.other);
-      return;
-    }
-    this.wakeScheduled = true;
-    setTimeout(() => {
-      this.wakeScheduled = false;
-      this.lastWake = performance.now();
-      Atomics.notify(this.bells, this.other);
-    }, wait);
   }
 
   private wait(): void {

@@ -31,7 +31,7 @@ interface ThreadPokes {
  * poke published twice meanwhile crosses once, and of the sync cursors only the newest. The port
  * delivers in order and loses nothing, so no `catch-up` is ever needed. With a doorbell, the pokes
  * every message causes (a queue's, the sync cursor) ring it instead of crossing the port: the other
- * thread wakes once for all that rang since its last wake-up, at most once every 2 ms too (see thread-doorbell.ts). Those pokes
+ * thread wakes once for all that rang since its last wake-up (see thread-doorbell.ts). Those pokes
  * only say "look": their order against the port's (web chat, settings, presence) does not matter.
  */
 export class ThreadFanout implements FanoutBus {
