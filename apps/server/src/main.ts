@@ -10,7 +10,6 @@ import { startCheckpointer } from './db/checkpointer.ts';
 import { openConfiguredDatabase } from './db/database.ts';
 import { DEMO_AGENTS, seedDemo } from './demo/seed.ts';
 import { selectFanout } from './fanout/select-fanout.ts';
-import { ThreadDoorbell } from './fanout/thread-doorbell.ts';
 import { ThreadFanout } from './fanout/thread-fanout.ts';
 import { AcksWaiting } from './inbox/acks-waiting.ts';
 import { InboxWriter } from './inbox/inbox-writer.ts';
@@ -46,9 +45,7 @@ async function main() {
   // SQLite: the processing thread is the one other instance, and the pokes cross a MessageChannel.
   // DATABASE_URL=postgres://…: the streams' pokes reach the other instances (and that thread) through LISTEN/NOTIFY.
   const threadChannel = threaded && db.dialect === 'sqlite' ? new MessageChannel() : null;
-  // The pokes every message causes wake the other thread through shared memory (fanout/thread-doorbell.ts).
-  const doorbell = threadChannel ? ThreadDoorbell.memory() : null;
-  const fanout = threadChannel && doorbell ? new ThreadFanout(threadChannel.port1, new ThreadDoorbell(doorbell, 0)) : selectFanout();
+  const fanout = threadChannel ? new ThreadFanout(threadChannel.port1) : selectFanout();
   await fanout.start();
   // SQLite shared with the processing thread: the webhooks' inserts never sleep on its write lock.
   const acksWaiting = new AcksWaiting();
@@ -75,7 +72,7 @@ async function main() {
   };
   let thread: ProcessingThread | null = null;
   if (threaded) {
-    thread = await ProcessingThread.start({ fanoutPort: threadChannel?.port2 ?? null, doorbell, acksWaiting, fanout, metrics: services.metrics, onLost: runQueuesHere }).catch(
+    thread = await ProcessingThread.start({ fanoutPort: threadChannel?.port2 ?? null, acksWaiting, fanout, metrics: services.metrics, onLost: runQueuesHere }).catch(
       (error: unknown) => {
         console.error('[desk] the processing thread could not start: the queues run on the request thread', error);
         return null;

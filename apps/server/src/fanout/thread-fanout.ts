@@ -2,7 +2,6 @@ import type { MessagePort } from 'node:worker_threads';
 import type { FanoutBus, FanoutListener, FanoutTopic } from './fanout-bus.ts';
 import { isFanoutTopic } from './fanout-bus.ts';
 import { FanoutListeners } from './fanout-listeners.ts';
-import type { Bell, ThreadDoorbell } from './thread-doorbell.ts';
 
 /**
  * Pokes cross at most once per this long: each message costs both threads a structured clone and a
@@ -10,13 +9,6 @@ import type { Bell, ThreadDoorbell } from './thread-doorbell.ts';
  * posting every turn). A poke after a quiet spell still crosses at the end of its turn.
  */
 const MIN_GAP_MS = 2;
-
-/** The pokes that ring the doorbell instead of crossing the port: the queues' and the sync cursor. */
-function bellFor(topic: FanoutTopic, payload: string): Bell | null {
-  if (topic === 'jobs') return payload === 'inbox' || payload === 'outbox' ? payload : null;
-  if (topic === 'sync') return Number.isSafeInteger(Number(payload)) && Number(payload) >= 0 ? 'sync' : null;
-  return null;
-}
 
 /** What crosses the port: one turn's distinct pokes. */
 interface ThreadPokes {
@@ -28,11 +20,9 @@ interface ThreadPokes {
  * are two instances as far as the streams and the queues know: each end of a MessageChannel is one
  * of them. A publish reaches this thread's subscribers at once (`here`) and the other thread's
  * (`elsewhere`) with the turn's other pokes in one message (at most one every MIN_GAP_MS); the same
- * poke published twice meanwhile crosses once, and of the sync cursors only the newest. The port
- * delivers in order and loses nothing, so no `catch-up` is ever needed. With a doorbell, the pokes
- * every message causes (a queue's, the sync cursor) ring it instead of crossing the port: the other
- * thread wakes once for all that rang since its last wake-up (see thread-doorbell.ts). Those pokes
- * only say "look": their order against the port's (web chat, settings, presence) does not matter.
+ * poke published twice meanwhile (every webhook nudges the processor) crosses once, and of the sync
+ * cursors only the newest. The port delivers in order and loses nothing,
+ * so no `catch-up` is ever needed.
  */
 export class ThreadFanout implements FanoutBus {
   private readonly listeners = new FanoutListeners();
@@ -42,19 +32,10 @@ export class ThreadFanout implements FanoutBus {
   /** When the last message crossed (performance.now()). */
   private lastFlush = -Infinity;
 
-  constructor(
-    private readonly port: MessagePort,
-    private readonly doorbell: ThreadDoorbell | null = null,
-  ) {
+  constructor(private readonly port: MessagePort) {
     port.on('message', (message: ThreadPokes) => {
       for (const [topic, payload] of message.pokes) {
         if (isFanoutTopic(topic)) this.listeners.deliver(topic, { kind: 'published', payload, origin: 'elsewhere' });
-      }
-    });
-    doorbell?.listen((bells, cursor) => {
-      for (const bell of bells) {
-        if (bell === 'sync') this.listeners.deliver('sync', { kind: 'published', payload: String(cursor), origin: 'elsewhere' });
-        else this.listeners.deliver('jobs', { kind: 'published', payload: bell, origin: 'elsewhere' });
       }
     });
   }
@@ -62,11 +43,6 @@ export class ThreadFanout implements FanoutBus {
   publish(topic: FanoutTopic, payload: string): void {
     this.listeners.deliver(topic, { kind: 'published', payload, origin: 'here' });
     if (this.closed) return;
-    const bell = this.doorbell ? bellFor(topic, payload) : null;
-    if (bell) {
-      this.doorbell?.ring(bell, bell === 'sync' ? Number(payload) : 0);
-      return;
-    }
     // Cursors only grow: the turn's newest one tells a stream everything the older ones would.
     const key = topic === 'sync' ? topic : `${topic}\u0000${payload}`;
     const before = this.queued.get(key);
@@ -87,7 +63,6 @@ export class ThreadFanout implements FanoutBus {
   async close(): Promise<void> {
     this.flush();
     this.closed = true;
-    this.doorbell?.close();
     this.port.close();
   }
 

@@ -2,7 +2,6 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { loadConfig } from '../config.ts';
 import { openConfiguredDatabase } from '../db/database.ts';
 import { selectFanout } from '../fanout/select-fanout.ts';
-import { ThreadDoorbell } from '../fanout/thread-doorbell.ts';
 import { ThreadFanout } from '../fanout/thread-fanout.ts';
 import { AckPressureShare } from '../inbox/ack-pressure.ts';
 import { AcksWaiting } from '../inbox/acks-waiting.ts';
@@ -13,8 +12,6 @@ import type { FromProcessingThread, ToProcessingThread } from './thread-messages
 /** What the request thread hands over: on SQLite, its end of the fan-out channel (PostgreSQL: null, LISTEN/NOTIFY carries it). */
 export interface ProcessingThreadData {
   fanoutPort: MessagePort | null;
-  /** The fan-out's doorbell memory (ProcessingThreadOptions.doorbell). */
-  doorbell: SharedArrayBuffer | null;
   /** AcksWaiting's memory (inbox/acks-waiting.ts). */
   acksWaiting: SharedArrayBuffer;
 }
@@ -35,7 +32,7 @@ async function run(port: MessagePort): Promise<void> {
   // The request thread's checkpointer (db/checkpointer.ts) checkpoints the file: a batch's commit never
   // does (one that grew the WAL past 1,000 pages synced the database file, stalling the processor).
   db.sqlite?.pragma('wal_autocheckpoint = 0');
-  const fanout = data.fanoutPort ? new ThreadFanout(data.fanoutPort, data.doorbell ? new ThreadDoorbell(data.doorbell, 1) : null) : selectFanout();
+  const fanout = data.fanoutPort ? new ThreadFanout(data.fanoutPort) : selectFanout();
   await fanout.start();
   const share = new AckPressureShare(new AcksWaiting(data.acksWaiting));
   // SQLite: the inbox's own file, which the request thread's webhooks fill (inbox/inbox-file.ts).

@@ -28,8 +28,6 @@ function threadProgram(): { program: URL | string; evaluate: boolean } {
 export interface ProcessingThreadOptions {
   /** SQLite: the processing thread's end of the fan-out channel (ThreadFanout); PostgreSQL: null. */
   fanoutPort: MessagePort | null;
-  /** SQLite: the fan-out's doorbell memory (fanout/thread-doorbell.ts), the processing thread rings and answers side 1; PostgreSQL: null. */
-  doorbell: SharedArrayBuffer | null;
   /** The webhook inserts waiting for SQLite's write lock (the request thread's InboxWriter counts them). */
   acksWaiting: AcksWaiting;
   /** The request thread's bus: its webhook arrivals are counted for the ack pressure. */
@@ -59,7 +57,7 @@ export class ProcessingThread {
 
   private constructor(options: ProcessingThreadOptions) {
     this.gauge = new AckPressureGauge((report) => this.tell({ type: 'pressure', report }));
-    const workerData: ProcessingThreadData = { fanoutPort: options.fanoutPort, doorbell: options.doorbell, acksWaiting: options.acksWaiting.buffer };
+    const workerData: ProcessingThreadData = { fanoutPort: options.fanoutPort, acksWaiting: options.acksWaiting.buffer };
     const { program, evaluate } = threadProgram();
     this.worker = new Worker(program, { eval: evaluate, workerData, transferList: options.fanoutPort ? [options.fanoutPort] : [] });
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));

@@ -1,7 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FanoutPoke } from '../../src/fanout/fanout-bus.ts';
-import { ThreadDoorbell } from '../../src/fanout/thread-doorbell.ts';
 import { ThreadFanout } from '../../src/fanout/thread-fanout.ts';
 
 const open: ThreadFanout[] = [];
@@ -15,27 +14,6 @@ function pair(): [ThreadFanout, ThreadFanout] {
   const buses: [ThreadFanout, ThreadFanout] = [new ThreadFanout(port1), new ThreadFanout(port2)];
   open.push(...buses);
   return buses;
-}
-
-/** As main.ts and the processing thread build them: the port, and the doorbell's shared memory. */
-function pairWithDoorbell() {
-  const { port1, port2 } = new MessageChannel();
-  const memory = ThreadDoorbell.memory();
-  const request = new ThreadFanout(port1, new ThreadDoorbell(memory, 0));
-  const processing = new ThreadFanout(port2, new ThreadDoorbell(memory, 1));
-  open.push(request, processing);
-  return { request, processing, requestPort: port1, processingPort: port2 };
-}
-
-/** The next `published` poke a bus hears on a topic. */
-function nextPoke(bus: ThreadFanout, topic: 'jobs' | 'sync' | 'webchat'): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = bus.subscribe(topic, (poke) => {
-      if (poke.kind !== 'published' || poke.origin !== 'elsewhere') return;
-      stop();
-      resolve(poke.payload);
-    });
-  });
 }
 
 describe('the fan-out between the request and processing threads', () => {
@@ -100,34 +78,5 @@ describe('the fan-out between the request and processing threads', () => {
     sender.publish('webchat', 'visitor-4');
     await vi.advanceTimersByTimeAsync(0);
     expect(posted).toHaveBeenCalledTimes(3);
-  });
-
-  it('with a doorbell, the queues\' pokes and the sync cursor wake the other thread without a port message', async () => {
-    const { request, processing, requestPort } = pairWithDoorbell();
-    const posted = vi.spyOn(requestPort, 'postMessage');
-    const jobs: string[] = [];
-    processing.subscribe('jobs', (poke) => poke.kind === 'published' && jobs.push(poke.payload));
-    const synced = nextPoke(processing, 'sync');
-    // A burst of rings (one per webhook) is heard in one wake-up, each poke once, the sync cursor the newest.
-    for (let i = 0; i < 50; i += 1) request.publish('jobs', 'inbox');
-    request.publish('jobs', 'outbox');
-    request.publish('sync', '41');
-    request.publish('sync', '43');
-    expect(await synced).toBe('43');
-    expect(jobs).toEqual(['inbox', 'outbox']);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(posted).not.toHaveBeenCalled();
-    // Rung again after it was heard: heard again (a wake-up is never lost), both ways.
-    const again = nextPoke(processing, 'jobs');
-    request.publish('jobs', 'inbox');
-    expect(await again).toBe('inbox');
-    const back = nextPoke(request, 'sync');
-    processing.publish('sync', '44');
-    expect(await back).toBe('44');
-    // Other pokes still cross the port.
-    const webchat = nextPoke(processing, 'webchat');
-    request.publish('webchat', 'visitor-1');
-    expect(await webchat).toBe('visitor-1');
-    expect(posted).toHaveBeenCalledTimes(1);
   });
 });
