@@ -64,7 +64,6 @@ const enqueueLeased = prepared((q, p: Queued & { owner: string; until: string })
     .returningAll();
 });
 
-
 /** Due rows first in line (`claim`); PostgreSQL locks them, skipping those another instance is claiming. */
 const dueRows = (lockRows: boolean) =>
   prepared((q, p: { now: string; limit: number }) => {
