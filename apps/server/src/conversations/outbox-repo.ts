@@ -73,11 +73,6 @@ const queueLeasedRows = preparedRows((q, rows: (Queued & { owner: string | null;
     .returningAll(),
 );
 
-/** A conversation still has a row waiting to go out (uses outbox_pending_conversation). */
-const pendingInConversation = prepared((q, p: { conversationId: string }) =>
-  q.selectFrom('outbox').select('id').where('state', '=', 'pending').where('conversation_id', '=', p.conversationId).limit(1),
-);
-
 /** Due rows first in line (`claim`); PostgreSQL locks them, skipping those another instance is claiming. */
 const dueRows = (lockRows: boolean) =>
   prepared((q, p: { now: string; limit: number }) => {
@@ -96,8 +91,34 @@ const dueRows = (lockRows: boolean) =>
 const dueOnSqlite = dueRows(false);
 const dueOnPostgres = dueRows(true);
 
+/**
+ * Marks a row sent and answers, in the same statement, whether its conversation has another row
+ * still pending (queued behind it; uses outbox_pending_conversation). The subquery leaves the row
+ * itself out: PostgreSQL's sees the table as it was before the update.
+ */
 const markSentRow = prepared((q, p: { id: number; attempts: number; now: string }) =>
-  q.updateTable('outbox').set({ state: 'sent', attempts: p.attempts, last_error: null, updated_at: p.now, lease_owner: null, lease_until: null }).where('id', '=', p.id),
+  q
+    .updateTable('outbox')
+    .set({ state: 'sent', attempts: p.attempts, last_error: null, updated_at: p.now, lease_owner: null, lease_until: null })
+    .where('id', '=', p.id)
+    .returning(
+      sql<boolean | number>`EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = outbox.conversation_id AND e.id <> outbox.id)`.as('waiting'),
+    ),
+);
+
+/**
+ * SQLite: leases the rows a claim read, checking again that each is still pending and free (a row
+ * claimed meanwhile by the other thread's outbox, one that took over the queues, is not taken twice).
+ * The ids come as one JSON array, so the statement is compiled once whatever their number.
+ */
+const leaseOnSqlite = prepared((q, p: { ids: string; owner: string; until: string; now: string }) =>
+  q
+    .updateTable('outbox')
+    .set({ lease_owner: p.owner, lease_until: p.until })
+    .where('id', 'in', sql<number>`(SELECT value FROM json_each(${p.ids}))`)
+    .where('state', '=', 'pending')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', p.now)]))
+    .returningAll(),
 );
 
 /** This instance's running outbox, which takes the rows its transactions queue (see OutboxRepo.takeQueuedRows). */
@@ -195,14 +216,7 @@ export class OutboxRepo {
   private async claimOnSqlite(now: string, limit: number, lease: JobLease): Promise<OutboxRow[]> {
     const ids = (await dueOnSqlite.all(this.db, { now, limit })).map((r) => r.id);
     if (ids.length === 0) return [];
-    const rows = await this.db.q
-      .updateTable('outbox')
-      .set({ lease_owner: lease.owner, lease_until: leaseEnd(now, lease) })
-      .where('id', 'in', ids)
-      .where('state', '=', 'pending')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
-      .returningAll()
-      .execute();
+    const rows = await leaseOnSqlite.all(this.db, { ids: JSON.stringify(ids), owner: lease.owner, until: leaseEnd(now, lease), now });
     return (rows as OutboxRow[]).sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at) || a.id - b.id);
   }
 
@@ -232,13 +246,10 @@ export class OutboxRepo {
     return ((await this.db.q.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst()) as OutboxRow | undefined) ?? null;
   }
 
-  /** Whether a conversation still has a row waiting to go out (after its sent one was marked). */
-  async pendingIn(conversationId: string): Promise<boolean> {
-    return (await pendingInConversation.first(this.db, { conversationId })) !== undefined;
-  }
-
-  async markSent(id: number, attempts: number, now: string): Promise<void> {
-    await markSentRow.run(this.db, { id, attempts, now });
+  /** Marks a row sent; answers whether its conversation has another row waiting to go out (queued behind it). */
+  async markSent(id: number, attempts: number, now: string): Promise<boolean> {
+    const row = await markSentRow.first(this.db, { id, attempts, now });
+    return Boolean(row?.waiting);
   }
 
   async retryLater(id: number, attempts: number, error: string, nextAttemptAt: string, now: string): Promise<void> {

@@ -163,8 +163,7 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
       updated = await this.deps.db.transaction(async () => {
         const messages: Message[] = [];
         for (const { row, attempts, messageId, channelMessageId } of sent) {
-          await this.deps.outbox.markSent(row.id, attempts, now);
-          if (row.conversation_id && !waiting) waiting = await this.deps.outbox.pendingIn(row.conversation_id);
+          if (await this.deps.outbox.markSent(row.id, attempts, now)) waiting = true;
           messages.push(await this.deps.messages.setDelivery(messageId, { state: 'sent', attempts }, channelMessageId));
         }
         return messages;

@@ -128,6 +128,8 @@ export class InboxProcessor {
   private carried = new Map<number, Work>();
   /** The last batch came back full: more rows wait. */
   private backlog = false;
+  /** The last batch left rows pending (it ended early, deferred or retries them), or could not look (another instance leads). */
+  private leftPending = false;
 
   constructor(
     private readonly deps: InboxProcessorDeps,
@@ -186,14 +188,18 @@ export class InboxProcessor {
           if (this.arrivedDuringRun) continue;
           break;
         }
+        // The batch took every row there was and finished them: a row that arrives later kicks (its
+        // poke follows its commit), so no batch looks at an empty inbox after each wake-up.
+        if (!this.backlog && !this.leftPending && !this.arrivedDuringRun) break;
         await this.yieldLoop(this.lastSliceMs);
       }
     } catch (err) {
+      this.leftPending = true;
       console.error('[desk] inbox processor failed', err);
     }
     // Rows left pending (to retry, or waiting for a bot reading) are looked at again shortly.
     try {
-      if (this.started && (await this.deps.inbox.depth()).pending > 0) setTimeout(() => this.kick(), RETRY_MS).unref();
+      if (this.started && this.leftPending && (await this.deps.inbox.hasPending())) setTimeout(() => this.kick(), RETRY_MS).unref();
     } catch (err) {
       if (this.deps.db.isOpen) console.error('[desk] inbox processor failed', err);
     }
@@ -218,6 +224,7 @@ export class InboxProcessor {
   private async batch(): Promise<number> {
     // Another instance is processing the inbox: it keeps the conversations in order. This one looks
     // again while rows wait (loop()), and takes over once that instance's lease has run out.
+    this.leftPending = true;
     if (this.deps.lease && !(await this.deps.lease.hold())) return 0;
     // Slow rows (a busy machine, hand-offs) shrink the batch to a few: the slice bounds the stall. But
     // while batches come back full the inbox has a backlog: then a batch takes what its transaction
@@ -227,6 +234,7 @@ export class InboxProcessor {
     const limit = rowsIn(this.backlog ? BACKLOG_TRANSACTION_MS : this.sliceMs);
     const rows = await this.deps.inbox.takePending(limit);
     this.backlog = rows.length === limit;
+    this.leftPending = false;
     if (rows.length === 0) return 0;
     const work: Work[] = [];
     const carried = this.carried;
@@ -259,6 +267,7 @@ export class InboxProcessor {
     // Right after the commit: a crash in between stores these rows again, which the engine takes as redeliveries.
     if (this.deps.inbox.separate) await this.deps.inbox.markDone(done, this.deps.clock());
     for (const item of left) this.carried.set(item.row.id, item);
+    this.leftPending = finished < rows.length;
     this.msPerRow = 0.7 * this.msPerRow + 0.3 * Math.max(0.005, (performance.now() - transactionStart) / Math.max(1, finished));
     this.lastSliceMs = performance.now() - sliceStart;
     this.deps.events.emitAll(events);

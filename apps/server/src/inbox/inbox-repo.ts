@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import { statement } from '../db/statements.ts';
@@ -37,6 +38,16 @@ interface Row {
 export const INBOX_INSERT_SQL = 'INSERT INTO inbox (source, event_id, payload, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, event_id) DO NOTHING';
 
 const pendingRows = prepared((q, p: { limit: number }) => q.selectFrom('inbox').selectAll().where('state', '=', 'pending').orderBy('id').limit(p.limit));
+
+/** SQLite: a batch's rows marked done by one statement compiled once, their ids as one JSON array. */
+const markDoneOnSqlite = prepared((q, p: { ids: string; now: string }) =>
+  q
+    .updateTable('inbox')
+    .set((eb) => ({ state: 'done', payload: '', processed_at: p.now, attempts: eb('attempts', '+', 1), error: null }))
+    .where('id', 'in', sql<number>`(SELECT value FROM json_each(${p.ids}))`),
+);
+
+const onePending = prepared((q) => q.selectFrom('inbox').select('id').where('state', '=', 'pending').limit(1));
 
 const fromRow = (r: Row): InboxRow => ({ id: Number(r.id), source: r.source, eventId: r.event_id, payload: r.payload, attempts: Number(r.attempts), receivedAt: r.received_at });
 
@@ -86,6 +97,10 @@ export class InboxRepo {
   /** Processed (a batch's rows, in one statement): only the dedupe key is kept (the payload is now in the messages it produced). */
   async markDone(ids: number[], now: string): Promise<void> {
     if (ids.length === 0) return;
+    if (this.store.dialect === 'sqlite') {
+      await markDoneOnSqlite.run(this.store, { ids: JSON.stringify(ids), now });
+      return;
+    }
     await this.store.q
       .updateTable('inbox')
       .set((eb) => ({ state: 'done', payload: '', processed_at: now, attempts: eb('attempts', '+', 1), error: null }))
@@ -117,6 +132,11 @@ export class InboxRepo {
       .where('state', '=', 'set_aside')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Whether any row waits (the processor's look when a run ends: one indexed row, not a count). */
+  async hasPending(): Promise<boolean> {
+    return (await onePending.first(this.store, {})) !== undefined;
   }
 
   /** How many rows wait, and since when the oldest one does. */
