@@ -7,9 +7,11 @@
  *   tap → newest messages   a touch on a list row (the event's own timestamp) until the frame after the
  *                            ticket's newest message is laid out inside its conversation on screen   (goal p75 ≤ 100 ms)
  *   tap → whole conversation   the same, until every message the view opens with (its newest 30) is in it
- *   warm open → first page   navigation start of a reload (service worker and IndexedDB warm) until
- *                            the frame after the first list row is on screen                          (goal ≤ 500 ms)
+ *   warm open → first page   navigation start of a reload (service worker and IndexedDB warm, the previous
+ *                            page idle) until the frame that paints the first list row                (goal ≤ 500 ms)
  *   keystroke → painted      a key's keydown timestamp until the frame after the composer's input     (goal ≤ 16 ms)
+ *     less the frame wait    the same less the time the page sat idle waiting for the display's next
+ *                            frame (0–16.7 ms at 60 Hz on any page): the key's own latency
  *   scroll 1,000 rows        a fast fling (BENCH_SCROLL_STEP px a frame) through 1,000 rows: the Long
  *                            Tasks API's tasks over 50 ms (goal: none) and the longest frame gap. Each fling
  *                            starts as soon as the list's first row is on screen, in a list opened as the
@@ -25,7 +27,7 @@
  * Run from e2e/: `npm run bench:phone` after `npx -y pnpm@12.4.2 -r --if-present run build`.
  * Env: BENCH_RUNS, BENCH_TICKETS (default 5000), BENCH_MESSAGES (per ticket, default 10), BENCH_SCROLL_STEP (default 200),
  * BENCH_WEB_DIST (another build of the PWA, for A/B runs), BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, no 1× runs; BENCH_TRACE_RATE=1 traces the unthrottled runs instead; BENCH_TRACE_SAMPLES=0 without the CPU profiler;
- * BENCH_SCROLL_SAME_HEAP=1 reloads the list in place before each fling instead; BENCH_HEAP=1 what the list's load and each fling allocated;
+ * BENCH_SCROLL_SAME_HEAP=1 reloads the list in place before each fling instead; BENCH_OPEN_IN_PLACE=1 the warm open as until this stop (reloaded while the previous open was still at work, a frame later); BENCH_OPEN_FROM_BLANK=1 each open from a blank page; BENCH_HEAP=1 what the list's load and each fling allocated;
  * read one with `../node_modules/.bin/tsx bench/trace-summary.ts <file>`).
  */
 import { mkdirSync } from 'node:fs';
@@ -54,6 +56,17 @@ const HEAP = process.env.BENCH_HEAP === '1';
  * previous page's memory is then still in the heap the fling runs in (to compare with earlier figures).
  */
 const SAME_HEAP = process.env.BENCH_SCROLL_SAME_HEAP === '1';
+/**
+ * BENCH_OPEN_IN_PLACE=1: the warm open as until this stop: the list reloaded as soon as the previous
+ * open had its first row (that page's unfinished start-up work then ran inside the figure, before the
+ * opened page existed), and the probe waiting for the frame after the row's.
+ */
+const OPEN_IN_PLACE = process.env.BENCH_OPEN_IN_PLACE === '1';
+/**
+ * BENCH_OPEN_FROM_BLANK=1: each warm open from a blank page instead (none of the previous page's memory;
+ * Chromium may then start a new renderer process, whose cold start is in the figure).
+ */
+const OPEN_FROM_BLANK = process.env.BENCH_OPEN_FROM_BLANK === '1';
 /** Only these phases (comma-separated: open, tap, keystroke, scroll), e.g. while working on one of them; all by default. */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'open,tap,keystroke,scroll').split(','));
 /** The CPU throttling of a traced run (BENCH_TRACE_RATE, default 4; 1 traces the unthrottled run instead). */
@@ -91,13 +104,22 @@ const PROBES = () => {
     );
   w.__afterPaint = afterPaint;
   // Warm open: the first list row on screen, checked every frame from the document's start (not on
-  // the bare baseline pages, which have no list to wait for).
+  // the bare baseline pages, which have no list to wait for, nor on the blank page opened before).
+  // Found in a frame's animation callbacks, the row is painted by that very frame: the figure is the
+  // time right after it. (Until this stop the probe waited for the frame after it, one frame more,
+  // and whatever tasks ran in between; BENCH_OPEN_IN_PLACE=1 measures that way again.)
+  const openInPlace = (w.__benchOpenInPlace as boolean | undefined) === true;
   const firstRow = () => {
     if (document.querySelector('.ticket-row[data-ticket-id]')) {
-      void afterPaint().then((t) => report('row', t));
+      if (openInPlace) void afterPaint().then((t) => report('row', t));
+      else {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => report('row', performance.now());
+        channel.port2.postMessage(0);
+      }
     } else requestAnimationFrame(firstRow);
   };
-  if (location.hostname !== 'bare.bench') requestAnimationFrame(firstRow);
+  if (location.hostname !== 'bare.bench' && location.protocol !== 'about:') requestAnimationFrame(firstRow);
 
   /** Tap → the ticket's newest message laid out inside its conversation, on screen; then → all `count` messages it opens with. */
   w.__armTap = (ticketId: string, newestText: string, count: number) => {
@@ -135,14 +157,41 @@ const PROBES = () => {
     }
   };
 
-  /** Keystroke → painted. */
+  /**
+   * Keystroke → painted; and the same less the time the page sat idle waiting for the display's next
+   * frame (`keyOwn`). A 60 Hz display draws a frame every 16.7 ms: a key arriving at a random moment
+   * waits 0–16.7 ms for it (8.3 on average) on any page, the bare textarea's too. What is left is the
+   * key's own latency: its way to the page and its handlers, then the frame's work until it is painted.
+   * The idle wait is measured from the end of the input's handlers (the last listener on the textarea,
+   * added after the app's) to the start of the frame's animation callbacks (ours is the first one asked
+   * for after the key: the window's capture-phase listener runs before any other).
+   */
   w.__armKey = () => {
     const reply = document.getElementById('ticket-reply');
     reply?.addEventListener(
       'keydown',
       (event) => {
         const start = event.timeStamp;
-        reply.addEventListener('input', () => void afterPaint().then((t) => report('key', t - start)), { once: true });
+        let taskEnd = Number.NaN;
+        // First of all the input's listeners: the first animation callback asked for after the key.
+        addEventListener(
+          'input',
+          () =>
+            requestAnimationFrame(() => {
+              const frameStart = performance.now();
+              const painted = new MessageChannel();
+              painted.port1.onmessage = () => {
+                const end = performance.now();
+                const idle = Number.isNaN(taskEnd) ? 0 : Math.max(0, frameStart - taskEnd);
+                report('keyOwn', end - start - idle);
+                report('key', end - start);
+              };
+              painted.port2.postMessage(0);
+            }),
+          { capture: true, once: true },
+        );
+        // Last of them (added after the app's own): the key's handlers are done.
+        reply.addEventListener('input', () => (taskEnd = performance.now()), { once: true });
       },
       { once: true },
     );
@@ -218,7 +267,18 @@ async function toList(page: Page, bench = false) {
   if (bench) await page.waitForFunction(() => (window as unknown as { __deskBench?: { localSync(): unknown } }).__deskBench?.localSync());
 }
 
-async function warmOpen(page: Page): Promise<number> {
+/**
+ * Warm open: the installed app opened again, its service worker and IndexedDB warm. The previous open's
+ * page first finishes its own start (the main thread idle): an app being opened has no page before it
+ * still at work. The reload's unload of that page stays in the figure.
+ */
+async function warmOpen(page: Page, cdp: CDPSession): Promise<number> {
+  if (OPEN_FROM_BLANK) {
+    await page.goto('about:blank');
+    await cdp.send('HeapProfiler.collectGarbage');
+  } else if (!OPEN_IN_PLACE && page.url().includes('/tickets')) {
+    await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => requestIdleCallback(() => resolve(), { timeout: 3000 }), { timeout: 3000 })));
+  }
   const row = reported(page, 'row', 60_000);
   await page.goto('/tickets');
   return row;
@@ -271,11 +331,13 @@ async function tapTicket(page: Page, run: number): Promise<[number, number]> {
   return millis;
 }
 
-async function keystroke(page: Page, run: number): Promise<number> {
+/** Keystroke → painted, and the same less the idle wait for the display's next frame (ms). */
+async function keystroke(page: Page, run: number): Promise<[number, number]> {
   await page.evaluate(() => (window as unknown as { __armKey(): void }).__armKey());
   const painted = reported(page, 'key');
+  const own = reported(page, 'keyOwn');
   await page.keyboard.press(run % 2 === 0 ? 'a' : 'b');
-  return painted;
+  return Promise.all([painted, own]);
 }
 
 interface Figures {
@@ -283,11 +345,14 @@ interface Figures {
   tapAll: number[];
   open: number[];
   key: number[];
+  /** The keystroke less the idle wait for the display's next frame (the key's own latency). */
+  keyOwn: number[];
   longest: number[];
   longTasks: number[];
   maxGap: number[];
   /** The same-run baselines: a bare textarea, a bare static list (bare-pages.ts). */
   bareKey: number[];
+  bareKeyOwn: number[];
   bareLongest: number[];
   bareLongTasks: number[];
   bareMaxGap: number[];
@@ -302,7 +367,7 @@ interface Bare {
 async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare, rate: number): Promise<Figures> {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   await bare.cdp.send('Emulation.setCPUThrottlingRate', { rate });
-  const figures: Figures = { tap: [], tapAll: [], open: [], key: [], longest: [], longTasks: [], maxGap: [], bareKey: [], bareLongest: [], bareLongTasks: [], bareMaxGap: [] };
+  const figures: Figures = { tap: [], tapAll: [], open: [], key: [], keyOwn: [], longest: [], longTasks: [], maxGap: [], bareKey: [], bareKeyOwn: [], bareLongest: [], bareLongTasks: [], bareMaxGap: [] };
   // Half the bare runs before Desk's and half after (the machine's load drifts), each set in one go.
   const half = Math.ceil(RUNS / 2);
   const bareKeys = async (runs: number) => {
@@ -310,7 +375,11 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
     await bare.page.goto(`http://${BARE_HOST}/textarea`);
     await bare.page.locator('#ticket-reply').tap();
     await keystroke(bare.page, 0); // warm-up: a page's first key pays for setting up text input
-    for (let i = 0; i < runs; i++) figures.bareKey.push(await keystroke(bare.page, i));
+    for (let i = 0; i < runs; i++) {
+      const [key, own] = await keystroke(bare.page, i);
+      figures.bareKey.push(key);
+      figures.bareKeyOwn.push(own);
+    }
   };
   const bareScrolls = async (runs: number) => {
     await bare.page.bringToFront();
@@ -337,8 +406,8 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
     }
   };
   await traced('open', async () => {
-    await warmOpen(page); // warm-up
-    for (let i = 0; i < RUNS; i++) figures.open.push(await warmOpen(page));
+    await warmOpen(page, cdp); // warm-up
+    for (let i = 0; i < RUNS; i++) figures.open.push(await warmOpen(page, cdp));
   });
   await traced('tap', async () => {
     await toList(page, true);
@@ -356,7 +425,11 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
     await bareKeys(half);
     await page.bringToFront();
     await keystroke(page, 0); // warm-up, as on the bare page
-    for (let i = 0; i < RUNS; i++) figures.key.push(await keystroke(page, i));
+    for (let i = 0; i < RUNS; i++) {
+      const [key, own] = await keystroke(page, i);
+      figures.key.push(key);
+      figures.keyOwn.push(own);
+    }
     await page.locator('#ticket-reply').fill('');
     await bareKeys(RUNS - half);
   });
@@ -458,6 +531,7 @@ async function main() {
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, serviceWorkers: 'allow' });
     // tsx (esbuild) wraps named functions in `__name(…)`, which the page doesn't have.
     await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
+    if (OPEN_IN_PLACE) await context.addInitScript({ content: 'globalThis.__benchOpenInPlace = true;' });
     await context.addInitScript(PROBES);
     const page = await context.newPage();
     // The bare baselines: another context of the same profile, no service worker, pages served by a route.
@@ -498,6 +572,8 @@ async function main() {
     line('warm app open → first list page', throttled.open, baseline.open, '≤ 500');
     line('keystroke → painted', throttled.key, baseline.key, '≤ 16');
     line('  bare textarea (same run)', throttled.bareKey, baseline.bareKey, '');
+    line('keystroke → painted, less the frame wait', throttled.keyOwn, baseline.keyOwn, '≤ 16');
+    line('  bare textarea (same run)', throttled.bareKeyOwn, baseline.bareKeyOwn, '');
     line(`scroll ${ROWS_TO_SCROLL} rows: longest long task`, throttled.longest, baseline.longest, 'none > 50');
     line('  bare static list (same run)', throttled.bareLongest, baseline.bareLongest, '');
     line(`scroll ${ROWS_TO_SCROLL} rows: long tasks (count)`, throttled.longTasks, baseline.longTasks, '0');
@@ -510,6 +586,7 @@ async function main() {
         `${name.padEnd(68)}${`${ratio(throttled[desk], throttled[plain])}× (${ratio(throttled[desk], throttled[plain], 0.5)}×)`.padEnd(16)}${ratio(baseline[desk], baseline[plain])}× (${ratio(baseline[desk], baseline[plain], 0.5)}×)`,
       );
     against('keystroke → painted: Desk / bare textarea', 'key', 'bareKey');
+    against('keystroke → painted, less the frame wait: Desk / bare textarea', 'keyOwn', 'bareKeyOwn');
     against('scroll: longest frame gap, Desk / bare list', 'maxGap', 'bareMaxGap');
   } finally {
     await browser.close();

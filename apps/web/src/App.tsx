@@ -11,6 +11,8 @@ import { guarded, NotFound, Shell } from './shell/Shell.tsx';
 const LoginPage = lazy(() => import('./features/login/LoginPage.tsx'));
 const SetPasswordPage = lazy(() => import('./features/login/SetPasswordPage.tsx'));
 const TicketsPage = lazy(() => import('./features/tickets/TicketsPage.tsx'));
+/** Loads and evaluates the ticket list's chunk (main.tsx: before the first render, when the app opens on the list). */
+export const loadTicketsPage = (): Promise<unknown> => TicketsPage.preload();
 const UsersPage = lazy(() => import('./features/users/UsersPage.tsx'));
 const IntentsPage = lazy(() => import('./features/intents/IntentsPage.tsx'));
 const IntegrationsPage = lazy(() => import('./features/integrations/IntegrationsPage.tsx'));

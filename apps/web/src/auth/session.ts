@@ -1,6 +1,7 @@
 import type { Agent, Role } from '@desk/core';
 import { createRoot, createSignal } from 'solid-js';
 import { api, isApiError, setUnauthenticatedHandler } from '../api/client.ts';
+import { whenFirstScreenPainted } from '../shell/first-screen.ts';
 
 /**
  * The signed-in agent. The session itself is an HttpOnly cookie; the agent's public fields are also
@@ -143,5 +144,9 @@ export function startSession(): void {
     if (event.key === STORAGE_KEY) state.setUser(readCachedUser());
   });
   window.addEventListener('online', () => void refreshSession());
-  void refreshSession();
+  // With a cached agent the shell and the list are drawn from it already: the check, whose answer is
+  // nearly always that same agent, waits until the first screen has painted (its answer was handled
+  // between the app's first render and the frame painting the list, on a phone-class CPU).
+  if (state.user() === null) void refreshSession();
+  else whenFirstScreenPainted(() => void refreshSession());
 }

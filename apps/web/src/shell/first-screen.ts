@@ -1,4 +1,4 @@
-import { type Accessor, createRoot, createSignal } from 'solid-js';
+import { type Accessor, createEffect, createRoot, createSignal } from 'solid-js';
 import { afterPaint } from './after-paint.ts';
 
 /** However the app started, what waits for the first screen starts after this long at most. */
@@ -15,6 +15,17 @@ const state = createRoot(() => {
  * IndexedDB query at start-up delays the first rows. Reactive.
  */
 export const firstScreenPainted: Accessor<boolean> = state.painted;
+
+/** Runs `work` once the first screen has painted (at once if it has). */
+export function whenFirstScreenPainted(work: () => void): void {
+  createRoot((dispose) =>
+    createEffect(() => {
+      if (!state.painted()) return;
+      dispose();
+      work();
+    }),
+  );
+}
 
 let scheduled = false;
 /** The first screen is in the DOM: the waiting reads start once it has painted. */
