@@ -1,5 +1,5 @@
 import { initialsOf } from '@desk/core';
-import { createMemo, type JSX, Show, untrack } from 'solid-js';
+import { createMemo, type JSX, Show } from 'solid-js';
 import { language, t } from '../../i18n/index.ts';
 import { openTickets } from '../../presence/presence-store.ts';
 import { preview, relativeTime, subjectParts } from './format.ts';
@@ -43,19 +43,9 @@ export function TicketRow(props: {
         props.onOpen();
       }}
     >
-      {linesOf(props.row, unread(), props)}
+      {rowLines(props.row, unread(), props)}
     </a>
   );
-}
-
-/**
- * The lines follow the row's data and the language, read once: the seven texts looked up read the
- * language signal seven times, and each read is a subscription (two array entries) made again for
- * every row coming into view.
- */
-function linesOf(row: RowData, unread: boolean, live: { readonly now: number; agentName: (id: string) => string | undefined }): JSX.Element {
-  language();
-  return untrack(() => rowLines(row, unread, live));
 }
 
 /**
