@@ -512,7 +512,7 @@ async function main() {
     line('  bare static list (same run)', throttled.bareLongTasks, baseline.bareLongTasks, '');
     line(`scroll ${ROWS_TO_SCROLL} rows: longest frame gap`, throttled.maxGap, baseline.maxGap, '');
     line('  bare static list (same run)', throttled.bareMaxGap, baseline.bareMaxGap, '');
-    line('scroll: frames with no row at the bottom edge', throttled.blankFrames, baseline.blankFrames, '');
+    line('scroll: frames, no row at the list bottom', throttled.blankFrames, baseline.blankFrames, '');
     console.log('\nDesk against the bare pages, p75 (median), same CPU:                4× CPU          no throttling');
     const against = (name: string, desk: keyof Figures, plain: keyof Figures) =>
       console.log(
