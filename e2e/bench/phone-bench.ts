@@ -13,7 +13,8 @@
  *     less the frame wait    the same less the time the page sat idle waiting for the display's next
  *                            frame (0–16.7 ms at 60 Hz on any page): the key's own latency
  *   scroll 1,000 rows        a fast fling (BENCH_SCROLL_STEP px a frame) through 1,000 rows: the Long
- *                            Tasks API's tasks over 50 ms (goal: none) and the longest frame gap. Each fling
+ *                            Tasks API's tasks over 50 ms (goal: none), the longest frame gap and the frames
+ *                            whose list showed no row at its bottom edge (rows drawn late or not at all). Each fling
  *                            starts as soon as the list's first row is on screen, in a list opened as the
  *                            installed app opens it: from a blank page, none of the previous page's memory left
  *
@@ -199,7 +200,7 @@ const PROBES = () => {
 
   /** Scrolls the list through `rows` rows, a step a frame; long tasks and frame gaps meanwhile. */
   w.__scroll = (rows: number, rowHeight: number, step: number) =>
-    new Promise<{ longTasks: number[]; longTasksAt: number[]; maxGap: number; frames: number; slowFrames: number; stuckAt?: number }>((resolve) => {
+    new Promise<{ longTasks: number[]; longTasksAt: number[]; maxGap: number; frames: number; slowFrames: number; blankFrames: number; stuckAt?: number }>((resolve) => {
       const el = document.querySelector<HTMLElement>('[data-testid="ticket-scroll"]');
       if (!el) throw new Error('no list');
       const longTasks: number[] = [];
@@ -222,6 +223,10 @@ const PROBES = () => {
       let maxGap = 0;
       let frames = 0;
       let slowFrames = 0;
+      // Frames whose list showed no row (not even a placeholder) at its bottom edge, the side rows come in
+      // from: a list that drew fewer rows, or drew them later, would be cheaper and show gaps instead.
+      let blankFrames = 0;
+      const box = el.getBoundingClientRect();
       // A list that stops moving (it got shorter, or the page changed under it) ends the run, saying so.
       let lastTop = -1;
       let still = 0;
@@ -234,13 +239,14 @@ const PROBES = () => {
         if (frames > 1) maxGap = Math.max(maxGap, gap);
         if (gap > 34) slowFrames += 1;
         still = el.scrollTop === lastTop ? still + 1 : 0;
+        if (!document.elementFromPoint(box.left + box.width / 2, box.bottom - 2)?.closest('li')) blankFrames += 1;
         lastTop = el.scrollTop;
         const late = now - started > 60_000;
         if (el.scrollTop >= target || still > 120 || late) {
           setTimeout(() => {
             observer.disconnect();
             performance.mark('__bench scroll end');
-            resolve({ longTasks, longTasksAt, maxGap, frames, slowFrames, ...((still > 120 || late) && { stuckAt: el.scrollTop }) });
+            resolve({ longTasks, longTasksAt, maxGap, frames, slowFrames, blankFrames, ...((still > 120 || late) && { stuckAt: el.scrollTop }) });
           }, 200);
           return;
         }
@@ -350,6 +356,7 @@ interface Figures {
   longest: number[];
   longTasks: number[];
   maxGap: number[];
+  blankFrames: number[];
   /** The same-run baselines: a bare textarea, a bare static list (bare-pages.ts). */
   bareKey: number[];
   bareKeyOwn: number[];
@@ -367,7 +374,7 @@ interface Bare {
 async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare, rate: number): Promise<Figures> {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   await bare.cdp.send('Emulation.setCPUThrottlingRate', { rate });
-  const figures: Figures = { tap: [], tapAll: [], open: [], key: [], keyOwn: [], longest: [], longTasks: [], maxGap: [], bareKey: [], bareKeyOwn: [], bareLongest: [], bareLongTasks: [], bareMaxGap: [] };
+  const figures: Figures = { tap: [], tapAll: [], open: [], key: [], keyOwn: [], longest: [], longTasks: [], maxGap: [], blankFrames: [], bareKey: [], bareKeyOwn: [], bareLongest: [], bareLongTasks: [], bareMaxGap: [] };
   // Half the bare runs before Desk's and half after (the machine's load drifts), each set in one go.
   const half = Math.ceil(RUNS / 2);
   const bareKeys = async (runs: number) => {
@@ -448,7 +455,7 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
 function fling(page: Page) {
   return page.evaluate(
     ([rows, step]) =>
-      (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; longTasksAt: number[]; maxGap: number; stuckAt?: number }> }).__scroll(rows, 104, step),
+      (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; longTasksAt: number[]; maxGap: number; blankFrames: number; stuckAt?: number }> }).__scroll(rows, 104, step),
     [ROWS_TO_SCROLL, SCROLL_STEP] as const,
   );
 }
@@ -476,10 +483,11 @@ async function scrollRun(page: Page, i: number, figures: Figures, cdp?: CDPSessi
   if (HEAP && cdp) await reportHeapSampling(cdp, `scroll run ${i}: the fling`);
   if (result.stuckAt !== undefined) progress(`scroll run ${i}: the list stopped moving or took over 60 s, at ${result.stuckAt} px (figures of this run kept)`);
   if (VERBOSE)
-    progress(`scroll run ${i}: frame gap ${f(result.maxGap)} ms; long tasks ${result.longTasks.map((d, k) => `${f(d)} ms at +${f(result.longTasksAt[k] ?? 0)}`).join(', ') || 'none'}`);
+    progress(`scroll run ${i}: frame gap ${f(result.maxGap)} ms; blank frames ${result.blankFrames}; long tasks ${result.longTasks.map((d, k) => `${f(d)} ms at +${f(result.longTasksAt[k] ?? 0)}`).join(', ') || 'none'}`);
   figures.longest.push(Math.max(0, ...result.longTasks));
   figures.longTasks.push(result.longTasks.length);
   figures.maxGap.push(result.maxGap);
+  figures.blankFrames.push(result.blankFrames);
 }
 
 async function startHeapSampling(cdp: CDPSession) {
@@ -580,6 +588,7 @@ async function main() {
     line('  bare static list (same run)', throttled.bareLongTasks, baseline.bareLongTasks, '');
     line(`scroll ${ROWS_TO_SCROLL} rows: longest frame gap`, throttled.maxGap, baseline.maxGap, '');
     line('  bare static list (same run)', throttled.bareMaxGap, baseline.bareMaxGap, '');
+    line('scroll: frames, no row at the list bottom', throttled.blankFrames, baseline.blankFrames, '');
     console.log('\nDesk against the bare pages, p75 (median), same CPU:                4× CPU          no throttling');
     const against = (name: string, desk: keyof Figures, plain: keyof Figures) =>
       console.log(

@@ -1,5 +1,6 @@
 import { type Agent, type CannedReply, type Contact, type DeskIntegration, exhaustiveSwitchError, type Intent, type Message, type MutationError, type MutationName, type SyncEntity, type Ticket, type TicketRead } from '@desk/core';
 import { Dexie, type EntityTable } from 'dexie';
+import { LAST_MESSAGES, lastMessagesMiddleware } from './last-messages.ts';
 
 /**
  * The PWA's local store (IndexedDB through Dexie). The entity tables hold what the screen shows:
@@ -79,6 +80,8 @@ export const ENTITY_TABLES = {
 export class DeskDb extends Dexie {
   tickets!: EntityTable<LocalTicket, 'id'>;
   messages!: EntityTable<Message, 'id'>;
+  /** Each ticket's newest message, by ticket id: derived from `messages` (see last-messages.ts), never written directly. */
+  lastMessages!: Dexie.Table<Message, string>;
   contacts!: EntityTable<Contact, 'id'>;
   agents!: EntityTable<Agent, 'id'>;
   intents!: EntityTable<Intent, 'id'>;
@@ -116,6 +119,21 @@ export class DeskDb extends Dexie {
     // Upgrades go here as `this.version(n).stores({...}).upgrade(tx => ...)`; never edit an older version.
     // Version 2: canned replies (shared and the agent's own), matched in memory: few rows.
     this.version(2).stores({ cannedReplies: 'id, shortcut' });
+    // Version 3: each ticket's newest message (the list's preview), filled from the messages on upgrade
+    // (one pass in index order), then kept by the middleware on every write to `messages`.
+    this.version(3)
+      .stores({ [LAST_MESSAGES]: 'ticketId' })
+      .upgrade(async (tx) => {
+        const newest = new Map<string, Message>();
+        await tx
+          .table<Message>('messages')
+          .orderBy('[ticketId+createdAt]')
+          .each((message) => {
+            if (message.ticketId) newest.set(message.ticketId, message);
+          });
+        await tx.table<Message>(LAST_MESSAGES).bulkPut([...newest.values()]);
+      });
+    this.use(lastMessagesMiddleware);
   }
 
   private serverCopy: DeskDb | null = null;

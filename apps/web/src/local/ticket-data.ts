@@ -1,5 +1,4 @@
 import type { Agent, Contact, Intent, Message } from '@desk/core';
-import { Dexie } from 'dexie';
 import type { DeskDb, LocalRead, LocalTicket, Notice } from './db.ts';
 import { othersActivity } from './activity-data.ts';
 import { ticketMessages } from './queries.ts';
@@ -113,11 +112,12 @@ export async function rowDecorations(
   const intentIds = [...new Set(tickets.flatMap((t) => (t.intentId ? [t.intentId] : [])))];
   // One read transaction for the whole page of rows: a transaction per read (about 15 for ten rows)
   // was most of the cost on a phone-class CPU.
-  const [contacts, reads, lasts, activity, intents] = await db.transaction('r', [db.contacts, db.reads, db.messages, db.meta, db.intents], () =>
+  // Each row's newest message is one more bulkGet (local/last-messages.ts), not a query per row.
+  const [contacts, reads, lasts, activity, intents] = await db.transaction('r', [db.contacts, db.reads, db.lastMessages, db.meta, db.intents], () =>
     Promise.all([
       db.contacts.bulkGet(tickets.map((t) => t.contactId)),
       db.reads.bulkGet(tickets.map((t) => `${t.id}:${agentId}`)),
-      Promise.all(tickets.map((t) => db.messages.where('[ticketId+createdAt]').between([t.id, Dexie.minKey], [t.id, Dexie.maxKey]).last())),
+      db.lastMessages.bulkGet(tickets.map((t) => t.id)),
       othersActivity(db),
       db.intents.bulkGet(intentIds),
     ]),

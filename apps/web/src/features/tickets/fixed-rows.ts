@@ -21,13 +21,25 @@ export function createFixedRows(options: { count: Accessor<number>; rowHeight: n
     if (!el) return;
     setHeight(el.clientHeight);
     setTop(el.scrollTop);
-    const onScroll = () => setTop(el.scrollTop);
+    // The rows a scroll brings in are rendered in a task of their own, not in the scroll event: the
+    // browser dispatches scroll events inside its frame's task, with the frame's style, layout and paint,
+    // and at a phone's CPU speed rendering the rows coming in there too made some frames' tasks longer
+    // than 50 ms. The overscan (5 rows, 520 px) covers the frame this may lag by. The position is read
+    // in that task, after the frame (reading it in the event forced the layout of the rows before).
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const onScroll = () => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        setTop(el.scrollTop);
+      });
+    };
     el.addEventListener('scroll', onScroll, { passive: true });
     // The box's height as laid out, without reading layout ourselves.
     const resized = new ResizeObserver(([entry]) => entry && setHeight(entry.contentRect.height));
     resized.observe(el);
     onCleanup(() => {
       el.removeEventListener('scroll', onScroll);
+      clearTimeout(pending);
       resized.disconnect();
     });
   });
