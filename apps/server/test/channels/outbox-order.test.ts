@@ -123,6 +123,31 @@ describe('outbox: in order within a conversation, in parallel across conversatio
     expect(api.sent('10')).toEqual(['slow-1', 'slow-2']);
   });
 
+  it('sends replies queued together in one transaction (written at its commit, several per statement) one after another, in order', async () => {
+    const [a, b] = await Promise.all([conversation('50'), conversation('60')]);
+    const api = standIn({ hold: () => true });
+    t.services.outbox.start();
+    const [a1, a2, a3, b1] = await t.services.db.transaction(async () => [
+      await t.services.engine.appendOutbound(a, { authorKind: 'agent', text: 'a-1', ticketId: null }),
+      await t.services.engine.appendOutbound(a, { authorKind: 'agent', text: 'a-2', ticketId: null }),
+      await t.services.engine.appendOutbound(a, { authorKind: 'agent', text: 'a-3', ticketId: null }),
+      await t.services.engine.appendOutbound(b, { authorKind: 'agent', text: 'b-1', ticketId: null }),
+    ]);
+    t.services.outbox.kick();
+    // Each conversation's first reply goes out at once; a-2 waits behind a-1, not beside it.
+    await eventually(() => api.inFlight().length === 2, 'the two conversations’ first sends');
+    expect(api.inFlight().sort()).toEqual(['a-1', 'b-1']);
+    await api.release('a-1');
+    await api.release('a-2');
+    await api.release('a-3');
+    await api.release('b-1');
+    await eventually(async () => (await delivery(a3.id))?.state === 'sent', 'the last reply of the first conversation');
+    expect(api.sent('50')).toEqual(['a-1', 'a-2', 'a-3']);
+    expect(api.sent('60')).toEqual(['b-1']);
+    expect(api.overlapInChat).toBe(false);
+    for (const m of [a1, a2, b1]) expect((await delivery(m.id))?.state).toBe('sent');
+  });
+
   it('holds a conversation’s later messages back while an earlier one waits for a retry; a failed one does not block', async () => {
     const [a, b] = await Promise.all([conversation('30'), conversation('40')]);
     const outcomes: Record<string, Outcome> = { 'a-1': 'retry', 'a-3': 'fail' };
