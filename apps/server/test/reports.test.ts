@@ -75,6 +75,35 @@ describe('reports', () => {
     expect(agentView.team.agents).toEqual([{ agentId: t.other.id, name: 'Bruno Agent', solved: 0, medianFirstResponse: null }]);
   });
 
+  it('counts a batch of inbox rows with several turns per conversation as it counts them one by one, hand-offs included', async () => {
+    const { inboxRepo, inboxProcessor, clock } = t.services;
+    const update = (n: number, chat: number, text: string) =>
+      JSON.stringify({ update_id: 7000 + n, message: { message_id: n, from: { id: chat, is_bot: false, first_name: 'Ana' }, chat: { id: chat, type: 'private' }, date: 1_700_000_000, text } });
+    const said: [number, string][] = [
+      [71, 'hello'],
+      [72, 'hello'],
+      [71, 'what are your opening hours'],
+      [73, 'hello'],
+      [71, 'my parcel never arrived'],
+      [73, 'I was charged twice'],
+    ];
+    for (const [n, [chat, text]] of said.entries()) await inboxRepo.insert('telegram', `batch-${n}`, update(n + 1, chat, text), clock());
+    // One batch, one transaction: the conversations' report rows are written at its commit.
+    expect(await inboxProcessor.runBatch()).toBe(said.length);
+
+    const figures = await report(t.admin.token);
+    expect(figures.bot).toMatchObject({
+      conversations: 3,
+      messages: 6,
+      // 71 and 72; 73 was handed off right after its greeting was answered.
+      handledAlone: 2,
+      botAnswers: 5,
+      fallbacks: 1,
+      handOffsByDestination: { desk: 1, zendesk_support: 0, zendesk_messaging: 0 },
+    });
+    expect(figures.handOffsByIntent?.find((r) => r.name === 'Greeting')).toMatchObject({ answers: 3, handOffs: 0 });
+  });
+
   it('counts days in the workspace time zone', async () => {
     await say(1, 'hello');
     const res = await t.request('/api/reports/settings', { method: 'PUT', json: { timeZone: 'Pacific/Kiritimati', missesRetentionDays: 90 }, token: t.admin.token });

@@ -26,6 +26,49 @@ export interface RecordedTurn {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * What one bot turn does to its conversation's report row (`report_conversations`), gathered until
+ * the commit: an inbox batch plays a turn per message, and one statement writes the rows of many.
+ */
+export interface ConversationTurn {
+  conversationId: string;
+  channel: string;
+  at: string;
+  /** An answer's intent ('' when none); null when the turn was not an answer. */
+  answered: string | null;
+  /** The turn handed the conversation off (the row then notes when, and maybe that the bot was not alone). */
+  handOff: boolean;
+}
+
+/** A conversation's report row as a transaction's turns leave it (see `mergeTurns`). */
+export interface ConversationRow {
+  conversation_id: string;
+  channel: string;
+  intent_id: string;
+  started_at: string;
+  last_answer_at: string | null;
+  handled_alone: number;
+}
+
+/**
+ * One row for a conversation's turns (in the order played, none a hand-off), written as they would
+ * be one by one: a new row starts at the first turn; the answers, if any, mark the bot as having
+ * handled it alone, the last one's time is kept, and the first answer with an intent names it (a
+ * row already there keeps an intent it has). PostgreSQL refuses a statement that writes a row twice.
+ */
+export function mergeTurns(turns: ConversationTurn[]): ConversationRow {
+  const first = turns[0];
+  if (!first) throw new Error('A conversation row needs a turn.');
+  let lastAnswerAt: string | null = null;
+  let intentId = '';
+  for (const turn of turns) {
+    if (turn.answered === null) continue;
+    lastAnswerAt = turn.at;
+    if (intentId === '') intentId = turn.answered;
+  }
+  return { conversation_id: first.conversationId, channel: first.channel, intent_id: intentId, started_at: first.at, last_answer_at: lastAnswerAt, handled_alone: lastAnswerAt === null ? 0 : 1 };
+}
+
 /** The roll-up bucket of an ISO timestamp: its UTC hour. */
 export const hourOf = (iso: string) => iso.slice(0, 13);
 
@@ -76,6 +119,31 @@ const startOrAnswer = prepared((q, p: { conversationId: string; channel: string;
     )
     .returning('started_at'),
 );
+/**
+ * The turns of several conversations, one row each (`mergeTurns`), several per statement: a row
+ * with an answer (`last_answer_at`) records it as `startOrAnswer` does, one without only starts the
+ * conversation. Rows it started come back with their own start time (RETURNING), as above.
+ */
+const startOrAnswerRows = preparedRows((q, rows: ConversationRow[]) =>
+  q
+    .insertInto('report_conversations')
+    .values(
+      rows.map((p) => ({
+        conversation_id: p.conversation_id, channel: p.channel, intent_id: p.intent_id, started_at: p.started_at, last_answer_at: p.last_answer_at, handled_alone: p.handled_alone,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('conversation_id')
+        .doUpdateSet((eb) => ({
+          last_answer_at: eb.ref('excluded.last_answer_at'),
+          handled_alone: 1,
+          intent_id: eb.case().when('report_conversations.intent_id', '=', '').then(eb.ref('excluded.intent_id')).else(eb.ref('report_conversations.intent_id')).end(),
+        }))
+        .where('excluded.last_answer_at', 'is not', null),
+    )
+    .returning(['conversation_id', 'started_at']),
+);
 const insertMiss = prepared(
   (q, p: { id: string; message_id: string; conversation_id: string; channel: string; language: string | null; text: string; reason: 'fallback' | 'unanswered_ask' | 'asked_person'; created_at: string }) =>
     q
@@ -119,12 +187,10 @@ export class ReportRecorder {
     });
     const count = (metric: string, intentId: string | null = null) => this.add(metric, turn.at, turn.channel, intentId, 1);
 
-    const conversation = { conversationId: turn.conversationId, channel: turn.channel, at: turn.at };
-    const started =
-      turn.kind === 'answer'
-        ? (await startOrAnswer.first(db, { ...conversation, intentId: turn.intentId ?? '', empty: '' }))?.started_at === turn.at
-        : (await startConversation.run(db, conversation)) > 0;
-    if (started) await count('conversation');
+    await db.beforeCommit(this.writeConversations, {
+      conversationId: turn.conversationId, channel: turn.channel, at: turn.at,
+      answered: turn.kind === 'answer' ? (turn.intentId ?? '') : null, handOff: turn.handOff !== null,
+    });
     await count('turn');
     switch (turn.kind) {
       case 'answer':
@@ -160,19 +226,57 @@ export class ReportRecorder {
     }
     if (turn.handOff) {
       await count(`handoff:${turn.handOff}`, turn.intentId);
-      const conversation = await db.q.selectFrom('report_conversations').select('last_answer_at').where('conversation_id', '=', turn.conversationId).executeTakeFirst();
-      const within24h = conversation?.last_answer_at != null && Date.parse(turn.at) - Date.parse(conversation.last_answer_at) <= DAY_MS;
-      await db.q
-        .updateTable('report_conversations')
-        .set(within24h ? { handed_off_at: turn.at, handled_alone: 0 } : { handed_off_at: turn.at })
-        .where('conversation_id', '=', turn.conversationId)
-        .execute();
       // The user asked for a person right after an answer that did not hand off: that answer missed.
       if (previous?.kind === 'answer' && previous.hand_off === null && previous.intent_id !== turn.intentId) {
         const answered = await this.userMessage(previous.message_id, turn.conversationId);
         if (answered) await this.miss(turn, answered.id, answered.text, 'asked_person');
       }
     }
+  }
+
+  /**
+   * Right before the commit: the conversations' report rows, one per conversation, several per
+   * statement. A conversation handed off in the transaction has its turns written one by one, in
+   * order, as the hand-off reads the row its earlier turns left.
+   */
+  private readonly writeConversations = async (turns: ConversationTurn[]): Promise<void> => {
+    const byConversation = new Map<string, ConversationTurn[]>();
+    for (const turn of turns) {
+      const of = byConversation.get(turn.conversationId);
+      if (of) of.push(turn);
+      else byConversation.set(turn.conversationId, [turn]);
+    }
+    const rows = new Map<string, ConversationRow>();
+    for (const [conversationId, of] of byConversation) {
+      if (of.some((turn) => turn.handOff)) for (const turn of of) await this.writeConversationTurn(turn);
+      else rows.set(conversationId, mergeTurns(of));
+    }
+    if (rows.size === 0) return;
+    for (const { result } of await startOrAnswerRows.insert(this.db, [...rows.values()])) {
+      for (const { conversation_id, started_at } of result.rows) {
+        const row = rows.get(conversation_id);
+        if (row && started_at === row.started_at) await this.add('conversation', started_at, row.channel, null, 1);
+      }
+    }
+  };
+
+  /** One turn's effect on its conversation's row (a conversation handed off). */
+  private async writeConversationTurn(turn: ConversationTurn): Promise<void> {
+    const { db } = this;
+    const conversation = { conversationId: turn.conversationId, channel: turn.channel, at: turn.at };
+    const started =
+      turn.answered !== null
+        ? (await startOrAnswer.first(db, { ...conversation, intentId: turn.answered, empty: '' }))?.started_at === turn.at
+        : (await startConversation.run(db, conversation)) > 0;
+    if (started) await this.add('conversation', turn.at, turn.channel, null, 1);
+    if (!turn.handOff) return;
+    const row = await db.q.selectFrom('report_conversations').select('last_answer_at').where('conversation_id', '=', turn.conversationId).executeTakeFirst();
+    const within24h = row?.last_answer_at != null && Date.parse(turn.at) - Date.parse(row.last_answer_at) <= DAY_MS;
+    await db.q
+      .updateTable('report_conversations')
+      .set(within24h ? { handed_off_at: turn.at, handled_alone: 0 } : { handed_off_at: turn.at })
+      .where('conversation_id', '=', turn.conversationId)
+      .execute();
   }
 
   /** Right before the commit: the transaction's turns, in the order played. */
