@@ -322,7 +322,12 @@ export class ConversationEngine {
       created.push(...outcome.created);
       if (ticket) events.push({ name: 'ticket.created', payload: { ticket } });
     }
-    // A hand-off linked the messages to the ticket: read them back (once each); otherwise they are as written.
+    if (!ticket) {
+      for (const m of created) events.push({ name: 'message.created', payload: { message: m, channel: input.channel, externalId: input.externalId } });
+      const changedMode = handedOff || backToBot;
+      return { message, created: true, conversation: changedMode ? ((await conversations.get(conversation.id)) as ConversationRecord) : conversation, reply, ticket: null };
+    }
+    // A hand-off linked the messages to the ticket: read them back (once each).
     const linked = new Map<string, Message>();
     const current = async (m: Message) => {
       let read = linked.get(m.id);
@@ -333,14 +338,14 @@ export class ConversationEngine {
       return read;
     };
     for (const m of created) {
-      events.push({ name: 'message.created', payload: { message: ticket ? await current(m) : m, channel: input.channel, externalId: input.externalId } });
+      events.push({ name: 'message.created', payload: { message: await current(m), channel: input.channel, externalId: input.externalId } });
     }
     return {
-      message: ticket ? await current(message) : message,
+      message: await current(message),
       created: true,
-      conversation: ticket || handedOff || backToBot ? ((await conversations.get(conversation.id)) as ConversationRecord) : conversation,
-      reply: reply && ticket ? await current(reply) : reply,
-      ticket: ticket ? await tickets.get(ticket.id) : null,
+      conversation: (await conversations.get(conversation.id)) as ConversationRecord,
+      reply: reply ? await current(reply) : reply,
+      ticket: await tickets.get(ticket.id),
     };
   }
 
@@ -550,7 +555,10 @@ export class ConversationEngine {
       ...(input.botKind ? { botKind: input.botKind } : {}),
       ...(input.quickReplies ? { quickReplies: input.quickReplies } : {}),
     });
-    if (usesOutbox(conversation.channel)) await this.deps.outbox.enqueue(message.id, conversation.channel, this.deps.clock(), conversation.id);
+    if (usesOutbox(conversation.channel)) {
+      const queued = this.deps.outbox.enqueue(message.id, conversation.channel, this.deps.clock(), conversation.id);
+      if (queued) await queued;
+    }
     return message;
   }
 

@@ -168,7 +168,8 @@ export class MessagesRepo {
       const existing = await this.findByChannelId(input.channel, input.channelMessageId);
       if (existing) return { message: existing, created: false };
     }
-    await this.changes.record('message', message.id, 'put', message);
+    const recording = this.changes.record('message', message.id, 'put', message);
+    if (recording) await recording;
     return { message, created: true };
   }
 

@@ -145,16 +145,23 @@ export class OutboxRepo {
 
   /**
    * `conversationId` when the caller knows it (saves looking the message up again): then the row is
-   * written right before the transaction commits, with the transaction's other queued rows (at once
-   * outside a transaction).
+   * written right before the transaction commits, with the transaction's other queued rows (then
+   * there is nothing to wait for: no promise), or at once outside a transaction.
    */
-  async enqueue(messageId: string, channel: Channel, now: string, conversationId?: string): Promise<void> {
-    if (conversationId) return this.db.beforeCommit(this.writeQueued, { messageId, conversationId, channel, now });
+  enqueue(messageId: string, channel: Channel, now: string, conversationId?: string): Promise<void> | undefined {
+    if (!conversationId) return this.insertLookingUp(messageId, channel, now);
+    if (!this.db.inTransaction) return this.db.beforeCommit(this.writeQueued, { messageId, conversationId, channel, now });
+    this.db.gather(this.writeQueued, { messageId, conversationId, channel, now });
+    return undefined;
+  }
+
+  /** A row for a message whose conversation the caller does not know: the insert looks it up. */
+  private async insertLookingUp(messageId: string, channel: Channel, now: string): Promise<void> {
     await this.db.q
       .insertInto('outbox')
       .values((eb) => ({
         message_id: messageId,
-        conversation_id: conversationId ?? eb.selectFrom('messages').select('conversation_id').where('id', '=', messageId),
+        conversation_id: eb.selectFrom('messages').select('conversation_id').where('id', '=', messageId),
         channel,
         state: 'pending',
         attempts: 0,

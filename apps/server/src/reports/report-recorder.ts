@@ -175,42 +175,40 @@ export class ReportRecorder {
     private readonly zone: ReportZone,
   ) {}
 
-  /** Inside the engine's transaction. */
+  /** Inside the engine's transaction (its rows and counters are written at the commit). */
   async botTurn(turn: RecordedTurn): Promise<void> {
     const { db } = this;
     // The turn before matters only to an unanswered question or a hand-off (misses it may reveal).
     const needsPrevious = (turn.answersAsk && !turn.chosen) || turn.handOff !== null;
     const previous = needsPrevious ? (this.unwrittenTurnOf(turn.conversationId) ?? (await previousTurn.first(db, { conversationId: turn.conversationId }))) : undefined;
-    await db.beforeCommit(this.writeTurns, {
+    db.gather(this.writeTurns, {
       message_id: turn.messageId, conversation_id: turn.conversationId, channel: turn.channel, language: turn.language, kind: turn.kind,
       intent_id: turn.intentId, chosen: turn.chosen ? 1 : 0, hand_off: turn.handOff, created_at: turn.at,
     });
-    const count = (metric: string, intentId: string | null = null) => this.add(metric, turn.at, turn.channel, intentId, 1);
-
-    await db.beforeCommit(this.writeConversations, {
+    db.gather(this.writeConversations, {
       conversationId: turn.conversationId, channel: turn.channel, at: turn.at,
       answered: turn.kind === 'answer' ? (turn.intentId ?? '') : null, handOff: turn.handOff !== null,
     });
-    await count('turn');
+    this.count(turn, 'turn');
     switch (turn.kind) {
       case 'answer':
-        await count('answer', turn.intentId);
-        if (turn.answersAsk && turn.chosen) await count('ask_answered');
+        this.count(turn, 'answer', turn.intentId);
+        if (turn.answersAsk && turn.chosen) this.count(turn, 'ask_answered');
         break;
       case 'ask':
-        await count('ask');
+        this.count(turn, 'ask');
         break;
       case 'fallback':
-        await count('fallback');
+        this.count(turn, 'fallback');
         await this.miss(turn, turn.messageId, turn.text, 'fallback');
         break;
       case 'offer':
-        await count('fallback');
-        await count('offer');
+        this.count(turn, 'fallback');
+        this.count(turn, 'offer');
         await this.miss(turn, turn.messageId, turn.text, 'fallback');
         break;
       case 'accept_person':
-        await count('offer_accepted');
+        this.count(turn, 'offer_accepted');
         break;
       case 'decline_person':
         break;
@@ -225,7 +223,7 @@ export class ReportRecorder {
       if (asked) await this.miss(turn, asked.id, asked.text, 'unanswered_ask');
     }
     if (turn.handOff) {
-      await count(`handoff:${turn.handOff}`, turn.intentId);
+      this.count(turn, `handoff:${turn.handOff}`, turn.intentId);
       // The user asked for a person right after an answer that did not hand off: that answer missed.
       if (previous?.kind === 'answer' && previous.hand_off === null && previous.intent_id !== turn.intentId) {
         const answered = await this.userMessage(previous.message_id, turn.conversationId);
@@ -255,7 +253,7 @@ export class ReportRecorder {
     for (const { result } of await startOrAnswerRows.insert(this.db, [...rows.values()])) {
       for (const { conversation_id, started_at } of result.rows) {
         const row = rows.get(conversation_id);
-        if (row && started_at === row.started_at) await this.add('conversation', started_at, row.channel, null, 1);
+        if (row && started_at === row.started_at) this.add('conversation', started_at, row.channel, null, 1);
       }
     }
   };
@@ -268,7 +266,7 @@ export class ReportRecorder {
       turn.answered !== null
         ? (await startOrAnswer.first(db, { ...conversation, intentId: turn.answered, empty: '' }))?.started_at === turn.at
         : (await startConversation.run(db, conversation)) > 0;
-    if (started) await this.add('conversation', turn.at, turn.channel, null, 1);
+    if (started) this.add('conversation', turn.at, turn.channel, null, 1);
     if (!turn.handOff) return;
     const row = await db.q.selectFrom('report_conversations').select('last_answer_at').where('conversation_id', '=', turn.conversationId).executeTakeFirst();
     const within24h = row?.last_answer_at != null && Date.parse(turn.at) - Date.parse(row.last_answer_at) <= DAY_MS;
@@ -361,7 +359,7 @@ export class ReportRecorder {
       .onConflict((oc) => oc.column('ticket_id').doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return;
-    await this.add('ticket_created', ticket.createdAt, ticket.channel, ticket.intentId, 1);
+    this.add('ticket_created', ticket.createdAt, ticket.channel, ticket.intentId, 1);
     await this.enterStatus(ticket, ticket.status, ticket.createdAt, 1);
   }
 
@@ -371,7 +369,7 @@ export class ReportRecorder {
     await this.enterStatus(ticket, previous.status, at, -1);
     await this.enterStatus(ticket, ticket.status, at, 1);
     if (ticket.status === 'solved') {
-      await this.add('ticket_solved', at, ticket.channel, ticket.intentId, 1);
+      this.add('ticket_solved', at, ticket.channel, ticket.intentId, 1);
       await this.db.q
         .updateTable('report_tickets')
         .set({ solved_at: at, resolution_seconds: (Date.parse(at) - Date.parse(ticket.createdAt)) / 1000, solved_by: actorId ?? ticket.assigneeId })
@@ -406,7 +404,7 @@ export class ReportRecorder {
 
   private async enterStatus(ticket: Ticket, status: TicketStatus, at: string, delta: 1 | -1): Promise<void> {
     if (status === 'solved') return;
-    await this.add(`status:${status}`, at, ticket.channel, ticket.intentId, delta);
+    this.add(`status:${status}`, at, ticket.channel, ticket.intentId, delta);
   }
 
   private async miss(turn: RecordedTurn, messageId: string, text: string, reason: 'fallback' | 'unanswered_ask' | 'asked_person'): Promise<void> {
@@ -414,13 +412,18 @@ export class ReportRecorder {
     await insertMiss.run(this.db, { id: randomUUID(), message_id: messageId, conversation_id: turn.conversationId, channel: turn.channel, language: turn.language, text, reason, created_at: turn.at });
   }
 
+  /** One more of `metric` at the turn's hour. */
+  private count(turn: RecordedTurn, metric: string, intentId: string | null = null): void {
+    this.add(metric, turn.at, turn.channel, intentId, 1);
+  }
+
   /**
    * Adds to the hour's counter (kept for a change of time zone) and to the local day's (what reports
    * read). The additions of one transaction are summed and written once, before its commit: an inbox
    * batch counts the same few counters for every message it stores.
    */
-  private add(metric: string, at: string, channel: string, intentId: string | null, value: number): Promise<void> {
-    return this.db.beforeCommit(this.writeCounters, { metric, hour: hourOf(at), channel, intentId: intentId ?? '', value });
+  private add(metric: string, at: string, channel: string, intentId: string | null, value: number): void {
+    this.db.gather(this.writeCounters, { metric, hour: hourOf(at), channel, intentId: intentId ?? '', value });
   }
 
   private readonly writeCounters = async (deltas: CounterDelta[]): Promise<void> => {

@@ -122,15 +122,19 @@ export class ChangeFeed {
    * `audience` limits the row to one agent (e.g. that agent's read marks). The row is appended
    * right before the transaction commits, with the transaction's other changes in the order they
    * were recorded (nothing reads the log inside a writing transaction); a savepoint that rolls
-   * back takes its changes with it.
+   * back takes its changes with it. Inside a transaction there is nothing to wait for (no promise:
+   * an inbox batch records two changes per message); outside one, the promise of its own transaction.
    */
-  record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown, audience: string | null = null): Promise<void> {
+  record(entity: SyncEntity, id: string, op: 'put' | 'delete', data: unknown, audience: string | null = null): Promise<void> | undefined {
     const shape = op === 'delete' ? null : redactSecrets(data);
     const change: PendingChange = {
       row: { entity, entity_id: id, op, data: shape === null ? null : JSON.stringify(shape), created_at: isoTime(Date.now()), audience },
       shape,
     };
-    if (this.db.inTransaction) return this.db.beforeCommit(this.append, change);
+    if (this.db.inTransaction) {
+      this.db.gather(this.append, change);
+      return undefined;
+    }
     // A writer outside a transaction still takes the writers' turn (PostgreSQL): see sync/CONTEXT.md.
     return this.db.transaction(() => this.db.beforeCommit(this.append, change));
   }
