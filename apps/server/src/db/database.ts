@@ -336,18 +336,22 @@ export class TransactionAborted extends Error {
   }
 }
 
-/** The gathered writes, each once with its entries (a write may gather more: those follow). */
+/**
+ * The gathered writes, in the order of their first entries, each once with its entries. What a write
+ * gathers (report counters of the rows it wrote) joins the entries of a write still to come, or
+ * makes the write run again after.
+ */
 async function writeGathered(scope: Scope): Promise<void> {
   while (scope.beforeCommit.length > 0) {
-    const gathered = scope.beforeCommit;
-    scope.beforeCommit = [];
-    const byWrite = new Map<Gathered['write'], unknown[]>();
-    for (const { write, entry } of gathered) {
-      const entries = byWrite.get(write);
-      if (entries) entries.push(entry);
-      else byWrite.set(write, [entry]);
+    const write = (scope.beforeCommit[0] as Gathered).write;
+    const entries: unknown[] = [];
+    const rest: Gathered[] = [];
+    for (const gathered of scope.beforeCommit) {
+      if (gathered.write === write) entries.push(gathered.entry);
+      else rest.push(gathered);
     }
-    for (const [write, entries] of byWrite) await write(entries as never[]);
+    scope.beforeCommit = rest;
+    await write(entries as never[]);
   }
 }
 

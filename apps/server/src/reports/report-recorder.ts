@@ -151,16 +151,20 @@ const insertMiss = prepared(
       .values({ id: p.id, message_id: p.message_id, conversation_id: p.conversation_id, channel: p.channel, language: p.language, text: p.text, reason: p.reason, created_at: p.created_at })
       .onConflict((oc) => oc.column('message_id').doNothing()),
 );
-const addHourly = prepared((q, p: { metric: string; hour: string; channel: string; intent_id: string; value: number }) =>
+type HourlyRow = { metric: string; hour: string; channel: string; intent_id: string; value: number };
+type DailyRow = { metric: string; day: string; channel: string; intent_id: string; value: number };
+// A transaction's sums, several counters per statement (each counter once: PostgreSQL refuses a
+// statement that writes a row twice).
+const addHourly = preparedRows((q, rows: HourlyRow[]) =>
   q
     .insertInto('report_hourly')
-    .values({ metric: p.metric, channel: p.channel, intent_id: p.intent_id, value: p.value, hour: p.hour })
+    .values(rows.map((p) => ({ metric: p.metric, channel: p.channel, intent_id: p.intent_id, value: p.value, hour: p.hour })))
     .onConflict((oc) => oc.columns(['metric', 'hour', 'channel', 'intent_id']).doUpdateSet((eb) => ({ value: eb('report_hourly.value', '+', eb.ref('excluded.value')) }))),
 );
-const addDaily = prepared((q, p: { metric: string; day: string; channel: string; intent_id: string; value: number }) =>
+const addDaily = preparedRows((q, rows: DailyRow[]) =>
   q
     .insertInto('report_daily')
-    .values({ metric: p.metric, channel: p.channel, intent_id: p.intent_id, value: p.value, day: p.day })
+    .values(rows.map((p) => ({ metric: p.metric, channel: p.channel, intent_id: p.intent_id, value: p.value, day: p.day })))
     .onConflict((oc) => oc.columns(['metric', 'day', 'channel', 'intent_id']).doUpdateSet((eb) => ({ value: eb('report_daily.value', '+', eb.ref('excluded.value')) }))),
 );
 
@@ -427,23 +431,22 @@ export class ReportRecorder {
   }
 
   private readonly writeCounters = async (deltas: CounterDelta[]): Promise<void> => {
-    const hourly = new Map<string, CounterDelta>();
+    const hourly = new Map<string, HourlyRow>();
     for (const delta of deltas) {
       const key = `${delta.metric}\u0000${delta.hour}\u0000${delta.channel}\u0000${delta.intentId}`;
       const sum = hourly.get(key);
       if (sum) sum.value += delta.value;
-      else hourly.set(key, { ...delta });
+      else hourly.set(key, { metric: delta.metric, hour: delta.hour, channel: delta.channel, intent_id: delta.intentId, value: delta.value });
     }
-    const daily = new Map<string, { metric: string; day: string; channel: string; intent_id: string; value: number }>();
+    const daily = new Map<string, DailyRow>();
     for (const sum of hourly.values()) {
-      await addHourly.run(this.db, { metric: sum.metric, hour: sum.hour, channel: sum.channel, intent_id: sum.intentId, value: sum.value });
       const day = await this.zone.dayOfHour(sum.hour);
-      const key = `${sum.metric}\u0000${day}\u0000${sum.channel}\u0000${sum.intentId}`;
+      const key = `${sum.metric}\u0000${day}\u0000${sum.channel}\u0000${sum.intent_id}`;
       const total = daily.get(key);
       if (total) total.value += sum.value;
-      else daily.set(key, { metric: sum.metric, day, channel: sum.channel, intent_id: sum.intentId, value: sum.value });
+      else daily.set(key, { metric: sum.metric, day, channel: sum.channel, intent_id: sum.intent_id, value: sum.value });
     }
-    for (const total of daily.values()) await addDaily.run(this.db, total);
+    await addHourly.insert(this.db, [...hourly.values()]);
+    await addDaily.insert(this.db, [...daily.values()]);
   };
-
 }
