@@ -18,14 +18,34 @@ export interface AckPressureReport {
   at: number;
 }
 
+/** The processing thread's own share of a window: how much of it it ran and how much it waited for a core (0..1 each). */
+export interface ProcessorRun {
+  busy: number;
+  waiting: number;
+}
+
+/**
+ * Of the request thread's waits for a core, the share the processor can have caused: no more than the
+ * processing thread itself ran meanwhile, and of that only its part of the cores' contenders. The
+ * processor's own waits tell how crowded the machine is: a processor that waited as long as it ran
+ * shared the cores with about as many other runnable threads again, so a pause of it frees a core
+ * that one of those takes about as often as the request thread does (on a machine other processes
+ * load, pausing gave the acknowledgements little and delayed every reply).
+ */
+export function waitsCausedByProcessor(requestWaiting: number, processor: ProcessorRun): number {
+  const ran = processor.busy;
+  if (ran <= 0) return 0;
+  return Math.min(requestWaiting, ran) * (ran / (ran + processor.waiting));
+}
+
 /**
  * Whether the acknowledgements starve: the request thread ran more than half the window, counting
- * the time it waited for a core only up to the share the processing thread itself ran meanwhile (the
- * processor can have caused that much of the wait and no more; waits for cores other processes hold
- * do not hold the processor back, which the event loop's utilisation did).
+ * its waits for a core only as far as the processor can have caused them (waitsCausedByProcessor;
+ * waits for cores other processes hold do not come from the processor, which the event loop's
+ * utilisation counted).
  */
-export function acksStarving(report: Pick<AckPressureReport, 'busy' | 'waiting' | 'arrivals'>, processorBusy: number): boolean {
-  return report.arrivals > 0 && report.busy + Math.min(report.waiting, processorBusy) > ACKS_SATURATED;
+export function acksStarving(report: Pick<AckPressureReport, 'busy' | 'waiting' | 'arrivals'>, processor: ProcessorRun): boolean {
+  return report.arrivals > 0 && report.busy + waitsCausedByProcessor(report.waiting, processor) > ACKS_SATURATED;
 }
 
 /**
@@ -64,7 +84,7 @@ export class AckPressureGauge {
  * The processing thread's side: the processor has a core of its own, yet with two cores and a load
  * generator (or a busy machine) the threads still compete for CPU. While the request thread reports
  * events arriving and itself running more than half of the time (its CPU time, plus its waits for a
- * core up to the processor's own share: see acksStarving), the processor runs a quarter of the time and
+ * core as far as the processor can have caused them: see acksStarving), the processor runs a quarter of the time and
  * pauses for the rest (the inbox holds the burst); otherwise it runs at full pace. And inserts waiting
  * for the write lock go first (AcksWaiting).
  */
@@ -72,7 +92,7 @@ export class AckPressureShare implements ProcessorShare {
   private latest: AckPressureReport | null = null;
   /** This (the processing) thread's own share of the CPU between two reports. */
   private readonly own = new ThreadBusy();
-  private ownBusy = 0;
+  private ownRun: ProcessorRun = { busy: 0, waiting: 0 };
 
   constructor(private readonly waiting: AcksWaiting) {}
 
@@ -82,7 +102,8 @@ export class AckPressureShare implements ProcessorShare {
 
   heard(report: AckPressureReport): void {
     this.latest = report;
-    this.ownBusy = this.own.sample();
+    const busy = this.own.sample();
+    this.ownRun = { busy, waiting: this.own.waiting };
   }
 
   /** Arrivals are counted where they happen, on the request thread. */
@@ -90,7 +111,7 @@ export class AckPressureShare implements ProcessorShare {
 
   pauseAfter(ms: number): number {
     const latest = this.latest;
-    const starving = latest !== null && Date.now() - latest.at < STALE_MS && acksStarving(latest, this.ownBusy);
+    const starving = latest !== null && Date.now() - latest.at < STALE_MS && acksStarving(latest, this.ownRun);
     return starving ? ms * STARVING_PAUSE_FACTOR : 0;
   }
 }
