@@ -2,6 +2,7 @@ import { dropFailingInserts, failInserts } from '../support/raw-sql.ts';
 import type { Message, WebchatMessage } from '@desk/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OutboxRepo } from '../../src/conversations/outbox-repo.ts';
+import { testDialect } from '../support/test-db.ts';
 import { type ChannelDesk, channelEnv, eventually, signMeta, startChannelDesk, TELEGRAM_TOKEN, telegramSecret } from '../support/channel-desk.ts';
 import { loadFixture, type Json } from '../support/channel-fixtures.ts';
 import { type StandIn, startGraphStandIn, startTelegramStandIn } from '../support/platform-stand-ins.ts';
@@ -132,7 +133,8 @@ describe('the batched processor', () => {
     await desk.services.inboxProcessor.drain();
     expect((await userTexts(desk, '91')).filter((t) => t.startsWith('user:'))).toEqual(['user:hello', 'user:poison']);
   });
-  it('hands the bot replies of a batch to the running outbox at its commit: they go out without any look at the outbox table', async () => {
+  // SQLite: the running outbox takes its instance's queued rows (PostgreSQL instances queue concurrently: the claims decide there).
+  it.skipIf(testDialect() !== 'sqlite')('hands the bot replies of a batch to the running outbox at its commit: they go out without any look at the outbox table', async () => {
     const desk = await startChannelDesk({ env: channelEnv({ telegram, graph }) });
     desks.push(desk);
     // Started: the outbox's first look at the table (on the turn after its start) is done.
