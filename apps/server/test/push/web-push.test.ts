@@ -47,6 +47,17 @@ async function subscribe(token: string, lang: 'en' | 'pt-BR' | 'es' = 'en') {
 const handOff = (visitorId: string) =>
   t.request('/channels/webchat/messages', { method: 'POST', json: { visitorId, text: 'I need to talk to a person' } });
 
+/** An intent that hands the conversation to the team (a new unassigned ticket). */
+async function withHandOffIntent() {
+  await t.services.intents.create({
+    name: 'Human',
+    phrases: ['I need to talk to a person'],
+    answers: ['Calling an agent.'],
+    desk: { enabled: true, agentId: null, status: 'new', priority: 'normal' },
+  });
+  await t.services.retrainBot();
+}
+
 describe('web push', () => {
   it('tells every agent of a new unassigned ticket, encrypted for their device and signed with VAPID', async () => {
     await t.services.intents.create({
@@ -85,13 +96,7 @@ describe('web push', () => {
   });
 
   it('reads no agent for a hand-off while no device is subscribed, and tells the first device subscribed after it', async () => {
-    await t.services.intents.create({
-      name: 'Human',
-      phrases: ['I need to talk to a person'],
-      answers: ['Calling an agent.'],
-      desk: { enabled: true, agentId: null, status: 'new', priority: 'normal' },
-    });
-    await t.services.retrainBot();
+    await withHandOffIntent();
     const ana = await t.signIn('agent');
     const agentReads = vi.spyOn(t.services.agents, 'list');
     try {
@@ -112,13 +117,7 @@ describe('web push', () => {
   });
 
   it('tells an agent who is assigned a ticket by someone else, never the actor', async () => {
-    await t.services.intents.create({
-      name: 'Human',
-      phrases: ['I need to talk to a person'],
-      answers: ['Calling an agent.'],
-      desk: { enabled: true, agentId: null, status: 'new', priority: 'normal' },
-    });
-    await t.services.retrainBot();
+    await withHandOffIntent();
     await handOff(randomUUID());
     const ticket = (await t.services.tickets.list({ statuses: [], priorities: [], assignees: [], text: '' }, { limit: 1, offset: 0 })).tickets[0];
     const lead = await t.signIn('admin');
@@ -138,13 +137,7 @@ describe('web push', () => {
   });
 
   it('forgets a subscription the push service says is gone', async () => {
-    await t.services.intents.create({
-      name: 'Human',
-      phrases: ['I need to talk to a person'],
-      answers: ['Calling an agent.'],
-      desk: { enabled: true, agentId: null, status: 'new', priority: 'normal' },
-    });
-    await t.services.retrainBot();
+    await withHandOffIntent();
     const ana = await t.signIn('agent');
     await subscribe(ana.token);
     status = 410;
@@ -167,13 +160,7 @@ describe('web push', () => {
     expect((await t.request('/api/push/public-key')).status).toBe(401);
   });
   it('tells an agent an internal note mentions them, on a ticket assigned to someone else; the author hears nothing of it', async () => {
-    await t.services.intents.create({
-      name: 'Human',
-      phrases: ['I need to talk to a person'],
-      answers: ['Calling an agent.'],
-      desk: { enabled: true, agentId: null, status: 'new', priority: 'normal' },
-    });
-    await t.services.retrainBot();
+    await withHandOffIntent();
     const ana = await t.signIn('agent');
     const bia = await t.signIn('agent');
     const visitorId = randomUUID();
