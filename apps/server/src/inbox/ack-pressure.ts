@@ -18,34 +18,14 @@ export interface AckPressureReport {
   at: number;
 }
 
-/** The processing thread's own share of a window: how much of it it ran and how much it waited for a core (0..1 each). */
-export interface ProcessorRun {
-  busy: number;
-  waiting: number;
-}
-
-/**
- * Of the request thread's waits for a core, the share the processor can have caused: no more than the
- * processing thread itself ran meanwhile, and of that only its part of the cores' contenders. The
- * processor's own waits tell how crowded the machine is: a processor that waited as long as it ran
- * shared the cores with about as many other runnable threads again, so a pause of it frees a core
- * that one of those takes about as often as the request thread does (on a machine other processes
- * load, pausing gave the acknowledgements little and delayed every reply).
- */
-export function waitsCausedByProcessor(requestWaiting: number, processor: ProcessorRun): number {
-  const ran = processor.busy;
-  if (ran <= 0) return 0;
-  return Math.min(requestWaiting, ran) * (ran / (ran + processor.waiting));
-}
-
 /**
  * Whether the acknowledgements starve: the request thread ran more than half the window, counting
- * its waits for a core only as far as the processor can have caused them (waitsCausedByProcessor;
- * waits for cores other processes hold do not come from the processor, which the event loop's
- * utilisation counted).
+ * the time it waited for a core only up to the share the processing thread itself ran meanwhile (the
+ * processor can have caused that much of the wait and no more; waits for cores other processes hold
+ * do not hold the processor back, which the event loop's utilisation did).
  */
-export function acksStarving(report: Pick<AckPressureReport, 'busy' | 'waiting' | 'arrivals'>, processor: ProcessorRun): boolean {
-  return report.arrivals > 0 && report.busy + waitsCausedByProcessor(report.waiting, processor) > ACKS_SATURATED;
+export function acksStarving(report: Pick<AckPressureReport, 'busy' | 'waiting' | 'arrivals'>, processorBusy: number): boolean {
+  return report.arrivals > 0 && report.busy + Math.min(report.waiting, processorBusy) > ACKS_SATURATED;
 }
 
 /**
@@ -84,7 +64,7 @@ export class AckPressureGauge {
  * The processing thread's side: the processor has a core of its own, yet with two cores and a load
  * generator (or a busy machine) the threads still compete for CPU. While the request thread reports
  * events arriving and itself running more than half of the time (its CPU time, plus its waits for a
- * core as far as the processor can have caused them: see acksStarving), the processor runs a quarter of the time and
+ * core up to the processor's own share: see acksStarving), the processor runs a quarter of the time and
  * pauses for the rest (the inbox holds the burst); otherwise it runs at full pace. And inserts waiting
  * for the write lock go first (AcksWaiting).
  */
@@ -92,7 +72,7 @@ export class AckPressureShare implements ProcessorShare {
   private latest: AckPressureReport | null = null;
   /** This (the processing) thread's own share of the CPU between two reports. */
   private readonly own = new ThreadBusy();
-  private ownRun: ProcessorRun = { busy: 0, waiting: 0 };
+  private ownBusy = 0;
 
   constructor(private readonly waiting: AcksWaiting) {}
 
@@ -102,8 +82,7 @@ export class AckPressureShare implements ProcessorShare {
 
   heard(report: AckPressureReport): void {
     this.latest = report;
-    const busy = this.own.sample();
-    this.ownRun = { busy, waiting: this.own.waiting };
+    this.ownBusy = this.own.sample();
   }
 
   /** Arrivals are counted where they happen, on the request thread. */
@@ -111,7 +90,7 @@ export class AckPressureShare implements ProcessorShare {
 
   pauseAfter(ms: number): number {
     const latest = this.latest;
-    const starving = latest !== null && Date.now() - latest.at < STALE_MS && acksStarving(latest, this.ownRun);
+    const starving = latest !== null && Date.now() - latest.at < STALE_MS && acksStarving(latest, this.ownBusy);
     return starving ? ms * STARVING_PAUSE_FACTOR : 0;
   }
 }
