@@ -21,6 +21,9 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
 }
 
+/** At most this many taken messages wait for their `queued` (see OutboxWorker.taken). */
+const MAX_TAKEN_REMEMBERED = 10_000;
+
 /** A send the platform accepted, waiting for the turn's shared transaction (see OutboxWorker.recordSent). */
 interface Sent {
   row: OutboxRow;
@@ -52,7 +55,13 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
   /** Sends that returned during this turn of the event loop: recorded together (see recordSent). */
   private sent: Sent[] = [];
   private readonly lease: JobLease;
-  /** Messages whose row this outbox took as it was queued (see start): their `queued` needs no look at the table. */
+  /**
+   * Messages whose row this outbox took as it was queued (see start): their `queued` needs no look at
+   * the table. An entry stays until that `queued` (which follows the commit) even when the send began
+   * first: the runner wakes for an offered row before the batch that committed it emits its events.
+   * Forgetting it at the send's start made nearly every reply's `queued` claim from the table, a
+   * look that scans every pending row (most of them offered and leased): ~6 ms each with a backlog.
+   */
   private readonly taken = new Set<string>();
 
   constructor(
@@ -93,6 +102,9 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
     this.deps.outbox.takeQueuedRows({
       lease: this.lease,
       take: (row) => {
+        // A message whose `queued` never came (none is expected to) must not grow the set for ever:
+        // forgetting them all costs at most one look at the table each.
+        if (this.taken.size >= MAX_TAKEN_REMEMBERED) this.taken.clear();
         this.taken.add(row.message_id);
         this.offer(row, this.lease.ms);
       },
@@ -110,7 +122,6 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
-    this.taken.delete(row.message_id);
     const { messages, conversations } = this.deps;
     const message = await messages.get(row.message_id);
     const conversation = message ? await conversations.get(message.conversationId) : null;

@@ -4,11 +4,16 @@ import { isFanoutTopic } from './fanout-bus.ts';
 import { FanoutListeners } from './fanout-listeners.ts';
 
 /**
- * Pokes cross at most once per this long: each message costs both threads a structured clone and a
- * wake-up (postMessage was ~3 % of the processing thread's time at a few hundred replies a second,
- * posting every turn). A poke after a quiet spell still crosses at the end of its turn.
+ * Pokes cross at most once per this long by default: each message costs both threads a structured
+ * clone and a wake-up (postMessage was ~3 % of the processing thread's time at a few hundred replies a
+ * second, posting every turn). A poke after a quiet spell still crosses at the end of its turn.
  */
 const MIN_GAP_MS = 2;
+
+export interface ThreadFanoutOptions {
+  /** Pokes cross at most once per this long (ms; default MIN_GAP_MS). */
+  minGapMs?: number;
+}
 
 /** What crosses the port: one turn's distinct pokes. */
 interface ThreadPokes {
@@ -32,7 +37,13 @@ export class ThreadFanout implements FanoutBus {
   /** When the last message crossed (performance.now()). */
   private lastFlush = -Infinity;
 
-  constructor(private readonly port: MessagePort) {
+  private readonly minGapMs: number;
+
+  constructor(
+    private readonly port: MessagePort,
+    options: ThreadFanoutOptions = {},
+  ) {
+    this.minGapMs = options.minGapMs ?? MIN_GAP_MS;
     port.on('message', (message: ThreadPokes) => {
       for (const [topic, payload] of message.pokes) {
         if (isFanoutTopic(topic)) this.listeners.deliver(topic, { kind: 'published', payload, origin: 'elsewhere' });
@@ -49,7 +60,7 @@ export class ThreadFanout implements FanoutBus {
     if (!before || topic !== 'sync' || Number(payload) > Number(before[1])) this.queued.set(key, [topic, payload]);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    const wait = this.lastFlush + MIN_GAP_MS - performance.now();
+    const wait = this.lastFlush + this.minGapMs - performance.now();
     if (wait > 0) setTimeout(() => this.flush(), wait);
     else setImmediate(() => this.flush());
   }

@@ -69,6 +69,9 @@ export class PushNotifier {
     // Most events (every bot answer) concern no agent: no reads for them.
     const events = batch.filter(mayNotify);
     if (events.length === 0) return;
+    // No device subscribed (the other thread may subscribe one at any time, so this is asked each time):
+    // nobody to notify, so neither the agents nor the tickets are read (every hand-off batch did).
+    if (!(await this.deps.subscriptions.any())) return;
     const agents = await this.deps.agents.list();
     const activeAgentIds = agents.filter((a) => a.active).map((a) => a.id);
     const planned: PushPlan[] = [];

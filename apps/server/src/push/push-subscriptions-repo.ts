@@ -1,5 +1,9 @@
 import type { PushSubscriptionInput } from '@desk/core';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
+
+/** Whether any device at all is subscribed (compiled once: every hand-off batch asks). */
+const anySubscription = prepared((q, _: Record<string, never>) => q.selectFrom('push_subscriptions').select('endpoint').limit(1));
 
 export interface StoredSubscription {
   endpoint: string;
@@ -61,6 +65,11 @@ export class PushSubscriptionsRepo {
     let del = this.db.q.deleteFrom('push_subscriptions').where('endpoint', '=', endpoint);
     if (agentId) del = del.where('agent_id', '=', agentId);
     await del.execute();
+  }
+
+  /** Whether any agent has a device subscribed (one row of the primary key's index at most). */
+  async any(): Promise<boolean> {
+    return (await anySubscription.first(this.db, {})) !== undefined;
   }
 
   /** Subscriptions of the given active agents. */

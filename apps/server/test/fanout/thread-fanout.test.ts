@@ -79,4 +79,22 @@ describe('the fan-out between the request and processing threads', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(posted).toHaveBeenCalledTimes(3);
   });
+
+  it('crosses at most once per the gap it is given (the processing thread’s end: 8 ms), the first poke after a quiet spell at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    const { port1, port2 } = new MessageChannel();
+    const sender = new ThreadFanout(port1, { minGapMs: 8 });
+    open.push(sender, new ThreadFanout(port2));
+    const posted = vi.spyOn(port1, 'postMessage');
+    sender.publish('sync', '1');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posted).toHaveBeenCalledTimes(1);
+    sender.publish('sync', '2');
+    sender.publish('jobs', 'outbox');
+    await vi.advanceTimersByTimeAsync(7);
+    expect(posted).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(posted).toHaveBeenCalledTimes(2);
+    expect(posted.mock.calls[1]?.[0]).toEqual({ pokes: [['sync', '2'], ['jobs', 'outbox']] });
+  });
 });

@@ -1,7 +1,9 @@
 import { dropFailingInserts, failInserts } from '../support/raw-sql.ts';
 import type { Message, WebchatMessage } from '@desk/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChannelDesk, channelEnv, signMeta, startChannelDesk, TELEGRAM_TOKEN, telegramSecret } from '../support/channel-desk.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { OutboxRepo } from '../../src/conversations/outbox-repo.ts';
+import { testDialect } from '../support/test-db.ts';
+import { type ChannelDesk, channelEnv, eventually, signMeta, startChannelDesk, TELEGRAM_TOKEN, telegramSecret } from '../support/channel-desk.ts';
 import { loadFixture, type Json } from '../support/channel-fixtures.ts';
 import { type StandIn, startGraphStandIn, startTelegramStandIn } from '../support/platform-stand-ins.ts';
 
@@ -130,6 +132,34 @@ describe('the batched processor', () => {
     expect((await desk.request(`/api/inbox/set-aside/${events[0]?.id}/retry`, { method: 'POST', token: desk.admin.token })).status).toBe(200);
     await desk.services.inboxProcessor.drain();
     expect((await userTexts(desk, '91')).filter((t) => t.startsWith('user:'))).toEqual(['user:hello', 'user:poison']);
+  });
+  // SQLite: the running outbox takes its instance's queued rows (PostgreSQL instances queue concurrently: the claims decide there).
+  it.skipIf(testDialect() !== 'sqlite')('hands the bot replies of a batch to the running outbox at its commit: they go out without any look at the outbox table', async () => {
+    const desk = await startChannelDesk({ env: channelEnv({ telegram, graph }) });
+    desks.push(desk);
+    // Started: the outbox's first look at the table (on the turn after its start) is done.
+    await new Promise((resolve) => setImmediate(resolve));
+    await desk.services.outbox.idle();
+    const claims = vi.spyOn(OutboxRepo.prototype, 'claim');
+    // A slow platform: the outbox is still sending the first reply when the next batch commits.
+    telegram.replyDelayMs = 300;
+    try {
+      await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(90, 1, 'hello'), telegramSecret());
+      desk.services.inboxProcessor.kick();
+      const sendsTo = () => telegram.received((r) => r.path === `/bot${TELEGRAM_TOKEN}/sendMessage`).map((r) => String((r.json as { chat_id: unknown }).chat_id));
+      await eventually(() => sendsTo().length === 1, 'the first reply on its way');
+      const chats = [91, 92, 93, 94, 95, 96];
+      for (const chat of chats) await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(chat, 1, 'hello'), telegramSecret());
+      desk.services.inboxProcessor.kick();
+      await eventually(async () => (await desk.count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'")) === chats.length + 1, 'every bot reply sent');
+      expect(sendsTo().sort()).toEqual(['90', ...chats.map(String)]);
+      // The sends begin as their batch commits, before it announces the replies: that announcement must
+      // not send the outbox to the table (a look that scans every pending row; with a backlog, ms each).
+      expect(claims).not.toHaveBeenCalled();
+    } finally {
+      telegram.replyDelayMs = 0;
+      claims.mockRestore();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 // @ts-expect-error http_ece ships no types; it is the reference implementation of RFC 8188 that web-push itself uses.
 import ece from 'http_ece';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startPushService } from '../support/push-service-stand-in.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -47,6 +47,17 @@ async function subscribe(token: string, lang: 'en' | 'pt-BR' | 'es' = 'en') {
 const handOff = (visitorId: string) =>
   t.request('/channels/webchat/messages', { method: 'POST', json: { visitorId, text: 'I need to talk to a person' } });
 
+/** An intent that hands the conversation to the team (a new unassigned ticket). */
+async function withHandOffIntent() {
+  await t.services.intents.create({
+    name: 'Human',
+    phrases: ['I need to talk to a person'],
+    answers: ['Calling an agent.'],
+    desk: { enabled: true, agentId: null, status: 'new', priority: 'normal' },
+  });
+  await t.services.retrainBot();
+}
+
 describe('web push', () => {
   it('tells every agent of a new unassigned ticket, encrypted for their device and signed with VAPID', async () => {
     await t.services.intents.create({
@@ -84,14 +95,29 @@ describe('web push', () => {
     expect(decrypt(toBia[0]?.body as Buffer, biaDevice.keys)).toMatchObject({ url: `/tickets?ticket=${ticket?.id}`, tag: `ticket-${ticket?.id}` });
   });
 
+  it('reads no agent for a hand-off while no device is subscribed, and tells the first device subscribed after it', async () => {
+    await withHandOffIntent();
+    const ana = await t.signIn('agent');
+    const agentReads = vi.spyOn(t.services.agents, 'list');
+    try {
+      expect((await handOff(randomUUID())).status).toBe(201);
+      await t.services.push.flush();
+      // Nobody to notify: planning stopped before reading the agents (and the ticket) for it.
+      expect(agentReads).not.toHaveBeenCalled();
+      expect(pushService.received).toHaveLength(0);
+
+      const device = await subscribe(ana.token, 'en');
+      expect((await handOff(randomUUID())).status).toBe(201);
+      await t.services.push.flush();
+      const titles = pushService.received.filter((p) => device.endpoint.endsWith(p.path)).map((p) => decrypt(p.body, device.keys).title);
+      expect(titles).toContainEqual(expect.stringMatching(/^New ticket #\d+$/));
+    } finally {
+      agentReads.mockRestore();
+    }
+  });
+
   it('tells an agent who is assigned a ticket by someone else, never the actor', async () => {
-    await t.services.intents.create({
-      name: 'Human',
-      phrases: ['I need to talk to a person'],
-      answers: ['Calling an agent.'],
-      desk: { enabled: true, agentId: null, status: 'new', priority: 'normal' },
-    });
-    await t.services.retrainBot();
+    await withHandOffIntent();
     await handOff(randomUUID());
     const ticket = (await t.services.tickets.list({ statuses: [], priorities: [], assignees: [], text: '' }, { limit: 1, offset: 0 })).tickets[0];
     const lead = await t.signIn('admin');
@@ -111,13 +137,7 @@ describe('web push', () => {
   });
 
   it('forgets a subscription the push service says is gone', async () => {
-    await t.services.intents.create({
-      name: 'Human',
-      phrases: ['I need to talk to a person'],
-      answers: ['Calling an agent.'],
-      desk: { enabled: true, agentId: null, status: 'new', priority: 'normal' },
-    });
-    await t.services.retrainBot();
+    await withHandOffIntent();
     const ana = await t.signIn('agent');
     await subscribe(ana.token);
     status = 410;
@@ -140,13 +160,7 @@ describe('web push', () => {
     expect((await t.request('/api/push/public-key')).status).toBe(401);
   });
   it('tells an agent an internal note mentions them, on a ticket assigned to someone else; the author hears nothing of it', async () => {
-    await t.services.intents.create({
-      name: 'Human',
-      phrases: ['I need to talk to a person'],
-      answers: ['Calling an agent.'],
-      desk: { enabled: true, agentId: null, status: 'new', priority: 'normal' },
-    });
-    await t.services.retrainBot();
+    await withHandOffIntent();
     const ana = await t.signIn('agent');
     const bia = await t.signIn('agent');
     const visitorId = randomUUID();
