@@ -562,10 +562,11 @@ const missingLook = (): never => {
 };
 
 const f = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)}`;
-/** a / b at quantile q ("n/a" when b is 0: no long task in the baseline). */
+/** a / b at quantile q ("n/a" when b is 0, no long task in the baseline, or when either has no figure). */
 const ratio = (a: number[], b: number[], q = 0.75) => {
   const base = quantile(b, q);
-  return base > 0 ? (quantile(a, q) / base).toFixed(1) : 'n/a';
+  const value = quantile(a, q) / base;
+  return base > 0 && Number.isFinite(value) ? value.toFixed(1) : 'n/a';
 };
 const stat = (values: number[]) => `${f(quantile(values, 0.5))} / ${f(quantile(values, 0.75))}`;
 
@@ -629,7 +630,7 @@ async function main() {
     // Over the keys that got an entry; how many did is printed after each figure (see the README).
     const reportedOf = (values: number[]) => `${values.filter(Number.isFinite).length}/${values.length}`;
     const eventLine = (name: string, a: number[], b: number[], goal: string) =>
-      console.log(`${name.padEnd(42)}${`${stat(a)} ${reportedOf(a)}`.padEnd(14)}${`${stat(b)} ${reportedOf(b)}`.padEnd(16)}${ratio(a, b).padStart(5)}×        ${goal}`);
+      console.log(`${name.padEnd(42)}${`${stat(a)}, ${reportedOf(a)}`.padEnd(21)}${`${stat(b)}, ${reportedOf(b)}`.padEnd(21)}${ratio(a, b).padStart(5)}×   ${goal}`);
     eventLine('keystroke → presented, Event Timing', throttled.keyEvent, baseline.keyEvent, '≤ 16');
     eventLine('  bare textarea (same run)', throttled.bareKeyEvent, baseline.bareKeyEvent, '');
     line(`scroll ${ROWS_TO_SCROLL} rows: longest long task`, throttled.longest, baseline.longest, 'none > 50');
