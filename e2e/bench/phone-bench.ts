@@ -425,6 +425,7 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
     await keyEventTimings(bare.page);
     for (let i = 0; i < runs; i++) {
       const [key, own] = await keystroke(bare.page, i);
+      if (VERBOSE) progress(`bare key ${i}: ${f(key)} ms, less the frame wait ${f(own)} ms`);
       figures.bareKey.push(key);
       figures.bareKeyOwn.push(own);
     }
@@ -477,6 +478,7 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
     await keyEventTimings(page);
     for (let i = 0; i < RUNS; i++) {
       const [key, own] = await keystroke(page, i);
+      if (VERBOSE) progress(`key ${i}: ${f(key)} ms, less the frame wait ${f(own)} ms`);
       figures.key.push(key);
       figures.keyOwn.push(own);
     }
