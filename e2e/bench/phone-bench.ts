@@ -53,7 +53,7 @@ const SCROLL_STEP = Number(process.env.BENCH_SCROLL_STEP ?? 200);
 const ROWS_TO_SCROLL = 1000;
 /** A folder: each phase of the 4× profile is recorded as a Chromium trace there (read it with trace-summary.ts). */
 const TRACE_DIR = process.env.BENCH_TRACE;
-/** BENCH_VERBOSE=1: each scroll run's long tasks, with when they began after the fling's start. */
+/** BENCH_VERBOSE=1: each scroll run's long tasks, with when they began after the fling's start; each key's figure. */
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
 /** BENCH_HEAP=1: what each Desk fling allocated, by function (V8's sampling heap profiler, collected objects included). */
 const HEAP = process.env.BENCH_HEAP === '1';
