@@ -16,7 +16,8 @@
  *                            duration, from the event's timestamp to the presentation of the next frame after its
  *                            handlers, in the API's 8 ms steps, over the keys that got an entry (printed as k/N:
  *                            a key gets none under the API's 16 ms floor, or when Chromium never learns its
- *                            frame's presentation time, as happens on Desk's ticket view in headless Chromium)
+ *                            frame's presentation time, as happens in headless Chromium to keys typed into a
+ *                            textarea at the window's bottom edge, where Desk's composer is pinned)
  *   scroll 1,000 rows        a fast fling (BENCH_SCROLL_STEP px a frame) through 1,000 rows: the Long
  *                            Tasks API's tasks over 50 ms (goal: none), the longest frame gap and the frames
  *                            whose list showed no row at its bottom edge (rows drawn late or not at all). Each fling
