@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
@@ -5,6 +7,7 @@ import { preloadLandingPage } from './build/preload-landing-page.ts';
 import { SERVER_PATHS } from './src/server-paths.ts';
 
 const SERVER = 'http://127.0.0.1:8080';
+const require = createRequire(import.meta.url);
 
 export default defineConfig({
   plugins: [
@@ -36,6 +39,13 @@ export default defineConfig({
       },
     }),
   ],
+  resolve: {
+    alias: [
+      // @desk/core's phone parsing reads its metadata on first use instead of at every start (see the file).
+      { find: /^libphonenumber-js\/max$/, replacement: fileURLToPath(new URL('./src/shell/lazy-phone-numbers.ts', import.meta.url)) },
+      { find: /^libphonenumber-js-max-metadata/, replacement: require.resolve('libphonenumber-js/metadata.max.json') },
+    ],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

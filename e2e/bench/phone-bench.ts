@@ -12,6 +12,12 @@
  *   keystroke → painted      a key's keydown timestamp until the frame after the composer's input     (goal ≤ 16 ms)
  *     less the frame wait    the same less the time the page sat idle waiting for the display's next
  *                            frame (0–16.7 ms at 60 Hz on any page): the key's own latency
+ *     Event Timing           the web's own measure of it (what INP reads): the keydown's PerformanceEventTiming
+ *                            duration, from the event's timestamp to the presentation of the next frame after its
+ *                            handlers, in the API's 8 ms steps, over the keys that got an entry (printed as k/N:
+ *                            a key gets none under the API's 16 ms floor, or when Chromium never learns its
+ *                            frame's presentation time, as happens in headless Chromium to keys typed into a
+ *                            textarea at the window's bottom edge, where Desk's composer is pinned)
  *   scroll 1,000 rows        a fast fling (BENCH_SCROLL_STEP px a frame) through 1,000 rows: the Long
  *                            Tasks API's tasks over 50 ms (goal: none), the longest frame gap and the frames
  *                            whose list showed no row at its bottom edge (rows drawn late or not at all). Each fling
@@ -27,7 +33,7 @@
  * PWA with the `?bench` hooks, see harness.ts) on a free loopback port; the server is stopped at the end.
  * Run from e2e/: `npm run bench:phone` after `npx -y pnpm@12.4.2 -r --if-present run build`.
  * Env: BENCH_RUNS, BENCH_TICKETS (default 5000), BENCH_MESSAGES (per ticket, default 10), BENCH_SCROLL_STEP (default 200),
- * BENCH_WEB_DIST (another build of the PWA, for A/B runs), BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, no 1× runs; BENCH_TRACE_RATE=1 traces the unthrottled runs instead; BENCH_TRACE_SAMPLES=0 without the CPU profiler;
+ * BENCH_WEB_DIST (another build of the PWA, for A/B runs), BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, no 1× runs; BENCH_TRACE_RATE=1 traces the unthrottled runs instead; BENCH_TRACE_SAMPLES=0 without the CPU profiler; BENCH_TRACE_EXTRA=<categories> more trace categories, e.g. toplevel for each task's origin;
  * BENCH_SCROLL_SAME_HEAP=1 reloads the list in place before each fling instead; BENCH_OPEN_IN_PLACE=1 the warm open as until this stop (reloaded while the previous open was still at work, a frame later); BENCH_OPEN_FROM_BLANK=1 each open from a blank page; BENCH_HEAP=1 what the list's load and each fling allocated;
  * read one with `../node_modules/.bin/tsx bench/trace-summary.ts <file>`).
  */
@@ -48,7 +54,7 @@ const SCROLL_STEP = Number(process.env.BENCH_SCROLL_STEP ?? 200);
 const ROWS_TO_SCROLL = 1000;
 /** A folder: each phase of the 4× profile is recorded as a Chromium trace there (read it with trace-summary.ts). */
 const TRACE_DIR = process.env.BENCH_TRACE;
-/** BENCH_VERBOSE=1: each scroll run's long tasks, with when they began after the fling's start. */
+/** BENCH_VERBOSE=1: each scroll run's long tasks, with when they began after the fling's start; each key's figure. */
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
 /** BENCH_HEAP=1: what each Desk fling allocated, by function (V8's sampling heap profiler, collected objects included). */
 const HEAP = process.env.BENCH_HEAP === '1';
@@ -81,6 +87,7 @@ const TRACE_CATEGORIES = [
   'v8.execute',
   'blink.user_timing',
   'loading',
+  ...(process.env.BENCH_TRACE_EXTRA ?? '').split(',').filter(Boolean),
 ];
 
 /**
@@ -104,6 +111,30 @@ const PROBES = () => {
       }),
     );
   w.__afterPaint = afterPaint;
+  // Event Timing (the API INP is built on): each keydown's duration, by the event's timestamp. Observed from
+  // the document's start, as its buffer keeps only entries of 104 ms and more; 16 ms is the API's floor.
+  const keyDurations = new Map<number, number>();
+  const eventTimings = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.name === 'keydown') keyDurations.set(entry.startTime, entry.duration);
+  });
+  eventTimings.observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit);
+  /** The keydown timestamps of the keys armed since the last `__keyEventTimings`. */
+  let armedKeys: number[] = [];
+  /**
+   * The armed keys' Event Timing durations, once their frames' presentation times are in (they come from
+   * the GPU process after the frame: a quarter of a second later they are all there, or under the floor).
+   */
+  w.__keyEventTimings = () =>
+    new Promise<number[]>((resolve) =>
+      setTimeout(() => {
+        for (const entry of eventTimings.takeRecords()) if (entry.name === 'keydown') keyDurations.set(entry.startTime, entry.duration);
+        // -1: no entry (under the API's 16 ms floor, or its frame's presentation time never came).
+        const durationOf = (start: number) => [...keyDurations].find(([at]) => Math.abs(at - start) < 0.5)?.[1] ?? -1;
+        resolve(armedKeys.map(durationOf));
+        keyDurations.clear();
+        armedKeys = [];
+      }, 250),
+    );
   // Warm open: the first list row on screen, checked every frame from the document's start (not on
   // the bare baseline pages, which have no list to wait for, nor on the blank page opened before).
   // Found in a frame's animation callbacks, the row is painted by that very frame: the figure is the
@@ -173,6 +204,7 @@ const PROBES = () => {
       'keydown',
       (event) => {
         const start = event.timeStamp;
+        armedKeys.push(start);
         let taskEnd = Number.NaN;
         // First of all the input's listeners: the first animation callback asked for after the key.
         addEventListener(
@@ -337,13 +369,19 @@ async function tapTicket(page: Page, run: number): Promise<[number, number]> {
   return millis;
 }
 
-/** Keystroke → painted, and the same less the idle wait for the display's next frame (ms). */
+/** Keystroke → painted, and the same less the idle wait for the display's next frame (ms); its Event Timing duration comes from `keyEventTimings`. */
 async function keystroke(page: Page, run: number): Promise<[number, number]> {
   await page.evaluate(() => (window as unknown as { __armKey(): void }).__armKey());
   const painted = reported(page, 'key');
   const own = reported(page, 'keyOwn');
   await page.keyboard.press(run % 2 === 0 ? 'a' : 'b');
   return Promise.all([painted, own]);
+}
+
+/** The Event Timing durations of the keys typed into `page` since the last call (ms; NaN: the key got no entry). */
+async function keyEventTimings(page: Page): Promise<number[]> {
+  const durations = await page.evaluate(() => (window as unknown as { __keyEventTimings(): Promise<number[]> }).__keyEventTimings());
+  return durations.map((duration) => (duration < 0 ? Number.NaN : duration));
 }
 
 interface Figures {
@@ -353,6 +391,8 @@ interface Figures {
   key: number[];
   /** The keystroke less the idle wait for the display's next frame (the key's own latency). */
   keyOwn: number[];
+  /** The keystroke's Event Timing duration (PerformanceEventTiming, INP's measure; 8 ms steps; NaN: no entry). */
+  keyEvent: number[];
   longest: number[];
   longTasks: number[];
   maxGap: number[];
@@ -360,6 +400,7 @@ interface Figures {
   /** The same-run baselines: a bare textarea, a bare static list (bare-pages.ts). */
   bareKey: number[];
   bareKeyOwn: number[];
+  bareKeyEvent: number[];
   bareLongest: number[];
   bareLongTasks: number[];
   bareMaxGap: number[];
@@ -374,7 +415,7 @@ interface Bare {
 async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare, rate: number): Promise<Figures> {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   await bare.cdp.send('Emulation.setCPUThrottlingRate', { rate });
-  const figures: Figures = { tap: [], tapAll: [], open: [], key: [], keyOwn: [], longest: [], longTasks: [], maxGap: [], blankFrames: [], bareKey: [], bareKeyOwn: [], bareLongest: [], bareLongTasks: [], bareMaxGap: [] };
+  const figures: Figures = { tap: [], tapAll: [], open: [], key: [], keyOwn: [], keyEvent: [], longest: [], longTasks: [], maxGap: [], blankFrames: [], bareKey: [], bareKeyOwn: [], bareKeyEvent: [], bareLongest: [], bareLongTasks: [], bareMaxGap: [] };
   // Half the bare runs before Desk's and half after (the machine's load drifts), each set in one go.
   const half = Math.ceil(RUNS / 2);
   const bareKeys = async (runs: number) => {
@@ -382,11 +423,14 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
     await bare.page.goto(`http://${BARE_HOST}/textarea`);
     await bare.page.locator('#ticket-reply').tap();
     await keystroke(bare.page, 0); // warm-up: a page's first key pays for setting up text input
+    await keyEventTimings(bare.page);
     for (let i = 0; i < runs; i++) {
       const [key, own] = await keystroke(bare.page, i);
+      if (VERBOSE) progress(`bare key ${i}: ${f(key)} ms, less the frame wait ${f(own)} ms`);
       figures.bareKey.push(key);
       figures.bareKeyOwn.push(own);
     }
+    figures.bareKeyEvent.push(...(await keyEventTimings(bare.page)));
   };
   const bareScrolls = async (runs: number) => {
     await bare.page.bringToFront();
@@ -432,11 +476,14 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
     await bareKeys(half);
     await page.bringToFront();
     await keystroke(page, 0); // warm-up, as on the bare page
+    await keyEventTimings(page);
     for (let i = 0; i < RUNS; i++) {
       const [key, own] = await keystroke(page, i);
+      if (VERBOSE) progress(`key ${i}: ${f(key)} ms, less the frame wait ${f(own)} ms`);
       figures.key.push(key);
       figures.keyOwn.push(own);
     }
+    figures.keyEvent.push(...(await keyEventTimings(page)));
     await page.locator('#ticket-reply').fill('');
     await bareKeys(RUNS - half);
   });
@@ -518,10 +565,11 @@ const missingLook = (): never => {
 };
 
 const f = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)}`;
-/** a / b at quantile q ("n/a" when b is 0: no long task in the baseline). */
+/** a / b at quantile q ("n/a" when b is 0, no long task in the baseline, or when either has no figure). */
 const ratio = (a: number[], b: number[], q = 0.75) => {
   const base = quantile(b, q);
-  return base > 0 ? (quantile(a, q) / base).toFixed(1) : 'n/a';
+  const value = quantile(a, q) / base;
+  return base > 0 && Number.isFinite(value) ? value.toFixed(1) : 'n/a';
 };
 const stat = (values: number[]) => `${f(quantile(values, 0.5))} / ${f(quantile(values, 0.75))}`;
 
@@ -582,6 +630,12 @@ async function main() {
     line('  bare textarea (same run)', throttled.bareKey, baseline.bareKey, '');
     line('keystroke → painted, less the frame wait', throttled.keyOwn, baseline.keyOwn, '≤ 16');
     line('  bare textarea (same run)', throttled.bareKeyOwn, baseline.bareKeyOwn, '');
+    // Over the keys that got an entry; how many did is printed after each figure (see the README).
+    const reportedOf = (values: number[]) => `${values.filter(Number.isFinite).length}/${values.length}`;
+    const eventLine = (name: string, a: number[], b: number[], goal: string) =>
+      console.log(`${name.padEnd(42)}${`${stat(a)}, ${reportedOf(a)}`.padEnd(21)}${`${stat(b)}, ${reportedOf(b)}`.padEnd(21)}${ratio(a, b).padStart(5)}×   ${goal}`);
+    eventLine('keystroke → presented, Event Timing', throttled.keyEvent, baseline.keyEvent, '≤ 16');
+    eventLine('  bare textarea (same run)', throttled.bareKeyEvent, baseline.bareKeyEvent, '');
     line(`scroll ${ROWS_TO_SCROLL} rows: longest long task`, throttled.longest, baseline.longest, 'none > 50');
     line('  bare static list (same run)', throttled.bareLongest, baseline.bareLongest, '');
     line(`scroll ${ROWS_TO_SCROLL} rows: long tasks (count)`, throttled.longTasks, baseline.longTasks, '0');
@@ -596,6 +650,7 @@ async function main() {
       );
     against('keystroke → painted: Desk / bare textarea', 'key', 'bareKey');
     against('keystroke → painted, less the frame wait: Desk / bare textarea', 'keyOwn', 'bareKeyOwn');
+    against('keystroke → presented, Event Timing: Desk / bare textarea', 'keyEvent', 'bareKeyEvent');
     against('scroll: longest frame gap, Desk / bare list', 'maxGap', 'bareMaxGap');
   } finally {
     await browser.close();
