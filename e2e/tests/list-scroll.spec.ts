@@ -7,7 +7,8 @@ import { signIn } from '../support/session.ts';
 /**
  * Issue 17: the ticket list reuses its items while scrolling (the item of a row leaving the screen is
  * drawn again for the row coming in). Scrolled through, each row must still show its own ticket, in
- * the document in the rows' order (Tab and screen readers go by it), and a focused row keeps its element.
+ * the document in the rows' order once the list is still (Tab and screen readers go by it), and a
+ * focused row keeps its element.
  */
 test.use(PHONE);
 
@@ -32,6 +33,17 @@ function rowsInDocument(page: Page) {
       top: item.getBoundingClientRect().top,
     })),
   );
+}
+
+/** The rows once the list has put them in order in the document (a moment after it stopped moving). */
+async function settledRows(page: Page) {
+  await expect
+    .poll(async () => {
+      const places = (await rowsInDocument(page)).map((row) => row.place);
+      return places.every((place, i) => i === 0 || (places[i - 1] as number) < place);
+    })
+    .toBe(true);
+  return rowsInDocument(page);
 }
 
 /** Scrolls the list to `top` a screen at a time, each step once its rows are drawn (as a finger would). */
@@ -62,7 +74,7 @@ test('scrolled down and back, every row shows its own ticket in the document ord
       el.scrollTop = to;
     }, top);
     await expect(page.locator(`.ticket-rows > li[aria-posinset="${Math.floor(top / ROW) + 1}"] .ticket-row[data-ticket-id]`)).toHaveCount(1);
-    return new Map((await rowsInDocument(page)).map((row) => [row.place, row.id]));
+    return new Map((await settledRows(page)).map((row) => [row.place, row.id]));
   };
   const expected = new Map([...(await drawnAt(0)), ...(await drawnAt(40 * ROW)), ...(await drawnAt(80 * ROW))]);
   await scroller.evaluate((el) => {
@@ -75,7 +87,7 @@ test('scrolled down and back, every row shows its own ticket in the document ord
   await third.focus();
   for (const top of [40 * ROW, 80 * ROW, 40 * ROW]) {
     await scrollInSteps(page, top);
-    const rows = await rowsInDocument(page);
+    const rows = await settledRows(page);
     // In the rows' order, each once, each showing the ticket drawn at its place when jumped to.
     const places = rows.map((row) => row.place);
     expect(places).toEqual([...places].sort((a, b) => a - b));

@@ -14,6 +14,8 @@ export const ROW_HEIGHT = 104;
 /** Rows read beyond those in the DOM, above and below. */
 const READ_BEHIND = 5;
 const READ_AHEAD = 20;
+/** How long the list is still before its items are put in the rows' order in the document (ms). */
+const ORDER_AFTER = 150;
 
 /**
  * The virtual ticket list: only the rows in view (plus a margin) exist in the DOM and are read
@@ -104,6 +106,7 @@ export function TicketList(props: {
   const drawn: ({ index: number; row: RowData; look: RowLook; ids: readonly string[] } | undefined)[] = [];
   let slots: (number | undefined)[] = [];
   let listElement: HTMLUListElement | undefined;
+  let ordering: ReturnType<typeof setTimeout> | undefined;
   const newView = () =>
     createTicketRow(
       {
@@ -129,24 +132,23 @@ export function TicketList(props: {
     }
     const before = slots;
     slots = range ? assignSlots(before, range.from, range.to, focusedSlot) : [];
-    // Out of the list first, the items that show another row now or none: then the items that keep
-    // their rows are in order already, and each one coming in goes before the first kept one below it
-    // (the document's order is the rows' order: Tab and a screen reader go through them in it).
-    const order: number[] = [];
+    // An item showing another row is drawn again where it is in the document: moving it to its row's
+    // place there would make the browser style and lay out its whole row again, in the frame. Once the
+    // list has been still for a moment, the items are put in the rows' order (Tab and a screen reader
+    // go through them in it).
+    let moved = false;
     slots.forEach((index, slot) => {
       if (index !== before[slot]) {
-        views[slot]?.item.remove();
         drawn[slot] = undefined;
+        moved = true;
       }
-      if (index !== undefined) order.push(slot);
-    });
-    order.sort((a, b) => (slots[a] as number) - (slots[b] as number));
-    let below: Node | null = null;
-    for (let k = order.length - 1; k >= 0; k--) {
-      const slot = order[k] as number;
-      const index = slots[slot] as number;
-      const view = views[slot] ?? newView();
+      const view = index === undefined ? views[slot] : (views[slot] ?? newView());
+      if (!view) return;
       views[slot] = view;
+      if (index === undefined) {
+        view.item.remove();
+        return;
+      }
       const id = ids[index] ?? '';
       const row = rowOf(id);
       const last = drawn[slot];
@@ -157,10 +159,32 @@ export function TicketList(props: {
         view.show({ index, setSize: ids.length, id, row, look: currentLook });
         drawn[slot] = row ? { index, row, look: currentLook, ids } : undefined;
       }
-      if (view.item.parentNode !== ul) ul.insertBefore(view.item, below);
-      below = view.item;
+      if (view.item.parentNode !== ul) ul.append(view.item);
+    });
+    if (moved) {
+      clearTimeout(ordering);
+      ordering = setTimeout(putInOrder, ORDER_AFTER);
     }
   });
+  /** Puts the items in the document in their rows' order, moving as few as it can, never the focused one. */
+  const putInOrder = () => {
+    const ul = listElement;
+    if (!ul) return;
+    const items = slots.flatMap((index, slot) => (index === undefined || !views[slot] ? [] : [{ index, item: (views[slot] as TicketRowView).item }])).sort((a, b) => a.index - b.index);
+    const focused = document.activeElement;
+    // From the bottom up, each item goes right before the one below it. The focused item stays (moving
+    // an element takes its focus away): the items already placed below it go right after it instead.
+    let below: Element | null = null;
+    for (let k = items.length - 1; k >= 0; k--) {
+      const item = (items[k] as { item: HTMLLIElement }).item;
+      if (item.nextElementSibling !== below) {
+        if (focused && item.contains(focused)) item.after(...items.slice(k + 1).map((placed) => placed.item));
+        else ul.insertBefore(item, below);
+      }
+      below = item;
+    }
+  };
+  onCleanup(() => clearTimeout(ordering));
   onCleanup(() => {
     for (const view of views) view.item.remove();
   });
