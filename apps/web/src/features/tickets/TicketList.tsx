@@ -131,7 +131,7 @@ export function TicketList(props: {
       slots = [];
     }
     const before = slots;
-    slots = range ? assignSlots(before, range.from, range.to, focusedSlot) : [];
+    slots = range ? assignSlots(before, range.from, range.to, focusedSlot) : before.map(() => undefined);
     // An item showing another row is drawn again where it is in the document: moving it to its row's
     // place there would make the browser style and lay out its whole row again, in the frame. Once the
     // list has been still for a moment, the items are put in the rows' order (Tab and a screen reader
