@@ -232,7 +232,7 @@ const PROBES = () => {
 
   /** Scrolls the list through `rows` rows, a step a frame; long tasks and frame gaps meanwhile. */
   w.__scroll = (rows: number, rowHeight: number, step: number) =>
-    new Promise<{ longTasks: number[]; longTasksAt: number[]; maxGap: number; frames: number; slowFrames: number; blankFrames: number; stuckAt?: number }>((resolve) => {
+    new Promise<{ longTasks: number[]; longTasksAt: number[]; maxGap: number; frames: number; slowFrames: number; blankFrames: number; blankSeen?: string; stuckAt?: number }>((resolve) => {
       const el = document.querySelector<HTMLElement>('[data-testid="ticket-scroll"]');
       if (!el) throw new Error('no list');
       const longTasks: number[] = [];
@@ -257,8 +257,12 @@ const PROBES = () => {
       let slowFrames = 0;
       // Frames whose list showed no row (not even a placeholder) at its bottom edge, the side rows come in
       // from: a list that drew fewer rows, or drew them later, would be cheaper and show gaps instead.
+      // The edge is read each frame (after the frame's layout, which the scroll below forces anyway), and
+      // where the list goes below the window, at the window's bottom: read once at the fling's start, it
+      // was once wrong for a whole fling (the list laid out differently then, the point outside the window).
       let blankFrames = 0;
-      const box = el.getBoundingClientRect();
+      /** What the first blank frame showed there instead (BENCH_VERBOSE prints it). */
+      let blankSeen: string | undefined;
       // A list that stops moving (it got shorter, or the page changed under it) ends the run, saying so.
       let lastTop = -1;
       let still = 0;
@@ -271,14 +275,20 @@ const PROBES = () => {
         if (frames > 1) maxGap = Math.max(maxGap, gap);
         if (gap > 34) slowFrames += 1;
         still = el.scrollTop === lastTop ? still + 1 : 0;
-        if (!document.elementFromPoint(box.left + box.width / 2, box.bottom - 2)?.closest('li')) blankFrames += 1;
+        const box = el.getBoundingClientRect();
+        const edge = Math.min(box.bottom, innerHeight) - 2;
+        const seen = document.elementFromPoint(box.left + box.width / 2, edge);
+        if (!seen?.closest('li')) {
+          blankFrames += 1;
+          blankSeen ??= `${seen ? `${seen.tagName.toLowerCase()}${seen.className ? `.${String(seen.className).split(' ').join('.')}` : ''}${el.contains(seen) ? ' (in the list)' : ''}` : 'nothing'} at y ${Math.round(edge)} (list ${Math.round(box.top)}–${Math.round(box.bottom)}, window ${innerHeight})`;
+        }
         lastTop = el.scrollTop;
         const late = now - started > 60_000;
         if (el.scrollTop >= target || still > 120 || late) {
           setTimeout(() => {
             observer.disconnect();
             performance.mark('__bench scroll end');
-            resolve({ longTasks, longTasksAt, maxGap, frames, slowFrames, blankFrames, ...((still > 120 || late) && { stuckAt: el.scrollTop }) });
+            resolve({ longTasks, longTasksAt, maxGap, frames, slowFrames, blankFrames, blankSeen, ...((still > 120 || late) && { stuckAt: el.scrollTop }) });
           }, 200);
           return;
         }
@@ -502,7 +512,7 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
 function fling(page: Page) {
   return page.evaluate(
     ([rows, step]) =>
-      (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; longTasksAt: number[]; maxGap: number; blankFrames: number; stuckAt?: number }> }).__scroll(rows, 104, step),
+      (window as unknown as { __scroll(rows: number, height: number, step: number): Promise<{ longTasks: number[]; longTasksAt: number[]; maxGap: number; blankFrames: number; blankSeen?: string; stuckAt?: number }> }).__scroll(rows, 104, step),
     [ROWS_TO_SCROLL, SCROLL_STEP] as const,
   );
 }
@@ -530,7 +540,7 @@ async function scrollRun(page: Page, i: number, figures: Figures, cdp?: CDPSessi
   if (HEAP && cdp) await reportHeapSampling(cdp, `scroll run ${i}: the fling`);
   if (result.stuckAt !== undefined) progress(`scroll run ${i}: the list stopped moving or took over 60 s, at ${result.stuckAt} px (figures of this run kept)`);
   if (VERBOSE)
-    progress(`scroll run ${i}: frame gap ${f(result.maxGap)} ms; blank frames ${result.blankFrames}; long tasks ${result.longTasks.map((d, k) => `${f(d)} ms at +${f(result.longTasksAt[k] ?? 0)}`).join(', ') || 'none'}`);
+    progress(`scroll run ${i}: frame gap ${f(result.maxGap)} ms; blank frames ${result.blankFrames}${result.blankSeen ? ` (the first: ${result.blankSeen})` : ''}; long tasks ${result.longTasks.map((d, k) => `${f(d)} ms at +${f(result.longTasksAt[k] ?? 0)}`).join(', ') || 'none'}`);
   figures.longest.push(Math.max(0, ...result.longTasks));
   figures.longTasks.push(result.longTasks.length);
   figures.maxGap.push(result.maxGap);

@@ -71,11 +71,15 @@ export default function TicketsPage() {
   const unread = useUnreadCount();
   let scrollTo: ((index: number) => void) | undefined;
 
-  const hrefOf = (id: string) => {
+  // The filters' part of a row's link, built once per set of filters (each row drawn while scrolling asks for its link).
+  const listSearch = createMemo(() => {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(listParamsOf(query()))) if (value) search.set(key, value);
-    search.set('ticket', id);
-    return `/tickets?${search.toString()}`;
+    return search.toString();
+  });
+  const hrefOf = (id: string) => {
+    const filters = listSearch();
+    return `/tickets?${filters ? `${filters}&` : ''}${new URLSearchParams({ ticket: id }).toString()}`;
   };
   // The ticket whose history entry sits right above the list it was opened from: for it, "back" (the
   // button, Esc, the browser's or Android's back) is one history step, and the list comes back as it was.

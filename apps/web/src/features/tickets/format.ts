@@ -12,6 +12,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 // Intl formatters are costly to build (a list row or a message each built one per render): one per language.
 const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+const relativeTexts = new Map<string, Map<number, string>>();
 function cached<T>(cache: Map<string, T>, locale: string, make: () => T): T {
   let format = cache.get(locale);
   if (!format) {
@@ -25,10 +26,19 @@ function cached<T>(cache: Map<string, T>, locale: string, make: () => T): T {
 export function relativeTime(iso: string, now: number, locale: string): string {
   const seconds = Math.round((Date.parse(iso) - now) / 1000);
   const format = cached(relativeFormats, locale, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
+  // Each text is formatted once per language: a list scrolled through 1,000 rows asks for a few dozen
+  // different ones, and each formatting allocated (garbage collected while scrolling).
+  const said = cached(relativeTexts, locale, () => new Map<number, string>());
+  const unitIndex = UNITS.findIndex(([, size]) => Math.abs(seconds) >= size);
+  const [unit, size] = UNITS[unitIndex] ?? ['second', 0];
+  const value = size ? Math.trunc(seconds / size) : 0;
+  const key = value * (UNITS.length + 1) + unitIndex + 1;
+  let text = said.get(key);
+  if (text === undefined) {
+    text = format.format(value, unit);
+    said.set(key, text);
   }
-  return format.format(0, 'second');
+  return text;
 }
 
 /** A date and time for tooltips and the ticket details. */
@@ -51,7 +61,8 @@ export function fileSize(bytes: number): string {
 
 /** A one-line preview of a message: whitespace collapsed, cut at `max` characters. */
 export function preview(text: string, max = 140): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  // Replacing every space by a space made a new string for each row drawn while scrolling.
+  const line = (/\s\s|[^\S ]/.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
