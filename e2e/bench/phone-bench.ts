@@ -574,7 +574,8 @@ const missingLook = (): never => {
   throw new Error("the bare textarea is served before Desk's composer was measured");
 };
 
-const f = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)}`;
+/** A figure in ms; "n/a" when there is none (no key of a set got an Event Timing entry). */
+const f = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 1 : 0) : 'n/a');
 /** a / b at quantile q ("n/a" when b is 0, no long task in the baseline, or when either has no figure). */
 const ratio = (a: number[], b: number[], q = 0.75) => {
   const base = quantile(b, q);
