@@ -331,7 +331,11 @@ export class ConversationEngine {
       linkedToTicket = outcome.linked;
       handedOff = outcome.handedOff;
       created.push(...outcome.created);
-      if (ticket) events.push({ name: 'ticket.created', payload: { ticket } });
+      if (ticket) {
+        // The ticket's report figures go in with it (one commit for the batch, not one more after it).
+        await this.deps.reports?.handOffTicket(ticket);
+        events.push({ name: 'ticket.created', payload: { ticket } });
+      }
     }
     if (!ticket) {
       for (const m of created) events.push({ name: 'message.created', payload: { message: m, channel: input.channel, externalId: input.externalId } });
