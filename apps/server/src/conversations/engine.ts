@@ -61,6 +61,7 @@ export interface InboundMessage {
   channelMessageId?: string | null;
   /** The payload of a button the user pressed, when the platform sends it apart from the text. */
   choice?: string | null;
+  /** The sender as the platform tells it; `phone` in international form ("+" first), checked where a contact is created. */
   profile?: { name?: string | null; phone?: string | null };
   /** The id to store the message under (the web chat answered the visitor with it already). */
   id?: string;
@@ -144,6 +145,13 @@ function offeredPersonRequest(destination: HandOffDestination): HandOffRequest {
   return { intentId: null, name: FALLBACK_TICKET_NAME, destination, status: 'new', priority: 'normal', zendeskGroupId: null };
 }
 export type NeedsReading = typeof NEEDS_READING;
+
+/** A ticket a hand-off opened: the messages it took in (as now stored) and the notes it added. */
+interface OpenedTicket {
+  ticket: Ticket;
+  linked: Message[];
+  notes: Message[];
+}
 const DEFAULT_MEDIA_NAMES: Record<PendingMedia['kind'], string> = { image: 'image', audio: 'audio', video: 'video', file: 'file' };
 
 /**
@@ -275,6 +283,8 @@ export class ConversationEngine {
 
     let reply: Message | null = null;
     let ticket: Ticket | null = null;
+    /** The messages a hand-off linked to its new ticket, as they are now stored. */
+    let linkedToTicket: Message[] = [];
     let handedOff = false;
     let backToBot = false;
     if (activeTicketId) {
@@ -318,34 +328,33 @@ export class ConversationEngine {
       });
       reply = outcome.reply;
       ticket = outcome.ticket;
+      linkedToTicket = outcome.linked;
       handedOff = outcome.handedOff;
       created.push(...outcome.created);
-      if (ticket) events.push({ name: 'ticket.created', payload: { ticket } });
+      if (ticket) {
+        // The ticket's report figures go in with it (one commit for the batch, not one more after it).
+        await this.deps.reports?.handOffTicket(ticket);
+        events.push({ name: 'ticket.created', payload: { ticket } });
+      }
     }
     if (!ticket) {
       for (const m of created) events.push({ name: 'message.created', payload: { message: m, channel: input.channel, externalId: input.externalId } });
       const changedMode = handedOff || backToBot;
       return { message, created: true, conversation: changedMode ? ((await conversations.get(conversation.id)) as ConversationRecord) : conversation, reply, ticket: null };
     }
-    // A hand-off linked the messages to the ticket: read them back (once each).
-    const linked = new Map<string, Message>();
-    const current = async (m: Message) => {
-      let read = linked.get(m.id);
-      if (!read) {
-        read = (await messages.get(m.id)) as Message;
-        linked.set(m.id, read);
-      }
-      return read;
-    };
+    // A hand-off linked the messages to the ticket: they go out as the link left them (its update
+    // answered them), not read back one by one. The ticket is as its insert left it.
+    const linked = new Map(linkedToTicket.map((m) => [m.id, m]));
+    const current = (m: Message) => linked.get(m.id) ?? m;
     for (const m of created) {
-      events.push({ name: 'message.created', payload: { message: await current(m), channel: input.channel, externalId: input.externalId } });
+      events.push({ name: 'message.created', payload: { message: current(m), channel: input.channel, externalId: input.externalId } });
     }
     return {
-      message: await current(message),
+      message: current(message),
       created: true,
       conversation: (await conversations.get(conversation.id)) as ConversationRecord,
-      reply: reply ? await current(reply) : reply,
-      ticket: await tickets.get(ticket.id),
+      reply: reply ? current(reply) : reply,
+      ticket,
     };
   }
 
@@ -378,13 +387,16 @@ export class ConversationEngine {
     const { language } = reading;
     const say = (text: string, botKind: BotKind, quickReplies?: QuickReply[]) =>
       this.appendOutbound(conversation, { authorKind: 'bot', text, ticketId: null, botKind, ...(quickReplies ? { quickReplies } : {}) });
-    type Outcome = { reply: Message | null; ticket: Ticket | null; created: Message[]; handedOff: boolean; handOffTo: HandOffDestination | null };
-    const only = (reply: Message | null): Outcome => ({ reply, ticket: null, created: reply ? [reply] : [], handedOff: false, handOffTo: null });
-    const withTicket = async (reply: Message | null, handOff: { ticket: Ticket; createdMessageIds: string[] }): Promise<Outcome> => {
-      const created: Message[] = reply ? [reply] : [];
-      for (const id of handOff.createdMessageIds) created.push((await this.deps.messages.get(id)) as Message);
-      return { reply, ticket: handOff.ticket, created, handedOff: false, handOffTo: 'desk' };
-    };
+    type Outcome = { reply: Message | null; ticket: Ticket | null; created: Message[]; linked: Message[]; handedOff: boolean; handOffTo: HandOffDestination | null };
+    const only = (reply: Message | null): Outcome => ({ reply, ticket: null, created: reply ? [reply] : [], linked: [], handedOff: false, handOffTo: null });
+    const withTicket = (reply: Message | null, handOff: OpenedTicket): Outcome => ({
+      reply,
+      ticket: handOff.ticket,
+      created: [...(reply ? [reply] : []), ...handOff.notes],
+      linked: handOff.linked,
+      handedOff: false,
+      handOffTo: 'desk',
+    });
     const fallback = async () => only(reading.answer ? await say(reading.answer, 'fallback') : null);
     switch (turn.kind) {
       case 'answer': {
@@ -478,7 +490,7 @@ export class ConversationEngine {
     contact: Contact,
     language: BotLanguage,
     spec: { subject: string; status: Ticket['status']; priority: Ticket['priority']; tags: string[]; agentId: string | null; intentId: string | null; confidence: number | null },
-  ) {
+  ): Promise<OpenedTicket> {
     const { tickets, messages, conversations, agents } = this.deps;
     const activeAgent = async (id: string | null) => (id && (await agents.isActive(id)) ? id : null);
     const assigneeId = (await activeAgent(contact.designatedAgentId)) ?? (await activeAgent(spec.agentId));
@@ -494,15 +506,14 @@ export class ConversationEngine {
       intentId: spec.intentId,
       intentConfidence: spec.confidence,
     });
-    await messages.attachUnticketed(conversation.id, ticket.id);
-    const createdMessageIds: string[] = [];
+    const linked = await messages.attachUnticketed(conversation.id, ticket.id);
+    const notes: Message[] = [];
     if (ticket.status === 'solved') {
-      const note = await this.appendSystem(conversation, ticket.id, systemText.createdSolved(ticket.number, language));
-      createdMessageIds.push(note.id);
+      notes.push(await this.appendSystem(conversation, ticket.id, systemText.createdSolved(ticket.number, language)));
     } else {
       await conversations.setMode(conversation.id, 'desk', ticket.id);
     }
-    return { ticket, createdMessageIds };
+    return { ticket, linked, notes };
   }
 
   /** The contact behind a channel identity: known, matched by phone, or new. */

@@ -100,6 +100,13 @@ const recentBotKindsOf = prepared((q, p: { conversationId: string; limit: number
 );
 
 // Every reply's outcome is written here: the update answers the message as now stored (RETURNING).
+// A hand-off links its conversation's messages to the new ticket inside the inbox batch: compiled once.
+const unticketedOf = prepared((q, p: { conversationId: string }) =>
+  q.selectFrom('messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', p.conversationId).where('ticket_id', 'is', null).orderBy('rowid'),
+);
+const attachUnticketedTo = prepared((q, p: { conversationId: string; ticketId: string }) =>
+  q.updateTable('messages').set({ ticket_id: p.ticketId }).where('conversation_id', '=', p.conversationId).where('ticket_id', 'is', null),
+);
 const setDeliveryOf = prepared((q, p: { id: string; delivery: string }) =>
   q.updateTable('messages').set({ delivery: p.delivery }).where('id', '=', p.id).returning(MESSAGE_COLUMNS),
 );
@@ -219,13 +226,10 @@ export class MessagesRepo {
    * those since the previous ticket was solved (or since the start). One update for all of them.
    */
   async attachUnticketed(conversationId: string, ticketId: string): Promise<Message[]> {
-    const rows = (await this.select().where('conversation_id', '=', conversationId).where('ticket_id', 'is', null).orderBy('rowid').execute()) as MessageRow[];
+    const rows = (await unticketedOf.all(this.db, { conversationId })) as MessageRow[];
     if (rows.length === 0) return [];
-    await this.db.q
-      .updateTable('messages')
-      .set({ ticket_id: ticketId })
-      .where('id', 'in', rows.map((row) => row.id))
-      .execute();
+    // The same rows as read: this transaction holds the writers' turn (SQLite's lock, PostgreSQL's).
+    await attachUnticketedTo.run(this.db, { conversationId, ticketId });
     const messages = rows.map((row) => ({ ...messageFromRow(row), ticketId }));
     for (const message of messages) await this.changes.record('message', message.id, 'put', message);
     return messages;

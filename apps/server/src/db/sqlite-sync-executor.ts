@@ -9,16 +9,17 @@ import {
   type QueryResult,
   SqliteAdapter,
   SqliteDialect,
-  SqliteQueryCompiler,
 } from 'kysely';
 import type { DB } from './schema.ts';
+import { PlanKeepingSqliteQueryCompiler } from './sqlite-query-compiler.ts';
 import { statement } from './statements.ts';
 
 type Run = (query: CompiledQuery) => Promise<QueryResult<unknown>>;
 
 // Shared by every executor (each transaction has one): a compile runs synchronously from start to
 // end, so one compiler serves them all, and building one per transaction cost more than a statement.
-const compiler = new SqliteQueryCompiler();
+// It writes LIMIT and OFFSET so that binding them keeps the statement compiled (sqlite-query-compiler.ts).
+const compiler = new PlanKeepingSqliteQueryCompiler();
 const adapter = new SqliteAdapter();
 const dialect = new SqliteDialect({ database: { prepare: () => unusable(), close: () => {} } });
 

@@ -151,6 +151,21 @@ const insertMiss = prepared(
       .values({ id: p.id, message_id: p.message_id, conversation_id: p.conversation_id, channel: p.channel, language: p.language, text: p.text, reason: p.reason, created_at: p.created_at })
       .onConflict((oc) => oc.column('message_id').doNothing()),
 );
+// A hand-off's conversation row (a fifth of a busy inbox's messages), and its ticket's: compiled once.
+const lastAnswerOf = prepared((q, p: { conversationId: string }) => q.selectFrom('report_conversations').select('last_answer_at').where('conversation_id', '=', p.conversationId));
+const handedOff = prepared((q, p: { conversationId: string; at: string }) =>
+  q.updateTable('report_conversations').set({ handed_off_at: p.at }).where('conversation_id', '=', p.conversationId),
+);
+// Handed off within a day of the bot's last answer: the bot did not handle it alone.
+const handedOffAfterAnswer = prepared((q, p: { conversationId: string; at: string }) =>
+  q.updateTable('report_conversations').set({ handed_off_at: p.at, handled_alone: 0 }).where('conversation_id', '=', p.conversationId),
+);
+const insertReportTicket = prepared((q, p: { ticketId: string; channel: string; intentId: string; createdAt: string }) =>
+  q
+    .insertInto('report_tickets')
+    .values({ ticket_id: p.ticketId, channel: p.channel, intent_id: p.intentId, created_at: p.createdAt })
+    .onConflict((oc) => oc.column('ticket_id').doNothing()),
+);
 type HourlyRow = { metric: string; hour: string; channel: string; intent_id: string; value: number };
 type DailyRow = { metric: string; day: string; channel: string; intent_id: string; value: number };
 // A transaction's sums, several counters per statement (each counter once: PostgreSQL refuses a
@@ -272,13 +287,9 @@ export class ReportRecorder {
         : (await startConversation.run(db, conversation)) > 0;
     if (started) this.add('conversation', turn.at, turn.channel, null, 1);
     if (!turn.handOff) return;
-    const row = await db.q.selectFrom('report_conversations').select('last_answer_at').where('conversation_id', '=', turn.conversationId).executeTakeFirst();
+    const row = await lastAnswerOf.first(db, { conversationId: turn.conversationId });
     const within24h = row?.last_answer_at != null && Date.parse(turn.at) - Date.parse(row.last_answer_at) <= DAY_MS;
-    await db.q
-      .updateTable('report_conversations')
-      .set(within24h ? { handed_off_at: turn.at, handled_alone: 0 } : { handed_off_at: turn.at })
-      .where('conversation_id', '=', turn.conversationId)
-      .execute();
+    await (within24h ? handedOffAfterAnswer : handedOff).run(db, { conversationId: turn.conversationId, at: turn.at });
   }
 
   /** Right before the commit: the transaction's turns, in the order played. */
@@ -298,6 +309,19 @@ export class ReportRecorder {
 
   /** Ticket events being recorded (reports wait for them: see `settled`). */
   private readonly recording = new Set<Promise<void>>();
+
+  /** Tickets whose creation a committed transaction recorded itself (`handOffTicket`): their event records nothing more. */
+  private readonly recordedWithTicket = new Set<string>();
+
+  /**
+   * Inside the transaction that opens the ticket (a hand-off in an inbox batch): its report row goes
+   * in with it, and its counters join the batch's, written once at the commit. After its event, a
+   * transaction of its own did this, one more commit for each batch with a hand-off.
+   */
+  async handOffTicket(ticket: Ticket): Promise<void> {
+    await this.ticketCreated(ticket);
+    this.db.afterCommit(() => this.recordedWithTicket.add(ticket.id));
+  }
 
   /**
    * Listens to ticket events, recorded right after the change committed. The events one commit emits
@@ -338,7 +362,9 @@ export class ReportRecorder {
       // Closing the database waits for these.
       this.db.track(recording);
     };
-    events.on('ticket.created', ({ ticket }) => record(() => this.ticketCreated(ticket)));
+    events.on('ticket.created', ({ ticket }) => {
+      if (!this.recordedWithTicket.delete(ticket.id)) record(() => this.ticketCreated(ticket));
+    });
     events.on('ticket.updated', ({ ticket, previous, actorId }) => {
       if (ticket.status !== previous.status) record(() => this.ticketStatusChanged(previous, ticket, actorId));
     });
@@ -357,12 +383,8 @@ export class ReportRecorder {
   }
 
   async ticketCreated(ticket: Ticket): Promise<void> {
-    const inserted = await this.db.q
-      .insertInto('report_tickets')
-      .values({ ticket_id: ticket.id, channel: ticket.channel, intent_id: ticket.intentId ?? '', created_at: ticket.createdAt })
-      .onConflict((oc) => oc.column('ticket_id').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return;
+    const inserted = await insertReportTicket.run(this.db, { ticketId: ticket.id, channel: ticket.channel, intentId: ticket.intentId ?? '', createdAt: ticket.createdAt });
+    if (inserted === 0) return;
     this.add('ticket_created', ticket.createdAt, ticket.channel, ticket.intentId, 1);
     await this.enterStatus(ticket, ticket.status, ticket.createdAt, 1);
   }

@@ -1,4 +1,3 @@
-import { phoneFromDigits } from '@desk/core';
 import {
   type ChannelInbound,
   type DeliveryReport,
@@ -44,7 +43,10 @@ function whatsappText(message: Record<string, unknown>): string {
   return str(type ? part(type)?.caption : null) ?? '';
 }
 
-function whatsappMessage(value: Record<string, unknown>, message: Record<string, unknown>, phones: boolean): ChannelInbound {
+/** WhatsApp's wa_id (digits) as a phone in international form, unchecked: "+" and its digits. */
+const internationalForm = (waId: string) => `+${waId.replace(/\D/g, '')}`;
+
+function whatsappMessage(value: Record<string, unknown>, message: Record<string, unknown>): ChannelInbound {
   const from = str(message.from);
   const id = str(message.id);
   if (!from || !id) throw new MalformedPayload('A WhatsApp message needs "from" and "id".');
@@ -75,8 +77,10 @@ function whatsappMessage(value: Record<string, unknown>, message: Record<string,
     externalId: from,
     channelMessageId: id,
     text,
-    // wa_id is the phone without "+": stored in E.164, and matched against contacts known by phone.
-    profile: { name, phone: phones ? phoneFromDigits(from) : null },
+    // wa_id is the phone without "+". It is parsed (libphonenumber, ~0.1 ms) only where a contact is
+    // created, into E.164 and matched against contacts known by phone (the engine's contactFor), not
+    // for every message of a conversation that has its contact already.
+    profile: { name, phone: internationalForm(from) },
     media,
     unsupportedType: understood ? null : type,
   };
@@ -93,7 +97,7 @@ function whatsappStatus(status: Record<string, unknown>): DeliveryReport | null 
   return { channel: 'whatsapp', channelMessageId: id, state, error };
 }
 
-function normalizeWhatsApp(entries: Record<string, unknown>[], phones: boolean): NormalizedWebhook {
+function normalizeWhatsApp(entries: Record<string, unknown>[]): NormalizedWebhook {
   const out: NormalizedWebhook = { messages: [], statuses: [] };
   for (const entry of entries) {
     if (!Array.isArray(entry.changes)) throw new MalformedPayload('A WhatsApp entry needs "changes".');
@@ -103,7 +107,7 @@ function normalizeWhatsApp(entries: Record<string, unknown>[], phones: boolean):
       const value = change.value;
       for (const message of Array.isArray(value.messages) ? value.messages : []) {
         if (!isRecord(message)) throw new MalformedPayload('A WhatsApp message must be an object.');
-        out.messages.push(whatsappMessage(value, message, phones));
+        out.messages.push(whatsappMessage(value, message));
       }
       for (const status of Array.isArray(value.statuses) ? value.statuses : []) {
         const report = isRecord(status) ? whatsappStatus(status) : null;
@@ -160,13 +164,10 @@ function normalizeMessaging(entries: Record<string, unknown>[], channel: 'messen
 
 /**
  * A Meta webhook body → inbound messages and delivery reports, for the channel its object names.
- * `phones: false` leaves a WhatsApp sender's phone null: the acknowledgement only checks the shape
- * and reads the ids (a phone that does not parse is no error), and parsing one with
- * libphonenumber took a tenth of its time. The processor normalises again, phones included.
  */
-export function normalizeMetaWebhook(body: unknown, options: { phones?: boolean } = {}): NormalizedWebhook & { channel: MetaChannel } {
+export function normalizeMetaWebhook(body: unknown): NormalizedWebhook & { channel: MetaChannel } {
   const { object, entries } = metaObjectOf(body);
   const channel = META_OBJECTS[object];
-  const result = channel === 'whatsapp' ? normalizeWhatsApp(entries, options.phones ?? true) : normalizeMessaging(entries, channel);
+  const result = channel === 'whatsapp' ? normalizeWhatsApp(entries) : normalizeMessaging(entries, channel);
   return { ...result, channel };
 }

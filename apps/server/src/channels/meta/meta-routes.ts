@@ -71,7 +71,7 @@ export function metaRoutes(deps: { settings: ChannelSettings; inbox: InboxIntake
     const text = utf8.decode(raw);
     const body = parseJsonBody(text);
     const result = await storeInInboxThenAcknowledge(deps.inbox, 'meta', text, () => {
-      const normalized = normalizeMetaWebhook(body, { phones: false });
+      const normalized = normalizeMetaWebhook(body);
       if (!deps.settings.active(normalized.channel)) throw channelOff(CHANNEL_NAMES[normalized.channel]);
       return normalized;
     });
