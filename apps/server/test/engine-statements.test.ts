@@ -1,9 +1,9 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Reading } from '../src/conversations/engine.ts';
 import type { DomainEvent } from '../src/events/domain-events.ts';
 import { createTestDesk, must, sampleIntents, type TestDesk, withIntents } from './support/desk-fixture.ts';
 import { rawRows } from './support/raw-sql.ts';
+import { statementsDuring } from './support/statement-count.ts';
 
 let t: TestDesk;
 beforeEach(async () => {
@@ -11,27 +11,6 @@ beforeEach(async () => {
   await withIntents(t, sampleIntents());
 });
 afterEach(() => t.close());
-
-/** Counts every statement SQLite runs in this process while `work` runs (SQLite only: this file is not in the PostgreSQL project). */
-async function statementsDuring(sqlite: BetterSqlite3.Database, work: () => Promise<void>, sources: string[] = []): Promise<number> {
-  const prototype = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Record<'run' | 'get' | 'all', (...args: unknown[]) => unknown>;
-  const originals = { run: prototype.run, get: prototype.get, all: prototype.all };
-  let count = 0;
-  for (const method of ['run', 'get', 'all'] as const) {
-    const original = originals[method];
-    prototype[method] = function (this: { source: string }, ...args: unknown[]) {
-      count += 1;
-      sources.push(this.source);
-      return original.apply(this, args);
-    };
-  }
-  try {
-    await work();
-  } finally {
-    Object.assign(prototype, originals);
-  }
-  return count;
-}
 
 /**
  * The processor's cost is SQLite's work: a message of a conversation already under way (the common

@@ -567,7 +567,7 @@ export class ConversationEngine {
       ...(input.quickReplies ? { quickReplies: input.quickReplies } : {}),
     });
     if (usesOutbox(conversation.channel)) {
-      const queued = this.deps.outbox.enqueue(message.id, conversation.channel, this.deps.clock(), conversation.id);
+      const queued = this.deps.outbox.enqueue(message, conversation, this.deps.clock());
       if (queued) await queued;
     }
     return message;

@@ -1,4 +1,5 @@
-import type { Channel } from '@desk/core';
+import type { Channel, Message } from '@desk/core';
+import type { ConversationRecord } from './conversations-repo.ts';
 import type { Db } from '../db/database.ts';
 import { prepared, preparedRows } from '../db/prepared.ts';
 import { sql } from 'kysely';
@@ -25,11 +26,23 @@ export interface OutboxRow {
 /** No earlier pending row of the same conversation (uses the partial index outbox_pending_conversation). */
 const FIRST_IN_LINE = sql<boolean>`NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state = 'pending' AND e.conversation_id = o.conversation_id AND e.id < o.id)`;
 
+/**
+ * What a send needs, as the engine had it when it queued the row: the outbox of the instance that
+ * queued it sends from this (no read of the message and its conversation per reply). A message is
+ * never changed once queued, nor a conversation's address (its channel and external id).
+ */
+export interface Outgoing {
+  message: Message;
+  conversation: ConversationRecord;
+}
+
 interface Queued {
   messageId: string;
   conversationId: string;
   channel: Channel;
   now: string;
+  /** Kept in memory only: handed to this instance's outbox with the row. */
+  outgoing: Outgoing;
 }
 
 /** A new row, pending and due at once. */
@@ -107,6 +120,24 @@ const markSentRow = prepared((q, p: { id: number; attempts: number; now: string 
 );
 
 /**
+ * Leases a conversation's next row, first in line now that the one before it was marked sent in the
+ * same transaction: the instance that sent that one sends this one, with no claim (no look at every
+ * pending row). Only when it is due and free: a row leased meanwhile by another instance stays
+ * theirs (on PostgreSQL the update waits for a claim that locked it, then finds its lease).
+ */
+const handOverRow = prepared((q, p: { conversationId: string; owner: string; until: string; now: string }) =>
+  q
+    .updateTable('outbox')
+    .set({ lease_owner: p.owner, lease_until: p.until })
+    .where('id', '=', (eb) =>
+      eb.selectFrom('outbox as e').select('e.id').where('e.state', '=', 'pending').where('e.conversation_id', '=', p.conversationId).orderBy('e.id').limit(1),
+    )
+    .where('next_attempt_at', '<=', p.now)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', p.now)]))
+    .returningAll(),
+);
+
+/**
  * SQLite: leases the rows a claim read, checking again that each is still pending and free (a row
  * claimed meanwhile by the other thread's outbox, one that took over the queues, is not taken twice).
  * The ids come as one JSON array, so the statement is compiled once whatever their number.
@@ -125,7 +156,17 @@ const leaseOnSqlite = prepared((q, p: { ids: string; owner: string; until: strin
 export interface QueuedRowTaker {
   lease: JobLease;
   /** After the commit: a row queued leased to this instance, first in line in its conversation. */
-  take(row: OutboxRow): void;
+  take(row: OutboxRow, outgoing: Outgoing): void;
+  /** After the commit: a row queued behind a pending one of its conversation, handed over when that one is sent (see markSent). */
+  waits(row: OutboxRow, outgoing: Outgoing): void;
+}
+
+/** What marking a row sent found of its conversation's next row. */
+export interface AfterSent {
+  /** The next row, leased to the marking instance (see handOverRow), or null. */
+  next: OutboxRow | null;
+  /** A next row is pending that was not handed over (not due, or another instance's): the claims must look. */
+  left: boolean;
 }
 
 /** The durable queue of outbound messages: a row is written in the same transaction as its message. */
@@ -144,32 +185,15 @@ export class OutboxRepo {
   }
 
   /**
-   * `conversationId` when the caller knows it (saves looking the message up again): then the row is
-   * written right before the transaction commits, with the transaction's other queued rows (then
-   * there is nothing to wait for: no promise), or at once outside a transaction.
+   * Queues `message` for its conversation's channel. The row is written right before the transaction
+   * commits, with the transaction's other queued rows (then there is nothing to wait for: no
+   * promise), or at once outside a transaction.
    */
-  enqueue(messageId: string, channel: Channel, now: string, conversationId?: string): Promise<void> | undefined {
-    if (!conversationId) return this.insertLookingUp(messageId, channel, now);
-    if (!this.db.inTransaction) return this.db.beforeCommit(this.writeQueued, { messageId, conversationId, channel, now });
-    this.db.gather(this.writeQueued, { messageId, conversationId, channel, now });
+  enqueue(message: Message, conversation: ConversationRecord, now: string): Promise<void> | undefined {
+    const queued: Queued = { messageId: message.id, conversationId: conversation.id, channel: conversation.channel, now, outgoing: { message, conversation } };
+    if (!this.db.inTransaction) return this.db.beforeCommit(this.writeQueued, queued);
+    this.db.gather(this.writeQueued, queued);
     return undefined;
-  }
-
-  /** A row for a message whose conversation the caller does not know: the insert looks it up. */
-  private async insertLookingUp(messageId: string, channel: Channel, now: string): Promise<void> {
-    await this.db.q
-      .insertInto('outbox')
-      .values((eb) => ({
-        message_id: messageId,
-        conversation_id: eb.selectFrom('messages').select('conversation_id').where('id', '=', messageId),
-        channel,
-        state: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        created_at: now,
-        updated_at: now,
-      }))
-      .execute();
   }
 
   /** Right before the commit: the transaction's queued rows, in order (leased to this instance's outbox where first in line). */
@@ -185,8 +209,13 @@ export class OutboxRepo {
       lined.add(row.conversationId);
       return { ...row, owner: first ? taker.lease.owner : null, until: first ? leaseEnd(row.now, taker.lease) : null };
     });
+    // RETURNING lists the rows in no set order: each finds its message by id.
+    const outgoing = new Map(queued.map((row) => [row.messageId, row.outgoing]));
     for (const { result } of await queueLeasedRows.insert(this.db, rows)) {
-      for (const row of result.rows as OutboxRow[]) if (row.lease_owner) this.db.afterCommit(() => taker.take(row));
+      for (const row of result.rows as OutboxRow[]) {
+        const sending = outgoing.get(row.message_id) as Outgoing;
+        this.db.afterCommit(row.lease_owner ? () => taker.take(row, sending) : () => taker.waits(row, sending));
+      }
     }
   };
 
@@ -253,10 +282,17 @@ export class OutboxRepo {
     return ((await this.db.q.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst()) as OutboxRow | undefined) ?? null;
   }
 
-  /** Marks a row sent; answers whether its conversation has another row waiting to go out (queued behind it). */
-  async markSent(id: number, attempts: number, now: string): Promise<boolean> {
-    const row = await markSentRow.first(this.db, { id, attempts, now });
-    return Boolean(row?.waiting);
+  /**
+   * Marks a row sent. With `handOver` (the lease of the instance that sent it, whose outbox takes
+   * the row at once) its conversation's next row, queued behind it, is leased to that instance in
+   * the same transaction; otherwise the claims take the next row.
+   */
+  async markSent(row: OutboxRow, attempts: number, now: string, handOver: JobLease | null): Promise<AfterSent> {
+    const marked = await markSentRow.first(this.db, { id: row.id, attempts, now });
+    if (!marked?.waiting) return { next: null, left: false };
+    if (!handOver || !row.conversation_id) return { next: null, left: true };
+    const next = await handOverRow.first(this.db, { conversationId: row.conversation_id, owner: handOver.owner, until: leaseEnd(now, handOver), now });
+    return next ? { next: next as OutboxRow, left: false } : { next: null, left: true };
   }
 
   async retryLater(id: number, attempts: number, error: string, nextAttemptAt: string, now: string): Promise<void> {

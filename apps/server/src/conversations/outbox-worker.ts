@@ -7,7 +7,7 @@ import { DueJobRunner, type RetryPolicy, retryAt } from '../jobs/due-job-runner.
 import { type JobLease, leaseFor } from '../jobs/job-lease.ts';
 import type { Clock } from '../shared/clock.ts';
 import { type ChannelAdapter, ChannelSendError } from '../channels/channel-adapter.ts';
-import type { OutboxRepo, OutboxRow } from './outbox-repo.ts';
+import type { Outgoing, OutboxRepo, OutboxRow } from './outbox-repo.ts';
 
 export interface OutboxWorkerOptions {
   /** Delay before the first retry; doubles each attempt. */
@@ -21,8 +21,8 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
 }
 
-/** At most this many taken messages wait for their `queued` (see OutboxWorker.taken). */
-const MAX_TAKEN_REMEMBERED = 10_000;
+/** At most this many queued messages are remembered (see OutboxWorker.known and OutboxWorker.outgoing). */
+const MAX_REMEMBERED = 10_000;
 
 /** A send the platform accepted, waiting for the turn's shared transaction (see OutboxWorker.recordSent). */
 interface Sent {
@@ -56,13 +56,16 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
   private sent: Sent[] = [];
   private readonly lease: JobLease;
   /**
-   * Messages whose row this outbox took as it was queued (see start): their `queued` needs no look at
+   * Messages whose row this outbox knows of as it was queued (see start): taken, or waiting behind an
+   * earlier row of its conversation, which hands it over once sent. Their `queued` needs no look at
    * the table. An entry stays until that `queued` (which follows the commit) even when the send began
    * first: the runner wakes for an offered row before the batch that committed it emits its events.
    * Forgetting it at the send's start made nearly every reply's `queued` claim from the table, a
    * look that scans every pending row (most of them offered and leased): ~6 ms each with a backlog.
    */
-  private readonly taken = new Set<string>();
+  private readonly known = new Set<string>();
+  /** What the rows this outbox knows of send (by row id), as the engine queued it: no read per send. */
+  private readonly outgoing = new Map<number, Outgoing>();
 
   constructor(
     private readonly deps: Deps,
@@ -101,14 +104,24 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
     super.start();
     this.deps.outbox.takeQueuedRows({
       lease: this.lease,
-      take: (row) => {
-        // A message whose `queued` never came (none is expected to) must not grow the set for ever:
-        // forgetting them all costs at most one look at the table each.
-        if (this.taken.size >= MAX_TAKEN_REMEMBERED) this.taken.clear();
-        this.taken.add(row.message_id);
+      take: (row, outgoing) => {
+        this.remember(row, outgoing);
         this.offer(row, this.lease.ms);
       },
+      waits: (row, outgoing) => this.remember(row, outgoing),
     });
+  }
+
+  /**
+   * A row queued by this instance: its `queued` needs no look, its send no read. Entries whose
+   * `queued` or send never came (a row another instance sent) must not grow the maps for ever:
+   * forgetting them all costs at most one look at the table, or one read, each.
+   */
+  private remember(row: OutboxRow, outgoing: Outgoing): void {
+    if (this.known.size >= MAX_REMEMBERED) this.known.clear();
+    if (this.outgoing.size >= MAX_REMEMBERED) this.outgoing.clear();
+    this.known.add(row.message_id);
+    this.outgoing.set(row.id, outgoing);
   }
 
   override stop(): void {
@@ -116,21 +129,32 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
     super.stop();
   }
 
-  /** A message to send was queued: look at the table for it, unless this outbox already took its row. */
+  /** A message to send was queued: look at the table for it, unless this outbox already knows its row. */
   queued(messageId: string): void {
-    if (!this.taken.delete(messageId)) this.kick();
+    if (!this.known.delete(messageId)) this.kick();
+  }
+
+  /** What a row sends: as its instance queued it, or read (a row queued elsewhere, or before a restart). */
+  private async outgoingOf(row: OutboxRow): Promise<Outgoing | null> {
+    const kept = this.outgoing.get(row.id);
+    if (kept) {
+      this.outgoing.delete(row.id);
+      return kept;
+    }
+    const message = await this.deps.messages.get(row.message_id);
+    const conversation = message ? await this.deps.conversations.get(message.conversationId) : null;
+    return message && conversation ? { message, conversation } : null;
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
-    const { messages, conversations } = this.deps;
-    const message = await messages.get(row.message_id);
-    const conversation = message ? await conversations.get(message.conversationId) : null;
+    const outgoing = await this.outgoingOf(row);
     const attempts = row.attempts + 1;
     const adapter = this.adapters.get(row.channel);
-    if (!message || !conversation) {
+    if (!outgoing) {
       await this.fail(row, attempts, 'The message no longer exists.');
       return;
     }
+    const { message, conversation } = outgoing;
     if (!adapter) {
       await this.retry(row, attempts, `The ${row.channel} channel is not configured.`);
       return;
@@ -167,14 +191,20 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
     const sent = this.sent;
     this.sent = [];
     let updated: Message[];
-    // A conversation with another reply waiting: the claims take that one now (it was queued behind this one).
-    let waiting = false;
+    // Replies queued behind these ones in their conversations, now leased to this outbox (see OutboxRepo.markSent).
+    const next: OutboxRow[] = [];
+    // A conversation's next reply that was not handed over: the claims take it.
+    let left = false;
+    // A stopping outbox leaves the next replies to the claims (after a restart, or another instance's).
+    const handOver = this.accepting ? this.lease : null;
     try {
       const now = this.deps.clock();
       updated = await this.deps.db.transaction(async () => {
         const messages: Message[] = [];
         for (const { row, attempts, messageId, channelMessageId } of sent) {
-          if (await this.deps.outbox.markSent(row.id, attempts, now)) waiting = true;
+          const after = await this.deps.outbox.markSent(row, attempts, now, handOver);
+          if (after.next) next.push(after.next);
+          if (after.left) left = true;
           messages.push(await this.deps.messages.setDelivery(messageId, { state: 'sent', attempts }, channelMessageId));
         }
         return messages;
@@ -183,7 +213,9 @@ export class OutboxWorker extends DueJobRunner<OutboxRow> {
       for (const item of sent) item.done(error);
       return;
     }
-    if (waiting) this.lookAgain();
+    // Offered before their predecessors' handlers end: each starts once its conversation is free.
+    for (const row of next) this.offer(row, this.lease.ms);
+    if (left) this.lookAgain();
     for (const item of sent) item.done(null);
     this.deps.events.emitAll(updated.map((message) => ({ name: 'message.updated' as const, payload: { message } })));
   }

@@ -98,7 +98,7 @@ export class DueJobRunner<Row> {
    * stopped runner gives it back at once.
    */
   offer(row: Row, leaseMs: number): void {
-    if (!this.started) {
+    if (!this.accepting) {
       void this.releaseRow(row);
       return;
     }
@@ -110,6 +110,14 @@ export class DueJobRunner<Row> {
     setImmediate(() => {
       if (this.started) this.runInBackground(false);
     });
+  }
+
+  /**
+   * Whether an offered row is handled: the runner is started, or a run (`runDue`) is under way and
+   * not stopped (a handler's outcome may hand it the next row of its key).
+   */
+  protected get accepting(): boolean {
+    return !this.halted && (this.started || this.running !== null);
   }
 
   /**

@@ -34,7 +34,7 @@ async function queuedMessage(): Promise<string> {
   const contact = await services.contacts.create({ name: 'Lease' }, { channel: 'telegram', externalId });
   const conversation = await services.conversations.create({ contactId: contact.id, channel: 'telegram', externalId });
   const { message } = await services.messages.append({ conversationId: conversation.id, channel: 'telegram', ticketId: null, authorKind: 'bot', text: 'hi' });
-  await new OutboxRepo(services.db).enqueue(message.id, 'telegram', services.clock(), conversation.id);
+  await new OutboxRepo(services.db).enqueue(message, conversation, services.clock());
   return message.id;
 }
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContactsRepo } from '../../src/contacts/contacts-repo.ts';
 import { ConversationsRepo } from '../../src/conversations/conversations-repo.ts';
 import { MessagesRepo } from '../../src/conversations/messages-repo.ts';
-import { OutboxRepo } from '../../src/conversations/outbox-repo.ts';
+import { OutboxRepo, type OutboxRow } from '../../src/conversations/outbox-repo.ts';
 import { type Database, openPostgres } from '../../src/db/database.ts';
 import { leaseFor } from '../../src/jobs/job-lease.ts';
 import { monotonicClock } from '../../src/shared/clock.ts';
@@ -47,7 +47,7 @@ async function queue(conversations: number, perConversation: number): Promise<st
       const list: string[] = [];
       for (let m = 0; m < perConversation; m++) {
         const { message } = await messages.append({ conversationId: conversation.id, channel: 'telegram', ticketId: null, authorKind: 'bot', text: `m${m}` });
-        await outbox.enqueue(message.id, 'telegram', clock(), conversation.id);
+        await outbox.enqueue(message, conversation, clock());
         list.push(message.id);
       }
       ids.push(list);
@@ -72,6 +72,33 @@ describe.skipIf(!postgresUrl() || process.env.DESK_TEST_DB !== 'postgres')('jobs
     expect(await new OutboxRepo(two).claim(now, 50, leaseFor(60_000, 'instance-two'))).toEqual([]);
   });
 
+  it('hands a conversation’s next message to the instance that sent the one before it, never to another instance as well', async () => {
+    const queued = await queue(20, 3);
+    const now = () => new Date(Date.now() + 1000).toISOString();
+    const lease = leaseFor(60_000, 'instance-one');
+    const sender = new OutboxRepo(one);
+    const first = await sender.claim(now(), 50, lease);
+    expect(first).toHaveLength(20);
+    // Instance two claims all along while instance one marks its rows sent, each in its own transaction.
+    const rival = new OutboxRepo(two);
+    const rivalClaims: OutboxRow[] = [];
+    let marking = true;
+    const claiming = (async () => {
+      while (marking) rivalClaims.push(...(await rival.claim(now(), 50, leaseFor(60_000, 'instance-two'))));
+    })();
+    const handed: OutboxRow[] = [];
+    for (const row of first) {
+      const after = await one.transaction(() => sender.markSent(row, 1, now(), lease));
+      if (after.next) handed.push(after.next);
+    }
+    marking = false;
+    await claiming;
+    // Each second message went to instance one with its predecessor's mark; the third ones wait behind them.
+    expect(handed.map((row) => row.message_id).sort()).toEqual(queued.map((list) => list[1]).sort());
+    expect(new Set(handed.map((row) => row.lease_owner))).toEqual(new Set(['instance-one']));
+    expect(rivalClaims).toEqual([]);
+  });
+
   it("takes over a dead instance's rows once their lease has run out, and not before", async () => {
     const queued = await queue(3, 1);
     const now = Date.now() + 1000;
@@ -84,7 +111,7 @@ describe.skipIf(!postgresUrl() || process.env.DESK_TEST_DB !== 'postgres')('jobs
     expect(retaken.map((r) => r.message_id).sort()).toEqual(queued.map((list) => list[0]).sort());
     expect(new Set(retaken.map((r) => r.lease_owner))).toEqual(new Set(['instance-two']));
     // Recording the outcome ends the lease: the row is not claimed again.
-    for (const row of retaken) await survivor.markSent(row.id, 1, new Date(now + 5_002).toISOString());
+    for (const row of retaken) await survivor.markSent(row, 1, new Date(now + 5_002).toISOString(), null);
     expect(await survivor.claim(new Date(now + 60_000).toISOString(), 10, leaseFor(5_000, 'instance-two'))).toEqual([]);
   });
 });
