@@ -162,7 +162,7 @@ export default function TicketsPage() {
   onCleanup(() => document.removeEventListener('keydown', onKey));
 
   return (
-    <section class="tickets-page">
+    <section class="tickets-page" classList={{ 'has-selection': selected() !== null }}>
       <PageHeader title={t('nav.tickets')}>
         <Show when={unread() > 0}>
           <span class="unread-badge">{t('ws.unreadCount', { count: unread() })}</span>
