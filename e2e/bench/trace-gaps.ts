@@ -13,18 +13,8 @@
  *   ../node_modules/.bin/tsx bench/trace-gaps.ts <scroll-4x.json> [frames to show, default 10]
  */
 import { readFileSync } from 'node:fs';
+import type { TraceEvent } from './trace-event.ts';
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  /** The thread's CPU time in the event. */
-  tdur?: number;
-  args?: Record<string, unknown>;
-}
 
 interface Fling {
   bare: boolean;

@@ -11,18 +11,8 @@
  *   ../node_modules/.bin/tsx bench/trace-keys.ts <keystroke-1x.json> [rows, default 20]
  */
 import { readFileSync } from 'node:fs';
+import type { TraceEvent } from './trace-event.ts';
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  /** The thread's CPU time in the event (µs). */
-  tdur?: number;
-  args?: Record<string, unknown>;
-}
 
 /** One page's keys: how many, and the CPU time of each kind of work over all of them (µs). */
 interface PageKeys {

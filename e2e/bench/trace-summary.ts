@@ -6,17 +6,8 @@
  *   ../node_modules/.bin/tsx bench/trace-summary.ts <trace.json> [tasks to show, default 8]
  */
 import { readFileSync } from 'node:fs';
+import type { TraceEvent } from './trace-event.ts';
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  id?: string;
-  args?: Record<string, unknown>;
-}
 interface ProfileNode {
   id: number;
   parent?: number;

@@ -8,19 +8,8 @@
  *   ../node_modules/.bin/tsx bench/trace-tasks.ts <trace.json> [threshold ms, default 50] [depth, default 4]
  */
 import { readFileSync } from 'node:fs';
+import type { TraceEvent } from './trace-event.ts';
 
-interface TraceEvent {
-  name: string;
-  cat?: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  /** The thread's CPU time in the event: unlike `dur`, not stretched by waiting for a core on a loaded machine. */
-  tdur?: number;
-  args?: Record<string, unknown>;
-}
 
 const [file, thresholdArg = '50', depthArg = '4'] = process.argv.slice(2);
 if (!file) throw new Error('usage: trace-tasks.ts <trace.json> [threshold ms] [depth]');
