@@ -2,7 +2,7 @@ export { Agent, AgentInput, AgentPatch, LoginInput, Password, PASSWORD_MIN, ROLE
 export { can, NAV_ITEMS, type NavItemId, navItemsFor, PERMISSIONS, type Permission } from './accounts/permissions.ts';
 export { ErrorBodySchema, fieldErrorsOf } from './api/error-body.ts';
 export { Contact, ContactInput, ContactPatch, PhoneInput } from './contacts/contact.ts';
-export { formatPhone, normalizePhone, type PhoneCheck, phoneFromDigits, phoneMessages } from './contacts/phone.ts';
+export { formatPhone, internationalFromDigits, normalizePhone, type PhoneCheck, phoneMessages } from './contacts/phone.ts';
 export { Channel, CHANNELS, ChannelIdentity } from './conversations/channel.ts';
 export { Conversation, CONVERSATION_MODES, ConversationMode } from './conversations/conversation.ts';
 export {

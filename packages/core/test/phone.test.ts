@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContactInput, normalizePhone, phoneFromDigits } from '../src/index.ts';
+import { ContactInput, internationalFromDigits, normalizePhone } from '../src/index.ts';
 
 describe('normalizePhone', () => {
   it('accepts international numbers and stores them as E.164', () => {
@@ -20,8 +20,9 @@ describe('normalizePhone', () => {
   });
 
   it('reads WhatsApp ids, which carry no +', () => {
-    expect(phoneFromDigits('5511912345678')).toBe('+5511912345678');
-    expect(phoneFromDigits('123')).toBeNull();
+    expect(internationalFromDigits('5511912345678')).toBe('+5511912345678');
+    expect(normalizePhone(internationalFromDigits('5511912345678'))).toEqual({ ok: true, e164: '+5511912345678' });
+    expect(normalizePhone(internationalFromDigits('123'))).toMatchObject({ ok: false, reason: 'invalid' });
   });
 
   it('is applied by the contact schema with a field message', () => {

@@ -23,10 +23,12 @@ export function normalizePhone(input: string): PhoneCheck {
   return { ok: true, e164: parsed.number };
 }
 
-/** For channels that send digits without "+" (WhatsApp `wa_id`). */
-export function phoneFromDigits(digits: string): string | null {
-  const check = normalizePhone(`+${digits.replace(/\D/g, '')}`);
-  return check.ok ? check.e164 : null;
+/**
+ * For channels that send digits without "+" (WhatsApp `wa_id`): the number in international form,
+ * not yet checked. `normalizePhone` checks it where it is kept (a new contact), not on every message.
+ */
+export function internationalFromDigits(digits: string): string {
+  return `+${digits.replace(/\D/g, '')}`;
 }
 
 /** Human format for display, e.g. +55 11 91234 5678. */

@@ -1,3 +1,4 @@
+import { internationalFromDigits } from '@desk/core';
 import {
   type ChannelInbound,
   type DeliveryReport,
@@ -43,9 +44,6 @@ function whatsappText(message: Record<string, unknown>): string {
   return str(type ? part(type)?.caption : null) ?? '';
 }
 
-/** WhatsApp's wa_id (digits) as a phone in international form, unchecked: "+" and its digits. */
-const internationalForm = (waId: string) => `+${waId.replace(/\D/g, '')}`;
-
 function whatsappMessage(value: Record<string, unknown>, message: Record<string, unknown>): ChannelInbound {
   const from = str(message.from);
   const id = str(message.id);
@@ -80,7 +78,7 @@ function whatsappMessage(value: Record<string, unknown>, message: Record<string,
     // wa_id is the phone without "+". It is parsed (libphonenumber, ~0.1 ms) only where a contact is
     // created, into E.164 and matched against contacts known by phone (the engine's contactFor), not
     // for every message of a conversation that has its contact already.
-    profile: { name, phone: internationalForm(from) },
+    profile: { name, phone: internationalFromDigits(from) },
     media,
     unsupportedType: understood ? null : type,
   };
