@@ -391,6 +391,10 @@ export async function openPostgres(url: string, options: { max?: number; applica
   } as pg.PoolConfig);
   // A connection the server drops (restart, failover) must not crash the process: the pool replaces it.
   pool.on('error', (err) => console.error('[desk] an idle PostgreSQL connection failed', err.message));
+  // The pool only listens to its idle clients: a checked-out one (inside a transaction, between two
+  // queries) whose connection is cut emits 'error' to no one, an uncaught exception. Its next query
+  // fails instead, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', (err) => console.error('[desk] a PostgreSQL connection in use failed', err.message)));
   try {
     await migratePostgres(pool);
   } catch (err) {
