@@ -38,8 +38,6 @@ async function main() {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // DATABASE_URL=postgres://…: PostgreSQL (several instances may share it); otherwise SQLite in DATA_DIR.
   const db = await openConfiguredDatabase(config);
-  // WAL checkpoints (and their fsync) run in a worker thread, never in a webhook's commit.
-  const checkpointer = db.sqlite ? startCheckpointer(db.sqlite, config.databaseFile) : null;
   // The queues run in a processing thread of their own, except under the test clock: its setting is this thread's.
   const threaded = config.processingThread && !config.testClock;
   // SQLite: the processing thread is the one other instance, and the pokes cross a MessageChannel.
@@ -54,6 +52,11 @@ async function main() {
   const inboxStore = threadChannel ? openInboxFile(inboxFile) : null;
   if (inboxStore?.sqlite) moveInboxRows(inboxStore.sqlite, config.databaseFile);
   else if (db.sqlite) moveInboxRows(db.sqlite, inboxFile);
+  // WAL checkpoints (and their fsync) run in a worker thread, never in a webhook's commit nor in a
+  // batch's: the database's, and the inbox file's (the processing thread marks its rows done there).
+  const checkpointer = db.sqlite
+    ? startCheckpointer([{ db: db.sqlite, file: config.databaseFile }, ...(inboxStore?.sqlite ? [{ db: inboxStore.sqlite, file: inboxFile }] : [])])
+    : null;
   const inboxWriter = threadChannel ? new InboxWriter(inboxFile, acksWaiting) : null;
   const services = await createServices(db, config, fanout, inboxWriter && inboxStore ? { inboxWriter, inboxStore } : {});
   // A database restored from a backup is behind what clients have seen: they must re-bootstrap.
@@ -128,9 +131,10 @@ async function main() {
       const cut = drained.cutShort.length > 0 ? `; cut short: ${drained.cutShort.join(', ')}` : '';
       console.log(`  Drained in ${drained.ms} ms${cut}`);
       await fanout.close();
+      // The checkpointer's last checkpoint runs on the connections it was given: before they close.
+      await checkpointer?.stop();
       inboxWriter?.close();
       await inboxStore?.close();
-      await checkpointer?.stop();
       await db.close();
     } catch (error) {
       console.error('[desk] the shutdown failed', error);

@@ -24,7 +24,10 @@ const inboxFileMigrations: Migration[] = [
   },
 ];
 
-/** Opens (or creates) the inbox file: WAL, its commits checkpointing it as SQLite does by default. */
+/**
+ * Opens (or creates) the inbox file, in WAL mode. The server checkpoints it in the checkpointer's
+ * worker (db/checkpointer.ts), so its connections turn `wal_autocheckpoint` off.
+ */
 export function openInboxFile(file: string): Database {
   return openDatabase(file, inboxFileMigrations);
 }

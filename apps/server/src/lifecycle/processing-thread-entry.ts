@@ -45,6 +45,9 @@ async function run(port: MessagePort): Promise<void> {
   const share = new AckPressureShare(new AcksWaiting(data.acksWaiting));
   // SQLite: the inbox's own file, which the request thread's webhooks fill (inbox/inbox-file.ts).
   const inboxStore = db.sqlite ? openInboxFile(inboxFileOf(config.databaseFile)) : null;
+  // Its commits (a batch's rows marked done) never checkpoint the inbox file either: the request
+  // thread's checkpointer does, else this thread paid the sync of the inbox file every 1,000 pages.
+  inboxStore?.sqlite?.pragma('wal_autocheckpoint = 0');
   // The request thread released a killed run's claims before this thread started; its own may be under way now.
   const services = await createServices(db, config, fanout, { releaseDeadLeases: false, processorShare: share, ...(inboxStore && { inboxStore }) });
   const queues = [

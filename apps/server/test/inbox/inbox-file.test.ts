@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCheckpointer } from '../../src/db/checkpointer.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { AcksWaiting } from '../../src/inbox/acks-waiting.ts';
 import { inboxFileOf, moveInboxRows, openInboxFile } from '../../src/inbox/inbox-file.ts';
@@ -48,6 +49,24 @@ describe.skipIf(onlySqlite())('the inbox in a file of its own (SQLite with the p
     } finally {
       main.exec('ROLLBACK');
     }
+  });
+
+  it('is checkpointed by the checkpointer’s worker with the database, not by the commits that write it', async () => {
+    const { main, inbox, repo, databaseFile, inboxFile } = setUp();
+    const checkpointer = startCheckpointer(
+      [
+        { db: main, file: databaseFile },
+        { db: inbox, file: inboxFile },
+      ],
+      20,
+    );
+    cleanups.push(() => checkpointer.stop());
+    // The webhooks' writer and the processor's connection (which marks rows done) leave it to the worker.
+    expect(inbox.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const emptySize = statSync(inboxFile).size;
+    for (let n = 0; n < 200; n += 1) await repo.insert('telegram', `m:telegram:9:${n}`, JSON.stringify({ text: 'x'.repeat(500) }), '2026-11-30T20:00:00.000Z');
+    // The rows reach the inbox file itself (out of its WAL) without any commit checkpointing.
+    await expect.poll(() => statSync(inboxFile).size, { timeout: 5_000 }).toBeGreaterThan(emptySize + 100 * 1024);
   });
 
   it('takes over the rows the database’s own inbox held, in order, and still recognises their redeliveries', async () => {

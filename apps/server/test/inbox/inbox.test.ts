@@ -36,6 +36,18 @@ const telegramUpdate = (chat: number, messageId: number, text: string) =>
     message: { message_id: messageId, from: { id: chat, is_bot: false, first_name: `User ${chat}` }, chat: { id: chat, type: 'private' }, date: 1_700_000_000, text },
   });
 
+/** A conversation an agent already holds (desk mode, an open ticket), as a hand-off leaves it. */
+const inTicket = (desk: ChannelDesk, channel: 'telegram', externalId: string) =>
+  desk.services.db.transaction(async () => {
+    const s = desk.services;
+    const contact = await s.contacts.create({ name: 'Sojan' }, { channel, externalId });
+    const conversation = await s.conversations.create({ contactId: contact.id, channel, externalId });
+    const ticket = await s.tickets.create({
+      subject: 'Support', status: 'open', priority: 'normal', tags: [], assigneeId: null, contactId: contact.id, channel, conversationId: conversation.id, intentId: null, intentConfidence: null,
+    });
+    await s.conversations.setMode(conversation.id, 'desk', ticket.id);
+  });
+
 /** Posts straight to the app: nothing drains the inbox after the answer. */
 const postRaw = (desk: ChannelDesk, path: string, body: string, headers: Record<string, string>) =>
   desk.app.request(`http://localhost${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
@@ -166,6 +178,8 @@ describe('the batched processor', () => {
 describe('one transaction per inbound message', () => {
   it('stores a photo with its pending file, an unsupported type with its note, each announced and logged once', async () => {
     const desk = await open();
+    // In a ticket: only messages agents can see are logged (bot talk is logged by its hand-off).
+    await inTicket(desk, 'telegram', '23');
     const photo = loadFixture<Json>('telegram-photo.json').body;
     await postRaw(desk, '/channels/telegram/webhook', JSON.stringify(photo), telegramSecret());
     const location = { update_id: 77, message: { message_id: 2, from: { id: 23, is_bot: false, first_name: 'Sojan' }, chat: { id: 23, type: 'private' }, date: 1, location: { latitude: 1, longitude: 2 } } };
