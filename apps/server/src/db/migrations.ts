@@ -561,4 +561,19 @@ CREATE INDEX messages_conversation_order ON messages(conversation_id);
     name: 'the Reports page reads its roll-ups and timings from covering indexes',
     sql: REPORT_INDEXES_SQL,
   },
+  {
+    version: 16,
+    name: "messages: one conversation index, and the ticket index only over messages in a ticket",
+    sql: `
+-- messages_conversation (conversation_id, created_at) served no query once messages_conversation_order
+-- (conversation_id, rowid) came (version 14): every read of a conversation's messages goes by rowid. It
+-- only cost a page write per inbound message.
+DROP INDEX messages_conversation;
+-- Most messages are bot talk in no ticket: they leave the ticket index. Every query through it asks
+-- for ticket_id = ?, which implies the index's WHERE, so SQLite still uses it. (ticket_id, rowid) as on
+-- PostgreSQL: a ticket's messages and its latest one come in rowid order without a sort.
+DROP INDEX messages_ticket;
+CREATE INDEX messages_ticket ON messages(ticket_id) WHERE ticket_id IS NOT NULL;
+`,
+  },
 ];
