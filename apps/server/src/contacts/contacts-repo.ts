@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Channel, ChannelIdentity, Contact } from '@desk/core';
+import { type Channel, type ChannelIdentity, type Contact, timeOrderedId } from '@desk/core';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
@@ -41,8 +40,8 @@ function contactOf(row: ContactRow, identities: ChannelIdentity[]): Contact {
   };
 }
 
-// The engine's reads of one contact (a new conversation, a hand-off), compiled once.
-// A new conversation's first message creates its contact inside the inbox batch: compiled once.
+// The engine's reads and writes of one contact (a new conversation, a hand-off, a looked-up name)
+// run for many messages of an inbox batch: compiled once.
 const insertContact = prepared(
   (q, row: { id: string; name: string; phone: string | null; email: string | null; designated_agent_id: string | null; created_at: string; updated_at: string }) =>
     q.insertInto('contacts').values({
@@ -55,6 +54,31 @@ const insertIdentityRow = prepared((q, row: { channel: Channel; external_id: str
 const contactByIdentity = prepared((q, p: { channel: Channel; externalId: string }) =>
   q.selectFrom('contacts as c').innerJoin('contact_identities as i', 'i.contact_id', 'c.id').selectAll('c').where('i.channel', '=', p.channel).where('i.external_id', '=', p.externalId),
 );
+const contactById = prepared((q, p: { id: string }) => q.selectFrom('contacts').selectAll().where('id', '=', p.id));
+const liveContactName = prepared((q, p: { id: string }) => q.selectFrom('contacts').select('name').where('id', '=', p.id).where('deleted_at', 'is', null));
+const liveContactByPhone = prepared((q, p: { phone: string }) =>
+  q.selectFrom('contacts').selectAll().where('phone', '=', p.phone).where('deleted_at', 'is', null),
+);
+const hasIdentityRow = prepared((q, p: { channel: Channel; externalId: string }) =>
+  q.selectFrom('contact_identities').select('contact_id').where('channel', '=', p.channel).where('external_id', '=', p.externalId),
+);
+const updateContactRow = prepared(
+  (q, row: { id: string; name: string; phone: string | null; email: string | null; designated_agent_id: string | null; updated_at: string }) =>
+    q
+      .updateTable('contacts')
+      .set({ name: row.name, phone: row.phone, email: row.email, designated_agent_id: row.designated_agent_id, updated_at: row.updated_at })
+      .where('id', '=', row.id),
+);
+// A platform's name replaces the one Desk gave only while the contact still has it and is live.
+const renameFromDefaultRow = prepared((q, p: { id: string; defaultName: string; name: string; updatedAt: string }) =>
+  q
+    .updateTable('contacts')
+    .set({ name: p.name, updated_at: p.updatedAt })
+    .where('id', '=', p.id)
+    .where('name', '=', p.defaultName)
+    .where('deleted_at', 'is', null),
+);
+const touchContact = prepared((q, p: { id: string; updatedAt: string }) => q.updateTable('contacts').set({ updated_at: p.updatedAt }).where('id', '=', p.id));
 const identitiesOf = prepared((q, p: { contactId: string }) =>
   q.selectFrom('contact_identities').select(['contact_id', 'channel', 'external_id']).where('contact_id', '=', p.contactId).orderBy('channel').orderBy('external_id'),
 );
@@ -94,7 +118,7 @@ export class ContactsRepo {
 
   /** Live contacts only; `includeDeleted` for the engine, which still talks to a deleted contact's identities. */
   async get(id: string, options: { includeDeleted?: boolean } = {}): Promise<Contact | null> {
-    const row = await this.db.q.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = (await contactById.first(this.db, { id })) as ContactRow | undefined;
     if (!row || (row.deleted_at && !options.includeDeleted)) return null;
     return this.one(row);
   }
@@ -112,8 +136,18 @@ export class ContactsRepo {
 
   /** The live contact holding this phone, if any (phones are unique among live contacts). */
   async findByPhone(phone: string): Promise<Contact | null> {
-    const row = await this.db.q.selectFrom('contacts').selectAll().where('phone', '=', phone).where('deleted_at', 'is', null).executeTakeFirst();
+    const row = (await liveContactByPhone.first(this.db, { phone })) as ContactRow | undefined;
     return this.one(row);
+  }
+
+  /** A live contact's name (no identities read), null when there is none. */
+  async nameOf(id: string): Promise<string | null> {
+    return (await liveContactName.first(this.db, { id }))?.name ?? null;
+  }
+
+  /** Whether any contact holds this channel identity (one row read, the contact's not). */
+  async hasIdentity(channel: Channel, externalId: string): Promise<boolean> {
+    return (await hasIdentityRow.first(this.db, { channel, externalId })) !== undefined;
   }
 
   async findByIdentity(channel: Channel, externalId: string): Promise<Contact | null> {
@@ -134,7 +168,7 @@ export class ContactsRepo {
   /** The contact's rows and its change-log entry, in the current transaction. */
   private async insertNew(input: NewContact, identity?: ChannelIdentity): Promise<Contact> {
     const now = this.clock();
-    const id = input.id ?? randomUUID();
+    const id = input.id ?? timeOrderedId();
     await insertContact.run(this.db, {
       id,
       name: input.name,
@@ -162,30 +196,45 @@ export class ContactsRepo {
 
   addIdentity(contactId: string, identity: ChannelIdentity): Promise<Contact> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
-    return this.db.transaction(async (q) => {
+    return this.db.transaction(async () => {
       await this.insertIdentity(contactId, identity);
-      await q.updateTable('contacts').set({ updated_at: this.clock() }).where('id', '=', contactId).execute();
+      await touchContact.run(this.db, { id: contactId, updatedAt: this.clock() });
       return this.recorded(contactId);
     });
   }
 
   update(id: string, changes: ContactChanges): Promise<Contact> {
     // The row and its change-log entry commit together (a savepoint inside a caller's transaction).
-    return this.db.transaction(async (q) => {
-      const row = await q.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-      await q
-        .updateTable('contacts')
-        .set({
-          name: changes.name ?? row.name,
-          phone: changes.phone === undefined ? row.phone : changes.phone,
-          email: changes.email === undefined ? row.email : changes.email,
-          designated_agent_id: changes.designatedAgentId === undefined ? row.designated_agent_id : changes.designatedAgentId,
-          updated_at: this.clock(),
-        })
-        .where('id', '=', id)
-        .execute();
+    return this.db.transaction(async () => {
+      const row = (await contactById.first(this.db, { id })) as ContactRow | undefined;
+      if (!row) throw new Error(`No contact ${id}.`);
+      await updateContactRow.run(this.db, {
+        id,
+        name: changes.name ?? row.name,
+        phone: changes.phone === undefined ? row.phone : changes.phone,
+        email: changes.email === undefined ? row.email : changes.email,
+        designated_agent_id: changes.designatedAgentId === undefined ? row.designated_agent_id : changes.designatedAgentId,
+        updated_at: this.clock(),
+      });
       return this.recorded(id);
     });
+  }
+
+  /**
+   * Names a live contact `name` only while it still has `defaultName`, the one Desk gave it (an admin
+   * may have renamed it meanwhile); answers whether it did. Inside a caller's transaction it writes
+   * straight into it (several looked-up names share one transaction, see ContactProfiles).
+   */
+  renameFromDefault(id: string, defaultName: string, name: string): Promise<boolean> {
+    if (name === defaultName) return Promise.resolve(false);
+    const rename = async () => {
+      const changed = await renameFromDefaultRow.run(this.db, { id, defaultName, name, updatedAt: this.clock() });
+      if (changed === 0) return false;
+      await this.recorded(id);
+      return true;
+    };
+    if (this.db.inTransaction) return rename();
+    return this.db.transaction(rename);
   }
 
   async softDelete(id: string): Promise<void> {

@@ -24,6 +24,10 @@ interface Deps {
 }
 
 const MAX_NAME = 120;
+/** At most this many known senders are kept in memory (the set starts over when full). */
+const MAX_KNOWN_SENDERS = 10_000;
+
+const senderKey = (channel: Channel, externalId: string) => `${channel}\u0000${externalId}`;
 
 /**
  * Names for contacts whose first message came without one (Messenger, Instagram): looked up from the
@@ -33,20 +37,35 @@ const MAX_NAME = 120;
  */
 export class ContactProfiles {
   private readonly running = new Set<Promise<void>>();
+  /** Names that came back and wait for this turn's write; null when no write is scheduled. */
+  private pending: NamedContact[] | null = null;
+  /** Senders known to have a contact: every message of theirs but the first would read that again. */
+  private readonly knownSenders = new Set<string>();
 
   constructor(private readonly deps: Deps) {}
 
   /** Before the message is stored: would its sender be a new contact whose name must be looked up? */
   async wantsLookup(item: InboundMessage): Promise<boolean> {
     if (!this.deps.sources[item.channel] || item.profile?.name?.trim()) return false;
-    return (await this.deps.contacts.findByIdentity(item.channel, item.externalId)) === null;
+    const key = senderKey(item.channel, item.externalId);
+    if (this.knownSenders.has(key)) return false;
+    const known = await this.deps.contacts.hasIdentity(item.channel, item.externalId);
+    if (known) this.knowSender(key);
+    return !known;
+  }
+
+  /** An identity row is never deleted: a sender seen with one is never new again (on any instance). */
+  private knowSender(key: string): void {
+    if (this.knownSenders.size >= MAX_KNOWN_SENDERS) this.knownSenders.clear();
+    this.knownSenders.add(key);
   }
 
   /** After the message is stored: the contact just created and the name it got. */
   async created(item: InboundMessage, contactId: string): Promise<NewContact | null> {
-    const contact = await this.deps.contacts.get(contactId);
-    if (!contact) return null;
-    return { channel: item.channel, externalId: item.externalId, contactId, defaultName: contact.name };
+    this.knowSender(senderKey(item.channel, item.externalId));
+    const name = await this.deps.contacts.nameOf(contactId);
+    if (name === null) return null;
+    return { channel: item.channel, externalId: item.externalId, contactId, defaultName: name };
   }
 
   /** Starts the lookups on a later turn of the event loop: never before the webhook is answered. */
@@ -70,9 +89,43 @@ export class ContactProfiles {
     if (!source) return;
     const name = (await source.nameOf(contact.externalId))?.trim().slice(0, MAX_NAME);
     if (!name) return;
-    await this.deps.db.transaction(async () => {
-      const current = await this.deps.contacts.get(contact.contactId);
-      if (current && current.name === contact.defaultName && name !== current.name) await this.deps.contacts.update(contact.contactId, { name });
+    await this.rename(contact, name);
+  }
+
+  /**
+   * Writes the name with the others that came back in the same turn of the event loop, in one
+   * transaction: a busy inbox brings hundreds of new Messenger and Instagram senders a second, and a
+   * transaction of its own per name cost more than the rename (BEGIN and COMMIT, the savepoint).
+   */
+  private rename(contact: NewContact, name: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (!this.pending) {
+        this.pending = [];
+        setImmediate(() => void this.writeNames());
+      }
+      this.pending.push({ contact, name, resolve, reject });
     });
   }
+
+  private async writeNames(): Promise<void> {
+    const named = this.pending ?? [];
+    this.pending = null;
+    try {
+      await this.deps.db.transaction(async () => {
+        for (const { contact, name } of named) await this.deps.contacts.renameFromDefault(contact.contactId, contact.defaultName, name);
+      });
+    } catch (err) {
+      for (const { reject } of named) reject(err);
+      return;
+    }
+    for (const { resolve } of named) resolve();
+  }
+}
+
+/** A looked-up name waiting for its turn's write, and the lookup waiting for it. */
+interface NamedContact {
+  contact: NewContact;
+  name: string;
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
