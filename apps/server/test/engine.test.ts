@@ -1,4 +1,4 @@
-import type { Message } from '@desk/core';
+import { type Message, timeOfId } from '@desk/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelSendError } from '../src/channels/channel-adapter.ts';
 import type { ConversationRecord } from '../src/conversations/conversations-repo.ts';
@@ -59,11 +59,41 @@ describe('inbound messages in bot mode', () => {
     expect(await rawRow(t.services.db, 'SELECT state FROM outbox WHERE message_id = ?', result.reply?.id)).toEqual({ state: 'pending' });
   });
 
-  it('records every write in the change feed', async () => {
+  it('records what agents can see in the change feed: the contact now, the bot talk once a ticket holds it', async () => {
+    await t.services.integration.put({ subject: 'Support', tags: [], enabled: true });
+    await t.services.retrainBot();
     const before = await t.services.changes.latestSeq();
-    await say('hello');
-    const entities = (await rawRows(t.services.db, 'SELECT entity FROM change_log WHERE seq > ?', before) as { entity: string }[]).map((r) => r.entity);
-    expect(entities).toEqual(expect.arrayContaining(['contact', 'message', 'message']));
+    const hello = await say('hello');
+    const logged = async () => (await rawRows(t.services.db, 'SELECT entity, entity_id FROM change_log WHERE seq > ?', before) as { entity: string; entity_id: string }[]).map((r) => `${r.entity}:${r.entity_id}`);
+    expect(await logged()).toEqual([`contact:${hello.conversation.contactId}`]);
+    const handOff = await say('can I talk to a real person please');
+    const ticket = must(handOff.ticket);
+    const transcript = await t.services.messages.listByTicket(ticket.id);
+    expect(transcript.map((m) => m.id)).toEqual(expect.arrayContaining([hello.message.id, must(hello.reply).id]));
+    expect(await logged()).toEqual(expect.arrayContaining([`ticket:${ticket.id}`, ...transcript.map((m) => `message:${m.id}`)]));
+  });
+});
+
+describe('ids of the rows the server creates', () => {
+  const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('are time-ordered (UUIDv7): successive messages sort by id in the order they were stored', async () => {
+    const startedAt = Date.now();
+    const first = await say('hello there', visitor(1));
+    const second = await say('when do you open on saturday?', visitor(2));
+    const handedOff = await say('I want to talk to a person', visitor(1));
+    const stored = [first.message, must(first.reply), second.message, must(second.reply), handedOff.message, must(handedOff.reply)];
+    for (const message of stored) {
+      expect(message.id).toMatch(UUID_V7);
+      expect(timeOfId(message.id)).toBeGreaterThanOrEqual(startedAt);
+    }
+    expect(stored.map((m) => m.id)).toEqual(stored.map((m) => m.id).sort());
+    // As the database orders them too (insertion order is the rowid).
+    const rows = (await rawRows(t.services.db, 'SELECT id FROM messages ORDER BY rowid')) as { id: string }[];
+    expect(rows.map((r) => r.id)).toEqual(rows.map((r) => r.id).sort());
+    const ticket = must(handedOff.ticket);
+    for (const id of [first.conversation.id, second.conversation.id, first.conversation.contactId, ticket.id]) expect(id).toMatch(UUID_V7);
+    expect(first.conversation.id < second.conversation.id).toBe(true);
   });
 });
 

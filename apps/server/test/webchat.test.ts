@@ -86,6 +86,11 @@ describe('POST /channels/webchat/messages', () => {
     expect(listed.messages.map((m) => m.authorKind)).toEqual(['user', 'bot']);
     expect(listed.messages[1]?.text).toMatch(/^Hello!/);
     expect((await t.services.contacts.findByIdentity('webchat', visitorId))?.name).toBe('Visitor Vera');
+    // The id the POST answered is the stored message's: time-ordered (UUIDv7), before the bot's answer.
+    const [stored, answer] = listed.messages;
+    expect(stored?.id).toBe(body.message.id);
+    expect(body.message.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(must(stored).id < must(answer).id).toBe(true);
   });
 
   it('creates a visitor with a server-chosen id when the widget sends none', async () => {

@@ -61,6 +61,7 @@ export {
 } from './integrations/zendesk.ts';
 export { MUTATION_NAMES, MutationArgs, type MutationArgsOf, type MutationName, PushedMutation, PushRequest } from './sync/mutations.ts';
 export { evictionCutoff, isEvictable, LOCAL_DAYS_DEFAULT } from './sync/eviction.ts';
+export { reachesAgents } from './sync/message-reach.ts';
 export {
   createdContact,
   MUTATIONS,
@@ -194,3 +195,4 @@ export {
   TYPING_TTL_MS,
   VIEWING_TTL_MS,
 } from './team/presence.ts';
+export { timeOfId, timeOrderedId } from './ids/time-ordered-id.ts';

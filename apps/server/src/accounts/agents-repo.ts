@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Agent, Role } from '@desk/core';
+import { type Agent, type Role, timeOrderedId } from '@desk/core';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { caseless } from '../db/dialect-sql.ts';
@@ -81,7 +80,7 @@ export class AgentsRepo {
 
   create(input: { name: string; email: string; role: Role; passwordHash: string | null; id?: string }): Promise<Agent> {
     const now = new Date().toISOString();
-    const id = input.id ?? randomUUID();
+    const id = input.id ?? timeOrderedId();
     return this.db.transaction(async (q) => {
       await q
         .insertInto('agents')

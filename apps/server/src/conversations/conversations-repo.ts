@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { AuthorKind, Channel, Conversation, ConversationMode, QuickReply } from '@desk/core';
+import { type AuthorKind, type Channel, type Conversation, type ConversationMode, type QuickReply, timeOrderedId } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -42,6 +41,14 @@ const insertConversation = prepared((q, row: ConversationRow) =>
     id: row.id, contact_id: row.contact_id, channel: row.channel, external_id: row.external_id, mode: row.mode, external_mode: row.external_mode,
     active_ticket_id: row.active_ticket_id, language: row.language, created_at: row.created_at, updated_at: row.updated_at,
   }),
+);
+// A hand-off (a fifth of a busy inbox) and its cancellation change the mode inside the batch.
+const setConversationMode = prepared(
+  (q, row: Pick<ConversationRow, 'id' | 'mode' | 'external_mode' | 'active_ticket_id' | 'updated_at'>) =>
+    q
+      .updateTable('conversations')
+      .set({ mode: row.mode, external_mode: row.external_mode, active_ticket_id: row.active_ticket_id, updated_at: row.updated_at })
+      .where('id', '=', row.id),
 );
 const conversationById = prepared((q, p: { id: string }) => q.selectFrom('conversations').selectAll().where('id', '=', p.id));
 const conversationByIdentity = prepared((q, p: { channel: Channel; externalId: string }) =>
@@ -116,7 +123,7 @@ export class ConversationsRepo {
   async create(input: { contactId: string; channel: Channel; externalId: string }): Promise<ConversationRecord> {
     const now = this.clock();
     const row: ConversationRow = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       contact_id: input.contactId,
       channel: input.channel,
       external_id: input.externalId,
@@ -135,11 +142,13 @@ export class ConversationsRepo {
   /** `zendesk` and `zendesk_messaging` keep no Desk ticket: the hand-off row remembers Zendesk's. */
   async setMode(id: string, mode: ConversationMode, activeTicketId: string | null): Promise<void> {
     const external = mode === 'zendesk' || mode === 'zendesk_messaging' ? mode : null;
-    await this.db.q
-      .updateTable('conversations')
-      .set({ mode: external ? 'bot' : (mode as 'bot' | 'desk'), external_mode: external, active_ticket_id: external ? null : activeTicketId, updated_at: this.clock() })
-      .where('id', '=', id)
-      .execute();
+    await setConversationMode.run(this.db, {
+      id,
+      mode: external ? 'bot' : (mode as 'bot' | 'desk'),
+      external_mode: external,
+      active_ticket_id: external ? null : activeTicketId,
+      updated_at: this.clock(),
+    });
   }
 
   async setLanguage(id: string, language: string): Promise<void> {

@@ -17,8 +17,8 @@ import {
   statusAfterAssignment,
   type Ticket,
   ticketSubject,
+  timeOrderedId,
 } from '@desk/core';
-import { randomUUID } from 'node:crypto';
 import type { AgentsRepo } from '../accounts/agents-repo.ts';
 import { type PendingMedia, unsupportedNote } from '../channels/inbound/channel-inbound.ts';
 import type { MediaSource } from '../channels/inbound/channel-inbound.ts';
@@ -245,7 +245,7 @@ export class ConversationEngine {
     const latest = inBotMode && reading ? (state?.latest ?? null) : null;
     const pendingChoices: PendingChoices | null =
       latest?.authorKind === 'bot' && latest.quickReplies && latest.botKind ? { kind: latest.botKind, choices: latest.quickReplies } : null;
-    const messageId = input.id ?? randomUUID();
+    const messageId = input.id ?? timeOrderedId();
     const stored = input.attachments?.length ? await this.storeAttachments(conversation.id, input.attachments) : [];
     const pending = pendingAttachments(input.media ?? []);
     const appended = await messages.append({
@@ -524,12 +524,12 @@ export class ConversationEngine {
     if (known) return known;
     const phoneCheck = input.profile?.phone ? normalizePhone(input.profile.phone) : null;
     const phone = phoneCheck?.ok ? phoneCheck.e164 : null;
-    if (phone && PHONE_MATCHED_CHANNELS.has(input.channel)) {
-      const byPhone = await contacts.findByPhone(phone);
-      if (byPhone) return contacts.addIdentity(byPhone.id, identity);
-    }
+    // On a phone-matched channel a phone nobody holds is known free already: not looked up twice.
+    let phoneHolder: Contact | null = null;
+    if (phone) phoneHolder = await contacts.findByPhone(phone);
+    if (phoneHolder && PHONE_MATCHED_CHANNELS.has(input.channel)) return contacts.addIdentity(phoneHolder.id, identity);
     const name = input.profile?.name?.trim() || defaultContactName(input.channel, input.externalId);
-    const freePhone = phone && !(await contacts.findByPhone(phone)) ? phone : null;
+    const freePhone = phone && !phoneHolder ? phone : null;
     return contacts.create({ name: name.slice(0, 120), phone: freePhone }, identity);
   }
 
@@ -640,7 +640,7 @@ export class ConversationEngine {
 /** Files announced by the platform: attachments pending download, each under a new media id. */
 function pendingAttachments(media: PendingMedia[]): { attachment: Attachment; mediaId: string; source: MediaSource }[] {
   return media.map((file) => {
-    const mediaId = randomUUID();
+    const mediaId = timeOrderedId();
     const attachment: Attachment = {
       kind: file.kind,
       mimeType: file.mimeType ?? 'application/octet-stream',

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Attachment, AuthorKind, Channel, Delivery, Message, QuickReply } from '@desk/core';
+import { type Attachment, type AuthorKind, type Channel, type Delivery, type Message, type QuickReply, reachesAgents, timeOrderedId } from '@desk/core';
 import type { BotKind } from './bot/dialogue.ts';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
@@ -114,7 +113,10 @@ const setDeliveryAndChannelId = prepared((q, p: { id: string; delivery: string; 
   q.updateTable('messages').set({ delivery: p.delivery, channel_message_id: p.channelMessageId }).where('id', '=', p.id).returning(MESSAGE_COLUMNS),
 );
 
-/** Messages are append-only; only their ticket link and delivery state change afterwards. */
+/**
+ * Messages are append-only; only their ticket link and delivery state change afterwards. Only
+ * messages agents can see (in a ticket, core's `reachesAgents`) are written to the change log.
+ */
 export class MessagesRepo {
   constructor(
     private readonly db: Db,
@@ -144,7 +146,7 @@ export class MessagesRepo {
     // Internal notes live in their own table (notes/notes-repo.ts), never among the messages users may see.
     if (authorKind === 'note') throw new Error('A note is not a message: store it with NotesRepo.');
     const message: Message = {
-      id: input.id ?? randomUUID(),
+      id: input.id ?? timeOrderedId(),
       conversationId: input.conversationId,
       ticketId: input.ticketId,
       authorKind: input.authorKind,
@@ -175,7 +177,8 @@ export class MessagesRepo {
       const existing = await this.findByChannelId(input.channel, input.channelMessageId);
       if (existing) return { message: existing, created: false };
     }
-    const recording = this.changes.record('message', message.id, 'put', message);
+    // Bot talk without a ticket is logged when a hand-off links it (attachUnticketed), not before.
+    const recording = reachesAgents(message) ? this.changes.record('message', message.id, 'put', message) : undefined;
     if (recording) await recording;
     return { message, created: true };
   }
@@ -245,7 +248,7 @@ export class MessagesRepo {
     const attachments = current.attachments.map((a, i) => (i === position ? { ...a, ...change } : a));
     await this.db.q.updateTable('messages').set({ attachments: JSON.stringify(attachments) }).where('id', '=', id).execute();
     const message = { ...current, attachments };
-    await this.changes.record('message', id, 'put', message);
+    if (reachesAgents(message)) await this.changes.record('message', id, 'put', message);
     return message;
   }
 
@@ -254,6 +257,9 @@ export class MessagesRepo {
       ? await setDeliveryAndChannelId.first(this.db, { id, delivery: JSON.stringify(delivery), channelMessageId })
       : await setDeliveryOf.first(this.db, { id, delivery: JSON.stringify(delivery) });
     const message = (row ? messageFromRow(row as MessageRow) : null) as Message;
+    // Decided on the row as this transaction updated it: a reply sent before its hand-off is logged,
+    // sent, by the hand-off; one sent after it is in its ticket by then and logged here.
+    if (message && !reachesAgents(message)) return message;
     await this.changes.record('message', id, 'put', message);
     return message;
   }

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { type Intent, type IntentDesk, type IntentInput, type IntentPatch, intentDeskOf } from '@desk/core';
+import { type Intent, type IntentDesk, type IntentInput, type IntentPatch, intentDeskOf, timeOrderedId } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { caseless } from '../db/dialect-sql.ts';
 import { prepared } from '../db/prepared.ts';
@@ -109,7 +108,7 @@ export class IntentsRepo {
     return this.db.transaction(async (q) => {
       this.writing();
       const now = this.clock();
-      const id = randomUUID();
+      const id = timeOrderedId();
       await q
         .insertInto('intents')
         .values({

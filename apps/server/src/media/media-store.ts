@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '@desk/core';
 import { createReadStream, mkdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ export class MediaStore {
   }
 
   async write(bytes: Uint8Array): Promise<string> {
-    const id = randomUUID();
+    const id = timeOrderedId();
     await writeFile(this.pathOf(id), bytes, { flag: 'wx', mode: 0o600 });
     return id;
   }

@@ -1,5 +1,4 @@
-import type { Channel, HandOffDestination, Message, Ticket, TicketStatus } from '@desk/core';
-import { randomUUID } from 'node:crypto';
+import { type Channel, type HandOffDestination, type Message, type Ticket, type TicketStatus, timeOrderedId } from '@desk/core';
 import { type Db, TransactionAborted } from '../db/database.ts';
 import { prepared, preparedRows } from '../db/prepared.ts';
 import type { EventBus } from '../events/domain-events.ts';
@@ -435,7 +434,7 @@ export class ReportRecorder {
 
   private async miss(turn: RecordedTurn, messageId: string, text: string, reason: 'fallback' | 'unanswered_ask' | 'asked_person'): Promise<void> {
     if (text.trim() === '') return;
-    await insertMiss.run(this.db, { id: randomUUID(), message_id: messageId, conversation_id: turn.conversationId, channel: turn.channel, language: turn.language, text, reason, created_at: turn.at });
+    await insertMiss.run(this.db, { id: timeOrderedId(), message_id: messageId, conversation_id: turn.conversationId, channel: turn.channel, language: turn.language, text, reason, created_at: turn.at });
   }
 
   /** One more of `metric` at the turn's hour. */

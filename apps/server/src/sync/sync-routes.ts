@@ -177,11 +177,13 @@ export function syncRoutes(deps: SyncDeps) {
               if (!(await recheck())) break;
               if (built !== null) built = carried();
             }
-            const poke = await streamPoke(deps.pull, agent, sent, latest, query.epoch, built);
+            // What this poke covers: a commit heard while it reads the log is past it, for the next poke.
+            const target = latest;
+            const poke = await streamPoke(deps.pull, agent, sent, target, query.epoch, built);
             // Remember what the next carried page needs; a bare poke read nothing (the client pulls).
             const page = poke.page ?? built;
             memory = page ? { epoch: page.epoch, lastMutationIds: page.lastMutationIds } : null;
-            sent = Math.max(latest, poke.id);
+            sent = Math.max(target, poke.id);
             batches = batches.filter((batch) => batch.to > sent);
             await stream.writeSSE({ event: 'poke', id: String(poke.id), data: poke.data });
           }

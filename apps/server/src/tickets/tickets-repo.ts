@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AuthorKind, Channel, Ticket, TicketFilter, TicketPriority, TicketStatus } from '@desk/core';
+import { type AuthorKind, type Channel, type Ticket, type TicketFilter, type TicketPriority, type TicketStatus, timeOrderedId } from '@desk/core';
 import type { Db } from '../db/database.ts';
 import { containsPattern, likeText } from '../db/dialect-sql.ts';
 import { prepared } from '../db/prepared.ts';
@@ -119,7 +118,7 @@ export class TicketsRepo {
   /** Call inside a transaction: the number is the next one in sequence. */
   async create(input: NewTicket): Promise<Ticket> {
     const now = this.conversationClock(input.conversationId);
-    const id = randomUUID();
+    const id = timeOrderedId();
     // Numbers come from the highest so far; on PostgreSQL two instances could read the same one, so
     // the insert takes the change-log writers' turn first (writers are serialised there anyway).
     await this.db.serialiseLogWriters();

@@ -318,6 +318,45 @@ describe('GET /api/sync/stream', () => {
     }
   });
 
+  it('pokes again for a commit that lands while it reads the log for the poke before', async () => {
+    const ticket = await seedTicket(desk);
+    const start = await desk.services.changes.latestSeq();
+    const realPull = SyncPull.prototype.pull;
+    let readTheLog = () => {};
+    const logRead = new Promise<void>((resolve) => {
+      readTheLog = resolve;
+    });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The stream's first poke reads the log (a pull); it is held after reading, as a slow database holds it.
+    const spy = vi.spyOn(SyncPull.prototype, 'pull').mockImplementation(async function (this: SyncPull, agent, input) {
+      const page = await realPull.call(this, agent, input);
+      readTheLog();
+      await released;
+      return page;
+    });
+    const stream = new SseReader((await desk.request(`/api/sync/stream?cursor=${start}`)).body as ReadableStream<Uint8Array>);
+    try {
+      await stream.nextOf('hello');
+      expect((await push(desk, clientId, [{ id: 1, name: 'ticket.setPriority', args: { ticketId: ticket.id, priority: 'urgent' } }])).status).toBe(200);
+      await logRead;
+      // Committed after that read and before its poke went out: the next poke must bring it.
+      expect((await push(desk, clientId, [{ id: 2, name: 'ticket.addTag', args: { ticketId: ticket.id, tag: 'late' } }])).status).toBe(200);
+      const head = await desk.services.changes.latestSeq();
+      release();
+      const first = StreamPoke.parse(JSON.parse((await stream.nextOf('poke')).data));
+      expect(first.cursor).toBeLessThan(head);
+      const second = StreamPoke.parse(JSON.parse((await stream.nextOf('poke')).data));
+      expect(second.cursor).toBe(head);
+      expect(second.page?.changes.find((c) => c.entity === 'ticket' && c.id === ticket.id)?.data).toMatchObject({ tags: ['late'] });
+    } finally {
+      spy.mockRestore();
+      await stream.cancel();
+    }
+  });
+
   it('builds its pokes for the agent as they are now: a role changed mid-stream applies at once', async () => {
     const admin = await signedInMember(desk.services, 'Rui', 'rui@example.com', 'admin');
     const start = await desk.services.changes.latestSeq();

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { DeskError, ErrorCode } from '@desk/core';
+import { DeskError, ErrorCode, timeOrderedId } from '@desk/core';
 import Busboy from 'busboy';
 import type { MediaStore } from '../../media/media-store.ts';
 import { baseMimeType, isAllowedMediaType } from '../../media/media-types.ts';
@@ -67,7 +66,7 @@ export function receiveMultipart(request: Request, store: MediaStore, limits: Mu
         fail(new DeskError(ErrorCode.unsupportedMediaType, 'This kind of file is not accepted. Send an image, audio, video, PDF, text, office document or zip.'));
         return;
       }
-      const current: StreamedFile = { mediaId: randomUUID(), mimeType: declared, size: 0, name: (info.filename || 'file').slice(0, 200) };
+      const current: StreamedFile = { mediaId: timeOrderedId(), mimeType: declared, size: 0, name: (info.filename || 'file').slice(0, 200) };
       file = current;
       const head: Buffer[] = [];
       let headBytes = 0;

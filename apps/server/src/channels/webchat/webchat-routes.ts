@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeskError, ErrorBodySchema, ErrorCode, MESSAGE_TEXT_MAX, type Message, WebchatMessage } from '@desk/core';
+import { DeskError, ErrorBodySchema, ErrorCode, MESSAGE_TEXT_MAX, type Message, timeOrderedId, WebchatMessage } from '@desk/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -254,6 +254,7 @@ export function webchatRoutes(deps: WebchatDeps) {
       let visitorId = knownVisitor;
       let issued: string | undefined;
       if (!visitorId) {
+        // A visitor's id stays random (v4): it names a person, not a row, and says nothing of when they came.
         const chosen = body.visitorId ?? randomUUID();
         const found = await deps.visitors.lookup(chosen);
         if (found.kind === 'taken') throw unauthenticated(`This visitor already has a token: send it in ${VISITOR_TOKEN_HEADER}.`);
@@ -267,7 +268,7 @@ export function webchatRoutes(deps: WebchatDeps) {
       }
       // Only the inbox is written before the answer: the processor stores the message under this id,
       // and the bot's answer reaches the visitor on the stream.
-      const event: WebchatInboxEvent = { id: randomUUID(), visitorId, text, name: body.name ?? null, file: stored };
+      const event: WebchatInboxEvent = { id: timeOrderedId(), visitorId, text, name: body.name ?? null, file: stored };
       const { receivedAt } = await deps.inbox.accept('webchat', event.id, JSON.stringify(event));
       if (stored) await deps.uploadQuota.record(address, stored.size);
       return c.json({ visitorId, ...(issued && { visitorToken: issued }), message: acceptedWebchatMessage(event, receivedAt) }, 201);

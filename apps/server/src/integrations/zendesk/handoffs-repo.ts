@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { ExternalDestination, IntentTicketStatus, TicketPriority } from '@desk/core';
+import { type ExternalDestination, type IntentTicketStatus, type TicketPriority, timeOrderedId } from '@desk/core';
 import type { Db } from '../../db/database.ts';
 import { sql } from 'kysely';
 import { type JobLease, leaseEnd } from '../../jobs/job-lease.ts';
@@ -100,7 +99,7 @@ export class HandOffsRepo {
   constructor(private readonly db: Db) {}
 
   async create(input: Omit<HandOff, 'id' | 'idempotencyKey' | 'requesterId' | 'zendeskTicketId' | 'transcriptPosted' | 'firstMessageId' | 'createdAt'>, now: string): Promise<HandOff> {
-    const id = randomUUID();
+    const id = timeOrderedId();
     await this.db.q
       .insertInto('external_handoffs')
       .values({
