@@ -15,22 +15,13 @@ import { openDatabase } from '../src/db/database.ts';
 import { demoIntents } from '../src/demo/demo-intents.ts';
 import { InboxProcessor } from '../src/inbox/inbox-processor.ts';
 import { createServices } from '../src/services.ts';
+import { telegramTextUpdate } from './support/telegram-update.ts';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 5000);
 const CHATS = Number(process.env.CHATS ?? 500);
 const TEXTS = ['oi, tudo bem?', 'que horas vocês fecham?', '¿abren los sábados?', 'when do you open on saturday?', 'something the bot does not know about'];
 
-const update = (n: number) =>
-  JSON.stringify({
-    update_id: n,
-    message: {
-      message_id: n,
-      from: { id: 10_000 + (n % CHATS), is_bot: false, first_name: 'Bench' },
-      chat: { id: 10_000 + (n % CHATS), type: 'private' },
-      date: 1_700_000_000 + n,
-      text: TEXTS[n % TEXTS.length],
-    },
-  });
+const update = (n: number) => telegramTextUpdate({ updateId: n, chatId: 10_000 + (n % CHATS), firstName: 'Bench', date: 1_700_000_000 + n, text: TEXTS[n % TEXTS.length] ?? '' });
 
 const dir = mkdtempSync(join(tmpdir(), 'desk-bench-clock-'));
 try {

@@ -39,6 +39,7 @@ import {
   startTelegramStandIn,
 } from '../test/support/platform-stand-ins.ts';
 import { freePort, killAll, killGroup, metricValue, serverCpu, spawnGroup, startDesk, waitHealthy } from './support/processes.ts';
+import { telegramTextUpdate } from './support/telegram-update.ts';
 
 const RATE = Number(process.env.RATE ?? 2000);
 const SECONDS = Number(process.env.SECONDS ?? 30);
@@ -80,7 +81,7 @@ function webhookFor(channel: Channel, user: string, n: number, text: string): Ou
     case 'telegram':
       return {
         path: '/channels/telegram/webhook',
-        body: JSON.stringify({ update_id: n, message: { message_id: n, from: { id: Number(user), is_bot: false, first_name: 'Load' }, chat: { id: Number(user), type: 'private' }, date: 1_700_000_000, text } }),
+        body: telegramTextUpdate({ updateId: n, chatId: Number(user), firstName: 'Load', text }),
         headers: { 'x-telegram-bot-api-secret-token': TG_SECRET },
       };
     case 'whatsapp':

@@ -24,6 +24,7 @@ import { openDatabase, openSqlite } from '../src/db/database.ts';
 import { demoIntents } from '../src/demo/demo-intents.ts';
 import { InboxProcessor } from '../src/inbox/inbox-processor.ts';
 import { createServices } from '../src/services.ts';
+import { telegramTextUpdate } from './support/telegram-update.ts';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 5000);
 const CHATS = Number(process.env.CHATS ?? 500);
@@ -61,16 +62,7 @@ const threadCpuMs = (): number | null => {
 const cpuSince = (start: number | null) => (start === null ? 0 : (threadCpuMs() ?? start) - start);
 
 const update = (n: number, chatBase: number) =>
-  JSON.stringify({
-    update_id: n,
-    message: {
-      message_id: n,
-      from: { id: chatBase + (n % CHATS), is_bot: false, first_name: 'Bench', last_name: `User ${n % CHATS}` },
-      chat: { id: chatBase + (n % CHATS), type: 'private' },
-      date: 1_700_000_000 + n,
-      text: TEXTS[n % TEXTS.length],
-    },
-  });
+  telegramTextUpdate({ updateId: n, chatId: chatBase + (n % CHATS), firstName: 'Bench', lastName: `User ${n % CHATS}`, date: 1_700_000_000 + n, text: TEXTS[n % TEXTS.length] ?? '' });
 
 const dir = mkdtempSync(join(tmpdir(), 'desk-bench-engine-'));
 try {
@@ -81,7 +73,7 @@ try {
   // worker thread does. The plain loop's database gets the same (below).
   // CHECKPOINTS=commit: SQLite's default instead, on both (a commit that grows the WAL past 1,000 pages checkpoints).
   const inCommits = process.env.CHECKPOINTS === 'commit';
-  const checkpointers = inCommits ? [] : [startCheckpointer(raw, config.databaseFile)];
+  const checkpointers = inCommits ? [] : [startCheckpointer([{ db: raw, file: config.databaseFile }])];
   const statements = countStatements(raw);
   const services = await createServices(db, config);
   for (const intent of demoIntents(null)) await services.intents.create(intent);
@@ -121,7 +113,7 @@ try {
   const plainFile = join(dir, 'plain', 'plain.sqlite');
   const plain = openSqlite(plainFile);
   plain.pragma('foreign_keys = OFF');
-  if (!inCommits) checkpointers.push(startCheckpointer(plain, plainFile));
+  if (!inCommits) checkpointers.push(startCheckpointer([{ db: plain, file: plainFile }]));
   const inserts = new Map<string, (row: Record<string, unknown>) => void>();
   const insertOf = (table: string, row: Record<string, unknown>) => {
     let insert = inserts.get(table);
@@ -238,7 +230,7 @@ try {
   console.log(`  WAL checkpoints: ${inCommits ? 'in the commits (SQLite’s default), on both databases' : 'by a worker thread on each database, none in a commit (as Desk runs)'}`);
   console.log(`  stored ${stored} user messages in ${batches} batches, ${rowCount} rows written in all tables`);
   console.log(
-    `  the plain loop writes the same rows: inserts the new ones, ${(rowCount / MESSAGES).toFixed(1)} per message (user message, bot answer, their change-log rows, outbox row, bot turn; contacts, conversations, report rows when new), and replaces the changed ones as they ended up, ${(updatedCount / MESSAGES).toFixed(1)} per message (the inbox row marked done, report counters, a conversation's language)`,
+    `  the plain loop writes the same rows: inserts the new ones, ${(rowCount / MESSAGES).toFixed(1)} per message (user message, bot answer, outbox row, bot turn; change-log rows for what agents see: contacts, tickets and the messages in them; contacts, conversations, report rows when new), and replaces the changed ones as they ended up, ${(updatedCount / MESSAGES).toFixed(1)} per message (the inbox row marked done, report counters, a conversation's language)`,
   );
   console.log(`  SQL statements the processor ran per inbound message (its reads before the transactions included, BEGIN/COMMIT/savepoints too): ${(statementsRun / MESSAGES).toFixed(1)}`);
   console.log(`  batched processor, storage (transactions):     ${rate(MESSAGES, storageMs)}  (${(storageMs / MESSAGES).toFixed(3)} ms each)`);

@@ -23,6 +23,7 @@ import pg from 'pg';
 import { startThrowawayCluster } from '../../../scripts/postgres/throwaway-cluster.mjs';
 import { LOAD_BOT_MESSAGE_IDS, startTelegramStandIn } from '../test/support/platform-stand-ins.ts';
 import { killAll, killGroup, startDesk } from './support/processes.ts';
+import { telegramTextUpdate } from './support/telegram-update.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -42,15 +43,15 @@ interface Run {
 /** A Telegram update as the Bot API posts it; `n` makes it distinct (update_id) and picks one of 500 chats. */
 function telegramUpdate(n: number): string {
   const chat = 20_000 + (n % 500);
-  return JSON.stringify({
-    update_id: 300_000 + n,
-    message: {
-      message_id: n,
-      from: { id: chat, is_bot: false, first_name: 'Load', last_name: `User ${n % 500}`, language_code: 'en' },
-      chat: { id: chat, first_name: 'Load', last_name: `User ${n % 500}`, type: 'private' },
-      date: 1_700_000_000 + n,
-      text: TEXTS[n % TEXTS.length],
-    },
+  return telegramTextUpdate({
+    updateId: 300_000 + n,
+    messageId: n,
+    chatId: chat,
+    firstName: 'Load',
+    lastName: `User ${n % 500}`,
+    languageCode: 'en',
+    date: 1_700_000_000 + n,
+    text: TEXTS[n % TEXTS.length] ?? '',
   });
 }
 

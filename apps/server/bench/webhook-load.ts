@@ -27,6 +27,7 @@ import Database from 'better-sqlite3';
 import { metaSignatureOf } from '../src/channels/webhook-auth.ts';
 import { buildForTest } from '../test/support/built-server.ts';
 import { killAll, killGroup, metricValue, serverCpu, startBareInsert, startBuiltDesk, startDesk, startStandIns } from './support/processes.ts';
+import { telegramTextUpdate } from './support/telegram-update.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -88,15 +89,14 @@ async function load(url: string, path: string, body: Body, offset: number): Prom
 }
 
 const telegramBody: Body = (n) => ({
-  body: JSON.stringify({
-    update_id: 100_000 + n,
-    message: {
-      message_id: n,
-      from: { id: 10_000 + (n % 500), is_bot: false, first_name: 'Load', last_name: `User ${n % 500}` },
-      chat: { id: 10_000 + (n % 500), type: 'private', first_name: 'Load' },
-      date: 1_700_000_000 + n,
-      text: TEXTS[n % TEXTS.length],
-    },
+  body: telegramTextUpdate({
+    updateId: 100_000 + n,
+    messageId: n,
+    chatId: 10_000 + (n % 500),
+    firstName: 'Load',
+    lastName: `User ${n % 500}`,
+    date: 1_700_000_000 + n,
+    text: TEXTS[n % TEXTS.length] ?? '',
   }),
   headers: { 'x-telegram-bot-api-secret-token': SECRET },
 });

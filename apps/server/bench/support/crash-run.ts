@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LOAD_BOT_MESSAGE_IDS, type StandIn, startTelegramStandIn } from '../../test/support/platform-stand-ins.ts';
 import { killAll, killGroup, metricValue, startDesk } from './processes.ts';
+import { telegramTextUpdate } from './telegram-update.ts';
 
 const TOKEN = '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const SECRET = 'crash-burst-secret';
@@ -46,10 +47,7 @@ export interface CrashReport {
 
 const update = (n: number, chats: number) => {
   const chat = 70_000 + (n % chats);
-  return JSON.stringify({
-    update_id: 1_000_000 + n,
-    message: { message_id: n, from: { id: chat, is_bot: false, first_name: 'Crash', last_name: `${n % chats}` }, chat: { id: chat, type: 'private' }, date: 1_700_000_000, text: TEXTS[n % TEXTS.length] },
-  });
+  return telegramTextUpdate({ updateId: 1_000_000 + n, messageId: n, chatId: chat, firstName: 'Crash', lastName: `${n % chats}`, text: TEXTS[n % TEXTS.length] ?? '' });
 };
 
 /** Posts updates with bounded concurrency; `stop()` makes it send no more. Answers which were acknowledged. */
