@@ -1,6 +1,9 @@
 import type { Agent, Role } from '@desk/core';
 import { createRoot, createSignal } from 'solid-js';
 import { api, isApiError, setUnauthenticatedHandler } from '../api/client.ts';
+import { databaseName } from '../local/database-name.ts';
+import { FIRST_TICKET_PAGE, forgetFirstTicketPage, prefetchFirstTicketPage } from '../local/first-ticket-page.ts';
+import { fetchSnapshot } from '../local/snapshot-request.ts';
 import { whenFirstScreenPainted } from '../shell/first-screen.ts';
 
 /**
@@ -62,6 +65,7 @@ export const AGENT_DATA_PREFIX = 'desk.agent.';
 
 function remember(user: Agent | null): void {
   const publicUser = user ? toAgent(user) : null;
+  if (!publicUser) forgetFirstTicketPage();
   state.setUser(publicUser);
   try {
     if (publicUser) localStorage.setItem(STORAGE_KEY, JSON.stringify(publicUser));
@@ -94,6 +98,7 @@ export async function signIn(email: string, password: string): Promise<Agent> {
     method: 'POST',
     body: { email, password },
   });
+  prefetchFirstTicketPage(databaseName(user.id), () => fetchSnapshot(FIRST_TICKET_PAGE));
   remember(user);
   return user;
 }
@@ -109,6 +114,7 @@ export async function checkPasswordLink(token: string): Promise<PasswordLinkStat
 /** Sets the password with a one-time link; the server signs the agent in (every older session ends). */
 export async function setPasswordWithLink(token: string, password: string): Promise<Agent> {
   const { user } = await api<{ token: string; user: Agent }>('/api/auth/set-password', { method: 'POST', body: { token, password } });
+  prefetchFirstTicketPage(databaseName(user.id), () => fetchSnapshot(FIRST_TICKET_PAGE));
   remember(user);
   return user;
 }

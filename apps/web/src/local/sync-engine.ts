@@ -5,6 +5,7 @@ import { waitingChanges } from './mutation-ids.ts';
 import { applyPull, applyPushResults, confirmPushed, resetLocal } from './outbox.ts';
 import { StatusStore } from './status.ts';
 import { ResetRequiredError, type SyncTransport } from './transport.ts';
+import { FIRST_TICKET_PAGE } from './first-ticket-page.ts';
 
 export interface SyncEngineOptions {
   db: DeskDb;
@@ -349,7 +350,7 @@ export class SyncEngine {
       let first = true;
       do {
         // A small first page puts the default list on screen at once.
-        const answer = await this.snapshotOf({ part, limit: part === 'ticket' && first ? 200 : 2000, ...(after ? { after } : {}) });
+        const answer = await this.snapshotOf({ part, limit: part === 'ticket' && first ? FIRST_TICKET_PAGE.limit : 2000, ...(after ? { after } : {}) });
         first = false;
         head ??= answer.head;
         epoch = answer.epoch;

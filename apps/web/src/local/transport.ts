@@ -1,5 +1,7 @@
 import { EPOCH_HEADER, type PullResponse, type PushRequest, type PushResponse, type SnapshotQuery, type SnapshotResponse } from '@desk/core';
 import { api, isApiError } from '../api/client.ts';
+import { withFirstTicketPage } from './first-ticket-page.ts';
+import { fetchSnapshot } from './snapshot-request.ts';
 
 /** How the sync engine talks to the server; tests pass an in-memory or loopback one. */
 export interface SyncTransport {
@@ -31,11 +33,6 @@ export const httpTransport: SyncTransport = {
   pull: (cursor, epoch, limit = 1000) =>
     api<PullResponse>(`/api/sync/pull?cursor=${cursor}&limit=${limit}`, { headers: epochHeaders(epoch) }).catch(rethrow),
   push: (request, epoch) => api<PushResponse>('/api/sync/push', { method: 'POST', body: request, headers: epochHeaders(epoch) }).catch(rethrow),
-  snapshot: (query) => {
-    const params = new URLSearchParams({ part: query.part });
-    if (query.after) params.set('after', query.after);
-    if (query.ticketId) params.set('ticketId', query.ticketId);
-    if (query.limit) params.set('limit', String(query.limit));
-    return api<SnapshotResponse>(`/api/sync/snapshot?${params}`);
-  },
+  // A new device's first list page may have been asked for at sign-in (local/first-ticket-page.ts).
+  snapshot: withFirstTicketPage(fetchSnapshot),
 };

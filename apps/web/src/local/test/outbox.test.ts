@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeskDb, getMeta, META } from '../db.ts';
 import { mutate } from '../outbox.ts';
 import { listTickets, ticketMessages } from '../queries.ts';
+import { FIRST_TICKET_PAGE, prefetchFirstTicketPage, takeFirstTicketPage, withFirstTicketPage } from '../first-ticket-page.ts';
 import { SyncEngine } from '../sync-engine.ts';
 import { FakeServer } from './fake-server.ts';
 
@@ -250,6 +251,28 @@ describe('stream-carried change sets', () => {
 });
 
 describe('a new device', () => {
+  it('takes the first list page that sign-in asked for ahead, then downloads the rest itself', async () => {
+    server.withSnapshot();
+    for (let i = 0; i < 250; i++) server.addTicket();
+    prefetchFirstTicketPage(`desk-never-opened-${crypto.randomUUID()}`, () => server.snapshotPage({ ...FIRST_TICKET_PAGE }));
+    engine.stop();
+    // As the HTTP transport does, on the test's server: the first page comes from what was asked ahead.
+    const snapshot = withFirstTicketPage((query: Parameters<FakeServer['snapshotPage']>[0]) => server.snapshotPage(query));
+    engine = new SyncEngine({ db, agentId: AGENT, transport: { pull: server.pull.bind(server), push: server.push.bind(server), snapshot }, backoff: { minMs: 5, maxMs: 20 } });
+    engine.requestSync();
+    await engine.whenIdle();
+    // The page asked for at sign-in, then the engine's own second page: no first page asked twice.
+    expect(server.snapshots.filter((part) => part === 'ticket')).toHaveLength(2);
+    expect(await db.tickets.count()).toBe(250);
+  });
+
+  it('asks for nothing ahead on a device that already holds the agent’s database', async () => {
+    await db.open();
+    prefetchFirstTicketPage(name, () => server.snapshotPage({ ...FIRST_TICKET_PAGE }));
+    expect(await takeFirstTicketPage()).toBeNull();
+    expect(server.snapshots).toEqual([]);
+  });
+
   it('downloads tickets newest first, follows the log, then messages in the background; an opened ticket gets its messages first', async () => {
     server.withSnapshot();
     const tickets = Array.from({ length: 250 }, () => server.addTicket());
