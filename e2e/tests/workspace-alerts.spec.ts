@@ -74,6 +74,23 @@ test('a hand-off from the web chat raises a sound and a toast; the agent’s own
   await context.close();
 });
 
+test('the audio context is made while the page is idle, so the first press only resumes it', async ({ browser }) => {
+  const { context, page } = await anaAtTheTickets(browser);
+  const contexts = () => page.evaluate(() => (window as unknown as { __audio: AudioContext[] }).__audio.length);
+  // Made once the first screen painted, before any interaction, and not holding the audio device.
+  await expect.poll(contexts).toBe(1);
+  await expect.poll(() => audioRunning(page)).toBe(false);
+  // The first press on a ticket makes none (that cost a phone-class CPU tens of ms in the tap's response).
+  await page.locator('.ticket-row').first().click();
+  await expect(ticketView(page)).toBeVisible();
+  expect(await contexts()).toBe(1);
+  // …and audio is unlocked: an alert now sounds at once.
+  const before = await sounds(page);
+  await handOff(page);
+  await expect.poll(() => sounds(page)).toBeGreaterThan(before);
+  await context.close();
+});
+
 test('changes that arrived while the app was closed are announced once', async ({ browser }) => {
   const { context, page } = await anaAtTheTickets(browser);
   await page.goto('/settings');

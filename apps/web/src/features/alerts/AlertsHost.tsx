@@ -9,7 +9,7 @@ import { allAgents } from '../../local/ticket-data.ts';
 import { isUnread } from '../tickets/unread.ts';
 import type { AlertEvent, AlertSummary } from './alert-events.ts';
 import { dismissToast, flushAlerts, othersActivity, toasts } from './alerts.ts';
-import { unlockSoundOnInteraction } from './sound.ts';
+import { prepareSound } from './sound.ts';
 import './alerts.css';
 
 /** The signed-in agent's unread count: tickets changed by others since the agent last read them. */
@@ -93,7 +93,7 @@ function ticketOf(summary: AlertSummary): string | null {
  * the title and app badge, and the end-of-sync flush that turns a run's events into one alert.
  */
 export function AlertsHost() {
-  onMount(unlockSoundOnInteraction);
+  onMount(prepareSound);
   createEffect(() => {
     const sync = localSync();
     if (!sync) return;

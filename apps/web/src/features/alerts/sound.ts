@@ -1,7 +1,13 @@
+import { whenFirstScreenPainted } from '../../shell/first-screen.ts';
+
 /**
  * The alert sound: a short two-tone beep made with Web Audio (nothing to download). Browsers
- * keep audio locked until the user interacts with the page, so the context is created and
- * resumed on the first pointer or key press; a beep asked for before that plays then.
+ * keep audio locked until the user interacts with the page, so the context is resumed on the
+ * first pointer or key press; a beep asked for before that plays then. The context itself is made
+ * earlier, while the page is idle after its first screen: making one is the costly part (in headless
+ * Chromium 156 at 4× CPU throttling, about 35 ms, and over 500 ms for the browser's first; 17 ms
+ * unthrottled; resuming one takes 0.3 ms), and made by the first press it delayed that press's
+ * response, the first tap on a ticket after opening the app.
  * Between beeps the context is suspended: a running one keeps the audio device and a rendering
  * thread busy for the whole session, which costs a phone CPU and battery. Once the page has been
  * interacted with, it may be resumed at any time.
@@ -75,10 +81,28 @@ function resumeAndBeep(ctx: AudioContext): void {
   void ctx.resume().then(() => beep(ctx));
 }
 
-/** Call once at start-up: the first interaction unlocks audio (and plays a beep that was owed). */
-export function unlockSoundOnInteraction(): void {
+/** Runs `work` when the page is next idle (within a couple of seconds); a short timer where there is no idle callback (Safari). */
+function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 2000 });
+  else setTimeout(work, 200);
+}
+
+/** Makes the context ahead of the first interaction; a browser that lets it start at once has it let go until a beep. */
+function prepareContext(): void {
+  if (soundMuted()) return;
+  const ctx = audio();
+  if (ctx && ctx.state === 'running' && sounding === 0 && !unlocked) void ctx.suspend();
+}
+
+/**
+ * Call once at start-up: the context is made once the first screen has painted and the page is
+ * idle, and the first interaction unlocks audio (and plays a beep that was owed).
+ */
+export function prepareSound(): void {
   if (typeof window === 'undefined') return;
+  whenFirstScreenPainted(() => whenIdle(prepareContext));
   const unlock = () => {
+    // Made at idle already, unless muted then or the press came first: then made here.
     const ctx = audio();
     if (!ctx) return;
     void ctx.resume().then(() => {
