@@ -7,6 +7,7 @@
  *   tap → newest messages   a touch on a list row (the event's own timestamp) until the frame after the
  *                            ticket's newest message is laid out inside its conversation on screen   (goal p75 ≤ 100 ms)
  *   tap → whole conversation   the same, until every message the view opens with (its newest 30) is in it
+ *   first tap after opening   tap → newest messages on a page just opened (once idle), the tap a person makes first (goal p75 ≤ 100 ms)
  *   warm open → first page   navigation start of a reload (service worker and IndexedDB warm, the previous
  *                            page idle) until the frame that paints the first list row                (goal ≤ 500 ms)
  *   keystroke → painted      a key's keydown timestamp until the frame after the composer's input     (goal ≤ 16 ms)
@@ -33,7 +34,7 @@
  * PWA with the `?bench` hooks, see harness.ts) on a free loopback port; the server is stopped at the end.
  * Run from e2e/: `npm run bench:phone` after `npx -y pnpm@12.4.2 -r --if-present run build`.
  * Env: BENCH_RUNS, BENCH_TICKETS (default 5000), BENCH_MESSAGES (per ticket, default 10), BENCH_SCROLL_STEP (default 200),
- * BENCH_WEB_DIST (another build of the PWA, for A/B runs), BENCH_PHASES (some of open,tap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, no 1× runs; BENCH_TRACE_RATE=1 traces the unthrottled runs instead; BENCH_TRACE_SAMPLES=0 without the CPU profiler; BENCH_TRACE_EXTRA=<categories> more trace categories, e.g. toplevel for each task's origin;
+ * BENCH_WEB_DIST (another build of the PWA, for A/B runs), BENCH_PHASES (some of open,tap,firsttap,keystroke,scroll), BENCH_TRACE=<folder> (a Chromium trace of each 4× phase, no 1× runs; BENCH_TRACE_RATE=1 traces the unthrottled runs instead; BENCH_TRACE_SAMPLES=0 without the CPU profiler; BENCH_TRACE_EXTRA=<categories> more trace categories, e.g. toplevel for each task's origin;
  * BENCH_SCROLL_SAME_HEAP=1 reloads the list in place before each fling instead; BENCH_OPEN_IN_PLACE=1 the warm open as until this stop (reloaded while the previous open was still at work, a frame later); BENCH_OPEN_FROM_BLANK=1 each open from a blank page; BENCH_HEAP=1 what the list's load and each fling allocated;
  * read one with `../node_modules/.bin/tsx bench/trace-summary.ts <file>`).
  */
@@ -75,7 +76,7 @@ const OPEN_IN_PLACE = process.env.BENCH_OPEN_IN_PLACE === '1';
  */
 const OPEN_FROM_BLANK = process.env.BENCH_OPEN_FROM_BLANK === '1';
 /** Only these phases (comma-separated: open, tap, keystroke, scroll), e.g. while working on one of them; all by default. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'open,tap,keystroke,scroll').split(','));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'open,tap,firsttap,keystroke,scroll').split(','));
 /** The CPU throttling of a traced run (BENCH_TRACE_RATE, default 4; 1 traces the unthrottled run instead). */
 const TRACE_RATE = Number(process.env.BENCH_TRACE_RATE ?? 4);
 const TRACE_CATEGORIES = [
@@ -397,6 +398,8 @@ async function keyEventTimings(page: Page): Promise<number[]> {
 interface Figures {
   tap: number[];
   tapAll: number[];
+  /** Tap → newest messages, the first tap on a page just opened (a person's first tap after opening the app). */
+  firstTap: number[];
   open: number[];
   key: number[];
   /** The keystroke less the idle wait for the display's next frame (the key's own latency). */
@@ -425,7 +428,7 @@ interface Bare {
 async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare, rate: number): Promise<Figures> {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   await bare.cdp.send('Emulation.setCPUThrottlingRate', { rate });
-  const figures: Figures = { tap: [], tapAll: [], open: [], key: [], keyOwn: [], keyEvent: [], longest: [], longTasks: [], maxGap: [], blankFrames: [], bareKey: [], bareKeyOwn: [], bareKeyEvent: [], bareLongest: [], bareLongTasks: [], bareMaxGap: [] };
+  const figures: Figures = { tap: [], tapAll: [], firstTap: [], open: [], key: [], keyOwn: [], keyEvent: [], longest: [], longTasks: [], maxGap: [], blankFrames: [], bareKey: [], bareKeyOwn: [], bareKeyEvent: [], bareLongest: [], bareLongTasks: [], bareMaxGap: [] };
   // Half the bare runs before Desk's and half after (the machine's load drifts), each set in one go.
   const half = Math.ceil(RUNS / 2);
   const bareKeys = async (runs: number) => {
@@ -477,6 +480,15 @@ async function profile(browser: Browser, page: Page, cdp: CDPSession, bare: Bare
       const [newest, all] = await tapTicket(page, i);
       figures.tap.push(newest);
       figures.tapAll.push(all);
+    }
+  });
+  await traced('firsttap', async () => {
+    for (let i = 0; i < RUNS; i++) {
+      await toList(page, true);
+      // A person taps a moment after the list shows: the page has been idle by then.
+      await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve(), { timeout: 3000 })));
+      const [newest] = await tapTicket(page, i);
+      figures.firstTap.push(newest);
     }
   });
   await traced('keystroke', async () => {
@@ -636,6 +648,7 @@ async function main() {
       console.log(`${name.padEnd(42)}${stat(a).padEnd(14)}${stat(b).padEnd(16)}${ratio(a, b).padStart(5)}×        ${goal}`);
     line('tap a ticket → newest messages on screen', throttled.tap, baseline.tap, 'p75 ≤ 100');
     line('  → its whole conversation (newest 30)', throttled.tapAll, baseline.tapAll, '');
+    line('  the first tap after the app opens', throttled.firstTap, baseline.firstTap, 'p75 ≤ 100');
     line('warm app open → first list page', throttled.open, baseline.open, '≤ 500');
     line('keystroke → painted', throttled.key, baseline.key, '≤ 16');
     line('  bare textarea (same run)', throttled.bareKey, baseline.bareKey, '');
