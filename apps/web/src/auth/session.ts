@@ -63,6 +63,11 @@ export const sessionChecking = state.checking;
 /** What the app keeps in localStorage about a signed-in agent's work goes under this prefix: signing out removes it. */
 export const AGENT_DATA_PREFIX = 'desk.agent.';
 
+/** On a device new to the agent, the first list page is asked for as sign-in succeeds (local/first-ticket-page.ts). */
+function askFirstTicketPage(agentId: string): void {
+  prefetchFirstTicketPage(databaseName(agentId), () => fetchSnapshot(FIRST_TICKET_PAGE));
+}
+
 function remember(user: Agent | null): void {
   const publicUser = user ? toAgent(user) : null;
   if (!publicUser) forgetFirstTicketPage();
@@ -98,7 +103,7 @@ export async function signIn(email: string, password: string): Promise<Agent> {
     method: 'POST',
     body: { email, password },
   });
-  prefetchFirstTicketPage(databaseName(user.id), () => fetchSnapshot(FIRST_TICKET_PAGE));
+  askFirstTicketPage(user.id);
   remember(user);
   return user;
 }
@@ -114,7 +119,7 @@ export async function checkPasswordLink(token: string): Promise<PasswordLinkStat
 /** Sets the password with a one-time link; the server signs the agent in (every older session ends). */
 export async function setPasswordWithLink(token: string, password: string): Promise<Agent> {
   const { user } = await api<{ token: string; user: Agent }>('/api/auth/set-password', { method: 'POST', body: { token, password } });
-  prefetchFirstTicketPage(databaseName(user.id), () => fetchSnapshot(FIRST_TICKET_PAGE));
+  askFirstTicketPage(user.id);
   remember(user);
   return user;
 }

@@ -1,4 +1,4 @@
-import type { SnapshotResponse } from '@desk/core';
+import type { SnapshotQuery, SnapshotResponse } from '@desk/core';
 
 /** A new device's first list page: small, so the default list is on screen at once (sync-engine's bootstrap). */
 export const FIRST_TICKET_PAGE = { part: 'ticket', limit: 200 } as const;
@@ -28,7 +28,8 @@ export function takeFirstTicketPage(): Promise<SnapshotResponse | null> {
   return taken ?? Promise.resolve(null);
 }
 
-type SnapshotQueryOf = { part: 'ticket' | 'other' | 'message'; after?: string; ticketId?: string; limit?: number };
+/** A snapshot query as the transport's callers build it (the limit may be left to the server's default). */
+type SnapshotQueryOf = Pick<SnapshotQuery, 'part'> & Partial<SnapshotQuery>;
 
 /** A transport's snapshot that answers the first list page from what was asked for ahead, when there is one. */
 export function withFirstTicketPage<Q extends SnapshotQueryOf>(fetchPage: (query: Q) => Promise<SnapshotResponse>): (query: Q) => Promise<SnapshotResponse> {

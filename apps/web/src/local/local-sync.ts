@@ -3,6 +3,7 @@ import { liveQuery } from 'dexie';
 import { isNetworkError } from '../api/client.ts';
 import { DeskDb, getMeta, type LocalTicket, META, type OutboxEntry } from './db.ts';
 import { carriedScreen } from './carried-screen.ts';
+import { databaseName } from './database-name.ts';
 import { EarlyPushes, waitingChanges } from './mutation-ids.ts';
 import { type ActionResult, type EarlyPush, mutate } from './outbox.ts';
 import { showPending } from './optimistic.ts';
@@ -49,10 +50,6 @@ export interface LocalSyncOptions {
 /** The first eviction waits for the start-up sync; then one every few hours. */
 const EVICTION_DELAY_MS = 10_000;
 const EVICTION_EVERY_MS = 6 * 3_600_000;
-
-export function databaseName(agentId: string): string {
-  return `desk-${agentId}`;
-}
 
 export function startLocalSync(agentId: string, options: LocalSyncOptions = {}): LocalSync {
   const db = new DeskDb(databaseName(agentId));
