@@ -12,13 +12,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function setUp() {
+function setUp(steadyWithinMs?: number) {
   const file = join(mkdtempSync(join(tmpdir(), 'desk-inbox-writer-')), 'desk.sqlite');
   const db = openDatabase(file);
   const raw = db.sqlite;
   if (!raw) throw new Error('SQLite expected');
   const waiting = new AcksWaiting();
-  const writer = new InboxWriter(file, waiting);
+  const writer = new InboxWriter(file, waiting, steadyWithinMs);
   cleanups.push(() => db.close(), () => writer.close());
   const count = () => (raw.prepare('SELECT COUNT(*) AS n FROM inbox').get() as { n: number }).n;
   return { raw, writer, waiting, count };
@@ -57,5 +57,20 @@ describe.skipIf(onlySqlite())("the webhooks' inbox writer (SQLite shared with th
     // Nothing waits any more: the total stays.
     await writer.insert('meta', 'm:whatsapp:wamid.2', '{}', '2026-11-30T14:00:00.001Z');
     expect(writer.lockWaitSeconds).toBe(waited);
+  });
+
+  it('lets the inserts of the next millisecond join a batch while events stream in, so they share its commit', async () => {
+    // Any commit counts as recent here: the stream is steady from the first event on.
+    const { writer, count } = setUp(60_000);
+    await writer.insert('telegram', 'm:telegram:1:1', '{}', '2026-11-30T14:00:00.000Z');
+    const second = writer.insert('telegram', 'm:telegram:1:2', '{}', '2026-11-30T14:00:00.001Z');
+    const storedWithSecond = second.then(() => count());
+    // A turn later (a lone event would have been committed by now) another arrives.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(count()).toBe(1);
+    const third = writer.insert('telegram', 'm:telegram:1:3', '{}', '2026-11-30T14:00:00.002Z');
+    await expect(Promise.all([second, third])).resolves.toEqual([true, true]);
+    // Both were committed together.
+    expect(await storedWithSecond).toBe(3);
   });
 });
