@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { prepared } from '../../src/db/prepared.ts';
 import { readSetting, writeSetting } from '../../src/db/settings-store.ts';
@@ -146,5 +146,28 @@ describe('database transactions', () => {
     finish();
     await closing;
     await expect(tracked).resolves.toBe('written');
+  });
+
+  it('keeps a transaction whole after a quiet second, when the storage that scopes it was switched off', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await db.transaction(async () => writeSetting(db, 'k', 'first'));
+      // No transaction for a second: the scope's storage (and the thread's promise hooks) go off.
+      vi.advanceTimersByTime(1000);
+    } finally {
+      vi.useRealTimers();
+    }
+    // The next transaction switches it on again: its queries run inside it and fail with it.
+    await expect(
+      db.transaction(async () => {
+        await writeSetting(db, 'k', 'refused');
+        expect(await readSetting(db, 'k')).toBe('refused');
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect(await readSetting(db, 'k')).toBe('first');
+    await db.transaction(async () => db.transaction(async () => writeSetting(db, 'k', 'nested')));
+    expect(await readSetting(db, 'k')).toBe('nested');
+    expect(db.inTransaction).toBe(false);
   });
 });
