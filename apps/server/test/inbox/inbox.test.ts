@@ -1,7 +1,9 @@
 import { dropFailingInserts, failInserts } from '../support/raw-sql.ts';
 import type { Message, WebchatMessage } from '@desk/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { decodeInboxEvent } from '../../src/channels/inbound/inbox-events.ts';
 import { OutboxRepo } from '../../src/conversations/outbox-repo.ts';
+import { InboxProcessor } from '../../src/inbox/inbox-processor.ts';
 import { testDialect } from '../support/test-db.ts';
 import { type ChannelDesk, channelEnv, eventually, signMeta, startChannelDesk, TELEGRAM_TOKEN, telegramSecret } from '../support/channel-desk.ts';
 import { loadFixture, type Json } from '../support/channel-fixtures.ts';
@@ -114,6 +116,33 @@ describe('the batched processor', () => {
     }
     // Events go out after the commit, all of them.
     expect(created.filter((m) => m.authorKind === 'user')).toHaveLength(6);
+  });
+
+  it('while events stream in, lets the rows of the next moments join a batch instead of committing each arrival alone', async () => {
+    const desk = await open();
+    const s = desk.services;
+    const batches: number[] = [];
+    // Any run counts as recent here, so the stream is steady from the first run on.
+    const processor = new InboxProcessor(
+      { db: s.db, clock: s.clock, events: s.events, engine: s.engine, messages: s.messages, inbox: s.inboxRepo, decode: decodeInboxEvent, onBatch: ({ rows }) => batches.push(rows) },
+      { gatherMs: 100, steadyWithinMs: 60_000 },
+    );
+    processor.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    await processor.idle();
+    try {
+      await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(85, 1, 'hello'), telegramSecret());
+      processor.kick();
+      // The next turn: a lone arrival would be in a batch of its own by now.
+      await new Promise((resolve) => setImmediate(resolve));
+      await postRaw(desk, '/channels/telegram/webhook', telegramUpdate(86, 1, 'hello'), telegramSecret());
+      processor.kick();
+      await eventually(async () => (await s.inboxRepo.hasPending()) === false && batches.length > 0, 'the inbox processed');
+      await processor.idle();
+      expect(batches).toEqual([2]);
+    } finally {
+      processor.stop();
+    }
   });
 
   it('sets a poison event aside with its error after retries, holding only its own conversation meanwhile; admins see it', async () => {
