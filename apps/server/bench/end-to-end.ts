@@ -7,7 +7,8 @@
  * bounded). The web chat is left out: its replies go to the visitor's stream, not to a platform,
  * and its per-address flood limit (600 a minute) refuses a single loopback client long before.
  * Load only over loopback; the number of requests is RATE x SECONDS. Each server gets an unmeasured
- * warm-up first (WARM_UP_SECONDS, 5 s at 100/s, every reply waited for).
+ * warm-up first (WARM_UP_SECONDS, 5 s at the measured rate and at least 100/s, every reply waited for;
+ * WARM_UP_RATE sets another).
  *
  * The same load first drives the bare pipeline for BASELINE_SECONDS (support/bare-relay-server.ts:
  * Hono + a SQLite inbox, a batched outbox, one platform call and one mark per reply, no NLU): the
@@ -24,7 +25,7 @@
  * Desk more settings, see support/processes.ts).
  *
  *   npx -y pnpm@12.4.2 --filter @desk/server bench:end-to-end
- *     (RATE=2000 SECONDS=30 HANDOFF=0.2 BASELINE_SECONDS=10 WARM_UP_SECONDS=5 LIMITS=1 LADDER=25,50,100,200,300,500,700,1000,1500,2000 STEP_SECONDS=10)
+ *     (RATE=2000 SECONDS=30 HANDOFF=0.2 BASELINE_SECONDS=10 WARM_UP_SECONDS=5 WARM_UP_RATE= LIMITS=1 LADDER=25,50,100,200,300,500,700,1000,1500,2000 STEP_SECONDS=10)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -285,14 +286,20 @@ async function drive(
 const WARM_UP_OFFSET = 50_000_000;
 const WARM_UP_SECONDS = Number(process.env.WARM_UP_SECONDS ?? 5);
 
+/** WARM_UP_RATE: the warm-up's rate for every run and step, instead of the one below. */
+const WARM_UP_RATE = process.env.WARM_UP_RATE ? Number(process.env.WARM_UP_RATE) : null;
+
 /**
  * A server just started is cold (JIT, statement caches; Desk also trains its bot then): a short
- * unmeasured run at 100/s whose replies are all waited for before the measured run starts, whatever
- * the step's rate (a 25/s step used to warm up with 75 messages only). Both pipelines still cost more
- * CPU per reply at low rates: every message is then a batch of its own, with commits of its own.
+ * unmeasured run whose replies are all waited for before the measured run starts, at the measured
+ * rate and at least 100/s (a 25/s step used to warm up with 75 messages only). At the rate, since the
+ * measured run is a steady one: warmed at 100/s, Desk met a step to 1,000/s with code still tuned to
+ * a tenth of it, and fell about 500 messages behind in the first two seconds before holding the rate
+ * with an inbox of a few rows (p99 450-650 ms against 30-40 ms warmed at the rate). Both pipelines
+ * still cost more CPU per reply at low rates: every message is then a batch of its own.
  */
-async function warmUp(url: string, _rate: number, listen: (listener: ReplyListener) => void): Promise<void> {
-  if (WARM_UP_SECONDS > 0) await drive(url, 100, WARM_UP_SECONDS, listen, () => {}, 30_000, WARM_UP_OFFSET);
+async function warmUp(url: string, rate: number, listen: (listener: ReplyListener) => void): Promise<void> {
+  if (WARM_UP_SECONDS > 0) await drive(url, WARM_UP_RATE ?? Math.max(100, rate), WARM_UP_SECONDS, listen, () => {}, 30_000, WARM_UP_OFFSET);
 }
 
 /** The best rate replies reached the stand-ins, held for 5 s in a row (or the whole run if shorter): what the pipeline sustains. */
