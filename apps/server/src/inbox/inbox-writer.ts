@@ -20,7 +20,8 @@ interface Queued {
  * of their own:
  * - Group commit: the inserts that arrive in one turn of the event loop are written in one
  *   transaction, so concurrent webhooks take the write lock (and change the file under the
- *   processing thread's page cache) once, not once each.
+ *   processing thread's page cache) once, not once each. While events stream in, those of the
+ *   next millisecond join too.
  * - It never waits for the lock inside SQLite: SQLite's busy handler sleeps, and better-sqlite3 runs
  *   on the event loop, so an insert that met the processing thread's transaction would stall every
  *   request. A busy transaction is tried again on a later turn (the other requests are served
