@@ -25,7 +25,7 @@
  * Desk more settings, see support/processes.ts).
  *
  *   npx -y pnpm@12.4.2 --filter @desk/server bench:end-to-end
- *     (RATE=2000 SECONDS=30 HANDOFF=0.2 BASELINE_SECONDS=10 WARM_UP_SECONDS=5 WARM_UP_RATE= LIMITS=1 LADDER=25,50,100,200,300,500,700,1000,1500,2000 STEP_SECONDS=10)
+ *     (RATE=2000 SECONDS=30 HANDOFF=0.2 POOL=200 BASELINE_SECONDS=10 WARM_UP_SECONDS=5 WARM_UP_RATE= LIMITS=1 LADDER=25,50,100,200,300,500,700,1000,1500,2000 STEP_SECONDS=10)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,7 +55,8 @@ const STEP_SECONDS = Number(process.env.STEP_SECONDS ?? 10);
 /** Another build of Desk (its apps/server directory) that climbs the ladder too. */
 const COMPARE_DIR = process.env.COMPARE_DIR ?? null;
 const MAX_IN_FLIGHT = 512;
-const POOL = 200;
+/** POOL: the conversations the messages other than hand-offs are spread over (each hand-off is a new one). */
+const POOL = Number(process.env.POOL ?? 200);
 const TG_TOKEN = '123456:E2E-token';
 const TG_SECRET = 'e2e_webhook_secret';
 const APP_SECRET = 'e2e_app_secret';
