@@ -38,8 +38,9 @@ async function measure(page: Page): Promise<{ nav: number; list: number }> {
 }
 
 async function main() {
-  const server = await startServer();
+  // The browser first: a Chromium that fails to start then leaves no server behind (the server's group is stopped below).
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const server = await startServer();
   try {
     const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
     await context.addInitScript(OBSERVER);

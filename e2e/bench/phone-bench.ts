@@ -597,8 +597,9 @@ const ratio = (a: number[], b: number[], q = 0.75) => {
 const stat = (values: number[]) => `${f(quantile(values, 0.5))} / ${f(quantile(values, 0.75))}`;
 
 async function main() {
-  const server = await startServer();
+  // The browser first: a Chromium that fails to start then leaves no server behind (the server's group is stopped below).
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const server = await startServer();
   // Interrupted (Ctrl-C, a timeout's signal), the server's whole process group goes too.
   const interrupted = (signal: NodeJS.Signals) => {
     progress(`${signal}: stopping the server`);

@@ -329,8 +329,9 @@ async function newDeviceBench(browser: Browser): Promise<Row[]> {
 
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'apps/web/dist/index.html'))) throw new Error('Build the PWA first: npx -y pnpm@12.4.2 -r --if-present run build');
-  const server = await startServer();
+  // The browser first: a Chromium that fails to start then leaves no server behind (the server's group is stopped below).
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const server = await startServer();
   const rows: Row[] = [];
   try {
     const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
