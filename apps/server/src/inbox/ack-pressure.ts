@@ -1,4 +1,3 @@
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AcksWaiting } from './acks-waiting.ts';
 import { ACKS_SATURATED, type ProcessorShare, STARVING_PAUSE_FACTOR } from './loop-share.ts';
 import { ThreadBusy } from './thread-busy.ts';
@@ -7,38 +6,26 @@ import { ThreadBusy } from './thread-busy.ts';
 const WINDOW_MS = 100;
 /** A report older than this (the request thread stalled, or stopped reporting) counts as no pressure. */
 const STALE_MS = 3 * WINDOW_MS;
-/** How often the request thread's event loop is probed for its delay (ms). */
-const LAG_PROBE_MS = 2;
-/**
- * Acknowledgements wait this long for the event loop at the window's median (ms) before the processor
- * gives way: below it they are answered well within their 20 ms budget whatever the CPU shares say.
- */
-export const ACK_LAG_MS = 2;
 
 /**
  * One window of the request thread: how much of it the thread ran (0..1, see ThreadBusy), how much of
- * it the thread waited for a core (0..1), how late its event loop ran at the median (ms), and how many
- * events came in.
+ * it the thread waited for a core (0..1), and how many events came in.
  */
 export interface AckPressureReport {
   busy: number;
   waiting: number;
-  lagMs: number;
   arrivals: number;
   at: number;
 }
 
 /**
- * Whether the acknowledgements starve: they wait for the event loop (its median delay in the window
- * is past ACK_LAG_MS), and the request thread ran more than half the window, counting the time it
- * waited for a core only up to the share the processing thread itself ran meanwhile (the processor
- * can have caused that much of the wait and no more; waits for cores other processes hold do not hold
- * the processor back). The delay comes first: a request thread that shares its core yet answers at
- * once needs nothing, and pausing the processor for it held the replies back (at 1,000 messages a
- * second on a busy machine, the processor paused half the run and its replies queued for seconds).
+ * Whether the acknowledgements starve: the request thread ran more than half the window, counting
+ * the time it waited for a core only up to the share the processing thread itself ran meanwhile (the
+ * processor can have caused that much of the wait and no more; waits for cores other processes hold
+ * do not hold the processor back, which the event loop's utilisation did).
  */
-export function acksStarving(report: Pick<AckPressureReport, 'busy' | 'waiting' | 'lagMs' | 'arrivals'>, processorBusy: number): boolean {
-  return report.arrivals > 0 && report.lagMs > ACK_LAG_MS && report.busy + Math.min(report.waiting, processorBusy) > ACKS_SATURATED;
+export function acksStarving(report: Pick<AckPressureReport, 'busy' | 'waiting' | 'arrivals'>, processorBusy: number): boolean {
+  return report.arrivals > 0 && report.busy + Math.min(report.waiting, processorBusy) > ACKS_SATURATED;
 }
 
 /**
@@ -50,25 +37,15 @@ export class AckPressureGauge {
   private readonly busy = new ThreadBusy();
   private quiet = false;
   private readonly timer: NodeJS.Timeout;
-  /** The event loop's delay, probed only while events come in (an idle server is not woken every LAG_PROBE_MS). */
-  private readonly lag: IntervalHistogram = monitorEventLoopDelay({ resolution: LAG_PROBE_MS });
-  private probing = false;
 
   constructor(report: (window: AckPressureReport) => void) {
     this.timer = setInterval(() => {
       const busy = this.busy.sample();
       const arrivals = this.arrivals;
       this.arrivals = 0;
-      // A probe's interval includes its own resolution: the delay is what it took beyond that.
-      const lagMs = this.lag.count > 0 ? Math.max(0, this.lag.percentile(50) / 1e6 - LAG_PROBE_MS) : 0;
-      this.lag.reset();
-      if (arrivals === 0 && this.probing) {
-        this.lag.disable();
-        this.probing = false;
-      }
       if (arrivals === 0 && this.quiet) return;
       this.quiet = arrivals === 0;
-      report({ busy, waiting: this.busy.waiting, lagMs, arrivals, at: Date.now() });
+      report({ busy, waiting: this.busy.waiting, arrivals, at: Date.now() });
     }, WINDOW_MS);
     this.timer.unref();
   }
@@ -76,15 +53,10 @@ export class AckPressureGauge {
   /** An event came in (a webhook, the web chat's POST). */
   arrived(): void {
     this.arrivals += 1;
-    if (!this.probing) {
-      this.lag.enable();
-      this.probing = true;
-    }
   }
 
   stop(): void {
     clearInterval(this.timer);
-    this.lag.disable();
   }
 }
 
